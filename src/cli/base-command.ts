@@ -1,0 +1,81 @@
+import {Command, Errors, Flags, Interfaces} from '@oclif/core'
+
+import {EXIT_CODES, WippyError, toWippyError} from '../errors.js'
+import {findProjectRoot} from '../project/find-root.js'
+import {renderError} from './render-error.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+/**
+ * The base of every wippy command. It owns the shared flags (`--json`, `--path`,
+ * `--verbose`), the project-root lookup and the single error handler: user errors exit 1
+ * without a stack, usage errors exit 2, bugs exit 70 with the stack. In `--json` mode an
+ * error is printed on stdout as `{"error": {code, message, hint, file, line}}`.
+ *
+ * Data goes to stdout (`this.log`, or the returned result with `--json`); progress and
+ * warnings go to stderr (`this.info`, `this.warnLine`).
+ */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    path: Flags.string({
+      char: 'p',
+      description: 'Project root (default: the nearest folder holding wippy.lock, .wippy.yaml or src/).',
+      env: 'WIPPY_PATH',
+      helpGroup: 'GLOBAL',
+    }),
+    verbose: Flags.boolean({
+      description: 'Show stack traces and extra diagnostics.',
+      env: 'WIPPY_VERBOSE',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  static override enableJsonFlag = true
+
+  /** Resolves the project root from --path / WIPPY_PATH or the current directory. */
+  protected projectRoot(pathFlag: string | undefined): string {
+    return findProjectRoot(process.cwd(), pathFlag)
+  }
+
+  /** Progress and status for humans: stderr, silent in --json mode. */
+  protected info(message: string): void {
+    if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+  }
+
+  /** A warning line on stderr (also in --json mode, where stdout stays machine-readable). */
+  protected warnLine(message: string): void {
+    process.stderr.write(`warning: ${message}\n`)
+  }
+
+  override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+    if (error instanceof Errors.ExitError) throw error
+    const wippy = fromOclif(error)
+    const verbose = this.argv.includes('--verbose') || process.env.WIPPY_VERBOSE === '1' || process.env.WIPPY_VERBOSE === 'true'
+    if (this.jsonEnabled()) {
+      this.logJson({error: wippy.toJSON()})
+      if (wippy.kind === 'bug' || verbose) process.stderr.write(`${wippy.stack ?? ''}\n`)
+    } else {
+      process.stderr.write(renderError(wippy, {verbose}))
+    }
+    const exit = EXIT_CODES[wippy.kind]
+    const done = new Error(wippy.message) as Error & {oclif: {exit: number}; skipOclifErrorHandling: boolean}
+    done.oclif = {exit}
+    done.skipOclifErrorHandling = true
+    throw done
+  }
+}
+
+/** oclif's parse errors become usage errors; anything else non-Wippy is a bug. */
+function fromOclif(error: Error & {oclif?: {exit?: number}}): WippyError {
+  if (error instanceof WippyError) return error
+  if (error instanceof Errors.CLIError && error.oclif?.exit === 2) {
+    return new WippyError('WIPPY_USAGE', error.message.split('\n')[0] ?? error.message, {
+      hint: `${error.message.split('\n').slice(1).join(' ').trim() || 'See the command help with --help.'}`.trim(),
+      kind: 'usage',
+    })
+  }
+  if (error instanceof Errors.CLIError) {
+    return new WippyError('WIPPY_USAGE', error.message, {hint: 'See the command help with --help.', kind: 'usage'})
+  }
+  return toWippyError(error)
+}

@@ -1,0 +1,231 @@
+/**
+ * Workflow history events: the on-disk contract (one JSON object per line, see
+ * `store.ts`). The kinds mirror Temporal's commands and events so that a Temporal host
+ * can later run the same Lua code: activity, timer, side effect, signal, child workflow,
+ * cancel, marker.
+ *
+ * Each event plays one or two roles during replay (see {@link EVENT_ROLES}):
+ * - `command`: issued by the Lua code (ActivityScheduled, TimerStarted, ...). Replay
+ *   compares each command the code issues with the next recorded one.
+ * - `delivery`: handed to the Lua code (ActivityCompleted, TimerFired, SignalReceived, ...).
+ *   Replay hands them back in the recorded order.
+ * - a side effect is both: the command and its recorded result in one event.
+ * - `meta`: neither (TimeSkipped); it only informs the engine.
+ *
+ * Changing a field's meaning is a format change: bump {@link HISTORY_FORMAT}.
+ */
+import {z} from 'zod'
+
+export const HISTORY_FORMAT = 1
+
+/** A Wippy error as recorded: what Lua's `errors` object carries. */
+export const RecordedError = z.object({
+  details: z.unknown().optional(),
+  kind: z.string().optional(),
+  message: z.string(),
+  retryable: z.boolean().optional(),
+  traceback: z.string().optional(),
+})
+export type RecordedError = z.infer<typeof RecordedError>
+
+const base = {
+  seq: z.number().int().positive(),
+  /** Workflow clock, ms since the epoch (real time plus any skips). */
+  ts: z.number(),
+}
+
+/** The Lua `file:line` that issued a command, when known. */
+const where = z.string().optional()
+
+export const WorkflowStarted = z.object({
+  ...base,
+  type: z.literal('WorkflowStarted'),
+  format: z.literal(HISTORY_FORMAT),
+  workflowId: z.string(),
+  runId: z.string(),
+  pid: z.string(),
+  entry: z.string(),
+  host: z.string(),
+  input: z.array(z.unknown()),
+  /** sha256 of the workflow's Lua source (after dialect stripping) when the run started. */
+  codeHash: z.string(),
+  /** Seed of the sandbox's `math.random`. */
+  seed: z.number().int(),
+  parent: z.object({pid: z.string(), seq: z.number().int()}).optional(),
+  forkedFrom: z.object({pid: z.string(), at: z.number().int()}).optional(),
+})
+
+export const ActivityScheduled = z.object({
+  ...base,
+  type: z.literal('ActivityScheduled'),
+  entry: z.string(),
+  args: z.array(z.unknown()),
+  options: z.record(z.string(), z.unknown()).optional(),
+  /** `funcs.async` schedules without waiting. */
+  async: z.boolean().optional(),
+  where,
+})
+export const ActivityCompleted = z.object({
+  ...base,
+  type: z.literal('ActivityCompleted'),
+  scheduled: z.number().int(),
+  result: z.unknown(),
+  attempts: z.number().int().positive(),
+})
+export const ActivityFailed = z.object({
+  ...base,
+  type: z.literal('ActivityFailed'),
+  scheduled: z.number().int(),
+  error: RecordedError,
+  attempts: z.number().int().positive(),
+})
+export const ActivityCancelRequested = z.object({
+  ...base,
+  type: z.literal('ActivityCancelRequested'),
+  scheduled: z.number().int(),
+  where,
+})
+
+export const TimerStarted = z.object({
+  ...base,
+  type: z.literal('TimerStarted'),
+  durationMs: z.number(),
+  /** Workflow-clock time at which the timer fires. */
+  fireAt: z.number(),
+  where,
+})
+export const TimerFired = z.object({...base, type: z.literal('TimerFired'), started: z.number().int()})
+export const TimerCancelled = z.object({...base, type: z.literal('TimerCancelled'), started: z.number().int(), where})
+
+export const SideEffect = z.object({
+  ...base,
+  type: z.literal('SideEffect'),
+  /** The Lua operation, e.g. `time.now`, `uuid.v4`. */
+  op: z.string(),
+  value: z.unknown(),
+  where,
+})
+
+export const SignalReceived = z.object({
+  ...base,
+  type: z.literal('SignalReceived'),
+  topic: z.string(),
+  payload: z.array(z.unknown()),
+  from: z.string(),
+})
+export const SignalSent = z.object({
+  ...base,
+  type: z.literal('SignalSent'),
+  target: z.string(),
+  topic: z.string(),
+  payload: z.array(z.unknown()),
+  /** Set when the target could not be reached (recorded so replay returns the same error). */
+  error: RecordedError.optional(),
+  where,
+})
+
+export const ChildWorkflowStarted = z.object({
+  ...base,
+  type: z.literal('ChildWorkflowStarted'),
+  entry: z.string(),
+  host: z.string(),
+  childPid: z.string(),
+  input: z.array(z.unknown()),
+  /** `process.exec`/`workflow.exec` wait for the result; `spawn` gets an EXIT event. */
+  wait: z.boolean().optional(),
+  error: RecordedError.optional(),
+  where,
+})
+export const ChildWorkflowCompleted = z.object({
+  ...base,
+  type: z.literal('ChildWorkflowCompleted'),
+  started: z.number().int(),
+  childPid: z.string(),
+  result: z.unknown().optional(),
+  error: RecordedError.optional(),
+})
+
+export const CancelRequested = z.object({
+  ...base,
+  type: z.literal('CancelRequested'),
+  reason: z.string().optional(),
+  from: z.string().optional(),
+})
+
+export const MarkerRecorded = z.object({
+  ...base,
+  type: z.literal('MarkerRecorded'),
+  name: z.string(),
+  value: z.unknown(),
+  where,
+})
+
+export const TimeSkipped = z.object({
+  ...base,
+  type: z.literal('TimeSkipped'),
+  byMs: z.number().nonnegative(),
+})
+
+export const WorkflowCompleted = z.object({...base, type: z.literal('WorkflowCompleted'), result: z.unknown()})
+export const WorkflowFailed = z.object({...base, type: z.literal('WorkflowFailed'), error: RecordedError})
+export const WorkflowCancelled = z.object({...base, type: z.literal('WorkflowCancelled'), reason: z.string().optional()})
+export const WorkflowTerminated = z.object({...base, type: z.literal('WorkflowTerminated'), reason: z.string().optional()})
+
+export const HistoryEvent = z.discriminatedUnion('type', [
+  WorkflowStarted,
+  ActivityScheduled,
+  ActivityCompleted,
+  ActivityFailed,
+  ActivityCancelRequested,
+  TimerStarted,
+  TimerFired,
+  TimerCancelled,
+  SideEffect,
+  SignalReceived,
+  SignalSent,
+  ChildWorkflowStarted,
+  ChildWorkflowCompleted,
+  CancelRequested,
+  MarkerRecorded,
+  TimeSkipped,
+  WorkflowCompleted,
+  WorkflowFailed,
+  WorkflowCancelled,
+  WorkflowTerminated,
+])
+export type HistoryEvent = z.infer<typeof HistoryEvent>
+export type HistoryEventType = HistoryEvent['type']
+export type EventOf<T extends HistoryEventType> = Extract<HistoryEvent, {type: T}>
+
+/** An event before the store has given it a `seq`. */
+export type NewHistoryEvent = HistoryEvent extends infer E ? (E extends HistoryEvent ? Omit<E, 'seq'> : never) : never
+
+export type EventRole = 'command' | 'delivery' | 'meta' | 'side-effect' | 'start' | 'close'
+
+/** The role of each event in replay; a mapped type, so a new kind cannot be forgotten. */
+export const EVENT_ROLES: {[T in HistoryEventType]: EventRole} = {
+  ActivityCancelRequested: 'command',
+  ActivityCompleted: 'delivery',
+  ActivityFailed: 'delivery',
+  ActivityScheduled: 'command',
+  CancelRequested: 'delivery',
+  ChildWorkflowCompleted: 'delivery',
+  ChildWorkflowStarted: 'side-effect',
+  MarkerRecorded: 'side-effect',
+  SideEffect: 'side-effect',
+  SignalReceived: 'delivery',
+  SignalSent: 'side-effect',
+  TimeSkipped: 'meta',
+  TimerCancelled: 'command',
+  TimerFired: 'delivery',
+  TimerStarted: 'command',
+  WorkflowCancelled: 'close',
+  WorkflowCompleted: 'close',
+  WorkflowFailed: 'close',
+  WorkflowStarted: 'start',
+  WorkflowTerminated: 'close',
+}
+
+export function isClosingEvent(event: HistoryEvent): boolean {
+  return EVENT_ROLES[event.type] === 'close'
+}

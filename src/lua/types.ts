@@ -1,0 +1,141 @@
+/**
+ * The contract between the Lua runtime (`src/lua/`) and the hosts that run Lua code
+ * (function pool, process host, durable workflow host, later a Temporal host).
+ *
+ * Lua code never does anything itself: every Wippy API call that touches the outside
+ * world yields a {@link LuaCommand}. The host decides what it means (run it now, record
+ * it, replay it) and later hands back a {@link LuaDelivery}. A program is driven in
+ * synchronous steps: `start()` then `step(deliveries)`; each returns the commands issued
+ * while running every Lua thread that could run, and whether the program is done.
+ *
+ * Determinism: given the same sequence of `start` args and `step` deliveries, a program
+ * issues the same commands in the same order (the Lua-side scheduler is FIFO, `pairs` is
+ * sorted, `math.random` is seeded). The workflow host relies on this for replay.
+ *
+ * This module and everything under `src/lua/` stay free of Node-only APIs (fs, process,
+ * timers, crypto): a Temporal host will run them inside Temporal's workflow sandbox.
+ */
+
+/** A Wippy error value as it crosses the boundary (Lua `errors` objects ⇄ JS). */
+export interface LuaErrorValue {
+  details?: unknown
+  /** CamelCase kind, e.g. `NotFound`, `Invalid`, `Internal`, `Canceled`, `Timeout`. */
+  kind?: string
+  message: string
+  retryable?: boolean
+}
+
+/** A Lua failure: an error raised and not caught, with where it happened. */
+export interface LuaFailure extends LuaErrorValue {
+  /** Source file of the innermost user frame, e.g. `src/app/order.lua`. */
+  file?: string
+  line?: number
+  traceback?: string
+}
+
+/**
+ * A command yielded by Lua. `op` names the operation (see {@link LuaOp}); `args` are
+ * decoded JS values. `where` is the `file:line` of the user code that issued it.
+ */
+export interface LuaCommand {
+  args: unknown[]
+  op: LuaOp
+  /** Builder options (`funcs.new():with_options{}`, spawner options...), when given. */
+  options?: Record<string, unknown>
+  /** Unique per program; the delivery that completes this command carries it back. */
+  tag: number
+  where?: string
+}
+
+/**
+ * Every operation Lua can yield. Blocking ones park the calling Lua thread until a
+ * `result` delivery with the same tag arrives; non-blocking ones (`funcs.async`,
+ * `time.timer`) return at once and route their later result to a channel or future.
+ */
+export type LuaOp =
+  | 'env.get' // [key] -> string|nil
+  | 'funcs.async' // [entryId, ...args] -> (non-blocking) result later resolves the Future
+  | 'funcs.call' // [entryId, ...args] -> result
+  | 'funcs.cancel' // [tagOfAsync] -> true
+  | 'logger.log' // [level, message, fields?] -> nil (also `print`: level "print")
+  | 'process.cancel' // [dest, reason?] -> true
+  | 'process.exec' // [entryId, host, ...args] -> result   (options: name, id, context...)
+  | 'process.link' // [dest]
+  | 'process.lookup' // [name] -> pid|nil
+  | 'process.monitor' // [dest]
+  | 'process.register' // [name, pid?] -> true
+  | 'process.send' // [dest, topic, ...payloads] -> true
+  | 'process.set_options' // [table]
+  | 'process.spawn' // [entryId, host, ...args] -> pid (options: monitor, link, name, messages, context, workflow options)
+  | 'process.terminate' // [dest] -> true
+  | 'process.unlink' // [dest]
+  | 'process.unmonitor' // [dest]
+  | 'process.unregister' // [name] -> true
+  | 'time.now' // [] -> integer nanoseconds since the epoch
+  | 'time.sleep' // [durationMs] -> nil
+  | 'time.timer' // [durationMs] -> (non-blocking) fires later on the timer's channel
+  | 'time.timer_stop' // [tagOfTimer] -> true
+  | 'uuid.generate' // [version: 'v1'|'v4'|'v7'] -> string
+  | 'workflow.version' // [changeId, min, max] -> integer
+
+/** Something the host hands to a running program. */
+export type LuaDelivery =
+  /** Completes the command with this tag: the Lua stub returns `value, error`. */
+  | {error?: LuaErrorValue; kind: 'result'; tag: number; value?: unknown}
+  /** A message for the process: routed to `listen(topic)` channels, else `inbox()`. */
+  | {from: string; kind: 'message'; payload: unknown[]; topic: string}
+  /** A lifecycle event for `process.events()`. */
+  | {event: ProcessEvent; kind: 'event'}
+
+export interface ProcessEvent {
+  at?: number
+  from: string
+  kind: 'pid.cancel' | 'pid.exit' | 'pid.link.down'
+  reason?: string
+  result?: {error?: LuaErrorValue; value?: unknown}
+}
+
+/** What one `start`/`step` produced. */
+export type StepOutcome =
+  /** Every runnable Lua thread is parked on a command or a channel; feed deliveries. */
+  | {commands: LuaCommand[]; status: 'waiting'}
+  /** `main` returned (`error` set when it returned `nil, err` or a string second value). */
+  | {commands: LuaCommand[]; error?: LuaErrorValue; result: unknown; status: 'done'}
+  /** An error was raised and not caught (incl. deadlock, memory or instruction limits). */
+  | {commands: LuaCommand[]; error: LuaFailure; status: 'failed'}
+
+/** One Lua source, already read from disk (the runtime never touches files). */
+export interface LuaSource {
+  /** Name errors and tracebacks show, relative to the project root: `src/app/order.lua`. */
+  chunkName: string
+  /** The registry entry ID, e.g. `app.workflows:order`. */
+  entryId: string
+  /** Lua text, possibly with Luau-style type annotations (stripped before loading). */
+  text: string
+}
+
+export interface LuaProgramSpec {
+  /** Values for `ctx.get` / `ctx.all`. */
+  context?: Record<string, unknown>
+  /** `imports:` aliases → `library.lua` sources, loadable with `require(alias)`. */
+  imports?: Record<string, LuaSource>
+  kind: 'function' | 'process' | 'workflow'
+  /** Limits; the defaults are generous but finite. */
+  limits?: {instructions?: number; memoryBytes?: number}
+  /** The export to run (`main` by default for processes and workflows). */
+  method?: string
+  /** `modules:` allow-list: what `require(name)` may load. */
+  modules: string[]
+  /** The running program's PID (what `process.pid()` returns). */
+  pid?: string
+  /** Seed for the sandbox's `math.random` (recorded in a workflow's history). */
+  seed?: number
+  source: LuaSource
+}
+
+/** A loaded Lua program (one VM). Synchronous; never touches the outside world itself. */
+export interface LuaProgram {
+  close(): void
+  start(args: unknown[]): StepOutcome
+  step(deliveries: LuaDelivery[]): StepOutcome
+}

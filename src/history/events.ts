@@ -112,6 +112,8 @@ export const SignalReceived = z.object({
   topic: z.string(),
   payload: z.array(z.unknown()),
   from: z.string(),
+  /** Set when the sender was a workflow (`<sender workflow id>:<seq>`): a re-sent signal is dropped. */
+  signalId: z.string().optional(),
 })
 export const SignalSent = z.object({
   ...base,

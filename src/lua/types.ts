@@ -71,7 +71,7 @@ export type LuaOp =
   | 'process.unlink' // [dest]
   | 'process.unmonitor' // [dest]
   | 'process.unregister' // [name] -> true
-  | 'time.now' // [] -> integer nanoseconds since the epoch
+  | 'time.now' // [] -> MILLISECONDS since the epoch (a JS number, may have a fraction); the Lua side turns it into integer nanoseconds (ns since the epoch do not fit a JSON-safe integer, and histories are JSON)
   | 'time.sleep' // [durationMs] -> nil
   | 'time.timer' // [durationMs] -> (non-blocking) fires later on the timer's channel
   | 'time.timer_stop' // [tagOfTimer] -> true

@@ -1,0 +1,38 @@
+-- Charge now, settle tomorrow. `time.sleep("24h")` is a durable timer: the workflow
+-- is parked in its history, survives restarts of the dev server, and wakes up when
+-- the (virtual) clock reaches it. In development, skip ahead with:
+--   npx wippy time skip <id> --to-next-timer
+local funcs = require("funcs")
+local time = require("time")
+
+type Payment = {id: string, amount: number, fail_at: string?}
+type PaymentResult = {charge_id: string, status: string}
+
+local function main(payment: Payment): (PaymentResult?, error?)
+    local charge, err = funcs.call("app.payments:charge_card", payment)
+    if err then
+        return nil, err
+    end
+
+    time.sleep("24h")
+
+    local status, status_err = funcs.call("app.payments:check_status", {
+        charge_id = charge.id,
+        fail_at = payment.fail_at,
+    })
+    if status_err then
+        return nil, status_err
+    end
+
+    if status == "failed" then
+        local _, refund_err = funcs.call("app.payments:refund", charge.id)
+        if refund_err then
+            return nil, refund_err
+        end
+        return {charge_id = charge.id, status = "refunded"}
+    end
+
+    return {charge_id = charge.id, status = "settled"}
+end
+
+return {main = main}

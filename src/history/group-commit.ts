@@ -1,0 +1,127 @@
+/**
+ * The group committer: one per {@link HistoryStore}, shared by all its runs.
+ *
+ * Appends enqueue text for a file and get a promise. A commit round takes everything pending,
+ * writes each touched file's text with one `write`, `fdatasync`s the touched files in parallel,
+ * and only then resolves those appends. One round is in flight at a time; appends that arrive
+ * meanwhile wait for the next round, which starts on the next turn of the event loop (so every
+ * workflow woken by the previous round has had the chance to enqueue its next event).
+ *
+ * Invariant: a promise returned by {@link GroupCommitter.enqueue} resolves only after its
+ * bytes were written and fdatasync'd. If a write or sync fails, that file is marked failed:
+ * its pending and future appends reject, since after a failed fsync the file's state is unknown
+ * (the kernel may have dropped the dirty pages); the owner must reopen it through the recovery
+ * reader.
+ */
+import {fdatasync as fdatasyncCb, writeSync} from 'node:fs'
+import {promisify} from 'node:util'
+
+import {WippyError} from '../errors.js'
+
+const fdatasync = promisify(fdatasyncCb)
+
+/** A file the committer writes to; `failure` is set by the committer when a round fails. */
+export interface CommitTarget {
+  readonly fd: number
+  /** For error messages. */
+  readonly file: string
+  failure?: WippyError
+}
+
+interface Waiter {
+  reject(error: unknown): void
+  resolve(): void
+}
+
+interface Pending {
+  texts: string[]
+  waiters: Waiter[]
+}
+
+/** Counters for benchmarks and tests. */
+export interface CommitStats {
+  rounds: number
+  syncs: number
+}
+
+/** Batches appends across files into write + fdatasync rounds; see the module comment. */
+export class GroupCommitter {
+  readonly stats: CommitStats = {rounds: 0, syncs: 0}
+  #pending = new Map<CommitTarget, Pending>()
+  #running: Promise<void> | undefined
+  #scheduled = false
+
+  /** Queues `text` for `target`; resolves once it is on disk (written and fdatasync'd). */
+  enqueue(target: CommitTarget, text: string): Promise<void> {
+    if (target.failure) return Promise.reject(target.failure)
+    let pending = this.#pending.get(target)
+    if (!pending) {
+      pending = {texts: [], waiters: []}
+      this.#pending.set(target, pending)
+    }
+    pending.texts.push(text)
+    const promise = new Promise<void>((resolve, reject) => pending.waiters.push({reject, resolve}))
+    this.#kick()
+    return promise
+  }
+
+  /** Resolves when nothing is pending and no round is running. */
+  async drain(): Promise<void> {
+    while (this.#running || this.#scheduled || this.#pending.size > 0) {
+      if (this.#running) await this.#running
+      else await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+
+  #kick(): void {
+    if (this.#running || this.#scheduled) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      this.#start()
+    })
+  }
+
+  #start(): void {
+    if (this.#pending.size === 0) return
+    const batch = this.#pending
+    this.#pending = new Map()
+    this.stats.rounds++
+    this.#running = Promise.all([...batch].map(([target, pending]) => this.#commit(target, pending))).then(() => {
+      this.#running = undefined
+      if (this.#pending.size > 0) this.#kick()
+    })
+  }
+
+  async #commit(target: CommitTarget, pending: Pending): Promise<void> {
+    try {
+      if (target.failure) throw target.failure
+      const text = pending.texts.length === 1 ? pending.texts[0]! : pending.texts.join('')
+      // A synchronous write only copies into the page cache (microseconds for a batch), and
+      // keeps the libuv threadpool free for the fdatasyncs, which are the slow part.
+      writeFully(target.fd, Buffer.from(text, 'utf8'))
+      this.stats.syncs++
+      await fdatasync(target.fd)
+    } catch (error) {
+      target.failure ??= writeFailed(target.file, error)
+      for (const waiter of pending.waiters) waiter.reject(target.failure)
+      return
+    }
+    for (const waiter of pending.waiters) waiter.resolve()
+  }
+}
+
+function writeFully(fd: number, buf: Buffer): void {
+  let offset = 0
+  while (offset < buf.length) offset += writeSync(fd, buf, offset, buf.length - offset)
+}
+
+function writeFailed(file: string, error: unknown): WippyError {
+  if (error instanceof WippyError) return error
+  const code = (error as NodeJS.ErrnoException).code ?? 'unknown'
+  return new WippyError('WIPPY_HISTORY_WRITE_FAILED', `Writing history ${file} fails (${code}): ${(error as Error).message}.`, {
+    cause: error,
+    file,
+    hint: 'The events of this append are not durable. Free disk space or fix the disk, then restart: the run is recovered from what reached the file.',
+  })
+}

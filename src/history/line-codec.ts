@@ -1,0 +1,50 @@
+/**
+ * Encodes one history event as the line the store appends: `{seq, type, ts, ...rest, crc}\n`.
+ * The key order is stable (seq, type, ts first, then the event's own keys as given) so that
+ * histories diff cleanly; the checksum format is described in `reader.ts`.
+ */
+import {WippyError} from '../errors.js'
+import {HistoryEvent, type NewHistoryEvent} from './events.js'
+import {lineChecksum} from './reader.js'
+
+/** An event with its `seq`, and the exact text (with `\n`) that goes on disk. */
+export interface EncodedEvent {
+  event: HistoryEvent
+  line: string
+}
+
+/**
+ * Validates an event against the schema and encodes it with the given `seq`. Validating on
+ * the way in matters: a line the reader would refuse must never reach the file, or the whole
+ * history becomes unreadable. The returned event shares nested values with `event`.
+ *
+ * @throws WippyError `WIPPY_HISTORY_INVALID_EVENT` (a bug in the caller) when the event does
+ *   not match its schema or cannot be written as JSON.
+ */
+export function encodeEvent(seq: number, event: NewHistoryEvent): EncodedEvent {
+  // Drop any seq the caller left on the object: the store owns numbering.
+  const {seq: _ignored, type, ts, ...rest} = event as NewHistoryEvent & {seq?: unknown}
+  if ('crc' in rest) throw invalid(type, '"crc" is reserved for the line checksum')
+  const full = {seq, type, ts, ...rest}
+  const parsed = HistoryEvent.safeParse(full)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const path = issue?.path.length ? issue.path.join('.') + ': ' : ''
+    throw invalid(type, `${path}${issue?.message ?? 'invalid'}`)
+  }
+  let json: string
+  try {
+    json = JSON.stringify(full)
+  } catch (error) {
+    throw invalid(type, (error as Error).message)
+  }
+  const body = json.slice(0, -1)
+  return {event: full as HistoryEvent, line: `${body},"crc":"${lineChecksum(body)}"}\n`}
+}
+
+function invalid(type: unknown, why: string): WippyError {
+  return new WippyError('WIPPY_HISTORY_INVALID_EVENT', `A ${String(type)} event cannot be recorded: ${why}.`, {
+    hint: 'This is a bug in the workflow engine: it built an event that does not match src/history/events.ts.',
+    kind: 'bug',
+  })
+}

@@ -1,0 +1,33 @@
+import {BaseCommand} from '../cli/base-command.js'
+import {WippyError} from '../errors.js'
+import {formatProblem, lintProject, summarizeLint} from '../registry/index.js'
+import type {LintResult} from '../registry/index.js'
+
+export default class Lint extends BaseCommand {
+  static override description = 'Check the project registry: YAML syntax, entry schemas, references and workflow-safe modules. Reports every problem with file:line:column, a code and a hint.'
+
+  static override examples = [
+    '<%= config.bin %> lint',
+    '<%= config.bin %> lint --json',
+    '<%= config.bin %> lint --path ./my-app',
+  ]
+
+  async run(): Promise<LintResult> {
+    const {flags} = await this.parse(Lint)
+    const root = this.projectRoot(flags.path)
+    const result = await lintProject(root, {env: process.env})
+    if (this.jsonEnabled()) {
+      // --json: the problems stay on stdout; exit 1 still signals errors.
+      if (result.errors > 0) process.exitCode = 1
+      return result
+    }
+    for (const problem of result.problems) this.log(formatProblem(problem))
+    this.log(summarizeLint(result))
+    if (result.errors > 0) {
+      throw new WippyError('WIPPY_LINT_FAILED', `Lint found ${result.errors} error${result.errors === 1 ? '' : 's'}.`, {
+        hint: 'Fix the errors listed above, then run `wippy lint` again.',
+      })
+    }
+    return result
+  }
+}

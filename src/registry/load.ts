@@ -1,0 +1,177 @@
+import {existsSync, readFileSync, realpathSync, statSync} from 'node:fs'
+import {dirname, isAbsolute, relative} from 'node:path'
+
+import {WippyError} from '../errors.js'
+import {readProjectLayout} from '../project/lock.js'
+import {crossCheck} from './cross-check.js'
+import type {CheckedEntry} from './cross-check.js'
+import {didYouMean} from './did-you-mean.js'
+import {findDefinitionFiles} from './discover.js'
+import {interpolateData} from './interpolate.js'
+import {KNOWN_KINDS, RUN_KINDS, isLuaKind, isRunKind, kindSchemas} from './kinds.js'
+import {parseDefinitionFile} from './parse-file.js'
+import type {LoadOptions, Problem, Registry, RegistryEntry} from './types.js'
+
+/**
+ * Loads the project's registry the way the Wippy platform does (§1): source dirs from
+ * `wippy.lock`, every YAML file under them, entries validated per kind, references
+ * cross-checked. Never throws on bad project input: everything wrong is a {@link Problem}
+ * with a file and line:column. Entries load even when invalid, so list/show still work.
+ */
+export async function loadRegistry(root: string, options: LoadOptions = {}): Promise<Registry> {
+  const env = options.env ?? {}
+  const layout = readProjectLayout(root)
+  const problems: Problem[] = [...layout.problems]
+  const realRoot = realpathSync(root)
+  const rel = (abs: string) => relative(root, abs).split('\\').join('/')
+  const entries = new Map<string, RegistryEntry>()
+  const valid: CheckedEntry[] = []
+
+  for (const srcDir of layout.srcDirs) {
+    if (!existsSync(srcDir) || !statSync(srcDir).isDirectory()) {
+      problems.push({
+        severity: 'error',
+        code: 'WIPPY_SRC_MISSING',
+        message: `The source directory ${rel(srcDir) || '.'} does not exist.`,
+        hint: 'Create it with an _index.yaml, or fix `directories.src` in wippy.lock.',
+        ...(existsSync(`${root}/wippy.lock`) ? {file: 'wippy.lock', line: 1, column: 1} : {}),
+      })
+      continue
+    }
+    const {files, escaped} = findDefinitionFiles(srcDir, realRoot)
+    for (const link of escaped) {
+      problems.push({severity: 'error', code: 'WIPPY_FILE_ESCAPES_ROOT', message: `${rel(link)} is a symlink to a file outside the project.`, hint: 'Copy the file into the project instead of linking to it.', file: rel(link), line: 1, column: 1})
+    }
+    for (const abs of files) {
+      const file = rel(abs)
+      const parsed = parseDefinitionFile(readFileSync(abs, 'utf8'), file)
+      problems.push(...parsed.problems)
+      for (const raw of parsed.entries) {
+        const id = `${raw.namespace}:${raw.name}`
+        const where = {file, line: raw.line, column: raw.column, entryId: id}
+        const previous = entries.get(id)
+        if (previous) {
+          problems.push({
+            severity: 'error',
+            code: 'WIPPY_ENTRY_DUPLICATE',
+            message: `Entry ${id} is declared twice: in ${previous.file}:${previous.line} and in ${file}:${raw.line}.`,
+            hint: 'Rename or remove one of them; entry IDs (namespace:name) are unique across the project.',
+            ...where,
+          })
+          continue
+        }
+        const known = KNOWN_KINDS.includes(raw.kind)
+        if (!known) {
+          problems.push({
+            severity: 'error',
+            code: 'WIPPY_KIND_UNKNOWN',
+            message: `Entry ${id} has the unknown kind "${raw.kind}".${didYouMean(raw.kind, KNOWN_KINDS)}`,
+            hint: `wippy runs ${RUN_KINDS.join(', ')}.`,
+            ...where,
+          })
+        } else if (!isRunKind(raw.kind)) {
+          problems.push({
+            severity: 'warning',
+            code: 'WIPPY_KIND_NOT_RUN',
+            message: `Entry ${id} has kind ${raw.kind}, which is not run by wippy; it is loaded as an opaque entry.`,
+            hint: `wippy runs ${RUN_KINDS.join(', ')}; other kinds need the Wippy platform.`,
+            ...where,
+          })
+        }
+        const interpolated = interpolateData(raw.data, {
+          root,
+          realRoot,
+          yamlDir: dirname(abs),
+          srcRoot: srcDir,
+          env,
+          strictEnv: isRunKind(raw.kind),
+          file,
+          entryId: id,
+          locate: (path) => raw.locate('data', path),
+        })
+        problems.push(...interpolated.problems)
+        const entry: RegistryEntry = {
+          id,
+          namespace: raw.namespace,
+          name: raw.name,
+          kind: raw.kind,
+          meta: raw.meta,
+          data: interpolated.data,
+          file,
+          line: raw.line,
+          column: raw.column,
+          ...(interpolated.sourceFile === undefined ? {} : {sourceFile: interpolated.sourceFile}),
+        }
+        entries.set(id, entry)
+        if (!isRunKind(raw.kind)) continue
+        const result = kindSchemas[raw.kind].safeParse(entry.data)
+        if (result.success) {
+          if (interpolated.problems.length === 0) valid.push({entry, locate: raw.locate})
+        } else {
+          for (const issue of result.error.issues) {
+            const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol')
+            const field = path.join('.') || 'data'
+            const pos = raw.locate('data', path)
+            problems.push({
+              severity: 'error',
+              code: 'WIPPY_ENTRY_INVALID',
+              message: `Entry ${id} (${raw.kind}): field \`${field}\` ${describeIssue(issue)}.`,
+              hint: `Fix \`${field}\` of ${id}; see the ${raw.kind} fields in the Wippy docs.`,
+              file,
+              line: pos.line,
+              column: pos.column,
+              entryId: id,
+            })
+          }
+        }
+      }
+    }
+  }
+
+  problems.push(...crossCheck(valid, entries))
+  if (options.checkLua) {
+    for (const {entry} of valid) {
+      if (!isLuaKind(entry.kind) || typeof entry.data.source !== 'string') continue
+      const found = options.checkLua(entry.data.source, entry.sourceFile ?? entry.id)
+      if (found) problems.push({...found, file: found.file ?? entry.sourceFile ?? entry.file, entryId: entry.id})
+    }
+  }
+  return {root, srcDirs: layout.srcDirs, entries, problems: sortProblems(problems)}
+}
+
+function describeIssue(issue: {code: string; message: string; input?: unknown}): string {
+  // zod's default "Invalid input: expected string, received undefined" reads as "is required".
+  if (issue.code === 'invalid_type' && issue.input === undefined) return /required/.test(issue.message) ? issue.message : 'is required'
+  return issue.message.replace(/^Invalid input: /, 'is invalid: ')
+}
+
+/** Problems in file, line, column order (problems without a file first). */
+export function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+  )
+}
+
+/**
+ * Throws the first error problem as a WippyError (with a count of the others), if any.
+ *
+ * @throws WippyError with the problem's code when the registry has an error problem.
+ */
+export function assertNoErrors(registry: Registry): void {
+  const errors = registry.problems.filter((p) => p.severity === 'error')
+  const first = errors[0]
+  if (!first) return
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''}; run \`wippy lint\` to see all)` : ''
+  throw new WippyError(first.code, `${first.message}${more}`, {
+    hint: first.hint ?? 'Run `wippy lint` to see every problem.',
+    ...(first.file === undefined ? {} : {file: first.file}),
+    ...(first.line === undefined ? {} : {line: first.line}),
+    ...(first.column === undefined ? {} : {column: first.column}),
+  })
+}
+
+/** True when `path` (absolute) is inside `root`. */
+export function isInside(root: string, path: string): boolean {
+  const r = relative(root, path)
+  return !r.startsWith('..') && !isAbsolute(r)
+}

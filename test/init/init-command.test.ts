@@ -1,0 +1,213 @@
+import {existsSync} from 'node:fs'
+import {mkdir, readFile, readdir, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {parse as parseYaml} from 'yaml'
+
+import {ensureBuilt, tempDir, wippy} from './helpers.js'
+
+let cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  await Promise.all(cleanups.map((c) => c()))
+  cleanups = []
+})
+
+async function workspace(): Promise<string> {
+  const t = await tempDir()
+  cleanups.push(t.cleanup)
+  return t.dir
+}
+
+beforeAll(async () => {
+  await ensureBuilt()
+}, 120_000)
+
+describe('wippy init <dir> --template NAME', () => {
+  it.each(['orders', 'approval', 'service'])('creates a %s project and prints the next commands', async (template) => {
+    // Given an empty workspace
+    const cwd = await workspace()
+
+    // When the user scaffolds the template
+    const run = await wippy(['init', 'my-app', '--template', template], cwd)
+
+    // Then it succeeds and says what it made and what to run next
+    expect(run.stderr).toBe('')
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain(`Created my-app from the "${template}" template:`)
+    expect(run.stdout).toContain('  wippy.lock')
+    expect(run.stdout).toMatch(/Next:\n {2}cd my-app\n {2}npx wippy dev\n {2}npx wippy (spawn|ps)/)
+
+    // And the project is a Wippy project: lock file, git-ignored state dir, sources
+    const root = join(cwd, 'my-app')
+    const lock = parseYaml(await readFile(join(root, 'wippy.lock'), 'utf8'))
+    expect(lock).toEqual({directories: {modules: '.wippy', src: './src'}, modules: []})
+    const gitignore = (await readFile(join(root, '.gitignore'), 'utf8')).split('\n')
+    expect(gitignore).toContain('.wippy/dev/')
+    expect(gitignore).toContain('node_modules/')
+    expect(existsSync(join(root, '_gitignore'))).toBe(false)
+    expect(existsSync(join(root, 'README.md'))).toBe(true)
+    expect(existsSync(join(root, 'src', '_index.yaml'))).toBe(true)
+  })
+})
+
+describe('wippy init without --template', () => {
+  it('uses the default template (orders) when stdin is not a terminal', async () => {
+    // Given no TTY (execa's stdin is ignored) and no --template
+    const cwd = await workspace()
+
+    // When
+    const run = await wippy(['init', 'shop'], cwd)
+
+    // Then no prompt is shown and the orders template is used
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).not.toContain('Which template?')
+    expect(run.stdout).toContain('from the "orders" template')
+    expect(existsSync(join(cwd, 'shop', 'src', 'workflows', 'order_saga.lua'))).toBe(true)
+  })
+})
+
+describe('wippy init into an existing directory', () => {
+  it('refuses a non-empty directory and writes nothing', async () => {
+    // Given a directory holding the user's own file
+    const cwd = await workspace()
+    await mkdir(join(cwd, 'taken'))
+    await writeFile(join(cwd, 'taken', 'notes.txt'), 'mine')
+
+    // When
+    const run = await wippy(['init', 'taken'], cwd)
+
+    // Then it fails with a user error naming the problem and the way out
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toContain('Error WIPPY_INIT_NOT_EMPTY')
+    expect(run.stderr).toContain('notes.txt')
+    expect(run.stderr).toContain('--force')
+    expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/) // no stack trace
+    expect(await readdir(join(cwd, 'taken'))).toEqual(['notes.txt'])
+  })
+
+  it('treats a directory holding only .git as empty', async () => {
+    const cwd = await workspace()
+    await mkdir(join(cwd, 'repo', '.git'), {recursive: true})
+
+    const run = await wippy(['init', 'repo', '--template', 'service'], cwd)
+
+    expect(run.exitCode).toBe(0)
+    expect(existsSync(join(cwd, 'repo', 'src', 'heartbeat.lua'))).toBe(true)
+  })
+
+  it('writes into a non-empty directory with --force, keeping unrelated files', async () => {
+    // Given a non-empty directory with a file that the template also has
+    const cwd = await workspace()
+    await mkdir(join(cwd, 'taken'))
+    await writeFile(join(cwd, 'taken', 'notes.txt'), 'mine')
+    await writeFile(join(cwd, 'taken', 'README.md'), 'old readme')
+
+    // When
+    const run = await wippy(['init', 'taken', '--template', 'approval', '--force'], cwd)
+
+    // Then the template is written over same-named files and the rest is kept
+    expect(run.exitCode).toBe(0)
+    expect(await readFile(join(cwd, 'taken', 'notes.txt'), 'utf8')).toBe('mine')
+    expect(await readFile(join(cwd, 'taken', 'README.md'), 'utf8')).toContain('# Approval')
+    expect(existsSync(join(cwd, 'taken', 'src', 'workflows', 'approval.lua'))).toBe(true)
+  })
+
+  it('initialises the current directory with "."', async () => {
+    const cwd = await workspace()
+    const run = await wippy(['init', '.', '--template', 'service', '--json'], cwd)
+
+    expect(run.exitCode).toBe(0)
+    const result = JSON.parse(run.stdout) as {next: string[]}
+    // no `cd` step when the project is the current directory
+    expect(result.next[0]).toBe('npx wippy dev')
+  })
+
+  it('refuses a path that is a file', async () => {
+    const cwd = await workspace()
+    await writeFile(join(cwd, 'app'), 'a file')
+
+    const run = await wippy(['init', 'app'], cwd)
+
+    expect(run.exitCode).toBe(1)
+    expect(run.stderr).toContain('Error WIPPY_INIT_NOT_A_DIRECTORY')
+  })
+})
+
+describe('wippy init with bad input', () => {
+  it('rejects an unknown template and lists the valid ones', async () => {
+    const cwd = await workspace()
+
+    const run = await wippy(['init', 'my-app', '--template', 'ordres'], cwd)
+
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).toContain('Error WIPPY_TEMPLATE_UNKNOWN')
+    expect(run.stderr).toContain('Valid templates: orders, approval, service.')
+    expect(existsSync(join(cwd, 'my-app'))).toBe(false)
+  })
+
+  it('reports an unknown template as a JSON error with --json', async () => {
+    const cwd = await workspace()
+
+    const run = await wippy(['init', 'my-app', '--template', 'nope', '--json'], cwd)
+
+    expect(run.exitCode).toBe(2)
+    const out = JSON.parse(run.stdout) as {error: {code: string; details: {valid: string[]}; hint: string}}
+    expect(out.error.code).toBe('WIPPY_TEMPLATE_UNKNOWN')
+    expect(out.error.details.valid).toEqual(['orders', 'approval', 'service'])
+    expect(out.error.hint).toContain('--template orders')
+  })
+
+  it('rejects an invalid directory name', async () => {
+    const cwd = await workspace()
+
+    const run = await wippy(['init', 'my app!'], cwd)
+
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).toContain('Error WIPPY_INIT_INVALID_DIR')
+    expect(run.stderr).toContain('"my app!" is not a valid project directory name')
+    expect(existsSync(join(cwd, 'my app!'))).toBe(false)
+  })
+
+  it('requires the directory argument', async () => {
+    const cwd = await workspace()
+
+    const run = await wippy(['init'], cwd)
+
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).toContain('WIPPY_USAGE')
+  })
+})
+
+describe('wippy init --json', () => {
+  it('returns {dir, template, files, next} and prints nothing else', async () => {
+    const cwd = await workspace()
+
+    const run = await wippy(['init', 'svc', '--template', 'service', '--no-install', '--json'], cwd)
+
+    expect(run.exitCode).toBe(0)
+    expect(run.stderr).toBe('')
+    const result = JSON.parse(run.stdout) as Record<string, unknown>
+    expect(result).toEqual({
+      dir: join(cwd, 'svc'),
+      files: ['.gitignore', 'README.md', 'src/_index.yaml', 'src/heartbeat.lua', 'wippy.lock'],
+      next: ['cd svc', 'npx wippy dev', 'npx wippy ps'],
+      template: 'service',
+    })
+  })
+
+  it('lists exactly the files written to disk', async () => {
+    const cwd = await workspace()
+
+    const run = await wippy(['init', 'shop', '--json'], cwd)
+
+    const result = JSON.parse(run.stdout) as {dir: string; files: string[]; template: string}
+    expect(result.template).toBe('orders')
+    const onDisk = (await readdir(result.dir, {recursive: true, withFileTypes: true}))
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(result.dir.length + 1).split('\\').join('/'))
+      .sort()
+    expect(result.files).toEqual(onDisk)
+  })
+})

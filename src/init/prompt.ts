@@ -1,5 +1,6 @@
-import {createInterface} from 'node:readline/promises'
+import {createInterface} from 'node:readline'
 
+import {WippyError} from '../errors.js'
 import type {TemplateInfo} from './catalog.js'
 
 /** Streams the prompt reads from and writes to (a TTY in practice). */
@@ -20,8 +21,17 @@ export async function promptTemplate(templates: readonly TemplateInfo[], streams
     for (const [i, t] of templates.entries()) {
       streams.output.write(`  ${i + 1}) ${t.name.padEnd(10)} ${t.description}${i === 0 ? ' (default)' : ''}\n`)
     }
+    // Read through the line iterator (not rl.question) so lines typed ahead are kept.
+    const lines = rl[Symbol.asyncIterator]()
     for (;;) {
-      const answer = (await rl.question(`Template [1-${templates.length}, Enter for ${templates[0]?.name}]: `)).trim()
+      streams.output.write(`Template [1-${templates.length}, Enter for ${templates[0]?.name}]: `)
+      const next = await lines.next()
+      if (next.done) {
+        throw new WippyError('WIPPY_INIT_CANCELLED', 'No template was chosen; nothing was created.', {
+          hint: 'Run it again and pick a template, or pass --template.',
+        })
+      }
+      const answer = String(next.value).trim()
       const picked = pickTemplate(templates, answer)
       if (picked) return picked
       streams.output.write(`"${answer}" is not one of the templates above.\n`)

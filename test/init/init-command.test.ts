@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 
-import {ensureBuilt, tempDir, wippy} from './helpers.js'
+import {BIN, ensureBuilt, tempDir, wippy} from './helpers.js'
 
 let cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -209,5 +209,29 @@ describe('wippy init --json', () => {
       .map((e) => join(e.parentPath, e.name).slice(result.dir.length + 1).split('\\').join('/'))
       .sort()
     expect(result.files).toEqual(onDisk)
+  })
+})
+
+describe('wippy init on a terminal', () => {
+  // util-linux `script` gives the CLI a real pseudo-terminal without extra packages.
+  const hasScript = existsSync('/usr/bin/script')
+
+  it.skipIf(!hasScript)('asks which template to use and takes the answer', async () => {
+    // Given a terminal session where the user will answer "2"
+    const cwd = await workspace()
+    const {execa} = await import('execa')
+    const run = await execa('script', ['-qec', `node ${JSON.stringify(BIN)} init picked`, '/dev/null'], {
+      cwd,
+      env: {NO_COLOR: '1'},
+      input: '2\n',
+      reject: false,
+      timeout: 20_000,
+    })
+
+    // Then the picker is shown and the second template is used
+    expect(run.exitCode).toBe(0)
+    expect(String(run.stdout)).toContain('Which template?')
+    expect(String(run.stdout)).toContain('from the "approval" template')
+    expect(existsSync(join(cwd, 'picked', 'src', 'workflows', 'approval.lua'))).toBe(true)
   })
 })

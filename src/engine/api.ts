@@ -1,0 +1,103 @@
+/**
+ * The one API of a running engine: what the dev server, the control channel (and through
+ * it every CLI command), the TUI and the tests call. The engine implements it in-process;
+ * the control client implements it over the socket. Nothing here knows about terminals.
+ */
+import type {HistoryEvent} from '../history/events.js'
+import type {LuaErrorValue} from '../lua/types.js'
+import type {RunSummary} from '../hosts/workflows/run-summary.js'
+
+export interface SpawnRequest {
+  entry: string
+  /** Host entry ID; default: the project's only temporal.worker (workflows) or process.host (processes). */
+  host?: string
+  /** Explicit workflow ID: reuses the running workflow with that ID (use-existing). */
+  id?: string
+  input: unknown[]
+}
+
+export interface SpawnResult {
+  entry: string
+  existing: boolean
+  host: string
+  /** Bare workflow ID (short, shell-friendly). */
+  id: string
+  pid: string
+}
+
+export interface RunOutcome {
+  error?: LuaErrorValue
+  pid: string
+  result?: unknown
+  status: string
+}
+
+export interface HistoryRange {
+  from?: number
+  limit?: number
+  to?: number
+}
+
+export interface HistoryView {
+  events: HistoryEvent[]
+  pid: string
+  status: string
+  /** Total events in the history (the view may be a range of it). */
+  total: number
+}
+
+export interface ReplayCheckResult {
+  /** Where it diverged, when it did. */
+  divergence?: {eventIndex: number; expected: string; got: string; where?: string; message: string}
+  ok: boolean
+  pid: string
+  replayedEvents: number
+}
+
+export interface ProcessInfo extends Omit<RunSummary, 'kind'> {
+  kind: 'process' | 'service' | 'workflow'
+}
+
+export interface ReloadReport {
+  added: string[]
+  changed: string[]
+  /** Problems of the new registry; when any is an error the old registry keeps running. */
+  errors: Array<{code: string; message: string; file?: string; line?: number; hint?: string}>
+  ms: number
+  removed: string[]
+  /** Replay-aware reload of open runs of changed workflows. */
+  workflows: Array<{pid: string; compatible: boolean; divergence?: string; forkCommand?: string}>
+}
+
+export interface EngineStatus {
+  controlAddress?: string
+  entries: number
+  persistence: {dir: string; durable: true}
+  processes: number
+  root: string
+  workflows: {open: number; total: number; blocked: number}
+}
+
+export type EngineEvent =
+  | {summary: ProcessInfo; type: 'run'}
+  | {event: HistoryEvent; pid: string; type: 'history'}
+  | {level: string; message: string; pid?: string; type: 'log'; fields?: unknown}
+  | {report: ReloadReport; type: 'reload'}
+
+export interface EngineApi {
+  call(entry: string, args: unknown[]): Promise<{error?: LuaErrorValue; value?: unknown}>
+  cancel(pid: string, reason?: string): Promise<{pid: string}>
+  fork(pid: string, at: number, id?: string): Promise<SpawnResult>
+  history(pid: string, range?: HistoryRange): Promise<HistoryView>
+  ps(filter?: {all?: boolean; status?: string}): ProcessInfo[]
+  replayCheck(pid: string): Promise<ReplayCheckResult>
+  signal(pid: string, topic: string, payload: unknown[]): Promise<{pid: string}>
+  skipTime(pid: string, by: number | 'next-timer'): Promise<{now: number; pid: string; skippedMs: number}>
+  spawn(request: SpawnRequest): Promise<SpawnResult>
+  status(): EngineStatus
+  /** Status stream: emits on change. Returns the unsubscribe function. */
+  subscribe(listener: (event: EngineEvent) => void): () => void
+  terminate(pid: string, reason?: string): Promise<{pid: string}>
+  /** Resolves when the run closes. */
+  wait(pid: string): Promise<RunOutcome>
+}

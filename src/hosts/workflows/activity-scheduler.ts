@@ -1,0 +1,109 @@
+/**
+ * Runs activities (`funcs.call` / `funcs.async` from workflow code) with their retry
+ * policy, and hands the final outcome back to the run.
+ *
+ * At-least-once: an activity whose result was not yet durable when the engine died is run
+ * again on recovery. Each attempt gets the same idempotency key, `<workflow id>:<seq>`, in
+ * its context (`ctx.get("idempotency_key")`), so functions can make repeats harmless.
+ */
+import type {EventOf, NewHistoryEvent} from '../../history/events.js'
+import type {LuaErrorValue} from '../../lua/types.js'
+import {activityOptions, nextRetryDelay} from './retry-policy.js'
+import type {WorkflowRun} from './run.js'
+
+export interface ActivityRequest {
+  args: unknown[]
+  attempt: number
+  context: Record<string, unknown>
+  entry: string
+  timeoutMs: number
+}
+
+export interface ActivityExecutor {
+  /** Runs the function once. Never throws: failures come back as `error`. */
+  execute(request: ActivityRequest): Promise<{error?: LuaErrorValue; value?: unknown}>
+  /** The function entry's `meta.options` (merged under the call's options). */
+  defaultOptions(entry: string): Record<string, unknown> | undefined
+  /** Called on each retry (for the status stream / log). */
+  onRetry?(run: WorkflowRun, entry: string, attempt: number, delayMs: number, error: LuaErrorValue): void
+}
+
+export class ActivityScheduler {
+  /** Runs whose result is still wanted: run → scheduled seqs in flight. */
+  private readonly inFlight = new Map<WorkflowRun, Set<number>>()
+  private readonly retryTimers = new Set<NodeJS.Timeout>()
+  private stopped = false
+
+  constructor(
+    private readonly executor: ActivityExecutor,
+    private readonly deliver: (run: WorkflowRun, event: NewHistoryEvent) => Promise<void>,
+  ) {}
+
+  start(run: WorkflowRun, event: EventOf<'ActivityScheduled'>): void {
+    let set = this.inFlight.get(run)
+    if (!set) {
+      set = new Set()
+      this.inFlight.set(run, set)
+    }
+    if (set.has(event.seq)) return
+    set.add(event.seq)
+    const options = activityOptions(this.executor.defaultOptions(event.entry), event.options)
+    const context = {idempotency_key: `${run.identity.workflowId}:${event.seq}`, workflow_id: run.identity.workflowId}
+    const attemptOnce = async (attempt: number): Promise<void> => {
+      if (!this.wanted(run, event.seq)) return
+      const outcome = await this.executor.execute({args: event.args, attempt, context, entry: event.entry, timeoutMs: options.startToCloseTimeoutMs})
+      if (!this.wanted(run, event.seq)) return
+      if (!outcome.error) {
+        this.done(run, event.seq)
+        await this.deliver(run, {attempts: attempt, result: outcome.value ?? null, scheduled: event.seq, ts: run.now(), type: 'ActivityCompleted'})
+        return
+      }
+      const delay = nextRetryDelay(options.retry, attempt, outcome.error)
+      if (delay === undefined) {
+        this.done(run, event.seq)
+        await this.deliver(run, {attempts: attempt, error: recordedError(outcome.error), scheduled: event.seq, ts: run.now(), type: 'ActivityFailed'})
+        return
+      }
+      this.executor.onRetry?.(run, event.entry, attempt, delay, outcome.error)
+      const t = setTimeout(() => {
+        this.retryTimers.delete(t)
+        void attemptOnce(attempt + 1)
+      }, delay)
+      this.retryTimers.add(t)
+    }
+    void attemptOnce(1)
+  }
+
+  /** The run no longer wants this result (cancelled); a late result is dropped. */
+  abandon(run: WorkflowRun, seq: number): void {
+    this.done(run, seq)
+  }
+
+  abandonRun(run: WorkflowRun): void {
+    this.inFlight.delete(run)
+  }
+
+  stop(): void {
+    this.stopped = true
+    for (const t of this.retryTimers) clearTimeout(t)
+    this.retryTimers.clear()
+    this.inFlight.clear()
+  }
+
+  private wanted(run: WorkflowRun, seq: number): boolean {
+    return !this.stopped && (this.inFlight.get(run)?.has(seq) ?? false)
+  }
+
+  private done(run: WorkflowRun, seq: number): void {
+    this.inFlight.get(run)?.delete(seq)
+  }
+}
+
+function recordedError(e: LuaErrorValue): {message: string; kind?: string; retryable?: boolean; details?: unknown} {
+  return {
+    message: String(e.message ?? 'error'),
+    ...(e.kind === undefined ? {} : {kind: e.kind}),
+    ...(e.retryable === undefined ? {} : {retryable: e.retryable}),
+    ...(e.details === undefined ? {} : {details: e.details}),
+  }
+}

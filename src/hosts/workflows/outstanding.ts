@@ -1,0 +1,81 @@
+/**
+ * What a run is still waiting for, derived from its history alone (no VM needed): the
+ * activities scheduled but not finished, the timers started but not fired or cancelled,
+ * the children started but not finished, and the virtual-clock offset from time skips.
+ * Used when a run is recovered after a restart and to describe a run in `wippy ps`.
+ */
+import type {HistoryEvent} from '../../history/events.js'
+
+export interface OutstandingActivity {
+  args: unknown[]
+  entry: string
+  options?: Record<string, unknown>
+  seq: number
+}
+
+export interface Outstanding {
+  activities: Map<number, OutstandingActivity>
+  children: Map<number, string>
+  /** Total of all TimeSkipped events, ms. */
+  skippedMs: number
+  timers: Map<number, number>
+}
+
+export function emptyOutstanding(): Outstanding {
+  return {activities: new Map(), children: new Map(), skippedMs: 0, timers: new Map()}
+}
+
+/** Folds one event into the outstanding set (mutates `into`). */
+export function applyToOutstanding(into: Outstanding, event: HistoryEvent): void {
+  switch (event.type) {
+    case 'ActivityScheduled': {
+      into.activities.set(event.seq, {
+        args: event.args,
+        entry: event.entry,
+        seq: event.seq,
+        ...(event.options ? {options: event.options} : {}),
+      })
+      break
+    }
+    case 'ActivityCompleted':
+    case 'ActivityFailed': {
+      into.activities.delete(event.scheduled)
+      break
+    }
+    case 'TimerStarted': {
+      into.timers.set(event.seq, event.fireAt)
+      break
+    }
+    case 'TimerFired':
+    case 'TimerCancelled': {
+      into.timers.delete(event.started)
+      break
+    }
+    case 'ChildWorkflowStarted': {
+      if (!event.error) into.children.set(event.seq, event.childPid)
+      break
+    }
+    case 'ChildWorkflowCompleted': {
+      into.children.delete(event.started)
+      break
+    }
+    case 'TimeSkipped': {
+      into.skippedMs += event.byMs
+      break
+    }
+    default:
+  }
+}
+
+export function outstandingOf(events: readonly HistoryEvent[]): Outstanding {
+  const out = emptyOutstanding()
+  for (const e of events) applyToOutstanding(out, e)
+  return out
+}
+
+/** The earliest pending timer's fire time (workflow clock), if any. */
+export function nextTimerAt(out: Outstanding): number | undefined {
+  let min: number | undefined
+  for (const at of out.timers.values()) if (min === undefined || at < min) min = at
+  return min
+}

@@ -1,0 +1,42 @@
+/**
+ * Workflow PIDs as the platform writes them: `{<temporal.client id>@<temporal.worker id>|<workflow id>}`.
+ * Shells dislike the braces and pipes, so every command also accepts the bare workflow ID or
+ * a unique prefix of it (see `resolvePidQuery`).
+ */
+export interface WorkflowPid {
+  client: string
+  worker: string
+  workflowId: string
+}
+
+export function formatWorkflowPid(pid: WorkflowPid): string {
+  return `{${pid.client}@${pid.worker}|${pid.workflowId}}`
+}
+
+const PID_RE = /^\{(?:([^@|{}]+)@)?([^|{}]+)\|([^{}]+)\}$/
+
+/** Parses any PID (`{host|id}` or `{node@host|id}`); undefined when the text is not a PID. */
+export function parsePid(text: string): {host: string; node?: string; uniq: string} | undefined {
+  const m = PID_RE.exec(text.trim())
+  if (!m) return undefined
+  return {host: m[2]!, uniq: m[3]!, ...(m[1] ? {node: m[1]} : {})}
+}
+
+/** A generated workflow ID: 12 hex chars of randomness, easy to type by prefix. */
+export function newWorkflowId(random: () => number = Math.random): string {
+  let id = 'wf-'
+  for (let i = 0; i < 12; i++) id += Math.floor(random() * 16).toString(16)
+  return id
+}
+
+/** A run ID: distinguishes runs that reuse a workflow ID (after the earlier one closed). */
+export function newRunId(random: () => number = Math.random): string {
+  let id = ''
+  for (let i = 0; i < 8; i++) id += Math.floor(random() * 16).toString(16)
+  return id
+}
+
+/** The history file key of a run: filesystem-safe, sorts by workflow ID. */
+export function runKeyOf(workflowId: string, runId: string): string {
+  return `${workflowId.replaceAll(/[^\w.-]/g, '_')}~${runId}`
+}

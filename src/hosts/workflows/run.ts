@@ -1,0 +1,419 @@
+/**
+ * One durable workflow run: a Lua program driven against its history.
+ *
+ * Live and replay share one path (like Temporal's Activator): the program issues commands;
+ * live, each is turned into a recorded event (`live-commands.ts`); replaying, each is
+ * compared with the recorded one and answered from it. Deliveries (results, timers,
+ * signals) come from new events live and from recorded events in replay.
+ *
+ * Durability rules (what is at-least-once and what is exactly-once):
+ * - Events are buffered and appended in one batch per pump; the batch is fsynced before
+ *   any effect outside the run happens (an activity starts, a timer is armed, a signal is
+ *   sent, a child starts, a waiter hears of completion). A result may be handed to the Lua
+ *   code before its fsync: if the engine dies first, nothing outside saw what the code did
+ *   with it, and replay re-creates the same state.
+ * - Recorded results are exactly-once: replay returns them and never runs the work again.
+ * - Activity execution is at-least-once: a crash after a function ran but before its
+ *   result was fsynced runs it again on recovery. Each activity gets a stable idempotency
+ *   key (`<workflow id>:<seq>`) in its context for that reason.
+ *
+ * Invariant: every mutation of a run goes through `serial()`, so events are appended in
+ * the order they are handed to the code.
+ */
+import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
+import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgram, StepOutcome} from '../../lua/types.js'
+import {type CommandIdentity, describeIdentity, identityOfCommand, identityOfEvent, sameIdentity} from './command-identity.js'
+import {arrivalDelivery, immediateResult} from './deliveries.js'
+import {nondeterminismError} from './nondeterminism.js'
+import {type Outstanding, applyToOutstanding, outstandingOf} from './outstanding.js'
+import {ReplayCursor} from './replay-cursor.js'
+
+export type RunStatus = 'blocked' | 'cancelled' | 'completed' | 'failed' | 'running' | 'terminated'
+
+/** What a run needs from its host. The run never touches files, VMs or timers' owners directly. */
+export interface RunContext {
+  /** Appends events durably (resolves after fsync); returns them with their seq. */
+  append(events: NewHistoryEvent[]): Promise<HistoryEvent[]>
+  /** Handles one command that needs the world (activity, timer, child, signal...). */
+  live: LiveCommandHandler
+  /** Real time, ms. */
+  realNow(): number
+}
+
+export interface LiveCommandHandler {
+  /** Turns a command into its event (and, for side effects, performs them). Runs after a flush when `external`. */
+  record(run: WorkflowRun, cmd: LuaCommand, seq: number): Promise<NewHistoryEvent>
+  /** After the batch holding `event` is durable: start what it asks for (activity, timer). */
+  activate(run: WorkflowRun, event: HistoryEvent): void
+  /** Whether recording this command does something outside the run (needs a flush first). */
+  external(cmd: LuaCommand): boolean
+  /** A command that is not recorded (logging, local-only calls): its immediate answer. */
+  unrecorded(run: WorkflowRun, cmd: LuaCommand, replaying: boolean): LuaDelivery
+  /** The run closed (its closing event is durable). */
+  closed(run: WorkflowRun, event: HistoryEvent): void
+}
+
+export interface RunIdentity {
+  entry: string
+  pid: string
+  runKey: string
+  workflowId: string
+}
+
+export class WorkflowRun {
+  readonly identity: RunIdentity
+  /** The full history while loaded (empty after eviction). */
+  events: HistoryEvent[] = []
+  outstanding: Outstanding
+  status: RunStatus = 'running'
+  /** Set when the run is blocked: why (non-determinism) or failed to load. */
+  problem?: Error
+  closing?: HistoryEvent
+  /** Events replayed at the last load (for the status stream). */
+  replayedEvents = 0
+  /** When the run started (kept after eviction). */
+  readonly startedAt: number
+
+  private program?: LuaProgram
+  private replay?: ReplayCursor
+  private readonly immediate: LuaDelivery[] = []
+  private readonly arrivals: LuaDelivery[] = []
+  private buffer: NewHistoryEvent[] = []
+  private bufferedSince = 0
+  private toActivate: HistoryEvent[] = []
+  private readonly tagBySeq = new Map<number, number>()
+  private readonly seqByTag = new Map<number, number>()
+  private chain: Promise<void> = Promise.resolve()
+  private persisted = 0
+
+  constructor(
+    identity: RunIdentity,
+    private readonly ctx: RunContext,
+    events: HistoryEvent[],
+  ) {
+    this.identity = identity
+    this.events = events
+    this.persisted = events.length
+    this.outstanding = outstandingOf(events)
+    this.startedAt = events[0]?.ts ?? 0
+    const last = events.at(-1)
+    if (last && isClose(last)) {
+      this.closing = last
+      this.status = statusOfClose(last)
+    }
+  }
+
+  get loaded(): boolean {
+    return this.program !== undefined
+  }
+
+  get open(): boolean {
+    return this.closing === undefined
+  }
+
+  get started(): EventOf<'WorkflowStarted'> {
+    return this.events[0] as EventOf<'WorkflowStarted'>
+  }
+
+  /** The workflow clock: real time plus every recorded skip. */
+  now(): number {
+    return this.ctx.realNow() + this.outstanding.skippedMs
+  }
+
+  /** The seq the next appended event will get. */
+  nextSeq(): number {
+    return this.persisted + this.buffer.length + 1
+  }
+
+  seqOfTag(tag: number): number | undefined {
+    return this.seqByTag.get(tag)
+  }
+
+  eventAt(seq: number): HistoryEvent | undefined {
+    if (seq <= this.events.length) return this.events[seq - 1]
+    return undefined
+  }
+
+  /** Runs `fn` after every earlier mutation of this run; errors park the run as blocked. */
+  serial(fn: () => Promise<void> | void): Promise<void> {
+    const next = this.chain.then(fn).catch((error: unknown) => this.block(error as Error))
+    this.chain = next
+    return next
+  }
+
+  /**
+   * Loads the program and replays the whole history into it; the run then goes on live.
+   * Throws (after parking the run as blocked) when the code diverges from the history.
+   */
+  async load(program: LuaProgram): Promise<void> {
+    this.program = program
+    this.tagBySeq.clear()
+    this.seqByTag.clear()
+    this.replay = new ReplayCursor(this.events)
+    this.replayedEvents = this.events.length
+    const started = this.started
+    await this.handleOutcome(program.start(started.input))
+    await this.pump()
+  }
+
+  /** Records an event that comes from outside the code (result, timer, signal, cancel) and hands it over. */
+  deliver(event: NewHistoryEvent): Promise<void> {
+    return this.serial(async () => {
+      if (!this.open) return
+      const seq = this.nextSeq()
+      this.bufferEvent(event)
+      applyToOutstanding(this.outstanding, {...event, seq} as HistoryEvent)
+      if (!this.program) {
+        // Blocked: the event is still recorded durably, and handed over once the code is fixed.
+        await this.flush()
+        return
+      }
+      const delivery = arrivalDelivery({...event, seq} as HistoryEvent, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))
+      if (delivery) this.arrivals.push(delivery)
+      await this.pump()
+    })
+  }
+
+  /** Records an event that changes no Lua state (a time skip); durable before it resolves. */
+  record(event: NewHistoryEvent): Promise<void> {
+    return this.serial(async () => {
+      const seq = this.nextSeq()
+      this.bufferEvent(event)
+      applyToOutstanding(this.outstanding, {...event, seq} as HistoryEvent)
+      await this.flush()
+    })
+  }
+
+  /** Ends the run at once with a recorded closing event (terminate). */
+  close(event: NewHistoryEvent): Promise<void> {
+    return this.serial(async () => {
+      if (!this.open) return
+      this.bufferEvent(event)
+      this.finish()
+      await this.flush()
+    })
+  }
+
+  /** Puts back the history of an evicted run (read from disk) before it is loaded again. */
+  restore(events: HistoryEvent[]): void {
+    this.events = events
+    this.persisted = events.length
+    this.outstanding = outstandingOf(events)
+  }
+
+  get evicted(): boolean {
+    return this.events.length === 0
+  }
+
+  /** Drops the VM of an idle run; the history stays on disk and is replayed on wake-up. */
+  evict(): void {
+    this.program?.close()
+    this.program = undefined
+    this.events = []
+    this.tagBySeq.clear()
+    this.seqByTag.clear()
+  }
+
+  /** Marks the run blocked (non-determinism or a load failure); the history is untouched. */
+  block(error: Error): void {
+    this.problem = error
+    if (this.open) this.status = 'blocked'
+    this.program?.close()
+    this.program = undefined
+    this.replay = undefined
+    this.buffer = []
+  }
+
+  private async pump(): Promise<void> {
+    while (this.program && this.open) {
+      const deliveries = this.nextDeliveries()
+      if (!deliveries) break
+      await this.handleOutcome(this.program.step(deliveries))
+    }
+    await this.flush()
+  }
+
+  private nextDeliveries(): LuaDelivery[] | undefined {
+    if (this.immediate.length > 0) return this.immediate.splice(0)
+    if (this.replay) {
+      const next = this.replay.peekDelivery()
+      const unmatched = this.replay.unmatchedCommandBeforeNextDelivery() ?? (next ? undefined : this.replay.peekCommand())
+      if (unmatched) {
+        throw nondeterminismError({
+          eventIndex: unmatched.seq,
+          expected: describeEvent(unmatched),
+          got: 'no command (the code is waiting)',
+          pid: this.identity.pid,
+        })
+      }
+      if (!next) {
+        this.finishReplay()
+        return this.nextDeliveries()
+      }
+      this.replay.takeDelivery()
+      return [arrivalDelivery(next, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))!]
+    }
+    const arrival = this.arrivals.shift()
+    return arrival ? [arrival] : undefined
+  }
+
+  private async handleOutcome(outcome: StepOutcome): Promise<void> {
+    for (const cmd of outcome.commands) await this.handleCommand(cmd)
+    if (outcome.status === 'waiting') return
+    if (this.replay && !this.replay.exhausted) {
+      const next = this.replay.peekCommand() ?? this.replay.peekDelivery()!
+      throw nondeterminismError({
+        eventIndex: next.seq,
+        expected: describeEvent(next),
+        got: `the workflow ${outcome.status === 'done' ? 'returning' : 'failing'}`,
+        pid: this.identity.pid,
+      })
+    }
+    this.replay = undefined
+    const ts = this.now()
+    if (outcome.status === 'failed') {
+      this.bufferEvent({error: outcome.error, ts, type: 'WorkflowFailed'})
+    } else if (outcome.error) {
+      this.bufferEvent({error: outcome.error, ts, type: 'WorkflowFailed'})
+    } else {
+      this.bufferEvent({result: outcome.result ?? null, ts, type: 'WorkflowCompleted'})
+    }
+    this.finish()
+  }
+
+  private async handleCommand(cmd: LuaCommand): Promise<void> {
+    const identity = identityOfCommand(cmd, (tag) => (typeof tag === 'number' ? this.seqByTag.get(tag) : undefined))
+    if (!identity) {
+      this.immediate.push(this.ctx.live.unrecorded(this, cmd, this.replay !== undefined))
+      return
+    }
+    if (this.replay) {
+      const recorded = this.replay.peekCommand()
+      if (recorded) return this.matchRecorded(cmd, identity)
+      const pending = this.replay.peekDelivery()
+      if (pending) {
+        throw nondeterminismError({
+          eventIndex: pending.seq,
+          expected: `no new command before ${describeEvent(pending)}`,
+          got: describeIdentity(identity),
+          pid: this.identity.pid,
+          ...(cmd.where ? {where: cmd.where} : {}),
+        })
+      }
+      this.finishReplay()
+    }
+    if (this.ctx.live.external(cmd)) await this.flush()
+    const seq = this.nextSeq()
+    const event = await this.ctx.live.record(this, cmd, seq)
+    this.bind(cmd.tag, seq)
+    this.bufferEvent(event)
+    const full = {...event, seq} as HistoryEvent
+    applyToOutstanding(this.outstanding, full)
+    const result = immediateResult(full, cmd.tag)
+    if (result) this.immediate.push(result)
+    this.toActivate.push(full)
+  }
+
+  private matchRecorded(cmd: LuaCommand, identity: CommandIdentity): void {
+    const recorded = this.replay!.takeCommand()
+    const recordedIdentity = identityOfEvent(recorded)
+    if (!recordedIdentity || !sameIdentity(identity, recordedIdentity)) {
+      throw nondeterminismError({
+        eventIndex: recorded.seq,
+        expected: recordedIdentity ? describeIdentity(recordedIdentity) : describeEvent(recorded),
+        got: describeIdentity(identity),
+        pid: this.identity.pid,
+        ...(cmd.where ? {where: cmd.where} : {}),
+      })
+    }
+    this.bind(cmd.tag, recorded.seq)
+    const result = immediateResult(recorded, cmd.tag)
+    if (result) this.immediate.push(result)
+  }
+
+  /** Replay caught up with the history: what was pending when it was written starts again. */
+  private finishReplay(): void {
+    this.replay = undefined
+    for (const activity of this.outstanding.activities.values()) this.toActivate.push(this.events[activity.seq - 1]!)
+    for (const seq of this.outstanding.timers.keys()) this.toActivate.push(this.events[seq - 1]!)
+  }
+
+  private bind(tag: number, seq: number): void {
+    this.tagBySeq.set(seq, tag)
+    this.seqByTag.set(tag, seq)
+  }
+
+  private bufferEvent(event: NewHistoryEvent): void {
+    if (this.buffer.length === 0) this.bufferedSince = this.ctx.realNow()
+    this.buffer.push(event)
+  }
+
+  private finish(): void {
+    this.program?.close()
+    this.program = undefined
+    this.arrivals.length = 0
+    this.immediate.length = 0
+  }
+
+  /** Appends the buffered events (one fsync), then starts what they ask for. */
+  private async flush(): Promise<void> {
+    if (this.buffer.length === 0 && this.toActivate.length === 0) return
+    const batch = this.buffer
+    this.buffer = []
+    if (batch.length > 0) {
+      const written = await this.ctx.append(batch)
+      if (written[0] && written[0].seq !== this.persisted + 1) {
+        throw new Error(`history seq mismatch: expected ${this.persisted + 1}, store wrote ${written[0].seq}`)
+      }
+      this.persisted += written.length
+      this.events.push(...written)
+      const last = written.at(-1)!
+      if (isClose(last)) {
+        this.closing = last
+        this.status = statusOfClose(last)
+        this.ctx.live.closed(this, last)
+      }
+    }
+    const activate = this.toActivate
+    this.toActivate = []
+    if (this.open) for (const e of activate) this.ctx.live.activate(this, e)
+  }
+
+  private findEvent(seq: number): HistoryEvent | undefined {
+    return this.events[seq - 1]
+  }
+
+  /** Milliseconds the oldest buffered event has waited (diagnostics). */
+  get bufferAgeMs(): number {
+    return this.buffer.length === 0 ? 0 : this.ctx.realNow() - this.bufferedSince
+  }
+}
+
+function isClose(e: HistoryEvent): boolean {
+  return e.type === 'WorkflowCompleted' || e.type === 'WorkflowFailed' || e.type === 'WorkflowCancelled' || e.type === 'WorkflowTerminated'
+}
+
+function statusOfClose(e: HistoryEvent): RunStatus {
+  switch (e.type) {
+    case 'WorkflowCompleted': {
+      return 'completed'
+    }
+    case 'WorkflowCancelled': {
+      return 'cancelled'
+    }
+    case 'WorkflowTerminated': {
+      return 'terminated'
+    }
+    default: {
+      return 'failed'
+    }
+  }
+}
+
+/** A short description of a recorded event for divergence messages. */
+export function describeEvent(e: HistoryEvent): string {
+  const id = identityOfEvent(e)
+  return id ? describeIdentity(id) : e.type
+}
+
+export type {LuaErrorValue}

@@ -1,0 +1,427 @@
+/**
+ * The embedded durable workflow host: the local provider behind `temporal.worker` entries.
+ * It owns the runs, their history files, their timers and activities, and recovers every
+ * open run by replay when it starts. The JSONL history files are the source of truth;
+ * everything in memory here can be rebuilt from them.
+ */
+import type {HistoryStore, RunLog} from '../../history/store.js'
+import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
+import {WippyError} from '../../errors.js'
+import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
+import {ActivityScheduler, type ActivityExecutor} from './activity-scheduler.js'
+import {liveCommandHandler} from './live-commands.js'
+import {newRunId, newWorkflowId, runKeyOf} from './pid.js'
+import {nextTimerAt} from './outstanding.js'
+import {WorkflowRun, type RunContext} from './run.js'
+import {RunTimers} from './run-timers.js'
+import {RunDirectory} from './run-directory.js'
+import {summarizeRun, type RunSummary} from './run-summary.js'
+
+/** Workflow code as the host sees it: a hash and a way to make a fresh program. */
+export interface WorkflowCode {
+  codeHash: string
+  instantiate(run: {pid: string; seed: number; workflowId: string; runId: string; entry: string}): Promise<LuaProgram> | LuaProgram
+}
+
+export interface WorkflowHostOptions {
+  activities: ActivityExecutor
+  /** The code of a `workflow.lua` entry (the current registry); undefined when unknown. */
+  code(entry: string): WorkflowCode | undefined
+  env?: (key: string) => string | undefined
+  /** Drop the VM of a run that waited this long with nothing running (ms). Default 5 s. */
+  idleEvictMs?: number
+  log?: (pid: string, level: string, message: string, fields?: unknown) => void
+  /** Status stream: called after anything about a run changed. */
+  onChange?: (summary: RunSummary) => void
+  random?: () => number
+  realNow?: () => number
+  store: HistoryStore
+  uuid?: (version: string) => string
+}
+
+export interface StartRequest {
+  client: string
+  entry: string
+  input: unknown[]
+  parent?: {pid: string; seq: number}
+  /** Named or explicit workflow ID: reuses the running workflow with that ID (use-existing). */
+  workflowId?: string
+  worker: string
+  forkedFrom?: {at: number; pid: string; events: HistoryEvent[]}
+}
+
+export class WorkflowHost {
+  private readonly dir = new RunDirectory()
+  private readonly logs = new Map<string, RunLog>()
+  private readonly timers: RunTimers
+  private readonly activities: ActivityScheduler
+  private readonly evictTimers = new Map<string, NodeJS.Timeout>()
+  private readonly waiters = new Map<string, Array<(e: HistoryEvent) => void>>()
+  private readonly realNow: () => number
+  private readonly random: () => number
+  private closed = false
+
+  constructor(private readonly options: WorkflowHostOptions) {
+    this.realNow = options.realNow ?? Date.now
+    this.random = options.random ?? Math.random
+    this.timers = new RunTimers((run, seq) => this.fireTimer(run, seq))
+    this.activities = new ActivityScheduler(options.activities, (run, event) => this.wake(run, event))
+  }
+
+  /** Reads every history, replays the open runs, and re-notifies parents of finished children. */
+  async recover(): Promise<{open: number; closed: number; blocked: number; tornTails: string[]; replayedEvents: number; ms: number}> {
+    const t0 = performance.now()
+    const tornTails: string[] = []
+    let replayedEvents = 0
+    for (const runKey of await this.options.store.list()) {
+      const {events, recovered, log} = await this.options.store.open(runKey)
+      if (recovered) tornTails.push(`${runKey}: dropped ${recovered.droppedBytes} bytes of a torn last line at byte ${recovered.atOffset}`)
+      const run = this.newRun(runKey, events)
+      if (run.open) {
+        this.logs.set(runKey, log)
+        await this.load(run)
+        replayedEvents += run.replayedEvents
+      } else {
+        await log.close()
+      }
+    }
+    for (const run of this.dir.all()) if (!run.open) this.notifyParent(run, run.closing!)
+    const runs = this.dir.all()
+    return {
+      blocked: runs.filter((r) => r.status === 'blocked').length,
+      closed: runs.filter((r) => !r.open).length,
+      ms: performance.now() - t0,
+      open: runs.filter((r) => r.open && r.status !== 'blocked').length,
+      replayedEvents,
+      tornTails,
+    }
+  }
+
+  /** Starts a workflow run, or returns the running one with the same explicit ID. */
+  async start(request: StartRequest): Promise<{pid: string; workflowId: string; existing: boolean}> {
+    if (this.closed) throw new WippyError('WIPPY_ENGINE_STOPPED', 'The workflow host is stopping.', {hint: 'Start `wippy dev` again.'})
+    const code = this.options.code(request.entry)
+    if (!code) {
+      throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `No workflow.lua entry ${request.entry} is loaded.`, {
+        hint: 'Check the entry ID (namespace:name) with `wippy registry list --kind workflow.lua`.',
+      })
+    }
+    if (request.workflowId) {
+      const existing = this.dir.openByWorkflowId(request.workflowId)
+      if (existing) return {existing: true, pid: existing.identity.pid, workflowId: request.workflowId}
+    }
+    const workflowId = request.workflowId ?? newWorkflowId(this.random)
+    const runId = newRunId(this.random)
+    const pid = `{${request.client}@${request.worker}|${workflowId}}`
+    const runKey = runKeyOf(workflowId, runId)
+    const ts = this.realNow()
+    const started: NewHistoryEvent = {
+      codeHash: code.codeHash,
+      entry: request.entry,
+      format: 1,
+      host: request.worker,
+      input: request.input,
+      pid,
+      runId,
+      seed: Math.floor(this.random() * 2 ** 31),
+      ts,
+      type: 'WorkflowStarted',
+      workflowId,
+      ...(request.parent ? {parent: request.parent} : {}),
+      ...(request.forkedFrom ? {forkedFrom: {at: request.forkedFrom.at, pid: request.forkedFrom.pid}} : {}),
+    }
+    const log = await this.options.store.create(runKey, started)
+    let events: HistoryEvent[] = []
+    // A fork takes the first N events of another run as its own (after its own start event).
+    if (request.forkedFrom) events = await log.append(request.forkedFrom.events.slice(1).map(({seq: _seq, ...rest}) => rest as NewHistoryEvent))
+    this.logs.set(runKey, log)
+    const first = {...started, seq: 1} as HistoryEvent
+    const run = this.newRun(runKey, [first, ...events])
+    await this.load(run)
+    return {existing: false, pid, workflowId}
+  }
+
+  /** Delivers a signal (a message on `topic`) to a workflow. Durable once this resolves. */
+  async signal(pid: string, topic: string, payload: unknown[], from = '', signalId?: string): Promise<void> {
+    const run = this.requireRun(pid)
+    if (!run.open) throw closedError(run, 'signal')
+    await this.ensureLoaded(run)
+    if (signalId && run.events.some((e) => e.type === 'SignalReceived' && e.signalId === signalId)) return
+    await run.deliver({from, payload, topic, ts: run.now(), type: 'SignalReceived', ...(signalId ? {signalId} : {})})
+    this.afterChange(run)
+  }
+
+  /** Requests cancellation: the run gets a CANCEL event on `process.events()` and decides. */
+  async cancel(pid: string, reason = 'cancelled', from = ''): Promise<void> {
+    const run = this.requireRun(pid)
+    if (!run.open) throw closedError(run, 'cancel')
+    await this.ensureLoaded(run)
+    await run.deliver({from, reason, ts: run.now(), type: 'CancelRequested'})
+    this.afterChange(run)
+  }
+
+  /** Ends a run at once; recorded as WorkflowTerminated. */
+  async terminate(pid: string, reason = 'terminated'): Promise<void> {
+    const run = this.requireRun(pid)
+    if (!run.open) throw closedError(run, 'terminate')
+    await this.ensureLoaded(run)
+    await run.close({reason, ts: run.now(), type: 'WorkflowTerminated'})
+    this.afterChange(run)
+  }
+
+  /** Moves a run's virtual clock forward; due timers fire at once. Recorded in its history. */
+  async skipTime(pid: string, by: number | 'next-timer'): Promise<{skippedMs: number; now: number}> {
+    const run = this.requireRun(pid)
+    if (!run.open) throw closedError(run, 'skip time of')
+    await this.ensureLoaded(run)
+    let byMs = by === 'next-timer' ? 0 : by
+    if (by === 'next-timer') {
+      const at = nextTimerAt(run.outstanding)
+      if (at === undefined) {
+        throw new WippyError('WIPPY_NO_TIMER', `Workflow ${pid} has no pending timer.`, {hint: 'Use --by DURATION to move its clock anyway.', kind: 'user'})
+      }
+      byMs = Math.max(0, at - run.now())
+    }
+    await run.record({byMs, ts: run.now() + byMs, type: 'TimeSkipped'})
+    this.timers.rearm(run)
+    this.afterChange(run)
+    return {now: run.now(), skippedMs: byMs}
+  }
+
+  /** Resolves when the run closes, with its closing event. */
+  waitForClose(pid: string): Promise<HistoryEvent> {
+    const run = this.requireRun(pid)
+    if (run.closing) return Promise.resolve(run.closing)
+    return new Promise((resolve) => {
+      const list = this.waiters.get(run.identity.runKey) ?? []
+      list.push(resolve)
+      this.waiters.set(run.identity.runKey, list)
+    })
+  }
+
+  /** The recorded history of a run (read from disk when the run is evicted). */
+  async history(pid: string): Promise<HistoryEvent[]> {
+    const run = this.requireRun(pid)
+    if (!run.evicted) return [...run.events]
+    return (await this.options.store.read(run.identity.runKey)).events
+  }
+
+  list(): RunSummary[] {
+    return this.dir.all().map((run) => summarizeRun(run))
+  }
+
+  /** Finds a run by PID, workflow ID or unique prefix; throws a WippyError otherwise. */
+  requireRun(query: string): WorkflowRun {
+    return this.dir.resolve(query)
+  }
+
+  findRun(query: string): WorkflowRun | undefined {
+    try {
+      return this.dir.resolve(query)
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Stops timers and activities, flushes and closes every history file. */
+  async close(): Promise<void> {
+    this.closed = true
+    this.timers.clear()
+    this.activities.stop()
+    for (const t of this.evictTimers.values()) clearTimeout(t)
+    this.evictTimers.clear()
+    await Promise.all(this.dir.all().map((run) => run.serial(() => {})))
+    await Promise.all([...this.logs.values()].map((log) => log.close()))
+    this.logs.clear()
+  }
+
+  private newRun(runKey: string, events: HistoryEvent[]): WorkflowRun {
+    const started = events[0] as EventOf<'WorkflowStarted'>
+    const ctx: RunContext = {
+      append: (batch) => this.logOf(runKey).append(batch),
+      live: this.live,
+      realNow: this.realNow,
+    }
+    const run = new WorkflowRun({entry: started.entry, pid: started.pid, runKey, workflowId: started.workflowId}, ctx, events)
+    this.dir.add(run)
+    return run
+  }
+
+  private logOf(runKey: string): RunLog {
+    const log = this.logs.get(runKey)
+    if (!log) throw new Error(`history ${runKey} is not open`)
+    return log
+  }
+
+  /** Creates the program and replays the run's history into it (inside the run's queue). */
+  private load(run: WorkflowRun): Promise<void> {
+    return run.serial(async () => {
+      if (!run.open || run.loaded) return
+      const code = this.options.code(run.identity.entry)
+      if (!code) {
+        throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `The code of ${run.identity.entry} is not loaded.`, {
+          hint: 'The workflow.lua entry was removed or renamed; restore it to let this run go on.',
+        })
+      }
+      const s = run.started
+      const program = await code.instantiate({entry: s.entry, pid: s.pid, runId: s.runId, seed: s.seed, workflowId: s.workflowId})
+      await run.load(program)
+    }).then(() => this.afterChange(run))
+  }
+
+  /** Makes sure an evicted run has its history and program back before it is touched. */
+  private async ensureLoaded(run: WorkflowRun): Promise<void> {
+    this.cancelEviction(run)
+    if (!run.open || run.loaded) return
+    if (run.evicted) {
+      await run.serial(async () => {
+        if (!run.evicted) return
+        const {events, log} = await this.options.store.open(run.identity.runKey)
+        this.logs.set(run.identity.runKey, log)
+        run.restore(events)
+      })
+    }
+    if (run.status !== 'blocked') await this.load(run)
+  }
+
+  private async wake(run: WorkflowRun, event: NewHistoryEvent): Promise<void> {
+    if (!run.open || this.closed) return
+    await this.ensureLoaded(run)
+    await run.deliver(event)
+    this.afterChange(run)
+  }
+
+  private fireTimer(run: WorkflowRun, seq: number): void {
+    void this.wake(run, {started: seq, ts: run.now(), type: 'TimerFired'})
+  }
+
+  private afterChange(run: WorkflowRun): void {
+    this.options.onChange?.(summarizeRun(run))
+    this.scheduleEviction(run)
+  }
+
+  private scheduleEviction(run: WorkflowRun): void {
+    this.cancelEviction(run)
+    if (!run.loaded || !run.open || run.outstanding.activities.size > 0) return
+    const t = setTimeout(() => {
+      this.evictTimers.delete(run.identity.runKey)
+      void run.serial(async () => {
+        if (!run.loaded || run.outstanding.activities.size > 0) return
+        run.evict()
+        const log = this.logs.get(run.identity.runKey)
+        this.logs.delete(run.identity.runKey)
+        await log?.close()
+      })
+    }, this.options.idleEvictMs ?? 5000)
+    t.unref()
+    this.evictTimers.set(run.identity.runKey, t)
+  }
+
+  private cancelEviction(run: WorkflowRun): void {
+    const t = this.evictTimers.get(run.identity.runKey)
+    if (t) clearTimeout(t)
+    this.evictTimers.delete(run.identity.runKey)
+  }
+
+  private notifyParent(run: WorkflowRun, closing: HistoryEvent): void {
+    const parentRef = run.started.parent
+    if (!parentRef) return
+    const parent = this.findRun(parentRef.pid)
+    if (!parent?.open) return
+    void (async () => {
+      await this.ensureLoaded(parent)
+      if (parent.events.some((e) => e.type === 'ChildWorkflowCompleted' && e.started === parentRef.seq)) return
+      const outcome = closingOutcome(closing)
+      await parent.deliver({childPid: run.identity.pid, started: parentRef.seq, ts: parent.now(), type: 'ChildWorkflowCompleted', ...outcome})
+      this.afterChange(parent)
+    })()
+  }
+
+  private readonly live = liveCommandHandler({
+    abandonActivity: (run, seq) => this.activities.abandon(run, seq),
+    armTimer: (run, seq, fireAt) => this.timers.arm(run, seq, fireAt),
+    closed: (run, event) => {
+      this.timers.clearRun(run)
+      this.activities.abandonRun(run)
+      for (const resolve of this.waiters.get(run.identity.runKey) ?? []) resolve(event)
+      this.waiters.delete(run.identity.runKey)
+      this.notifyParent(run, event)
+      this.options.onChange?.(summarizeRun(run))
+    },
+    control: async (_run, action, target) => {
+      const child = this.findRun(target)
+      if (!child) return notFound(target)
+      if (!child.open) return undefined
+      if (action === 'cancel') await this.cancel(target, 'cancelled by parent')
+      else await this.terminate(target, 'terminated by parent')
+      return undefined
+    },
+    disarmTimer: (run, seq) => this.timers.disarm(run, seq),
+    env: (key) => this.options.env?.(key),
+    log: (run, level, message, fields) => this.options.log?.(run.identity.pid, level, message, fields),
+    signal: async (run, request) => {
+      const target = this.findRun(request.target)
+      if (!target) return notFound(request.target)
+      if (!target.open) return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
+      // Delivered off the sender's queue: a signal to oneself must not wait on itself.
+      void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId)
+      return undefined
+    },
+    startActivity: (run, event) => this.activities.start(run, event),
+    startChild: async (run, request) => {
+      const [client, worker] = parseHostOf(run.identity.pid)
+      const name = request.options?.['temporal.workflow.id'] ?? request.options?.name
+      try {
+        const child = await this.start({
+          client,
+          entry: request.entry,
+          input: request.input,
+          parent: {pid: run.identity.pid, seq: request.seq},
+          // Deterministic: a child started again after a crash finds the one started before.
+          workflowId: typeof name === 'string' ? name : `${run.identity.workflowId}.${request.seq}`,
+          worker,
+        })
+        return {pid: child.pid}
+      } catch (error) {
+        const e = error as WippyError
+        return {error: {kind: 'NotFound', message: e.message, retryable: false}}
+      }
+    },
+    uuid: (version) => this.options.uuid?.(version) ?? crypto.randomUUID(),
+  })
+}
+
+function parseHostOf(pid: string): [string, string] {
+  const m = /^\{([^@|]+)@([^|]+)\|/.exec(pid)
+  return m ? [m[1]!, m[2]!] : ['local', 'local']
+}
+
+function notFound(target: string): LuaErrorValue {
+  return {kind: 'NotFound', message: `no workflow or process ${target}`, retryable: false}
+}
+
+function closingOutcome(closing: HistoryEvent): {error?: {message: string; kind?: string}; result?: unknown} {
+  switch (closing.type) {
+    case 'WorkflowCompleted': {
+      return {result: closing.result}
+    }
+    case 'WorkflowFailed': {
+      return {error: closing.error}
+    }
+    case 'WorkflowCancelled': {
+      return {error: {kind: 'Canceled', message: closing.reason ?? 'workflow cancelled'}}
+    }
+    case 'WorkflowTerminated': {
+      return {error: {kind: 'Canceled', message: closing.reason ?? 'workflow terminated'}}
+    }
+    default: {
+      return {}
+    }
+  }
+}
+
+function closedError(run: WorkflowRun, verb: string): WippyError {
+  return new WippyError('WIPPY_WORKFLOW_CLOSED', `Can't ${verb} workflow ${run.identity.pid}: it has already ${run.status}.`, {
+    hint: 'Check its state with `wippy ps --all` or `wippy history inspect`.',
+  })
+}

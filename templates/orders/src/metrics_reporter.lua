@@ -7,7 +7,7 @@ local logger = require("logger")
 type Options = {interval: string?}
 
 local function main(options: Options?): (number?, error?)
-    local interval = (options and options.interval) or "30s"
+    local interval = (options and options.interval) or "15s"
     local events = process.events()
     local ticks = 0
 

@@ -131,6 +131,8 @@ export interface LuaProgramSpec {
   /** Seed for the sandbox's `math.random` (recorded in a workflow's history). */
   seed?: number
   source: LuaSource
+  /** What `workflow.info()` returns (workflow_id, run_id, workflow_type, attempt, ...). */
+  workflow?: Record<string, unknown>
 }
 
 /** A loaded Lua program (one VM). Synchronous; never touches the outside world itself. */

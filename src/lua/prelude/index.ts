@@ -1,0 +1,20 @@
+/**
+ * The prelude chunks in load order. The first returns the private table `W`; the others
+ * receive it. Chunk names start with `@wippy/` so tracebacks can hide runtime frames.
+ */
+import type {PreludeChunk} from '../vm/program.js'
+import {CHANNEL_LUA} from './channel.js'
+import {CORE_LUA} from './core.js'
+import {DATA_LUA} from './data.js'
+import {PROCESS_LUA} from './process.js'
+import {SERVICES_LUA} from './services.js'
+import {TIME_LUA} from './time.js'
+
+export const PRELUDE: readonly PreludeChunk[] = [
+  {name: '@wippy/core.lua', text: CORE_LUA},
+  {name: '@wippy/channel.lua', text: CHANNEL_LUA},
+  {name: '@wippy/services.lua', text: SERVICES_LUA},
+  {name: '@wippy/process.lua', text: PROCESS_LUA},
+  {name: '@wippy/time.lua', text: TIME_LUA},
+  {name: '@wippy/data.lua', text: DATA_LUA},
+]

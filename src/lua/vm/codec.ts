@@ -1,0 +1,155 @@
+/**
+ * Our JS ⇄ Lua value codec (wasmoon's own conversion is unfit: see lua-vm-and-storage.md §A6).
+ *
+ * JS → Lua:
+ * - `null`/`undefined` → nil; booleans as is;
+ * - safe integers → Lua integers, other numbers → floats; BigInt within int64 → integer;
+ * - strings → byte strings (UTF-8, NUL bytes kept);
+ * - arrays → tables with the shared array metatable (so `[]` and holes survive a round trip);
+ * - plain objects → string-keyed tables with the shared object metatable (so `{}` survives).
+ *
+ * Lua → JS:
+ * - integers within ±2^53 → numbers, beyond → BigInt; floats → numbers;
+ * - tables marked as arrays → arrays (holes become null, trailing nils are lost);
+ * - unmarked tables whose keys are exactly 1..n → arrays; an unmarked empty table → `[]`
+ *   (the same choice as Wippy's `json.encode`); anything else → an object with sorted keys
+ *   (sorted so decoded commands are identical across VMs, whose hash order differs);
+ * - functions, userdata and threads → null.
+ */
+import {type LuaApi, LuaT, REGISTRY_INDEX} from './lua-api.js'
+
+const MAX_DEPTH = 100
+const INT64_MAX = 9_223_372_036_854_775_807n
+const INT64_MIN = -9_223_372_036_854_775_808n
+
+/** Codec bound to one Lua state's array/object metatables (registry refs). */
+export class LuaCodec {
+  constructor(
+    private readonly api: LuaApi,
+    private readonly arrayMtRef: number,
+    private readonly objectMtRef: number,
+  ) {}
+
+  /** Pushes one JS value onto L's stack. */
+  push(L: number, value: unknown, depth = 0): void {
+    const api = this.api
+    if (!api.checkStack(L, 4)) throw new Error('Lua stack overflow while converting a value')
+    if (value === null || value === undefined) return api.pushNil(L)
+    switch (typeof value) {
+      case 'boolean':
+        return api.pushBoolean(L, value)
+      case 'number':
+        if (Number.isSafeInteger(value)) return api.pushInteger(L, BigInt(value))
+        return api.pushNumber(L, value)
+      case 'bigint':
+        if (value >= INT64_MIN && value <= INT64_MAX) return api.pushInteger(L, value)
+        return api.pushNumber(L, Number(value))
+      case 'string':
+        return api.pushString(L, value)
+      case 'object':
+        break
+      default:
+        return api.pushNil(L)
+    }
+    if (depth > MAX_DEPTH) throw new Error(`value nests deeper than ${MAX_DEPTH} levels (a cycle?)`)
+    if (Array.isArray(value)) {
+      api.createTable(L, value.length, 0)
+      for (let i = 0; i < value.length; i++) {
+        const v = value[i]
+        if (v === null || v === undefined) continue
+        this.push(L, v, depth + 1)
+        api.rawSetI(L, -2, i + 1)
+      }
+      api.rawGetI(L, REGISTRY_INDEX, this.arrayMtRef)
+      api.setMetatable(L, -2)
+      return
+    }
+    if (value instanceof Date) return api.pushString(L, value.toISOString())
+    const entries = Object.entries(value as Record<string, unknown>)
+    api.createTable(L, 0, entries.length)
+    for (const [k, v] of entries) {
+      if (v === undefined) continue
+      api.pushString(L, k)
+      this.push(L, v, depth + 1)
+      api.rawSet(L, -3)
+    }
+    api.rawGetI(L, REGISTRY_INDEX, this.objectMtRef)
+    api.setMetatable(L, -2)
+  }
+
+  /** Reads the value at idx (absolute or negative) without popping it. */
+  read(L: number, idx: number, depth = 0): unknown {
+    const api = this.api
+    switch (api.type(L, idx)) {
+      case LuaT.Nil:
+      case LuaT.None:
+        return null
+      case LuaT.Boolean:
+        return api.toBoolean(L, idx)
+      case LuaT.Number:
+        if (api.isInteger(L, idx)) {
+          const n = api.toNumber(L, idx)
+          return Number.isSafeInteger(n) ? n : api.toInteger(L, idx)
+        }
+        return api.toNumber(L, idx)
+      case LuaT.String:
+        return api.toString(L, idx)
+      case LuaT.Table:
+        return this.readTable(L, idx < 0 ? api.getTop(L) + idx + 1 : idx, depth)
+      default:
+        return null
+    }
+  }
+
+  private readTable(L: number, t: number, depth: number): unknown {
+    const api = this.api
+    if (depth > MAX_DEPTH) throw new Error(`Lua table nests deeper than ${MAX_DEPTH} levels (a cycle?)`)
+    if (!api.checkStack(L, 6)) throw new Error('Lua stack overflow while converting a value')
+    let marker: 'array' | 'none' | 'object' = 'none'
+    if (api.getMetatable(L, t)) {
+      api.rawGetI(L, REGISTRY_INDEX, this.arrayMtRef)
+      if (api.rawEqual(L, -1, -2)) marker = 'array'
+      else {
+        api.rawGetI(L, REGISTRY_INDEX, this.objectMtRef)
+        if (api.rawEqual(L, -1, -3)) marker = 'object'
+        api.setTop(L, -2)
+      }
+      api.setTop(L, -3)
+    }
+    const intKeys = new Map<number, unknown>()
+    const strKeys = new Map<string, unknown>()
+    let maxInt = 0
+    api.pushNil(L)
+    while (api.next(L, t)) {
+      const kt = api.type(L, -2)
+      if (kt === LuaT.Number && api.isInteger(L, -2)) {
+        const k = api.toNumber(L, -2)
+        const v = this.read(L, -1, depth + 1)
+        intKeys.set(k, v)
+        if (k > maxInt) maxInt = k
+      } else if (kt === LuaT.String || kt === LuaT.Number) {
+        // lua_tolstring on a number key would change the key in place and break lua_next
+        const k = kt === LuaT.String ? api.toString(L, -2) : String(api.toNumber(L, -2))
+        strKeys.set(k, this.read(L, -1, depth + 1))
+      } else if (kt === LuaT.Boolean) {
+        strKeys.set(String(api.toBoolean(L, -2)), this.read(L, -1, depth + 1))
+      }
+      api.setTop(L, -2)
+    }
+    const intsAreSequence = [...intKeys.keys()].every((k) => k >= 1) && maxInt <= Math.max(16, intKeys.size * 2)
+    const asArray =
+      marker === 'array' || (marker === 'none' && strKeys.size === 0 && intsAreSequence)
+    if (asArray && intsAreSequence) {
+      const out: unknown[] = new Array(maxInt).fill(null)
+      for (const [k, v] of intKeys) out[k - 1] = v
+      return out
+    }
+    const out: Record<string, unknown> = {}
+    const keys = [...intKeys.keys()].map(String).concat([...strKeys.keys()]).sort()
+    for (const k of keys) {
+      const n = Number(k)
+      out[k] = strKeys.has(k) ? strKeys.get(k) : intKeys.get(n)
+    }
+    return out
+  }
+}

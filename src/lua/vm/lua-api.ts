@@ -1,0 +1,236 @@
+/**
+ * The slice of the Lua C API we use, called through wasmoon's raw wasm exports.
+ *
+ * We skip wasmoon's `LuaEngine`/`Thread` layer on purpose: its value conversion has
+ * measured bugs (see lua-vm-and-storage.md §A6) and its string reads stop at NUL bytes.
+ * Here strings go through our own UTF-8 buffers with explicit lengths.
+ */
+import type {LuaWasm} from 'wasmoon'
+
+/** `LUA_REGISTRYINDEX` for Lua 5.4 with `LUAI_MAXSTACK = 1000000`. */
+export const REGISTRY_INDEX = -1_001_000
+export const LUA_OK = 0
+export const LUA_YIELD = 1
+
+export const enum LuaT {
+  None = -1,
+  Nil = 0,
+  Boolean = 1,
+  LightUserdata = 2,
+  Number = 3,
+  String = 4,
+  Table = 5,
+  Function = 6,
+  Userdata = 7,
+  Thread = 8,
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Raw = Record<string, (...args: any[]) => any> & {HEAPU8: Uint8Array; HEAPU32: Uint32Array}
+
+/**
+ * Thin typed wrappers over the wasm exports, plus NUL-safe string transfer. One per
+ * runtime (one wasm instance); every method takes the `lua_State*` explicitly.
+ */
+export class LuaApi {
+  readonly module: LuaWasm['module']
+  private readonly m: Raw
+  private readonly encoder = new TextEncoder()
+  private readonly decoder = new TextDecoder('utf-8')
+  /** A reusable 4-byte cell for `size_t*` out-parameters. */
+  private readonly lenCell: number
+  /** A reusable heap buffer for pushing strings; grows on demand. */
+  private scratch = 0
+  private scratchSize = 0
+
+  constructor(wasm: LuaWasm) {
+    this.module = wasm.module
+    this.m = wasm.module as unknown as Raw
+    this.lenCell = this.m._malloc!(8)
+  }
+
+  addFunction(fn: (...args: number[]) => number | void, sig: string): number {
+    return this.module.addFunction(fn as (...args: any[]) => any, sig)
+  }
+
+  removeFunction(ptr: number): void {
+    this.module.removeFunction(ptr)
+  }
+
+  newState(alloc: number): number {
+    return this.m._lua_newstate!(alloc, 0)
+  }
+
+  /** A bare state with the C allocator (used only to compile, never to run user code). */
+  newPlainState(): number {
+    return this.m._luaL_newstate!()
+  }
+
+  openLibs(L: number): void {
+    this.m._luaL_openlibs!(L)
+  }
+
+  close(L: number): void {
+    this.m._lua_close!(L)
+  }
+
+  malloc(n: number): number {
+    return this.m._malloc!(n)
+  }
+
+  free(p: number): void {
+    this.m._free!(p)
+  }
+
+  realloc(p: number, n: number): number {
+    return this.m._realloc!(p, n)
+  }
+
+  getTop(L: number): number {
+    return this.m._lua_gettop!(L)
+  }
+
+  setTop(L: number, idx: number): void {
+    this.m._lua_settop!(L, idx)
+  }
+
+  checkStack(L: number, n: number): boolean {
+    return this.m._lua_checkstack!(L, n) !== 0
+  }
+
+  type(L: number, idx: number): LuaT {
+    return this.m._lua_type!(L, idx)
+  }
+
+  pushNil(L: number): void {
+    this.m._lua_pushnil!(L)
+  }
+
+  pushBoolean(L: number, b: boolean): void {
+    this.m._lua_pushboolean!(L, b ? 1 : 0)
+  }
+
+  pushNumber(L: number, n: number): void {
+    this.m._lua_pushnumber!(L, n)
+  }
+
+  pushInteger(L: number, n: bigint): void {
+    this.m._lua_pushinteger!(L, n)
+  }
+
+  pushValue(L: number, idx: number): void {
+    this.m._lua_pushvalue!(L, idx)
+  }
+
+  /** Pushes a JS string as UTF-8 bytes with an explicit length (NUL bytes survive). */
+  pushString(L: number, s: string): void {
+    const max = s.length * 3 + 1
+    if (max > this.scratchSize) {
+      if (this.scratch) this.free(this.scratch)
+      this.scratchSize = Math.max(max, 256)
+      this.scratch = this.malloc(this.scratchSize)
+    }
+    const {written} = this.encoder.encodeInto(s, this.m.HEAPU8.subarray(this.scratch, this.scratch + max))
+    this.m._lua_pushlstring!(L, this.scratch, written)
+  }
+
+  /** Reads a string (or number coerced to string) at idx with its real length. */
+  toString(L: number, idx: number): string {
+    const ptr = this.m._lua_tolstring!(L, idx, this.lenCell)
+    if (!ptr) return ''
+    const len = this.m.HEAPU32[this.lenCell >> 2]!
+    return this.decoder.decode(this.m.HEAPU8.subarray(ptr, ptr + len))
+  }
+
+  toBoolean(L: number, idx: number): boolean {
+    return this.m._lua_toboolean!(L, idx) !== 0
+  }
+
+  toNumber(L: number, idx: number): number {
+    return this.m._lua_tonumberx!(L, idx, 0)
+  }
+
+  toInteger(L: number, idx: number): bigint {
+    return this.m._lua_tointegerx!(L, idx, 0)
+  }
+
+  isInteger(L: number, idx: number): boolean {
+    return this.m._lua_isinteger!(L, idx) !== 0
+  }
+
+  createTable(L: number, narr: number, nrec: number): void {
+    this.m._lua_createtable!(L, narr, nrec)
+  }
+
+  rawSetI(L: number, idx: number, n: number): void {
+    this.m._lua_rawseti!(L, idx, BigInt(n))
+  }
+
+  rawGetI(L: number, idx: number, n: number): LuaT {
+    return this.m._lua_rawgeti!(L, idx, BigInt(n))
+  }
+
+  /** `t[k] = v` where t is at idx, k and v are the top two values; raw. */
+  rawSet(L: number, idx: number): void {
+    this.m._lua_rawset!(L, idx)
+  }
+
+  getField(L: number, idx: number, k: string): LuaT {
+    this.pushString(L, k)
+    return this.m._lua_rawget!(L, idx < 0 && idx > REGISTRY_INDEX ? idx - 1 : idx)
+  }
+
+  setMetatable(L: number, idx: number): void {
+    this.m._lua_setmetatable!(L, idx)
+  }
+
+  getMetatable(L: number, idx: number): boolean {
+    return this.m._lua_getmetatable!(L, idx) !== 0
+  }
+
+  rawEqual(L: number, a: number, b: number): boolean {
+    return this.m._lua_rawequal!(L, a, b) !== 0
+  }
+
+  next(L: number, idx: number): boolean {
+    return this.m._lua_next!(L, idx) !== 0
+  }
+
+  ref(L: number): number {
+    return this.m._luaL_ref!(L, REGISTRY_INDEX)
+  }
+
+  /** Loads a chunk from a JS string; returns the status (0 = ok, the function is on the stack). */
+  load(L: number, text: string, chunkName: string, mode: 'b' | 't'): number {
+    const bytes = this.encoder.encode(text)
+    const buf = this.malloc(bytes.length + 1)
+    this.m.HEAPU8.set(bytes, buf)
+    const nameBytes = this.encoder.encode(chunkName + '\0')
+    const name = this.malloc(nameBytes.length)
+    this.m.HEAPU8.set(nameBytes, name)
+    const modeBytes = this.encoder.encode(mode + '\0')
+    const modePtr = this.malloc(modeBytes.length)
+    this.m.HEAPU8.set(modeBytes, modePtr)
+    try {
+      return this.m._luaL_loadbufferx!(L, buf, bytes.length, name, modePtr)
+    } finally {
+      this.free(buf)
+      this.free(name)
+      this.free(modePtr)
+    }
+  }
+
+  pcall(L: number, nargs: number, nresults: number): number {
+    return this.m._lua_pcallk!(L, nargs, nresults, 0, 0, 0)
+  }
+
+  /** Raises the value on top of the stack as a Lua error (longjmps out of the caller). */
+  error(L: number): never {
+    this.m._lua_error!(L)
+    throw new Error('unreachable: lua_error returned')
+  }
+
+  setHook(L: number, fn: number, mask: number, count: number): void {
+    this.m._lua_sethook!(L, fn, mask, count)
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * One Lua program = one Lua state in the shared wasm instance, driven synchronously.
+ *
+ * The JS side stays small on purpose: the scheduler of Lua threads, channels and every
+ * module live in the Lua prelude (portable, deterministic). A `start`/`step` is one
+ * protected call into the prelude's `W.start(args)` / `W.step(deliveries)`, which runs
+ * every runnable Lua thread until all are parked and returns the outcome as a table.
+ *
+ * Limits: a count hook charges instructions against a per-call budget, and a custom
+ * allocator caps the state's memory. Both raise a Lua error and set a flag, so even a user
+ * `pcall` that swallows the error cannot hide that the limit was hit.
+ */
+import type {LuaCommand, LuaDelivery, LuaFailure, LuaProgram, LuaProgramSpec, StepOutcome} from '../types.js'
+import {stripTypes} from '../dialect/strip-types.js'
+import {LuaCodec} from './codec.js'
+import {type LuaApi, LUA_OK, REGISTRY_INDEX} from './lua-api.js'
+
+/** Default instruction budget per `start`/`step` call (~1–3 s of busy Lua). */
+export const DEFAULT_INSTRUCTION_BUDGET = 200_000_000
+/** Default memory cap per program. */
+export const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024
+const HOOK_EVERY = 1000
+const LUA_MASKCOUNT = 8
+
+/** A prelude chunk: Lua text plus the chunk name tracebacks show (`@wippy/core.lua`). */
+export interface PreludeChunk {
+  name: string
+  text: string
+}
+
+type LimitHit = {kind: 'InstructionLimit' | 'MemoryLimit'; message: string} | undefined
+
+/** A {@link LuaProgram} on wasmoon; see the module comment. */
+export class WasmoonProgram implements LuaProgram {
+  private readonly L: number
+  private readonly allocFn: number
+  private readonly hookFn: number
+  private readonly codec: LuaCodec
+  private readonly startRef: number
+  private readonly stepRef: number
+  private readonly budget: number
+  private readonly memMax: number
+  private memUsed = 0
+  private executed = 0
+  private limit: LimitHit
+  private closed = false
+  private finished: StepOutcome | undefined
+
+  constructor(
+    private readonly api: LuaApi,
+    spec: LuaProgramSpec,
+    prelude: readonly PreludeChunk[],
+  ) {
+    this.budget = spec.limits?.instructions ?? DEFAULT_INSTRUCTION_BUDGET
+    this.memMax = spec.limits?.memoryBytes ?? DEFAULT_MEMORY_BYTES
+    this.allocFn = api.addFunction((_ud, ptr, osize, nsize) => this.alloc(ptr, osize, nsize), 'iiiii')
+    this.hookFn = api.addFunction((L) => this.hook(L), 'vii')
+    this.L = api.newState(this.allocFn)
+    if (!this.L) {
+      api.removeFunction(this.allocFn)
+      api.removeFunction(this.hookFn)
+      throw new Error('lua_newstate failed (out of memory)')
+    }
+    const L = this.L
+    try {
+      api.openLibs(L)
+      const [core, ...rest] = prelude
+      this.run(core!, undefined, 1)
+      const wRef = api.ref(L)
+      for (const chunk of rest) this.run(chunk, wRef, 0)
+      api.rawGetI(L, REGISTRY_INDEX, wRef)
+      const refOf = (field: string): number => {
+        api.getField(L, -1, field)
+        return api.ref(L)
+      }
+      const arrayMt = refOf('array_mt')
+      const objectMt = refOf('object_mt')
+      this.startRef = refOf('start')
+      this.stepRef = refOf('step')
+      const initRef = refOf('init')
+      api.setTop(L, 0)
+      this.codec = new LuaCodec(api, arrayMt, objectMt)
+      api.rawGetI(L, REGISTRY_INDEX, initRef)
+      this.codec.push(L, specForLua(spec))
+      this.call(1, 0, 'init')
+      // The budget starts now: the prelude itself is trusted and not charged.
+      api.setHook(L, this.hookFn, LUA_MASKCOUNT, HOOK_EVERY)
+    } catch (error) {
+      this.close()
+      throw error
+    }
+  }
+
+  start(args: unknown[]): StepOutcome {
+    return this.drive(this.startRef, args)
+  }
+
+  step(deliveries: LuaDelivery[]): StepOutcome {
+    return this.drive(this.stepRef, deliveries)
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.L) this.api.close(this.L)
+    this.api.removeFunction(this.hookFn)
+    this.api.removeFunction(this.allocFn)
+  }
+
+  /** Bytes the Lua state currently holds (for pools and tests). */
+  get memoryUsed(): number {
+    return this.memUsed
+  }
+
+  private drive(fnRef: number, arg: unknown[]): StepOutcome {
+    if (this.finished) return {...this.finished, commands: []}
+    if (this.closed) throw new Error('the Lua program is closed')
+    const {api, L} = this
+    this.executed = 0
+    api.setTop(L, 0)
+    api.rawGetI(L, REGISTRY_INDEX, fnRef)
+    let outcome: StepOutcome
+    try {
+      this.codec.push(L, arg)
+      const status = api.pcall(L, 1, 1)
+      if (this.limit) outcome = {commands: [], error: {...this.limit}, status: 'failed'}
+      else if (status !== LUA_OK) {
+        outcome = {commands: [], error: {kind: 'Internal', message: api.toString(L, -1)}, status: 'failed'}
+      } else outcome = toOutcome(this.codec.read(L, -1))
+    } finally {
+      api.setTop(L, 0)
+    }
+    if (outcome.status !== 'waiting') this.finished = outcome
+    return outcome
+  }
+
+  /** Loads and runs one prelude chunk, passing the prelude's private table `W` when given. */
+  private run(chunk: PreludeChunk, wRef: number | undefined, nres: number): void {
+    const {api, L} = this
+    if (api.load(L, chunk.text, chunk.name, 't') !== LUA_OK) {
+      throw new Error(`prelude ${chunk.name} does not compile: ${api.toString(L, -1)}`)
+    }
+    if (wRef !== undefined) api.rawGetI(L, REGISTRY_INDEX, wRef)
+    this.call(wRef === undefined ? 0 : 1, nres, chunk.name)
+  }
+
+  private call(nargs: number, nres: number, what: string): void {
+    const {api, L} = this
+    if (api.pcall(L, nargs, nres) !== LUA_OK) {
+      const message = api.toString(L, -1)
+      throw new Error(`Lua ${what} failed: ${message}`)
+    }
+  }
+
+  private alloc(ptr: number, osize: number, nsize: number): number {
+    const api = this.api
+    if (nsize === 0) {
+      if (ptr) {
+        this.memUsed -= osize
+        api.free(ptr)
+      }
+      return 0
+    }
+    const delta = ptr ? nsize - osize : nsize
+    if (delta > 0 && this.memUsed + delta > this.memMax) {
+      this.limit ??= {kind: 'MemoryLimit', message: `memory limit of ${this.memMax} bytes exceeded`}
+      return 0
+    }
+    const p = api.realloc(ptr, nsize)
+    if (p) this.memUsed += delta
+    return p
+  }
+
+  private hook(L: number): void {
+    this.executed += HOOK_EVERY
+    if (this.executed > this.budget && !this.limit) {
+      this.limit = {kind: 'InstructionLimit', message: `instruction budget of ${this.budget} exceeded (runaway loop?)`}
+    }
+    if (this.limit) {
+      this.api.pushString(L, this.limit.message)
+      this.api.error(L)
+    }
+  }
+}
+
+function specForLua(spec: LuaProgramSpec): Record<string, unknown> {
+  const imports: Record<string, unknown> = {}
+  for (const [alias, src] of Object.entries(spec.imports ?? {})) {
+    imports[alias] = {chunk: src.chunkName, entry: src.entryId, text: stripTypes(src.text)}
+  }
+  return {
+    context: spec.context ?? {},
+    imports,
+    kind: spec.kind,
+    method: spec.method ?? null,
+    modules: spec.modules,
+    pid: spec.pid ?? '',
+    seed: spec.seed ?? 0,
+    source: {chunk: spec.source.chunkName, entry: spec.source.entryId, text: stripTypes(spec.source.text)},
+    workflow: spec.workflow ?? {},
+  }
+}
+
+function toOutcome(raw: unknown): StepOutcome {
+  const o = (raw ?? {}) as Record<string, unknown>
+  const commands = Array.isArray(o.commands) ? (o.commands as unknown[]).map(toCommand) : []
+  if (o.status === 'done') {
+    const out: StepOutcome = {commands, result: o.result ?? undefined, status: 'done'}
+    if (o.error) out.error = o.error as LuaFailure
+    return out
+  }
+  if (o.status === 'failed') return {commands, error: o.error as LuaFailure, status: 'failed'}
+  return {commands, status: 'waiting'}
+}
+
+function toCommand(raw: unknown): LuaCommand {
+  const c = raw as Record<string, unknown>
+  const cmd: LuaCommand = {args: Array.isArray(c.args) ? c.args : [], op: c.op as LuaCommand['op'], tag: c.tag as number}
+  if (c.options && typeof c.options === 'object' && !Array.isArray(c.options)) cmd.options = c.options as Record<string, unknown>
+  if (typeof c.where === 'string') cmd.where = c.where
+  return cmd
+}

@@ -91,6 +91,7 @@ export function readProjectLayout(root: string): ProjectLayout {
   return layout
 }
 
+/** The first line of a yaml error, without the position the problem already carries. */
 function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).trim()
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim()
 }

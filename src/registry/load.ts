@@ -104,7 +104,7 @@ export async function loadRegistry(root: string, options: LoadOptions = {}): Pro
         }
         entries.set(id, entry)
         if (!isRunKind(raw.kind)) continue
-        const result = kindSchemas[raw.kind].safeParse(entry.data)
+        const result = kindSchemas[raw.kind].safeParse(entry.data, {reportInput: true})
         if (result.success) {
           if (interpolated.problems.length === 0) valid.push({entry, locate: raw.locate})
         } else {

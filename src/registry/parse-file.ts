@@ -204,6 +204,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** The first line of a yaml error, without the position the problem already carries. */
 function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).trim()
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim()
 }

@@ -201,3 +201,21 @@ describe('recovery reader: sequence and structure', () => {
     expect(readHistoryBuffer(good, 'h').events).toHaveLength(2)
   })
 })
+
+describe('recovery reader: a mangled checksum suffix', () => {
+  it('is corruption mid-file and a torn tail on the last line', async () => {
+    const store = new HistoryStore(await tempDir())
+    const log = await store.create('m', started())
+    await log.append([step(2), step(3)])
+    await store.close()
+    const bytes = await readFile(store.pathOf('m'))
+    const text = bytes.toString()
+    const lines = text.split('\n')
+    // Uppercase hex is not what wippy writes: the suffix no longer counts as a checksum
+    const mangle = (l: string) => l.replace(/"crc":"([0-9a-f]{8})"/, (_, h: string) => `"crc":"${h.toUpperCase().replace(/[0-9]/g, 'A')}"`)
+    const mid = [lines[0], mangle(lines[1]!), lines[2], ''].join('\n')
+    expect(() => readHistoryBuffer(Buffer.from(mid), 'm')).toThrow(/line 2 .*lacks the "crc" field/)
+    const last = [lines[0], lines[1], mangle(lines[2]!), ''].join('\n')
+    expect(readHistoryBuffer(Buffer.from(last), 'm').torn).toMatchObject({line: 3, reason: 'checksum-mismatch'})
+  })
+})

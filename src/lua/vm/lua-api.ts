@@ -200,6 +200,32 @@ export class LuaApi {
     return this.m._luaL_ref!(L, REGISTRY_INDEX)
   }
 
+  /** Copies the raw bytes of the string at idx. */
+  toBytes(L: number, idx: number): Uint8Array {
+    const ptr = this.m._lua_tolstring!(L, idx, this.lenCell)
+    const len = this.m.HEAPU32[this.lenCell >> 2]!
+    return this.m.HEAPU8.slice(ptr, ptr + len)
+  }
+
+  /** Loads a chunk from bytes (text or precompiled); returns the status. */
+  loadBytes(L: number, bytes: Uint8Array, chunkName: string, mode: 'b' | 't'): number {
+    const buf = this.malloc(bytes.length + 1)
+    this.m.HEAPU8.set(bytes, buf)
+    const nameBytes = this.encoder.encode(chunkName + '\0')
+    const name = this.malloc(nameBytes.length)
+    this.m.HEAPU8.set(nameBytes, name)
+    const modePtr = this.malloc(2)
+    this.m.HEAPU8[modePtr] = mode.charCodeAt(0)
+    this.m.HEAPU8[modePtr + 1] = 0
+    try {
+      return this.m._luaL_loadbufferx!(L, buf, bytes.length, name, modePtr)
+    } finally {
+      this.free(buf)
+      this.free(name)
+      this.free(modePtr)
+    }
+  }
+
   /** Loads a chunk from a JS string; returns the status (0 = ok, the function is on the stack). */
   load(L: number, text: string, chunkName: string, mode: 'b' | 't'): number {
     const bytes = this.encoder.encode(text)

@@ -24,6 +24,8 @@ const LUA_MASKCOUNT = 8
 
 /** A prelude chunk: Lua text plus the chunk name tracebacks show (`@wippy/core.lua`). */
 export interface PreludeChunk {
+  /** Precompiled bytecode (string.dump of the text), when the runtime made it. */
+  bytecode?: Uint8Array
   name: string
   text: string
 }
@@ -137,7 +139,10 @@ export class WasmoonProgram implements LuaProgram {
   /** Loads and runs one prelude chunk, passing the prelude's private table `W` when given. */
   private run(chunk: PreludeChunk, wRef: number | undefined, nres: number): void {
     const {api, L} = this
-    if (api.load(L, chunk.text, chunk.name, 't') !== LUA_OK) {
+    const status = chunk.bytecode
+      ? api.loadBytes(L, chunk.bytecode, chunk.name, 'b')
+      : api.load(L, chunk.text, chunk.name, 't')
+    if (status !== LUA_OK) {
       throw new Error(`prelude ${chunk.name} does not compile: ${api.toString(L, -1)}`)
     }
     if (wRef !== undefined) api.rawGetI(L, REGISTRY_INDEX, wRef)
@@ -205,7 +210,7 @@ function toOutcome(raw: unknown): StepOutcome {
   const o = (raw ?? {}) as Record<string, unknown>
   const commands = Array.isArray(o.commands) ? (o.commands as unknown[]).map(toCommand) : []
   if (o.status === 'done') {
-    const out: StepOutcome = {commands, result: o.result ?? undefined, status: 'done'}
+    const out: StepOutcome = {commands, result: o.result ?? null, status: 'done'}
     if (o.error) out.error = o.error as LuaFailure
     return out
   }

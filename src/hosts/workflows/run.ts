@@ -205,6 +205,14 @@ export class WorkflowRun {
     return this.events.length === 0
   }
 
+  /** Closes the VM but keeps the history in memory (the code is about to change). */
+  unload(): void {
+    this.program?.close()
+    this.program = undefined
+    this.tagBySeq.clear()
+    this.seqByTag.clear()
+  }
+
   /** Drops the VM of an idle run; the history stays on disk and is replayed on wake-up. */
   evict(): void {
     this.program?.close()

@@ -25,14 +25,19 @@ export interface WorkflowCode {
 
 export interface WorkflowHostOptions {
   activities: ActivityExecutor
-  /** The code of a `workflow.lua` entry (the current registry); undefined when unknown. */
-  code(entry: string): WorkflowCode | undefined
+  /**
+   * The code a run of `entry` runs on: the current registry's, or (given the run) the
+   * version the run is pinned to. Undefined when the entry is unknown.
+   */
+  code(entry: string, runKey?: string): WorkflowCode | undefined
   env?: (key: string) => string | undefined
   /** Drop the VM of a run that waited this long with nothing running (ms). Default 5 s. */
   idleEvictMs?: number
   log?: (pid: string, level: string, message: string, fields?: unknown) => void
   /** Status stream: called after anything about a run changed. */
   onChange?: (summary: RunSummary) => void
+  /** Called with every batch of events once it is durable (for `--follow` and the TUI). */
+  onHistory?: (pid: string, events: HistoryEvent[]) => void
   random?: () => number
   realNow?: () => number
   store: HistoryStore
@@ -188,6 +193,14 @@ export class WorkflowHost {
     return {now: run.now(), skippedMs: byMs}
   }
 
+  /** Rebuilds a run's VM on the code `code()` gives it now (after a compatible reload). */
+  async reloadCode(pid: string): Promise<void> {
+    const run = this.requireRun(pid)
+    if (!run.open || !run.loaded) return
+    await run.serial(() => run.unload())
+    await this.load(run)
+  }
+
   /** Resolves when the run closes, with its closing event. */
   waitForClose(pid: string): Promise<HistoryEvent> {
     const run = this.requireRun(pid)
@@ -238,7 +251,11 @@ export class WorkflowHost {
   private newRun(runKey: string, events: HistoryEvent[]): WorkflowRun {
     const started = events[0] as EventOf<'WorkflowStarted'>
     const ctx: RunContext = {
-      append: (batch) => this.logOf(runKey).append(batch),
+      append: async (batch) => {
+        const written = await this.logOf(runKey).append(batch)
+        this.options.onHistory?.(started.pid, written)
+        return written
+      },
       live: this.live,
       realNow: this.realNow,
     }
@@ -257,7 +274,7 @@ export class WorkflowHost {
   private load(run: WorkflowRun): Promise<void> {
     return run.serial(async () => {
       if (!run.open || run.loaded) return
-      const code = this.options.code(run.identity.entry)
+      const code = this.options.code(run.identity.entry, run.identity.runKey)
       if (!code) {
         throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `The code of ${run.identity.entry} is not loaded.`, {
           hint: 'The workflow.lua entry was removed or renamed; restore it to let this run go on.',

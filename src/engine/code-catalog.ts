@@ -1,0 +1,75 @@
+/**
+ * Turns registry entries into runnable Lua: a {@link LuaProgramSpec} for functions and
+ * processes, and a hashed code version for workflows. A workflow run is bound to the
+ * code version it started with (or was moved to by a compatible reload); the catalog
+ * keeps every version it has built so pinned runs keep their code.
+ */
+import {createHash} from 'node:crypto'
+
+import {WippyError} from '../errors.js'
+import type {LuaProgramSpec, LuaSource} from '../lua/types.js'
+import {type Registry, type RegistryEntry, luaEntryConfig} from '../registry/index.js'
+
+export interface CodeVersion {
+  codeHash: string
+  entryId: string
+  /** Everything but the per-run fields (pid, seed). */
+  spec: LuaProgramSpec
+}
+
+/** The Lua source of an entry, named as errors should show it. */
+export function luaSourceOf(entry: RegistryEntry): LuaSource {
+  const config = luaEntryConfig(entry)
+  return {chunkName: entry.sourceFile ?? `${entry.file}#${entry.name}`, entryId: entry.id, text: config.source ?? ''}
+}
+
+/** Builds the program spec of a Lua entry (function, process, workflow). */
+export function programSpecOf(registry: Registry, entry: RegistryEntry, kind: LuaProgramSpec['kind']): LuaProgramSpec {
+  const config = luaEntryConfig(entry)
+  const imports: Record<string, LuaSource> = {}
+  for (const [alias, id] of Object.entries(config.imports)) {
+    const lib = registry.entries.get(id)
+    if (!lib) {
+      throw new WippyError('WIPPY_REF_UNKNOWN', `${entry.id} imports ${id}, which is not in the registry.`, {
+        file: entry.file,
+        hint: 'Fix the `imports:` entry or add the library.lua entry.',
+        line: entry.line,
+      })
+    }
+    imports[alias] = luaSourceOf(lib)
+  }
+  return {imports, kind, method: config.method, modules: config.modules, source: luaSourceOf(entry)}
+}
+
+/** A stable hash of everything that decides what the code does. */
+export function codeHashOf(spec: LuaProgramSpec): string {
+  const h = createHash('sha256')
+  h.update(spec.source.text)
+  h.update(`\0${spec.method ?? 'main'}\0${[...spec.modules].sort().join(',')}`)
+  for (const alias of Object.keys(spec.imports ?? {}).sort()) h.update(`\0${alias}\0${spec.imports![alias]!.text}`)
+  return h.digest('hex').slice(0, 16)
+}
+
+export class CodeCatalog {
+  private readonly versions = new Map<string, CodeVersion>()
+
+  /** The current code of a workflow entry in `registry` (undefined when absent or not a workflow). */
+  workflow(registry: Registry, entryId: string): CodeVersion | undefined {
+    const entry = registry.entries.get(entryId)
+    if (!entry || entry.kind !== 'workflow.lua') return undefined
+    const spec = programSpecOf(registry, entry, 'workflow')
+    const codeHash = codeHashOf(spec)
+    const key = `${entryId}@${codeHash}`
+    let version = this.versions.get(key)
+    if (!version) {
+      version = {codeHash, entryId, spec}
+      this.versions.set(key, version)
+    }
+    return version
+  }
+
+  /** A version built before (for runs pinned to the code they started with). */
+  byHash(entryId: string, codeHash: string): CodeVersion | undefined {
+    return this.versions.get(`${entryId}@${codeHash}`)
+  }
+}

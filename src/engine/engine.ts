@@ -1,0 +1,341 @@
+/**
+ * The engine: owns the registry snapshot, the hosts (functions, durable workflows) and the
+ * state dir, and implements {@link EngineApi} — the one API the dev server, the control
+ * channel, the TUI and the tests call. It knows nothing about terminals: it reports through
+ * the status stream (`subscribe`).
+ */
+import {mkdir} from 'node:fs/promises'
+
+import {WippyError} from '../errors.js'
+import {HistoryStore} from '../history/store.js'
+import type {HistoryEvent} from '../history/events.js'
+import type {WorkflowRun} from '../hosts/workflows/run.js'
+import {checkReplay} from '../hosts/workflows/replay-check.js'
+import {WorkflowHost} from '../hosts/workflows/workflow-host.js'
+import type {LuaErrorValue} from '../lua/types.js'
+import {type Registry, assertNoErrors, loadRegistry} from '../registry/index.js'
+import type {
+  EngineApi,
+  EngineEvent,
+  EngineStatus,
+  HistoryRange,
+  HistoryView,
+  ProcessInfo,
+  ReloadReport,
+  ReplayCheckResult,
+  RunOutcome,
+  SpawnRequest,
+  SpawnResult,
+} from './api.js'
+import {CodeCatalog, type CodeVersion} from './code-catalog.js'
+import {LuaServices} from './lua-services.js'
+import {reloadRegistry} from './reload.js'
+import {type StateLayout, stateLayout} from './state-dir.js'
+import {resolveSpawnHost} from './spawn-host.js'
+
+export interface EngineOptions {
+  /** Values for `${env:NAME}` and `env.get` (default: process.env). */
+  env?: Record<string, string | undefined>
+  /** Drop an idle workflow's VM after this many ms (default 5000). */
+  idleEvictMs?: number
+  realNow?: () => number
+  root: string
+  /** State dir (default `<root>/.wippy/dev`). */
+  stateDir?: string
+}
+
+export class Engine implements EngineApi {
+  readonly layout: StateLayout
+  readonly workflows: WorkflowHost
+  readonly lua: LuaServices
+  controlAddress?: string
+  private registry: Registry
+  private readonly catalog = new CodeCatalog()
+  /** Runs whose code diverged on a reload stay on the version they started with. */
+  private readonly pins = new Map<string, CodeVersion>()
+  private readonly listeners = new Set<(event: EngineEvent) => void>()
+  private readonly env: Record<string, string | undefined>
+
+  private constructor(options: EngineOptions, registry: Registry, store: HistoryStore, lua: LuaServices) {
+    this.layout = stateLayout(options.root, options.stateDir)
+    this.registry = registry
+    this.env = options.env ?? process.env
+    this.lua = lua
+    this.workflows = new WorkflowHost({
+      activities: {
+        defaultOptions: (entry) => this.registry.entries.get(entry)?.meta.options as Record<string, unknown> | undefined,
+        execute: (request) => this.lua.callFunction(request.entry, request.args, {context: request.context, timeoutMs: request.timeoutMs}),
+        onRetry: (run, entry, attempt, delayMs, error) =>
+          this.emit({level: 'warn', message: `${entry} failed (attempt ${attempt}): ${error.message}; retrying in ${delayMs} ms`, pid: run.identity.pid, type: 'log'}),
+      },
+      code: (entry, runKey) => this.codeFor(entry, runKey),
+      env: (key) => this.env[key],
+      idleEvictMs: options.idleEvictMs,
+      log: (pid, level, message, fields) => this.emit({fields, level, message, pid, type: 'log'}),
+      onChange: (summary) => this.emit({summary, type: 'run'}),
+      onHistory: (pid, events) => {
+        for (const event of events) this.emit({event, pid, type: 'history'})
+      },
+      realNow: options.realNow,
+      store,
+    })
+  }
+
+  /** Loads the project, opens the state dir, and recovers every open workflow by replay. */
+  static async start(options: EngineOptions): Promise<Engine> {
+    const lua = await LuaServices.create()
+    const registry = await loadRegistry(options.root, {checkLua: lua.syntaxChecker(), env: options.env ?? process.env})
+    assertNoErrors(registry)
+    const layout = stateLayout(options.root, options.stateDir)
+    await mkdir(layout.histories, {mode: 0o700, recursive: true})
+    const store = new HistoryStore(layout.histories)
+    const engine = new Engine(options, registry, store, lua)
+    await lua.bind({env: engine.env, log: (level, message, fields) => engine.emit({fields, level, message, type: 'log'}), registry: () => engine.registry})
+    const recovery = await engine.workflows.recover()
+    for (const torn of recovery.tornTails) engine.emit({level: 'warn', message: `recovered history ${torn}`, type: 'log'})
+    engine.recovery = recovery
+    return engine
+  }
+
+  /** What recovery found at start (open runs replayed, torn tails dropped...). */
+  recovery?: Awaited<ReturnType<WorkflowHost['recover']>>
+
+  get currentRegistry(): Registry {
+    return this.registry
+  }
+
+  async spawn(request: SpawnRequest): Promise<SpawnResult> {
+    const entry = this.registry.entries.get(request.entry)
+    if (!entry) throw unknownEntry(request.entry, this.registry)
+    const {client, worker} = resolveSpawnHost(this.registry, entry, request.host)
+    const started = await this.workflows.start({
+      client,
+      entry: entry.id,
+      input: request.input,
+      worker,
+      ...(request.id ? {workflowId: request.id} : {}),
+    })
+    return {entry: entry.id, existing: started.existing, host: worker, id: started.workflowId, pid: started.pid}
+  }
+
+  async wait(pid: string): Promise<RunOutcome> {
+    const run = this.workflows.requireRun(pid)
+    const closing = await this.workflows.waitForClose(run.identity.pid)
+    return outcomeOf(run, closing)
+  }
+
+  async signal(pid: string, topic: string, payload: unknown[]): Promise<{pid: string}> {
+    if (topic.startsWith('@')) {
+      throw new WippyError('WIPPY_TOPIC_RESERVED', `The topic "${topic}" is reserved.`, {hint: 'Topics starting with @ belong to the platform; pick another name.', kind: 'usage'})
+    }
+    const run = this.workflows.requireRun(pid)
+    await this.workflows.signal(run.identity.pid, topic, payload, 'wippy-cli')
+    return {pid: run.identity.pid}
+  }
+
+  async cancel(pid: string, reason?: string): Promise<{pid: string}> {
+    const run = this.workflows.requireRun(pid)
+    await this.workflows.cancel(run.identity.pid, reason ?? 'cancelled from the CLI', 'wippy-cli')
+    return {pid: run.identity.pid}
+  }
+
+  async terminate(pid: string, reason?: string): Promise<{pid: string}> {
+    const run = this.workflows.requireRun(pid)
+    await this.workflows.terminate(run.identity.pid, reason ?? 'terminated from the CLI')
+    return {pid: run.identity.pid}
+  }
+
+  async skipTime(pid: string, by: number | 'next-timer'): Promise<{now: number; pid: string; skippedMs: number}> {
+    const run = this.workflows.requireRun(pid)
+    const skipped = await this.workflows.skipTime(run.identity.pid, by)
+    return {...skipped, pid: run.identity.pid}
+  }
+
+  async fork(pid: string, at: number, id?: string): Promise<SpawnResult> {
+    const run = this.workflows.requireRun(pid)
+    const events = await this.workflows.history(run.identity.pid)
+    if (!Number.isInteger(at) || at < 1 || at > events.length) {
+      throw new WippyError('WIPPY_FORK_AT_INVALID', `Can't fork ${run.identity.workflowId} at event ${at}: it has events 1..${events.length}.`, {
+        hint: 'Pick an event index from `wippy history inspect`; the fork keeps events 1..N and runs on from there.',
+        kind: 'usage',
+      })
+    }
+    const prefix = events.slice(0, at).filter((e) => !isClose(e))
+    const [client, worker] = splitPid(run.identity.pid)
+    const started = await this.workflows.start({
+      client,
+      entry: run.identity.entry,
+      forkedFrom: {at, events: prefix, pid: run.identity.pid},
+      input: run.started.input,
+      worker,
+      ...(id ? {workflowId: id} : {}),
+    })
+    return {entry: run.identity.entry, existing: false, host: worker, id: started.workflowId, pid: started.pid}
+  }
+
+  async history(pid: string, range: HistoryRange = {}): Promise<HistoryView> {
+    const run = this.workflows.requireRun(pid)
+    const events = await this.workflows.history(run.identity.pid)
+    return {events: sliceEvents(events, range), pid: run.identity.pid, status: run.status, total: events.length}
+  }
+
+  async replayCheck(pid: string): Promise<ReplayCheckResult> {
+    const run = this.workflows.requireRun(pid)
+    const events = await this.workflows.history(run.identity.pid)
+    return this.checkEvents(events, run.identity.pid)
+  }
+
+  /** Replays any history (a run's, or an exported file's) against the current code. */
+  async checkEvents(events: HistoryEvent[], pid: string): Promise<ReplayCheckResult> {
+    const started = events[0]
+    if (started?.type !== 'WorkflowStarted') {
+      throw new WippyError('WIPPY_HISTORY_CORRUPT', 'The history does not start with WorkflowStarted.', {hint: 'Pass a history exported by `wippy history export`.'})
+    }
+    const code = this.catalog.workflow(this.registry, started.entry)
+    if (!code) throw unknownEntry(started.entry, this.registry)
+    const program = await this.lua.createProgram({...code.spec, pid: started.pid, seed: started.seed})
+    const check = await checkReplay(events, program)
+    return {
+      ok: check.ok,
+      pid,
+      replayedEvents: check.replayedEvents,
+      ...(check.divergence
+        ? {
+            divergence: {
+              eventIndex: check.divergence.eventIndex,
+              expected: check.divergence.expected,
+              got: check.divergence.got,
+              message: check.divergence.message,
+              ...(check.divergence.where ? {where: check.divergence.where} : {}),
+            },
+          }
+        : {}),
+    }
+  }
+
+  ps(filter: {all?: boolean; status?: string} = {}): ProcessInfo[] {
+    return this.workflows
+      .list()
+      .filter((r) => (filter.status ? r.status === filter.status : filter.all || r.status === 'running' || r.status === 'blocked'))
+  }
+
+  call(entry: string, args: unknown[]): Promise<{error?: LuaErrorValue; value?: unknown}> {
+    if (!this.registry.entries.has(entry)) throw unknownEntry(entry, this.registry)
+    return this.lua.callFunction(entry, args, {})
+  }
+
+  /** Reloads the registry from disk; see `reload.ts` for what a reload does to running code. */
+  async applyRegistry(): Promise<ReloadReport> {
+    const report = await reloadRegistry({
+      catalog: this.catalog,
+      checkRun: (events, version) => this.checkWithCode(events, version),
+      current: this.registry,
+      env: this.env,
+      history: (pid) => this.workflows.history(pid),
+      lua: this.lua,
+      moveRun: (pid) => this.workflows.reloadCode(pid),
+      openRuns: () => this.workflows.list().filter((r) => r.status === 'running'),
+      pin: (runKey, version) => this.pins.set(runKey, version),
+      pinned: (runKey) => this.pins.get(runKey),
+      swap: (next) => {
+        this.registry = next
+      },
+      unpin: (runKey) => this.pins.delete(runKey),
+      runKeyOf: (pid) => this.workflows.requireRun(pid).identity.runKey,
+    })
+    this.emit({report, type: 'reload'})
+    return report
+  }
+
+  status(): EngineStatus {
+    const runs = this.workflows.list()
+    return {
+      entries: this.registry.entries.size,
+      persistence: {dir: this.layout.dir, durable: true},
+      processes: 0,
+      root: this.registry.root,
+      workflows: {
+        blocked: runs.filter((r) => r.status === 'blocked').length,
+        open: runs.filter((r) => r.status === 'running').length,
+        total: runs.length,
+      },
+      ...(this.controlAddress ? {controlAddress: this.controlAddress} : {}),
+    }
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Stops timers and activities; every acknowledged event is already on disk. */
+  async close(): Promise<void> {
+    await this.workflows.close()
+    this.lua.close()
+    this.listeners.clear()
+  }
+
+  private async checkWithCode(events: HistoryEvent[], version: CodeVersion): Promise<ReplayCheckResult> {
+    const started = events[0]!
+    const program = await this.lua.createProgram({...version.spec, pid: started.type === 'WorkflowStarted' ? started.pid : '', seed: started.type === 'WorkflowStarted' ? started.seed : 0})
+    const check = await checkReplay(events, program)
+    return {ok: check.ok, pid: '', replayedEvents: check.replayedEvents, ...(check.divergence ? {divergence: check.divergence} : {})}
+  }
+
+  private codeFor(entry: string, runKey?: string) {
+    const version = (runKey ? this.pins.get(runKey) : undefined) ?? this.catalog.workflow(this.registry, entry)
+    if (!version) return undefined
+    return {
+      codeHash: version.codeHash,
+      instantiate: (run: {pid: string; seed: number; workflowId: string; runId: string}) =>
+        this.lua.createProgram({
+          ...version.spec,
+          context: {workflow_id: run.workflowId, run_id: run.runId},
+          pid: run.pid,
+          seed: run.seed,
+        }),
+    }
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+}
+
+function isClose(e: HistoryEvent): boolean {
+  return e.type === 'WorkflowCompleted' || e.type === 'WorkflowFailed' || e.type === 'WorkflowCancelled' || e.type === 'WorkflowTerminated'
+}
+
+function splitPid(pid: string): [string, string] {
+  const m = /^\{([^@|]+)@([^|]+)\|/.exec(pid)
+  return m ? [m[1]!, m[2]!] : ['local', 'local']
+}
+
+function sliceEvents(events: HistoryEvent[], range: HistoryRange): HistoryEvent[] {
+  let out = events
+  if (range.from !== undefined) out = out.filter((e) => e.seq >= range.from!)
+  if (range.to !== undefined) out = out.filter((e) => e.seq <= range.to!)
+  if (range.limit !== undefined) out = out.slice(0, range.limit)
+  return out
+}
+
+function outcomeOf(run: WorkflowRun, closing: HistoryEvent): RunOutcome {
+  switch (closing.type) {
+    case 'WorkflowCompleted': {
+      return {pid: run.identity.pid, result: closing.result, status: 'completed'}
+    }
+    case 'WorkflowFailed': {
+      return {error: closing.error, pid: run.identity.pid, status: 'failed'}
+    }
+    default: {
+      return {error: {kind: 'Canceled', message: closing.type === 'WorkflowCancelled' || closing.type === 'WorkflowTerminated' ? (closing.reason ?? closing.type) : closing.type}, pid: run.identity.pid, status: run.status}
+    }
+  }
+}
+
+function unknownEntry(id: string, registry: Registry): WippyError {
+  const ids = [...registry.entries.keys()].filter((k) => k.split(':')[1] === id.split(':').at(-1))
+  return new WippyError('WIPPY_ENTRY_NOT_FOUND', `No entry ${id} in the registry.`, {
+    hint: ids.length > 0 ? `Did you mean ${ids.join(' or ')}?` : 'List entries with `wippy registry list`; IDs are namespace:name.',
+  })
+}

@@ -1,0 +1,82 @@
+/**
+ * What a registry reload does to running code:
+ * - a broken registry (YAML error, Lua syntax error, bad reference) is reported and the
+ *   last good one keeps running;
+ * - functions use the new code on their next call (they are looked up per call);
+ * - each open run of a changed workflow is replayed against the new code in a scratch VM:
+ *   a compatible run moves to the new code (its VM is rebuilt by replay); a diverging run
+ *   stays pinned to the code it runs now, and the report says where it diverges and which
+ *   `wippy fork` command would restart it on the new code.
+ */
+import type {HistoryEvent} from '../history/events.js'
+import type {RunSummary} from '../hosts/workflows/run-summary.js'
+import {type Registry, diffRegistries, loadRegistry} from '../registry/index.js'
+import type {ReloadReport, ReplayCheckResult} from './api.js'
+import type {CodeCatalog, CodeVersion} from './code-catalog.js'
+import type {LuaServices} from './lua-services.js'
+
+export interface ReloadDeps {
+  catalog: CodeCatalog
+  checkRun(events: HistoryEvent[], version: CodeVersion): Promise<ReplayCheckResult>
+  current: Registry
+  env: Record<string, string | undefined>
+  history(pid: string): Promise<HistoryEvent[]>
+  lua: LuaServices
+  /** Moves a run onto whatever code `code()` now gives it (rebuilds its VM by replay). */
+  moveRun(pid: string): Promise<void>
+  openRuns(): RunSummary[]
+  pin(runKey: string, version: CodeVersion): void
+  /** The version a run runs on now (its pin, or the current registry's). */
+  pinned(runKey: string): CodeVersion | undefined
+  runKeyOf(pid: string): string
+  swap(next: Registry): void
+  unpin(runKey: string): void
+}
+
+export async function reloadRegistry(deps: ReloadDeps): Promise<ReloadReport> {
+  const t0 = performance.now()
+  const next = await loadRegistry(deps.current.root, {checkLua: deps.lua.syntaxChecker(), env: deps.env})
+  const errors = next.problems
+    .filter((p) => p.severity === 'error')
+    .map((p) => ({
+      code: p.code,
+      message: p.message,
+      ...(p.file ? {file: p.file} : {}),
+      ...(p.line === undefined ? {} : {line: p.line}),
+      ...(p.hint ? {hint: p.hint} : {}),
+    }))
+  if (errors.length > 0) return {added: [], changed: [], errors, ms: performance.now() - t0, removed: [], workflows: []}
+
+  const diff = diffRegistries(deps.current, next)
+  const workflows: ReloadReport['workflows'] = []
+  const moves: string[] = []
+  for (const run of deps.openRuns()) {
+    const runKey = deps.runKeyOf(run.pid)
+    const before = deps.pinned(runKey) ?? deps.catalog.workflow(deps.current, run.entry)
+    const after = deps.catalog.workflow(next, run.entry)
+    if (!before || (after && after.codeHash === before.codeHash)) continue
+    if (!after) {
+      deps.pin(runKey, before)
+      workflows.push({compatible: false, divergence: `${run.entry} was removed; the run stays on its old code`, pid: run.pid})
+      continue
+    }
+    const check = await deps.checkRun(await deps.history(run.pid), after)
+    if (check.ok) {
+      deps.unpin(runKey)
+      moves.push(run.pid)
+      workflows.push({compatible: true, pid: run.pid})
+    } else {
+      deps.pin(runKey, before)
+      const d = check.divergence!
+      workflows.push({
+        compatible: false,
+        divergence: `diverges at event ${d.eventIndex}: expected ${d.expected}, got ${d.got}${d.where ? ` (${d.where})` : ''}`,
+        forkCommand: `wippy fork ${run.id} --at ${Math.max(1, d.eventIndex - 1)}`,
+        pid: run.pid,
+      })
+    }
+  }
+  deps.swap(next)
+  for (const pid of moves) await deps.moveRun(pid)
+  return {...diff, errors: [], ms: performance.now() - t0, workflows}
+}

@@ -1,0 +1,107 @@
+/**
+ * Replays a recorded history against workflow code without running anything: no
+ * activity, timer, signal or file is touched. The code passes when every command it
+ * issues matches the history (and, for a closed run, it closes the same way). Used by
+ * `wippy history replay` (CI before a deploy) and by the replay-aware hot reload.
+ */
+import {isWippyError} from '../../errors.js'
+import type {EventOf, HistoryEvent} from '../../history/events.js'
+import type {LuaProgram} from '../../lua/types.js'
+import {canonicalJson} from './command-identity.js'
+import {liveCommandHandler} from './live-commands.js'
+import {type Divergence, nondeterminismError} from './nondeterminism.js'
+import {WorkflowRun, describeEvent} from './run.js'
+
+export interface ReplayCheck {
+  divergence?: Divergence & {message: string}
+  ok: boolean
+  replayedEvents: number
+}
+
+/** Thrown inside the check when the code goes past the recorded history: that is a pass. */
+class CaughtUp extends Error {}
+
+export async function checkReplay(events: readonly HistoryEvent[], program: LuaProgram): Promise<ReplayCheck> {
+  const started = events[0] as EventOf<'WorkflowStarted'>
+  const closing = events.length > 1 && isClose(events.at(-1)!) ? events.at(-1)! : undefined
+  const body = closing ? events.slice(0, -1) : [...events]
+  const unavailable = (): never => {
+    throw new CaughtUp()
+  }
+  const live = liveCommandHandler({
+    abandonActivity() {},
+    armTimer() {},
+    closed() {},
+    control: unavailable,
+    disarmTimer() {},
+    env: () => undefined,
+    log() {},
+    signal: unavailable,
+    startActivity() {},
+    startChild: unavailable,
+    uuid: unavailable,
+  })
+  let mismatch: (Divergence & {message: string}) | undefined
+  const run = new WorkflowRun(
+    {entry: started.entry, pid: started.pid, runKey: 'replay-check', workflowId: started.workflowId},
+    {
+      async append(batch) {
+        const last = batch.at(-1)
+        if (closing && last && isClose(last as HistoryEvent)) {
+          const got = {...last, seq: closing.seq} as HistoryEvent
+          if (!sameClose(closing, got)) {
+            const error = nondeterminismError({eventIndex: closing.seq, expected: describeClose(closing), got: describeClose(got), pid: started.pid})
+            mismatch = {...(error.details as unknown as Divergence), message: error.message}
+          }
+        }
+        throw new CaughtUp()
+      },
+      live: {...live, record: unavailable},
+      realNow: () => started.ts,
+    },
+    body,
+  )
+  try {
+    await run.load(program)
+  } catch (error) {
+    if (!(error instanceof CaughtUp)) {
+      if (isWippyError(error) && error.code === 'WIPPY_NONDETERMINISM') {
+        return {divergence: {...(error.details as unknown as Divergence), message: error.message}, ok: false, replayedEvents: events.length}
+      }
+      return {
+        divergence: {eventIndex: 0, expected: 'the code to run', got: (error as Error).message, message: (error as Error).message, pid: started.pid},
+        ok: false,
+        replayedEvents: events.length,
+      }
+    }
+  } finally {
+    program.close()
+  }
+  if (closing && !mismatch && !run.closing && run.status !== 'blocked') {
+    // The recorded run closed, but the code is still waiting for more.
+    const error = nondeterminismError({eventIndex: closing.seq, expected: describeClose(closing), got: 'the workflow still waiting', pid: started.pid})
+    mismatch = {...(error.details as unknown as Divergence), message: error.message}
+  }
+  if (run.problem && isWippyError(run.problem) && run.problem.code === 'WIPPY_NONDETERMINISM') {
+    mismatch = {...(run.problem.details as unknown as Divergence), message: run.problem.message}
+  }
+  return mismatch ? {divergence: mismatch, ok: false, replayedEvents: events.length} : {ok: true, replayedEvents: events.length}
+}
+
+function isClose(e: HistoryEvent): boolean {
+  return e.type === 'WorkflowCompleted' || e.type === 'WorkflowFailed' || e.type === 'WorkflowCancelled' || e.type === 'WorkflowTerminated'
+}
+
+function sameClose(a: HistoryEvent, b: HistoryEvent): boolean {
+  // Terminated/cancelled runs were stopped from outside: any code state is compatible.
+  if (a.type === 'WorkflowTerminated' || a.type === 'WorkflowCancelled') return true
+  if (a.type !== b.type) return false
+  if (a.type === 'WorkflowCompleted' && b.type === 'WorkflowCompleted') return canonicalJson(a.result) === canonicalJson(b.result)
+  return true
+}
+
+function describeClose(e: HistoryEvent): string {
+  if (e.type === 'WorkflowCompleted') return `WorkflowCompleted(${canonicalJson(e.result).slice(0, 60)})`
+  if (e.type === 'WorkflowFailed') return `WorkflowFailed(${e.error.message.slice(0, 60)})`
+  return describeEvent(e)
+}

@@ -39,9 +39,7 @@ return {main = main}
   'src/api/refund.lua': `local function main(id) return {refunded = id} end
 return {main = main}
 `,
-  'src/api/flaky.lua': `local ctx = require("ctx")
-local attempts = {}
-local function main(n)
+  'src/api/flaky.lua': `local function main(n)
   -- fails with a retryable error unless asked to succeed
   if n == "fail" then return nil, errors.new({message = "always fails", kind = errors.UNAVAILABLE, retryable = true}) end
   if n == "fatal" then return nil, errors.new({message = "bad input", kind = errors.INVALID, retryable = false}) end

@@ -1,0 +1,165 @@
+/**
+ * The durable workflow engine in-process, with the real Lua VM and real history files:
+ * the seed's flows, signals, children, retries, time skip, restart recovery, idle eviction.
+ */
+import {readFileSync} from 'node:fs'
+import {afterEach, describe, expect, test} from 'vitest'
+
+import {Engine} from '../../src/engine/engine.js'
+import {HistoryStore} from '../../src/history/store.js'
+import type {TempProject} from '../helpers/project.js'
+import {paymentProject} from './payment-project.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+async function startEngine(project: TempProject, options: {idleEvictMs?: number} = {}): Promise<Engine> {
+  const engine = await Engine.start({env: {}, root: project.root, ...options})
+  cleanups.push(() => engine.close())
+  return engine
+}
+
+function project(): TempProject {
+  const p = paymentProject()
+  cleanups.push(() => p.remove())
+  return p
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const t0 = Date.now()
+  while (!(await check())) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+describe('workflow engine', () => {
+  test('the payment flow sleeps 24h on the workflow clock, and time skip wakes it', async () => {
+    // Given a payment that will fail its status check (id ends in 0)
+    const engine = await startEngine(project())
+    const {id} = await engine.spawn({entry: 'app.workflows:payment', input: [{amount: 10}]})
+    await waitFor(() => engine.ps().some((p) => p.id === id && p.waiting?.startsWith('sleeping')))
+    // When its clock is moved to the timer
+    const skip = await engine.skipTime(id, 'next-timer')
+    const outcome = await engine.wait(id)
+    // Then it refunds, and the history records 24h of sleep
+    expect(skip.skippedMs).toBeGreaterThan(86_399_000)
+    expect(outcome).toMatchObject({result: {charge: {id: 'ch_10'}, status: 'refunded'}, status: 'completed'})
+    const types = (await engine.history(id)).events.map((e) => e.type)
+    expect(types).toEqual([
+      'WorkflowStarted', 'ActivityScheduled', 'ActivityCompleted', 'TimerStarted', 'TimeSkipped', 'TimerFired',
+      'ActivityScheduled', 'ActivityCompleted', 'ActivityScheduled', 'ActivityCompleted', 'WorkflowCompleted',
+    ])
+  })
+
+  test('an approval waits on process.inbox() until a signal arrives', async () => {
+    const engine = await startEngine(project())
+    const {id} = await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: 'A-1'}]})
+    await waitFor(() => engine.ps().some((p) => p.id === id && p.waiting === 'waiting for a signal'))
+    await engine.signal(id.slice(0, 6), 'approve', [{approved: true}])
+    const outcome = await engine.wait(id)
+    expect(outcome.result).toEqual({by: 'wippy-cli', order: 'A-1', status: 'approved'})
+  })
+
+  test('process.exec of a child workflow returns the child result to the parent', async () => {
+    const engine = await startEngine(project())
+    const {id} = await engine.spawn({entry: 'app.workflows:parent', input: [21]})
+    // The child sleeps 24h: skip its clock once it is sleeping.
+    let childId = ''
+    await waitFor(() => {
+      const child = engine.ps().find((p) => p.entry === 'app.workflows:payment' && p.waiting?.startsWith('sleeping'))
+      childId = child?.id ?? ''
+      return child !== undefined
+    })
+    expect(childId).toBe(`${id}.2`)
+    await engine.skipTime(childId, 'next-timer')
+    const outcome = await engine.wait(id)
+    expect(outcome.result).toEqual({child: {charge: {amount: 21, id: 'ch_21'}, status: 'succeeded'}})
+  })
+
+  test('activities retry per their retry policy; non-retryable errors fail at once', async () => {
+    const engine = await startEngine(project())
+    const failing = await engine.spawn({entry: 'app.workflows:retry', input: ['fail']})
+    const fatal = await engine.spawn({entry: 'app.workflows:retry', input: ['fatal']})
+    const [a, b] = await Promise.all([engine.wait(failing.id), engine.wait(fatal.id)])
+    expect(String((a.result as {failed: string}).failed)).toContain('always fails')
+    expect(String((b.result as {failed: string}).failed)).toContain('bad input')
+    const attemptsOf = async (id: string) => (await engine.history(id)).events.find((e) => e.type === 'ActivityFailed')
+    expect(await attemptsOf(failing.id)).toMatchObject({attempts: 5})
+    expect(await attemptsOf(fatal.id)).toMatchObject({attempts: 1})
+  })
+
+  test('a restarted engine replays open runs and goes on where they were', async () => {
+    const p = project()
+    const first = await Engine.start({env: {}, root: p.root})
+    const {id} = await first.spawn({entry: 'app.workflows:payment', input: [{amount: 7}]})
+    const approval = await first.spawn({entry: 'app.workflows:approval', input: [{order_id: 'B'}]})
+    await waitFor(() => first.ps().some((r) => r.id === id && r.waiting?.startsWith('sleeping')))
+    await first.close()
+
+    const second = await startEngine(p)
+    expect(second.recovery).toMatchObject({open: 2})
+    await second.skipTime(id, 'next-timer')
+    await second.signal(approval.id, 'approve', [{approved: false}])
+    expect((await second.wait(id)).result).toMatchObject({status: 'succeeded'})
+    expect((await second.wait(approval.id)).result).toMatchObject({status: 'rejected'})
+    // Replay returned the recorded charge: charge_card ran exactly once.
+    const scheduled = (await second.history(id)).events.filter((e) => e.type === 'ActivityScheduled')
+    expect(scheduled.map((e) => (e as {entry: string}).entry)).toEqual(['app.api:charge_card', 'app.api:check_status'])
+  })
+
+  test('idle runs drop their VM and are rebuilt by replay when woken', async () => {
+    const engine = await startEngine(project(), {idleEvictMs: 20})
+    const {id} = await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: 'C'}]})
+    await waitFor(() => engine.ps().some((r) => r.id === id && r.waiting === 'waiting for a signal'))
+    await waitFor(() => engine.ps({all: true}).some((r) => r.id === id && !r.loaded))
+    await engine.signal(id, 'approve', [{approved: true}])
+    expect((await engine.wait(id)).result).toMatchObject({status: 'approved'})
+  })
+
+  test('a signal for a closed or unknown workflow is refused with a code', async () => {
+    const engine = await startEngine(project())
+    await expect(engine.signal('nope', 'x', [])).rejects.toMatchObject({code: 'WIPPY_PID_UNKNOWN'})
+    const {id} = await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: 'D'}]})
+    await engine.signal(id, 'approve', [{approved: true}])
+    await engine.wait(id)
+    await expect(engine.signal(id, 'approve', [])).rejects.toMatchObject({code: 'WIPPY_WORKFLOW_CLOSED'})
+  })
+
+  test('fork takes the first N events and runs on live', async () => {
+    const engine = await startEngine(project())
+    const {id} = await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: 'E'}]})
+    await engine.signal(id, 'approve', [{approved: false}])
+    await engine.wait(id)
+    // Fork before the signal: the fork waits for a new one.
+    const fork = await engine.fork(id, 1)
+    await waitFor(() => engine.ps().some((r) => r.id === fork.id && r.waiting === 'waiting for a signal'))
+    await engine.signal(fork.id, 'approve', [{approved: true}])
+    expect((await engine.wait(fork.id)).result).toMatchObject({status: 'approved'})
+    const started = (await engine.history(fork.id)).events[0]
+    expect(started).toMatchObject({forkedFrom: {at: 1}})
+  })
+
+  test('cancel delivers a CANCEL event; terminate ends the run at once', async () => {
+    const engine = await startEngine(project())
+    const {id} = await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: 'F'}]})
+    await engine.terminate(id, 'no longer needed')
+    const outcome = await engine.wait(id)
+    expect(outcome.status).toBe('terminated')
+    expect((await engine.history(id)).events.at(-1)).toMatchObject({reason: 'no longer needed', type: 'WorkflowTerminated'})
+  })
+
+  test('the history file is plain JSONL, one event per line with seq and type', async () => {
+    const p = project()
+    const engine = await startEngine(p)
+    const {id} = await engine.spawn({entry: 'app.workflows:steps', input: [3]})
+    await engine.wait(id)
+    const store = new HistoryStore(engine.layout.histories)
+    const [key] = await store.list()
+    const lines = readFileSync(store.pathOf(key!), 'utf8').trim().split('\n')
+    expect(lines.map((l) => JSON.parse(l).seq)).toEqual(lines.map((_, i) => i + 1))
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({result: {total: 6}, type: 'WorkflowCompleted'})
+  })
+})

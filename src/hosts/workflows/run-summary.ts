@@ -35,6 +35,7 @@ export function summarizeRun(run: WorkflowRun): RunSummary {
 }
 
 function describeWait(run: WorkflowRun): string {
+  if (run.busy) return 'running'
   const out = run.outstanding
   const activities = [...out.activities.values()]
   if (activities.length > 0) return `running ${activities.map((a) => a.entry).join(', ')}`

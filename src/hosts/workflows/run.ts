@@ -71,6 +71,8 @@ export class WorkflowRun {
   closing?: HistoryEvent
   /** Events replayed at the last load (for the status stream). */
   replayedEvents = 0
+  /** True while the run's code or history is being worked on (not settled in a wait). */
+  busy = false
   /** When the run started (kept after eviction). */
   readonly startedAt: number
 
@@ -136,7 +138,16 @@ export class WorkflowRun {
 
   /** Runs `fn` after every earlier mutation of this run; errors park the run as blocked. */
   serial(fn: () => Promise<void> | void): Promise<void> {
-    const next = this.chain.then(fn).catch((error: unknown) => this.block(error as Error))
+    const next = this.chain
+      .then(async () => {
+        this.busy = true
+        try {
+          await fn()
+        } finally {
+          this.busy = false
+        }
+      })
+      .catch((error: unknown) => this.block(error as Error))
     this.chain = next
     return next
   }

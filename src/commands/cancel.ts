@@ -1,0 +1,29 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {cancelRun} from '../control/services.js'
+
+export default class Cancel extends BaseCommand {
+  static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
+
+  static override description = 'Ask a workflow to cancel: the Lua code sees the cancellation and can clean up. Needs a running `wippy dev`.'
+
+  static override examples = ['<%= config.bin %> cancel wf-3f2a', '<%= config.bin %> cancel wf-3f2a --reason "customer withdrew"']
+
+  static override flags = {
+    reason: Flags.string({description: 'Why (recorded in the history).'}),
+    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+  }
+
+  async run(): Promise<{pid: string}> {
+    const {args, flags} = await this.parse(Cancel)
+    const out = await cancelRun({
+      pid: args.pid,
+      root: this.projectRoot(flags.path),
+      ...(flags.reason ? {reason: flags.reason} : {}),
+      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+    })
+    this.log(`cancel requested for ${out.pid}`)
+    return out
+  }
+}

@@ -1,0 +1,33 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {forkRun} from '../control/services.js'
+import type {SpawnResult} from '../engine/api.js'
+
+export default class Fork extends BaseCommand {
+  static override args = {pid: Args.string({description: 'The workflow to fork: a PID, its workflow ID, or a unique prefix of it.', required: true})}
+
+  static override description =
+    'Start a new run that takes the first N events of a workflow\'s history as its own, then runs live on the current code. Use it to restart a run that diverged after a code change. Needs a running `wippy dev`.'
+
+  static override examples = ['<%= config.bin %> fork wf-3f2a --at 4', '<%= config.bin %> fork wf-3f2a --at 4 --id wf-3f2a-retry --json']
+
+  static override flags = {
+    at: Flags.integer({description: 'Keep events 1..N of the old history (see `wippy history inspect`).', min: 1, required: true}),
+    id: Flags.string({description: 'The new run\'s workflow ID (default: generated).'}),
+    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+  }
+
+  async run(): Promise<SpawnResult> {
+    const {args, flags} = await this.parse(Fork)
+    const out = await forkRun({
+      at: flags.at,
+      pid: args.pid,
+      root: this.projectRoot(flags.path),
+      ...(flags.id ? {id: flags.id} : {}),
+      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+    })
+    this.log(`${out.id}  ${out.entry}  ${out.pid}  (forked at event ${flags.at})`)
+    return out
+  }
+}

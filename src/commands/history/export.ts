@@ -1,0 +1,36 @@
+import {Args, Flags} from '@oclif/core'
+import {writeFile} from 'node:fs/promises'
+
+import {BaseCommand} from '../../cli/base-command.js'
+import {exportHistory} from '../../control/services.js'
+import {WippyError} from '../../errors.js'
+
+export default class HistoryExport extends BaseCommand {
+  static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
+
+  static override description = 'Write a workflow\'s history as JSONL (one event per line), to stdout or a file. `wippy history replay FILE` reads it back.'
+
+  static override examples = ['<%= config.bin %> history export wf-3f2a -o approval.jsonl', '<%= config.bin %> history export wf-3f2a > approval.jsonl']
+
+  static override flags = {
+    output: Flags.string({char: 'o', description: 'Write to this file instead of stdout.'}),
+    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+  }
+
+  async run(): Promise<{events: number; file?: string; pid: string}> {
+    const {args, flags} = await this.parse(HistoryExport)
+    const view = await exportHistory({pid: args.pid, root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})})
+    const text = view.events.map((e) => JSON.stringify(e)).join('\n') + '\n'
+    if (flags.output) {
+      try {
+        await writeFile(flags.output, text)
+      } catch (error) {
+        throw new WippyError('WIPPY_FILE_WRITE', `Can't write ${flags.output}: ${(error as Error).message}.`, {file: flags.output, hint: 'Check that the folder exists and is writable.'})
+      }
+      this.info(`exported ${view.events.length} events of ${view.pid} to ${flags.output}`)
+    } else if (!this.jsonEnabled()) {
+      process.stdout.write(text)
+    }
+    return {events: view.events.length, pid: view.pid, ...(flags.output ? {file: flags.output} : {})}
+  }
+}

@@ -1,0 +1,67 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../cli/base-command.js'
+import {formatTimelineLine} from '../../control/timeline.js'
+import {followHistory, inspectHistory} from '../../control/services.js'
+import type {HistoryView} from '../../engine/api.js'
+import type {HistoryEvent} from '../../history/events.js'
+
+export default class HistoryInspect extends BaseCommand {
+  static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
+
+  static override description =
+    'Show a workflow\'s history as a timeline: index, time since start, event type, a short summary, and the Lua file:line that issued it. Works with or without a running `wippy dev` (it reads the files).'
+
+  static override examples = [
+    '<%= config.bin %> history inspect wf-3f2a',
+    '<%= config.bin %> history inspect wf-3f2a --from 10 --limit 20',
+    '<%= config.bin %> history inspect wf-3f2a --follow',
+    '<%= config.bin %> history inspect wf-3f2a --json',
+  ]
+
+  static override flags = {
+    follow: Flags.boolean({description: 'Keep printing new events until the run closes (Ctrl-C to stop).'}),
+    from: Flags.integer({description: 'First event index to show.', min: 1}),
+    limit: Flags.integer({description: 'Show at most N events.', min: 1}),
+    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    to: Flags.integer({description: 'Last event index to show.', min: 1}),
+  }
+
+  async run(): Promise<HistoryView> {
+    const {args, flags} = await this.parse(HistoryInspect)
+    const project = {root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})}
+    const range = {...(flags.from ? {from: flags.from} : {}), ...(flags.to ? {to: flags.to} : {}), ...(flags.limit ? {limit: flags.limit} : {})}
+    if (flags.follow) return this.follow(project, args.pid, flags.from)
+    const view = await inspectHistory({...project, pid: args.pid, range})
+    if (!this.jsonEnabled()) {
+      this.log(`${view.pid}  ${view.status}  ${view.total} events${view.events.length < view.total ? ` (showing ${view.events.length})` : ''}`)
+      const startTs = view.events[0]?.seq === 1 ? view.events[0].ts : undefined
+      const t0 = startTs ?? view.events[0]?.ts ?? 0
+      this.log(view.events.map((e) => formatTimelineLine(e, t0)).join('\n'))
+    }
+    return view
+  }
+
+  private async follow(project: {root: string; stateDir?: string}, pid: string, from: number | undefined): Promise<HistoryView> {
+    const events: HistoryEvent[] = []
+    let t0: number | undefined
+    const abort = new AbortController()
+    process.once('SIGINT', () => abort.abort())
+    const end = await followHistory({
+      ...project,
+      onEvent: (e) => {
+        events.push(e)
+        t0 ??= e.ts
+        if (this.jsonEnabled()) process.stdout.write(JSON.stringify(e) + '\n')
+        else this.log(formatTimelineLine(e, t0))
+      },
+      pid,
+      signal: abort.signal,
+      ...(from === undefined ? {} : {from}),
+    })
+    if (!this.jsonEnabled()) this.info(`${end.pid}: ${end.status}`)
+    // --follow --json streams one event per line above; nothing more to print.
+    if (this.jsonEnabled()) process.exit(0)
+    return {events, pid: end.pid, status: end.status, total: events.length}
+  }
+}

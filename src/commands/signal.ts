@@ -1,0 +1,65 @@
+import {Args, Flags} from '@oclif/core'
+import {readFile} from 'node:fs/promises'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {parseJsonArg} from '../control/json-arg.js'
+import {type SignalOutput, signalRun} from '../control/services.js'
+import {WippyError} from '../errors.js'
+
+export default class Signal extends BaseCommand {
+  static override args = {
+    pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true}),
+    topic: Args.string({description: 'The signal topic, e.g. approve.', required: true}),
+    payload: Args.string({description: 'The payload as JSON; `-` reads it from stdin.'}),
+  }
+
+  static override description =
+    'Send a signal to a workflow. With `wippy dev` running it is delivered at once; without, it is recorded durably in the run\'s history and delivered when the engine next runs.'
+
+  static override examples = [
+    `<%= config.bin %> signal wf-3f2a approve '{"approved": true}'`,
+    '<%= config.bin %> signal wf-3f2a approve --file decision.json',
+    `echo '{"approved": false}' | <%= config.bin %> signal wf-3f approve -`,
+  ]
+
+  static override flags = {
+    file: Flags.string({char: 'f', description: 'Read the JSON payload from this file.'}),
+    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+  }
+
+  async run(): Promise<SignalOutput> {
+    const {args, flags} = await this.parse(Signal)
+    const payload = await readPayload(args.payload, flags.file)
+    const out = await signalRun({
+      payload: payload === undefined ? [] : [payload],
+      pid: args.pid,
+      root: this.projectRoot(flags.path),
+      topic: args.topic,
+      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+    })
+    if (out.delivered) this.log(`signal ${args.topic} delivered to ${out.pid}`)
+    else this.log(`signal ${args.topic} queued in the history of ${out.pid} (event ${out.seq}); no \`wippy dev\` runs, so it is delivered when the engine next starts`)
+    return out
+  }
+}
+
+async function readPayload(arg: string | undefined, file: string | undefined): Promise<unknown> {
+  if (file !== undefined && arg !== undefined) {
+    throw new WippyError('WIPPY_USAGE', 'Pass the payload either as an argument or with --file, not both.', {hint: 'Drop one of them.', kind: 'usage'})
+  }
+  if (file !== undefined) {
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (error) {
+      throw new WippyError('WIPPY_FILE_NOT_FOUND', `Can't read the payload file ${file}: ${(error as Error).message}.`, {file, hint: 'Check the path.'})
+    }
+    return parseJsonArg(text, `payload in ${file}`)
+  }
+  if (arg === '-') {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return parseJsonArg(Buffer.concat(chunks).toString('utf8'), 'payload from stdin')
+  }
+  return arg === undefined ? undefined : parseJsonArg(arg, 'payload')
+}

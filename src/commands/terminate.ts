@@ -1,0 +1,29 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {terminateRun} from '../control/services.js'
+
+export default class Terminate extends BaseCommand {
+  static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
+
+  static override description = 'Stop a workflow at once, without running its cleanup code. Needs a running `wippy dev`.'
+
+  static override examples = ['<%= config.bin %> terminate wf-3f2a --reason "stuck on a bad deploy"']
+
+  static override flags = {
+    reason: Flags.string({description: 'Why (recorded in the history).'}),
+    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+  }
+
+  async run(): Promise<{pid: string}> {
+    const {args, flags} = await this.parse(Terminate)
+    const out = await terminateRun({
+      pid: args.pid,
+      root: this.projectRoot(flags.path),
+      ...(flags.reason ? {reason: flags.reason} : {}),
+      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+    })
+    this.log(`terminated ${out.pid}`)
+    return out
+  }
+}

@@ -1,0 +1,35 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../cli/base-command.js'
+import {skipTime} from '../../control/services.js'
+import {WippyError} from '../../errors.js'
+import {formatDurationMs, requireDurationMs} from '../../time/duration.js'
+
+export default class TimeSkip extends BaseCommand {
+  static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
+
+  static override description =
+    'Advance a workflow\'s virtual clock so its timers fire now (recorded in its history as TimeSkipped). Makes a `time.sleep("24h")` testable in seconds. Needs a running `wippy dev`.'
+
+  static override examples = ['<%= config.bin %> time skip wf-3f2a --by 24h', '<%= config.bin %> time skip wf-3f2a --to-next-timer']
+
+  static override flags = {
+    by: Flags.string({description: 'How far, as a Go duration: 30s, 1h30m, 24h.'}),
+    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    'to-next-timer': Flags.boolean({description: 'Skip exactly to the workflow\'s next timer.'}),
+  }
+
+  async run(): Promise<{now: number; pid: string; skippedMs: number}> {
+    const {args, flags} = await this.parse(TimeSkip)
+    if ((flags.by === undefined) === !flags['to-next-timer']) {
+      throw new WippyError('WIPPY_USAGE', 'Pass exactly one of --by DURATION or --to-next-timer.', {hint: 'e.g. `wippy time skip wf-3f2a --by 24h`.', kind: 'usage'})
+    }
+    const by = flags.by === undefined ? ('next-timer' as const) : requireDurationMs(flags.by, '--by duration')
+    if (typeof by === 'number' && by < 0) {
+      throw new WippyError('WIPPY_DURATION_INVALID', 'Time only moves forward.', {hint: 'Pass a positive duration, e.g. --by 1h.', kind: 'usage'})
+    }
+    const out = await skipTime({by, pid: args.pid, root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})})
+    this.log(`skipped ${formatDurationMs(out.skippedMs)} for ${out.pid}; its clock is now ${new Date(out.now).toISOString()}`)
+    return out
+  }
+}

@@ -1,0 +1,286 @@
+/**
+ * The commands' end of the control channel: {@link connectControl} finds the project's running
+ * `wippy dev` and returns a {@link ControlClient}, an {@link EngineApi} whose methods all return
+ * promises (a socket can't answer synchronously). Streams (`subscribe`, `followHistory`) use a
+ * connection of their own, so closing one never disturbs requests in flight.
+ */
+import {type Socket, connect} from 'node:net'
+
+import type {EngineApi, EngineEvent, EngineStatus, ProcessInfo} from '../engine/api.js'
+import type {HistoryEvent} from '../history/events.js'
+import {WippyError} from '../errors.js'
+import {resolveSocketPath} from './address.js'
+import {type ControlReply, type MethodParams, type ServerMessage, type ControlMethod, encodeMessage, errorFromWire} from './protocol.js'
+
+/** An EngineApi over the socket: every method is async. */
+export type RemoteEngineApi = {
+  [K in keyof EngineApi]: EngineApi[K] extends (...args: infer A) => infer R ? (...args: A) => R extends Promise<unknown> ? R : Promise<R> : never
+}
+
+/** What `followHistory` returns: the run as it is, and a handle to stop following. */
+export interface FollowHandle {
+  /** Resolves when the run closed (`end`) or the connection dropped. */
+  done: Promise<void>
+  pid: string
+  status: string
+  stop(): void
+}
+
+export interface ControlClient extends Omit<RemoteEngineApi, 'ps' | 'status' | 'subscribe'> {
+  readonly address: string
+  /** Ends the connection; pending requests reject. */
+  close(): void
+  /** Streams a run's history events from `from` until it closes. */
+  followHistory(pid: string, from: number | undefined, onEvent: (event: HistoryEvent) => void): Promise<FollowHandle>
+  ps(filter?: {all?: boolean; status?: string}): Promise<ProcessInfo[]>
+  status(): Promise<EngineStatus>
+  /** Streams every engine event; resolves once subscribed, with the unsubscribe function. */
+  subscribe(listener: (event: EngineEvent) => void): Promise<() => void>
+}
+
+export interface ConnectOptions {
+  /** Connect timeout (ms); default 2000. */
+  connectTimeoutMs?: number
+  /** Timeout of each request except `wait` and `call`, which wait as long as the run does (ms); default 30000. */
+  requestTimeoutMs?: number
+  stateDir?: string
+}
+
+/** No timeout for requests that last as long as a run. */
+const UNBOUNDED: ReadonlySet<ControlMethod> = new Set(['call', 'wait'])
+
+/** The error commands throw when they need a dev server and none runs. */
+export function devNotRunning(root: string): WippyError {
+  return new WippyError('WIPPY_DEV_NOT_RUNNING', `No \`wippy dev\` runs for the project ${root}.`, {
+    hint: 'Start `wippy dev` in the project (in another terminal), then run this command again.',
+  })
+}
+
+/**
+ * Connects to the project's dev server.
+ * @returns undefined when no dev server runs (no socket, or nobody answers on it).
+ * @throws WippyError `WIPPY_CONTROL_TIMEOUT` when the socket exists but does not answer in time.
+ */
+export async function connectControl(root: string, options: ConnectOptions = {}): Promise<ControlClient | undefined> {
+  const address = resolveSocketPath(root, options.stateDir)
+  const socket = await openSocket(address, options.connectTimeoutMs ?? 2000)
+  if (!socket) return undefined
+  return new SocketClient(address, socket, options)
+}
+
+/** Like {@link connectControl}, but a missing dev server is a `WIPPY_DEV_NOT_RUNNING` error. */
+export async function requireControl(root: string, options: ConnectOptions = {}): Promise<ControlClient> {
+  const client = await connectControl(root, options)
+  if (!client) throw devNotRunning(root)
+  return client
+}
+
+function openSocket(address: string, timeoutMs: number): Promise<Socket | undefined> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(address)
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(
+        new WippyError('WIPPY_CONTROL_TIMEOUT', `The dev server does not answer on ${address} within ${timeoutMs} ms.`, {
+          hint: 'Check that `wippy dev` is not stuck; restart it if needed.',
+        }),
+      )
+    }, timeoutMs)
+    socket.once('connect', () => {
+      clearTimeout(timer)
+      socket.removeAllListeners('error')
+      resolve(socket)
+    })
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      socket.destroy()
+      // ENOENT: no server ever; ECONNREFUSED: a stale socket file of a killed server.
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || error.code === 'ENOTSOCK') resolve(undefined)
+      else reject(new WippyError('WIPPY_CONTROL_CONNECT', `Can't connect to the dev server on ${address}: ${error.message}.`, {hint: 'Check the permissions of the project state directory (.wippy/dev).'}))
+    })
+  })
+}
+
+interface Pending {
+  reject(error: Error): void
+  resolve(value: unknown): void
+  timer?: NodeJS.Timeout
+  onStream?: (message: ServerMessage) => void
+}
+
+class SocketClient implements ControlClient {
+  readonly #pending = new Map<number, Pending>()
+  readonly #streams = new Set<Socket>()
+  #nextId = 1
+  #closedError: WippyError | undefined
+
+  constructor(
+    readonly address: string,
+    private readonly socket: Socket,
+    private readonly options: ConnectOptions,
+  ) {
+    attachReader(socket, (message) => this.#onMessage(message), () => this.#onClose())
+    // Requests keep the process alive; an idle client must not.
+    socket.unref()
+  }
+
+  call(entry: string, args: unknown[]) {
+    return this.#request('call', {args, entry}) as ReturnType<ControlClient['call']>
+  }
+  cancel(pid: string, reason?: string) {
+    return this.#request('cancel', {pid, ...(reason === undefined ? {} : {reason})}) as ReturnType<ControlClient['cancel']>
+  }
+  fork(pid: string, at: number, id?: string) {
+    return this.#request('fork', {at, pid, ...(id === undefined ? {} : {id})}) as ReturnType<ControlClient['fork']>
+  }
+  history(pid: string, range?: MethodParams<'history'>['range']) {
+    return this.#request('history', {pid, ...(range === undefined ? {} : {range})}) as ReturnType<ControlClient['history']>
+  }
+  ps(filter?: {all?: boolean; status?: string}) {
+    return this.#request('ps', filter === undefined ? {} : {filter}) as Promise<ProcessInfo[]>
+  }
+  replayCheck(pid: string) {
+    return this.#request('replayCheck', {pid}) as ReturnType<ControlClient['replayCheck']>
+  }
+  signal(pid: string, topic: string, payload: unknown[]) {
+    return this.#request('signal', {payload, pid, topic}) as ReturnType<ControlClient['signal']>
+  }
+  skipTime(pid: string, by: number | 'next-timer') {
+    return this.#request('skipTime', {by, pid}) as ReturnType<ControlClient['skipTime']>
+  }
+  spawn(request: MethodParams<'spawn'>) {
+    return this.#request('spawn', request) as ReturnType<ControlClient['spawn']>
+  }
+  status() {
+    return this.#request('status', {}) as Promise<EngineStatus>
+  }
+  terminate(pid: string, reason?: string) {
+    return this.#request('terminate', {pid, ...(reason === undefined ? {} : {reason})}) as ReturnType<ControlClient['terminate']>
+  }
+  wait(pid: string) {
+    return this.#request('wait', {pid}) as ReturnType<ControlClient['wait']>
+  }
+
+  async subscribe(listener: (event: EngineEvent) => void): Promise<() => void> {
+    const stream = await this.#openStream('subscribe', {}, (message) => {
+      if ('stream' in message && message.stream === 'event') listener(message.event)
+    })
+    return () => stream.socket.destroy()
+  }
+
+  async followHistory(pid: string, from: number | undefined, onEvent: (event: HistoryEvent) => void): Promise<FollowHandle> {
+    let finish!: () => void
+    const done = new Promise<void>((resolve) => (finish = resolve))
+    const stream = await this.#openStream('follow', {pid, ...(from === undefined ? {} : {from})}, (message) => {
+      if (!('stream' in message)) return
+      if (message.stream === 'history') onEvent(message.event)
+      if (message.stream === 'end') finish()
+    }, finish)
+    const head = stream.result as {pid: string; status: string}
+    return {done, pid: head.pid, status: head.status, stop: () => stream.socket.destroy()}
+  }
+
+  close(): void {
+    this.socket.destroy()
+    for (const s of this.#streams) s.destroy()
+  }
+
+  /** A stream on a fresh connection; resolves with the first reply. */
+  async #openStream(method: ControlMethod, params: unknown, onMessage: (m: ServerMessage) => void, onClose?: () => void): Promise<{result: unknown; socket: Socket}> {
+    const socket = await openSocket(this.address, this.options.connectTimeoutMs ?? 2000)
+    if (!socket) throw new WippyError('WIPPY_DEV_NOT_RUNNING', 'The dev server stopped.', {hint: 'Start `wippy dev` in the project again.'})
+    this.#streams.add(socket)
+    return new Promise((resolve, reject) => {
+      let first = true
+      attachReader(
+        socket,
+        (message) => {
+          if (first) {
+            first = false
+            if ('ok' in message && !message.ok) {
+              socket.destroy()
+              reject(errorFromWire(message.error))
+            } else resolve({result: 'ok' in message && message.ok ? message.result : undefined, socket})
+            return
+          }
+          onMessage(message)
+        },
+        () => {
+          this.#streams.delete(socket)
+          if (first) reject(new WippyError('WIPPY_CONTROL_CLOSED', 'The dev server closed the connection.', {hint: 'Check the `wippy dev` terminal.'}))
+          onClose?.()
+        },
+      )
+      socket.write(encodeMessage({id: 1, method, params}))
+    })
+  }
+
+  #request(method: ControlMethod, params: unknown): Promise<unknown> {
+    if (this.#closedError) return Promise.reject(this.#closedError)
+    const id = this.#nextId++
+    return new Promise((resolve, reject) => {
+      const pending: Pending = {reject, resolve}
+      const timeoutMs = this.options.requestTimeoutMs ?? 30_000
+      if (!UNBOUNDED.has(method)) {
+        pending.timer = setTimeout(() => {
+          this.#settle(id)
+          reject(
+            new WippyError('WIPPY_CONTROL_TIMEOUT', `The dev server does not answer "${method}" within ${timeoutMs} ms.`, {
+              hint: 'Check the `wippy dev` terminal for errors; restart it if it is stuck.',
+            }),
+          )
+        }, timeoutMs)
+      }
+      this.#pending.set(id, pending)
+      this.socket.ref()
+      this.socket.write(encodeMessage({id, method, params}))
+    })
+  }
+
+  #settle(id: number): Pending | undefined {
+    const pending = this.#pending.get(id)
+    if (!pending) return undefined
+    this.#pending.delete(id)
+    if (pending.timer) clearTimeout(pending.timer)
+    if (this.#pending.size === 0) this.socket.unref()
+    return pending
+  }
+
+  #onMessage(message: ServerMessage): void {
+    if (!('ok' in message) || typeof message.id !== 'number') return
+    const pending = this.#settle(message.id)
+    if (!pending) return
+    const reply = message as ControlReply
+    if (reply.ok) pending.resolve(reply.result)
+    else pending.reject(errorFromWire(reply.error))
+  }
+
+  #onClose(): void {
+    this.#closedError = new WippyError('WIPPY_CONTROL_CLOSED', 'The dev server closed the connection.', {hint: 'Check the `wippy dev` terminal; it may have stopped.'})
+    for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(this.#closedError)
+  }
+}
+
+/** Splits a socket's data into JSON lines; lines that aren't JSON are ignored. */
+function attachReader(socket: Socket, onMessage: (m: ServerMessage) => void, onClose: () => void): void {
+  let buffer = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (chunk: string) => {
+    buffer += chunk
+    let nl
+    while ((nl = buffer.indexOf('\n')) !== -1) {
+      const line = buffer.slice(0, nl)
+      buffer = buffer.slice(nl + 1)
+      if (line.trim() === '') continue
+      let message: ServerMessage
+      try {
+        message = JSON.parse(line) as ServerMessage
+      } catch {
+        continue
+      }
+      onMessage(message)
+    }
+  })
+  socket.on('error', () => socket.destroy())
+  socket.on('close', onClose)
+}

@@ -1,0 +1,170 @@
+/**
+ * What the commands can do without a running `wippy dev`: the history files are the source of
+ * truth, so listing runs, reading a history and queueing a signal work straight on them.
+ *
+ * - `ps` reads every history; the status of a run comes from its last event.
+ * - `history inspect/export` read one file (never modifying it: a torn tail is left in place).
+ * - `signal` appends a `SignalReceived` durably to the run's history; the engine replays it as
+ *   a delivery when it next recovers the run, exactly like a signal that arrived just before a crash.
+ *
+ * Writes refuse while a live process holds the dev lock: only one writer owns a history.
+ */
+import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
+import {stateLayout} from '../engine/state-dir.js'
+import {type HistoryEvent, isClosingEvent} from '../history/events.js'
+import {HistoryStore} from '../history/store.js'
+import {WippyError} from '../errors.js'
+import {parsePid} from '../hosts/workflows/pid.js'
+import {formatDurationMs} from '../time/duration.js'
+import {liveDevLock} from './dev-lock.js'
+
+/** Who offline signals say they are from. */
+export const OFFLINE_SENDER = 'wippy-cli'
+
+const STATUS_OF_CLOSE: Record<string, ProcessInfo['status']> = {
+  WorkflowCancelled: 'cancelled',
+  WorkflowCompleted: 'completed',
+  WorkflowFailed: 'failed',
+  WorkflowTerminated: 'terminated',
+}
+
+/** One run as found on disk. */
+export interface OfflineRun {
+  events: HistoryEvent[]
+  runKey: string
+}
+
+/** Lists runs from the history files, newest first. `all` includes closed runs. */
+export async function listOfflineRuns(root: string, options: {all?: boolean; stateDir?: string; status?: string; now?: number} = {}): Promise<ProcessInfo[]> {
+  const store = new HistoryStore(stateLayout(root, options.stateDir).histories)
+  const now = options.now ?? Date.now()
+  const out: ProcessInfo[] = []
+  for (const runKey of await store.list()) {
+    const {events} = await store.read(runKey)
+    const info = summarizeOffline(events, now)
+    if (!info) continue
+    if (options.status ? info.status !== options.status : !options.all && info.closedAt !== undefined) continue
+    out.push(info)
+  }
+  return out.sort((a, b) => b.startedAt - a.startedAt)
+}
+
+/** The run a PID, workflow ID or unique prefix names, read from its file. */
+export async function resolveOfflineRun(root: string, query: string, stateDir?: string): Promise<OfflineRun> {
+  const store = new HistoryStore(stateLayout(root, stateDir).histories)
+  const keys = await store.list()
+  const q = parsePid(query)?.uniq ?? query.trim()
+  const workflowOf = (key: string) => key.slice(0, key.lastIndexOf('~'))
+  let candidates = keys.filter((k) => k === q || workflowOf(k) === q)
+  if (candidates.length === 0) {
+    candidates = keys.filter((k) => workflowOf(k).startsWith(q))
+    const workflows = new Set(candidates.map(workflowOf))
+    if (workflows.size > 1) {
+      const ids = [...workflows].slice(0, 5).join(', ')
+      throw new WippyError('WIPPY_PID_AMBIGUOUS', `"${query}" matches ${workflows.size} workflows: ${ids}${workflows.size > 5 ? ', ...' : ''}.`, {
+        hint: 'Type more characters of the workflow ID.',
+      })
+    }
+  }
+  if (candidates.length === 0) {
+    throw new WippyError('WIPPY_PID_UNKNOWN', `No workflow matches "${query}".`, {
+      hint: 'List workflows with `wippy ps --all`; a PID, a workflow ID or a unique prefix of one works.',
+    })
+  }
+  // A reused workflow ID has several runs: the newest one wins.
+  let best: OfflineRun | undefined
+  for (const runKey of candidates) {
+    const {events} = await store.read(runKey)
+    if (!best || (events[0]?.ts ?? 0) >= (best.events[0]?.ts ?? 0)) best = {events, runKey}
+  }
+  return best!
+}
+
+/** A run's history (or a range of it) from its file. */
+export async function offlineHistory(root: string, query: string, range: HistoryRange = {}, stateDir?: string): Promise<HistoryView> {
+  const {events} = await resolveOfflineRun(root, query, stateDir)
+  const info = summarizeOffline(events, Date.now())
+  return {events: sliceHistory(events, range), pid: info?.pid ?? query, status: info?.status ?? 'running', total: events.length}
+}
+
+/**
+ * A range of events by seq: `from` and `to` are inclusive seqs, `limit` caps the count.
+ * (Seqs run 1..n, so `--from 5` starts at the fifth event.)
+ */
+export function sliceHistory(events: readonly HistoryEvent[], range: HistoryRange = {}): HistoryEvent[] {
+  let out = events.filter((e) => (range.from === undefined || e.seq >= range.from) && (range.to === undefined || e.seq <= range.to))
+  if (range.limit !== undefined) out = out.slice(0, range.limit)
+  return out
+}
+
+/** What {@link queueOfflineSignal} returns. */
+export interface QueuedSignal {
+  pid: string
+  queued: true
+  seq: number
+}
+
+/**
+ * Appends a signal to a stopped run's history, durably; delivered when the engine next runs.
+ * @throws WippyError `WIPPY_RUN_CLOSED` for a closed run, `WIPPY_DEV_STARTING` when a dev
+ *   server holds the lock (it owns the files; retry through it).
+ */
+export async function queueOfflineSignal(root: string, query: string, topic: string, payload: unknown[], stateDir?: string): Promise<QueuedSignal> {
+  const holder = liveDevLock(root, stateDir)
+  if (holder) {
+    throw new WippyError('WIPPY_DEV_STARTING', `\`wippy dev\` (pid ${holder.pid}) owns this project's state but does not answer yet.`, {
+      hint: 'Wait until it prints its banner, then run the command again.',
+    })
+  }
+  const {runKey} = await resolveOfflineRun(root, query, stateDir)
+  const store = new HistoryStore(stateLayout(root, stateDir).histories)
+  const {events, log} = await store.open(runKey)
+  try {
+    const last = events.at(-1)
+    const started = events[0]
+    if (!started || started.type !== 'WorkflowStarted') throw new WippyError('WIPPY_HISTORY_CORRUPT', `History ${runKey} has no WorkflowStarted.`, {hint: 'Inspect the file under .wippy/dev/histories.'})
+    if (last && isClosingEvent(last)) {
+      throw new WippyError('WIPPY_RUN_CLOSED', `Workflow ${started.workflowId} is ${STATUS_OF_CLOSE[last.type]}; it takes no more signals.`, {
+        hint: 'Start a new run with `wippy spawn`, or fork this one with `wippy fork`.',
+      })
+    }
+    const [recorded] = await log.append([{from: OFFLINE_SENDER, payload, topic, ts: workflowClock(events, Date.now()), type: 'SignalReceived'}])
+    return {pid: started.pid, queued: true, seq: recorded!.seq}
+  } finally {
+    await log.close()
+    await store.close()
+  }
+}
+
+/** The run's workflow clock now: real time plus every recorded skip, never behind the last event. */
+function workflowClock(events: readonly HistoryEvent[], realNow: number): number {
+  let skipped = 0
+  for (const e of events) if (e.type === 'TimeSkipped') skipped += e.byMs
+  return Math.max(realNow + skipped, events.at(-1)?.ts ?? 0)
+}
+
+/** A `ps` row from a history alone. */
+export function summarizeOffline(events: readonly HistoryEvent[], now: number): ProcessInfo | undefined {
+  const started = events[0]
+  if (!started || started.type !== 'WorkflowStarted') return undefined
+  const last = events.at(-1)!
+  const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, startedAt: started.ts}
+  if (isClosingEvent(last)) return {...base, closedAt: last.ts, status: STATUS_OF_CLOSE[last.type] ?? 'completed'}
+  return {...base, status: 'running', waiting: describeOfflineWait(events, workflowClock(events, now))}
+}
+
+/** What a stopped run waits for, from the commands it has open. */
+function describeOfflineWait(events: readonly HistoryEvent[], clock: number): string {
+  const timers = new Map<number, number>()
+  const activities = new Map<number, string>()
+  for (const e of events) {
+    if (e.type === 'TimerStarted') timers.set(e.seq, e.fireAt)
+    else if (e.type === 'TimerFired' || e.type === 'TimerCancelled') timers.delete(e.started)
+    else if (e.type === 'ActivityScheduled') activities.set(e.seq, e.entry)
+    else if (e.type === 'ActivityCompleted' || e.type === 'ActivityFailed') activities.delete(e.scheduled)
+  }
+  const suffix = ' (engine stopped)'
+  if (activities.size > 0) return `running ${[...activities.values()].join(', ')}${suffix}`
+  if (timers.size > 0) return `sleeping, ${formatDurationMs(Math.max(0, Math.min(...timers.values()) - clock))} left${suffix}`
+  return `waiting for a signal${suffix}`
+}

@@ -1,0 +1,268 @@
+/**
+ * The dev server's end of the control channel: a Unix socket, mode 0600, in a 0700 state dir,
+ * that serves {@link EngineApi} to `wippy signal`, `wippy ps` and friends (protocol in
+ * `control/protocol.ts`). Local only by construction: no TCP, and the file mode keeps other
+ * users out.
+ *
+ * Invariants:
+ * - Nothing a client sends can crash the server: every line is validated, oversized lines are
+ *   skipped up to their newline and answered with an error, and a handler's throw becomes an
+ *   error reply.
+ * - A stale socket file (a killed server) is removed on start, but only after a connect to it
+ *   fails; a live server is never unlinked from under its clients.
+ */
+import {chmodSync, mkdirSync, rmSync, writeFileSync, renameSync} from 'node:fs'
+import {type Server, type Socket, connect, createServer} from 'node:net'
+
+import type {EngineApi, EngineEvent} from '../engine/api.js'
+import {stateLayout} from '../engine/state-dir.js'
+import {WippyError} from '../errors.js'
+import {chooseSocketPath, controlInfoFile, type ControlInfo} from '../control/address.js'
+import {
+  type ControlReply,
+  type ControlRequest,
+  type ServerMessage,
+  MAX_REQUEST_BYTES,
+  encodeMessage,
+  errorToWire,
+  oversizedReply,
+  parseRequest,
+} from '../control/protocol.js'
+
+export interface ControlServerOptions {
+  engine: EngineApi
+  root: string
+  stateDir?: string
+}
+
+/** A listening control server. */
+export interface ControlServer {
+  /** The socket path clients connect to. */
+  readonly address: string
+  /** Stops listening, ends every connection and removes the socket and `control.json`. */
+  close(): Promise<void>
+}
+
+/**
+ * Starts the control server for a project.
+ * @throws WippyError `WIPPY_CONTROL_IN_USE` when another live server answers on the socket.
+ */
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  const layout = stateLayout(options.root, options.stateDir)
+  mkdirSync(layout.dir, {mode: 0o700, recursive: true})
+  chmodSync(layout.dir, 0o700)
+  const {dir, socket} = chooseSocketPath(options.root, options.stateDir)
+  if (dir) {
+    mkdirSync(dir, {mode: 0o700, recursive: true})
+    chmodSync(dir, 0o700)
+  }
+  await removeStaleSocket(socket)
+
+  const connections = new Set<Socket>()
+  const server = createServer((conn) => {
+    connections.add(conn)
+    conn.on('close', () => connections.delete(conn))
+    serveConnection(conn, options.engine)
+  })
+  // umask makes the socket 0600 from its first moment; chmod makes sure on platforms that ignore it.
+  const oldMask = process.umask(0o177)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(socket, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } finally {
+    process.umask(oldMask)
+  }
+  chmodSync(socket, 0o600)
+  writeControlInfo(options.root, options.stateDir, {pid: process.pid, socket, startedAt: Date.now()})
+
+  let closing: Promise<void> | undefined
+  return {
+    address: socket,
+    close: () => (closing ??= closeServer(server, connections, socket, controlInfoFile(options.root, options.stateDir))),
+  }
+}
+
+async function closeServer(server: Server, connections: Set<Socket>, socket: string, infoFile: string): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  for (const conn of connections) conn.destroy()
+  await closed
+  rmSync(socket, {force: true})
+  rmSync(infoFile, {force: true})
+}
+
+function writeControlInfo(root: string, stateDir: string | undefined, info: ControlInfo): void {
+  const file = controlInfoFile(root, stateDir)
+  const tmp = `${file}.${process.pid}.tmp`
+  writeFileSync(tmp, JSON.stringify(info) + '\n', {mode: 0o600})
+  renameSync(tmp, file)
+}
+
+/** Removes a socket file nobody answers on; refuses when a live server answers. */
+async function removeStaleSocket(socket: string): Promise<void> {
+  const answered = await new Promise<boolean>((resolve) => {
+    const probe = connect(socket)
+    probe.once('connect', () => {
+      probe.destroy()
+      resolve(true)
+    })
+    probe.once('error', () => resolve(false))
+  })
+  if (answered) {
+    throw new WippyError('WIPPY_CONTROL_IN_USE', `Another dev server answers on ${socket}.`, {
+      hint: 'Stop the other `wippy dev` of this project first.',
+    })
+  }
+  rmSync(socket, {force: true})
+}
+
+/** Reads request lines from one connection and answers each; streams stay open until the client leaves. */
+function serveConnection(conn: Socket, engine: EngineApi): void {
+  const unsubscribes: Array<() => void> = []
+  let buffer = ''
+  let discarding = false
+  const send = (message: ServerMessage): void => {
+    if (!conn.destroyed && conn.writable) conn.write(encodeMessage(message))
+  }
+  conn.setEncoding('utf8')
+  conn.on('error', () => conn.destroy())
+  conn.on('close', () => {
+    for (const off of unsubscribes.splice(0)) off()
+  })
+  conn.on('data', (chunk: string) => {
+    let start = 0
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      const piece = chunk.slice(start, nl)
+      start = nl + 1
+      if (discarding) {
+        discarding = false
+        buffer = ''
+        continue
+      }
+      const line = buffer + piece
+      buffer = ''
+      if (line.trim() === '') continue
+      if (Buffer.byteLength(line) > MAX_REQUEST_BYTES) {
+        send(oversizedReply())
+        continue
+      }
+      void handleLine(line, engine, send, unsubscribes)
+    }
+    if (discarding) return
+    buffer += chunk.slice(start)
+    if (buffer.length > MAX_REQUEST_BYTES) {
+      // Don't buffer an endless line: answer now and skip the rest of it.
+      send(oversizedReply())
+      buffer = ''
+      discarding = true
+    }
+  })
+}
+
+async function handleLine(line: string, engine: EngineApi, send: (m: ServerMessage) => void, unsubscribes: Array<() => void>): Promise<void> {
+  const parsed = parseRequest(line)
+  if (!parsed.ok) {
+    send(parsed.reply)
+    return
+  }
+  const request = parsed.request
+  try {
+    if (request.method === 'subscribe') {
+      send({id: request.id, ok: true, result: {streaming: true}})
+      unsubscribes.push(engine.subscribe((event: EngineEvent) => send({event, id: request.id, stream: 'event'})))
+      return
+    }
+    if (request.method === 'follow') {
+      await follow(request, engine, send, unsubscribes)
+      return
+    }
+    send({id: request.id, ok: true, result: await dispatch(request, engine)})
+  } catch (error) {
+    const reply: ControlReply = {error: errorToWire(error), id: request.id, ok: false}
+    send(reply)
+  }
+}
+
+/** Calls the engine method a request names. */
+async function dispatch(request: Exclude<ControlRequest, {method: 'follow' | 'subscribe'}>, engine: EngineApi): Promise<unknown> {
+  switch (request.method) {
+    case 'call':
+      return engine.call(request.params.entry, request.params.args)
+    case 'cancel':
+      return engine.cancel(request.params.pid, request.params.reason)
+    case 'fork':
+      return engine.fork(request.params.pid, request.params.at, request.params.id)
+    case 'history':
+      return engine.history(request.params.pid, request.params.range)
+    case 'ps':
+      return engine.ps(request.params.filter)
+    case 'replayCheck':
+      return engine.replayCheck(request.params.pid)
+    case 'signal':
+      return engine.signal(request.params.pid, request.params.topic, request.params.payload)
+    case 'skipTime':
+      return engine.skipTime(request.params.pid, request.params.by)
+    case 'spawn':
+      return engine.spawn(request.params)
+    case 'status':
+      return engine.status()
+    case 'terminate':
+      return engine.terminate(request.params.pid, request.params.reason)
+    case 'wait':
+      return engine.wait(request.params.pid)
+  }
+}
+
+/**
+ * Streams one run's history: the events from `from` on, then each new one as the engine
+ * records it, then `end` once the run closes. Subscribing before reading means no event falls
+ * between the read and the subscription; duplicates are dropped by seq.
+ */
+async function follow(
+  request: Extract<ControlRequest, {method: 'follow'}>,
+  engine: EngineApi,
+  send: (m: ServerMessage) => void,
+  unsubscribes: Array<() => void>,
+): Promise<void> {
+  const queued: EngineEvent[] = []
+  let live: ((e: EngineEvent) => void) | undefined
+  const off = engine.subscribe((event) => (live ? live(event) : queued.push(event)))
+  unsubscribes.push(off)
+  let view
+  try {
+    view = await engine.history(request.params.pid, request.params.from === undefined ? undefined : {from: request.params.from})
+  } catch (error) {
+    off()
+    throw error
+  }
+  send({id: request.id, ok: true, result: {pid: view.pid, status: view.status, total: view.total}})
+  let lastSeq = 0
+  let ended = false
+  const emit = (event: EngineEvent): void => {
+    if (ended || event.type !== 'history' || event.pid !== view.pid || event.event.seq <= lastSeq) return
+    lastSeq = event.event.seq
+    send({event: event.event, id: request.id, stream: 'history'})
+    if (isClosing(event.event.type)) end()
+  }
+  const end = (): void => {
+    ended = true
+    off()
+    send({id: request.id, stream: 'end'})
+  }
+  for (const event of view.events) emit({event, pid: view.pid, type: 'history'})
+  if (!ended && isClosedStatus(view.status)) end()
+  for (const event of queued.splice(0)) emit(event)
+  live = emit
+}
+
+function isClosing(type: string): boolean {
+  return type === 'WorkflowCompleted' || type === 'WorkflowFailed' || type === 'WorkflowCancelled' || type === 'WorkflowTerminated'
+}
+
+function isClosedStatus(status: string): boolean {
+  return status === 'completed' || status === 'failed' || status === 'cancelled' || status === 'terminated'
+}

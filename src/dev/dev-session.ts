@@ -1,0 +1,113 @@
+/**
+ * The service behind `wippy dev`: takes the project's single-instance lock, starts the engine
+ * (which recovers open workflows by replay), serves the control channel, watches the sources,
+ * and renders what happens. `stop()` undoes it in reverse: watcher, control server, engine
+ * (histories flushed and closed), lock.
+ *
+ * It never writes to the terminal itself: everything goes through the {@link LineRenderer}
+ * given the `out` sink (a TUI can subscribe to the engine the same way later).
+ */
+import {performance} from 'node:perf_hooks'
+
+import type {EngineApi, ReloadReport} from '../engine/api.js'
+import {Engine} from '../engine/engine.js'
+import {acquireDevLock} from '../control/dev-lock.js'
+import {startControlServer, type ControlServer} from './control-server.js'
+import {type LineSink, LineRenderer} from './line-renderer.js'
+import {type ProjectWatcher, watchProject} from './watcher.js'
+
+/** What the session needs of an engine: the API plus reload and shutdown. */
+export interface DevEngine extends EngineApi {
+  applyRegistry(): Promise<ReloadReport>
+  close(): Promise<void>
+  controlAddress?: string
+}
+
+export interface DevSessionOptions {
+  env?: Record<string, string | undefined>
+  /** Where the lines go (stdout for `wippy dev`). */
+  out: LineSink
+  root: string
+  /** Starts the engine; default `Engine.start`. */
+  startEngine?: (options: {env?: Record<string, string | undefined>; root: string; stateDir?: string}) => Promise<DevEngine>
+  stateDir?: string
+  /** Watch the sources and hot-reload (default true). */
+  watch?: boolean
+}
+
+/** A running dev server. */
+export interface DevSession {
+  readonly controlAddress: string
+  readonly engine: DevEngine
+  /** Time from the call to ready (lock, engine, control server, watcher), ms. */
+  readonly readyMs: number
+  /** Stops everything; safe to call twice. */
+  stop(): Promise<void>
+  readonly watcher?: ProjectWatcher
+}
+
+/**
+ * Starts a dev session.
+ * @throws WippyError `WIPPY_DEV_ALREADY_RUNNING` when another live `wippy dev` holds the project;
+ *   the engine's errors (a broken registry at start) after releasing the lock.
+ */
+export async function startDevSession(options: DevSessionOptions): Promise<DevSession> {
+  const t0 = performance.now()
+  const lock = acquireDevLock(options.root, options.stateDir)
+  const renderer = new LineRenderer(options.out)
+  let engine: DevEngine | undefined
+  let server: ControlServer | undefined
+  let watcher: ProjectWatcher | undefined
+  let unsubscribe: (() => void) | undefined
+
+  const teardown = async (): Promise<void> => {
+    await watcher?.close().catch(() => {})
+    await server?.close().catch(() => {})
+    unsubscribe?.()
+    try {
+      await engine?.close()
+    } finally {
+      lock.release()
+    }
+  }
+
+  try {
+    const start = options.startEngine ?? ((o) => Engine.start(o))
+    engine = await start({
+      root: options.root,
+      ...(options.env === undefined ? {} : {env: options.env}),
+      ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir}),
+    })
+    unsubscribe = engine.subscribe((event) => renderer.render(event))
+    server = await startControlServer({engine, root: options.root, ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
+    engine.controlAddress = server.address
+    if (options.watch !== false) {
+      const running = engine
+      watcher = watchProject({
+        onError: (error) => renderer.note(`reload error: ${error instanceof Error ? error.message : String(error)}`),
+        reload: () => running.applyRegistry(),
+        root: options.root,
+      })
+      await watcher.ready
+    }
+  } catch (error) {
+    await teardown().catch(() => {})
+    throw error
+  }
+
+  const readyMs = performance.now() - t0
+  renderer.banner(engine.status(), {controlAddress: server.address, readyMs, watching: watcher !== undefined})
+  let stopping: Promise<void> | undefined
+  return {
+    controlAddress: server.address,
+    engine,
+    readyMs,
+    stop: () =>
+      (stopping ??= (async () => {
+        renderer.note('stopping: closing histories')
+        await teardown()
+        renderer.note('stopped')
+      })()),
+    ...(watcher ? {watcher} : {}),
+  }
+}

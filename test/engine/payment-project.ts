@@ -143,3 +143,46 @@ return {main = main}
 export function paymentProject(): TempProject {
   return writeProject(PAYMENT_FILES)
 }
+
+/** A saga with compensations (reverse order) and failures injected by the input. */
+export const SAGA_FILES: Record<string, string> = {
+  'src/crash/_index.yaml': `version: "1.0"
+namespace: app.crash
+entries:
+  - name: step
+    kind: function.lua
+    source: file://step.lua
+    method: main
+  - name: saga
+    kind: workflow.lua
+    source: file://saga.lua
+    method: main
+    modules: [funcs]
+`,
+  'src/crash/step.lua': `local function main(name, order)
+  if order.fail_at == name then
+    return nil, errors.new({message = name .. " failed", kind = errors.UNAVAILABLE, retryable = false})
+  end
+  return {step = name, id = order.id}
+end
+return {main = main}
+`,
+  'src/crash/saga.lua': `local funcs = require("funcs")
+
+local function main(order)
+  local done = {}
+  for _, name in ipairs({"inventory", "payment", "shipping"}) do
+    local result, err = funcs.call("app.crash:step", name, order)
+    if err then
+      for i = #done, 1, -1 do
+        funcs.call("app.crash:step", "undo_" .. done[i], order)
+      end
+      return {failed = name, compensated = #done}
+    end
+    table.insert(done, name)
+  end
+  return {completed = #done}
+end
+return {main = main}
+`,
+}

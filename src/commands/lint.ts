@@ -1,3 +1,4 @@
+import {userCacheDir} from '../project/cache-dir.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {WippyError} from '../errors.js'
 import {formatProblem, lintProject, summarizeLint} from '../registry/index.js'
@@ -15,7 +16,7 @@ export default class Lint extends BaseCommand {
   async run(): Promise<LintResult> {
     const {flags} = await this.parse(Lint)
     const root = this.projectRoot(flags.path)
-    const result = await lintProject(root, {env: process.env})
+    const result = await lintProject(root, {env: process.env, cacheDir: userCacheDir(process.env)})
     if (this.jsonEnabled()) {
       // --json: the problems stay on stdout; exit 1 still signals errors.
       if (result.errors > 0) process.exitCode = 1

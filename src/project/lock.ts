@@ -1,6 +1,10 @@
 import {existsSync, readFileSync, statSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {join, resolve} from 'node:path'
-import {LineCounter, parseDocument} from 'yaml'
+import type * as Yaml from 'yaml'
+
+// yaml is required lazily: a project without a lock (or a cached layout) never pays for it.
+const requireCjs = createRequire(import.meta.url)
 
 /** A problem reading the lock file; shaped like the registry's `Problem`. */
 export interface LockProblem {
@@ -44,6 +48,7 @@ export function readProjectLayout(root: string): ProjectLayout {
     })
     return layout
   }
+  const {LineCounter, parseDocument} = requireCjs('yaml') as typeof Yaml
   const lineCounter = new LineCounter()
   const text = readFileSync(path, 'utf8')
   const doc = parseDocument(text, {lineCounter, prettyErrors: true})

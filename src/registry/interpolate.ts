@@ -1,4 +1,4 @@
-import {existsSync, readFileSync, realpathSync, statSync} from 'node:fs'
+import {readFileSync, realpathSync} from 'node:fs'
 import {isAbsolute, relative, resolve} from 'node:path'
 
 import type {PathKey, Position} from './parse-file.js'
@@ -70,21 +70,27 @@ export function interpolateData(data: Record<string, unknown>, ctx: InterpolateC
       report('WIPPY_FILE_ESCAPES_ROOT', `Entry ${ctx.entryId} refers to ${value}, which is outside the project.`, 'Keep referenced files inside the project; `file://x` is relative to the YAML file, `file:///x` to the source root.', path)
       return undefined
     }
-    if (!existsSync(abs)) {
+    // realpath (one syscall) both checks existence and resolves symlinks for the escape check.
+    let real: string
+    try {
+      real = realpathSync.native(abs)
+    } catch {
       report('WIPPY_SOURCE_MISSING', `Entry ${ctx.entryId} refers to ${shown}, which does not exist.`, `Create ${shown}, or fix the path in \`${value}\` (relative to ${relative(ctx.root, ctx.yamlDir).split('\\').join('/') || '.'}).`, path)
       return undefined
     }
-    const real = realpathSync(abs)
     const realRel = relative(ctx.realRoot, real)
     if (realRel.startsWith('..') || isAbsolute(realRel)) {
       report('WIPPY_FILE_ESCAPES_ROOT', `Entry ${ctx.entryId} refers to ${shown}, a symlink to ${real} outside the project.`, 'Copy the file into the project instead of linking to it.', path)
       return undefined
     }
-    if (!statSync(real).isFile()) {
-      report('WIPPY_SOURCE_MISSING', `Entry ${ctx.entryId} refers to ${shown}, which is not a file.`, 'Point `file://` at a file, not a directory.', path)
+    let text: string
+    try {
+      text = readFileSync(real, 'utf8')
+    } catch {
+      report('WIPPY_SOURCE_MISSING', `Entry ${ctx.entryId} refers to ${shown}, which is not a readable file.`, 'Point `file://` at a file, not a directory.', path)
       return undefined
     }
-    return {rel: shown, text: readFileSync(real, 'utf8')}
+    return {rel: shown, text}
   }
 
   const visit = (value: unknown, path: PathKey[]): unknown => {

@@ -1,15 +1,13 @@
-import {existsSync, readFileSync, realpathSync, statSync} from 'node:fs'
-import {dirname, isAbsolute, relative} from 'node:path'
+import {existsSync, realpathSync} from 'node:fs'
+import {dirname, isAbsolute, join, relative} from 'node:path'
 
 import {WippyError} from '../errors.js'
-import {readProjectLayout} from '../project/lock.js'
 import {crossCheck} from './cross-check.js'
 import type {CheckedEntry} from './cross-check.js'
 import {didYouMean} from './did-you-mean.js'
-import {findDefinitionFiles} from './discover.js'
 import {interpolateData} from './interpolate.js'
 import {KNOWN_KINDS, RUN_KINDS, isLuaKind, isRunKind, kindSchemas} from './kinds.js'
-import {parseDefinitionFile} from './parse-file.js'
+import {readSourceFiles} from './source-files.js'
 import type {LoadOptions, Problem, Registry, RegistryEntry} from './types.js'
 
 /**
@@ -20,110 +18,89 @@ import type {LoadOptions, Problem, Registry, RegistryEntry} from './types.js'
  */
 export async function loadRegistry(root: string, options: LoadOptions = {}): Promise<Registry> {
   const env = options.env ?? {}
-  const layout = readProjectLayout(root)
-  const problems: Problem[] = [...layout.problems]
-  const realRoot = realpathSync(root)
+  const realRoot = realpathSync.native(root)
   const rel = (abs: string) => relative(root, abs).split('\\').join('/')
+  const sources = readSourceFiles(root, realRoot, options.cacheDir)
+  const problems: Problem[] = [...sources.layout.problems]
   const entries = new Map<string, RegistryEntry>()
   const valid: CheckedEntry[] = []
 
-  for (const srcDir of layout.srcDirs) {
-    if (!existsSync(srcDir) || !statSync(srcDir).isDirectory()) {
-      problems.push({
-        severity: 'error',
-        code: 'WIPPY_SRC_MISSING',
-        message: `The source directory ${rel(srcDir) || '.'} does not exist.`,
-        hint: 'Create it with an _index.yaml, or fix `directories.src` in wippy.lock.',
-        ...(existsSync(`${root}/wippy.lock`) ? {file: 'wippy.lock', line: 1, column: 1} : {}),
-      })
-      continue
-    }
-    const {files, escaped} = findDefinitionFiles(srcDir, realRoot)
-    for (const link of escaped) {
-      problems.push({severity: 'error', code: 'WIPPY_FILE_ESCAPES_ROOT', message: `${rel(link)} is a symlink to a file outside the project.`, hint: 'Copy the file into the project instead of linking to it.', file: rel(link), line: 1, column: 1})
-    }
-    for (const abs of files) {
-      const file = rel(abs)
-      const parsed = parseDefinitionFile(readFileSync(abs, 'utf8'), file)
-      problems.push(...parsed.problems)
-      for (const raw of parsed.entries) {
-        const id = `${raw.namespace}:${raw.name}`
-        const where = {file, line: raw.line, column: raw.column, entryId: id}
-        const previous = entries.get(id)
-        if (previous) {
-          problems.push({
-            severity: 'error',
-            code: 'WIPPY_ENTRY_DUPLICATE',
-            message: `Entry ${id} is declared twice: in ${previous.file}:${previous.line} and in ${file}:${raw.line}.`,
-            hint: 'Rename or remove one of them; entry IDs (namespace:name) are unique across the project.',
-            ...where,
-          })
-          continue
-        }
-        const known = KNOWN_KINDS.includes(raw.kind)
-        if (!known) {
-          problems.push({
-            severity: 'error',
-            code: 'WIPPY_KIND_UNKNOWN',
-            message: `Entry ${id} has the unknown kind "${raw.kind}".${didYouMean(raw.kind, KNOWN_KINDS)}`,
-            hint: `wippy runs ${RUN_KINDS.join(', ')}.`,
-            ...where,
-          })
-        } else if (!isRunKind(raw.kind)) {
-          problems.push({
-            severity: 'warning',
-            code: 'WIPPY_KIND_NOT_RUN',
-            message: `Entry ${id} has kind ${raw.kind}, which is not run by wippy; it is loaded as an opaque entry.`,
-            hint: `wippy runs ${RUN_KINDS.join(', ')}; other kinds need the Wippy platform.`,
-            ...where,
-          })
-        }
-        const interpolated = interpolateData(raw.data, {
-          root,
-          realRoot,
-          yamlDir: dirname(abs),
-          srcRoot: srcDir,
-          env,
-          strictEnv: isRunKind(raw.kind),
-          file,
-          entryId: id,
-          locate: (path) => raw.locate('data', path),
+  for (const srcDir of sources.missingDirs) {
+    problems.push({
+      severity: 'error',
+      code: 'WIPPY_SRC_MISSING',
+      message: `The source directory ${rel(srcDir) || '.'} does not exist.`,
+      hint: 'Create it with an _index.yaml, or fix `directories.src` in wippy.lock.',
+      ...(existsSync(join(root, 'wippy.lock')) ? {file: 'wippy.lock', line: 1, column: 1} : {}),
+    })
+  }
+  for (const link of sources.escaped) {
+    problems.push({severity: 'error', code: 'WIPPY_FILE_ESCAPES_ROOT', message: `${rel(link)} is a symlink to a file outside the project.`, hint: 'Copy the file into the project instead of linking to it.', file: rel(link), line: 1, column: 1})
+  }
+  for (const {abs, file, srcDir, entries: raws, problems: fileProblems} of sources.files) {
+    problems.push(...fileProblems)
+    const yamlDir = dirname(abs)
+    for (const raw of raws) {
+      const id = `${raw.namespace}:${raw.name}`
+      const where = {file, line: raw.line, column: raw.column, entryId: id}
+      const previous = entries.get(id)
+      if (previous) {
+        problems.push({
+          severity: 'error',
+          code: 'WIPPY_ENTRY_DUPLICATE',
+          message: `Entry ${id} is declared twice: in ${previous.file}:${previous.line} and in ${file}:${raw.line}.`,
+          hint: 'Rename or remove one of them; entry IDs (namespace:name) are unique across the project.',
+          ...where,
         })
-        problems.push(...interpolated.problems)
-        const entry: RegistryEntry = {
-          id,
-          namespace: raw.namespace,
-          name: raw.name,
-          kind: raw.kind,
-          meta: raw.meta,
-          data: interpolated.data,
+        continue
+      }
+      const kindProblem = checkKind(raw.kind, id)
+      if (kindProblem) problems.push({...kindProblem, ...where})
+      const interpolated = interpolateData(raw.data, {
+        root,
+        realRoot,
+        yamlDir,
+        srcRoot: srcDir,
+        env,
+        strictEnv: isRunKind(raw.kind),
+        file,
+        entryId: id,
+        locate: (path) => raw.locate('data', path),
+      })
+      problems.push(...interpolated.problems)
+      const entry: RegistryEntry = {
+        id,
+        namespace: raw.namespace,
+        name: raw.name,
+        kind: raw.kind,
+        meta: raw.meta,
+        data: interpolated.data,
+        file,
+        line: raw.line,
+        column: raw.column,
+        ...(interpolated.sourceFile === undefined ? {} : {sourceFile: interpolated.sourceFile}),
+      }
+      entries.set(id, entry)
+      if (!isRunKind(raw.kind)) continue
+      const result = kindSchemas[raw.kind].safeParse(entry.data, {reportInput: true})
+      if (result.success) {
+        if (interpolated.problems.length === 0) valid.push({entry, locate: raw.locate})
+        continue
+      }
+      for (const issue of result.error.issues) {
+        const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol')
+        const field = path.join('.') || 'data'
+        const pos = raw.locate('data', path)
+        problems.push({
+          severity: 'error',
+          code: 'WIPPY_ENTRY_INVALID',
+          message: `Entry ${id} (${raw.kind}): field \`${field}\` ${describeIssue(issue)}.`,
+          hint: `Fix \`${field}\` of ${id}; see the ${raw.kind} fields in the Wippy docs.`,
           file,
-          line: raw.line,
-          column: raw.column,
-          ...(interpolated.sourceFile === undefined ? {} : {sourceFile: interpolated.sourceFile}),
-        }
-        entries.set(id, entry)
-        if (!isRunKind(raw.kind)) continue
-        const result = kindSchemas[raw.kind].safeParse(entry.data, {reportInput: true})
-        if (result.success) {
-          if (interpolated.problems.length === 0) valid.push({entry, locate: raw.locate})
-        } else {
-          for (const issue of result.error.issues) {
-            const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol')
-            const field = path.join('.') || 'data'
-            const pos = raw.locate('data', path)
-            problems.push({
-              severity: 'error',
-              code: 'WIPPY_ENTRY_INVALID',
-              message: `Entry ${id} (${raw.kind}): field \`${field}\` ${describeIssue(issue)}.`,
-              hint: `Fix \`${field}\` of ${id}; see the ${raw.kind} fields in the Wippy docs.`,
-              file,
-              line: pos.line,
-              column: pos.column,
-              entryId: id,
-            })
-          }
-        }
+          line: pos.line,
+          column: pos.column,
+          entryId: id,
+        })
       }
     }
   }
@@ -136,7 +113,26 @@ export async function loadRegistry(root: string, options: LoadOptions = {}): Pro
       if (found) problems.push({...found, file: found.file ?? entry.sourceFile ?? entry.file, entryId: entry.id})
     }
   }
-  return {root, srcDirs: layout.srcDirs, entries, problems: sortProblems(problems)}
+  return {root, srcDirs: sources.layout.srcDirs, entries, problems: sortProblems(problems)}
+}
+
+/** The problem (without position) for an unknown or opaque kind, if any. */
+function checkKind(kind: string, id: string): Omit<Problem, 'file' | 'line' | 'column' | 'entryId'> | undefined {
+  if (!KNOWN_KINDS.includes(kind)) {
+    return {
+      severity: 'error',
+      code: 'WIPPY_KIND_UNKNOWN',
+      message: `Entry ${id} has the unknown kind "${kind}".${didYouMean(kind, KNOWN_KINDS)}`,
+      hint: `wippy runs ${RUN_KINDS.join(', ')}.`,
+    }
+  }
+  if (isRunKind(kind)) return undefined
+  return {
+    severity: 'warning',
+    code: 'WIPPY_KIND_NOT_RUN',
+    message: `Entry ${id} has kind ${kind}, which is not run by wippy; it is loaded as an opaque entry.`,
+    hint: `wippy runs ${RUN_KINDS.join(', ')}; other kinds need the Wippy platform.`,
+  }
 }
 
 function describeIssue(issue: {code: string; message: string; input?: unknown}): string {

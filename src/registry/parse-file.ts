@@ -1,7 +1,7 @@
-import {LineCounter, isMap, isSeq, parseDocument} from 'yaml'
-import type {Node, YAMLMap} from 'yaml'
+import type {LineCounter, Node, YAMLMap} from 'yaml'
 
 import type {Problem} from './types.js'
+import {yamlLib} from './yaml-lib.js'
 
 /**
  * Parses one definition file into raw entries, keeping the YAML nodes so that every later
@@ -59,7 +59,8 @@ export function parseDefinitionFile(text: string, file: string): ParsedFile {
     return {entries: [], problems}
   }
 
-  const lineCounter = new LineCounter()
+  const {LineCounter: LineCounterClass, isMap, isSeq, parseDocument} = yamlLib()
+  const lineCounter: LineCounter = new LineCounterClass()
   const doc = parseDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, {lineCounter, prettyErrors: true, uniqueKeys: true})
   if (doc.errors.length > 0) {
     for (const error of doc.errors.slice(0, 5)) {
@@ -177,6 +178,7 @@ function buildEntry(
   const dataNode = node.get('data', true)
   const metaNode = node.get('meta', true)
 
+  const {isMap, isSeq} = yamlLib()
   // Walks down from `base` along `path` and returns the deepest node that exists.
   const deepest = (base: unknown, path: readonly PathKey[]): unknown => {
     let current = base

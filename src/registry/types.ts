@@ -53,6 +53,11 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>
   /** Optional Lua syntax checker (the Lua runtime provides one later); problems it returns are added. */
   checkLua?: (text: string, chunkName: string) => Problem | undefined
+  /**
+   * Directory for the parse cache (unchanged YAML files skip parsing). Commands pass the
+   * user cache dir (`userCacheDir(process.env)`); when unset nothing is cached.
+   */
+  cacheDir?: string
 }
 
 /** Entry IDs that differ between two snapshots. */

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {userCacheDir} from '../../project/cache-dir.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {listEntries, loadRegistry} from '../../registry/index.js'
 import type {EntrySummary} from '../../registry/index.js'
@@ -20,7 +21,7 @@ export default class RegistryList extends BaseCommand {
 
   async run(): Promise<{entries: EntrySummary[]}> {
     const {flags} = await this.parse(RegistryList)
-    const registry = await loadRegistry(this.projectRoot(flags.path), {env: process.env})
+    const registry = await loadRegistry(this.projectRoot(flags.path), {env: process.env, cacheDir: userCacheDir(process.env)})
     const errors = registry.problems.filter((p) => p.severity === 'error').length
     if (errors > 0) this.warnLine(`the registry has ${errors} error${errors === 1 ? '' : 's'}; run \`wippy lint\` to see them.`)
     const entries = listEntries(registry, {

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 import {stringify} from 'yaml'
 
+import {userCacheDir} from '../../project/cache-dir.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {getEntry, loadRegistry} from '../../registry/index.js'
 import type {RegistryEntry} from '../../registry/index.js'
@@ -16,7 +17,7 @@ export default class RegistryShow extends BaseCommand {
 
   async run(): Promise<{entry: RegistryEntry}> {
     const {args, flags} = await this.parse(RegistryShow)
-    const registry = await loadRegistry(this.projectRoot(flags.path), {env: process.env})
+    const registry = await loadRegistry(this.projectRoot(flags.path), {env: process.env, cacheDir: userCacheDir(process.env)})
     const entry = getEntry(registry, args.id)
     if (!this.jsonEnabled()) {
       this.log(`${entry.id}  (${entry.kind})`)

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * Registry and CLI start-up benchmark. Run after `npm run build`:
+ * `node bench/registry-bench.mjs`. Prints, as medians of RUNS child processes:
+ * - `wippy --version` wall time (goal ≤ 150 ms);
+ * - `wippy lint --json` on a generated 2,000-entry project (goal ≤ 500 ms): 20 namespaces of
+ *   100 function.lua entries, each with its own file:// Lua source, plus a host, a process,
+ *   a service, a workflow and the Temporal client/worker.
+ * `runRegistryBench()` returns the figures for `bench/run.mjs` to combine.
+ */
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const RUNS = 10
+const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+
+/** Writes a valid project with `count` function.lua entries (plus a few others) under `root`. */
+export function generateProject(root, count = 2000) {
+  const perNs = 100
+  writeFileSync(join(root, 'wippy.lock'), 'directories:\n  modules: .wippy\n  src: ./src\n')
+  mkdirSync(join(root, 'src/app'), {recursive: true})
+  writeFileSync(
+    join(root, 'src/app/_index.yaml'),
+    `namespace: app
+entries:
+  - name: temporal_client
+    kind: temporal.client
+    address: localhost:7233
+  - name: temporal_worker
+    kind: temporal.worker
+    client: temporal_client
+    task_queue: orders
+  - name: processes
+    kind: process.host
+  - name: ticker
+    kind: process.lua
+    source: file://ticker.lua
+  - name: ticker_service
+    kind: process.service
+    process: ticker
+    host: processes
+    lifecycle: {auto_start: true, restart: {max_attempts: 3}}
+  - name: flow
+    kind: workflow.lua
+    source: file://flow.lua
+    modules: [funcs, time]
+    meta: {temporal: {workflow: {worker: temporal_worker}}}
+`,
+  )
+  writeFileSync(join(root, 'src/app/ticker.lua'), 'local function main(): number\n  return 0\nend\nreturn {main = main}\n')
+  writeFileSync(join(root, 'src/app/flow.lua'), 'local funcs = require("funcs")\nlocal function main()\n  return funcs.call("gen0:fn0", 1)\nend\nreturn {main = main}\n')
+  for (let n = 0; n * perNs < count; n++) {
+    const dir = join(root, `src/gen${n}`)
+    mkdirSync(dir, {recursive: true})
+    const lines = [`version: "1.0"`, `namespace: gen${n}`, 'meta:', '  owner: bench', 'entries:']
+    for (let i = n * perNs; i < Math.min(count, (n + 1) * perNs); i++) {
+      lines.push(`  - name: fn${i}`, '    kind: function.lua', `    meta: {comment: "Generated function ${i}"}`, `    source: file://fn${i}.lua`, '    method: main', '    modules: [json, time]')
+      writeFileSync(join(dir, `fn${i}.lua`), `local json = require("json")\n\nlocal function main(x: number): string\n  return json.encode({n = ${i}, x = x})\nend\n\nreturn {main = main}\n`)
+    }
+    writeFileSync(join(dir, '_index.yaml'), `${lines.join('\n')}\n`)
+  }
+}
+
+function time(args, cwd) {
+  const started = performance.now()
+  const result = spawnSync(process.execPath, [BIN, ...args], {cwd, encoding: 'utf8'})
+  const ms = performance.now() - started
+  return {ms, result}
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return {median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1)}
+}
+
+const line = (label, s, goal) => `${label}: median ${Math.round(s.median)} ms (min ${Math.round(s.min)}, max ${Math.round(s.max)}) goal ≤ ${goal} ms`
+
+/** Runs both measurements; returns `[{name, median, min, max, goal, ok}]` and prints one line each. */
+export function runRegistryBench({runs = RUNS, log = console.log} = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'wippy-registry-bench-'))
+  try {
+    generateProject(root, 2000)
+    // Warm the OS file cache and check the project really is clean before timing.
+    const warm = time(['lint', '--json'], root)
+    const parsed = JSON.parse(warm.result.stdout)
+    if (warm.result.status !== 0 || parsed.errors !== 0) throw new Error(`generated project does not lint clean: ${warm.result.stdout.slice(0, 500)}`)
+    time(['--version'], root)
+
+    const version = stats(Array.from({length: runs}, () => time(['--version'], root).ms))
+    const lint = stats(Array.from({length: runs}, () => time(['lint', '--json'], root).ms))
+    const results = [
+      {name: 'wippy --version', ...version, goal: 150},
+      {name: 'lint 2000 entries', ...lint, goal: 500},
+    ].map((r) => ({...r, ok: r.median <= r.goal}))
+    for (const r of results) log(line(r.name, r, r.goal))
+    return results
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) runRegistryBench()

@@ -35,7 +35,6 @@ export function acquireDevLock(root: string, stateDir?: string): DevLock {
     try {
       writeFileSync(layout.lockFile, JSON.stringify(info) + '\n', {flag: 'wx', mode: 0o600})
       return {
-        file: layout.lockFile,
         info,
         release: () => {
           if (readDevLock(root, stateDir)?.pid === info.pid) rmSync(layout.lockFile, {force: true})
@@ -48,7 +47,6 @@ export function acquireDevLock(root: string, stateDir?: string): DevLock {
     if (holder && isAlive(holder.pid)) {
       throw new WippyError('WIPPY_DEV_ALREADY_RUNNING', `\`wippy dev\` already runs in this project (pid ${holder.pid}, started ${new Date(holder.startedAt).toISOString()}).`, {
         details: {...holder},
-        file: layout.lockFile,
         hint: `Use that server (its commands work from any terminal), or stop it first: kill ${holder.pid}.`,
       })
     }

@@ -1,0 +1,258 @@
+/**
+ * `wippy dev` end to end: the built CLI as a real child process on a temp copy of the approval
+ * template, driven from second processes (`wippy spawn/signal/...`). Run `npm run build` first.
+ */
+import {statSync} from 'node:fs'
+import {connect} from 'node:net'
+import {describe, expect, it} from 'vitest'
+
+import {startDev} from '../helpers/dev-server.js'
+
+const SLEEPER_FILES = {
+  'src/workflows/_index.yaml': (text: string) =>
+    text +
+    `
+  - name: sleeper
+    kind: workflow.lua
+    source: file://sleeper.lua
+    method: main
+    modules: [time]
+    meta:
+      temporal:
+        workflow:
+          worker: app:temporal_worker
+`,
+  'src/workflows/sleeper.lua': `local time = require("time")
+
+local function main(input)
+    time.sleep("24h")
+    return {slept = true}
+end
+
+return {main = main}
+`,
+}
+
+const EXTRA_NAMESPACE = `version: "1.0"
+namespace: app.extra
+
+entries:
+  - name: hello
+    kind: function.lua
+    source: file://hello.lua
+    method: hello
+`
+const HELLO_LUA = `local function hello(name)
+    return "hello " .. tostring(name)
+end
+return {hello = hello}
+`
+
+function json<T = any>(stdout: string): T {
+  return JSON.parse(stdout) as T
+}
+
+describe('wippy dev: hot reload', () => {
+  it('reloads on edit, add and delete, one line per reload', async () => {
+    // Given a running dev server
+    const dev = await startDev()
+
+    // When a Lua file is edited, Then one reload reports the changed entry
+    let mark = dev.output().length
+    await dev.editFile('src/reviews/reviews.lua', (t) => t + '\n-- edited\n')
+    await dev.waitForOutput(/reloaded \+0 ~\d+ -0 in \d+ ms/, {from: mark})
+
+    // When a new namespace with a function is added, Then it is reported as added and callable
+    mark = dev.output().length
+    await dev.editFile('src/extra/hello.lua', HELLO_LUA)
+    await dev.editFile('src/extra/_index.yaml', EXTRA_NAMESPACE)
+    await dev.waitForOutput(/reloaded \+1 ~0 -0 in \d+ ms \(app\.extra:hello\)/, {from: mark})
+    const call = await dev.cli(['call', 'app.extra:hello', '"dev"', '--json'])
+    expect(call.exitCode, call.stderr).toBe(0)
+    expect(json(call.stdout).value).toBe('hello dev')
+
+    // When it is deleted, Then it is reported as removed
+    mark = dev.output().length
+    await dev.removeFile('src/extra')
+    await dev.waitForOutput(/reloaded \+0 ~0 -1 in \d+ ms \(app\.extra:hello\)/, {from: mark})
+  })
+
+  it('reports a broken edit with file:line, keeps serving, then recovers', async () => {
+    const dev = await startDev()
+    const mark = dev.output().length
+
+    // When the YAML breaks
+    await dev.editFile('src/reviews/_index.yaml', (t) => t.replace('  - name: submit', '  - name: submit\n   bad: [indent'))
+    const out = await dev.waitForOutput(/reload failed: src\/reviews\/_index\.yaml:\d+/, {from: mark})
+    expect(out).toContain('keeping the last good registry')
+
+    // Then the server still runs the last good registry
+    const spawned = await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"o-1","amount":1}', '--json'])
+    expect(spawned.exitCode, spawned.stderr).toBe(0)
+
+    // When the file is fixed, Then the next reload succeeds
+    const fixed = dev.output().length
+    await dev.editFile('src/reviews/_index.yaml', (t) => t.replace('\n   bad: [indent', ''))
+    await dev.waitForOutput(/reloaded \+\d+ ~\d+ -\d+ in \d+ ms/, {from: fixed})
+  })
+})
+
+describe('wippy dev: driving runs from a second process', () => {
+  it('runs the approval flow: spawn, ps, signal, history inspect, result', async () => {
+    const dev = await startDev()
+
+    // When a workflow is spawned
+    const spawned = await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"o-7","amount":70}', '--json'])
+    expect(spawned.exitCode, spawned.stderr).toBe(0)
+    const {id, pid, entry, host} = json(spawned.stdout)
+    expect({entry, host}).toEqual({entry: 'app.workflows:approval', host: 'app:temporal_worker'})
+    expect(pid).toContain(id)
+
+    // Then ps shows it waiting for a signal
+    await dev.waitForOutput(`step ${id} #3 ActivityCompleted`)
+    const ps = await dev.cli(['ps', '--json'])
+    const row = json(ps.stdout).processes.find((p: {id: string}) => p.id === id)
+    expect(row).toMatchObject({entry: 'app.workflows:approval', kind: 'workflow', status: 'running', waiting: 'waiting for a signal'})
+
+    // When it is signalled by a unique prefix of its ID
+    const signal = await dev.cli(['signal', id.slice(0, 8), 'approve', '{"approved": true}', '--json'])
+    expect(signal.exitCode, signal.stderr).toBe(0)
+    expect(json(signal.stdout)).toMatchObject({delivered: true, pid})
+    await dev.waitForOutput(`run completed ${id}`)
+
+    // Then the history tells the whole story, with Lua file:line
+    const inspect = await dev.cli(['history', 'inspect', id, '--json'])
+    const view = json(inspect.stdout)
+    expect(view.status).toBe('completed')
+    expect(view.events.map((e: {type: string}) => e.type)).toEqual([
+      'WorkflowStarted',
+      'ActivityScheduled',
+      'ActivityCompleted',
+      'SignalReceived',
+      'ActivityScheduled',
+      'ActivityCompleted',
+      'WorkflowCompleted',
+    ])
+    expect(view.events.at(-1).result).toEqual({order_id: 'o-7', status: 'fulfilled'})
+    const human = await dev.cli(['history', 'inspect', id])
+    expect(human.stdout).toMatch(/ {3}2 +\+\d+\.\d{3}s {2}ActivityScheduled app\.reviews:submit\(.*\) {3}src\/workflows\/approval\.lua:\d+/)
+
+    // And `spawn --wait` waits for the result (here: until a second process signals a rejection)
+    const waiting = dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"o-8","amount":1}', '--id', 'o-8', '--wait', '--json'])
+    await dev.waitForOutput('step o-8 #3 ActivityCompleted')
+    await dev.cli(['signal', 'o-8', 'approve', '{"approved": false, "reason": "no"}'])
+    const waited = await waiting
+    expect(waited.exitCode, waited.stderr).toBe(0)
+    expect(json(waited.stdout)).toMatchObject({id: 'o-8', result: {order_id: 'o-8', status: 'rejected'}, status: 'completed'})
+  }, 40_000)
+
+  it('queues a signal while no dev server runs and delivers it on the next start', async () => {
+    const dev = await startDev()
+    const spawned = json((await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"o-q","amount":3}', '--id', 'order-q', '--json'])).stdout)
+    await dev.waitForOutput('step order-q #3 ActivityCompleted')
+    expect(await dev.stop()).toBe(0)
+
+    // When signalled with the server down
+    const queued = await dev.cli(['signal', 'order-q', 'approve', '{"approved": false, "reason": "too late"}'])
+    expect(queued.exitCode, queued.stderr).toBe(0)
+    expect(queued.stdout).toContain('queued in the history')
+    const offlinePs = await dev.cli(['ps', '--json'])
+    expect(json(offlinePs.stdout)).toMatchObject({processes: [{id: 'order-q', status: 'running'}], source: 'files'})
+
+    // Then the next dev server delivers it while recovering the run
+    const again = await startDev({root: dev.root})
+    await again.waitForOutput('run completed order-q {"order_id":"o-q","status":"rejected"}')
+    const view = json((await again.cli(['history', 'inspect', 'order-q', '--json'])).stdout)
+    expect(view).toMatchObject({pid: spawned.pid, status: 'completed'})
+    expect(view.events[3]).toMatchObject({from: 'wippy-cli', topic: 'approve', type: 'SignalReceived'})
+  }, 40_000)
+
+  it('forks a finished run at an event and runs the fork live', async () => {
+    const dev = await startDev()
+    await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"o-f","amount":3}', '--id', 'orig'])
+    await dev.waitForOutput('step orig #3 ActivityCompleted')
+    await dev.cli(['signal', 'orig', 'approve', '{"approved": true}'])
+    await dev.waitForOutput('run completed orig')
+
+    // When forked after the submit step (events 1..3)
+    const fork = await dev.cli(['fork', 'orig', '--at', '3', '--id', 'orig-2', '--json'])
+    expect(fork.exitCode, fork.stderr).toBe(0)
+    expect(json(fork.stdout)).toMatchObject({entry: 'app.workflows:approval', id: 'orig-2'})
+
+    // Then the fork waits for its own decision and ends on it
+    await dev.cli(['signal', 'orig-2', 'approve', '{"approved": false}'])
+    await dev.waitForOutput('run completed orig-2')
+    const view = json((await dev.cli(['history', 'inspect', 'orig-2', '--json'])).stdout)
+    expect(view.events[0].forkedFrom).toMatchObject({at: 3})
+    expect(view.events.at(-1).result).toEqual({order_id: 'o-f', status: 'rejected'})
+  }, 40_000)
+
+  it('skips a 24h sleep in seconds with `wippy time skip`', async () => {
+    const dev = await startDev({files: SLEEPER_FILES})
+    const t0 = Date.now()
+    await dev.cli(['spawn', 'app.workflows:sleeper', '--id', 'nap'])
+    await dev.waitForOutput('step nap #2 TimerStarted 24h')
+    const ps = json((await dev.cli(['ps', '--json'])).stdout)
+    expect(ps.processes[0].waiting).toMatch(/sleeping/)
+
+    const skip = await dev.cli(['time', 'skip', 'nap', '--by', '24h', '--json'])
+    expect(skip.exitCode, skip.stderr).toBe(0)
+    expect(json(skip.stdout).skippedMs).toBe(24 * 3_600_000)
+    await dev.waitForOutput('run completed nap {"slept":true}')
+    expect(Date.now() - t0).toBeLessThan(10_000)
+  }, 30_000)
+})
+
+describe('wippy dev: the control channel and the lock', () => {
+  it('creates the socket with mode 0600 and answers malformed requests with errors', async () => {
+    const dev = await startDev()
+    const socket = `${dev.root}/.wippy/dev/control.sock`
+    expect(statSync(socket).mode & 0o777).toBe(0o600)
+    expect(statSync(`${dev.root}/.wippy/dev`).mode & 0o777).toBe(0o700)
+
+    const replies = await exchange(socket, ['not json', '{"id": 1, "method": "nope"}', '{"id": 2, "method": "signal", "params": {"pid": 5}}', '{"id": 3, "method": "status"}'], 4)
+    const errors = replies.filter((r) => !r.ok).map((r) => r.error?.code)
+    expect(errors).toEqual(['WIPPY_CONTROL_BAD_REQUEST', 'WIPPY_CONTROL_BAD_REQUEST', 'WIPPY_CONTROL_BAD_REQUEST'])
+    expect(replies.find((r) => r.ok)).toMatchObject({id: 3, ok: true, result: {entries: 6}})
+  })
+
+  it('refuses a second `wippy dev` in the same project and says which pid runs it', async () => {
+    const dev = await startDev()
+    const second = await dev.cli(['dev', '--no-tui'])
+    expect(second.exitCode).toBe(1)
+    expect(second.stderr).toMatch(/WIPPY_DEV_ALREADY_RUNNING: `wippy dev` already runs in this project \(pid \d+/)
+  })
+
+  it('stops cleanly on SIGTERM: socket and lock removed; a SIGKILLed server is taken over', async () => {
+    const dev = await startDev()
+    expect(await dev.stop()).toBe(0)
+    expect(dev.output()).toContain('stopped')
+    const after = await dev.cli(['spawn', 'app.workflows:approval'])
+    expect(after.exitCode).toBe(1)
+    expect(after.stderr).toContain('WIPPY_DEV_NOT_RUNNING')
+
+    const killed = await startDev({root: dev.root})
+    await killed.kill()
+    const next = await startDev({root: dev.root})
+    expect(next.output()).toContain('ready in')
+  }, 30_000)
+})
+
+/** Sends raw lines to a socket and collects `count` reply lines. */
+function exchange(socket: string, lines: string[], count: number): Promise<Array<{id: unknown; ok: boolean; error?: {code: string}; result?: unknown}>> {
+  return new Promise((resolve, reject) => {
+    const conn = connect(socket)
+    let buffer = ''
+    conn.setEncoding('utf8')
+    conn.on('data', (chunk: string) => {
+      buffer += chunk
+      const got = buffer.split('\n').filter(Boolean)
+      if (got.length >= count) {
+        conn.destroy()
+        resolve(got.map((l) => JSON.parse(l)))
+      }
+    })
+    conn.on('error', reject)
+    conn.write(lines.join('\n') + '\n')
+  })
+}

@@ -3,6 +3,7 @@ import {dirname, isAbsolute, join, relative} from 'node:path'
 
 import {WippyError} from '../errors.js'
 import {crossCheck} from './cross-check.js'
+import {checkLuaReferences} from './lua-refs.js'
 import type {CheckedEntry} from './cross-check.js'
 import {didYouMean} from './did-you-mean.js'
 import {interpolateData} from './interpolate.js'
@@ -105,7 +106,7 @@ export async function loadRegistry(root: string, options: LoadOptions = {}): Pro
     }
   }
 
-  problems.push(...crossCheck(valid, entries))
+  problems.push(...crossCheck(valid, entries), ...checkLuaReferences(valid, entries))
   if (options.checkLua) {
     for (const {entry} of valid) {
       if (!isLuaKind(entry.kind) || typeof entry.data.source !== 'string') continue

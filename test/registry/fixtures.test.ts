@@ -23,12 +23,14 @@ const broken = readdirSync(PROJECTS).filter((d) => d.startsWith('broken-')).sort
 
 describe('broken fixture projects: one per problem code', () => {
   it('covers every error code the loader emits', () => {
-    const codes = new Set(broken.map((d) => (JSON.parse(readFileSync(join(PROJECTS, d, 'expect.json'), 'utf8')) as Expectation).code))
+    const expectations = broken.map((d) => JSON.parse(readFileSync(join(PROJECTS, d, 'expect.json'), 'utf8')) as Expectation)
+    const codes = new Set(expectations.flatMap((e) => [e.code, ...(e.also ?? [])]))
     for (const code of [
       'WIPPY_YAML_SYNTAX', 'WIPPY_REGISTRY_NO_NAMESPACE', 'WIPPY_REGISTRY_INVALID', 'WIPPY_ENTRY_DUPLICATE',
       'WIPPY_KIND_UNKNOWN', 'WIPPY_ENTRY_INVALID', 'WIPPY_SOURCE_MISSING', 'WIPPY_FILE_ESCAPES_ROOT',
       'WIPPY_REF_UNKNOWN', 'WIPPY_REF_WRONG_KIND', 'WIPPY_MODULE_NOT_WORKFLOW_SAFE', 'WIPPY_ENV_UNSET',
       'WIPPY_LOCK_INVALID', 'WIPPY_SRC_MISSING', 'WIPPY_KIND_NOT_RUN', 'WIPPY_MODULE_UNKNOWN', 'WIPPY_YAML_EMPTY',
+      'WIPPY_REF_NOT_QUALIFIED',
     ]) {
       expect(codes, code).toContain(code)
     }

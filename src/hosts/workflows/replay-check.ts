@@ -42,11 +42,13 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
     uuid: unavailable,
   })
   let mismatch: (Divergence & {message: string}) | undefined
+  let closed = false
   const run = new WorkflowRun(
     {entry: started.entry, pid: started.pid, runKey: 'replay-check', workflowId: started.workflowId},
     {
       async append(batch) {
         const last = batch.at(-1)
+        if (last && isClose(last as HistoryEvent)) closed = true
         if (closing && last && isClose(last as HistoryEvent)) {
           const got = {...last, seq: closing.seq} as HistoryEvent
           if (!sameClose(closing, got)) {
@@ -77,7 +79,7 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
   } finally {
     program.close()
   }
-  if (closing && !mismatch && !run.closing && run.status !== 'blocked') {
+  if (closing && !mismatch && !closed) {
     // The recorded run closed, but the code is still waiting for more.
     const error = nondeterminismError({eventIndex: closing.seq, expected: describeClose(closing), got: 'the workflow still waiting', pid: started.pid})
     mismatch = {...(error.details as unknown as Divergence), message: error.message}

@@ -182,6 +182,9 @@ export class WasmoonProgram implements LuaProgram {
       this.limit = {kind: 'InstructionLimit', message: `instruction budget of ${this.budget} exceeded (runaway loop?)`}
     }
     if (this.limit) {
+      // Fire on every instruction from now on: a user pcall in a loop would otherwise catch
+      // the error at the same phase of every round, forever.
+      this.api.setHook(L, this.hookFn, LUA_MASKCOUNT, 1)
       this.api.pushString(L, this.limit.message)
       this.api.error(L)
     }

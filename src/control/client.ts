@@ -10,7 +10,8 @@ import type {EngineApi, EngineEvent, EngineStatus, ProcessInfo} from '../engine/
 import type {HistoryEvent} from '../history/events.js'
 import {WippyError} from '../errors.js'
 import {resolveSocketPath} from './address.js'
-import {type ControlReply, type MethodParams, type ServerMessage, type ControlMethod, encodeMessage, errorFromWire} from './protocol.js'
+import type {ControlMethod, MethodParams} from './protocol.js'
+import {type ControlReply, type ServerMessage, encodeMessage, errorFromWire} from './wire.js'
 
 /** An EngineApi over the socket: every method is async. */
 export type RemoteEngineApi = {

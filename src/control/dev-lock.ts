@@ -35,6 +35,7 @@ export function acquireDevLock(root: string, stateDir?: string): DevLock {
     try {
       writeFileSync(layout.lockFile, JSON.stringify(info) + '\n', {flag: 'wx', mode: 0o600})
       return {
+        file: layout.lockFile,
         info,
         release: () => {
           if (readDevLock(root, stateDir)?.pid === info.pid) rmSync(layout.lockFile, {force: true})

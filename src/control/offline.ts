@@ -9,9 +9,12 @@
  *
  * Writes refuse while a live process holds the dev lock: only one writer owns a history.
  */
+import {readFile} from 'node:fs/promises'
+
 import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
 import {stateLayout} from '../engine/state-dir.js'
-import {type HistoryEvent, isClosingEvent} from '../history/events.js'
+import {HistoryEvent, isClosingEvent} from '../history/events.js'
+import {readHistoryBuffer} from '../history/reader.js'
 import {HistoryStore} from '../history/store.js'
 import {WippyError} from '../errors.js'
 import {parsePid} from '../hosts/workflows/pid.js'
@@ -167,4 +170,25 @@ function describeOfflineWait(events: readonly HistoryEvent[], clock: number): st
   if (activities.size > 0) return `running ${[...activities.values()].join(', ')}${suffix}`
   if (timers.size > 0) return `sleeping, ${formatDurationMs(Math.max(0, Math.min(...timers.values()) - clock))} left${suffix}`
   return `waiting for a signal${suffix}`
+}
+
+/** Reads a history file: a JSONL history (as stored or exported), or `history inspect --json` output. */
+export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
+  let buf: Buffer
+  try {
+    buf = await readFile(file)
+  } catch (error) {
+    throw new WippyError('WIPPY_FILE_NOT_FOUND', `Can't read ${file}: ${(error as Error).message}.`, {file, hint: 'Pass a file written by `wippy history export`.'})
+  }
+  const text = buf.toString('utf8').trimStart()
+  if (text.startsWith('[') || (text.startsWith('{') && /^\{\s*"(pid|events|status|total)"/.test(text))) {
+    const parsed = JSON.parse(text) as unknown
+    const events = Array.isArray(parsed) ? parsed : (parsed as {events?: unknown}).events
+    const checked = HistoryEvent.array().safeParse(events)
+    if (!checked.success) {
+      throw new WippyError('WIPPY_HISTORY_CORRUPT', `${file} is JSON but not a list of history events.`, {file, hint: 'Pass a file written by `wippy history export`.'})
+    }
+    return checked.data
+  }
+  return readHistoryBuffer(buf, file).events
 }

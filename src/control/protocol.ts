@@ -15,9 +15,10 @@
  */
 import {z} from 'zod'
 
-import type {EngineEvent} from '../engine/api.js'
-import type {HistoryEvent} from '../history/events.js'
-import {WippyError, type WippyErrorJson, type WippyErrorKind} from '../errors.js'
+import type {ControlReply} from './wire.js'
+
+export type {ControlErrorJson, ControlReply, ServerMessage, StreamMessage} from './wire.js'
+export {encodeMessage, errorFromWire, errorToWire} from './wire.js'
 
 /** Largest request line the server reads (1 MiB); longer ones are refused, not buffered. */
 export const MAX_REQUEST_BYTES = 1024 * 1024
@@ -74,23 +75,6 @@ const RequestEnvelope = z.object({
 /** A validated request. */
 export type ControlRequest = {[M in ControlMethod]: {id: number | string; method: M; params: MethodParams<M>}}[ControlMethod]
 
-/** The error of a failed request: a WippyError as JSON plus its kind. */
-export interface ControlErrorJson extends WippyErrorJson {
-  kind?: WippyErrorKind
-}
-
-export type ControlReply =
-  | {error: ControlErrorJson; id: number | string | null; ok: false}
-  | {id: number | string; ok: true; result: unknown}
-
-export type StreamMessage =
-  | {event: EngineEvent; id: number | string; stream: 'event'}
-  | {event: HistoryEvent; id: number | string; stream: 'history'}
-  | {id: number | string; stream: 'end'}
-
-/** Anything the server writes. */
-export type ServerMessage = ControlReply | StreamMessage
-
 /** What {@link parseRequest} returns: a request, or the error reply to send back. */
 export type ParsedRequest = {ok: true; request: ControlRequest} | {ok: false; reply: ControlReply}
 
@@ -120,31 +104,6 @@ export function parseRequest(line: string): ParsedRequest {
 /** The reply for a request line longer than {@link MAX_REQUEST_BYTES}. */
 export function oversizedReply(): ControlReply {
   return bad(null, `The request is longer than ${MAX_REQUEST_BYTES} bytes.`, 'Send large payloads in pieces, or from a file the workflow reads.').reply
-}
-
-/** A thrown value as a wire error (a non-Wippy error becomes WIPPY_INTERNAL). */
-export function errorToWire(error: unknown): ControlErrorJson {
-  if (error instanceof WippyError) return {...error.toJSON(), kind: error.kind}
-  const message = error instanceof Error ? error.message : String(error)
-  return {code: 'WIPPY_INTERNAL', hint: 'This is a bug in the wippy dev server; its terminal may show more.', kind: 'bug', message: `Internal error: ${message}`}
-}
-
-/** A wire error back into a WippyError on the client side. */
-export function errorFromWire(json: ControlErrorJson): WippyError {
-  const code = typeof json.code === 'string' && json.code.startsWith('WIPPY_') ? json.code : 'WIPPY_INTERNAL'
-  return new WippyError(code, String(json.message ?? 'The dev server reports an error.'), {
-    ...(json.hint === undefined ? {} : {hint: json.hint}),
-    ...(json.file === undefined ? {} : {file: json.file}),
-    ...(json.line === undefined ? {} : {line: json.line}),
-    ...(json.column === undefined ? {} : {column: json.column}),
-    ...(json.details === undefined ? {} : {details: json.details}),
-    kind: json.kind ?? 'user',
-  })
-}
-
-/** Encodes one message as a line. Values JSON can't carry (undefined, functions) are dropped. */
-export function encodeMessage(message: ServerMessage | {id: number | string; method: string; params: unknown}): string {
-  return `${JSON.stringify(message)}\n`
 }
 
 function bad(id: number | string | null, message: string, hint = 'Send one JSON object per line: {"id": 1, "method": "status", "params": {}}.'): {ok: false; reply: ControlReply} {

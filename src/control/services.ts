@@ -8,18 +8,19 @@
  * code with an empty temporary state dir, so nothing of the project's durable state is touched
  * and no open run is resumed as a side effect.
  */
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {HistoryView, ProcessInfo, ReplayCheckResult, RunOutcome, SpawnResult} from '../engine/api.js'
-import {Engine} from '../engine/engine.js'
-import {HistoryEvent} from '../history/events.js'
-import {readHistoryBuffer} from '../history/reader.js'
+import type {Engine} from '../engine/engine.js'
+import type {HistoryEvent} from '../history/events.js'
 import type {LuaErrorValue} from '../lua/types.js'
-import {WippyError} from '../errors.js'
 import {type ControlClient, connectControl, requireControl} from './client.js'
-import {listOfflineRuns, offlineHistory, queueOfflineSignal} from './offline.js'
+
+// The engine (Lua VM) and the offline readers (zod schemas) load only when needed, so the
+// common path, a command talking to a running dev server, starts fast.
+const offline = () => import('./offline.js')
 
 /** Options every service takes. */
 export interface ProjectOptions {
@@ -75,7 +76,7 @@ export interface SignalOutput {
 export async function signalRun(options: ProjectOptions & {payload: unknown[]; pid: string; topic: string}): Promise<SignalOutput> {
   return withClient(options, async (client) => {
     if (client) return {delivered: true, pid: (await client.signal(options.pid, options.topic, options.payload)).pid}
-    const queued = await queueOfflineSignal(options.root, options.pid, options.topic, options.payload, options.stateDir)
+    const queued = await (await offline()).queueOfflineSignal(options.root, options.pid, options.topic, options.payload, options.stateDir)
     return {delivered: false, pid: queued.pid, queued: true, seq: queued.seq}
   })
 }
@@ -90,7 +91,7 @@ export async function listRuns(options: ProjectOptions & {all?: boolean; status?
   return withClient(options, async (client) => {
     const filter = {...(options.all ? {all: true} : {}), ...(options.status ? {status: options.status} : {})}
     if (client) return {processes: await client.ps(filter), source: 'engine' as const}
-    return {processes: await listOfflineRuns(options.root, {...filter, ...(options.stateDir ? {stateDir: options.stateDir} : {})}), source: 'files' as const}
+    return {processes: await (await offline()).listOfflineRuns(options.root, {...filter, ...(options.stateDir ? {stateDir: options.stateDir} : {})}), source: 'files' as const}
   })
 }
 
@@ -103,7 +104,7 @@ export interface HistoryRangeOptions {
 export async function inspectHistory(options: ProjectOptions & {pid: string; range?: HistoryRangeOptions}): Promise<HistoryView> {
   return withClient(options, async (client) => {
     if (client) return client.history(options.pid, options.range)
-    return offlineHistory(options.root, options.pid, options.range ?? {}, options.stateDir)
+    return (await offline()).offlineHistory(options.root, options.pid, options.range ?? {}, options.stateDir)
   })
 }
 
@@ -128,7 +129,7 @@ export async function followHistory(
   }
   let next = options.from ?? 1
   for (;;) {
-    const view = await offlineHistory(options.root, options.pid, {from: next}, options.stateDir)
+    const view = await (await offline()).offlineHistory(options.root, options.pid, {from: next}, options.stateDir)
     for (const e of view.events) options.onEvent(e)
     next = (view.events.at(-1)?.seq ?? next - 1) + 1
     if (view.status !== 'running' || options.signal?.aborted) return {pid: view.pid, status: view.status}
@@ -141,27 +142,6 @@ export async function exportHistory(options: ProjectOptions & {pid: string}): Pr
   return inspectHistory({...options, range: {}})
 }
 
-/** Reads a history file: a JSONL history (as stored or exported), or `history inspect --json` output. */
-export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
-  let buf: Buffer
-  try {
-    buf = await readFile(file)
-  } catch (error) {
-    throw new WippyError('WIPPY_FILE_NOT_FOUND', `Can't read ${file}: ${(error as Error).message}.`, {file, hint: 'Pass a file written by `wippy history export`.'})
-  }
-  const text = buf.toString('utf8').trimStart()
-  if (text.startsWith('[') || (text.startsWith('{') && /^\{\s*"(pid|events|status|total)"/.test(text))) {
-    const parsed = JSON.parse(text) as unknown
-    const events = Array.isArray(parsed) ? parsed : (parsed as {events?: unknown}).events
-    const checked = HistoryEvent.array().safeParse(events)
-    if (!checked.success) {
-      throw new WippyError('WIPPY_HISTORY_CORRUPT', `${file} is JSON but not a list of history events.`, {file, hint: 'Pass a file written by `wippy history export`.'})
-    }
-    return checked.data
-  }
-  return readHistoryBuffer(buf, file).events
-}
-
 /**
  * Replays a run (by PID) or a history file against the project's current code without running
  * anything. `target` is a file when it exists on disk relative to `cwd`.
@@ -170,7 +150,7 @@ export async function replayHistory(options: ProjectOptions & {file?: string; pi
   let events: HistoryEvent[]
   let pid: string
   if (options.file) {
-    events = await readHistoryFile(options.file)
+    events = await (await offline()).readHistoryFile(options.file)
     const started = events[0]
     pid = started?.type === 'WorkflowStarted' ? started.pid : options.file
   } else {
@@ -209,6 +189,7 @@ export async function skipTime(options: ProjectOptions & {by: number | 'next-tim
 async function withScratchEngine<T>(options: ProjectOptions, fn: (engine: Engine) => Promise<T>): Promise<T> {
   const stateDir = await mkdtemp(join(tmpdir(), 'wippy-scratch-'))
   try {
+    const {Engine} = await import('../engine/engine.js')
     const engine = await Engine.start({root: options.root, stateDir, ...(options.env ? {env: options.env} : {})})
     try {
       return await fn(engine)

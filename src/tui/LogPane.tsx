@@ -1,0 +1,32 @@
+import {Static, Text} from 'ink'
+
+import type {LogLine} from './feed-state.js'
+
+export interface LogPaneProps {
+  /** Bumped when the list is trimmed: a new `<Static>` prints only lines it has not seen. */
+  readonly epoch: number
+  readonly lines: readonly LogLine[]
+}
+
+/**
+ * Engine output and Lua `logger`/`print`, append-only: `<Static>` prints each line once above
+ * the live area, where the terminal's scrollback keeps it.
+ */
+export function LogPane({epoch, lines}: LogPaneProps) {
+  return (
+    <Static items={[...lines]} key={epoch}>
+      {(line) => (
+        <Text color={levelColor(line.level)} key={line.id} wrap="truncate">
+          {line.text}
+        </Text>
+      )}
+    </Static>
+  )
+}
+
+function levelColor(level: string): string | undefined {
+  if (level === 'error') return 'red'
+  if (level === 'warn') return 'yellow'
+  if (level === 'debug') return 'gray'
+  return undefined
+}

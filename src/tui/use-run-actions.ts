@@ -1,0 +1,62 @@
+/**
+ * The engine actions the keys trigger, each reporting its outcome as a {@link Message} and a
+ * log line. Errors (a WippyError's message and hint) become a red message, never a crash.
+ */
+import {useCallback} from 'react'
+
+import type {EngineApi, ReplayCheckResult, SpawnResult} from '../engine/api.js'
+import {formatDurationMs} from '../history/summary.js'
+import type {Message} from './Footer.js'
+import {errorText} from './SignalPrompt.js'
+
+export interface RunActions {
+  cancel(pid: string, id: string): Promise<void>
+  fork(pid: string, id: string, at: number): Promise<SpawnResult | undefined>
+  replayCheck(pid: string): Promise<{check?: ReplayCheckResult; error?: string}>
+  signal(pid: string, id: string, topic: string, payload: unknown[]): Promise<void>
+  skip(pid: string, id: string): Promise<void>
+}
+
+export function useRunActions(engine: EngineApi, report: (message: Message) => void, note: (text: string, level?: string) => void): RunActions {
+  const attempt = useCallback(
+    async <T>(what: string, run: () => Promise<T>, success: (value: T) => string): Promise<T | undefined> => {
+      try {
+        const value = await run()
+        const text = success(value)
+        report({text, tone: 'success'})
+        note(text)
+        return value
+      } catch (error) {
+        const text = `Can't ${what}: ${errorText(error)}`
+        report({text, tone: 'error'})
+        note(text, 'error')
+        return undefined
+      }
+    },
+    [report, note],
+  )
+
+  return {
+    cancel: async (pid, id) => {
+      await attempt(`cancel ${id}`, () => engine.cancel(pid, 'cancelled from wippy dev'), () => `cancel requested for ${id}`)
+    },
+    fork: (pid, id, at) => attempt(`fork ${id} at event ${at}`, () => engine.fork(pid, at), (r) => `forked ${id} at event ${at} → ${r.id}`),
+    replayCheck: async (pid) => {
+      try {
+        return {check: await engine.replayCheck(pid)}
+      } catch (error) {
+        return {error: errorText(error)}
+      }
+    },
+    // The prompt shows a failed send inline, so a rejection is re-thrown to it.
+    signal: async (pid, id, topic, payload) => {
+      await engine.signal(pid, topic, payload)
+      const text = `signal ${topic} sent to ${id}`
+      report({text, tone: 'success'})
+      note(text)
+    },
+    skip: async (pid, id) => {
+      await attempt(`skip time on ${id}`, () => engine.skipTime(pid, 'next-timer'), (r) => `skipped ${formatDurationMs(r.skippedMs)} on ${id}'s clock`)
+    },
+  }
+}

@@ -1,0 +1,289 @@
+/**
+ * The TUI's views as pure components: each state (empty, running, failed, blocked/diverged)
+ * rendered with ink-testing-library and compared as an ANSI-stripped inline snapshot at 80
+ * columns (the smallest terminal we support).
+ */
+import {render} from 'ink-testing-library'
+import {stripVTControlCharacters} from 'node:util'
+import {describe, expect, test} from 'vitest'
+
+import {Header} from '../../src/tui/Header.js'
+import {HelpView} from '../../src/tui/HelpView.js'
+import {ProcessList} from '../../src/tui/ProcessList.js'
+import {ReplaySteps} from '../../src/tui/ReplaySteps.js'
+import {Timeline} from '../../src/tui/Timeline.js'
+import {sortRuns} from '../../src/tui/feed-state.js'
+import {timelineRows} from '../../src/tui/timeline-model.js'
+import {FAILED_HISTORY, PAYMENT_HISTORY, REPLAY_DIVERGED, REPLAY_OK, RUNS, SLEEPING_HISTORY, T0, run, status} from './fixtures.js'
+
+const W = 80
+
+function frame(node: React.ReactElement): string {
+  const {lastFrame, unmount} = render(node)
+  const text = stripVTControlCharacters(lastFrame() ?? '')
+  unmount()
+  return '\n' + text.split('\n').map((l) => l.trimEnd()).join('\n') + '\n'
+}
+
+describe('Header', () => {
+  test('shows the project, persistence, control address and counts', () => {
+    expect(frame(<Header info={{watching: true}} status={status()} width={W} />)).toMatchInlineSnapshot(`
+      "
+      wippy dev · shop · persistence on (durable) .wippy/dev · control /tmp/wippy-dev…
+      5 runs: 3 open, 1 blocked · 14 entries · watching
+      "
+    `)
+  })
+
+  test('shows the last reload with its changes, or its errors', () => {
+    const ok = {added: ['app.workflows:new'], changed: ['app.workflows:payment'], errors: [], ms: 14.2, removed: [], workflows: [{compatible: false, pid: RUNS[2]!.pid}]}
+    expect(frame(<Header info={{}} lastReload={ok} status={status()} width={W} />)).toMatchInlineSnapshot(`
+      "
+      wippy dev · shop · persistence on (durable) .wippy/dev · control /tmp/wippy-dev…
+      5 runs: 3 open, 1 blocked · 14 entries · reloaded in 14 ms: +1 ~1 -0, 1 run kept on old code
+      "
+    `)
+    const failed = {...ok, errors: [{code: 'WIPPY_YAML', message: "Can't parse the YAML."}], workflows: []}
+    expect(frame(<Header info={{}} lastReload={failed} status={status()} width={W} />)).toMatchInlineSnapshot(`
+      "
+      wippy dev · shop · persistence on (durable) .wippy/dev · control /tmp/wippy-dev…
+      5 runs: 3 open, 1 blocked · 14 entries · reload failed in 14 ms: 1 error
+      "
+    `)
+  })
+})
+
+describe('ProcessList', () => {
+  test('empty: tells how to start a run', () => {
+    expect(frame(<ProcessList filter="" height={5} now={T0} runs={[]} selected={0} total={0} width={W} />)).toMatchInlineSnapshot(`
+      "
+      RUNS 0 of 0
+          ID             ENTRY                   STATUS                            AGE
+        No runs yet. Start one: wippy spawn <entry> '<json input>'
+
+
+      "
+    `)
+  })
+
+  test('running, sleeping, blocked, failed and completed runs with their waits and ages', () => {
+    expect(frame(<ProcessList filter="" height={8} now={T0} runs={sortRuns(RUNS)} selected={1} total={RUNS.length} width={W} />)).toMatchInlineSnapshot(`
+      "
+      RUNS 5 of 5
+          ID             ENTRY                   STATUS                            AGE
+        ■ wf-pay-8       app.workflows:payment   blocked: diverges at event 7:…   1h1m
+      › ● wf-approve-1   app.workflows:approval  waiting for a signal              12s
+        ● wf-pay-7       app.workflows:payment   sleeping, 23h59m left              3m
+        ✗ wf-retry-2     app.workflows:retry     failed: app.api:flaky: bad in…     1m
+        ✓ wf-steps-3     app.workflows:steps     completed                          2d
+
+      "
+    `)
+  })
+
+  test('a filter that matches nothing says so', () => {
+    expect(frame(<ProcessList filter="nope" height={4} now={T0} runs={[]} selected={0} total={5} width={W} />)).toMatchInlineSnapshot(`
+      "
+      RUNS 0 of 5 · filter /nope
+          ID             ENTRY                   STATUS                            AGE
+        No runs match /nope/ (esc clears the filter)
+
+      "
+    `)
+  })
+
+  test('windowed: 10,000 runs render only the rows that fit, around the selection', () => {
+    const many = Array.from({length: 10_000}, (_, i) => run(`wf-${String(i).padStart(5, '0')}`, {startedAt: T0 - i * 1000}))
+    const t0 = performance.now()
+    const text = frame(<ProcessList filter="" height={7} now={T0} runs={many} selected={5000} total={many.length} width={W} />)
+    const ms = performance.now() - t0
+    expect(text).toMatchInlineSnapshot(`
+      "
+      RUNS 10000 of 10000 · 4999-5003
+          ID             ENTRY                   STATUS                            AGE
+        ● wf-04998       app.workflows:approval  waiting for a signal            1h23m
+        ● wf-04999       app.workflows:approval  waiting for a signal            1h23m
+      › ● wf-05000       app.workflows:approval  waiting for a signal            1h23m
+        ● wf-05001       app.workflows:approval  waiting for a signal            1h23m
+        ● wf-05002       app.workflows:approval  waiting for a signal            1h23m
+      "
+    `)
+    expect(ms).toBeLessThan(500)
+  })
+})
+
+describe('Timeline', () => {
+  test('empty while the history loads', () => {
+    expect(frame(<Timeline expanded={false} height={4} loading rows={[]} selected={0} width={W} />)).toMatchInlineSnapshot(`
+      "
+      TIMELINE  · 0 events
+        SEQ  TIME      EVENT              SUMMARY                        TOOK
+        Loading the history…
+
+      "
+    `)
+  })
+
+  test('running: a sleeping payment, following the last event; the open timer shows …', () => {
+    const rows = timelineRows(SLEEPING_HISTORY)
+    expect(frame(<Timeline expanded={false} height={8} loading={false} rows={rows} run={RUNS[1]} selected={rows.length - 1} width={W} />)).toMatchInlineSnapshot(`
+      "
+      TIMELINE wf-pay-7 · app.workflows:payment · ● sleeping, 23h59m left · 4 events
+        SEQ  TIME      EVENT              SUMMARY                        TOOK
+        #1   +0ms      WorkflowStarted    app.workflows:payment({"amoun…
+        #2   +1ms      ActivityScheduled  app.api:charge_card({"amount"… █████ 3ms
+        #3   +4ms      ActivityCompleted  #2 {"amount":10,"id":"ch_10"}
+      › #4   +4ms      TimerStarted       24h                                  …
+
+
+      "
+    `)
+  })
+
+  test('completed: durations as bars, the selected event unfolded with its file:line and result', () => {
+    const rows = timelineRows(PAYMENT_HISTORY)
+    const done = run('wf-pay-7', {entry: 'app.workflows:payment', status: 'completed', waiting: undefined})
+    expect(frame(<Timeline expanded height={16} loading={false} rows={rows} run={done} selected={1} width={W} />)).toMatchInlineSnapshot(`
+      "
+      TIMELINE wf-pay-7 · app.workflows:payment · ✓ completed · 11 events
+        SEQ  TIME      EVENT              SUMMARY                        TOOK
+        #1   +0ms      WorkflowStarted    app.workflows:payment({"amoun…
+      ▾ #2   +1ms      ActivityScheduled  app.api:charge_card({"amount"… █     3ms
+             │ at payment.lua:5
+             │ args: [{"amount":10}]
+        #3   +4ms      ActivityCompleted  #2 {"amount":10,"id":"ch_10"}
+        #4   +4ms      TimerStarted       24h                            █████ 24h
+        #5   +24h4ms   TimeSkipped        +24h
+        #6   +24h4ms   TimerFired         #4
+        #7   +24h5ms   ActivityScheduled  app.api:check_status("ch_10")  █     2ms
+        #8   +24h7ms   ActivityCompleted  #7 "failed"
+        #9   +24h8ms   ActivityScheduled  app.api:refund("ch_10")        █     1ms
+        #10  +24h9ms   ActivityCompleted  #9 {"refunded":"ch_10"}
+        #11  +24h9ms   WorkflowCompleted  {"charge":{"amount":10,"id":"…
+
+      "
+    `)
+  })
+
+  test('failed: the error is in the rows; wide terminals get a WHERE column', () => {
+    const rows = timelineRows(FAILED_HISTORY)
+    expect(frame(<Timeline expanded={false} height={7} loading={false} rows={rows} run={RUNS[3]} selected={2} width={100} />)).toMatchInlineSnapshot(`
+      "
+      TIMELINE wf-retry-2 · app.workflows:retry · ✗ failed: app.api:flaky: bad input · 4 events
+        SEQ  TIME      EVENT              SUMMARY                         TOOK          WHERE
+        #1   +0ms      WorkflowStarted    app.workflows:retry("fatal") {…
+        #2   +2ms      ActivityScheduled  app.api:flaky("fatal")          █████ 3ms     retry.lua:4
+      › #3   +5ms      ActivityFailed     #2 INVALID: bad input
+        #4   +6ms      WorkflowFailed     INVALID: app.api:flaky: bad in…
+
+      "
+    `)
+  })
+})
+
+describe('ReplaySteps', () => {
+  test('checking: the verdict is pending', () => {
+    expect(frame(<ReplaySteps events={SLEEPING_HISTORY} height={10} id="wf-pay-7" selected={0} width={W} />)).toMatchInlineSnapshot(`
+      "
+      REPLAY wf-pay-7 · checking… · step 1/4
+      › · #1   WorkflowStarted app.workflows:payment({"amount":10}) {app:temporal_cli…
+        · #2   ActivityScheduled app.api:charge_card({"amount":10})
+        · #3   ActivityCompleted #2 {"amount":10,"id":"ch_10"}
+        · #4   TimerStarted 24h
+
+      ─ replaying the history against the current code…
+
+
+
+      "
+    `)
+  })
+
+  test('ok: every event ✓', () => {
+    expect(frame(<ReplaySteps check={REPLAY_OK} events={PAYMENT_HISTORY} height={17} id="wf-pay-7" selected={10} width={W} />)).toMatchInlineSnapshot(`
+      "
+      REPLAY wf-pay-7 · ✓ 11 events match the current code · step 11/11
+        ✓ #1   WorkflowStarted app.workflows:payment({"amount":10}) {app:temporal_cli…
+        ✓ #2   ActivityScheduled app.api:charge_card({"amount":10})
+        ✓ #3   ActivityCompleted #2 {"amount":10,"id":"ch_10"}
+        ✓ #4   TimerStarted 24h
+        ✓ #5   TimeSkipped +24h
+        ✓ #6   TimerFired #4
+        ✓ #7   ActivityScheduled app.api:check_status("ch_10")
+        ✓ #8   ActivityCompleted #7 "failed"
+        ✓ #9   ActivityScheduled app.api:refund("ch_10")
+        ✓ #10  ActivityCompleted #9 {"refunded":"ch_10"}
+      › ✓ #11  WorkflowCompleted {"charge":{"amount":10,"id":"ch_10"},"status":"refun…
+
+      ─ ✓ #11 WorkflowCompleted matched
+
+
+
+      "
+    `)
+  })
+
+  test('diverged: ✓ until event 4, ✗ at it with expected vs got and file:line, · after', () => {
+    expect(frame(<ReplaySteps check={REPLAY_DIVERGED} events={PAYMENT_HISTORY} height={12} id="wf-pay-7" selected={3} width={W} />)).toMatchInlineSnapshot(`
+      "
+      REPLAY wf-pay-7 · ✗ diverges at event 4 · step 4/11
+        ✓ #1   WorkflowStarted app.workflows:payment({"amount":10}) {app:temporal_cli…
+        ✓ #2   ActivityScheduled app.api:charge_card({"amount":10})
+        ✓ #3   ActivityCompleted #2 {"amount":10,"id":"ch_10"}
+      › ✗ #4   TimerStarted 24h
+        · #5   TimeSkipped +24h
+        · #6   TimerFired #4
+        · #7   ActivityScheduled app.api:check_status("ch_10")
+      ─ ✗ event 4: expected TimerStarted 24h
+            got ActivityScheduled app.api:refund(["ch_10"]) (payment.lua:7)
+        Revert the change, guard it with workflow.version(), or fork before it (f).
+
+      "
+    `)
+  })
+
+  test('stepping past the divergence explains the step was not replayed', () => {
+    expect(frame(<ReplaySteps check={REPLAY_DIVERGED} events={PAYMENT_HISTORY} height={12} id="wf-pay-7" selected={6} width={W} />)).toMatchInlineSnapshot(`
+      "
+      REPLAY wf-pay-7 · ✗ diverges at event 4 · step 7/11
+        ✗ #4   TimerStarted 24h
+        · #5   TimeSkipped +24h
+        · #6   TimerFired #4
+      › · #7   ActivityScheduled app.api:check_status("ch_10")
+        · #8   ActivityCompleted #7 "failed"
+        · #9   ActivityScheduled app.api:refund("ch_10")
+        · #10  ActivityCompleted #9 {"refunded":"ch_10"}
+      ─ · #7 not replayed: the code diverged at event 4
+
+
+
+      "
+    `)
+  })
+})
+
+describe('HelpView', () => {
+  test('prints every shortcut from the table', () => {
+    expect(frame(<HelpView height={17} width={W} />)).toMatchInlineSnapshot(`
+      "
+      KEYS
+        ↑/k    move up
+        ↓/j    move down
+        pgup   page up
+        pgdn   page down
+        enter  open the run’s timeline  (processes)
+        enter  fold/unfold the event’s details  (timeline)
+        esc    back to the list
+        /      filter runs  (processes)
+        s      send a signal (topic + JSON)
+        t      time skip to the next timer
+        f      fork at the selected event  (timeline, replay)
+        c      cancel the run
+        r      replay check against the code
+        ?      this help
+        q      quit (stops the dev server cleanly)
+
+      "
+    `)
+  })
+})

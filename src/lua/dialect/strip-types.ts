@@ -109,7 +109,8 @@ export function stripTypes(src: string): string {
   const toks = tokenize(src)
   const spans: Array<[number, number]> = []
   let p = 0
-  const at = (k: number): Tok => toks[Math.min(k, toks.length - 1)]!
+  const NONE: Tok = {end: 0, kind: 'eof', start: 0, text: ''}
+  const at = (k: number): Tok => (k < 0 ? NONE : toks[Math.min(k, toks.length - 1)]!)
   const is = (k: number, text: string): boolean => at(k).kind !== 'string' && at(k).text === text
   const blank = (from: number, toExclusive: number): void => {
     if (toExclusive > from) spans.push([at(from).start, at(toExclusive - 1).end])

@@ -51,7 +51,8 @@ export class LuaRuntime {
       const problem: LuaSyntaxProblem = {line, message: m[3]!}
       const near = /near '(.+)'$/.exec(m[3]!)
       if (near) {
-        const col = (text.split('\n')[line - 1] ?? '').indexOf(near[1]!)
+        // approximate: the last occurrence of the token Lua stopped at on that line
+        const col = (text.split('\n')[line - 1] ?? '').lastIndexOf(near[1]!)
         if (col >= 0) problem.column = col + 1
       }
       return problem

@@ -16,7 +16,12 @@ export default class Lint extends BaseCommand {
   async run(): Promise<LintResult> {
     const {flags} = await this.parse(Lint)
     const root = this.projectRoot(flags.path)
-    const result = await lintProject(root, {env: process.env, cacheDir: userCacheDir(process.env)})
+    const result = await lintProject(root, {
+      env: process.env,
+      cacheDir: userCacheDir(process.env),
+      // The Lua VM loads only when some source has not passed the check before.
+      loadLuaChecker: async () => (await import('../lua/check-syntax.js')).checkLuaSyntax,
+    })
     if (this.jsonEnabled()) {
       // --json: the problems stay on stdout; exit 1 still signals errors.
       if (result.errors > 0) process.exitCode = 1

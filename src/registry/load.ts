@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {existsSync, realpathSync} from 'node:fs'
 import {dirname, isAbsolute, join, relative} from 'node:path'
 
@@ -107,14 +108,56 @@ export async function loadRegistry(root: string, options: LoadOptions = {}): Pro
   }
 
   problems.push(...crossCheck(valid, entries), ...checkLuaReferences(valid, entries))
-  if (options.checkLua) {
-    for (const {entry} of valid) {
-      if (!isLuaKind(entry.kind) || typeof entry.data.source !== 'string') continue
-      const found = options.checkLua(entry.data.source, entry.sourceFile ?? entry.id)
-      if (found) problems.push({...found, file: found.file ?? entry.sourceFile ?? entry.file, entryId: entry.id})
+  problems.push(...(await checkLuaSyntax(valid, options, sources.cache.luaOk ?? [], sources.saveCache)))
+  return {root, srcDirs: sources.layout.srcDirs, entries, problems: sortProblems(problems)}
+}
+
+/**
+ * Runs the Lua syntax checker over every Lua source, skipping texts whose hash passed before
+ * (the checker loads a wasm VM, so it is only loaded when some text needs checking).
+ */
+async function checkLuaSyntax(valid: readonly CheckedEntry[], options: LoadOptions, knownOk: readonly string[], save: (luaOk: string[]) => void): Promise<Problem[]> {
+  if (!options.checkLua && !options.loadLuaChecker) {
+    save([...knownOk])
+    return []
+  }
+  const problems: Problem[] = []
+  const ok = new Set(knownOk)
+  const seen = new Set<string>()
+  const pending: Array<{entry: RegistryEntry; source: string; hash: string}> = []
+  for (const {entry} of valid) {
+    const source = entry.data.source
+    if (!isLuaKind(entry.kind) || typeof source !== 'string') continue
+    const hash = createHash('sha1').update(source).digest('base64url')
+    seen.add(hash)
+    if (!ok.has(hash)) pending.push({entry, source, hash})
+  }
+  const check = pending.length === 0 ? undefined : (options.checkLua ?? (await options.loadLuaChecker?.()))
+  if (check) {
+    for (const {entry, source, hash} of pending) {
+      let found: Problem | undefined
+      try {
+        found = check(source, entry.sourceFile ?? entry.id)
+      } catch (error) {
+        // A checker crash is wippy's bug, not the user's: say so, and go on with the others.
+        found = {
+          severity: 'warning',
+          code: 'WIPPY_LUA_CHECK_FAILED',
+          message: `The Lua syntax check crashed on this file: ${(error as Error).message}.`,
+          hint: 'This is a bug in wippy; the file was not checked. Please report it with the file.',
+        }
+      }
+      if (!found) {
+        ok.add(hash)
+        continue
+      }
+      // Inline sources have no file of their own: point at the entry.
+      const where = entry.sourceFile ? {file: entry.sourceFile} : {file: entry.file, line: entry.line, column: entry.column}
+      problems.push({...found, ...where, entryId: entry.id})
     }
   }
-  return {root, srcDirs: sources.layout.srcDirs, entries, problems: sortProblems(problems)}
+  save([...ok].filter((h) => seen.has(h)).sort())
+  return problems
 }
 
 /** The problem (without position) for an unknown or opaque kind, if any. */

@@ -38,6 +38,8 @@ export interface ParseCache {
   lock?: {stamp: string; layout: Omit<ProjectLayout, 'problems'>}
   /** Keyed by project-relative path. */
   files: Record<string, CachedFile>
+  /** Hashes (sorted) of Lua texts that passed the syntax check. */
+  luaOk?: string[]
 }
 
 /** A change stamp for a file: any edit changes at least one of these. */
@@ -61,11 +63,11 @@ export function readParseCache(path: string): ParseCache {
 }
 
 /** Writes atomically (temp file + rename); a cache that can't be written is simply skipped. */
-export function writeParseCache(path: string, cache: ParseCache): void {
+export function writeParseCache(path: string, body: string): void {
   try {
     mkdirSync(join(path, '..'), {recursive: true})
     const tmp = `${path}.${process.pid}.tmp`
-    writeFileSync(tmp, JSON.stringify(cache))
+    writeFileSync(tmp, body)
     renameSync(tmp, path)
   } catch {
     // Read-only home, full disk...: run uncached.

@@ -33,6 +33,9 @@ export interface SourceFiles {
   escaped: string[]
   /** Source dirs that do not exist (absolute paths). */
   missingDirs: string[]
+  /** The cache as read (for the Lua syntax results) and a writer for the updated one. */
+  cache: ParseCache
+  saveCache: (luaOk: string[]) => void
 }
 
 /** Reads the layout and parses every definition file under the source dirs. */
@@ -88,9 +91,18 @@ export function readSourceFiles(root: string, realRoot: string, cacheDir: string
     }
   }
   if (Object.keys(cache.files).length !== Object.keys(next.files).length) dirty = true
-  // Serialise before anything downstream can touch the parsed objects.
-  if (cachePath !== undefined && dirty) writeParseCache(cachePath, next)
-  return {layout, files, escaped, missingDirs}
+  // Serialise now, before anything downstream can touch the parsed objects; the Lua syntax
+  // results come later and only rewrite the file when they changed.
+  const serialized = cachePath !== undefined && dirty ? JSON.stringify(next) : undefined
+  const saveCache = (luaOk: string[]) => {
+    if (cachePath === undefined) return
+    const previous = cache.luaOk ?? []
+    const luaChanged = luaOk.length !== previous.length || luaOk.some((h, i) => h !== previous[i])
+    if (serialized === undefined && !luaChanged) return
+    const body = serialized === undefined ? JSON.stringify({...cache, luaOk}) : `${serialized.slice(0, -1)},"luaOk":${JSON.stringify(luaOk)}}`
+    writeParseCache(cachePath, body)
+  }
+  return {layout, files, escaped, missingDirs, cache, saveCache}
 }
 
 /** Raw entries from the cache; `locate` parses the file again the first time it is needed. */

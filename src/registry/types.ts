@@ -54,6 +54,11 @@ export interface LoadOptions {
   /** Optional Lua syntax checker (the Lua runtime provides one later); problems it returns are added. */
   checkLua?: (text: string, chunkName: string) => Problem | undefined
   /**
+   * Like `checkLua`, but loaded only when some Lua text is not already known to be fine
+   * (from the parse cache): `wippy lint` uses it so that an unchanged project never loads the VM.
+   */
+  loadLuaChecker?: () => Promise<(text: string, chunkName: string) => Problem | undefined>
+  /**
    * Directory for the parse cache (unchanged YAML files skip parsing). Commands pass the
    * user cache dir (`userCacheDir(process.env)`); when unset nothing is cached.
    */

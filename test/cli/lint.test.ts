@@ -1,4 +1,4 @@
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -94,5 +94,24 @@ describe('wippy lint', () => {
     const result = await runCli(['lint', '--json', '--path', join(PROJECTS, 'does-not-exist')])
     expect(result.exitCode).toBe(1)
     expect(JSON.parse(result.stdout)).toMatchObject({error: {code: 'WIPPY_PROJECT_NOT_FOUND'}})
+  })
+
+  it('reports Lua syntax errors from the real VM, also when the rest comes from the parse cache', async () => {
+    // Given a copy of the valid project with a broken Lua file, and a private cache dir
+    const root = mkdtempSync(join(tmpdir(), 'wippy-lint-lua-'))
+    const cacheDir = mkdtempSync(join(tmpdir(), 'wippy-lint-cache-'))
+    dirs.push(root, cacheDir)
+    cpSync(join(PROJECTS, 'valid'), root, {recursive: true})
+    const env = {WIPPY_CACHE_DIR: cacheDir}
+    expect((await runCli(['lint', '--json', '-p', root], {env})).exitCode).toBe(0)
+    appendFileSync(join(root, 'src/app/api/refund.lua'), 'local x = = 1\n')
+    // When lint runs twice
+    for (let run = 0; run < 2; run++) {
+      const result = await runCli(['lint', '--json', '-p', root], {env})
+      // Then the syntax error is reported in the Lua file, both times
+      expect(result.exitCode).toBe(1)
+      const json = JSON.parse(result.stdout) as {problems: Array<Record<string, unknown>>}
+      expect(json.problems).toMatchObject([{code: 'WIPPY_LUA_SYNTAX', severity: 'error', file: 'src/app/api/refund.lua', line: 9, entryId: 'app.api:refund'}])
+    }
   })
 })

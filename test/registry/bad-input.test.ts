@@ -146,3 +146,16 @@ describe('interpolation and layout', () => {
     ])
   })
 })
+
+describe('a Lua checker that crashes', () => {
+  it('becomes a warning on that file, and the load goes on', async () => {
+    const root = project({'src/_index.yaml': 'namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://f.lua\n', 'src/f.lua': 'return {}\n'})
+    const registry = await loadRegistry(root, {
+      checkLua: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'kind')")
+      },
+    })
+    expect(registry.problems).toMatchObject([{severity: 'warning', code: 'WIPPY_LUA_CHECK_FAILED', file: 'src/f.lua', entryId: 'app:f'}])
+    expect(registry.entries.get('app:f')?.data.source).toBe('return {}\n')
+  })
+})

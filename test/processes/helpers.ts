@@ -25,7 +25,7 @@ export function procProject(procs: Record<string, string>, extraEntries = ''): T
   const files: Record<string, string> = {}
   let yaml = 'version: "1.0"\nnamespace: app.procs\nentries:\n'
   for (const [name, lua] of Object.entries(procs)) {
-    yaml += `  - name: ${name}\n    kind: process.lua\n    source: file://${name}.lua\n    method: main\n    modules: [time, logger, uuid, env]\n`
+    yaml += `  - name: ${name}\n    kind: process.lua\n    source: file://${name}.lua\n    method: main\n    modules: [time, logger, uuid, env, ctx, funcs]\n`
     files[`src/procs/${name}.lua`] = lua
   }
   files['src/procs/_index.yaml'] = yaml + extraEntries

@@ -108,17 +108,17 @@ local ErrorMT = {}
 local ErrorMethods = {}
 ErrorMT.__index = ErrorMethods
 ErrorMT.__name = 'error'
-ErrorMT.__tostring = function(e) return e.message end
+ErrorMT.__tostring = function(e) return e._message end
 ErrorMT.__concat = function(a, b)
-  local function s(x) if raw_getmt(x) == ErrorMT then return x.message end return raw_tostring(x) end
+  local function s(x) if raw_getmt(x) == ErrorMT then return x._message end return raw_tostring(x) end
   return s(a) .. s(b)
 end
-function ErrorMethods:kind() return self.kind end
-function ErrorMethods:message() return self.message end
-function ErrorMethods:retryable() return self.retryable end
-function ErrorMethods:details() return self.details end
-function ErrorMethods:unwrap() return self.cause end
-function ErrorMethods:error() return self.message end
+function ErrorMethods:kind() return self._kind end
+function ErrorMethods:message() return self._message end
+function ErrorMethods:retryable() return self._retryable end
+function ErrorMethods:details() return self._details end
+function ErrorMethods:unwrap() return self._cause end
+function ErrorMethods:error() return self._message end
 local function is_error(v) return raw_getmt(v) == ErrorMT end
 W.is_error = is_error
 local function kind_value(k)
@@ -128,14 +128,14 @@ end
 local function new_error(a, b)
   local e
   if raw_type(a) == 'table' and not is_error(a) then
-    e = {message = a.message ~= nil and raw_tostring(a.message) or '', kind = kind_value(a.kind),
-         retryable = a.retryable, details = a.details}
+    e = {_message = a.message ~= nil and raw_tostring(a.message) or '', _kind = kind_value(a.kind),
+         _retryable = a.retryable, _details = a.details}
   elseif is_error(a) then
-    e = {message = a.message, kind = a.kind, retryable = a.retryable, details = a.details}
+    e = {_message = a._message, _kind = a._kind, _retryable = a._retryable, _details = a._details}
   elseif raw_type(b) == 'string' then
-    e = {message = b, kind = kind_value(a)}   -- errors.new(KIND, message)
+    e = {_message = b, _kind = kind_value(a)}   -- errors.new(KIND, message)
   else
-    e = {message = a == nil and '' or raw_tostring(a)}
+    e = {_message = a == nil and '' or raw_tostring(a)}
   end
   return raw_setmt(e, ErrorMT)
 end
@@ -146,23 +146,23 @@ errors.new = new_error
 function errors.wrap(err, msg)
   if err == nil then return nil end
   local inner = is_error(err) and err or new_error(err)
-  local e = {message = msg and (raw_tostring(msg) .. ': ' .. inner.message) or inner.message,
-             kind = inner.kind, retryable = inner.retryable, details = inner.details, cause = inner}
+  local e = {_message = msg and (raw_tostring(msg) .. ': ' .. inner._message) or inner._message,
+             _kind = inner._kind, _retryable = inner._retryable, _details = inner._details, _cause = inner}
   return raw_setmt(e, ErrorMT)
 end
 function errors.is(err, kind)
   kind = kind_value(kind)
   local e = err
   while is_error(e) do
-    if e.kind == kind then return true end
-    e = e.cause
+    if e._kind == kind then return true end
+    e = e._cause
   end
   return false
 end
-function errors.unwrap(err) if is_error(err) then return err.cause end return nil end
+function errors.unwrap(err) if is_error(err) then return err._cause end return nil end
 --- A Lua error value as it crosses to JS: {message, kind?, retryable?, details?}.
 function W.error_out(e)
-  if is_error(e) then return {message = e.message, kind = e.kind, retryable = e.retryable, details = e.details} end
+  if is_error(e) then return {message = e._message, kind = e._kind, retryable = e._retryable, details = e._details} end
   if raw_type(e) == 'table' then
     local m = e.message
     return {message = m ~= nil and raw_tostring(m) or 'error', kind = e.kind, retryable = e.retryable, details = e}

@@ -1,0 +1,142 @@
+/**
+ * Processes ↔ workflows: a process spawns a workflow on a `temporal.worker` host, signals it,
+ * monitors it, cancels it, and gets its EXIT — through a WorkflowGateway built here around
+ * the real engine's durable WorkflowHost (real history files, real Lua VMs).
+ */
+import {describe, expect, test} from 'vitest'
+
+import {Engine} from '../../src/engine/engine.js'
+import {programSpecOf} from '../../src/engine/code-catalog.js'
+import type {HistoryEvent} from '../../src/history/events.js'
+import {type ExitResult, ProcessHost, type WorkflowGateway} from '../../src/hosts/processes/index.js'
+import {temporalWorkerConfig} from '../../src/registry/index.js'
+import {onCleanup, procProject} from './helpers.js'
+
+const WORKFLOWS = `version: "1.0"
+namespace: app.wf
+entries:
+  - name: approval
+    kind: workflow.lua
+    source: file://approval.lua
+    method: main
+    modules: [time]
+`
+const APPROVAL = `local function main(order)
+  local ch = process.inbox()
+  local ev = process.events()
+  local r = channel.select({ch:case_receive(), ev:case_receive()})
+  if r.channel == ev then return {order = order, status = "cancelled", reason = r.value.reason} end
+  local msg = r.value
+  return {order = order, status = msg:payload():data().approved and "approved" or "rejected", by = msg:from()}
+end
+return {main = main}
+`
+
+function closeResult(event: HistoryEvent): ExitResult {
+  if (event.type === 'WorkflowCompleted') return {value: event.result}
+  if (event.type === 'WorkflowFailed') return {error: event.error}
+  return {error: {kind: 'Canceled', message: 'reason' in event && typeof event.reason === 'string' ? event.reason : event.type}}
+}
+
+/** The gateway the engine will provide, built on the real WorkflowHost. */
+function gatewayOf(engine: Engine): WorkflowGateway {
+  return {
+    cancel: (pid, reason, from) => engine.workflows.cancel(pid, reason, from),
+    onClose: (pid, callback) => {
+      let live = true
+      void engine.workflows.waitForClose(pid).then((event) => live && callback(closeResult(event)))
+      return () => (live = false)
+    },
+    signal: (pid, topic, payload, from) => engine.workflows.signal(pid, topic, payload, from),
+    start: async (request) => {
+      const worker = engine.currentRegistry.entries.get(request.worker)!
+      const started = await engine.workflows.start({
+        client: temporalWorkerConfig(worker).client,
+        entry: request.entry,
+        input: request.input,
+        worker: request.worker,
+        ...(request.workflowId ? {workflowId: request.workflowId} : {}),
+      })
+      return {pid: started.pid}
+    },
+    terminate: (pid, reason) => engine.workflows.terminate(pid, reason),
+  }
+}
+
+async function setup(procs: Record<string, string>) {
+  const project = procProject(procs)
+  project.write('src/wf/_index.yaml', WORKFLOWS)
+  project.write('src/wf/approval.lua', APPROVAL)
+  const engine = await Engine.start({env: {}, root: project.root})
+  onCleanup(() => engine.close())
+  const host = await ProcessHost.create({
+    registry: () => engine.currentRegistry,
+    resolveProcess: (id) => {
+      const entry = engine.currentRegistry.entries.get(id)
+      return entry?.kind === 'process.lua' ? programSpecOf(engine.currentRegistry, entry, 'process') : undefined
+    },
+    workflows: gatewayOf(engine),
+  })
+  onCleanup(() => host.close())
+  return {engine, host}
+}
+
+describe('processes and workflows', () => {
+  test('a process spawns a workflow, signals it, and gets its EXIT with the result', async () => {
+    const {engine, host} = await setup({
+      requester: `local function main()
+  local wf, err = process.spawn_monitored("app.wf:approval", "app:temporal_worker", "A-1")
+  if err then return nil, err end
+  process.send(wf, "approve", {approved = true})
+  local e = process.events():receive()
+  return {wf = wf, kind = e.kind, from = e.from, result = e.result.value}
+end
+return {main = main}`,
+    })
+    const {pid} = host.spawn({entry: 'app.procs:requester', host: 'app:processes'})
+    const r = await host.waitForExit(pid)
+    const v = r.value as {from: string; kind: string; result: unknown; wf: string}
+    // The workflow PID has the platform shape, the EXIT came from it, and the sender is the process
+    expect(v.wf).toMatch(/^\{app:temporal_client@app:temporal_worker\|.+\}$/)
+    expect(v).toMatchObject({from: v.wf, kind: 'pid.exit', result: {by: pid, order: 'A-1', status: 'approved'}})
+    // And the workflow's history recorded the signal durably
+    const types = (await engine.history(v.wf)).events.map((e) => e.type)
+    expect(types).toContain('SignalReceived')
+  })
+
+  test('process.exec of a workflow waits for its result; cancel reaches the workflow as CANCEL', async () => {
+    const {host} = await setup({
+      boss: `local function main()
+  local wf = process.with_options({}):with_name("order-7"):spawn_monitored("app.wf:approval", "app:temporal_worker", "B-7")
+  process.cancel(wf, "customer left")
+  local e = process.events():receive()
+  return {wf = wf, result = e.result.value}
+end
+return {main = main}`,
+      execer: `local function main()
+  local r, err = process.with_options({}):with_message("approve", {approved = false})
+    :exec("app.wf:approval", "app:temporal_worker", "C-3")
+  return r, err
+end
+return {main = main}`,
+    })
+    const boss = host.spawn({entry: 'app.procs:boss', host: 'app:processes'}).pid
+    const execer = host.spawn({entry: 'app.procs:execer', host: 'app:processes'}).pid
+    const [b, e] = await Promise.all([host.waitForExit(boss), host.waitForExit(execer)])
+    expect(b.value).toMatchObject({result: {order: 'B-7', reason: 'customer left', status: 'cancelled'}, wf: '{app:temporal_client@app:temporal_worker|order-7}'})
+    expect(e.value).toMatchObject({order: 'C-3', status: 'rejected'})
+  })
+
+  test('a message from a workflow PID reaches a process with that sender', async () => {
+    const {host} = await setup({
+      listener: `local function main()
+  local m = process.inbox():receive()
+  return {from = m:from(), topic = m:topic(), data = m:payload():data()}
+end
+return {main = main}`,
+    })
+    const {pid} = host.spawn({entry: 'app.procs:listener', host: 'app:processes'})
+    expect(await host.send(pid, 'done', [{ok: true}], '{app:temporal_client@app:temporal_worker|w1}')).toBeUndefined()
+    expect((await host.waitForExit(pid)).value).toEqual({data: {ok: true}, from: '{app:temporal_client@app:temporal_worker|w1}', topic: 'done'})
+  })
+})

@@ -37,7 +37,7 @@ export default class HistoryInspect extends BaseCommand {
       this.log(`${view.pid}  ${view.status}  ${view.total} events${view.events.length < view.total ? ` (showing ${view.events.length})` : ''}`)
       const startTs = view.events[0]?.seq === 1 ? view.events[0].ts : undefined
       const t0 = startTs ?? view.events[0]?.ts ?? 0
-      this.log(view.events.map((e) => formatTimelineLine(e, t0)).join('\n'))
+      process.stdout.write(view.events.map((e) => formatTimelineLine(e, t0)).join('\n') + '\n')
     }
     return view
   }

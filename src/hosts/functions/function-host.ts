@@ -2,13 +2,15 @@
  * The function host: runs `function.lua` entries on demand and executes their commands at
  * once (real clock, real timers, nested `funcs.call`, logging, env).
  *
- * Pool choice (measured, see bench/lua-bench.mjs): a fresh program costs about 1 ms to
- * create, so instead of resetting used VMs (which could leak globals between calls) every
- * call gets a fresh program. Per entry, at most `maxConcurrent` calls run at once (the
- * platform's pool `max_size`, default 16) and one spare program is pre-warmed after each
- * call so the next call skips the creation cost.
+ * Pool choice (measured, see bench/lua-bench.mjs): a fresh program costs about 1 ms, so
+ * finished programs are kept warm and reset between calls (the scheduler starts clean; the
+ * loaded chunk and its module-level state survive, as in a warm VM on the platform).
+ * Per entry at most `maxConcurrent` calls run at once (the platform's pool `max_size`,
+ * default 16), and as many idle programs are kept. A program that hit a limit, or whose
+ * entry spec changed (hot reload), is closed instead of reused.
  */
-import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgram, LuaProgramSpec} from '../../lua/types.js'
+import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgramSpec} from '../../lua/types.js'
+import type {WasmoonProgram} from '../../lua/vm/program.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../../lua/vm/runtime.js'
 import {driveProgram} from './drive-program.js'
 import {generateUuid} from './uuid.js'
@@ -41,7 +43,7 @@ export interface CallResult {
 
 interface EntryPool {
   active: number
-  spare?: {program: LuaProgram; spec: LuaProgramSpec}
+  idle: Array<{program: WasmoonProgram; spec: LuaProgramSpec}>
   waiters: Array<() => void>
 }
 
@@ -72,12 +74,14 @@ export class FunctionHost {
     if (!spec) return {error: {kind: 'NotFound', message: `function ${entryId} not found`, retryable: false}}
     const pool = this.poolOf(entryId)
     await this.acquire(pool)
-    let program: LuaProgram | undefined
+    let program: WasmoonProgram | undefined
+    let reuse = false
     const timers = new Map<number, ReturnType<typeof setTimeout>>()
     try {
       program = this.takeProgram(pool, spec, callOpts.context)
       const context = {...(spec.context ?? {}), ...(callOpts.context ?? {})}
       const outcome = await driveProgram(program, args, (cmd) => this.execute(cmd, spec, context, timers))
+      reuse = timers.size === 0 && outcome.status !== 'failed'
       if (outcome.status === 'done') return outcome.error ? {error: outcome.error, value: outcome.result} : {value: outcome.result}
       if (outcome.status === 'failed') {
         const e = outcome.error
@@ -89,21 +93,23 @@ export class FunctionHost {
       return {error: {kind: 'Internal', message: error instanceof Error ? error.message : String(error), retryable: false}}
     } finally {
       for (const t of timers.values()) clearTimeout(t)
-      program?.close()
-      this.release(pool, entryId, spec)
+      if (program && reuse && program.reusable && !this.closed && pool.idle.length < (this.opts.maxConcurrent ?? 16)) {
+        pool.idle.push({program, spec})
+      } else program?.close()
+      this.release(pool)
     }
   }
 
   close(): void {
     this.closed = true
-    for (const pool of this.pools.values()) pool.spare?.program.close()
+    for (const pool of this.pools.values()) for (const {program} of pool.idle) program.close()
     this.pools.clear()
   }
 
   private poolOf(entryId: string): EntryPool {
     let pool = this.pools.get(entryId)
     if (!pool) {
-      pool = {active: 0, waiters: []}
+      pool = {active: 0, idle: [], waiters: []}
       this.pools.set(entryId, pool)
     }
     return pool
@@ -115,29 +121,22 @@ export class FunctionHost {
     pool.active++
   }
 
-  private release(pool: EntryPool, entryId: string, spec: LuaProgramSpec): void {
+  private release(pool: EntryPool): void {
     pool.active--
     pool.waiters.shift()?.()
-    // Pre-warm one spare for the next call, off the caller's path.
-    if (!pool.spare && !this.closed) {
-      setImmediate(() => {
-        if (this.closed || pool.spare) return
-        try {
-          pool.spare = {program: this.runtime.createProgram(spec), spec}
-        } catch {
-          // creation errors surface on the next real call
-        }
-      })
-    }
-    void entryId
   }
 
-  private takeProgram(pool: EntryPool, spec: LuaProgramSpec, context?: Record<string, unknown>): LuaProgram {
-    const spare = pool.spare
-    pool.spare = undefined
-    if (spare && spare.spec === spec && !context) return spare.program
-    spare?.program.close()
-    return this.runtime.createProgram(context ? {...spec, context: {...(spec.context ?? {}), ...context}} : spec)
+  private takeProgram(pool: EntryPool, spec: LuaProgramSpec, context?: Record<string, unknown>): WasmoonProgram {
+    const merged = {...(spec.context ?? {}), ...(context ?? {})}
+    while (pool.idle.length > 0) {
+      const warm = pool.idle.pop()!
+      if (sameCode(warm.spec, spec) && warm.program.reusable) {
+        warm.program.reset(merged)
+        return warm.program
+      }
+      warm.program.close()
+    }
+    return this.runtime.createProgram(context ? {...spec, context: merged} : spec)
   }
 
   private nowNs(): bigint {
@@ -218,4 +217,17 @@ export class FunctionHost {
         return fail('Invalid', `unknown command ${cmd.op}`)
     }
   }
+}
+
+/** Two specs run the same code (a registry may hand out a fresh object per lookup). */
+function sameCode(a: LuaProgramSpec, b: LuaProgramSpec): boolean {
+  if (a === b) return true
+  return (
+    a.source.text === b.source.text &&
+    a.source.chunkName === b.source.chunkName &&
+    a.method === b.method &&
+    a.modules.join() === b.modules.join() &&
+    JSON.stringify(a.imports ?? {}) === JSON.stringify(b.imports ?? {}) &&
+    JSON.stringify(a.limits ?? {}) === JSON.stringify(b.limits ?? {})
+  )
 }

@@ -391,6 +391,7 @@ require = function(name)
 end
 
 local function main_body(args)
+  if W.entry then return W.entry(tunpack(args, 1, #args)) end
   local src = W.spec.source
   local fn, err = raw_load(src.text, '@' .. src.chunk, 't', _G)
   if not fn then raw_error(err, 0) end
@@ -405,7 +406,19 @@ local function main_body(args)
     raw_error(new_error({kind = 'MethodNotFound', message = 'method ' .. raw_tostring(method or 'main') ..
       ' not found: ' .. src.chunk .. ' must return a function or a table with it'}), 0)
   end
+  W.entry = entry
   return entry(tunpack(args, 1, #args))
+end
+
+--- Makes a finished program startable again (function pools): the loaded chunk and its
+--- module-level state are kept, like a warm VM on the platform; the scheduler starts clean.
+function W.reset(context)
+  runq, rq_head, rq_tail = {}, 1, 0
+  pending, pending_n = {}, 0
+  out, live = {}, {}
+  main_rec, final, W.current = nil, nil, nil
+  if context ~= nil then W.spec.context = context end
+  return true
 end
 
 function W.start(args)

@@ -40,6 +40,7 @@ export class WasmoonProgram implements LuaProgram {
   private readonly codec: LuaCodec
   private readonly startRef: number
   private readonly stepRef: number
+  private readonly resetRef: number
   private readonly budget: number
   private readonly memMax: number
   private memUsed = 0
@@ -79,6 +80,7 @@ export class WasmoonProgram implements LuaProgram {
       const objectMt = refOf('object_mt')
       this.startRef = refOf('start')
       this.stepRef = refOf('step')
+      this.resetRef = refOf('reset')
       const initRef = refOf('init')
       api.setTop(L, 0)
       this.codec = new LuaCodec(api, arrayMt, objectMt)
@@ -99,6 +101,26 @@ export class WasmoonProgram implements LuaProgram {
 
   step(deliveries: LuaDelivery[]): StepOutcome {
     return this.drive(this.stepRef, deliveries)
+  }
+
+  /** True when the program can be {@link reset} and started again (no limit was hit). */
+  get reusable(): boolean {
+    return !this.closed && !this.limit
+  }
+
+  /**
+   * Makes a finished program startable again with a fresh scheduler (used by function
+   * pools). The loaded chunk and its module-level state survive, as in a warm platform VM;
+   * `context` replaces what `ctx.get` sees.
+   */
+  reset(context?: Record<string, unknown>): void {
+    if (!this.reusable) throw new Error('the Lua program cannot be reused')
+    const {api, L} = this
+    api.setTop(L, 0)
+    api.rawGetI(L, REGISTRY_INDEX, this.resetRef)
+    this.codec.push(L, context ?? null)
+    this.call(1, 0, 'reset')
+    this.finished = undefined
   }
 
   close(): void {

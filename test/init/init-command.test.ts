@@ -191,7 +191,16 @@ describe('wippy init --json', () => {
     const result = JSON.parse(run.stdout) as Record<string, unknown>
     expect(result).toEqual({
       dir: join(cwd, 'svc'),
-      files: ['.gitignore', 'README.md', 'src/_index.yaml', 'src/heartbeat.lua', 'wippy.lock'],
+      files: [
+        '.gitignore',
+        '.luarc.json',
+        'README.md',
+        'schema/registry.schema.json',
+        'src/_index.yaml',
+        'src/heartbeat.lua',
+        ...['channel', 'ctx', 'env', 'errors', 'funcs', 'json', 'logger', 'process', 'time', 'uuid', 'workflow'].map((m) => `types/wippy/${m}.lua`),
+        'wippy.lock',
+      ],
       next: ['cd svc', 'npx wippy dev', 'npx wippy ps'],
       template: 'service',
     })

@@ -97,9 +97,23 @@ function Time:date() end
 function Time:clock() end
 ---@return wippy.Time
 function Time:utc() end
+---The same instant; the sandbox is UTC-only.
+---@return wippy.Time
+function Time:in_local() end
+---The same instant; the sandbox is UTC-only, so the location is ignored.
+---@param location wippy.Location
+---@return wippy.Time
+function Time:in_location(location) end
+---Always UTC in the sandbox.
+---@return wippy.Location
+function Time:location() end
 ---@param d wippy.DurationLike
 ---@return wippy.Time
 function Time:truncate(d) end
+
+---A time zone. The sandbox keeps every time in UTC.
+---@class wippy.Location
+---@field string fun(): string
 ---@param d wippy.DurationLike
 ---@return wippy.Time
 function Time:round(d) end
@@ -123,6 +137,8 @@ function Timer:reset(d) end
 
 ---Clock, durations, sleeps and timers.
 ---@class time
+---@field utc wippy.Location
+---@field localtz wippy.Location same as `utc` in the sandbox
 ---@field NANOSECOND integer
 ---@field MICROSECOND integer
 ---@field MILLISECOND integer
@@ -208,5 +224,16 @@ function time.date(year, month, day, hour, min, sec, nsec) end
 ---@param t wippy.Time
 ---@return wippy.Duration
 function time.since(t) end
+
+---A named zone (only its name is kept: times stay UTC).
+---@param name string
+---@return wippy.Location
+function time.fixed_zone(name) end
+
+---"UTC" (or "Local", ""); any other zone is a NotFound error in the UTC-only sandbox.
+---@param name string
+---@return wippy.Location|nil
+---@return wippy.Error|nil err
+function time.load_location(name) end
 
 return time

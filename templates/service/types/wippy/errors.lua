@@ -31,6 +31,10 @@ function Error:message() end
 ---@return boolean|nil
 function Error:retryable() end
 
+---The message text (Go-style alias of `message()`).
+---@return string
+function Error:error() end
+
 ---Structured details attached when the error was made.
 ---@return table|nil
 function Error:details() end

@@ -60,6 +60,10 @@ interface SpawnSpec extends SpawnProcessRequest {
 }
 
 /** What `process.terminate` ends a process with (no `retryable`: a supervisor restarts it). */
+/** Steps one process may take per turn of the event loop (and the time it may use). */
+const PUMP_MAX_ROUNDS = 64
+const PUMP_BUDGET_MS = 2
+
 const TERMINATED: LuaErrorValue = {kind: 'Internal', message: 'process terminated'}
 
 /** Runs processes; see the module comment. */
@@ -467,9 +471,25 @@ export class ProcessHost implements ProcessOps {
     setImmediate(() => this.pump(rec))
   }
 
+  /**
+   * Steps a process while it has deliveries (its own synchronous results mostly), up to a
+   * small budget, then yields the event loop so other processes and timers get their turn.
+   * Looping here instead of rescheduling lets receivers batch what a busy sender sends.
+   */
   private pump(rec: ProcessRecord): void {
     rec.scheduled = false
-    if (!rec.running) return
+    const deadline = performance.now() + PUMP_BUDGET_MS
+    for (let round = 0; rec.running; round++) {
+      if (rec.started && rec.queue.length === 0) return
+      if (round > 0 && (round >= PUMP_MAX_ROUNDS || performance.now() > deadline)) {
+        this.schedule(rec)
+        return
+      }
+      this.stepOnce(rec)
+    }
+  }
+
+  private stepOnce(rec: ProcessRecord): void {
     let outcome: StepOutcome
     try {
       if (!rec.started) {
@@ -477,7 +497,6 @@ export class ProcessHost implements ProcessOps {
         rec.program = this.runtime.createProgram(rec.spec)
         outcome = rec.program.start(rec.args)
       } else {
-        if (rec.queue.length === 0) return
         const deliveries = rec.queue
         rec.queue = []
         rec.queuedMessages = 0
@@ -493,7 +512,6 @@ export class ProcessHost implements ProcessOps {
     if (!rec.running) return
     if (outcome.status === 'done') this.exit(rec, outcome.error ? {error: outcome.error, value: outcome.result} : {value: outcome.result})
     else if (outcome.status === 'failed') this.exit(rec, {error: failureValue(outcome.error)}, outcome.error)
-    else if (rec.queue.length > 0) this.schedule(rec)
   }
 
   private dispatch(rec: ProcessRecord, cmd: LuaCommand): void {

@@ -203,6 +203,50 @@ describe('wippy dev: driving runs from a second process', () => {
   }, 30_000)
 })
 
+describe('wippy dev: replay-aware reload and follow', () => {
+  it('moves a compatible run to the new code and pins a diverging one, with the fork command', async () => {
+    const dev = await startDev()
+    // Given two runs waiting for a decision, one small and one large order
+    await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"small","amount":5}', '--id', 'small'])
+    await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"large","amount":500}', '--id', 'large'])
+    await dev.waitForOutput('step small #3 ActivityCompleted')
+    await dev.waitForOutput('step large #3 ActivityCompleted')
+
+    // When the code starts rejecting large orders before submitting them
+    const mark = dev.output().length
+    await dev.editFile('src/workflows/approval.lua', (t) =>
+      t.replace('    local _, err = funcs.call("app.reviews:submit", request)', '    if request.amount > 100 then\n        return nil, "too large"\n    end\n    local _, err = funcs.call("app.reviews:submit", request)'),
+    )
+    const out = await dev.waitForOutput(/reload: large .*\n/, {from: mark})
+
+    // Then the small run moves, and the large one stays on its old code with a way forward
+    expect(out).toMatch(/reloaded \+0 ~1 -0 in \d+ ms \(app\.workflows:approval\)/)
+    expect(out).toContain('reload: small moved to the new code')
+    expect(out).toMatch(/reload: large diverges at event \d+: expected .*; stays on its old code; restart it on the new code: wippy fork large --at \d+/)
+
+    // And both finish: the pinned one on the code it started with
+    await dev.cli(['signal', 'large', 'approve', '{"approved": true}'])
+    await dev.waitForOutput('run completed large {"order_id":"large","status":"fulfilled"}')
+    await dev.cli(['signal', 'small', 'approve', '{"approved": true}'])
+    await dev.waitForOutput('run completed small {"order_id":"small","status":"fulfilled"}')
+  }, 40_000)
+
+  it('history inspect --follow streams events until the run closes', async () => {
+    const dev = await startDev()
+    await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"f","amount":1}', '--id', 'followed'])
+    await dev.waitForOutput('step followed #3 ActivityCompleted')
+    const following = dev.cli(['history', 'inspect', 'followed', '--follow'])
+    await new Promise((r) => setTimeout(r, 1000))
+    await dev.cli(['signal', 'followed', 'approve', '{"approved": true}'])
+    const followed = await following
+    expect(followed.exitCode, followed.stderr).toBe(0)
+    const lines = followed.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^ {3}1 .* WorkflowStarted /)
+    expect(lines.at(-1)).toMatch(/^ {3}7 .* WorkflowCompleted \{"order_id":"f","status":"fulfilled"\}$/)
+    expect(followed.stderr).toContain('completed')
+  }, 30_000)
+})
+
 describe('wippy dev: the control channel and the lock', () => {
   it('creates the socket with mode 0600 and answers malformed requests with errors', async () => {
     const dev = await startDev()

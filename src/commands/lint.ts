@@ -1,8 +1,10 @@
 import {userCacheDir} from '../project/cache-dir.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {WippyError} from '../errors.js'
-import {formatProblem, lintProject, summarizeLint} from '../registry/index.js'
-import type {LintResult} from '../registry/index.js'
+// Specific modules, not registry/index.js: the index also loads zod, which lint only needs
+// when some entry is not already known valid.
+import {formatProblem, lintProject, summarizeLint} from '../registry/lint.js'
+import type {LintResult} from '../registry/lint.js'
 
 export default class Lint extends BaseCommand {
   static override description = 'Check the project registry: YAML syntax, entry schemas, references and workflow-safe modules. Reports every problem with file:line:column, a code and a hint.'

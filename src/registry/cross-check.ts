@@ -2,7 +2,7 @@ import {didYouMean} from './did-you-mean.js'
 import {KNOWN_MODULES, WORKFLOW_SAFE_MODULES, isLuaKind} from './kinds.js'
 import type {PathKey, Position} from './parse-file.js'
 import type {Problem, RegistryEntry} from './types.js'
-import {resolveRef} from './views.js'
+import {resolveRef} from './refs.js'
 
 /**
  * Checks between entries (platform §1.2, §2.7): references point at entries of the right

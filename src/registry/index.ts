@@ -12,9 +12,8 @@ export {
   WORKFLOW_SAFE_MODULES,
   isLuaKind,
   isRunKind,
-  kindSchemas,
-  lifecycleSchema,
 } from './kinds.js'
+export {kindSchemas, lifecycleSchema, poolSchema} from './schemas.js'
 export type {LuaKind, RunKind} from './kinds.js'
 export {
   lifecycleConfig,

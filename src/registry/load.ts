@@ -1,16 +1,17 @@
-import {createHash} from 'node:crypto'
 import {existsSync, realpathSync} from 'node:fs'
-import {dirname, isAbsolute, join, relative} from 'node:path'
+import {dirname, isAbsolute, join, relative, resolve} from 'node:path'
 
 import {WippyError} from '../errors.js'
 import {crossCheck} from './cross-check.js'
 import {checkLuaReferences} from './lua-refs.js'
-import type {CheckedEntry} from './cross-check.js'
 import {didYouMean} from './did-you-mean.js'
 import {interpolateData} from './interpolate.js'
-import {KNOWN_KINDS, RUN_KINDS, isLuaKind, isRunKind, kindSchemas} from './kinds.js'
+import {KNOWN_KINDS, RUN_KINDS, isRunKind} from './kinds.js'
+import {checkLuaSources} from './lua-check.js'
 import {readSourceFiles} from './source-files.js'
 import type {LoadOptions, Problem, Registry, RegistryEntry} from './types.js'
+import {validateEntries} from './validate.js'
+import type {PendingEntry} from './validate.js'
 
 /**
  * Loads the project's registry the way the Wippy platform does (§1): source dirs from
@@ -18,14 +19,17 @@ import type {LoadOptions, Problem, Registry, RegistryEntry} from './types.js'
  * cross-checked. Never throws on bad project input: everything wrong is a {@link Problem}
  * with a file and line:column. Entries load even when invalid, so list/show still work.
  */
-export async function loadRegistry(root: string, options: LoadOptions = {}): Promise<Registry> {
+export async function loadRegistry(projectRoot: string, options: LoadOptions = {}): Promise<Registry> {
+  // Absolute and normalised (no trailing slash): later checks compare path prefixes.
+  const root = resolve(projectRoot)
   const env = options.env ?? {}
   const realRoot = realpathSync.native(root)
   const rel = (abs: string) => relative(root, abs).split('\\').join('/')
   const sources = readSourceFiles(root, realRoot, options.cacheDir)
   const problems: Problem[] = [...sources.layout.problems]
   const entries = new Map<string, RegistryEntry>()
-  const valid: CheckedEntry[] = []
+  const pending: PendingEntry[] = []
+  const invalidAfterInterpolation: PendingEntry[] = []
 
   for (const srcDir of sources.missingDirs) {
     problems.push({
@@ -83,81 +87,23 @@ export async function loadRegistry(root: string, options: LoadOptions = {}): Pro
         ...(interpolated.sourceFile === undefined ? {} : {sourceFile: interpolated.sourceFile}),
       }
       entries.set(id, entry)
-      if (!isRunKind(raw.kind)) continue
-      const result = kindSchemas[raw.kind].safeParse(entry.data, {reportInput: true})
-      if (result.success) {
-        if (interpolated.problems.length === 0) valid.push({entry, locate: raw.locate})
-        continue
-      }
-      for (const issue of result.error.issues) {
-        const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol')
-        const field = path.join('.') || 'data'
-        const pos = raw.locate('data', path)
-        problems.push({
-          severity: 'error',
-          code: 'WIPPY_ENTRY_INVALID',
-          message: `Entry ${id} (${raw.kind}): field \`${field}\` ${describeIssue(issue)}.`,
-          hint: `Fix \`${field}\` of ${id}; see the ${raw.kind} fields in the Wippy docs.`,
-          file,
-          line: pos.line,
-          column: pos.column,
-          entryId: id,
-        })
-      }
+      if (isRunKind(raw.kind) && interpolated.problems.length === 0) pending.push({entry, locate: raw.locate, kind: raw.kind})
+      else if (isRunKind(raw.kind)) invalidAfterInterpolation.push({entry, locate: raw.locate, kind: raw.kind})
     }
   }
+
+  // Entries whose interpolation failed are still schema-checked (for their other fields),
+  // but take no part in cross-checks.
+  const validated = await validateEntries([...pending, ...invalidAfterInterpolation], sources.cache.validOk ?? [])
+  problems.push(...validated.problems)
+  const failedInterpolation = new Set(invalidAfterInterpolation.map((p) => p.entry.id))
+  const valid = validated.valid.filter((v) => !failedInterpolation.has(v.entry.id))
 
   problems.push(...crossCheck(valid, entries), ...checkLuaReferences(valid, entries))
-  problems.push(...(await checkLuaSyntax(valid, options, sources.cache.luaOk ?? [], sources.saveCache)))
+  const lua = await checkLuaSources(valid, options, sources.cache.luaOk ?? [])
+  problems.push(...lua.problems)
+  sources.saveCache({luaOk: lua.okHashes.sort(), validOk: validated.okHashes.sort()})
   return {root, srcDirs: sources.layout.srcDirs, entries, problems: sortProblems(problems)}
-}
-
-/**
- * Runs the Lua syntax checker over every Lua source, skipping texts whose hash passed before
- * (the checker loads a wasm VM, so it is only loaded when some text needs checking).
- */
-async function checkLuaSyntax(valid: readonly CheckedEntry[], options: LoadOptions, knownOk: readonly string[], save: (luaOk: string[]) => void): Promise<Problem[]> {
-  if (!options.checkLua && !options.loadLuaChecker) {
-    save([...knownOk])
-    return []
-  }
-  const problems: Problem[] = []
-  const ok = new Set(knownOk)
-  const seen = new Set<string>()
-  const pending: Array<{entry: RegistryEntry; source: string; hash: string}> = []
-  for (const {entry} of valid) {
-    const source = entry.data.source
-    if (!isLuaKind(entry.kind) || typeof source !== 'string') continue
-    const hash = createHash('sha1').update(source).digest('base64url')
-    seen.add(hash)
-    if (!ok.has(hash)) pending.push({entry, source, hash})
-  }
-  const check = pending.length === 0 ? undefined : (options.checkLua ?? (await options.loadLuaChecker?.()))
-  if (check) {
-    for (const {entry, source, hash} of pending) {
-      let found: Problem | undefined
-      try {
-        found = check(source, entry.sourceFile ?? entry.id)
-      } catch (error) {
-        // A checker crash is wippy's bug, not the user's: say so, and go on with the others.
-        found = {
-          severity: 'warning',
-          code: 'WIPPY_LUA_CHECK_FAILED',
-          message: `The Lua syntax check crashed on this file: ${(error as Error).message}.`,
-          hint: 'This is a bug in wippy; the file was not checked. Please report it with the file.',
-        }
-      }
-      if (!found) {
-        ok.add(hash)
-        continue
-      }
-      // Inline sources have no file of their own: point at the entry.
-      const where = entry.sourceFile ? {file: entry.sourceFile} : {file: entry.file, line: entry.line, column: entry.column}
-      problems.push({...found, ...where, entryId: entry.id})
-    }
-  }
-  save([...ok].filter((h) => seen.has(h)).sort())
-  return problems
 }
 
 /** The problem (without position) for an unknown or opaque kind, if any. */
@@ -177,12 +123,6 @@ function checkKind(kind: string, id: string): Omit<Problem, 'file' | 'line' | 'c
     message: `Entry ${id} has kind ${kind}, which is not run by wippy; it is loaded as an opaque entry.`,
     hint: `wippy runs ${RUN_KINDS.join(', ')}; other kinds need the Wippy platform.`,
   }
-}
-
-function describeIssue(issue: {code: string; message: string; input?: unknown}): string {
-  // zod's default "Invalid input: expected string, received undefined" reads as "is required".
-  if (issue.code === 'invalid_type' && issue.input === undefined) return /required/.test(issue.message) ? issue.message : 'is required'
-  return issue.message.replace(/^Invalid input: /, 'is invalid: ')
 }
 
 /** Problems in file, line, column order (problems without a file first). */

@@ -14,7 +14,7 @@ import type {Problem} from './types.js'
  * file is parsed again (only that file).
  */
 
-export const PARSE_CACHE_VERSION = 1
+export const PARSE_CACHE_VERSION = 2
 
 /** An entry as parsed, without the YAML nodes (those are rebuilt on demand). */
 export interface CachedEntry {
@@ -40,6 +40,8 @@ export interface ParseCache {
   files: Record<string, CachedFile>
   /** Hashes (sorted) of Lua texts that passed the syntax check. */
   luaOk?: string[]
+  /** Hashes (sorted) of (kind, data) pairs that passed their schema. */
+  validOk?: string[]
 }
 
 /** A change stamp for a file: any edit changes at least one of these. */

@@ -35,7 +35,7 @@ export interface SourceFiles {
   missingDirs: string[]
   /** The cache as read (for the Lua syntax results) and a writer for the updated one. */
   cache: ParseCache
-  saveCache: (luaOk: string[]) => void
+  saveCache: (known: {luaOk: string[]; validOk: string[]}) => void
 }
 
 /** Reads the layout and parses every definition file under the source dirs. */
@@ -94,13 +94,12 @@ export function readSourceFiles(root: string, realRoot: string, cacheDir: string
   // Serialise now, before anything downstream can touch the parsed objects; the Lua syntax
   // results come later and only rewrite the file when they changed.
   const serialized = cachePath !== undefined && dirty ? JSON.stringify(next) : undefined
-  const saveCache = (luaOk: string[]) => {
+  const saveCache = (known: {luaOk: string[]; validOk: string[]}) => {
     if (cachePath === undefined) return
-    const previous = cache.luaOk ?? []
-    const luaChanged = luaOk.length !== previous.length || luaOk.some((h, i) => h !== previous[i])
-    if (serialized === undefined && !luaChanged) return
-    const body = serialized === undefined ? JSON.stringify({...cache, luaOk}) : `${serialized.slice(0, -1)},"luaOk":${JSON.stringify(luaOk)}}`
-    writeParseCache(cachePath, body)
+    const same = (a: readonly string[] | undefined, b: readonly string[]) => a !== undefined && a.length === b.length && a.every((h, i) => h === b[i])
+    if (serialized === undefined && same(cache.luaOk, known.luaOk) && same(cache.validOk, known.validOk)) return
+    const tail = `"luaOk":${JSON.stringify(known.luaOk)},"validOk":${JSON.stringify(known.validOk)}}`
+    writeParseCache(cachePath, serialized === undefined ? `${JSON.stringify({...cache, luaOk: undefined, validOk: undefined}).slice(0, -1)},${tail}` : `${serialized.slice(0, -1)},${tail}`)
   }
   return {layout, files, escaped, missingDirs, cache, saveCache}
 }

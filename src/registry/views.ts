@@ -1,7 +1,8 @@
 import {WippyError} from '../errors.js'
 import {parseGoDuration} from './duration.js'
-import {kindSchemas} from './kinds.js'
 import type {RunKind} from './kinds.js'
+import {resolveRef} from './refs.js'
+import {kindSchemas} from './schemas.js'
 import type {RegistryEntry} from './types.js'
 
 /**
@@ -10,10 +11,7 @@ import type {RegistryEntry} from './types.js'
  * (which `wippy lint` would already have reported).
  */
 
-/** Resolves a reference: a bare name resolves in `fromNamespace`; `ns:name` is kept. */
-export function resolveRef(ref: string, fromNamespace: string): string {
-  return ref.includes(':') ? ref : `${fromNamespace}:${ref}`
-}
+export {resolveRef} from './refs.js'
 
 export interface PoolConfig {
   type?: 'adaptive' | 'inline' | 'lazy' | 'static'

@@ -76,4 +76,14 @@ describe('the parse cache', () => {
     const after = await loadRegistry(root, {cacheDir})
     expect(after.entries.get('app.api:refund')?.data.source).toContain('"v2"')
   })
+
+  it('does not let remembered schema results hide a new error', async () => {
+    const root = copyOf('valid')
+    const cacheDir = temp('wippy-cache-')
+    expect((await loadRegistry(root, {cacheDir})).problems).toEqual([])
+    const file = join(root, 'src/app/_index.yaml')
+    writeFileSync(file, readFileSync(file, 'utf8').replace('workers: 4', 'workers: many'))
+    const after = await loadRegistry(`${root}/`, {cacheDir})
+    expect(after.problems).toMatchObject([{code: 'WIPPY_ENTRY_INVALID', file: 'src/app/_index.yaml', line: 21, entryId: 'app:processes'}])
+  })
 })

@@ -2,8 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {userCacheDir} from '../../project/cache-dir.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {listEntries, loadRegistry} from '../../registry/index.js'
-import type {EntrySummary} from '../../registry/index.js'
+import {loadRegistry} from '../../registry/load.js'
+import {listEntries} from '../../registry/query.js'
+import type {EntrySummary} from '../../registry/query.js'
 
 export default class RegistryList extends BaseCommand {
   static override description = 'List the registry entries of the project (ID, kind, where declared).'

@@ -3,8 +3,9 @@ import {stringify} from 'yaml'
 
 import {userCacheDir} from '../../project/cache-dir.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {getEntry, loadRegistry} from '../../registry/index.js'
-import type {RegistryEntry} from '../../registry/index.js'
+import {loadRegistry} from '../../registry/load.js'
+import {getEntry} from '../../registry/query.js'
+import type {RegistryEntry} from '../../registry/types.js'
 
 export default class RegistryShow extends BaseCommand {
   static override args = {

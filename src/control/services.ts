@@ -22,6 +22,13 @@ import {type ControlClient, connectControl, requireControl} from './client.js'
 // common path, a command talking to a running dev server, starts fast.
 const offline = () => import('./offline.js')
 
+const CLOSED_STATUS: Record<string, string> = {
+  WorkflowCancelled: 'cancelled',
+  WorkflowCompleted: 'completed',
+  WorkflowFailed: 'failed',
+  WorkflowTerminated: 'terminated',
+}
+
 /** Options every service takes. */
 export interface ProjectOptions {
   env?: Record<string, string | undefined>
@@ -119,10 +126,14 @@ export async function followHistory(
   const client = await connectControl(options.root, options.stateDir === undefined ? {} : {stateDir: options.stateDir})
   if (client) {
     try {
-      const handle = await client.followHistory(options.pid, options.from, options.onEvent)
+      let closedAs: string | undefined
+      const handle = await client.followHistory(options.pid, options.from, (e) => {
+        closedAs = CLOSED_STATUS[e.type] ?? closedAs
+        options.onEvent(e)
+      })
       options.signal?.addEventListener('abort', () => handle.stop(), {once: true})
       await handle.done
-      return {pid: handle.pid, status: handle.status}
+      return {pid: handle.pid, status: closedAs ?? handle.status}
     } finally {
       client.close()
     }

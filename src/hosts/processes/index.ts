@@ -11,3 +11,4 @@ export {
   type ServiceStatus,
   type ServiceSupervisorOptions,
 } from './service-supervisor.js'
+export {processTable, type ProcessRow} from './process-table.js'

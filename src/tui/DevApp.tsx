@@ -1,5 +1,5 @@
 import {Box, type Key, useApp, useInput, useStdin} from 'ink'
-import {useCallback, useEffect, useMemo, useState} from 'react'
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react'
 
 import type {EngineApi, ReplayCheckResult} from '../engine/api.js'
 import {Footer, type Message} from './Footer.js'
@@ -12,6 +12,7 @@ import {SignalPrompt} from './SignalPrompt.js'
 import {Timeline} from './Timeline.js'
 import {filterRuns, sortRuns} from './feed-state.js'
 import {clampIndex} from './format.js'
+import {editLine} from './line-edit.js'
 import {type ShortcutAction, type View, matchShortcut} from './shortcuts.js'
 import {timelineRows} from './timeline-model.js'
 import {useEngineFeed} from './use-engine-feed.js'
@@ -57,6 +58,7 @@ export function DevApp({engine, header, notes, onQuit}: DevAppProps) {
   const [helpReturn, setHelpReturn] = useState<View>('processes')
   const [filter, setFilter] = useState('')
   const [filterInput, setFilterInput] = useState<string | undefined>()
+  const filterTyped = useRef<string | undefined>(undefined)
   const [selectedPid, setSelectedPid] = useState<string | undefined>()
   const [openPid, setOpenPid] = useState<string | undefined>()
   const [cursor, setCursor] = useState<{follow: boolean; index: number}>({follow: true, index: 0})
@@ -135,6 +137,7 @@ export function DevApp({engine, header, notes, onQuit}: DevAppProps) {
         if (view === 'help') return setView(helpReturn)
         return setView(view === 'replay' ? 'timeline' : 'processes')
       case 'filter':
+        filterTyped.current = filter
         return setFilterInput(filter)
       case 'help':
         setHelpReturn(view)
@@ -181,21 +184,27 @@ export function DevApp({engine, header, notes, onQuit}: DevAppProps) {
 
   useInput(
     (input: string, key: Key) => {
-      if (filterInput !== undefined) return editFilter(input, key)
+      if (filterTyped.current !== undefined) return editFilter(input, key)
       const shortcut = matchShortcut(view, input, key)
       if (shortcut) perform(shortcut.action)
     },
     {isActive: isRawModeSupported === true && prompt === undefined && !quitting},
   )
 
+  // The filter being typed lives in a ref too: keys may come faster than redraws.
   const editFilter = (input: string, key: Key): void => {
     if (key.escape) {
+      filterTyped.current = undefined
       setFilter('')
       return setFilterInput(undefined)
     }
-    if (key.return) return setFilterInput(undefined)
-    const next = key.backspace || key.delete ? (filterInput ?? '').slice(0, -1) : key.ctrl || key.meta || !input ? undefined : (filterInput ?? '') + input
+    if (key.return) {
+      filterTyped.current = undefined
+      return setFilterInput(undefined)
+    }
+    const next = editLine(filterTyped.current ?? '', input, key)
     if (next === undefined) return
+    filterTyped.current = next
     setFilterInput(next)
     setFilter(next)
   }

@@ -19,7 +19,7 @@ export interface ProcessListProps {
   readonly width: number
 }
 
-const ID = 14
+const ID = 16
 const AGE = 7
 
 /**

@@ -1,5 +1,5 @@
 import {Box, Text, useInput} from 'ink'
-import {useState} from 'react'
+import {useRef, useState} from 'react'
 
 import {parseJsonArg} from '../control/json-arg.js'
 import {clip} from './format.js'
@@ -19,64 +19,60 @@ export interface SignalPromptProps {
 
 type Field = 'payload' | 'topic'
 
+interface FormState {
+  error?: string
+  field: Field
+  payload: string
+  sending: boolean
+  topic: string
+}
+
 /**
  * Asks for a topic and a JSON payload, validates both (a reserved `@` topic, bad JSON with the
  * position), then sends. Errors stay inline under the fields, so a typo costs one edit.
  */
 export function SignalPrompt({isActive, onCancel, onSend, target, width}: SignalPromptProps) {
-  const [field, setField] = useState<Field>('topic')
-  const [topic, setTopic] = useState('')
-  const [payload, setPayload] = useState('')
-  const [error, setError] = useState<string | undefined>()
-  const [sending, setSending] = useState(false)
+  // Keys can arrive faster than React re-renders (a paste, tmux send-keys): the handler reads
+  // and writes a ref, so no key sees a stale value; the state only triggers the redraw.
+  const form = useRef<FormState>({field: 'topic', payload: '', sending: false, topic: ''})
+  const [, setVersion] = useState(0)
+  const update = (change: Partial<FormState>): void => {
+    form.current = {...form.current, ...change}
+    setVersion((v) => v + 1)
+  }
 
   const submit = (): void => {
+    const {payload, topic} = form.current
     const problem = validateTopic(topic)
-    if (problem) {
-      setError(problem)
-      setField('topic')
-      return
-    }
+    if (problem) return update({error: problem, field: 'topic'})
     let value: unknown[]
     try {
       value = payload.trim() === '' ? [] : [parseJsonArg(payload, 'payload')]
     } catch (error_) {
-      setError(errorText(error_))
-      setField('payload')
-      return
+      return update({error: errorText(error_), field: 'payload'})
     }
-    setSending(true)
-    setError(undefined)
-    onSend(topic.trim(), value).catch((error_: unknown) => {
-      setSending(false)
-      setError(errorText(error_))
-    })
+    update({error: undefined, sending: true})
+    onSend(topic.trim(), value).catch((error_: unknown) => update({error: errorText(error_), sending: false}))
   }
 
   useInput(
     (input, key) => {
+      const {field, sending, topic} = form.current
       if (sending) return
       if (key.escape) return onCancel()
-      if (key.tab || key.upArrow || key.downArrow) return setField(field === 'topic' ? 'payload' : 'topic')
+      if (key.tab || key.upArrow || key.downArrow) return update({field: field === 'topic' ? 'payload' : 'topic'})
       if (key.return) {
-        if (field === 'topic') {
-          const problem = validateTopic(topic)
-          setError(problem)
-          if (!problem) setField('payload')
-          return
-        }
-        return submit()
+        if (field === 'payload') return submit()
+        const problem = validateTopic(topic)
+        return update(problem ? {error: problem} : {error: undefined, field: 'payload'})
       }
-      const set = field === 'topic' ? setTopic : setPayload
-      const next = editLine(field === 'topic' ? topic : payload, input, key)
-      if (next !== undefined) {
-        set(next)
-        setError(undefined)
-      }
+      const next = editLine(form.current[field], input, key)
+      if (next !== undefined) update({[field]: next, error: undefined})
     },
     {isActive},
   )
 
+  const {error, field, payload, sending, topic} = form.current
   const cursor = (f: Field): string => (f === field && !sending ? '▏' : '')
   return (
     <Box borderColor="magenta" borderStyle="round" flexDirection="column" width={Math.min(width, 78)}>

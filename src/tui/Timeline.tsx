@@ -2,7 +2,7 @@ import {Box, Text} from 'ink'
 
 import type {ProcessInfo} from '../engine/api.js'
 import {formatDurationMs} from '../history/summary.js'
-import {cell, clip, describeRun, formatOffset, statusColor, statusGlyph, windowStart} from './format.js'
+import {cell, clip, clipStart, describeRun, formatOffset, statusColor, statusGlyph, windowStart} from './format.js'
 import {type TimelineRow, durationBar} from './timeline-model.js'
 
 export interface TimelineProps {
@@ -24,7 +24,7 @@ const TIME = 9
 const TYPE = 18
 const BAR = 5
 const TOOK = 7
-const WHERE = 18
+const WHERE = 24
 
 /**
  * A run's history, one row per event: offset on the workflow clock, kind, summary, a bar for
@@ -71,7 +71,7 @@ export function Timeline({error, expanded, height, loading, run, rows, selected,
               <Text color={eventColor(r.type)}>{line}</Text>
               <Text color="yellow">{cell(bar, BAR)}</Text>
               {` ${cell(took, TOOK)}`}
-              {showWhere ? <Text dimColor>{` ${clip(r.where ?? '', WHERE)}`}</Text> : null}
+              {showWhere ? <Text dimColor>{` ${clipStart(r.where ?? '', WHERE)}`}</Text> : null}
             </Text>
             {isSelected && details.length > 0
               ? details.map((d, j) => (

@@ -19,6 +19,12 @@ export function clip(text: string, width: number): string {
   return cell(text, width).trimEnd()
 }
 
+/** Keeps the end of `text` (a path's `file:line` matters more than its folders). */
+export function clipStart(text: string, width: number): string {
+  if (width <= 0) return ''
+  return text.length > width ? '…' + text.slice(text.length - width + 1) : text
+}
+
 /** A coarse age: `4s`, `12m`, `3h5m`, `2d4h`. */
 export function formatAge(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000))

@@ -57,14 +57,15 @@ export function renderDevTui(options: DevTuiOptions): DevTuiHandle {
     stdout: options.stdout,
     ...(options.stderr ? {stderr: options.stderr} : {}),
   })
+  // Ink creates its exit promise on the first call: make it now, or an exit before the
+  // caller's `await waitUntilExit()` would never resolve it.
+  const exited = instance.waitUntilExit().then(() => undefined)
   return {
     note(text, level = 'info') {
       if (listeners.size === 0) early.push([text, level])
       for (const listener of listeners) listener(text, level)
     },
     unmount: () => instance.unmount(),
-    waitUntilExit: async () => {
-      await instance.waitUntilExit()
-    },
+    waitUntilExit: () => exited,
   }
 }

@@ -54,7 +54,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   {action: 'filter', short: 'filter', description: 'filter runs', footer: ['processes'], label: '/', matches: (i) => i === '/', views: ['processes']},
   {action: 'signal', short: 'signal', description: 'send a signal (topic + JSON)', footer: ['processes', 'timeline'], label: 's', matches: (i) => i === 's', views: LISTS},
   {action: 'skip', short: 'skip', description: 'time skip to the next timer', footer: ['processes', 'timeline'], label: 't', matches: (i) => i === 't', views: LISTS},
-  {action: 'fork', short: 'fork', description: 'fork at the selected event', footer: ['timeline'], label: 'f', matches: (i) => i === 'f', views: ['timeline', 'replay']},
+  {action: 'fork', short: 'fork', description: 'fork at the selected event', footer: ['timeline', 'replay'], label: 'f', matches: (i) => i === 'f', views: ['timeline', 'replay']},
   {action: 'cancel', short: 'cancel', description: 'cancel the run', footer: ['processes', 'timeline'], label: 'c', matches: (i) => i === 'c', views: LISTS},
   {action: 'replay', short: 'replay', description: 'replay check against the code', footer: ['processes', 'timeline'], label: 'r', matches: (i) => i === 'r', views: LISTS},
   {action: 'help', short: 'help', description: 'this help', footer: ['processes', 'timeline', 'replay'], label: '?', matches: (i) => i === '?'},

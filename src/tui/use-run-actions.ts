@@ -56,7 +56,12 @@ export function useRunActions(engine: EngineApi, report: (message: Message) => v
       note(text)
     },
     skip: async (pid, id) => {
-      await attempt(`skip time on ${id}`, () => engine.skipTime(pid, 'next-timer'), (r) => `skipped ${formatDurationMs(r.skippedMs)} on ${id}'s clock`)
+      await attempt(`skip time on ${id}`, () => engine.skipTime(pid, 'next-timer'), (r) => `skipped ${formatDurationMs(roundSkip(r.skippedMs))} on ${id}'s clock`)
     },
   }
+}
+
+/** A skip to a timer lands a few ms short of a round figure (time passed since it started): show whole seconds. */
+function roundSkip(ms: number): number {
+  return ms >= 10_000 ? Math.round(ms / 1000) * 1000 : ms
 }

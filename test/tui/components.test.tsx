@@ -58,7 +58,7 @@ describe('ProcessList', () => {
     expect(frame(<ProcessList filter="" height={5} now={T0} runs={[]} selected={0} total={0} width={W} />)).toMatchInlineSnapshot(`
       "
       RUNS 0 of 0
-          ID             ENTRY                   STATUS                            AGE
+          ID               ENTRY                  STATUS                           AGE
         No runs yet. Start one: wippy spawn <entry> '<json input>'
 
 
@@ -70,12 +70,12 @@ describe('ProcessList', () => {
     expect(frame(<ProcessList filter="" height={8} now={T0} runs={sortRuns(RUNS)} selected={1} total={RUNS.length} width={W} />)).toMatchInlineSnapshot(`
       "
       RUNS 5 of 5
-          ID             ENTRY                   STATUS                            AGE
-        ■ wf-pay-8       app.workflows:payment   blocked: diverges at event 7:…   1h1m
-      › ● wf-approve-1   app.workflows:approval  waiting for a signal              12s
-        ● wf-pay-7       app.workflows:payment   sleeping, 23h59m left              3m
-        ✗ wf-retry-2     app.workflows:retry     failed: app.api:flaky: bad in…     1m
-        ✓ wf-steps-3     app.workflows:steps     completed                          2d
+          ID               ENTRY                  STATUS                           AGE
+        ■ wf-pay-8         app.workflows:payment  blocked: diverges at event 7…   1h1m
+      › ● wf-approve-1     app.workflows:approval waiting for a signal             12s
+        ● wf-pay-7         app.workflows:payment  sleeping, 23h59m left             3m
+        ✗ wf-retry-2       app.workflows:retry    failed: app.api:flaky: bad i…     1m
+        ✓ wf-steps-3       app.workflows:steps    completed                         2d
 
       "
     `)
@@ -85,7 +85,7 @@ describe('ProcessList', () => {
     expect(frame(<ProcessList filter="nope" height={4} now={T0} runs={[]} selected={0} total={5} width={W} />)).toMatchInlineSnapshot(`
       "
       RUNS 0 of 5 · filter /nope
-          ID             ENTRY                   STATUS                            AGE
+          ID               ENTRY                  STATUS                           AGE
         No runs match /nope/ (esc clears the filter)
 
       "
@@ -100,12 +100,12 @@ describe('ProcessList', () => {
     expect(text).toMatchInlineSnapshot(`
       "
       RUNS 10000 of 10000 · 4999-5003
-          ID             ENTRY                   STATUS                            AGE
-        ● wf-04998       app.workflows:approval  waiting for a signal            1h23m
-        ● wf-04999       app.workflows:approval  waiting for a signal            1h23m
-      › ● wf-05000       app.workflows:approval  waiting for a signal            1h23m
-        ● wf-05001       app.workflows:approval  waiting for a signal            1h23m
-        ● wf-05002       app.workflows:approval  waiting for a signal            1h23m
+          ID               ENTRY                  STATUS                           AGE
+        ● wf-04998         app.workflows:approval waiting for a signal           1h23m
+        ● wf-04999         app.workflows:approval waiting for a signal           1h23m
+      › ● wf-05000         app.workflows:approval waiting for a signal           1h23m
+        ● wf-05001         app.workflows:approval waiting for a signal           1h23m
+        ● wf-05002         app.workflows:approval waiting for a signal           1h23m
       "
     `)
     expect(ms).toBeLessThan(500)
@@ -170,11 +170,11 @@ describe('Timeline', () => {
     expect(frame(<Timeline expanded={false} height={7} loading={false} rows={rows} run={RUNS[3]} selected={2} width={100} />)).toMatchInlineSnapshot(`
       "
       TIMELINE wf-retry-2 · app.workflows:retry · ✗ failed: app.api:flaky: bad input · 4 events
-        SEQ  TIME      EVENT              SUMMARY                         TOOK          WHERE
-        #1   +0ms      WorkflowStarted    app.workflows:retry("fatal") {…
-        #2   +2ms      ActivityScheduled  app.api:flaky("fatal")          █████ 3ms     retry.lua:4
+        SEQ  TIME      EVENT              SUMMARY                   TOOK          WHERE
+        #1   +0ms      WorkflowStarted    app.workflows:retry("fat…
+        #2   +2ms      ActivityScheduled  app.api:flaky("fatal")    █████ 3ms     retry.lua:4
       › #3   +5ms      ActivityFailed     #2 INVALID: bad input
-        #4   +6ms      WorkflowFailed     INVALID: app.api:flaky: bad in…
+        #4   +6ms      WorkflowFailed     INVALID: app.api:flaky: …
 
       "
     `)

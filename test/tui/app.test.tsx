@@ -1,0 +1,139 @@
+/**
+ * The connected TUI on the REAL engine (real Lua VM, real history files in a temp project):
+ * a run appears, its timeline opens and follows live, a signal typed into the prompt
+ * completes it, time skip, cancel, replay check, fork, filter, resize and a clean quit.
+ */
+import {afterEach, describe, expect, test} from 'vitest'
+
+import {Engine} from '../../src/engine/engine.js'
+import {DevApp} from '../../src/tui/DevApp.js'
+import {paymentProject} from '../engine/payment-project.js'
+import {KEYS, type Terminal, renderInTerminal} from './harness.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+async function start(size?: {columns: number; rows: number}): Promise<{engine: Engine; quits: number[]; term: Terminal}> {
+  const project = paymentProject()
+  cleanups.push(() => project.remove())
+  const engine = await Engine.start({env: {}, root: project.root})
+  let closed = false
+  cleanups.push(() => (closed ? undefined : engine.close()))
+  const quits: number[] = []
+  const onQuit = async (): Promise<void> => {
+    quits.push(Date.now())
+    closed = true
+    await engine.close()
+  }
+  const term = renderInTerminal(<DevApp engine={engine} header={{controlAddress: '/tmp/ctl.sock', watching: false}} onQuit={onQuit} />, size)
+  cleanups.push(() => term.unmount())
+  return {engine, quits, term}
+}
+
+describe('the dev TUI on a real engine', () => {
+  test('a spawned approval appears, its timeline follows live, and a signal from the prompt completes it', async () => {
+    // Given the TUI on an engine with no runs
+    const {engine, term} = await start()
+    await term.waitFor('No runs yet')
+    expect(term.frame()).toContain('wippy dev · wippy-test-')
+
+    // When an approval is spawned (as `wippy spawn` would through the control channel)
+    const {id} = await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: 'A-1'}]})
+    // Then it appears, waiting for a signal
+    await term.waitFor(new RegExp(`● ${id}.*waiting for a signal`))
+
+    // When its timeline is opened
+    await term.press(KEYS.enter)
+    await term.waitFor(`TIMELINE ${id}`)
+    await term.waitFor('WorkflowStarted')
+
+    // And a signal is typed: a topic, then invalid JSON (shown inline), then fixed
+    await term.press('s')
+    await term.waitFor(`Send a signal to ${id}`)
+    await term.press('@x', KEYS.enter)
+    await term.waitFor('is reserved')
+    await term.press('\u007F', '\u007F', 'approve', KEYS.enter, '{"approved": tru', KEYS.enter)
+    await term.waitFor('not valid JSON')
+    await term.press('e}', KEYS.enter)
+
+    // Then it is sent, and the timeline follows the run to its end
+    await term.waitFor(`signal approve sent to ${id}`)
+    const timeline = await term.waitFor('WorkflowCompleted')
+    expect(timeline).toMatch(/SignalReceived +approve \{"approved":true\}/)
+    expect((await engine.wait(id)).result).toEqual({by: 'wippy-cli', order: 'A-1', status: 'approved'})
+
+    // And back in the list it shows as completed
+    await term.press(KEYS.escape)
+    await term.waitFor(new RegExp(`✓ ${id}.*completed`))
+  })
+
+  test('t skips a sleeping payment to its timer; r replays it ✓; f forks it at the selected event', async () => {
+    const {engine, term} = await start()
+    const {id} = await engine.spawn({entry: 'app.workflows:payment', input: [{amount: 11}]})
+    await term.waitFor(/sleeping, 2\dh\d+m left|sleeping, 24h left/)
+    await term.press('t')
+    await term.waitFor(`skipped 24h`)
+    await term.waitFor(new RegExp(`✓ ${id}.*completed`))
+
+    await term.press('r')
+    await term.waitFor(new RegExp(`REPLAY ${id} · ✓ 9 events match the current code`))
+
+    // Fork at event 3 (after the charge): a new run that sleeps again
+    await term.press(KEYS.escape)
+    await term.waitFor(`TIMELINE ${id}`)
+    for (let i = 0; i < 6; i++) await term.press(KEYS.up)
+    await term.waitFor(/› #3 /)
+    await term.press('f')
+    await term.waitFor(`forked ${id} at event 3`)
+    await term.waitFor(/sleeping/)
+    expect(engine.ps().filter((r) => r.entry === 'app.workflows:payment')).toHaveLength(1)
+  })
+
+  test('c cancels the selected run; / filters the list', async () => {
+    const {engine, term} = await start()
+    const a = await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: 'A-1'}]})
+    const b = await engine.spawn({entry: 'app.workflows:payment', input: [{amount: 5}]})
+    await term.waitFor(/RUNS 2 of 2/)
+
+    await term.press('/', 'approval')
+    await term.waitFor('RUNS 1 of 2 · filter /approval')
+    expect(term.frame()).not.toContain(b.id)
+    await term.press(KEYS.enter)
+
+    // Cancel delivers a CancelRequested event; this workflow keeps waiting on its inbox
+    await term.press('c')
+    await term.waitFor(`cancel requested for ${a.id}`)
+    await term.press(KEYS.enter)
+    await term.waitFor(/CancelRequested +cancelled from wippy dev/)
+    await term.press(KEYS.escape)
+
+  })
+
+  test('fits 80×24 and redraws on resize; q stops the engine through onQuit and exits', async () => {
+    const {engine, quits, term} = await start({columns: 80, rows: 24})
+    await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: 'A-1'}]})
+    await term.waitFor('waiting for a signal')
+    const lines = (text: string): string[] => text.split('\n')
+    const fits = (text: string, columns: number, rows: number): void => {
+      expect(Math.max(...lines(text).map((l) => l.length))).toBeLessThanOrEqual(columns)
+      expect(lines(text).length).toBeLessThan(rows)
+    }
+    fits(term.frame(), 80, 24)
+
+    term.stdout.resize(120, 40)
+    await term.waitFor(/wippy dev · .* · control \/tmp\/ctl\.sock/)
+    await new Promise((r) => setTimeout(r, 50))
+    fits(term.frame(), 120, 40)
+    expect(lines(term.frame()).length).toBeGreaterThan(24)
+
+    term.stdout.resize(60, 16)
+    await new Promise((r) => setTimeout(r, 50))
+    fits(term.frame(), 60, 16)
+
+    await term.press('q')
+    await term.waitUntilExit()
+    expect(quits).toHaveLength(1)
+  })
+})

@@ -35,7 +35,7 @@ describe('the registry schema', () => {
       const fields = kindDataSchema(kind).properties as Record<string, unknown>
       // Every field the zod schema declares is offered for the kind, converted, not copied.
       expect(Object.keys(fields).length).toBeGreaterThan(0)
-      for (const [field, schema] of Object.entries(fields)) expect(entry.oneOf[i]?.properties[field], `${kind}.${field}`).toEqual(schema)
+      for (const [field, schema] of Object.entries(fields)) expect(entry?.oneOf[i]?.properties[field], `${kind}.${field}`).toEqual(schema)
       expect(kindSchemas[kind]).toBeDefined()
     })
   })

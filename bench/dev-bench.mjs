@@ -10,6 +10,10 @@
  * - spawn-to-result of a 10-step workflow on a fresh dev server: from launching `wippy dev` to
  *   `wippy spawn --wait` returning the result;
  * - `history inspect` of a 10k-event run (offline, reading the file): process wall time.
+ * - for reference, `wippy --version`: the node + oclif startup every command pays.
+ *
+ * Wall times include process startup, so run it on an idle machine: on a loaded one every
+ * figure but the reload latency grows with the load.
  */
 import {spawn as spawnChild, execFile} from 'node:child_process'
 import {cpSync, appendFileSync, rmSync} from 'node:fs'
@@ -212,10 +216,18 @@ async function inspectBig(n) {
   return samples
 }
 
+/** `wippy --version`: node + oclif startup, the floor under every command's wall time. */
+async function cliFloor(n) {
+  const samples = []
+  for (let i = 0; i < n; i++) samples.push((await cli(REPO, ['--version'])).ms)
+  return samples
+}
+
 export async function run({quick = false} = {}) {
   const k = quick ? 3 : 7
   const cold = await coldStart(k)
   return [
+    figure('dev: baseline `wippy --version` wall time (node + oclif startup, for reference)', 'ms', await cliFloor(k)),
     figure('dev: file saved → reload done (incl. 100 ms debounce)', 'ms', await reloadLatency(quick ? 5 : 15), {op: '<=', value: 150}),
     figure('dev: `wippy signal` wall time (launch → delivered)', 'ms', await signalWallTime(k), {op: '<=', value: 300}),
     figure('dev: `wippy dev` cold start, launch → ready (templates/orders)', 'ms', cold.samples, {op: '<=', value: 500}),

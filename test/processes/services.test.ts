@@ -112,7 +112,7 @@ describe('service supervision', () => {
       service('polite_svc', 'polite', 'auto_start: true') + service('deaf_svc', 'deaf', 'auto_start: true'),
     )
     const fixture = await startHost(p)
-    const {sup} = await supervise(fixture, {stopGraceMs: 50})
+    const {sup} = await supervise(fixture, {stopGraceMs: 400})
     const politePid = sup.get('app.procs:polite_svc')!.pid!
     const deafPid = sup.get('app.procs:deaf_svc')!.pid!
     const exits = [fixture.host.waitForExit(politePid), fixture.host.waitForExit(deafPid)]

@@ -35,8 +35,6 @@ type LimitHit = {kind: 'InstructionLimit' | 'MemoryLimit'; message: string} | un
 /** A {@link LuaProgram} on wasmoon; see the module comment. */
 export class WasmoonProgram implements LuaProgram {
   private readonly L: number
-  private readonly allocFn: number
-  private readonly hookFn: number
   private readonly codec: LuaCodec
   private readonly startRef: number
   private readonly stepRef: number
@@ -56,14 +54,8 @@ export class WasmoonProgram implements LuaProgram {
   ) {
     this.budget = spec.limits?.instructions ?? DEFAULT_INSTRUCTION_BUDGET
     this.memMax = spec.limits?.memoryBytes ?? DEFAULT_MEMORY_BYTES
-    this.allocFn = api.addFunction((_ud, ptr, osize, nsize) => this.alloc(ptr, osize, nsize), 'iiiii')
-    this.hookFn = api.addFunction((L) => this.hook(L), 'vii')
-    this.L = api.newState(this.allocFn)
-    if (!this.L) {
-      api.removeFunction(this.allocFn)
-      api.removeFunction(this.hookFn)
-      throw new Error('lua_newstate failed (out of memory)')
-    }
+    this.L = api.newOwnedState({alloc: (ptr, osize, nsize) => this.alloc(ptr, osize, nsize), hook: (L) => this.hook(L)})
+    if (!this.L) throw new Error('lua_newstate failed (out of memory)')
     const L = this.L
     try {
       api.openLibs(L)
@@ -88,7 +80,7 @@ export class WasmoonProgram implements LuaProgram {
       this.codec.push(L, specForLua(spec))
       this.call(1, 0, 'init')
       // The budget starts now: the prelude itself is trusted and not charged.
-      api.setHook(L, this.hookFn, LUA_MASKCOUNT, HOOK_EVERY)
+      api.setHook(L, api.hookCallback, LUA_MASKCOUNT, HOOK_EVERY)
     } catch (error) {
       this.close()
       throw error
@@ -126,9 +118,7 @@ export class WasmoonProgram implements LuaProgram {
   close(): void {
     if (this.closed) return
     this.closed = true
-    if (this.L) this.api.close(this.L)
-    this.api.removeFunction(this.hookFn)
-    this.api.removeFunction(this.allocFn)
+    if (this.L) this.api.closeOwnedState(this.L)
   }
 
   /** Bytes the Lua state currently holds (for pools and tests). */
@@ -206,7 +196,7 @@ export class WasmoonProgram implements LuaProgram {
     if (this.limit) {
       // Fire on every instruction from now on: a user pcall in a loop would otherwise catch
       // the error at the same phase of every round, forever.
-      this.api.setHook(L, this.hookFn, LUA_MASKCOUNT, 1)
+      this.api.setHook(L, this.api.hookCallback, LUA_MASKCOUNT, 1)
       this.api.pushString(L, this.limit.message)
       this.api.error(L)
     }

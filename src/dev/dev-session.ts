@@ -21,6 +21,8 @@ export interface DevEngine extends EngineApi {
   applyRegistry(): Promise<ReloadReport>
   close(): Promise<void>
   controlAddress?: string
+  /** What the engine's start-up recovery found (open runs replayed, torn tails dropped). */
+  recovery?: {blocked: number; open: number; replayedEvents: number; ms: number; tornTails: string[]}
 }
 
 export interface DevSessionOptions {
@@ -97,6 +99,12 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
 
   const readyMs = performance.now() - t0
   renderer.banner(engine.status(), {controlAddress: server.address, readyMs, watching: watcher !== undefined})
+  // Recovery ran inside Engine.start, before anyone could subscribe: report it here.
+  const recovery = engine.recovery
+  if (recovery && recovery.open + recovery.blocked > 0) {
+    renderer.note(`recovered ${recovery.open} open runs by replaying ${recovery.replayedEvents} events in ${Math.round(recovery.ms)} ms${recovery.blocked ? `; ${recovery.blocked} blocked (see \`wippy ps --status blocked\`)` : ''}`)
+  }
+  for (const torn of recovery?.tornTails ?? []) renderer.note(`recovered history ${torn}`)
   let stopping: Promise<void> | undefined
   return {
     controlAddress: server.address,

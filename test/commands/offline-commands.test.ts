@@ -80,6 +80,15 @@ describe('without a dev server', () => {
     expect(JSON.parse(unknown.stdout).error).toMatchObject({code: 'WIPPY_PID_UNKNOWN', hint: expect.stringContaining('wippy ps --all')})
   })
 
+  it('history inspect --follow on a closed run prints it and ends (and streams JSON lines with --json)', async () => {
+    const human = await cli(['history', 'inspect', 'wf-done1', '--follow'])
+    expect(human.exitCode, human.stderr).toBe(0)
+    expect(human.stdout.trimEnd().split('\n')).toHaveLength(4)
+    expect(human.stderr).toContain(': completed')
+    const lines = await cli(['history', 'inspect', 'wf-done1', '--follow', '--json'])
+    expect(lines.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).seq)).toEqual([1, 2, 3, 4])
+  })
+
   it('signal appends SignalReceived durably (also from stdin) and refuses closed runs', async () => {
     const sent = await cli(['signal', 'wf-open', 'approve', '-', '--json'], '{"approved": true}')
     expect(sent.exitCode, sent.stderr).toBe(0)

@@ -275,10 +275,17 @@ describe('wippy dev: the control channel and the lock', () => {
     expect(after.exitCode).toBe(1)
     expect(after.stderr).toContain('WIPPY_DEV_NOT_RUNNING')
 
+    // Given a server SIGKILLed while a run waits for a signal
     const killed = await startDev({root: dev.root})
+    await killed.cli(['spawn', 'app.workflows:approval', '{"order_id":"k","amount":1}', '--id', 'crash'])
+    await killed.waitForOutput('step crash #3 ActivityCompleted')
     await killed.kill()
+
+    // Then the next server takes the stale lock and socket over, and the run carries on
     const next = await startDev({root: dev.root})
-    expect(next.output()).toContain('ready in')
+    expect(next.output()).toMatch(/recovered 1 open runs by replaying 3 events/)
+    await next.cli(['signal', 'crash', 'approve', '{"approved": true}'])
+    await next.waitForOutput('run completed crash {"order_id":"k","status":"fulfilled"}')
   }, 30_000)
 })
 

@@ -71,7 +71,7 @@ export type LuaOp =
   | 'process.unlink' // [dest]
   | 'process.unmonitor' // [dest]
   | 'process.unregister' // [name] -> true
-  | 'time.now' // [] -> MILLISECONDS since the epoch (a JS number, may have a fraction); the Lua side turns it into integer nanoseconds (ns since the epoch do not fit a JSON-safe integer, and histories are JSON)
+  | 'time.now' // [] -> integer nanoseconds since the epoch, as a BigInt (ns do not fit a double); workflow histories record ms and convert
   | 'time.sleep' // [durationMs] -> nil
   | 'time.timer' // [durationMs] -> (non-blocking) fires later on the timer's channel
   | 'time.timer_stop' // [tagOfTimer] -> true

@@ -151,6 +151,24 @@ describe('workflow engine', () => {
     expect((await engine.history(id)).events.at(-1)).toMatchObject({reason: 'no longer needed', type: 'WorkflowTerminated'})
   })
 
+  test('time.now and os.time in a workflow read the workflow clock, recorded as side effects', async () => {
+    const p = project()
+    p.write('src/clock/_index.yaml', 'version: "1.0"\nnamespace: app.clock\nentries:\n  - {name: clock, kind: workflow.lua, source: file://clock.lua, method: main, modules: [time]}\n')
+    p.write('src/clock/clock.lua', 'local time = require("time")\nreturn {main = function()\n  local a = time.now()\n  time.sleep("48h")\n  local b = time.now()\n  return {unix = a:unix(), hours = (b:unix() - a:unix()) // 3600, os = os.time() - a:unix() >= 48 * 3600}\nend}\n')
+    const engine = await startEngine(p)
+    const before = Math.floor(Date.now() / 1000)
+    const {id} = await engine.spawn({entry: 'app.clock:clock', input: []})
+    await waitFor(() => engine.ps().some((r) => r.id === id && r.waiting?.startsWith('sleeping')))
+    await engine.skipTime(id, 'next-timer')
+    const outcome = await engine.wait(id)
+    const result = outcome.result as {unix: number; hours: number; os: boolean}
+    expect(result.unix).toBeGreaterThanOrEqual(before)
+    expect(result.hours).toBe(48)
+    expect(result.os).toBe(true)
+    const effects = (await engine.history(id)).events.filter((e) => e.type === 'SideEffect')
+    expect(effects.map((e) => (e as {op: string}).op)).toEqual(['time.now', 'time.now', 'time.now'])
+  })
+
   test('the history file is plain JSONL, one event per line with seq and type', async () => {
     const p = project()
     const engine = await startEngine(p)

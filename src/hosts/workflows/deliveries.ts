@@ -12,7 +12,10 @@ export type TagOfSeq = (seq: number) => number | undefined
 /** The delivery of a side-effect-like event: the result the issuing command returns at once. */
 export function immediateResult(event: HistoryEvent, tag: number): LuaDelivery | undefined {
   switch (event.type) {
-    case 'SideEffect':
+    case 'SideEffect': {
+      // time.now is recorded in ms (JSON-safe); the Lua side wants integer nanoseconds.
+      return {kind: 'result', tag, value: event.op === 'time.now' ? msToNs(event.value as number) : event.value}
+    }
     case 'MarkerRecorded': {
       return {kind: 'result', tag, value: event.value}
     }
@@ -90,4 +93,10 @@ function requireTag(tagOf: TagOfSeq, seq: number): number {
   // A completion for a command the code never issued: history and code disagree.
   if (tag === undefined) throw new Error(`no command is waiting for event ${seq}`)
   return tag
+}
+
+/** Milliseconds (possibly fractional) to integer nanoseconds. */
+export function msToNs(ms: number): bigint {
+  const whole = Math.trunc(ms)
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6))
 }

@@ -1,5 +1,5 @@
 import {readdirSync, realpathSync, statSync} from 'node:fs'
-import {isAbsolute, join, relative} from 'node:path'
+import {isAbsolute, join, relative, sep} from 'node:path'
 
 /**
  * Finds every `.yaml`/`.yml` file under a source directory, recursively, in a stable order.
@@ -7,9 +7,19 @@ import {isAbsolute, join, relative} from 'node:path'
  * Symlinked directories are not followed (no loops, no escaping the project); symlinked files
  * are returned only when they resolve inside `realRoot`.
  */
-export function findDefinitionFiles(dir: string, realRoot: string): {files: string[]; escaped: string[]} {
+export function findDefinitionFiles(dir: string, realRoot: string): {files: string[]; escaped: string[]; plainFiles: string[]} {
   const files: string[] = []
   const escaped: string[] = []
+  // Regular files reached without crossing a symlink, under a source dir that is itself inside
+  // the project: their real path is inside the project, so file:// needs no realpath for them.
+  const plainFiles: string[] = []
+  let realDir: string | undefined
+  try {
+    realDir = realpathSync.native(dir)
+  } catch {
+    realDir = undefined
+  }
+  const dirInside = realDir !== undefined && (realDir === realRoot || realDir.startsWith(realRoot + sep))
   const walk = (current: string): void => {
     let names
     try {
@@ -23,7 +33,10 @@ export function findDefinitionFiles(dir: string, realRoot: string): {files: stri
       if (d.isDirectory()) {
         if (d.name === 'node_modules' || d.name.startsWith('.')) continue
         walk(full)
-      } else if (/\.ya?ml$/i.test(d.name)) {
+      } else if (d.isFile() && dirInside) {
+        plainFiles.push(full)
+      }
+      if (!d.isDirectory() && /\.ya?ml$/i.test(d.name)) {
         if (d.isFile()) {
           files.push(full)
         } else if (d.isSymbolicLink()) {
@@ -40,5 +53,5 @@ export function findDefinitionFiles(dir: string, realRoot: string): {files: stri
     }
   }
   walk(dir)
-  return {files, escaped}
+  return {files, escaped, plainFiles}
 }

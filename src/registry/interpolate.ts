@@ -19,6 +19,8 @@ export interface InterpolateContext {
   /** Absolute source root the YAML file lives under. */
   srcRoot: string
   env: Record<string, string | undefined>
+  /** Files known to be regular and inside the project (no realpath needed). */
+  plainFiles: ReadonlySet<string>
   /** Whether an unset `${env:}` is an error (kinds wippy runs) or left as written. */
   strictEnv: boolean
   file: string
@@ -71,9 +73,12 @@ export function interpolateData(data: Record<string, unknown>, ctx: InterpolateC
       report('WIPPY_FILE_ESCAPES_ROOT', `Entry ${ctx.entryId} refers to ${value}, which is outside the project.`, 'Keep referenced files inside the project; `file://x` is relative to the YAML file, `file:///x` to the source root.', path)
       return undefined
     }
-    // realpath (one syscall) both checks existence and resolves symlinks for the escape check.
+    // realpath (one syscall) both checks existence and resolves symlinks for the escape check;
+    // files the source walk saw as plain need neither.
     let real: string
-    try {
+    if (ctx.plainFiles.has(abs)) {
+      real = abs
+    } else try {
       real = realpathSync.native(abs)
     } catch {
       report('WIPPY_SOURCE_MISSING', `Entry ${ctx.entryId} refers to ${shown}, which does not exist.`, `Create ${shown}, or fix the path in \`${value}\` (relative to ${relative(ctx.root, ctx.yamlDir).split('\\').join('/') || '.'}).`, path)

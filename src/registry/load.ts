@@ -68,6 +68,7 @@ export async function loadRegistry(projectRoot: string, options: LoadOptions = {
         yamlDir,
         srcRoot: srcDir,
         env,
+        plainFiles: sources.plainFiles,
         strictEnv: isRunKind(raw.kind),
         file,
         entryId: id,

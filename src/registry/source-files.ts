@@ -33,6 +33,8 @@ export interface SourceFiles {
   escaped: string[]
   /** Source dirs that do not exist (absolute paths). */
   missingDirs: string[]
+  /** Regular files under the source dirs whose real path is known to be inside the project. */
+  plainFiles: ReadonlySet<string>
   /** The cache as read (for the Lua syntax results) and a writer for the updated one. */
   cache: ParseCache
   saveCache: (known: {luaOk: string[]; validOk: string[]}) => void
@@ -60,6 +62,7 @@ export function readSourceFiles(root: string, realRoot: string, cacheDir: string
   const files: DefinitionFile[] = []
   const escaped: string[] = []
   const missingDirs: string[] = []
+  const plainFiles = new Set<string>()
   for (const srcDir of layout.srcDirs) {
     if (!existsSync(srcDir) || !statSync(srcDir).isDirectory()) {
       missingDirs.push(srcDir)
@@ -67,6 +70,7 @@ export function readSourceFiles(root: string, realRoot: string, cacheDir: string
     }
     const found = findDefinitionFiles(srcDir, realRoot)
     escaped.push(...found.escaped)
+    for (const f of found.plainFiles) plainFiles.add(f)
     for (const abs of found.files) {
       const file = rel(abs)
       const stamp = fileStamp(statSync(abs))
@@ -101,7 +105,7 @@ export function readSourceFiles(root: string, realRoot: string, cacheDir: string
     const tail = `"luaOk":${JSON.stringify(known.luaOk)},"validOk":${JSON.stringify(known.validOk)}}`
     writeParseCache(cachePath, serialized === undefined ? `${JSON.stringify({...cache, luaOk: undefined, validOk: undefined}).slice(0, -1)},${tail}` : `${serialized.slice(0, -1)},${tail}`)
   }
-  return {layout, files, escaped, missingDirs, cache, saveCache}
+  return {layout, files, escaped, missingDirs, plainFiles, cache, saveCache}
 }
 
 /** Raw entries from the cache; `locate` parses the file again the first time it is needed. */

@@ -29,6 +29,7 @@ import type {
 } from './api.js'
 import {CodeCatalog, type CodeVersion} from './code-catalog.js'
 import {LuaServices} from './lua-services.js'
+import {ProcessRouter} from './process-router.js'
 import {reloadRegistry} from './reload.js'
 import {type StateLayout, stateLayout} from './state-dir.js'
 import {resolveSpawnHost} from './spawn-host.js'
@@ -90,7 +91,12 @@ export class Engine implements EngineApi {
     await mkdir(layout.histories, {mode: 0o700, recursive: true})
     const store = new HistoryStore(layout.histories)
     const engine = new Engine(options, registry, store, lua)
-    await lua.bind({env: engine.env, log: (level, message, fields) => engine.emit({fields, level, message, type: 'log'}), registry: () => engine.registry})
+    await lua.bind({
+      env: engine.env,
+      log: (level, message, fields) => engine.emit({fields, level, message, type: 'log'}),
+      processes: new ProcessRouter({registry: () => engine.registry, workflows: engine.workflows}),
+      registry: () => engine.registry,
+    })
     const recovery = await engine.workflows.recover()
     for (const torn of recovery.tornTails) engine.emit({level: 'warn', message: `recovered history ${torn}`, type: 'log'})
     engine.recovery = recovery

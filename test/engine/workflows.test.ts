@@ -169,6 +169,26 @@ describe('workflow engine', () => {
     expect(effects.map((e) => (e as {op: string}).op)).toEqual(['time.now', 'time.now', 'time.now'])
   })
 
+  test('a function spawns a workflow monitored, signals it and receives its EXIT', async () => {
+    const p = project()
+    p.write('src/driver/_index.yaml', 'version: "1.0"\nnamespace: app.driver\nentries:\n  - {name: drive, kind: function.lua, source: file://drive.lua, method: main}\n')
+    p.write(
+      'src/driver/drive.lua',
+      [
+        'return {main = function()',
+        '  local pid, err = process.spawn_monitored("app.workflows:approval", "app:temporal_worker", {order_id = "Z"})',
+        '  if err then return nil, err end',
+        '  process.send(pid, "approve", {approved = true})',
+        '  local ev = process.events():receive()',
+        '  return {kind = ev.kind, from_ok = ev.from == pid, status = ev.result.value.status}',
+        'end}',
+      ].join('\n'),
+    )
+    const engine = await startEngine(p)
+    const result = await engine.call('app.driver:drive', [])
+    expect(result).toEqual({value: {from_ok: true, kind: 'pid.exit', status: 'approved'}})
+  })
+
   test('the history file is plain JSONL, one event per line with seq and type', async () => {
     const p = project()
     const engine = await startEngine(p)

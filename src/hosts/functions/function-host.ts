@@ -12,13 +12,24 @@
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgramSpec} from '../../lua/types.js'
 import type {WasmoonProgram} from '../../lua/vm/program.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../../lua/vm/runtime.js'
-import {driveProgram} from './drive-program.js'
+import {Mailbox, driveProgram} from './drive-program.js'
 import {generateUuid} from './uuid.js'
 
 /** Where `process.*` commands go when the function runs inside the engine. */
 export interface ProcessGateway {
-  /** Executes one `process.*` command for the calling function; resolves to its result. */
-  execute(cmd: LuaCommand, caller: {entryId: string; pid?: string}): Promise<{error?: LuaErrorValue; value?: unknown}>
+  /**
+   * Executes one `process.*` command for the calling function; resolves to its result.
+   * Messages and events for the function (EXIT of a monitored workflow) go to `caller.mailbox`.
+   */
+  execute(cmd: LuaCommand, caller: FunctionCaller): Promise<{error?: LuaErrorValue; value?: unknown}>
+  /** A PID for a function call (what `process.pid()` returns inside it). */
+  newPid?(): string
+}
+
+export interface FunctionCaller {
+  entryId: string
+  mailbox: Mailbox
+  pid?: string
 }
 
 export type LogLevel = 'debug' | 'error' | 'info' | 'print' | 'warn'
@@ -76,11 +87,12 @@ export class FunctionHost {
     await this.acquire(pool)
     let program: WasmoonProgram | undefined
     let reuse = false
+    const mailbox = new Mailbox()
     const timers = new Map<number, ReturnType<typeof setTimeout>>()
     try {
       program = this.takeProgram(pool, spec, callOpts.context)
       const context = {...(spec.context ?? {}), ...(callOpts.context ?? {})}
-      const outcome = await driveProgram(program, args, (cmd) => this.execute(cmd, spec, context, timers))
+      const outcome = await driveProgram(program, args, (cmd) => this.execute(cmd, spec, context, timers, mailbox), mailbox)
       reuse = timers.size === 0 && outcome.status !== 'failed'
       if (outcome.status === 'done') return outcome.error ? {error: outcome.error, value: outcome.result} : {value: outcome.result}
       if (outcome.status === 'failed') {
@@ -93,6 +105,7 @@ export class FunctionHost {
       return {error: {kind: 'Internal', message: error instanceof Error ? error.message : String(error), retryable: false}}
     } finally {
       for (const t of timers.values()) clearTimeout(t)
+      mailbox.closed = true
       if (program && reuse && program.reusable && !this.closed && pool.idle.length < (this.opts.maxConcurrent ?? 16)) {
         pool.idle.push({program, spec})
       } else program?.close()
@@ -149,6 +162,7 @@ export class FunctionHost {
     spec: LuaProgramSpec,
     context: Record<string, unknown>,
     timers: Map<number, ReturnType<typeof setTimeout>>,
+    mailbox: Mailbox,
   ): LuaDelivery | Promise<LuaDelivery | undefined> | undefined {
     const ok = (value?: unknown): LuaDelivery => ({kind: 'result', tag: cmd.tag, value})
     const fail = (kind: string, message: string, retryable = false): LuaDelivery => ({
@@ -210,7 +224,7 @@ export class FunctionHost {
         if (cmd.op.startsWith('process.')) {
           const gw = this.opts.processes
           if (!gw) return fail('Unavailable', 'process API not available here')
-          const caller: {entryId: string; pid?: string} = {entryId: spec.source.entryId}
+          const caller: FunctionCaller = {entryId: spec.source.entryId, mailbox}
           if (spec.pid) caller.pid = spec.pid
           return gw.execute(cmd, caller).then((r) => ({...r, kind: 'result' as const, tag: cmd.tag}))
         }

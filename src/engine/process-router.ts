@@ -1,0 +1,143 @@
+/**
+ * Routes `process.*` commands issued outside workflows (by functions and plain processes)
+ * to the host that owns the target: a `temporal.worker` host (durable workflows) or a
+ * `process.host` (plain processes). Workflows route their own commands through the
+ * workflow host, which records them.
+ */
+import type {FunctionCaller, ProcessGateway} from '../hosts/functions/index.js'
+import type {WorkflowHost} from '../hosts/workflows/workflow-host.js'
+import type {LuaCommand, LuaErrorValue} from '../lua/types.js'
+import {type Registry, temporalWorkerConfig} from '../registry/index.js'
+import {exitEventOf} from './exit-event.js'
+
+type Result = {error?: LuaErrorValue; value?: unknown}
+
+/** Where process-host commands go (the process host implements it). */
+export interface PlainProcesses {
+  execute(cmd: LuaCommand, caller: FunctionCaller): Promise<Result>
+  owns(pid: string): boolean
+}
+
+export interface ProcessRouterDeps {
+  processes?: () => PlainProcesses | undefined
+  registry(): Registry
+  workflows: WorkflowHost
+}
+
+export class ProcessRouter implements ProcessGateway {
+  private readonly names = new Map<string, string>()
+
+  constructor(private readonly deps: ProcessRouterDeps) {}
+
+  async execute(cmd: LuaCommand, caller: FunctionCaller): Promise<Result> {
+    switch (cmd.op) {
+      case 'process.spawn':
+      case 'process.exec': {
+        const worker = this.workerOf(String(cmd.args[1] ?? ''))
+        if (!worker) return this.toProcesses(cmd, caller)
+        return this.startWorkflow(cmd, caller, worker)
+      }
+      case 'process.send': {
+        const target = this.resolve(String(cmd.args[0]))
+        const topic = String(cmd.args[1])
+        if (topic.startsWith('@')) return invalid(`topic ${topic} is reserved`)
+        const run = this.deps.workflows.findRun(target)
+        if (!run) return this.toProcesses(cmd, caller)
+        await this.deps.workflows.signal(run.identity.pid, topic, cmd.args.slice(2), caller.pid ?? '')
+        return {value: true}
+      }
+      case 'process.cancel':
+      case 'process.terminate': {
+        const run = this.deps.workflows.findRun(this.resolve(String(cmd.args[0])))
+        if (!run) return this.toProcesses(cmd, caller)
+        if (!run.open) return {value: true}
+        if (cmd.op === 'process.cancel') await this.deps.workflows.cancel(run.identity.pid, String(cmd.args[1] ?? 'cancelled'), caller.pid ?? '')
+        else await this.deps.workflows.terminate(run.identity.pid, 'process terminated')
+        return {value: true}
+      }
+      case 'process.monitor': {
+        const run = this.deps.workflows.findRun(this.resolve(String(cmd.args[0])))
+        if (!run) return this.toProcesses(cmd, caller)
+        this.watch(run.identity.pid, caller)
+        return {value: true}
+      }
+      case 'process.register': {
+        this.names.set(String(cmd.args[0]), String(cmd.args[1] ?? caller.pid ?? ''))
+        return {value: true}
+      }
+      case 'process.lookup': {
+        return {value: this.names.get(String(cmd.args[0])) ?? null}
+      }
+      case 'process.unregister': {
+        return {value: this.names.delete(String(cmd.args[0]))}
+      }
+      default: {
+        return this.toProcesses(cmd, caller)
+      }
+    }
+  }
+
+  /** A `temporal.worker` entry by ID or task queue, if `host` names one. */
+  private workerOf(host: string): {client: string; worker: string} | undefined {
+    const registry = this.deps.registry()
+    const entry = registry.entries.get(host)
+    const worker =
+      entry?.kind === 'temporal.worker'
+        ? entry
+        : [...registry.entries.values()].find((e) => e.kind === 'temporal.worker' && temporalWorkerConfig(e).taskQueue === host)
+    return worker ? {client: temporalWorkerConfig(worker).client, worker: worker.id} : undefined
+  }
+
+  private async startWorkflow(cmd: LuaCommand, caller: FunctionCaller, host: {client: string; worker: string}): Promise<Result> {
+    const options = cmd.options ?? {}
+    const name = options['temporal.workflow.id'] ?? options.name
+    let started
+    try {
+      started = await this.deps.workflows.start({
+        client: host.client,
+        entry: String(cmd.args[0]),
+        input: cmd.args.slice(2),
+        worker: host.worker,
+        ...(typeof name === 'string' ? {workflowId: name} : {}),
+      })
+    } catch (error) {
+      return {error: {kind: 'NotFound', message: (error as Error).message, retryable: false}}
+    }
+    // with_message: delivered right after the start (SignalWithStart on Temporal).
+    for (const m of (Array.isArray(options.messages) ? options.messages : []) as Array<{topic: string; payload?: unknown[]}>) {
+      await this.deps.workflows.signal(started.pid, String(m.topic), m.payload ?? [], caller.pid ?? '')
+    }
+    if (cmd.op === 'process.exec') {
+      const closing = await this.deps.workflows.waitForClose(started.pid)
+      const exit = exitEventOf(started.pid, closing)
+      return exit.result?.error ? {error: exit.result.error} : {value: exit.result?.value ?? null}
+    }
+    if (options.monitor || options.link) this.watch(started.pid, caller)
+    return {value: started.pid}
+  }
+
+  /** Delivers the workflow's EXIT event to the caller's `process.events()` when it closes. */
+  private watch(pid: string, caller: FunctionCaller): void {
+    caller.mailbox.expected++
+    void this.deps.workflows.waitForClose(pid).then((closing) => {
+      caller.mailbox.expected--
+      caller.mailbox.push({event: exitEventOf(pid, closing), kind: 'event'})
+    })
+  }
+
+  private resolve(dest: string): string {
+    return this.names.get(dest) ?? dest
+  }
+
+  private toProcesses(cmd: LuaCommand, caller: FunctionCaller): Promise<Result> {
+    const processes = this.deps.processes?.()
+    if (processes) return processes.execute(cmd, caller)
+    return Promise.resolve({
+      error: {kind: 'NotFound', message: `${cmd.op}: no workflow or process ${String(cmd.args[0] ?? '')}`, retryable: false},
+    })
+  }
+}
+
+function invalid(message: string): Result {
+  return {error: {kind: 'Invalid', message, retryable: false}}
+}

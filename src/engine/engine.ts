@@ -43,6 +43,8 @@ export interface EngineOptions {
   root: string
   /** State dir (default `<root>/.wippy/dev`). */
   stateDir?: string
+  /** Workflows skip to their next timer when only timers are pending (`wippy test`). */
+  virtualTime?: boolean
 }
 
 export class Engine implements EngineApi {
@@ -79,6 +81,7 @@ export class Engine implements EngineApi {
       },
       realNow: options.realNow,
       store,
+      virtualTime: options.virtualTime,
     })
   }
 

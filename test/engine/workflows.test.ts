@@ -189,6 +189,19 @@ describe('workflow engine', () => {
     expect(result).toEqual({value: {from_ok: true, kind: 'pid.exit', status: 'approved'}})
   })
 
+  test('with virtual time a 24h sleep finishes in milliseconds and the history still says 24h', async () => {
+    const p = project()
+    const engine = await Engine.start({env: {}, root: p.root, virtualTime: true})
+    cleanups.push(() => engine.close())
+    const t0 = Date.now()
+    const {id} = await engine.spawn({entry: 'app.workflows:payment', input: [{amount: 11}]})
+    const outcome = await engine.wait(id)
+    expect(Date.now() - t0).toBeLessThan(3000)
+    expect(outcome.result).toMatchObject({status: 'succeeded'})
+    const timer = (await engine.history(id)).events.find((e) => e.type === 'TimerStarted')
+    expect(timer).toMatchObject({durationMs: 86_400_000})
+  })
+
   test('the history file is plain JSONL, one event per line with seq and type', async () => {
     const p = project()
     const engine = await startEngine(p)

@@ -42,6 +42,12 @@ export interface WorkflowHostOptions {
   realNow?: () => number
   store: HistoryStore
   uuid?: (version: string) => string
+  /**
+   * Virtual time (`wippy test`): a run waiting only on timers (no activity running) has its
+   * clock moved to the next timer at once, so a 24 h sleep takes milliseconds while the
+   * history still records 24 h.
+   */
+  virtualTime?: boolean
 }
 
 export interface StartRequest {
@@ -315,6 +321,15 @@ export class WorkflowHost {
   private afterChange(run: WorkflowRun): void {
     this.options.onChange?.(summarizeRun(run))
     this.scheduleEviction(run)
+    if (this.options.virtualTime) this.skipIfOnlyTimers(run)
+  }
+
+  private skipIfOnlyTimers(run: WorkflowRun): void {
+    setImmediate(() => {
+      const out = run.outstanding
+      if (this.closed || !run.open || run.busy || run.status === 'blocked' || out.activities.size > 0 || out.timers.size === 0) return
+      void this.skipTime(run.identity.pid, 'next-timer').catch(() => {})
+    })
   }
 
   private scheduleEviction(run: WorkflowRun): void {

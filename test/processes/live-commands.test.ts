@@ -7,7 +7,7 @@ import {describe, expect, test} from 'vitest'
 
 import {programSpecOf} from '../../src/engine/code-catalog.js'
 import {FunctionHost} from '../../src/hosts/functions/index.js'
-import {ServiceSupervisor, processTable} from '../../src/hosts/processes/index.js'
+import {ServiceSupervisor, functionProcessGateway, processTable} from '../../src/hosts/processes/index.js'
 import {loadRegistry} from '../../src/registry/index.js'
 import {onCleanup, procProject, startHost, waitFor} from './helpers.js'
 
@@ -27,7 +27,7 @@ local elapsed = time.now():sub(t0):milliseconds()
 logger:info("hello from a process", {n = 1})
 local sum, err = funcs.call("app.procs:add", 2, 3)
 local missing, merr = funcs.call("app.procs:nope")
-return {elapsed = elapsed, id = #uuid.v4(), region = env.get("REGION"), sum = sum, merr = merr and merr:kind()}`),
+return {elapsed = elapsed, id = #uuid.v4(), region = env.get("REGION"), sum = sum, serr = err and err:message(), merr = merr and merr:kind()}`),
       },
       `  - name: add
     kind: function.lua
@@ -48,6 +48,7 @@ return {elapsed = elapsed, id = #uuid.v4(), region = env.get("REGION"), sum = su
     const {pid} = host.spawn({entry: 'app.procs:worker', host: HOST})
     const r = (await host.waitForExit(pid)).value as Record<string, unknown>
     expect(r).toMatchObject({id: 36, merr: 'NotFound', region: 'eu', sum: 5})
+    expect(r.serr).toBeUndefined()
     expect(r.elapsed).toBeGreaterThanOrEqual(29)
     expect(logs).toContainEqual({level: 'info', message: 'hello from a process', pid})
   })
@@ -65,6 +66,45 @@ return {a = a, b = b, err = err and err:message(), cerr = cerr and cerr:kind()}`
     const r = (await host.waitForExit(pid)).value as Record<string, unknown>
     expect(r).toMatchObject({a: 42, cerr: 'NotFound'})
     expect(r.err).toMatch(/negative/)
+  })
+})
+
+describe('process calls from functions', () => {
+  test('a function sends to a named process and execs another; monitor is refused', async () => {
+    const p = procProject(
+      {
+        doubler: mod(`local x = ...\nreturn x * 2`),
+        mailbox: mod(`local m = process.inbox():receive()\nreturn {topic = m:topic(), data = m:payload():data()}`),
+      },
+      `  - name: notify
+    kind: function.lua
+    source: file://notify.lua
+    method: main
+`,
+    )
+    p.write('src/procs/notify.lua', `return {main = function()
+  local ok, err = process.send("mailbox", "note", "from a function")
+  local doubled = process.exec("app.procs:doubler", "app:processes", 21)
+  local pid, merr = process.spawn_monitored("app.procs:doubler", "app:processes", 1)
+  return {ok = ok, doubled = doubled, merr = merr and merr:kind()}
+end}
+`)
+    const registry = await loadRegistry(p.root, {env: {}})
+    let gateway: ReturnType<typeof functionProcessGateway> | undefined
+    const functions = await FunctionHost.create({
+      processes: {execute: (cmd, caller) => gateway!.execute(cmd, caller)},
+      resolveFunction: (id) => {
+        const e = registry.entries.get(id)
+        return e?.kind === 'function.lua' ? programSpecOf(registry, e, 'function') : undefined
+      },
+    })
+    onCleanup(() => functions.close())
+    const {host} = await startHost(p)
+    gateway = functionProcessGateway(host)
+    const mailbox = host.spawn({entry: 'app.procs:mailbox', host: HOST, name: 'mailbox'}).pid
+    const r = await functions.call('app.procs:notify', [])
+    expect(r.value).toEqual({doubled: 42, merr: 'Invalid', ok: true})
+    expect((await host.waitForExit(mailbox)).value).toEqual({data: 'from a function', topic: 'note'})
   })
 })
 

@@ -12,3 +12,4 @@ export {
   type ServiceSupervisorOptions,
 } from './service-supervisor.js'
 export {processTable, type ProcessRow} from './process-table.js'
+export {functionProcessGateway} from './function-calls.js'

@@ -14,12 +14,14 @@
  *   {@link WorkflowGateway}; this host never imports the workflow host.
  */
 import {WippyError} from '../../errors.js'
-import type {LuaCommand, LuaErrorValue, LuaFailure, LuaProgramSpec, ProcessEvent, StepOutcome} from '../../lua/types.js'
+import type {LuaCommand, LuaErrorValue, LuaFailure, LuaProgramSpec, ProcessEvent} from '../../lua/types.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../../lua/vm/runtime.js'
 import {type Registry, type RegistryDiff, processHostConfig} from '../../registry/index.js'
 import type {ExitResult, FunctionGateway, WorkflowGateway} from './gateways.js'
-import {type CommandServices, describeCommand, executeCommand, internal, type ProcessOps, type Reply} from './process-commands.js'
+import {type CommandServices, executeCommand, internal, type ProcessOps, type Reply} from './process-commands.js'
 import {type ProcessStatus, ProcessRecord} from './process-record.js'
+import {ProcessRunner} from './process-runner.js'
+import {WorkflowRelay} from './workflow-relay.js'
 import {formatProcessPid, isPid, isWorkflowPid} from './pid.js'
 
 export interface ProcessHostOptions {
@@ -60,10 +62,6 @@ interface SpawnSpec extends SpawnProcessRequest {
 }
 
 /** What `process.terminate` ends a process with (no `retryable`: a supervisor restarts it). */
-/** Steps one process may take per turn of the event loop (and the time it may use). */
-const PUMP_MAX_ROUNDS = 64
-const PUMP_BUDGET_MS = 2
-
 const TERMINATED: LuaErrorValue = {kind: 'Internal', message: 'process terminated'}
 
 /** Runs processes; see the module comment. */
@@ -74,6 +72,8 @@ export class ProcessHost implements ProcessOps {
   private readonly counters = new Map<string, number>()
   private readonly clock: () => number
   private readonly services: CommandServices
+  private readonly runner: ProcessRunner
+  private readonly relay: WorkflowRelay
   private closed = false
 
   private constructor(
@@ -84,11 +84,23 @@ export class ProcessHost implements ProcessOps {
     this.services = {
       clock: this.clock,
       ops: this,
-      timer: (rec, tag, ms, value) => this.armTimer(rec, tag, ms, value),
+      timer: (rec, tag, ms, value) => this.runner.armTimer(rec, tag, ms, value),
       ...(opts.env ? {env: opts.env} : {}),
       ...(opts.functions ? {functions: opts.functions} : {}),
       ...(opts.log ? {log: opts.log} : {}),
     }
+    this.relay = new WorkflowRelay(opts.workflows, {
+      exit: (rec, from, result) => this.deliverEvent(rec, {at: this.clock(), from, kind: 'pid.exit', result}),
+      linkDown: (rec, from, error) => this.linkDown(rec, from, error),
+    })
+    this.runner = new ProcessRunner(
+      runtime,
+      (rec, cmd) => executeCommand(this.services, rec, cmd),
+      (rec, outcome) => {
+        if (outcome.status === 'done') this.exit(rec, outcome.error ? {error: outcome.error, value: outcome.result} : {value: outcome.result})
+        else this.exit(rec, {error: failureValue(outcome.error)}, outcome.error)
+      },
+    )
   }
 
   static async create(opts: ProcessHostOptions): Promise<ProcessHost> {
@@ -147,6 +159,22 @@ export class ProcessHost implements ProcessOps {
   /** Resolves when `pid` ends, with its result or error. */
   waitForExit(pid: string): Promise<ExitResult> {
     return new Promise((resolve) => this.onExit(pid, resolve))
+  }
+
+  /**
+   * Starts a process, or a workflow when `host` is a `temporal.worker` (for callers outside
+   * a process: functions, the engine). Never throws: failures come back as an error value.
+   */
+  async start(request: SpawnProcessRequest & {options?: Record<string, unknown>}): Promise<{error: LuaErrorValue} | {pid: string}> {
+    return this.spawnAny(request)
+  }
+
+  /** Like {@link waitForExit}, for a process or a workflow PID. */
+  waitForAnyExit(pid: string): Promise<ExitResult> {
+    if (!isWorkflowPid(pid)) return this.waitForExit(pid)
+    const gw = this.opts.workflows
+    if (!gw) return Promise.resolve({error: {kind: 'NotFound', message: `no workflow host for ${pid}`, retryable: false}})
+    return new Promise((resolve) => gw.onClose(pid, resolve))
   }
 
   /** The PID registered under `name`, if any. */
@@ -218,16 +246,7 @@ export class ProcessHost implements ProcessOps {
     const started = await this.spawnFrom(rec, {...cmd, options: {...(cmd.options ?? {}), link: false, monitor: false}})
     if (started.error) return started
     const pid = String(started.value)
-    if (isWorkflowPid(pid)) {
-      const gw = this.opts.workflows!
-      return new Promise((resolve) => {
-        const unsub = gw.onClose(pid, (r) => {
-          rec.watching.delete(`exec:${pid}`)
-          resolve(r)
-        })
-        rec.watching.set(`exec:${pid}`, unsub)
-      })
-    }
+    if (isWorkflowPid(pid)) return new Promise((resolve) => this.relay.watch(rec, pid, 'exec', true, resolve))
     return this.waitForExit(pid)
   }
 
@@ -272,7 +291,21 @@ export class ProcessHost implements ProcessOps {
 
   private spawnAny(s: SpawnSpec): {error: LuaErrorValue} | {pid: string} | Promise<{error: LuaErrorValue} | {pid: string}> {
     const hostEntry = s.host ? this.opts.registry().entries.get(s.host) : undefined
-    if (hostEntry?.kind === 'temporal.worker') return this.spawnWorkflow(s)
+    if (hostEntry?.kind === 'temporal.worker') {
+      const id = s.options?.['temporal.workflow.id'] ?? s.name
+      return this.relay.start(
+        {
+          entry: s.entry,
+          input: s.args ?? [],
+          worker: s.host,
+          ...(typeof id === 'string' ? {workflowId: id} : {}),
+          ...(s.context ? {context: s.context} : {}),
+          ...(s.options ? {options: s.options} : {}),
+        },
+        s.parent,
+        s,
+      )
+    }
     return this.spawnLocal(s)
   }
 
@@ -307,47 +340,16 @@ export class ProcessHost implements ProcessOps {
     }
     for (const m of s.messages ?? []) rec.queue.push({from: parent?.pid ?? '', kind: 'message', payload: m.payload, topic: m.topic})
     this.records.set(pid, rec)
-    this.schedule(rec)
+    this.runner.schedule(rec)
     this.opts.onChange?.(rec.status())
     return {pid}
-  }
-
-  private async spawnWorkflow(s: SpawnSpec): Promise<{error: LuaErrorValue} | {pid: string}> {
-    const gw = this.opts.workflows
-    if (!gw) return {error: {kind: 'Unavailable', message: 'workflows are not available to this process host', retryable: false}}
-    const parent = s.parent
-    const id = s.options?.['temporal.workflow.id'] ?? s.name
-    try {
-      const {pid} = await gw.start({
-        entry: s.entry,
-        input: s.args ?? [],
-        parent: parent?.pid ?? '',
-        worker: s.host,
-        ...(typeof id === 'string' ? {workflowId: id} : {}),
-        ...(s.context ? {context: s.context} : {}),
-        ...(s.options ? {options: s.options} : {}),
-      })
-      for (const m of s.messages ?? []) await gw.signal(pid, m.topic, m.payload, parent?.pid ?? '')
-      if (parent?.running && s.monitor) this.watchWorkflow(parent, pid, 'monitor')
-      if (parent?.running && s.link) this.watchWorkflow(parent, pid, 'link')
-      return {pid}
-    } catch (error) {
-      return {error: internal(error)}
-    }
   }
 
   // ---- messaging and control ----------------------------------------------------------
 
   private sendAs(from: string, dest: string, topic: string, payload: unknown[]): Reply {
     if (topic.startsWith('@')) return invalid(`topic ${topic} is reserved (topics starting with @ are system topics)`)
-    if (isWorkflowPid(dest)) {
-      const gw = this.opts.workflows
-      if (!gw) return notFound(`no workflow host for ${dest}`)
-      return gw.signal(dest, topic, payload, from).then(
-        () => ({value: true}),
-        (e: unknown) => ({error: {...internal(e), kind: 'NotFound'}}),
-      )
-    }
+    if (isWorkflowPid(dest)) return this.relay.send(from, dest, topic, payload)
     const pid = this.resolve(dest)
     if (typeof pid !== 'string') return pid
     const rec = this.records.get(pid)
@@ -357,16 +359,12 @@ export class ProcessHost implements ProcessOps {
     }
     rec.queue.push({from, kind: 'message', payload, topic})
     rec.queuedMessages++
-    this.schedule(rec)
+    this.runner.schedule(rec)
     return {value: true}
   }
 
   private cancelAs(from: string, dest: string, reason: string): Reply {
-    if (isWorkflowPid(dest)) {
-      const gw = this.opts.workflows
-      if (!gw) return notFound(`no workflow host for ${dest}`)
-      return gw.cancel(dest, reason, from).then(() => ({value: true}), (e: unknown) => ({error: {...internal(e), kind: 'NotFound'}}))
-    }
+    if (isWorkflowPid(dest)) return this.relay.cancel(from, dest, reason)
     const pid = this.resolve(dest)
     if (typeof pid !== 'string') return pid
     const rec = this.records.get(pid)
@@ -376,11 +374,7 @@ export class ProcessHost implements ProcessOps {
   }
 
   private terminateAs(from: string, dest: string): Reply {
-    if (isWorkflowPid(dest)) {
-      const gw = this.opts.workflows
-      if (!gw) return notFound(`no workflow host for ${dest}`)
-      return gw.terminate(dest, from ? `terminated by ${from}` : 'terminated').then(() => ({value: true}), (e: unknown) => ({error: {...internal(e), kind: 'NotFound'}}))
-    }
+    if (isWorkflowPid(dest)) return this.relay.terminate(from, dest)
     const pid = this.resolve(dest)
     if (typeof pid !== 'string') return pid
     const rec = this.records.get(pid)
@@ -390,15 +384,7 @@ export class ProcessHost implements ProcessOps {
   }
 
   private relate(rec: ProcessRecord, dest: string, how: 'link' | 'monitor', on: boolean): Reply {
-    if (isWorkflowPid(dest)) {
-      if (!this.opts.workflows) return notFound(`no workflow host for ${dest}`)
-      if (on) this.watchWorkflow(rec, dest, how)
-      else {
-        rec.watching.get(`${how}:${dest}`)?.()
-        rec.watching.delete(`${how}:${dest}`)
-      }
-      return {value: true}
-    }
+    if (isWorkflowPid(dest)) return this.relay.watch(rec, dest, how, on)
     const pid = this.resolve(dest)
     if (typeof pid !== 'string') return pid
     const target = this.records.get(pid)
@@ -431,20 +417,6 @@ export class ProcessHost implements ProcessOps {
     return {value: true}
   }
 
-  private watchWorkflow(rec: ProcessRecord, pid: string, how: 'link' | 'monitor'): void {
-    const key = `${how}:${pid}`
-    if (rec.watching.has(key)) return
-    let fired = false
-    const unsub = this.opts.workflows!.onClose(pid, (result) => {
-      fired = true
-      rec.watching.delete(key)
-      if (!rec.running) return
-      if (how === 'monitor') this.deliverEvent(rec, {at: this.clock(), from: pid, kind: 'pid.exit', result})
-      else if (result.error) this.linkDown(rec, pid, result.error)
-    })
-    if (!fired) rec.watching.set(key, unsub)
-  }
-
   private resolve(dest: string): string | ExitResult {
     if (isPid(dest)) return dest
     const pid = this.lookup(dest)
@@ -454,94 +426,13 @@ export class ProcessHost implements ProcessOps {
   private deliverEvent(rec: ProcessRecord, event: ProcessEvent): void {
     if (!rec.running) return
     rec.queue.push({event, kind: 'event'})
-    this.schedule(rec)
+    this.runner.schedule(rec)
   }
 
   private linkDown(rec: ProcessRecord, from: string, error: LuaErrorValue): void {
     if (!rec.running) return
     if (rec.trapLinks) this.deliverEvent(rec, {at: this.clock(), from, kind: 'pid.link.down', reason: error.message})
     else this.exit(rec, {error: {kind: 'LinkDown', message: `linked process ${from} failed: ${error.message}`, retryable: true}})
-  }
-
-  // ---- the step loop ------------------------------------------------------------------
-
-  private schedule(rec: ProcessRecord): void {
-    if (rec.scheduled || !rec.running) return
-    rec.scheduled = true
-    setImmediate(() => this.pump(rec))
-  }
-
-  /**
-   * Steps a process while it has deliveries (its own synchronous results mostly), up to a
-   * small budget, then yields the event loop so other processes and timers get their turn.
-   * Looping here instead of rescheduling lets receivers batch what a busy sender sends.
-   */
-  private pump(rec: ProcessRecord): void {
-    rec.scheduled = false
-    const deadline = performance.now() + PUMP_BUDGET_MS
-    for (let round = 0; rec.running; round++) {
-      if (rec.started && rec.queue.length === 0) return
-      if (round > 0 && (round >= PUMP_MAX_ROUNDS || performance.now() > deadline)) {
-        this.schedule(rec)
-        return
-      }
-      this.stepOnce(rec)
-    }
-  }
-
-  private stepOnce(rec: ProcessRecord): void {
-    let outcome: StepOutcome
-    try {
-      if (!rec.started) {
-        rec.started = true
-        rec.program = this.runtime.createProgram(rec.spec)
-        outcome = rec.program.start(rec.args)
-      } else {
-        const deliveries = rec.queue
-        rec.queue = []
-        rec.queuedMessages = 0
-        outcome = rec.program!.step(deliveries)
-      }
-    } catch (error) {
-      outcome = {commands: [], error: internal(error), status: 'failed'}
-    }
-    for (const cmd of outcome.commands) {
-      if (!rec.running) break
-      this.dispatch(rec, cmd)
-    }
-    if (!rec.running) return
-    if (outcome.status === 'done') this.exit(rec, outcome.error ? {error: outcome.error, value: outcome.result} : {value: outcome.result})
-    else if (outcome.status === 'failed') this.exit(rec, {error: failureValue(outcome.error)}, outcome.error)
-  }
-
-  private dispatch(rec: ProcessRecord, cmd: LuaCommand): void {
-    let d: ReturnType<typeof executeCommand>
-    try {
-      d = executeCommand(this.services, rec, cmd)
-    } catch (error) {
-      d = {error: internal(error), kind: 'result', tag: cmd.tag}
-    }
-    if (d instanceof Promise) {
-      rec.inflight.set(cmd.tag, describeCommand(cmd))
-      void d.then((delivery) => {
-        rec.inflight.delete(cmd.tag)
-        if (!rec.running) return
-        rec.queue.push(delivery)
-        this.schedule(rec)
-      })
-    } else if (d) rec.queue.push(d)
-  }
-
-  private armTimer(rec: ProcessRecord, tag: number, ms: number, value: () => unknown): void {
-    rec.inflight.set(tag, ms > 0 && rec.inflight.size === 0 ? `sleeping ${Math.round(ms)} ms` : 'timer')
-    const t = setTimeout(() => {
-      rec.timers.delete(tag)
-      rec.inflight.delete(tag)
-      if (!rec.running) return
-      rec.queue.push({kind: 'result', tag, value: value()})
-      this.schedule(rec)
-    }, ms)
-    rec.timers.set(tag, t)
   }
 
   // ---- ending ---------------------------------------------------------------------------

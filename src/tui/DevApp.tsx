@@ -68,11 +68,16 @@ export function DevApp({engine, header, notes, onQuit}: DevAppProps) {
   const [prompt, setPrompt] = useState<{id: string; pid: string} | undefined>()
   const [message, setMessage] = useState<Message | undefined>({text: 'Press ? for the keys.', tone: 'info'})
   const [quitting, setQuitting] = useState(false)
+  const [stopped, setStopped] = useState(false)
   const actions = useRunActions(engine, setMessage, feed.note)
   const history = useRunHistory(engine, openPid)
   const {note} = feed
 
   useEffect(() => notes?.subscribe((text, level) => note(text, level)), [notes, note])
+  // Exit after the "Stopped" frame is drawn, so it is what stays on the terminal.
+  useEffect(() => {
+    if (stopped) exit()
+  }, [stopped, exit])
 
   const allRuns = useMemo(() => sortRuns(feed.runs.values()), [feed.runs])
   const runs = useMemo(() => filterRuns(allRuns, filter), [allRuns, filter])
@@ -145,9 +150,10 @@ export function DevApp({engine, header, notes, onQuit}: DevAppProps) {
       case 'quit':
         setQuitting(true)
         setMessage({text: 'Stopping: closing histories…', tone: 'info'})
-        void onQuit()
-          .catch((error: unknown) => note(`stop failed: ${String(error)}`, 'error'))
-          .finally(() => exit())
+        void onQuit().then(
+          () => setMessage({text: 'Stopped: histories closed.', tone: 'success'}),
+          (error: unknown) => setMessage({text: `Stop failed: ${String(error)}`, tone: 'error'}),
+        ).finally(() => setStopped(true))
         return
     }
     if (!target) return setMessage({text: 'Select a run first.', tone: 'info'})

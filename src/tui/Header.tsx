@@ -32,9 +32,9 @@ export interface HeaderProps {
  * 3 runs: 1 open, 1 blocked · 12 entries · watching · reloaded in 14 ms: +0 ~1 -0
  */
 export function Header({info, lastReload, status, width}: HeaderProps) {
-  const dir = relative(status.root, status.persistence.dir)
-  const stateDir = dir && !dir.startsWith('..') ? dir : status.persistence.dir
-  const control = info.controlAddress ?? status.controlAddress
+  const stateDir = underRoot(status.root, status.persistence.dir)
+  const controlAddress = info.controlAddress ?? status.controlAddress
+  const control = controlAddress ? underRoot(status.root, controlAddress) : undefined
   const title = `wippy dev · ${projectName(status.root)} · persistence on (durable) ${stateDir}${control ? ` · control ${control}` : ''}`
   const w = status.workflows
   const counts = `${w.total} runs: ${w.open} open, ${w.blocked} blocked · ${status.entries} entries`
@@ -63,4 +63,11 @@ function ReloadSummary({report}: {readonly report: ReloadReport}) {
       {` · reloaded in ${Math.round(report.ms)} ms: ${changes}${diverged > 0 ? `, ${diverged} run${diverged === 1 ? '' : 's'} kept on old code` : ''}`}
     </Text>
   )
+}
+
+/** A path relative to the project when it is inside it (shorter, and the same on every machine). */
+function underRoot(root: string, path: string): string {
+  if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) return path
+  const rel = relative(root, path)
+  return rel && !rel.startsWith('..') ? rel : path
 }

@@ -47,7 +47,8 @@ const PANEL = 4
  *    ✓ #1  WorkflowStarted app.workflows:payment({"amount":10}) ...
  *  › ✗ #4  TimerStarted 24h
  *  ─ ✗ event 4: expected TimerStarted 24h
- *        got ActivityScheduled app.api:refund(...) (payment.lua:7)
+ *        got ActivityScheduled app.api:refund(...)
+ *         at payment.lua:7
  */
 export function ReplaySteps({check, error, events, height, id, selected, width}: ReplayStepsProps) {
   const marks = check ? stepMarks(events, check) : events.map(() => 'not-replayed' as const)
@@ -103,7 +104,8 @@ function panelLines({check, error, event, mark}: {check?: ReplayCheckResult; err
   if (d && (d.eventIndex === 0 || mark === 'diverged')) {
     return [
       {color: 'red', text: `─ ✗ event ${d.eventIndex}: expected ${d.expected}`},
-      {color: 'red', text: `      got ${d.got}${d.where ? ` (${d.where})` : ''}`},
+      {color: 'red', text: `      got ${d.got}`},
+      ...(d.where ? [{color: 'red', text: `       at ${d.where}`}] : []),
       {text: '  Revert the change, guard it with workflow.version(), or fork before it (f).'},
     ]
   }

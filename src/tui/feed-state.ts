@@ -32,7 +32,13 @@ export interface NoteEvent {
   type: 'note'
 }
 
-export type FeedEvent = EngineEvent | NoteEvent
+/** A fresh `ps`: refreshes waits that change without an event ("sleeping, 3h left"). */
+export interface SyncEvent {
+  runs: readonly ProcessInfo[]
+  type: 'sync'
+}
+
+export type FeedEvent = EngineEvent | NoteEvent | SyncEvent
 
 /** Lines kept in `<Static>`'s list before it is trimmed (printed lines are in the scrollback). */
 const MAX_LOGS = 500
@@ -56,6 +62,16 @@ export function applyEngineEvents(state: FeedState, events: readonly FeedEvent[]
         if (line) lines.push(line)
         break
       }
+      case 'sync':
+        for (const summary of event.runs) {
+          const before = (runs ?? state.runs).get(summary.pid)
+          if (before && sameRun(before, summary)) continue
+          runs ??= new Map(state.runs)
+          runs.set(summary.pid, summary)
+          const line = lifecycleLine(before, summary)
+          if (line) lines.push(line)
+        }
+        break
       case 'reload':
         lastReload = event.report
         for (const text of formatReload(event.report)) lines.push({level: event.report.errors.length > 0 ? 'error' : 'info', text})
@@ -83,6 +99,10 @@ export function applyEngineEvents(state: FeedState, events: readonly FeedEvent[]
     }
   }
   return {logEpoch, logs, nextLogId, runs: runs ?? state.runs, status, ...(lastReload ? {lastReload} : {})}
+}
+
+function sameRun(a: ProcessInfo, b: ProcessInfo): boolean {
+  return a.status === b.status && a.waiting === b.waiting && a.problem === b.problem && a.closedAt === b.closedAt
 }
 
 /** "run started wf-1 app.workflows:approval" when a run appears or changes status. */

@@ -235,9 +235,9 @@ describe('ReplaySteps', () => {
         · #6   TimerFired #4
         · #7   ActivityScheduled app.api:check_status("ch_10")
       ─ ✗ event 4: expected TimerStarted 24h
-            got ActivityScheduled app.api:refund(["ch_10"]) (payment.lua:7)
+            got ActivityScheduled app.api:refund(["ch_10"])
+             at payment.lua:7
         Revert the change, guard it with workflow.version(), or fork before it (f).
-
       "
     `)
   })

@@ -234,4 +234,23 @@ return "woke"`),
     expect(host.list()).toEqual([])
     expect(host.list({all: true})[0]).toMatchObject({kind: 'process', pid, status: 'exited'})
   })
+
+  test('after unmonitor and unlink a child\'s crash neither notifies nor kills; onChange reports starts and ends', async () => {
+    const p = procProject({
+      crash: mod(`require("time").sleep("5ms")\nerror("late")`),
+      parent: mod(`local time = require("time")
+local a = process.spawn_monitored("app.procs:crash", "${HOST}")
+local b = process.spawn_linked("app.procs:crash", "${HOST}")
+process.unmonitor(a)
+process.unlink(b)
+local r = channel.select({process.events():case_receive(), time.after("60ms"):case_receive()})
+return r.channel == process.events() and "event" or "quiet"`),
+    })
+    const changes: Array<{pid: string; status: string}> = []
+    const {host} = await startHost(p, {onChange: (s) => changes.push({pid: s.pid, status: s.status})})
+    const {pid} = host.spawn({entry: 'app.procs:parent', host: HOST})
+    expect((await host.waitForExit(pid)).value).toBe('quiet')
+    expect(changes.filter((c) => c.pid === pid).map((c) => c.status)).toEqual(['running', 'exited'])
+    expect(changes.filter((c) => c.status === 'failed')).toHaveLength(2)
+  })
 })

@@ -20,6 +20,7 @@ import {type Registry, type RegistryDiff, processHostConfig} from '../../registr
 import type {ExitResult, FunctionGateway, WorkflowGateway} from './gateways.js'
 import {type CommandServices, executeCommand, internal, type ProcessOps, type Reply} from './process-commands.js'
 import {type ProcessStatus, ProcessRecord} from './process-record.js'
+import {ProcessNames} from './process-names.js'
 import {ProcessRunner} from './process-runner.js'
 import {WorkflowRelay} from './workflow-relay.js'
 import {formatProcessPid, isPid, isWorkflowPid} from './pid.js'
@@ -68,7 +69,7 @@ const TERMINATED: LuaErrorValue = {kind: 'Internal', message: 'process terminate
 export class ProcessHost implements ProcessOps {
   private readonly records = new Map<string, ProcessRecord>()
   private readonly finished: string[] = []
-  private readonly names = new Map<string, string>()
+  private readonly names = new ProcessNames(this.records)
   private readonly counters = new Map<string, number>()
   private readonly clock: () => number
   private readonly services: CommandServices
@@ -179,8 +180,7 @@ export class ProcessHost implements ProcessOps {
 
   /** The PID registered under `name`, if any. */
   lookup(name: string): string | undefined {
-    const pid = this.names.get(name)
-    return pid && this.records.get(pid)?.running ? pid : undefined
+    return this.names.lookup(name)
   }
 
   get(pid: string): ProcessStatus | undefined {
@@ -267,24 +267,11 @@ export class ProcessHost implements ProcessOps {
   }
 
   registerName(rec: ProcessRecord, name: unknown, pid: unknown): Reply {
-    if (typeof name !== 'string' || name === '' || isPid(name)) return invalid('process.registry.register expects a name')
-    const target = typeof pid === 'string' && pid !== '' ? pid : rec.pid
-    const trec = this.records.get(target)
-    if (!trec?.running) return notFound(`no running process ${target}`)
-    const holder = this.lookup(name)
-    if (holder && holder !== target) return {error: {kind: 'AlreadyExists', message: `the name "${name}" is already registered to ${holder}`, retryable: false}}
-    this.names.set(name, target)
-    trec.names.add(name)
-    return {value: true}
+    return this.names.register(rec, name, pid)
   }
 
   unregisterName(name: unknown): boolean {
-    if (typeof name !== 'string') return false
-    const pid = this.names.get(name)
-    if (!pid) return false
-    this.names.delete(name)
-    this.records.get(pid)?.names.delete(name)
-    return true
+    return this.names.unregister(name)
   }
 
   // ---- spawning -------------------------------------------------------------------------
@@ -316,10 +303,8 @@ export class ProcessHost implements ProcessOps {
     if (hostEntry?.kind !== 'process.host') return notFound(`no process.host or temporal.worker entry ${s.host}`)
     const spec = this.opts.resolveProcess(s.entry)
     if (!spec) return notFound(`no process.lua entry ${s.entry}`)
-    if (s.name !== undefined) {
-      const holder = this.lookup(s.name)
-      if (holder) return {error: {kind: 'AlreadyExists', message: `the name "${s.name}" is already registered to ${holder}`, retryable: false}}
-    }
+    const conflict = s.name === undefined ? undefined : this.names.conflict(s.name)
+    if (conflict) return {error: conflict}
     const n = (this.counters.get(s.host) ?? 0) + 1
     this.counters.set(s.host, n)
     const pid = formatProcessPid(s.host, n)
@@ -334,10 +319,7 @@ export class ProcessHost implements ProcessOps {
       rec.links.add(parent.pid)
       parent.links.add(pid)
     }
-    if (s.name !== undefined) {
-      this.names.set(s.name, pid)
-      rec.names.add(s.name)
-    }
+    if (s.name !== undefined) this.names.set(s.name, rec)
     for (const m of s.messages ?? []) rec.queue.push({from: parent?.pid ?? '', kind: 'message', payload: m.payload, topic: m.topic})
     this.records.set(pid, rec)
     this.runner.schedule(rec)
@@ -456,7 +438,7 @@ export class ProcessHost implements ProcessOps {
     rec.program = undefined
     for (const unsub of rec.watching.values()) unsub()
     rec.watching.clear()
-    for (const name of rec.names) if (this.names.get(name) === rec.pid) this.names.delete(name)
+    this.names.release(rec)
     for (const pid of rec.monitoring) this.records.get(pid)?.monitors.delete(rec.pid)
     const at = this.clock()
     for (const pid of rec.monitors) {

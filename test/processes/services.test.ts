@@ -151,6 +151,33 @@ describe('service supervision', () => {
     expect((await fixture.host.waitForExit(second)).value).toBe('v2')
   })
 
+  test('a reload restarts a service whose imported library changed', async () => {
+    const p = procProject(
+      {},
+      `  - name: greet
+    kind: library.lua
+    source: file://greet.lua
+  - name: greeter
+    kind: process.lua
+    source: file://greeter.lua
+    method: main
+    imports: {greet: app.procs:greet}
+` + service('svc', 'greeter', 'auto_start: true'),
+    )
+    p.write('src/procs/greet.lua', 'return {word = "hello"}\n')
+    p.write('src/procs/greeter.lua', mod(`process.events():receive()\nreturn require("greet").word`))
+    const fixture = await startHost(p)
+    const {sup} = await supervise(fixture)
+    const first = sup.get('app.procs:svc')!.pid!
+    p.write('src/procs/greet.lua', 'return {word = "bonjour"}\n')
+    fixture.registry = await loadRegistry(p.root, {env: {}})
+    expect((await sup.applyRegistry(fixture.registry)).restarted).toEqual(['app.procs:svc'])
+    expect((await fixture.host.waitForExit(first)).value).toBe('hello')
+    const second = sup.get('app.procs:svc')!.pid!
+    await sup.stopService('app.procs:svc')
+    expect((await fixture.host.waitForExit(second)).value).toBe('bonjour')
+  })
+
   test('backoff doubles from initial_delay and is capped at max_delay', () => {
     const policy = {backoffFactor: 2, initialDelayMs: 1000, maxDelayMs: 90_000}
     expect([1, 2, 3, 8].map((n) => backoffDelay(policy, n))).toEqual([1000, 2000, 4000, 90_000])

@@ -216,10 +216,14 @@ export class ProcessHost implements ProcessOps {
     return out
   }
 
-  /** Ends every process (their timers too). */
+  /** Ends every process (their timers too); spawns fail from now on. */
   close(): void {
-    for (const rec of this.records.values()) if (rec.running) this.exit(rec, {error: {kind: 'Canceled', message: 'the process host is stopping', retryable: true}})
     this.closed = true
+    for (const rec of this.records.values()) if (rec.running) this.exit(rec, {error: {kind: 'Canceled', message: 'the process host is stopping', retryable: true}})
+  }
+
+  get isClosed(): boolean {
+    return this.closed
   }
 
   // ---- ProcessOps: what process.* commands do -----------------------------------------

@@ -14,7 +14,7 @@
  */
 import {WippyError} from '../../errors.js'
 import type {LuaFailure} from '../../lua/types.js'
-import {type ProcessServiceConfig, type Registry, diffRegistries, processServiceConfig} from '../../registry/index.js'
+import {type ProcessServiceConfig, type Registry, diffRegistries, luaEntryConfig, processServiceConfig} from '../../registry/index.js'
 import type {ExitResult} from './gateways.js'
 import type {ProcessHost} from './process-host.js'
 
@@ -148,8 +148,10 @@ export class ServiceSupervisor {
    * `auto_start` ones, and restarts plain processes of changed entries.
    */
   async applyRegistry(next: Registry): Promise<ServiceReloadReport> {
-    const diff = diffRegistries(this.registry, next)
+    const raw = diffRegistries(this.registry, next)
     this.registry = next
+    // A process whose imported library changed runs changed code too.
+    const diff = {...raw, changed: [...withImporters(next, raw.changed)]}
     const report: ServiceReloadReport = {processes: [], restarted: [], started: [], stopped: []}
     const changed = new Set(diff.changed)
     for (const id of diff.removed) {
@@ -249,7 +251,11 @@ export class ServiceSupervisor {
     const error = result.error!
     slot.lastError = failure ?? {...error}
     const {maxAttempts} = slot.config.lifecycle.restart
-    if (error.retryable === false || this.closed) {
+    if (this.closed || this.opts.host.isClosed) {
+      this.setState(slot, 'Stopped')
+      return
+    }
+    if (error.retryable === false) {
       slot.gaveUp = true
       this.opts.log?.(slot.id, 'error', `${slot.id} failed with a non-retryable error and is not restarted: ${describe(slot.lastError)}`)
       this.setState(slot, 'Failed')
@@ -322,6 +328,20 @@ export class ServiceSupervisor {
     for (const id of this.slots.keys()) visit(id)
     return out
   }
+}
+
+/** `changed` plus every process.lua entry that imports one of them. */
+function withImporters(registry: Registry, changed: string[]): Set<string> {
+  const out = new Set(changed)
+  for (const entry of registry.entries.values()) {
+    if (entry.kind !== 'process.lua' || out.has(entry.id)) continue
+    try {
+      if (Object.values(luaEntryConfig(entry).imports).some((id) => out.has(id))) out.add(entry.id)
+    } catch {
+      // an invalid entry is reported by the loader; nothing to restart for it
+    }
+  }
+  return out
 }
 
 /** The delay before restart number `attempt` (1-based). */

@@ -61,6 +61,8 @@ interface EntryPool {
 /** Runs functions; see the module comment. */
 export class FunctionHost {
   private readonly pools = new Map<string, EntryPool>()
+  /** Timers of calls in flight: close() clears them so a closed host holds no handles. */
+  private readonly inflightTimers = new Set<Map<number, ReturnType<typeof setTimeout>>>()
   private readonly clock: () => number
   private closed = false
 
@@ -89,6 +91,7 @@ export class FunctionHost {
     let reuse = false
     const mailbox = new Mailbox()
     const timers = new Map<number, ReturnType<typeof setTimeout>>()
+    this.inflightTimers.add(timers)
     try {
       program = this.takeProgram(pool, spec, callOpts.context)
       const context = {...(spec.context ?? {}), ...(callOpts.context ?? {})}
@@ -105,6 +108,7 @@ export class FunctionHost {
       return {error: {kind: 'Internal', message: error instanceof Error ? error.message : String(error), retryable: false}}
     } finally {
       for (const t of timers.values()) clearTimeout(t)
+      this.inflightTimers.delete(timers)
       mailbox.closed = true
       if (program && reuse && program.reusable && !this.closed && pool.idle.length < (this.opts.maxConcurrent ?? 16)) {
         pool.idle.push({program, spec})
@@ -115,6 +119,7 @@ export class FunctionHost {
 
   close(): void {
     this.closed = true
+    for (const timers of this.inflightTimers) for (const t of timers.values()) clearTimeout(t)
     for (const pool of this.pools.values()) for (const {program} of pool.idle) program.close()
     this.pools.clear()
   }

@@ -1,0 +1,58 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {humanReporter} from '../testing/reporters.js'
+import {DEFAULT_TEST_TIMEOUT_MS, type TestRunReport, runTests} from '../testing/run-tests.js'
+import {requireDurationMs} from '../time/duration.js'
+
+export default class Test extends BaseCommand {
+  static override args = {
+    pattern: Args.string({description: 'Run only tests whose entry ID contains one of these strings.', required: false}),
+  }
+
+  static override description = `Run the project's tests: every function.lua entry with \`meta.type: test\` (grouped by meta.suite, described by meta.description).
+
+A test passes when its main returns a truthy value and raises nothing; it fails when it raises (shown with the Lua file:line and traceback), returns false (optionally with a message) or nil plus an error, or runs past its timeout. \`meta.skip: "reason"\` reports a test as skipped; \`meta.timeout: 30s\` overrides --timeout for one test.
+
+The engine is started for the run, in a throw-away state dir in the OS temp dir unless --state-dir is given. Tests can call functions and spawn or exec workflows on a temporal.worker host.
+
+Clocks: tests (functions) run on the real clock. Workflows they start run on virtual time: when a workflow waits only on timers, its clock jumps to the next one, so a time.sleep("24h") takes milliseconds while its history still records 24 hours.
+
+Ends with the line "N passed, N failed" (plus ", N skipped"); exits 1 when any test fails.`
+
+  static override examples = [
+    '<%= config.bin %> test',
+    '<%= config.bin %> test app.tests.orders --bail',
+    '<%= config.bin %> test --suite payments --timeout 30s',
+    '<%= config.bin %> test --json',
+  ]
+
+  static override flags = {
+    bail: Flags.boolean({description: 'Stop after the first failing test (the rest are reported as skipped).'}),
+    'state-dir': Flags.string({description: 'Keep workflow histories here instead of a throw-away dir in the OS temp dir.', env: 'WIPPY_TEST_STATE_DIR'}),
+    suite: Flags.string({description: 'Run only this suite (meta.suite); repeatable.', multiple: true}),
+    timeout: Flags.string({description: `Per-test timeout as a Go duration (default ${DEFAULT_TEST_TIMEOUT_MS / 1000}s).`}),
+  }
+
+  static override strict = false
+
+  async run(): Promise<TestRunReport> {
+    const {argv, flags} = await this.parse(Test)
+    const timeoutMs = flags.timeout === undefined ? undefined : requireDurationMs(flags.timeout, 'timeout')
+    const live = Boolean(process.stdout.isTTY) && process.env.CI === undefined
+    const report = await runTests({
+      bail: flags.bail,
+      patterns: argv as string[],
+      root: this.projectRoot(flags.path),
+      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+      ...(flags.suite ? {suites: flags.suite} : {}),
+      ...(timeoutMs === undefined ? {} : {timeoutMs}),
+      ...(this.jsonEnabled()
+        ? {}
+        : {reporter: humanReporter({color: process.stdout.hasColors?.() ?? false, live, write: (text) => process.stdout.write(text)})}),
+    })
+    // Exit 1 without an error banner: the summary's last line stays `N passed, N failed`.
+    if (report.failed > 0) process.exitCode = 1
+    return report
+  }
+}

@@ -132,6 +132,8 @@ export function DevApp({engine, header, notes, onQuit}: DevAppProps) {
         return move(page)
       case 'open':
         if (!target) return setMessage({text: 'No run to open.', tone: 'info'})
+        // Back in the list, the cursor stays on this run even when the sort moves it.
+        setSelectedPid(target.pid)
         setOpenPid(target.pid)
         setCursor({follow: true, index: 0})
         setExpanded(false)

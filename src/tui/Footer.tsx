@@ -34,7 +34,7 @@ export function Footer({filterInput, message, view, width}: FooterProps) {
         </Text>
       )}
       <Text dimColor wrap="truncate">
-        {clip(footerText(view), width)}
+        {clip(footerText(view, width), width)}
       </Text>
     </Box>
   )

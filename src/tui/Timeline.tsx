@@ -24,12 +24,12 @@ const TIME = 9
 const TYPE = 18
 const BAR = 5
 const TOOK = 7
-const WHERE = 24
+const WHERE = 18
 
 /**
  * A run's history, one row per event: offset on the workflow clock, kind, summary, a bar for
  * how long the step took, the Lua `file:line` (on wide terminals; always in the details).
- * The selected row unfolds into its arguments/results.
+ * The selected row unfolds into its arguments/results and the full path of its `file:line`.
  *
  * @example
  *  TIMELINE wf-1 · app.workflows:payment · ● sleeping, 23h59m left · 4 events
@@ -71,7 +71,7 @@ export function Timeline({error, expanded, height, loading, run, rows, selected,
               <Text color={eventColor(r.type)}>{line}</Text>
               <Text color="yellow">{cell(bar, BAR)}</Text>
               {` ${cell(took, TOOK)}`}
-              {showWhere ? <Text dimColor>{` ${clipStart(r.where ?? '', WHERE)}`}</Text> : null}
+              {showWhere ? <Text dimColor>{` ${clipStart(baseName(r.where ?? ''), WHERE)}`}</Text> : null}
             </Text>
             {isSelected && details.length > 0
               ? details.map((d, j) => (
@@ -85,6 +85,11 @@ export function Timeline({error, expanded, height, loading, run, rows, selected,
       })}
     </Box>
   )
+}
+
+/** `src/workflows/approval.lua:11` → `approval.lua:11` (the full path is in the details). */
+function baseName(where: string): string {
+  return where.split(/[\\/]/).at(-1) ?? where
 }
 
 /** The unfolded lines of a row: the Lua location, then the event's fields as JSON. */

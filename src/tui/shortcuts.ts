@@ -66,9 +66,17 @@ export function matchShortcut(view: View, input: string, key: Key): Shortcut | u
   return SHORTCUTS.find((s) => (s.views === undefined || s.views.includes(view)) && s.matches(input, key))
 }
 
-/** The footer of a view: `enter open · / filter · ...`. */
-export function footerText(view: View): string {
-  return SHORTCUTS.filter((s) => s.footer.includes(view))
-    .map((s) => `${s.label} ${s.short}`)
-    .join(' · ')
+/**
+ * The footer of a view: `enter open · / filter · ...`. When it is wider than `width`, keys
+ * are dropped from the middle: `? help` and `q quit` always stay, since help lists the rest.
+ */
+export function footerText(view: View, width = Number.POSITIVE_INFINITY): string {
+  const items = SHORTCUTS.filter((s) => s.footer.includes(view)).map((s) => ({keep: s.action === 'help' || s.action === 'quit', text: `${s.label} ${s.short}`}))
+  const join = (): string => items.map((i) => i.text).join(' · ')
+  while (join().length > width) {
+    const drop = items.findLastIndex((i) => !i.keep)
+    if (drop === -1) break
+    items.splice(drop, 1)
+  }
+  return join()
 }

@@ -137,3 +137,25 @@ describe('the dev TUI on a real engine', () => {
     expect(quits).toHaveLength(1)
   })
 })
+
+describe('throttling', () => {
+  test('a burst of runs is drawn in batches (≤ ~30 frames a second), and the list stays windowed', async () => {
+    const {engine, term} = await start({columns: 100, rows: 30})
+    await term.waitFor('No runs yet')
+    const events = {count: 0}
+    const unsubscribe = engine.subscribe(() => events.count++)
+    const framesBefore = term.stdout.frames.length
+    const t0 = performance.now()
+    // 300 workflows spawned as fast as the engine takes them, each emitting several events
+    await Promise.all(Array.from({length: 300}, (_, i) => engine.spawn({entry: 'app.workflows:steps', input: [1], id: `burst-${i}`})))
+    await term.waitFor('RUNS 300 of 300')
+    const seconds = (performance.now() - t0) / 1000
+    unsubscribe()
+    const frames = term.stdout.frames.length - framesBefore
+    console.log(`burst: ${events.count} engine events in ${seconds.toFixed(2)} s drew ${frames} frames`)
+    expect(events.count).toBeGreaterThan(frames * 5)
+    expect(frames / seconds).toBeLessThan(40)
+    // Only the rows that fit are drawn
+    expect(term.frame().split('\n').filter((l) => /burst-\d+/.test(l)).length).toBeLessThanOrEqual(24)
+  }, 60_000)
+})

@@ -170,11 +170,11 @@ describe('Timeline', () => {
     expect(frame(<Timeline expanded={false} height={7} loading={false} rows={rows} run={RUNS[3]} selected={2} width={100} />)).toMatchInlineSnapshot(`
       "
       TIMELINE wf-retry-2 · app.workflows:retry · ✗ failed: app.api:flaky: bad input · 4 events
-        SEQ  TIME      EVENT              SUMMARY                   TOOK          WHERE
-        #1   +0ms      WorkflowStarted    app.workflows:retry("fat…
-        #2   +2ms      ActivityScheduled  app.api:flaky("fatal")    █████ 3ms     retry.lua:4
+        SEQ  TIME      EVENT              SUMMARY                         TOOK          WHERE
+        #1   +0ms      WorkflowStarted    app.workflows:retry("fatal") {…
+        #2   +2ms      ActivityScheduled  app.api:flaky("fatal")          █████ 3ms     retry.lua:4
       › #3   +5ms      ActivityFailed     #2 INVALID: bad input
-        #4   +6ms      WorkflowFailed     INVALID: app.api:flaky: …
+        #4   +6ms      WorkflowFailed     INVALID: app.api:flaky: bad in…
 
       "
     `)

@@ -1,0 +1,132 @@
+/**
+ * The TUI in a real terminal (tmux): start `wippy dev` in a project made by `wippy init
+ * --template approval`, spawn a workflow from another process, see it appear, open its
+ * timeline, signal it from the UI, watch it complete, check a replay after an incompatible
+ * edit, resize, quit with `q`.
+ *
+ * Two launchers run the same scenario: `node bin/run.js dev` (skipped until the command
+ * renders the TUI: its header, "wippy dev · <project>", must appear within 5 s) and
+ * `test/tui/fixtures/dev-tui.mjs`, which wires the session to the TUI the way the command
+ * should. Both need `npm run build`. WIPPY_TUI_DOCS=1 writes the captures to docs/tui-*.txt.
+ */
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, onTestFinished, test} from 'vitest'
+
+import {BIN, runCli} from '../helpers/cli.js'
+import {REPO} from '../helpers/dev-server.js'
+import {hasTmux, startTmux} from './tmux.js'
+
+const BUILT = existsSync(join(REPO, 'dist/tui/index.js'))
+const FIXTURE = join(REPO, 'test/tui/fixtures/dev-tui.mjs')
+const WRITE_DOCS = process.env.WIPPY_TUI_DOCS === '1'
+
+const LAUNCHERS: Array<[string, (dir: string) => string]> = [
+  ['wippy dev', () => `node ${BIN} dev`],
+  ['the dev-tui launcher', (dir) => `node ${FIXTURE} ${dir}`],
+]
+
+describe.skipIf(!hasTmux() || !BUILT)('wippy dev TUI in a real terminal (tmux)', () => {
+  test.for(LAUNCHERS)('%s: spawn, timeline, signal from the UI, replay, resize, quit', {timeout: 90_000}, async ([name, command], ctx) => {
+    // Given a project from the approval template
+    const base = mkdtempSync(join(tmpdir(), 'wippy-tui-'))
+    onTestFinished(() => rmSync(base, {force: true, recursive: true}))
+    const dir = join(base, 'shop')
+    expect((await runCli(['init', dir, '--template', 'approval'])).exitCode).toBe(0)
+
+    // When wippy dev starts in a 100×30 terminal
+    const term = await startTmux({columns: 100, command: command(dir), cwd: dir, rows: 30})
+    onTestFinished(() => term.close())
+    try {
+      await term.waitFor('wippy dev · shop', 5000)
+    } catch {
+      // The command still prints plain lines: the TUI is not wired into it yet.
+      expect(name).toBe('wippy dev')
+      ctx.skip()
+    }
+    const docs: Record<string, string> = {}
+
+    // And a workflow is spawned from another process
+    const spawned = await runCli(['spawn', 'app.workflows:approval', '{"order_id":"A-1","amount":120}', '--path', dir])
+    expect(spawned.exitCode).toBe(0)
+    const id = spawned.stdout.trim().split(/\s+/)[0]!
+    const other = await runCli(['spawn', 'app.workflows:approval', '{"order_id":"B-2","amount":80}', '--path', dir])
+    const otherId = other.stdout.trim().split(/\s+/)[0]!
+
+    // Then it appears in the list, waiting for a signal
+    await term.waitFor(new RegExp(`${id}.*waiting for a signal`))
+    await term.waitFor(new RegExp(`${otherId}.*waiting for a signal`))
+    await term.waitFor(/RUNS 2 of 2/)
+    // (select the first run whichever order the list has)
+    const list = await term.capture()
+    if (list.indexOf(`› ● ${id}`) === -1) await term.keys('Down')
+    await term.waitFor(`› ● ${id}`)
+
+    // When its timeline is opened and a signal typed into the prompt
+    await term.keys('Enter')
+    await term.waitFor(`TIMELINE ${id}`)
+    await term.waitFor('ActivityCompleted')
+    await term.keys('s')
+    await term.waitFor(`Send a signal to ${id}`)
+    await term.type('approve')
+    await term.keys('Enter')
+    await term.type('{"approved":true}')
+    await term.keys('Enter')
+
+    // Then the timeline follows the run to its end
+    await term.waitFor(`signal approve sent to ${id}`)
+    docs.timeline = await term.waitFor('WorkflowCompleted')
+    expect(docs.timeline).toMatch(/SignalReceived +approve \{"approved":true\}/)
+    await term.keys('Escape')
+    docs.processes = await term.waitFor(new RegExp(`✓ ${id} .*completed`))
+
+    // When the workflow's code changes incompatibly and the completed run is replay-checked
+    const lua = join(dir, 'src/workflows/approval.lua')
+    writeFileSync(lua, readFileSync(lua, 'utf8').replace('app.reviews:submit', 'app.reviews:fulfill'))
+    await term.waitFor(/reloaded in \d+ ms: \+0 ~1 -0/)
+    await term.keys('r')
+    await term.waitFor(`REPLAY ${id} · ✗ diverges at event 2`)
+    // (the cursor jumps to the divergence, which the panel then explains)
+    docs.replay = await term.waitFor(/got .*app\.reviews:fulfill/)
+    expect(docs.replay).toMatch(/expected .*app\.reviews:submit/)
+    expect(docs.replay).toMatch(/got .*app\.reviews:fulfill/)
+    expect(docs.replay).toMatch(/at src\/workflows\/approval\.lua:\d+/)
+
+    // And the help prints the shortcut table
+    await term.keys('?')
+    docs.help = await term.waitFor('KEYS')
+    await term.keys('Escape')
+    await term.waitFor('REPLAY')
+
+    // When the terminal shrinks to 80×24, everything still fits
+    await term.resize(80, 24)
+    await term.keys('Escape')
+    await term.keys('Escape')
+    const small = await term.waitFor(/RUNS 2 of 2/)
+    expect(Math.max(...small.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80)
+    expect(small).toContain('wippy dev · shop')
+    expect(small).toMatch(/q quit/)
+
+    // When q is pressed, the dev server stops cleanly
+    await term.keys('q')
+    const deadline = Date.now() + 10_000
+    while (!(await term.exited()).dead && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    expect(await term.exited()).toEqual({code: 0, dead: true})
+    expect(await term.capture()).toContain('Stopped: histories closed.')
+    // And the project is free again: an offline command reads the history from disk
+    const inspect = await runCli(['history', 'inspect', id, '--path', dir])
+    expect(inspect.stdout + inspect.stderr).toContain('WorkflowCompleted')
+
+    if (WRITE_DOCS && name !== 'wippy dev') {
+      for (const [view, text] of Object.entries(docs)) writeFileSync(join(REPO, `docs/tui-${view}.txt`), liveArea(text) + '\n')
+    }
+  })
+})
+
+/** The screen from the TUI header down (log lines above it vary from run to run). */
+function liveArea(screen: string): string {
+  const lines = screen.split('\n')
+  const start = lines.findIndex((l) => l.startsWith('wippy dev · '))
+  return lines.slice(Math.max(0, start)).join('\n').replace(/\n+$/, '')
+}

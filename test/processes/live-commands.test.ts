@@ -70,7 +70,7 @@ return {a = a, b = b, err = err and err:message(), cerr = cerr and cerr:kind()}`
 })
 
 describe('process calls from functions', () => {
-  test('a function sends to a named process and execs another; monitor is refused', async () => {
+  test('a function sends to a named process, execs one, monitors one; link is refused', async () => {
     const p = procProject(
       {
         doubler: mod(`local x = ...\nreturn x * 2`),
@@ -85,8 +85,10 @@ describe('process calls from functions', () => {
     p.write('src/procs/notify.lua', `return {main = function()
   local ok, err = process.send("mailbox", "note", "from a function")
   local doubled = process.exec("app.procs:doubler", "app:processes", 21)
-  local pid, merr = process.spawn_monitored("app.procs:doubler", "app:processes", 1)
-  return {ok = ok, doubled = doubled, merr = merr and merr:kind()}
+  local pid = process.spawn_monitored("app.procs:doubler", "app:processes", 5)
+  local exit = process.events():receive()
+  local _, lerr = process.spawn_linked("app.procs:doubler", "app:processes", 1)
+  return {ok = ok, doubled = doubled, exit = exit.result.value, from = exit.from == pid, lerr = lerr and lerr:kind()}
 end}
 `)
     const registry = await loadRegistry(p.root, {env: {}})
@@ -100,10 +102,11 @@ end}
     })
     onCleanup(() => functions.close())
     const {host} = await startHost(p)
-    gateway = functionProcessGateway(host)
+    gateway = functionProcessGateway(host, (id) => registry.entries.get(id)?.kind === 'process.host')
     const mailbox = host.spawn({entry: 'app.procs:mailbox', host: HOST, name: 'mailbox'}).pid
     const r = await functions.call('app.procs:notify', [])
-    expect(r.value).toEqual({doubled: 42, merr: 'Invalid', ok: true})
+    expect(r.value).toEqual({doubled: 42, exit: 10, from: true, lerr: 'Invalid', ok: true})
+    expect([gateway.owns(mailbox), gateway.owns('nobody'), gateway.owns('{c@w|wf}')]).toEqual([true, false, false])
     expect((await host.waitForExit(mailbox)).value).toEqual({data: 'from a function', topic: 'note'})
   })
 })

@@ -12,4 +12,4 @@ export {
   type ServiceSupervisorOptions,
 } from './service-supervisor.js'
 export {processTable, type ProcessRow} from './process-table.js'
-export {functionProcessGateway} from './function-calls.js'
+export {functionProcessGateway, type FunctionCallerLike, type FunctionProcessGateway} from './function-calls.js'

@@ -270,6 +270,13 @@ export class ProcessHost implements ProcessOps {
     return this.relate(rec, dest, 'link', on)
   }
 
+  /** Registers `name` for a running process (for callers that are not processes). */
+  registerPid(name: unknown, pid: string): ExitResult {
+    const rec = this.records.get(pid)
+    if (!rec?.running) return notFound(`no running process ${pid}`)
+    return this.names.register(rec, name, pid)
+  }
+
   registerName(rec: ProcessRecord, name: unknown, pid: unknown): Reply {
     return this.names.register(rec, name, pid)
   }

@@ -41,24 +41,29 @@ export interface Shortcut {
   views?: readonly View[]
 }
 
+/** A key typed alone: `c` is cancel, but Ctrl-C (also input `c`) must never be. */
+function plain(char: string): (input: string, key: Key) => boolean {
+  return (input, key) => input === char && !key.ctrl && !key.meta
+}
+
 const LISTS: readonly View[] = ['processes', 'timeline', 'replay']
 
 export const SHORTCUTS: readonly Shortcut[] = [
-  {action: 'up', short: 'up', description: 'move up', footer: [], label: '↑/k', matches: (i, k) => k.upArrow || i === 'k', views: LISTS},
-  {action: 'down', short: 'down', description: 'move down', footer: [], label: '↓/j', matches: (i, k) => k.downArrow || i === 'j', views: LISTS},
+  {action: 'up', short: 'up', description: 'move up', footer: [], label: '↑/k', matches: (i, k) => k.upArrow || plain('k')(i, k), views: LISTS},
+  {action: 'down', short: 'down', description: 'move down', footer: [], label: '↓/j', matches: (i, k) => k.downArrow || plain('j')(i, k), views: LISTS},
   {action: 'pageUp', short: 'page up', description: 'page up', footer: [], label: 'pgup', matches: (_i, k) => k.pageUp, views: LISTS},
   {action: 'pageDown', short: 'page down', description: 'page down', footer: [], label: 'pgdn', matches: (_i, k) => k.pageDown, views: LISTS},
   {action: 'open', short: 'open', description: 'open the run’s timeline', footer: ['processes'], label: 'enter', matches: (_i, k) => k.return || k.rightArrow, views: ['processes']},
-  {action: 'expand', short: 'details', description: 'fold/unfold the event’s details', footer: ['timeline'], label: 'enter', matches: (i, k) => k.return || i === ' ', views: ['timeline']},
+  {action: 'expand', short: 'details', description: 'fold/unfold the event’s details', footer: ['timeline'], label: 'enter', matches: (i, k) => k.return || plain(' ')(i, k), views: ['timeline']},
   {action: 'back', short: 'back', description: 'back to the list', footer: ['timeline', 'replay', 'help'], label: 'esc', matches: (_i, k) => k.escape || k.leftArrow || k.backspace, views: ['timeline', 'replay', 'help']},
-  {action: 'filter', short: 'filter', description: 'filter runs', footer: ['processes'], label: '/', matches: (i) => i === '/', views: ['processes']},
-  {action: 'signal', short: 'signal', description: 'send a signal (topic + JSON)', footer: ['processes', 'timeline'], label: 's', matches: (i) => i === 's', views: LISTS},
-  {action: 'skip', short: 'skip', description: 'time skip to the next timer', footer: ['processes', 'timeline'], label: 't', matches: (i) => i === 't', views: LISTS},
-  {action: 'fork', short: 'fork', description: 'fork at the selected event', footer: ['timeline', 'replay'], label: 'f', matches: (i) => i === 'f', views: ['timeline', 'replay']},
-  {action: 'cancel', short: 'cancel', description: 'cancel the run', footer: ['processes', 'timeline'], label: 'c', matches: (i) => i === 'c', views: LISTS},
-  {action: 'replay', short: 'replay', description: 'replay check against the code', footer: ['processes', 'timeline'], label: 'r', matches: (i) => i === 'r', views: LISTS},
-  {action: 'help', short: 'help', description: 'this help', footer: ['processes', 'timeline', 'replay'], label: '?', matches: (i) => i === '?'},
-  {action: 'quit', short: 'quit', description: 'quit (stops the dev server cleanly)', footer: ['processes', 'timeline', 'replay', 'help'], label: 'q', matches: (i, k) => i === 'q' || (k.ctrl && i === 'c')},
+  {action: 'filter', short: 'filter', description: 'filter runs', footer: ['processes'], label: '/', matches: plain('/'), views: ['processes']},
+  {action: 'signal', short: 'signal', description: 'send a signal (topic + JSON)', footer: ['processes', 'timeline'], label: 's', matches: plain('s'), views: LISTS},
+  {action: 'skip', short: 'skip', description: 'time skip to the next timer', footer: ['processes', 'timeline'], label: 't', matches: plain('t'), views: LISTS},
+  {action: 'fork', short: 'fork', description: 'fork at the selected event', footer: ['timeline', 'replay'], label: 'f', matches: plain('f'), views: ['timeline', 'replay']},
+  {action: 'cancel', short: 'cancel', description: 'cancel the run', footer: ['processes', 'timeline'], label: 'c', matches: plain('c'), views: LISTS},
+  {action: 'replay', short: 'replay', description: 'replay check against the code', footer: ['processes', 'timeline'], label: 'r', matches: plain('r'), views: LISTS},
+  {action: 'help', short: 'help', description: 'this help', footer: ['processes', 'timeline', 'replay'], label: '?', matches: plain('?')},
+  {action: 'quit', short: 'quit', description: 'quit: stops the dev server cleanly (Ctrl-C too)', footer: ['processes', 'timeline', 'replay', 'help'], label: 'q', matches: (i, k) => plain('q')(i, k) || (k.ctrl && i === 'c')},
 ]
 
 /** The shortcut a key press means in a view, if any. */

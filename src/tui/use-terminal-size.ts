@@ -9,15 +9,17 @@ export interface TerminalSize {
 
 export function useTerminalSize(): TerminalSize {
   const {stdout} = useStdout()
-  const read = (): TerminalSize => ({columns: stdout.columns || 80, rows: stdout.rows || 24})
-  const [size, setSize] = useState(read)
+  const [size, setSize] = useState(() => sizeOf(stdout))
   useEffect(() => {
-    const onResize = (): void => setSize(read())
+    const onResize = (): void => setSize(sizeOf(stdout))
     stdout.on('resize', onResize)
     return () => {
       stdout.off('resize', onResize)
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stdout])
   return size
+}
+
+function sizeOf(stdout: NodeJS.WriteStream): TerminalSize {
+  return {columns: stdout.columns || 80, rows: stdout.rows || 24}
 }

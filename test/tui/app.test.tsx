@@ -41,8 +41,9 @@ describe('the dev TUI on a real engine', () => {
 
     // When an approval is spawned (as `wippy spawn` would through the control channel)
     const {id} = await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: 'A-1'}]})
-    // Then it appears, waiting for a signal
+    // Then it appears, waiting for a signal, and the log pane above printed its start once
     await term.waitFor(new RegExp(`● ${id}.*waiting for a signal`))
+    expect(term.logs().split('\n').filter((l) => l === `run started ${id} app.workflows:approval`)).toHaveLength(1)
 
     // When its timeline is opened
     await term.press(KEYS.enter)

@@ -281,7 +281,7 @@ describe('HelpView', () => {
         c      cancel the run
         r      replay check against the code
         ?      this help
-        q      quit (stops the dev server cleanly)
+        q      quit: stops the dev server cleanly (Ctrl-C too)
 
       "
     `)

@@ -30,6 +30,8 @@ export interface DevAppProps {
   readonly engine: EngineApi
   readonly header: HeaderInfo
   readonly notes?: NoteSource
+  /** A second Ctrl-C while stopping: the UI exits at once after calling this (e.g. `process.exit(130)`). */
+  readonly onForceQuit?: () => void
   /** Called on `q`: stop the dev session cleanly; the UI exits when it resolves. */
   readonly onQuit: () => Promise<void>
 }
@@ -48,7 +50,7 @@ function logRows(rows: number): number {
  * The connected dev UI: header, then the process list, a run's timeline, its replay steps or
  * the help; the log pane prints above through `<Static>`. Keys come from the shortcut table.
  */
-export function DevApp({engine, header, notes, onQuit}: DevAppProps) {
+export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps) {
   const {exit} = useApp()
   const {isRawModeSupported} = useStdin()
   const {columns, rows} = useTerminalSize()
@@ -197,6 +199,16 @@ export function DevApp({engine, header, notes, onQuit}: DevAppProps) {
       if (shortcut) perform(shortcut.action)
     },
     {isActive: isRawModeSupported === true && prompt === undefined && !quitting},
+  )
+
+  // While stopping, only a second Ctrl-C is heard: leave without waiting (acknowledged events are on disk).
+  useInput(
+    (input, key) => {
+      if (!(key.ctrl && input === 'c')) return
+      onForceQuit?.()
+      exit()
+    },
+    {isActive: isRawModeSupported === true && quitting},
   )
 
   // The filter being typed lives in a ref too: keys may come faster than redraws.

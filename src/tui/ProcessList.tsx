@@ -60,7 +60,7 @@ export function ProcessList({filter, height, now, runs, selected, total, width}:
             <Text inverse={isSelected} key={run.pid} wrap="truncate">
               {isSelected ? '› ' : '  '}
               <Text color={statusColor(run.status)}>{statusGlyph(run.status)}</Text>
-              {` ${cell(run.id, ID)} ${cell(run.entry, entryWidth)} `}
+              {` ${cell(run.id, ID)} ${cell(run.kind === 'workflow' ? run.entry : `${run.kind} ${run.entry}`, entryWidth)} `}
               <Text color={run.status === 'blocked' || run.status === 'failed' ? 'red' : undefined}>{cell(describeRun(run), waitWidth)}</Text>
               {age}
             </Text>

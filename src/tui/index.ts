@@ -16,6 +16,8 @@ export type {HeaderInfo} from './Header.js'
 export interface DevTuiOptions {
   engine: EngineApi
   header: HeaderInfo
+  /** A second Ctrl-C while `onQuit` runs: called, then the UI exits at once (e.g. `() => process.exit(130)`). */
+  onForceQuit?: () => void
   /** Called on `q` (or Ctrl-C): stop the dev session; the UI exits when it settles. */
   onQuit: () => Promise<void>
   stdin: NodeJS.ReadStream
@@ -51,7 +53,14 @@ export function renderDevTui(options: DevTuiOptions): DevTuiHandle {
       return () => listeners.delete(listener)
     },
   }
-  const instance = render(createElement(DevApp, {engine: options.engine, header: options.header, notes, onQuit: options.onQuit}), {
+  const app = createElement(DevApp, {
+    engine: options.engine,
+    header: options.header,
+    notes,
+    onQuit: options.onQuit,
+    ...(options.onForceQuit ? {onForceQuit: options.onForceQuit} : {}),
+  })
+  const instance = render(app, {
     exitOnCtrlC: false,
     stdin: options.stdin,
     stdout: options.stdout,

@@ -160,3 +160,27 @@ describe('throttling', () => {
     expect(term.frame().split('\n').filter((l) => /burst-\d+/.test(l)).length).toBeLessThanOrEqual(24)
   }, 60_000)
 })
+
+describe('quitting', () => {
+  test('Ctrl-C stops cleanly like q; a second Ctrl-C while stopping leaves at once', async () => {
+    const project = paymentProject()
+    cleanups.push(() => project.remove())
+    const engine = await Engine.start({env: {}, root: project.root})
+    cleanups.push(() => engine.close())
+    // Given a stop that hangs (a flush that never ends)
+    let release: () => void = () => {}
+    const stop = new Promise<void>((r) => (release = r))
+    cleanups.push(() => release())
+    const forced: string[] = []
+    const term = renderInTerminal(<DevApp engine={engine} header={{}} onForceQuit={() => forced.push('forced')} onQuit={() => stop} />)
+    cleanups.push(() => term.unmount())
+    await term.waitFor('No runs yet')
+    // When Ctrl-C is pressed, the clean stop starts
+    await term.press('\u0003')
+    await term.waitFor('Stopping: closing histories…')
+    // And a second Ctrl-C leaves without waiting for it
+    await term.press('\u0003')
+    await term.waitUntilExit()
+    expect(forced).toEqual(['forced'])
+  })
+})

@@ -1,0 +1,243 @@
+#!/usr/bin/env node
+/**
+ * Crash torture: runs `wippy dev --no-tui` as a child on a generated project of seed-like
+ * workflows (saga with random failures, 24h sleeps moved by time skip, approvals signalled
+ * from outside, child workflows, activity retries), SIGKILLs it at random (seeded) instants,
+ * restarts it, and repeats; signals and time skips are sent through the control channel
+ * during the chaos. At the end it checks the history files and prints:
+ * workflows completed vs started, acknowledged events lost (must be 0), results recorded
+ * twice (must be 0), signals accepted but never delivered (must be 0), and activity
+ * executions vs recorded results (the at-least-once surplus).
+ *
+ *   npm run torture -- [--kills N] [--workflows N] [--seed S] [--keep]
+ *
+ * Exits 1 when any check fails. Needs a build (`npm run build`).
+ */
+import {cpSync, mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {parseArgs} from 'node:util'
+import {execa} from 'execa'
+
+import {requireControl} from '../dist/control/client.js'
+import {HistoryStore} from '../dist/history/store.js'
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..')
+const {values: flags} = parseArgs({
+  options: {
+    keep: {type: 'boolean'},
+    kills: {default: '200', type: 'string'},
+    seed: {default: '1', type: 'string'},
+    window: {default: '60', type: 'string'},
+    workflows: {default: '1000', type: 'string'},
+  },
+})
+const KILLS = Number(flags.kills)
+const TOTAL = Number(flags.workflows)
+const WINDOW = Number(flags.window)
+const random = prng(Number(flags.seed))
+const ENTRIES = ['app.flows:payment', 'app.flows:approval', 'app.flows:parent', 'app.flows:saga', 'app.flows:retry']
+const FAIL_AT = Array.from({length: TOTAL}, () => ['none', 'inventory', 'payment', 'shipping'][Math.floor(random() * 4)])
+
+const root = mkdtempSync(join(tmpdir(), 'wippy-torture-'))
+cpSync(join(repo, 'test/fixtures/projects/chaos'), root, {recursive: true})
+
+const acked = new Map() // pid -> Map(seq -> type), from history events the server reported as durable
+const signalled = new Set() // workflow ids whose signal the server accepted
+const executions = new Map() // idempotency key -> count (from the functions' log lines)
+const t0 = performance.now()
+let kills = 0
+
+console.error(`torture: ${KILLS} kills over ${TOTAL} workflows, seed ${flags.seed}, project ${root}`)
+while (kills < KILLS) {
+  const done = await round(50 + Math.floor(random() * 700))
+  kills++
+  if (kills % 20 === 0) console.error(`  ${kills} kills, ${(performance.now() - t0) / 1000 | 0}s`)
+  if (done) break
+}
+await round(undefined)
+const report = await verify()
+const seconds = (performance.now() - t0) / 1000
+console.log(`kills: ${kills} in ${seconds.toFixed(1)} s`)
+console.log(`workflows completed: ${report.completed} of ${TOTAL} started`)
+console.log(`acknowledged events lost: ${report.lost}`)
+console.log(`results recorded twice: ${report.doubled}`)
+console.log(`signals accepted but never delivered: ${report.undelivered}`)
+console.log(`wrong results: ${report.wrong}`)
+console.log(`activity executions: ${report.executions} for ${report.results} recorded results (at-least-once surplus ${report.executions - report.results})`)
+if (!flags.keep) rmSync(root, {force: true, recursive: true})
+const ok = report.completed === TOTAL && report.lost === 0 && report.doubled === 0 && report.undelivered === 0 && report.wrong === 0
+console.log(ok ? 'torture: PASS' : 'torture: FAIL')
+process.exit(ok ? 0 : 1)
+
+/** One life of the dev server: drive workflows, then SIGKILL after `killAfterMs` (or run to the end). */
+async function round(killAfterMs) {
+  const child = execa('node', [join(repo, 'bin/run.js'), 'dev', '--no-tui', '--no-watch', '--path', root], {reject: false})
+  let ready
+  const readyP = new Promise((resolve) => (ready = resolve))
+  let buffer = ''
+  child.stdout.on('data', (chunk) => {
+    buffer += chunk
+    let nl
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl)
+      buffer = buffer.slice(nl + 1)
+      if (line.startsWith('ready in')) ready()
+      const exec = / exec (\S+)$/.exec(line)
+      if (exec) executions.set(exec[1], (executions.get(exec[1]) ?? 0) + 1)
+    }
+  })
+  const exited = child.then((r) => r)
+  const first = await Promise.race([readyP.then(() => 'ready'), exited.then(() => 'exited')])
+  if (first === 'exited') throw new Error(`wippy dev exited before ready:\n${(await exited).stderr}`)
+  const client = await requireControl(root, {requestTimeoutMs: 10_000})
+  const unsubscribe = await client.subscribe((e) => {
+    if (e.type !== 'history') return
+    const byPid = acked.get(e.pid) ?? new Map()
+    byPid.set(e.event.seq, e.event.type)
+    acked.set(e.pid, byPid)
+  })
+  const deadline = killAfterMs === undefined ? Infinity : Date.now() + killAfterMs
+  let finished = false
+  try {
+    while (Date.now() < deadline && !finished) {
+      finished = await tick(client)
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  } catch (error) {
+    // The server died under us (or was killed): that is the point.
+    if (killAfterMs === undefined) throw error
+  }
+  if (killAfterMs === undefined) {
+    unsubscribe()
+    client.close()
+    child.kill('SIGTERM')
+    await exited
+  } else {
+    child.kill('SIGKILL')
+    await exited
+    client.close()
+  }
+  return finished
+}
+
+/** Spawns missing workflows (a window at a time), skips sleeping clocks, signals approvals. */
+async function tick(client) {
+  const runs = await client.ps({all: true})
+  const known = new Set(runs.map((r) => r.id))
+  const open = runs.filter((r) => r.status === 'running')
+  let room = WINDOW - open.length
+  for (let i = 0; i < TOTAL && room > 0; i++) {
+    const id = `t${i}`
+    if (known.has(id)) continue
+    await client.spawn({entry: ENTRIES[i % 5], id, input: [inputOf(i)]})
+    room--
+  }
+  for (const run of open) {
+    if (run.waiting?.startsWith('sleeping')) await client.skipTime(run.pid, 'next-timer').catch(() => {})
+    if (run.entry === 'app.flows:approval' && run.waiting === 'waiting for a signal' && !signalled.has(run.id)) {
+      const i = Number(run.id.slice(1))
+      await client.signal(run.pid, 'approve', [{approved: i % 2 === 0}])
+      signalled.add(run.id)
+    }
+  }
+  return runs.length >= TOTAL && open.length === 0
+}
+
+async function verify() {
+  const store = new HistoryStore(join(root, '.wippy/dev/histories'))
+  const byPid = new Map()
+  for (const key of await store.list()) {
+    const {events} = await store.read(key)
+    byPid.set(events[0].pid, events)
+  }
+  let lost = 0
+  for (const [pid, seqs] of acked) {
+    const events = byPid.get(pid) ?? []
+    for (const [seq, type] of seqs) if (events[seq - 1]?.type !== type) lost++
+  }
+  let doubled = 0
+  let results = 0
+  let completed = 0
+  let wrong = 0
+  let undelivered = 0
+  for (const events of byPid.values()) {
+    const closes = events.filter((e) => ['WorkflowCompleted', 'WorkflowFailed', 'WorkflowCancelled', 'WorkflowTerminated'].includes(e.type))
+    if (closes.length > 1) doubled += closes.length - 1
+    const done = events.filter((e) => e.type === 'ActivityCompleted' || e.type === 'ActivityFailed')
+    const scheduled = new Set(done.map((e) => e.scheduled))
+    doubled += done.length - scheduled.size
+    for (const e of done) {
+      results += e.attempts
+      const key = `${events[0].workflowId}:${e.scheduled}`
+      if ((executions.get(key) ?? 0) < e.attempts && process.env.TORTURE_DEBUG) console.error(`fewer executions than attempts for ${key}: ${executions.get(key)} < ${e.attempts}`)
+    }
+    const started = events[0]
+    const i = /^t(\d+)$/.exec(started.workflowId)?.[1]
+    if (i === undefined) continue
+    const last = events.at(-1)
+    if (last.type === 'WorkflowCompleted') completed++
+    if (JSON.stringify(sortKeys(last.result)) !== JSON.stringify(sortKeys(expected(Number(i))))) {
+      wrong++
+      if (wrong <= 5) console.error(`wrong result for t${i}: ${JSON.stringify(last)}`)
+    }
+    if (signalled.has(started.workflowId) && !events.some((e) => e.type === 'SignalReceived')) undelivered++
+  }
+  const executionsTotal = [...executions.values()].reduce((a, b) => a + b, 0)
+  return {completed, doubled, executions: executionsTotal, lost, results, undelivered, wrong}
+}
+
+function inputOf(i) {
+  switch (i % 5) {
+    case 0:
+    case 2: {
+      return i % 5 === 0 ? {amount: i} : i
+    }
+    case 1: {
+      return {order_id: `o${i}`}
+    }
+    case 3: {
+      return {fail_at: FAIL_AT[i], id: i}
+    }
+    default: {
+      return i
+    }
+  }
+}
+
+function expected(i) {
+  const payment = {charge: {amount: i, id: `ch_${i}`}, status: i % 10 === 0 ? 'refunded' : 'succeeded'}
+  switch (i % 5) {
+    case 0: {
+      return payment
+    }
+    case 1: {
+      return {approved: i % 2 === 0, order: `o${i}`}
+    }
+    case 2: {
+      return {child: payment}
+    }
+    case 3: {
+      const at = FAIL_AT[i]
+      return at === 'none' ? {completed: 3} : {compensated: ['inventory', 'payment', 'shipping'].indexOf(at), failed: at}
+    }
+    default: {
+      return {total: 6 * i + 12}
+    }
+  }
+}
+
+function sortKeys(v) {
+  if (Array.isArray(v)) return v.map(sortKeys)
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]))
+  return v
+}
+
+function prng(seed) {
+  let s = seed >>> 0
+  return () => {
+    s = (s * 1_664_525 + 1_013_904_223) >>> 0
+    return s / 2 ** 32
+  }
+}

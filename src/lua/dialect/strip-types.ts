@@ -6,7 +6,8 @@
  * Handled: `local x: T`, typed parameters and returns (`function f(a: T, ...: U): R`),
  * generics (`function f<T>(...)`), `type T = ...` / `export type T = ...`, `expr :: T` casts,
  * typed `for` variables. Types may be names (`a.B<T>`), literals, `nil`, `typeof(...)`,
- * table types `{...}`, function types `(A) -> B`, unions/intersections and optional `?`.
+ * table types `{...}`, function types `(A) -> B`, unions/intersections and optional `?`,
+ * `readonly T`, array suffixes `T[]`, constraints `T @min_len(2)` and `expr as T` casts.
  * Strings, long strings and comments are never touched (it works on tokens).
  */
 
@@ -103,9 +104,18 @@ export function tokenize(src: string): Tok[] {
   return toks
 }
 
+const KEYWORDS_NOT_ENDING = new Set(['and', 'do', 'else', 'elseif', 'for', 'function', 'goto', 'if', 'in', 'local', 'not', 'or', 'repeat', 'return', 'then', 'until', 'while'])
+
+/** True when a token can end an expression (so a following `as` is a cast). */
+function endsExpression(t: Tok): boolean {
+  if (t.kind === 'string' || t.kind === 'number') return true
+  if (t.kind === 'name') return !KEYWORDS_NOT_ENDING.has(t.text)
+  return t.kind === 'op' && (t.text === ')' || t.text === ']' || t.text === '}')
+}
+
 /** Returns `src` with every type annotation replaced by spaces; see the module comment. */
 export function stripTypes(src: string): string {
-  if (!/[:<]|\btype\b/.test(src)) return src
+  if (!/[:<]|\btype\b|\bas\b/.test(src)) return src
   const toks = tokenize(src)
   const spans: Array<[number, number]> = []
   let p = 0
@@ -141,6 +151,7 @@ export function stripTypes(src: string): string {
       const t = at(j)
       if (t.kind === 'eof') return j
       if (is(j, '...')) j++
+      if (at(j).text === 'readonly' && at(j).kind === 'name' && (is(j + 1, '{') || at(j + 1).kind === 'name')) j++
       if (is(j, '(') || is(j, '{')) j = skipGroup(j)
       else if (is(j, '<')) {
         j = skipGroup(j) // generic function type: <T>(...) -> R
@@ -154,7 +165,12 @@ export function stripTypes(src: string): string {
           if (is(j, '<')) j = skipGroup(j)
         }
       } else return j
-      while (is(j, '?')) j++
+      for (;;) {
+        if (is(j, '?')) j++
+        else if (is(j, '[') && is(j + 1, ']')) j += 2
+        else if (is(j, '@') && at(j + 1).kind === 'name') j = is(j + 2, '(') ? skipGroup(j + 2) : j + 2
+        else break
+      }
       if (is(j, '->')) {
         j++
         continue
@@ -186,8 +202,10 @@ export function stripTypes(src: string): string {
     return j + 1
   }
 
+  // Token index just after the last blanked type alias: a statement starts there.
+  let aliasEnd = -1
   const statementStartBefore = (k: number): boolean => {
-    if (k === 0) return true
+    if (k === 0 || k === aliasEnd) return true
     const prev = at(k - 1)
     if (prev.kind === 'op') return [';', ')', ']', '}'].includes(prev.text) || prev.text === '::'
     if (prev.kind === 'name') return !['local', 'function', 'and', 'or', 'not', 'return', 'in', 'until'].includes(prev.text) || ['do', 'then', 'else', 'end', 'repeat', 'break'].includes(prev.text)
@@ -214,6 +232,7 @@ export function stripTypes(src: string): string {
       if (is(j, '=')) j = skipType(j + 1)
       blank(p, j)
       p = j
+      aliasEnd = j
       continue
     }
     if (t.kind === 'name' && text === 'local' && at(p + 1).kind === 'name' && at(p + 1).text !== 'function') {
@@ -257,6 +276,13 @@ export function stripTypes(src: string): string {
         j = annotation(j)
       }
       p = j
+      continue
+    }
+    // `expr as T`: `as` is no Lua keyword, so after the end of an expression it can only be a cast.
+    if (t.kind === 'name' && text === 'as' && p > 0 && endsExpression(at(p - 1)) && (at(p + 1).kind === 'name' || is(p + 1, '{') || is(p + 1, '('))) {
+      const end = skipType(p + 1)
+      blank(p, end)
+      p = end
       continue
     }
     if (t.kind === 'op' && text === '::') {

@@ -102,7 +102,7 @@ local KINDS = {
   NOT_FOUND = 'NotFound', INVALID = 'Invalid', ALREADY_EXISTS = 'AlreadyExists',
   PERMISSION_DENIED = 'PermissionDenied', UNAVAILABLE = 'Unavailable', INTERNAL = 'Internal',
   CANCELED = 'Canceled', CONFLICT = 'Conflict', TIMEOUT = 'Timeout', RATE_LIMITED = 'RateLimited',
-  UNKNOWN = 'Unknown',
+  UNKNOWN = '',  -- the platform's Unknown kind is the empty string
 }
 local ErrorMT = {}
 local ErrorMethods = {}
@@ -113,8 +113,10 @@ ErrorMT.__concat = function(a, b)
   local function s(x) if raw_getmt(x) == ErrorMT then return x._message end return raw_tostring(x) end
   return s(a) .. s(b)
 end
-function ErrorMethods:kind() return self._kind end
-function ErrorMethods:message() return self._message end
+function ErrorMethods:kind() return self._kind or '' end
+-- A wrapped error keeps the inner message; tostring() shows the context too.
+function ErrorMethods:message() return self._text or self._message end
+function ErrorMethods:stack() return self._stack or '' end
 function ErrorMethods:retryable() return self._retryable end
 function ErrorMethods:details() return self._details end
 function ErrorMethods:unwrap() return self._cause end
@@ -122,21 +124,27 @@ function ErrorMethods:error() return self._message end
 local function is_error(v) return raw_getmt(v) == ErrorMT end
 W.is_error = is_error
 local function kind_value(k)
-  if k == nil then return nil end
+  if k == nil or k == '' then return nil end
   return KINDS[k] or k
+end
+-- Empty details are no details (the platform drops them).
+local function details_of(d)
+  if raw_type(d) == 'table' and raw_next(d) == nil then return nil end
+  return d
 end
 local function new_error(a, b)
   local e
   if raw_type(a) == 'table' and not is_error(a) then
     e = {_message = a.message ~= nil and raw_tostring(a.message) or '', _kind = kind_value(a.kind),
-         _retryable = a.retryable, _details = a.details}
+         _retryable = a.retryable, _details = details_of(a.details)}
   elseif is_error(a) then
-    e = {_message = a._message, _kind = a._kind, _retryable = a._retryable, _details = a._details}
+    e = {_message = a._message, _text = a._text, _kind = a._kind, _retryable = a._retryable, _details = a._details}
   elseif raw_type(b) == 'string' then
     e = {_message = b, _kind = kind_value(a)}   -- errors.new(KIND, message)
   else
     e = {_message = a == nil and '' or raw_tostring(a)}
   end
+  e._stack = dbg_traceback('', 2)
   return raw_setmt(e, ErrorMT)
 end
 W.new_error = new_error
@@ -147,6 +155,7 @@ function errors.wrap(err, msg)
   if err == nil then return nil end
   local inner = is_error(err) and err or new_error(err)
   local e = {_message = msg and (raw_tostring(msg) .. ': ' .. inner._message) or inner._message,
+             _text = inner._text or inner._message, _stack = dbg_traceback('', 2),
              _kind = inner._kind, _retryable = inner._retryable, _details = inner._details, _cause = inner}
   return raw_setmt(e, ErrorMT)
 end
@@ -160,6 +169,15 @@ function errors.is(err, kind)
   return false
 end
 function errors.unwrap(err) if is_error(err) then return err._cause end return nil end
+--- The frames of where an error was made: {frames = {{source, line, name}...}}.
+function errors.call_stack(err)
+  if not is_error(err) then return nil end
+  local frames = {}
+  for src, line, rest in (err._stack or ''):gmatch('\n%s*([^\n:]+):(%d+):([^\n]*)') do
+    frames[#frames + 1] = {source = src, line = tonumber(line), name = rest:match("in %a* ?'?([^']*)'?") or ''}
+  end
+  return {frames = frames}
+end
 --- A Lua error value as it crosses to JS: {message, kind?, retryable?, details?}.
 function W.error_out(e)
   if is_error(e) then return {message = e._message, kind = e._kind, retryable = e._retryable, details = e._details} end

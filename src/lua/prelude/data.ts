@@ -54,6 +54,10 @@ encode_value = function(v, out, depth)
       end
       out[#out + 1] = ']'
     else
+      -- Only positive integer keys, with holes: the platform refuses a sparse array.
+      local ints = next(v) ~= nil
+      for k in next, v do if mtype(k) ~= 'integer' or k < 1 then ints = false; break end end
+      if ints and mt ~= OBJECT_MT then error({json_internal = true, message = 'json: cannot encode a sparse array'}, 0) end
       out[#out + 1] = '{'
       local first = true
       for _, k in ipairs((W.sorted_keys(v))) do
@@ -172,6 +176,9 @@ W.modules.json = {
   encode = function(v)
     local out = {}
     local ok, err = pcall(encode_value, v, out, 0)
+    if not ok and raw_type(err) == 'table' and err.json_internal then
+      return nil, W.new_error({message = err.message, kind = 'Internal', retryable = false})
+    end
     if not ok then return nil, invalid(raw_tostring(err)) end
     return concat(out), nil
   end,

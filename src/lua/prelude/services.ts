@@ -84,7 +84,8 @@ local function do_async(ex, id, ...)
   local f = raw_setmt({ch = W.new_channel(1), done = false, canceled = false}, FutureMT)
   f.tag = W.emit('funcs.async', W.pack(id, ...), call_options(ex), function(v, err)
     f.done = true
-    if err then f.err = err; f.ch:close()
+    -- The platform delivers a failed call's error on the channel too (ok = true).
+    if err then f.err = err; W.offer(f.ch, err); f.ch:close()
     else f.value = v; W.offer(f.ch, W.payload(v)); f.ch:close() end
   end)
   return f, nil
@@ -115,7 +116,7 @@ W.modules.funcs = {
 W.modules.ctx = {
   get = function(k)
     local v = W.spec.context[k]
-    if v == nil then return nil, new_error({message = 'context key ' .. raw_tostring(k) .. ' not found', kind = 'NotFound'}) end
+    if v == nil then return nil, new_error({message = 'context key ' .. raw_tostring(k) .. ' not found', kind = 'NotFound', retryable = false}) end
     return v, nil
   end,
   all = function() return shallow(W.spec.context), nil end,

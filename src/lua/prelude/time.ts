@@ -422,7 +422,7 @@ time['until'] = time.until_
 function time.fixed_zone(name) return {string = function() return name end} end
 function time.load_location(name)
   if name == 'UTC' or name == 'Local' or name == '' then return time.utc, nil end
-  return nil, W.new_error({message = 'time zone ' .. raw_tostring(name) .. ' is not supported (the sandbox is UTC-only)', kind = 'NotFound'})
+  return nil, W.new_error({message = 'time zone ' .. raw_tostring(name) .. ' is not supported (the sandbox is UTC-only)', kind = 'NotFound', retryable = false})
 end
 W.modules.time = time
 `

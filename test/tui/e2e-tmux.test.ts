@@ -4,10 +4,7 @@
  * timeline, signal it from the UI, watch it complete, check a replay after an incompatible
  * edit, resize, quit with `q`.
  *
- * Two launchers run the same scenario: `node bin/run.js dev` (skipped until the command
- * renders the TUI: its header, "wippy dev · <project>", must appear within 5 s) and
- * `test/tui/fixtures/dev-tui.mjs`, which wires the session to the TUI the way the command
- * should. Both need `npm run build`. WIPPY_TUI_DOCS=1 writes the captures to docs/tui-*.txt.
+ * Needs `npm run build`. WIPPY_TUI_DOCS=1 writes the captures to docs/tui-*.txt.
  */
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -19,16 +16,11 @@ import {REPO} from '../helpers/dev-server.js'
 import {hasTmux, startTmux} from './tmux.js'
 
 const BUILT = existsSync(join(REPO, 'dist/tui/index.js'))
-const FIXTURE = join(REPO, 'test/tui/fixtures/dev-tui.mjs')
 const WRITE_DOCS = process.env.WIPPY_TUI_DOCS === '1'
 
-const LAUNCHERS: Array<[string, (dir: string) => string]> = [
-  ['wippy dev', () => `node ${BIN} dev`],
-  ['the dev-tui launcher', (dir) => `node ${FIXTURE} ${dir}`],
-]
 
 describe.skipIf(!hasTmux() || !BUILT)('wippy dev TUI in a real terminal (tmux)', () => {
-  test.for(LAUNCHERS)('%s: spawn, timeline, signal from the UI, replay, resize, quit', {timeout: 90_000}, async ([name, command], ctx) => {
+  test('wippy dev: spawn, timeline, signal from the UI, replay, resize, quit', {timeout: 90_000}, async () => {
     // Given a project from the approval template
     const base = mkdtempSync(join(tmpdir(), 'wippy-tui-'))
     onTestFinished(() => rmSync(base, {force: true, recursive: true}))
@@ -36,15 +28,9 @@ describe.skipIf(!hasTmux() || !BUILT)('wippy dev TUI in a real terminal (tmux)',
     expect((await runCli(['init', dir, '--template', 'approval'])).exitCode).toBe(0)
 
     // When wippy dev starts in a 100×30 terminal
-    const term = await startTmux({columns: 100, command: command(dir), cwd: dir, rows: 30})
+    const term = await startTmux({columns: 100, command: `node ${BIN} dev`, cwd: dir, rows: 30})
     onTestFinished(() => term.close())
-    try {
-      await term.waitFor('wippy dev · shop', 5000)
-    } catch {
-      // The command still prints plain lines: the TUI is not wired into it yet.
-      expect(name).toBe('wippy dev')
-      ctx.skip()
-    }
+    await term.waitFor('wippy dev · shop', 10_000)
     const docs: Record<string, string> = {}
 
     // And a workflow is spawned from another process
@@ -118,7 +104,7 @@ describe.skipIf(!hasTmux() || !BUILT)('wippy dev TUI in a real terminal (tmux)',
     const inspect = await runCli(['history', 'inspect', id, '--path', dir])
     expect(inspect.stdout + inspect.stderr).toContain('WorkflowCompleted')
 
-    if (WRITE_DOCS && name !== 'wippy dev') {
+    if (WRITE_DOCS) {
       for (const [view, text] of Object.entries(docs)) writeFileSync(join(REPO, `docs/tui-${view}.txt`), liveArea(text) + '\n')
     }
   })

@@ -115,6 +115,7 @@ W.modules.funcs = {
 -- ctx --------------------------------------------------------------------------
 W.modules.ctx = {
   get = function(k)
+    if k == nil or k == '' then return nil, invalid('context key must be a non-empty string') end
     local v = W.spec.context[k]
     if v == nil then return nil, new_error({message = 'context key ' .. raw_tostring(k) .. ' not found', kind = 'NotFound', retryable = false}) end
     return v, nil

@@ -54,8 +54,13 @@ export interface ReplayCheckResult {
   replayedEvents: number
 }
 
-export interface ProcessInfo extends Omit<RunSummary, 'kind'> {
+/** A row of `wippy ps`: a workflow run, a plain process or a service. */
+export interface ProcessInfo extends Omit<RunSummary, 'kind' | 'status'> {
   kind: 'process' | 'service' | 'workflow'
+  /** Services: how many times it was restarted. */
+  restarts?: number
+  /** Workflows: running, completed, failed, cancelled, terminated, blocked. Processes: running, exited, failed. Services: starting, running, stopping, stopped, exited, failed. */
+  status: string
 }
 
 export interface ReloadReport {

@@ -30,6 +30,7 @@ import type {
 import {CodeCatalog, type CodeVersion} from './code-catalog.js'
 import {LuaServices} from './lua-services.js'
 import {ProcessRouter} from './process-router.js'
+import {ProcessSide} from './processes.js'
 import {reloadRegistry} from './reload.js'
 import {type StateLayout, stateLayout} from './state-dir.js'
 import {resolveSpawnHost} from './spawn-host.js'
@@ -52,6 +53,8 @@ export class Engine implements EngineApi {
   readonly workflows: WorkflowHost
   readonly lua: LuaServices
   controlAddress?: string
+  /** Plain processes and services (started after workflow recovery). */
+  processes?: ProcessSide
   private registry: Registry
   private readonly catalog = new CodeCatalog()
   /** Runs whose code diverged on a reload stay on the version they started with. */
@@ -73,6 +76,7 @@ export class Engine implements EngineApi {
       },
       code: (entry, runKey) => this.codeFor(entry, runKey),
       env: (key) => this.env[key],
+      external: () => this.processes,
       idleEvictMs: options.idleEvictMs,
       log: (pid, level, message, fields) => this.emit({fields, level, message, pid, type: 'log'}),
       onChange: (summary) => this.emit({summary, type: 'run'}),
@@ -97,12 +101,19 @@ export class Engine implements EngineApi {
     await lua.bind({
       env: engine.env,
       log: (level, message, fields) => engine.emit({fields, level, message, type: 'log'}),
-      processes: new ProcessRouter({registry: () => engine.registry, workflows: engine.workflows}),
+      processes: new ProcessRouter({processes: () => engine.processes?.gateway, registry: () => engine.registry, workflows: engine.workflows}),
       registry: () => engine.registry,
     })
     const recovery = await engine.workflows.recover()
     for (const torn of recovery.tornTails) engine.emit({level: 'warn', message: `recovered history ${torn}`, type: 'log'})
     engine.recovery = recovery
+    engine.processes = await ProcessSide.start({
+      emit: (event) => engine.emit(event),
+      env: (key) => engine.env[key],
+      lua,
+      registry: () => engine.registry,
+      workflows: engine.workflows,
+    })
     return engine
   }
 
@@ -137,18 +148,30 @@ export class Engine implements EngineApi {
     if (topic.startsWith('@')) {
       throw new WippyError('WIPPY_TOPIC_RESERVED', `The topic "${topic}" is reserved.`, {hint: 'Topics starting with @ belong to the platform; pick another name.', kind: 'usage'})
     }
+    if (this.processes?.owns(pid)) {
+      throwIfError(await this.processes.send(pid, topic, payload, 'wippy-cli'))
+      return {pid}
+    }
     const run = this.workflows.requireRun(pid)
     await this.workflows.signal(run.identity.pid, topic, payload, 'wippy-cli')
     return {pid: run.identity.pid}
   }
 
   async cancel(pid: string, reason?: string): Promise<{pid: string}> {
+    if (this.processes?.owns(pid)) {
+      throwIfError(await this.processes.control('cancel', pid, reason ?? 'cancelled from the CLI', 'wippy-cli'))
+      return {pid}
+    }
     const run = this.workflows.requireRun(pid)
     await this.workflows.cancel(run.identity.pid, reason ?? 'cancelled from the CLI', 'wippy-cli')
     return {pid: run.identity.pid}
   }
 
   async terminate(pid: string, reason?: string): Promise<{pid: string}> {
+    if (this.processes?.owns(pid)) {
+      throwIfError(await this.processes.control('terminate', pid, reason ?? 'terminated from the CLI', 'wippy-cli'))
+      return {pid}
+    }
     const run = this.workflows.requireRun(pid)
     await this.workflows.terminate(run.identity.pid, reason ?? 'terminated from the CLI')
     return {pid: run.identity.pid}
@@ -223,9 +246,8 @@ export class Engine implements EngineApi {
   }
 
   ps(filter: {all?: boolean; status?: string} = {}): ProcessInfo[] {
-    return this.workflows
-      .list()
-      .filter((r) => (filter.status ? r.status === filter.status : filter.all || r.status === 'running' || r.status === 'blocked'))
+    const rows: ProcessInfo[] = [...this.workflows.list(), ...(this.processes?.list({all: filter.all === true || filter.status !== undefined}) ?? [])]
+    return rows.filter((r) => (filter.status ? r.status === filter.status : filter.all || r.status === 'running' || r.status === 'blocked'))
   }
 
   call(entry: string, args: unknown[]): Promise<{error?: LuaErrorValue; value?: unknown}> {
@@ -252,6 +274,7 @@ export class Engine implements EngineApi {
       unpin: (runKey) => this.pins.delete(runKey),
       runKeyOf: (pid) => this.workflows.requireRun(pid).identity.runKey,
     })
+    if (report.errors.length === 0) await this.processes?.applyRegistry(this.registry, report)
     this.emit({report, type: 'reload'})
     return report
   }
@@ -261,7 +284,7 @@ export class Engine implements EngineApi {
     return {
       entries: this.registry.entries.size,
       persistence: {dir: this.layout.dir, durable: true},
-      processes: 0,
+      processes: this.processes?.list().filter((p) => p.kind === 'process' || p.status === 'running').length ?? 0,
       root: this.registry.root,
       workflows: {
         blocked: runs.filter((r) => r.status === 'blocked').length,
@@ -279,6 +302,7 @@ export class Engine implements EngineApi {
 
   /** Stops timers and activities; every acknowledged event is already on disk. */
   async close(): Promise<void> {
+    await this.processes?.close()
     await this.workflows.close()
     this.lua.close()
     this.listeners.clear()
@@ -309,6 +333,10 @@ export class Engine implements EngineApi {
   private emit(event: EngineEvent): void {
     for (const listener of this.listeners) listener(event)
   }
+}
+
+function throwIfError(error: LuaErrorValue | undefined): void {
+  if (error) throw new WippyError('WIPPY_PROCESS_ERROR', `${error.message}.`, {hint: 'Check the PID or name with `wippy ps --all`.'})
 }
 
 function isClose(e: HistoryEvent): boolean {

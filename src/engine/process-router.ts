@@ -12,10 +12,9 @@ import {exitEventOf} from './exit-event.js'
 
 type Result = {error?: LuaErrorValue; value?: unknown}
 
-/** Where process-host commands go (the process host implements it). */
+/** Where process-host commands go (the process host implements it; registered names live there too). */
 export interface PlainProcesses {
   execute(cmd: LuaCommand, caller: FunctionCaller): Promise<Result>
-  owns(pid: string): boolean
 }
 
 export interface ProcessRouterDeps {
@@ -25,8 +24,6 @@ export interface ProcessRouterDeps {
 }
 
 export class ProcessRouter implements ProcessGateway {
-  private readonly names = new Map<string, string>()
-
   constructor(private readonly deps: ProcessRouterDeps) {}
 
   async execute(cmd: LuaCommand, caller: FunctionCaller): Promise<Result> {
@@ -38,17 +35,17 @@ export class ProcessRouter implements ProcessGateway {
         return this.startWorkflow(cmd, caller, worker)
       }
       case 'process.send': {
-        const target = this.resolve(String(cmd.args[0]))
+        const target = String(cmd.args[0])
         const topic = String(cmd.args[1])
         if (topic.startsWith('@')) return invalid(`topic ${topic} is reserved`)
-        const run = this.deps.workflows.findRun(target)
+        const run = this.deps.workflows.exactRun(target)
         if (!run) return this.toProcesses(cmd, caller)
         await this.deps.workflows.signal(run.identity.pid, topic, cmd.args.slice(2), caller.pid ?? '')
         return {value: true}
       }
       case 'process.cancel':
       case 'process.terminate': {
-        const run = this.deps.workflows.findRun(this.resolve(String(cmd.args[0])))
+        const run = this.deps.workflows.exactRun(String(cmd.args[0]))
         if (!run) return this.toProcesses(cmd, caller)
         if (!run.open) return {value: true}
         if (cmd.op === 'process.cancel') await this.deps.workflows.cancel(run.identity.pid, String(cmd.args[1] ?? 'cancelled'), caller.pid ?? '')
@@ -56,20 +53,10 @@ export class ProcessRouter implements ProcessGateway {
         return {value: true}
       }
       case 'process.monitor': {
-        const run = this.deps.workflows.findRun(this.resolve(String(cmd.args[0])))
+        const run = this.deps.workflows.exactRun(String(cmd.args[0]))
         if (!run) return this.toProcesses(cmd, caller)
         this.watch(run.identity.pid, caller)
         return {value: true}
-      }
-      case 'process.register': {
-        this.names.set(String(cmd.args[0]), String(cmd.args[1] ?? caller.pid ?? ''))
-        return {value: true}
-      }
-      case 'process.lookup': {
-        return {value: this.names.get(String(cmd.args[0])) ?? null}
-      }
-      case 'process.unregister': {
-        return {value: this.names.delete(String(cmd.args[0]))}
       }
       default: {
         return this.toProcesses(cmd, caller)
@@ -123,10 +110,6 @@ export class ProcessRouter implements ProcessGateway {
       caller.mailbox.expected--
       caller.mailbox.push({event: exitEventOf(pid, closing), kind: 'event'})
     })
-  }
-
-  private resolve(dest: string): string {
-    return this.names.get(dest) ?? dest
   }
 
   private toProcesses(cmd: LuaCommand, caller: FunctionCaller): Promise<Result> {

@@ -26,6 +26,11 @@ export class RunDirectory {
     return this.runs.findLast((r) => r.identity.workflowId === workflowId)
   }
 
+  /** The run with this exact PID or workflow ID (no prefixes: for routing from code). */
+  exact(target: string): WorkflowRun | undefined {
+    return this.runs.findLast((r) => r.identity.pid === target || r.identity.workflowId === target)
+  }
+
   /** @throws WippyError WIPPY_PID_UNKNOWN or WIPPY_PID_AMBIGUOUS */
   resolve(query: string): WorkflowRun {
     const q = query.trim()

@@ -23,8 +23,17 @@ export interface WorkflowCode {
   instantiate(run: {pid: string; seed: number; workflowId: string; runId: string; entry: string}): Promise<LuaProgram> | LuaProgram
 }
 
+/** Targets outside the workflow host (plain processes) that workflow code may signal or stop. */
+export interface ExternalTargets {
+  control(action: 'cancel' | 'terminate', dest: string, reason: string, from: string): Promise<LuaErrorValue | undefined>
+  owns(dest: string): boolean
+  send(dest: string, topic: string, payload: unknown[], from: string): Promise<LuaErrorValue | undefined>
+}
+
 export interface WorkflowHostOptions {
   activities: ActivityExecutor
+  /** Plain processes, reached by `process.send` / `cancel` / `terminate` from workflows. */
+  external?: () => ExternalTargets | undefined
   /**
    * The code a run of `entry` runs on: the current registry's, or (given the run) the
    * version the run is pinned to. Undefined when the entry is unknown.
@@ -234,6 +243,11 @@ export class WorkflowHost {
     return this.dir.resolve(query)
   }
 
+  /** The run with this exact PID or workflow ID: how code (not users) names a workflow. */
+  exactRun(target: string): WorkflowRun | undefined {
+    return this.dir.exact(target)
+  }
+
   findRun(query: string): WorkflowRun | undefined {
     try {
       return this.dir.resolve(query)
@@ -358,7 +372,7 @@ export class WorkflowHost {
   private notifyParent(run: WorkflowRun, closing: HistoryEvent): void {
     const parentRef = run.started.parent
     if (!parentRef) return
-    const parent = this.findRun(parentRef.pid)
+    const parent = this.exactRun(parentRef.pid)
     if (!parent?.open) return
     void (async () => {
       await this.ensureLoaded(parent)
@@ -380,8 +394,10 @@ export class WorkflowHost {
       this.notifyParent(run, event)
       this.options.onChange?.(summarizeRun(run))
     },
-    control: async (_run, action, target) => {
-      const child = this.findRun(target)
+    control: async (run, action, target, reason) => {
+      const child = this.exactRun(target)
+      const external = this.options.external?.()
+      if (!child && external?.owns(target)) return external.control(action, target, reason ?? action, run.identity.pid)
       if (!child) return notFound(target)
       if (!child.open) return undefined
       if (action === 'cancel') await this.cancel(target, 'cancelled by parent')
@@ -392,7 +408,10 @@ export class WorkflowHost {
     env: (key) => this.options.env?.(key),
     log: (run, level, message, fields) => this.options.log?.(run.identity.pid, level, message, fields),
     signal: async (run, request) => {
-      const target = this.findRun(request.target)
+      const target = this.exactRun(request.target)
+      const external = this.options.external?.()
+      // A plain process: sent once, live; the recorded SignalSent keeps replay from resending.
+      if (!target && external?.owns(request.target)) return external.send(request.target, request.topic, request.payload, run.identity.pid)
       if (!target) return notFound(request.target)
       if (!target.open) return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
       // Delivered off the sender's queue: a signal to oneself must not wait on itself.

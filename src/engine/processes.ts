@@ -1,0 +1,152 @@
+/**
+ * The engine's plain-process side: one ProcessHost for every `process.host` entry and the
+ * ServiceSupervisor for `process.service` entries, wired to the workflow host (processes
+ * spawn, signal, cancel and monitor workflows) and to the function host (`funcs.call`).
+ */
+import type {HistoryEvent} from '../history/events.js'
+import {
+  type ExitResult,
+  type FunctionProcessGateway,
+  ProcessHost,
+  ServiceSupervisor,
+  type WorkflowGateway,
+  functionProcessGateway,
+  isWorkflowPid,
+  processTable,
+} from '../hosts/processes/index.js'
+import type {WorkflowHost} from '../hosts/workflows/workflow-host.js'
+import type {LuaErrorValue} from '../lua/types.js'
+import {type Registry, type RegistryDiff, temporalWorkerConfig} from '../registry/index.js'
+import type {EngineEvent, ProcessInfo} from './api.js'
+import {programSpecOf} from './code-catalog.js'
+import {exitEventOf} from './exit-event.js'
+import type {LuaServices} from './lua-services.js'
+
+export interface ProcessSideOptions {
+  emit(event: EngineEvent): void
+  env(key: string): string | undefined
+  lua: LuaServices
+  registry(): Registry
+  workflows: WorkflowHost
+}
+
+export class ProcessSide {
+  /** What functions use for `process.*` commands that target plain processes. */
+  readonly gateway: FunctionProcessGateway
+
+  private constructor(
+    readonly host: ProcessHost,
+    readonly supervisor: ServiceSupervisor,
+    private readonly registry: () => Registry,
+  ) {
+    this.gateway = functionProcessGateway(host, (id) => registry().entries.get(id)?.kind === 'process.host')
+  }
+
+  /** Creates the host and starts the `auto_start` services (in `requires` order). */
+  static async start(options: ProcessSideOptions): Promise<ProcessSide> {
+    let side: ProcessSide | undefined
+    const host = await ProcessHost.create({
+      env: options.env,
+      functions: {call: (entry, args, o) => options.lua.callFunction(entry, args, o.context ? {context: o.context} : {})},
+      log: (pid, level, message, fields) => options.emit({fields, level, message, pid, type: 'log'}),
+      onChange: (status) => {
+        if (side) options.emit({summary: side.infoOf(status.pid), type: 'run'})
+      },
+      registry: options.registry,
+      resolveProcess: (id) => {
+        const registry = options.registry()
+        const entry = registry.entries.get(id)
+        return entry?.kind === 'process.lua' ? programSpecOf(registry, entry, 'process') : undefined
+      },
+      workflows: workflowGateway(options.workflows, options.registry),
+    })
+    const supervisor = new ServiceSupervisor({
+      host,
+      log: (service, level, message) => options.emit({level, message, pid: service, type: 'log'}),
+      registry: options.registry(),
+    })
+    side = new ProcessSide(host, supervisor, options.registry)
+    await supervisor.start()
+    return side
+  }
+
+  /** True when `dest` names a plain process (a process PID or a registered name). */
+  owns(dest: string): boolean {
+    return !isWorkflowPid(dest) && this.gateway.owns(dest)
+  }
+
+  send(dest: string, topic: string, payload: unknown[], from: string): Promise<LuaErrorValue | undefined> {
+    return this.host.send(dest, topic, payload, from)
+  }
+
+  control(action: 'cancel' | 'terminate', dest: string, reason: string, from: string): Promise<LuaErrorValue | undefined> {
+    return action === 'cancel' ? this.host.cancel(dest, reason, from) : this.host.terminate(dest, from)
+  }
+
+  /** Rows for `wippy ps`: services (any state) and processes (running, or all). */
+  list(filter: {all?: boolean} = {}): ProcessInfo[] {
+    return processTable(this.host, this.supervisor, filter).map((row) => ({
+      entry: row.entry,
+      id: row.service ?? row.pid ?? row.entry,
+      kind: row.kind,
+      loaded: row.status === 'running' || row.status === 'Running',
+      pid: row.pid ?? '',
+      startedAt: 0,
+      status: row.status.toLowerCase(),
+      ...(row.waiting ? {waiting: row.waiting} : {}),
+      ...(row.lastError ? {problem: row.lastError} : {}),
+      ...(row.restarts ? {restarts: row.restarts} : {}),
+    }))
+  }
+
+  /** Applies a reload: changed processes and services restart per their policy. */
+  async applyRegistry(next: Registry, diff: RegistryDiff): Promise<void> {
+    this.host.applyRegistry(diff)
+    await this.supervisor.applyRegistry(next)
+  }
+
+  async close(): Promise<void> {
+    await this.supervisor.stopAll()
+    this.host.close()
+  }
+
+  private infoOf(pid: string): ProcessInfo {
+    const row = this.list({all: true}).find((r) => r.pid === pid)
+    return row ?? {entry: '', id: pid, kind: 'process', loaded: false, pid, startedAt: 0, status: 'exited'}
+  }
+}
+
+/** The workflow host as processes see it. */
+function workflowGateway(workflows: WorkflowHost, registry: () => Registry): WorkflowGateway {
+  return {
+    cancel: (pid, reason, from) => workflows.cancel(pid, reason, from),
+    onClose(pid, callback) {
+      let live = true
+      void workflows.waitForClose(pid).then((closing: HistoryEvent) => {
+        if (live) callback(exitResult(pid, closing))
+      })
+      return () => {
+        live = false
+      }
+    },
+    signal: (pid, topic, payload, from) => workflows.signal(pid, topic, payload, from),
+    async start(request) {
+      const worker = registry().entries.get(request.worker)
+      if (worker?.kind !== 'temporal.worker') throw new Error(`no temporal.worker ${request.worker}`)
+      const started = await workflows.start({
+        client: temporalWorkerConfig(worker).client,
+        entry: request.entry,
+        input: request.input,
+        worker: worker.id,
+        ...(request.workflowId ? {workflowId: request.workflowId} : {}),
+      })
+      return {pid: started.pid}
+    },
+    terminate: (pid, reason) => workflows.terminate(pid, reason),
+  }
+}
+
+function exitResult(pid: string, closing: HistoryEvent): ExitResult {
+  const result = exitEventOf(pid, closing).result ?? {}
+  return result.error ? {error: result.error} : {value: result.value}
+}

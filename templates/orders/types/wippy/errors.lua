@@ -43,6 +43,10 @@ function Error:details() end
 ---@return wippy.Error|nil
 function Error:unwrap() end
 
+--- The Lua call stack captured where the error was created.
+---@return string
+function Error:stack() end
+
 ---@class wippy.ErrorSpec
 ---@field message string
 ---@field kind? wippy.ErrorKind|string
@@ -89,5 +93,10 @@ function errors.is(err, kind) end
 ---@param err any
 ---@return wippy.Error|nil
 function errors.unwrap(err) end
+
+--- The call stack captured in `err` (as `err:stack()`).
+---@param err wippy.Error
+---@return string|nil
+function errors.call_stack(err) end
 
 return errors

@@ -36,6 +36,9 @@ export default class Dev extends BaseCommand {
         stdin: process.stdin,
         stdout: process.stdout,
       })
+      for (const p of session.engine.startProblems ?? []) {
+        ui.note(`registry error: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message} [${p.code}]; left out until fixed`, 'error')
+      }
       // In raw mode Ctrl-C arrives as a key (the UI stops cleanly); SIGTERM still comes as a signal.
       const stop = (): void => void session.stop().finally(() => ui.unmount())
       process.once('SIGTERM', stop)

@@ -13,7 +13,7 @@ import type {WorkflowRun} from '../hosts/workflows/run.js'
 import {checkReplay} from '../hosts/workflows/replay-check.js'
 import {WorkflowHost} from '../hosts/workflows/workflow-host.js'
 import type {LuaErrorValue} from '../lua/types.js'
-import {type Registry, assertNoErrors, loadRegistry} from '../registry/index.js'
+import {type Problem, type Registry, loadRegistry} from '../registry/index.js'
 import type {
   EngineApi,
   EngineEvent,
@@ -92,8 +92,10 @@ export class Engine implements EngineApi {
   /** Loads the project, opens the state dir, and recovers every open workflow by replay. */
   static async start(options: EngineOptions): Promise<Engine> {
     const lua = await LuaServices.create()
-    const registry = await loadRegistry(options.root, {checkLua: lua.syntaxChecker(), env: options.env ?? process.env})
-    assertNoErrors(registry)
+    const loaded = await loadRegistry(options.root, {checkLua: lua.syntaxChecker(), env: options.env ?? process.env})
+    // A broken entry must not keep the rest of the project from running: start without it
+    // and report it (a hot reload that fixes it brings it in).
+    const registry = withoutBrokenEntries(loaded)
     const layout = stateLayout(options.root, options.stateDir)
     await mkdir(layout.histories, {mode: 0o700, recursive: true})
     const store = new HistoryStore(layout.histories)
@@ -107,6 +109,7 @@ export class Engine implements EngineApi {
     const recovery = await engine.workflows.recover()
     for (const torn of recovery.tornTails) engine.emit({level: 'warn', message: `recovered history ${torn}`, type: 'log'})
     engine.recovery = recovery
+    engine.startProblems = loaded.problems.filter((p) => p.severity === 'error')
     engine.processes = await ProcessSide.start({
       emit: (event) => engine.emit(event),
       env: (key) => engine.env[key],
@@ -116,6 +119,9 @@ export class Engine implements EngineApi {
     })
     return engine
   }
+
+  /** Registry errors found at start; the entries they name were left out. */
+  startProblems: Problem[] = []
 
   /** What recovery found at start (open runs replayed, torn tails dropped...). */
   recovery?: Awaited<ReturnType<WorkflowHost['recover']>>
@@ -250,7 +256,7 @@ export class Engine implements EngineApi {
     return rows.filter((r) => (filter.status ? r.status === filter.status : filter.all || r.status === 'running' || r.status === 'blocked'))
   }
 
-  call(entry: string, args: unknown[]): Promise<{error?: LuaErrorValue; value?: unknown}> {
+  async call(entry: string, args: unknown[]): Promise<{error?: LuaErrorValue; value?: unknown}> {
     if (!this.registry.entries.has(entry)) throw unknownEntry(entry, this.registry)
     return this.lua.callFunction(entry, args, {})
   }
@@ -333,6 +339,13 @@ export class Engine implements EngineApi {
   private emit(event: EngineEvent): void {
     for (const listener of this.listeners) listener(event)
   }
+}
+
+/** The registry minus entries with an error (and every entry of a file that failed to parse). */
+function withoutBrokenEntries(registry: Registry): Registry {
+  const broken = new Set(registry.problems.filter((p) => p.severity === 'error' && p.entryId).map((p) => p.entryId!))
+  if (broken.size === 0) return registry
+  return {...registry, entries: new Map([...registry.entries].filter(([id]) => !broken.has(id)))}
 }
 
 function throwIfError(error: LuaErrorValue | undefined): void {

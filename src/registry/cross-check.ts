@@ -102,7 +102,7 @@ export function crossCheck(valid: readonly CheckedEntry[], all: ReadonlyMap<stri
       })
       const imports = (d.imports as Record<string, string> | undefined) ?? {}
       for (const [alias, raw] of Object.entries(imports)) {
-        const lib = ref(raw, ['library.lua'], `the import "${alias}"`, 'data', ['imports', alias])
+        const lib = ref(raw, ['library.lua', 'function.lua'], `the import "${alias}"`, 'data', ['imports', alias])
         if (lib && entry.kind === 'workflow.lua') {
           const unsafe = unsafeModulesOf(lib, all, new Set())
           for (const m of unsafe) problems.push(notWorkflowSafe(entry, m, `imports ${lib.id}, which uses the module "${m}"`, at('data', ['imports', alias])))

@@ -4,7 +4,7 @@ import {dirname, isAbsolute, join, relative, resolve} from 'node:path'
 import {WippyError} from '../errors.js'
 import {crossCheck} from './cross-check.js'
 import {checkLuaReferences} from './lua-refs.js'
-import {didYouMean} from './did-you-mean.js'
+import {editDistance} from './did-you-mean.js'
 import {interpolateData} from './interpolate.js'
 import {KNOWN_KINDS, RUN_KINDS, isRunKind} from './kinds.js'
 import {checkLuaSources} from './lua-check.js'
@@ -107,14 +107,29 @@ export async function loadRegistry(projectRoot: string, options: LoadOptions = {
   return {root, srcDirs: sources.layout.srcDirs, entries, problems: sortProblems(problems)}
 }
 
-/** The problem (without position) for an unknown or opaque kind, if any. */
+/**
+ * The problem (without position) for an unknown or opaque kind, if any. A kind one or two
+ * edits away from a known one is a typo (error, with "did you mean"); any other
+ * `family.kind` is taken for a platform kind wippy does not know (`exec.docker`,
+ * `function.wasm`...): loaded as an opaque entry with a warning, so a real Wippy project
+ * still loads.
+ */
 function checkKind(kind: string, id: string): Omit<Problem, 'file' | 'line' | 'column' | 'entryId'> | undefined {
   if (!KNOWN_KINDS.includes(kind)) {
+    const typo = KNOWN_KINDS.find((known) => editDistance(kind.toLowerCase(), known.toLowerCase()) <= 2)
+    if (typo || !/^[a-z][\w-]*(\.[a-z][\w-]*)+$/i.test(kind)) {
+      return {
+        severity: 'error',
+        code: 'WIPPY_KIND_UNKNOWN',
+        message: `Entry ${id} has the unknown kind "${kind}".${typo ? ` Did you mean "${typo}"?` : ''}`,
+        hint: `wippy runs ${RUN_KINDS.join(', ')}.`,
+      }
+    }
     return {
-      severity: 'error',
+      severity: 'warning',
       code: 'WIPPY_KIND_UNKNOWN',
-      message: `Entry ${id} has the unknown kind "${kind}".${didYouMean(kind, KNOWN_KINDS)}`,
-      hint: `wippy runs ${RUN_KINDS.join(', ')}.`,
+      message: `Entry ${id} has the kind "${kind}", which wippy does not know; it is loaded as an opaque entry and not run.`,
+      hint: `wippy runs ${RUN_KINDS.join(', ')}; other kinds need the Wippy platform.`,
     }
   }
   if (isRunKind(kind)) return undefined

@@ -202,6 +202,17 @@ describe('workflow engine', () => {
     expect(timer).toMatchObject({durationMs: 86_400_000})
   })
 
+  test('a broken entry at start is left out and reported; the rest of the project runs', async () => {
+    const p = project()
+    p.write('src/broken/_index.yaml', 'version: "1.0"\nnamespace: app.broken\nentries:\n  - {name: bad, kind: function.lua, source: file://bad.lua, method: main}\n')
+    p.write('src/broken/bad.lua', 'local function main(\n  return 1\nend\nreturn {main = main}\n')
+    const engine = await startEngine(p)
+    expect(engine.startProblems).toEqual([expect.objectContaining({code: 'WIPPY_LUA_SYNTAX', entryId: 'app.broken:bad', file: 'src/broken/bad.lua', line: 2})])
+    await expect(engine.call('app.broken:bad', [])).rejects.toMatchObject({code: 'WIPPY_ENTRY_NOT_FOUND'})
+    const {id} = await engine.spawn({entry: 'app.workflows:steps', input: [2]})
+    expect((await engine.wait(id)).status).toBe('completed')
+  })
+
   test('the history file is plain JSONL, one event per line with seq and type', async () => {
     const p = project()
     const engine = await startEngine(p)

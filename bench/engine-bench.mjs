@@ -55,14 +55,13 @@ async function concurrentSteps() {
   })
 }
 
+/** Wall time per step of one 1,000-step workflow (history timestamps are whole ms: too coarse). */
 async function sequentialStepLatency() {
   return withEngine(async (engine) => {
+    const t0 = performance.now()
     const {id} = await engine.spawn({entry: 'app:steps', input: [1000]})
     await engine.wait(id)
-    const {events} = await engine.history(id)
-    const scheduled = events.filter((e) => e.type === 'ActivityScheduled').map((e) => e.ts)
-    const deltas = scheduled.slice(1).map((t, i) => t - scheduled[i])
-    return median(deltas)
+    return (performance.now() - t0) / 1000
   })
 }
 
@@ -113,10 +112,10 @@ export async function run({quick = false} = {}) {
   const rss = await idleRss(quick ? 1000 : 10_000)
   return [
     figure('engine: durable steps/s, 100 concurrent 10-step workflows', 'steps/s', steps, {op: '>=', value: 10_000}),
-    figure('engine: one durable step, sequential workflow (p50)', 'ms', latency, {op: '<=', value: 0.5}),
+    figure('engine: one durable step, sequential 1,000-step workflow (wall time per step)', 'ms', latency, {op: '<=', value: 0.5}),
     figure(`engine: replay of ${r10.events} events`, 'events/s', [r10.events / (r10.ms / 1000)], {op: '>=', value: 50_000}),
     figure(`engine: replay of ${r100.events} events`, 'events/s', [r100.events / (r100.ms / 1000)], {op: '>=', value: 50_000}),
-    figure('engine: replay time ratio 100k/10k events (linear ≈ 10)', 'x', [r100.ms / r10.ms], {op: '<=', value: 13}),
+    figure(`engine: replay time ratio ${r100.events}/${r10.events} events (linear ≈ ${Math.round(r100.events / r10.events)})`, 'x', [r100.ms / r10.ms], {op: '<=', value: 1.3 * (r100.events / r10.events)}),
     figure(`engine: RSS of ${quick ? '1,000' : '10,000'} idle workflows over baseline`, 'MB', [rss], {op: '<=', value: 50}),
   ]
 }

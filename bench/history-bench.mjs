@@ -15,6 +15,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {HistoryStore} from '../dist/history/store.js'
+import {figure, formatFigure, isMain, median} from './lib.mjs'
 
 const RUNS = 5
 const T0 = 1_700_000_000_000
@@ -29,7 +30,6 @@ const step = (i) =>
     ? {args: [{amount: 100 + i, currency: 'USD', key: `order-1-${i}`}], entry: 'app.api:charge_card', ts: T0 + i, type: 'ActivityScheduled', where: 'workflow.lua:12'}
     : {attempts: 1, result: {charge_id: `ch_${i}_3f9a2b`, status: 'succeeded'}, scheduled: i - 1, ts: T0 + i, type: 'ActivityCompleted'}
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]
 const fmt = (n, d = 0) => n.toLocaleString('en-US', {maximumFractionDigits: d, minimumFractionDigits: d})
 const base = process.env.WIPPY_BENCH_DIR ?? tmpdir()
@@ -89,21 +89,19 @@ async function read(n = 10_000) {
   })
 }
 
-function line(label, xs, unit, digits = 0) {
-  return `${label}: median ${fmt(median(xs), digits)} ${unit} (min ${fmt(Math.min(...xs), digits)}, max ${fmt(Math.max(...xs), digits)})`
+export async function run({quick = false} = {}) {
+  const runs = quick ? 1 : RUNS
+  const conc = []
+  for (let r = 0; r < runs; r++) conc.push(await concurrent())
+  const seq = []
+  for (let r = 0; r < runs; r++) seq.push(await sequential())
+  const rd = await read()
+  return [
+    figure('history: durable appends, 100 concurrent runs × 100 events', 'events/s', conc.map((c) => c.perSec)),
+    figure('history: sequential append latency p50', 'ms', seq.map((x) => x.p50)),
+    figure('history: sequential append latency p99', 'ms', seq.map((x) => x.p99)),
+    figure(`history: read a ${rd.count}-event history`, 'ms', [rd.ms]),
+  ]
 }
 
-console.log(`history store bench, ${RUNS} runs each, dir ${base}`)
-const conc = []
-for (let r = 0; r < RUNS; r++) conc.push(await concurrent())
-console.log(line('history append, 100 concurrent runs × 100 events', conc.map((c) => c.perSec), 'events/s'))
-const mid = conc.find((c) => c.perSec === median(conc.map((x) => x.perSec)))
-console.log(`  (median run: ${fmt(mid.ms)} ms, ${fmt(mid.rounds)} commit rounds, ${fmt(mid.syncs)} fdatasyncs, ${fmt(10_000 / mid.rounds, 1)} events per round)`)
-
-const seq = []
-for (let r = 0; r < RUNS; r++) seq.push(await sequential())
-console.log(line('history append, 1 run sequential, latency p50', seq.map((s) => s.p50), 'ms', 3))
-console.log(line('history append, 1 run sequential, latency p99', seq.map((s) => s.p99), 'ms', 3))
-
-const rd = await read()
-console.log(`history read, ${fmt(rd.count)}-event history: median ${fmt(rd.ms, 1)} ms (${fmt(rd.count / (rd.ms / 1000))} events/s)`)
+if (isMain(import.meta.url)) for (const f of await run()) console.log(formatFigure(f))

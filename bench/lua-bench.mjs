@@ -2,9 +2,10 @@
 // Prints medians: warm VM create, host round trip, function call through the pool, fib(27) ratio.
 import {LuaRuntime} from '../dist/lua/vm/runtime.js'
 import {FunctionHost} from '../dist/hosts/functions/index.js'
+import {figure, formatFigure, isMain, median} from './lib.mjs'
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const spec = (text, extra = {}) => ({kind: 'function', modules: ['funcs', 'time'], source: {chunkName: 'bench.lua', entryId: 'bench:x', text}, ...extra})
+export async function run() {
 const rt = await LuaRuntime.load()
 
 // 1. warm VM create (prelude + entry loaded, not started)
@@ -57,12 +58,14 @@ for (let r = 0; r < 5; r++) {
   fibJs.push(performance.now() - t)
 }
 
-const rows = [
-  ['warm VM create (ms)', median(creates).toFixed(3), '≤ 1'],
-  ['host round trip (µs)', median(rtt).toFixed(1), '≤ 30'],
-  ['function call through the pool (ms)', median(calls).toFixed(3), '≤ 0.2'],
-  ['fib(27) Lua (ms)', median(fibLua).toFixed(1), ''],
-  ['fib(27) plain JS (ms)', median(fibJs).toFixed(1), ''],
-  ['fib(27) Lua / JS ratio', (median(fibLua) / median(fibJs)).toFixed(1), ''],
+return [
+  figure('lua: warm VM create', 'ms', creates, {op: '<=', value: 1}),
+  figure('lua: host round trip', 'µs', rtt, {op: '<=', value: 30}),
+  figure('lua: trivial function call through the pool', 'ms', calls, {op: '<=', value: 0.2}),
+  figure('lua: fib(27) in Lua', 'ms', fibLua),
+  figure('lua: fib(27) in plain JS', 'ms', fibJs),
+  figure('lua: fib(27) Lua / JS ratio', 'x', [median(fibLua) / median(fibJs)]),
 ]
-for (const [name, v, goal] of rows) console.log(`${name.padEnd(40)} ${String(v).padStart(10)}  ${goal && `goal ${goal}`}`)
+}
+
+if (isMain(import.meta.url)) for (const f of await run()) console.log(formatFigure(f))

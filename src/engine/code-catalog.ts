@@ -23,8 +23,34 @@ export function luaSourceOf(entry: RegistryEntry): LuaSource {
   return {chunkName: entry.sourceFile ?? `${entry.file}#${entry.name}`, entryId: entry.id, text: config.source ?? ''}
 }
 
-/** Builds the program spec of a Lua entry (function, process, workflow). */
+/**
+ * Specs built per registry snapshot and entry: a function called as an activity on every
+ * workflow step must not re-parse its entry each time. A reload makes new entry objects,
+ * so the cache follows the registry without invalidation.
+ */
+const specCache = new WeakMap<RegistryEntry, Map<string, LuaProgramSpec>>()
+
+/** Builds (or reuses) the program spec of a Lua entry (function, process, workflow). */
 export function programSpecOf(registry: Registry, entry: RegistryEntry, kind: LuaProgramSpec['kind']): LuaProgramSpec {
+  let byKind = specCache.get(entry)
+  const cached = byKind?.get(kind)
+  if (cached && importsUnchanged(registry, cached)) return cached
+  const spec = buildProgramSpec(registry, entry, kind)
+  if (!byKind) specCache.set(entry, (byKind = new Map()))
+  byKind.set(kind, spec)
+  return spec
+}
+
+/** Imported libraries live in other entries: a reload may change them alone. */
+function importsUnchanged(registry: Registry, spec: LuaProgramSpec): boolean {
+  for (const source of Object.values(spec.imports ?? {})) {
+    const lib = registry.entries.get(source.entryId)
+    if (!lib || luaSourceOf(lib).text !== source.text) return false
+  }
+  return true
+}
+
+function buildProgramSpec(registry: Registry, entry: RegistryEntry, kind: LuaProgramSpec['kind']): LuaProgramSpec {
   const config = luaEntryConfig(entry)
   const imports: Record<string, LuaSource> = {}
   for (const [alias, id] of Object.entries(config.imports)) {

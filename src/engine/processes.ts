@@ -91,7 +91,7 @@ export class ProcessSide {
       kind: row.kind,
       loaded: row.status === 'running' || row.status === 'Running',
       pid: row.pid ?? '',
-      startedAt: 0,
+      startedAt: (row.pid ? this.host.get(row.pid)?.startedAt : undefined) ?? Date.now(),
       status: row.status.toLowerCase(),
       ...(row.waiting ? {waiting: row.waiting} : {}),
       ...(row.lastError ? {problem: row.lastError} : {}),

@@ -61,7 +61,7 @@ export function parseDefinitionFile(text: string, file: string): ParsedFile {
 
   const {LineCounter: LineCounterClass, isMap, isSeq, parseDocument} = yamlLib()
   const lineCounter: LineCounter = new LineCounterClass()
-  const doc = parseDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, {lineCounter, prettyErrors: true, uniqueKeys: true})
+  const doc = parseDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, {lineCounter, logLevel: 'error', prettyErrors: true, uniqueKeys: true})
   if (doc.errors.length > 0) {
     for (const error of doc.errors.slice(0, 5)) {
       const pos = error.linePos?.[0]
@@ -88,6 +88,11 @@ export function parseDefinitionFile(text: string, file: string): ParsedFile {
     js = doc.toJS({maxAliasCount: 1000})
   } catch (error) {
     problem('WIPPY_YAML_SYNTAX', `Can't read the YAML: ${firstLine((error as Error).message)}`, 'Avoid deeply nested or excessive YAML aliases.')
+    return {entries: [], problems}
+  }
+  // `&a [*a]` makes toJS return a value that contains itself; later stages walk it recursively.
+  if (containsItself(js)) {
+    problem('WIPPY_YAML_SYNTAX', `${file} has an alias that refers to the value it is part of.`, 'An alias (*name) may only point at an anchor (&name) outside the value that contains it.')
     return {entries: [], problems}
   }
   const root = doc.contents
@@ -200,6 +205,17 @@ function buildEntry(
   }
 
   return {namespace, name, kind, meta: {...fileMeta, ...metaValue}, data, file, line: at.line, column: at.column, locate}
+}
+
+/** True when an object or array reaches itself (a YAML alias inside its own anchor). */
+function containsItself(value: unknown, path: Set<object> = new Set()): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  if (path.has(value)) return true
+  path.add(value)
+  const children = value instanceof Map ? [...value.keys(), ...value.values()] : Object.values(value)
+  const found = children.some((child) => containsItself(child, path))
+  path.delete(value)
+  return found
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {startDevSession} from '../dev/dev-session.js'
+import {requireDurationMs} from '../time/duration.js'
 import {renderDevTui} from '../tui/index.js'
 
 export default class Dev extends BaseCommand {
@@ -11,6 +12,11 @@ export default class Dev extends BaseCommand {
   static override examples = ['<%= config.bin %> dev', '<%= config.bin %> dev --no-tui', '<%= config.bin %> dev --no-watch --state-dir /tmp/wippy-state']
 
   static override flags = {
+    'evict-idle-after': Flags.string({
+      default: '5s',
+      description: 'Drop the Lua VM of a workflow that waited this long on a timer or signal; it is rebuilt by replay when woken (Go duration).',
+      env: 'WIPPY_EVICT_IDLE_AFTER',
+    }),
     'state-dir': Flags.string({description: 'Where histories, the lock and the control socket live (default: .wippy/dev in the project).', env: 'WIPPY_STATE_DIR'}),
     tui: Flags.boolean({allowNo: true, default: true, description: 'Use the terminal UI when stdin and stdout are a TTY; --no-tui forces the plain line output.'}),
     watch: Flags.boolean({allowNo: true, default: true, description: 'Watch sources and hot-reload; --no-watch loads them once.'}),
@@ -20,7 +26,9 @@ export default class Dev extends BaseCommand {
     const {flags} = await this.parse(Dev)
     const root = this.projectRoot(flags.path)
     const useTui = flags.tui && !this.jsonEnabled() && process.stdout.isTTY === true && process.stdin.isTTY === true
+    const idleEvictMs = requireDurationMs(flags['evict-idle-after'], '--evict-idle-after')
     const session = await startDevSession({
+      idleEvictMs,
       // The TUI shows what the line renderer would print, so its lines are dropped.
       out: useTui ? {write: () => true} : process.stdout,
       root,

@@ -33,7 +33,9 @@ export interface DevSessionOptions {
   out: LineSink
   root: string
   /** Starts the engine; default `Engine.start`. */
-  startEngine?: (options: {env?: Record<string, string | undefined>; root: string; stateDir?: string}) => Promise<DevEngine>
+  startEngine?: (options: {env?: Record<string, string | undefined>; idleEvictMs?: number; root: string; stateDir?: string}) => Promise<DevEngine>
+  /** Drop the VM of a workflow idle this long (ms); it is rebuilt by replay when woken. */
+  idleEvictMs?: number
   stateDir?: string
   /** Watch the sources and hot-reload (default true). */
   watch?: boolean
@@ -81,6 +83,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       root: options.root,
       ...(options.env === undefined ? {} : {env: options.env}),
       ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir}),
+      ...(options.idleEvictMs === undefined ? {} : {idleEvictMs: options.idleEvictMs}),
     })
     unsubscribe = engine.subscribe((event) => renderer.render(event))
     server = await startControlServer({engine, root: options.root, ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})

@@ -1,0 +1,23 @@
+/**
+ * A short, seeded run of the crash torture (`npm run torture` runs the long one): the real
+ * `wippy dev` SIGKILLed at random instants while workflows run and signals are sent over
+ * the control channel; the script checks the histories and exits 0 only when nothing
+ * acknowledged was lost, nothing was recorded twice and every accepted signal arrived.
+ */
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+import {execa} from 'execa'
+import {expect, test} from 'vitest'
+
+const REPO = join(import.meta.dirname, '../..')
+
+test('torture: 8 kills over 40 workflows (seed 11)', {timeout: 180_000}, async () => {
+  expect(existsSync(join(REPO, 'dist/engine/engine.js')), 'run `npm run build` first').toBe(true)
+  const result = await execa('node', [join(REPO, 'scripts/torture.mjs'), '--kills', '8', '--workflows', '40', '--seed', '11', '--window', '20'], {reject: false})
+  expect(result.stdout).toContain('acknowledged events lost: 0')
+  expect(result.stdout).toContain('results recorded twice: 0')
+  expect(result.stdout).toContain('signals accepted but never delivered: 0')
+  expect(result.stdout).toContain('workflows completed: 40 of 40 started')
+  expect(result.stdout).toMatch(/^kills: [1-8] in /m)
+  expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+})

@@ -15,8 +15,10 @@ import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
 import {stateLayout} from '../engine/state-dir.js'
 import {HistoryEvent, isClosingEvent} from '../history/events.js'
 import {readHistoryBuffer} from '../history/reader.js'
+import {RunIndex} from '../history/run-index.js'
 import {HistoryStore} from '../history/store.js'
 import {WippyError} from '../errors.js'
+import {nextTimerAt, outstandingOf} from '../hosts/workflows/outstanding.js'
 import {parsePid} from '../hosts/workflows/pid.js'
 import {formatDurationMs} from '../time/duration.js'
 import {liveDevLock} from './dev-lock.js'
@@ -37,12 +39,24 @@ export interface OfflineRun {
   runKey: string
 }
 
-/** Lists runs from the history files, newest first. `all` includes closed runs. */
+/**
+ * Lists runs from the history files, newest first. `all` includes closed runs. Closed runs
+ * come from the run index when it has them (a closed history never changes); every other
+ * run is read from its file.
+ */
 export async function listOfflineRuns(root: string, options: {all?: boolean; stateDir?: string; status?: string; now?: number} = {}): Promise<ProcessInfo[]> {
-  const store = new HistoryStore(stateLayout(root, options.stateDir).histories)
+  const layout = stateLayout(root, options.stateDir)
+  const store = new HistoryStore(layout.histories)
+  const index = await RunIndex.open(layout.runIndex)
   const now = options.now ?? Date.now()
   const out: ProcessInfo[] = []
   for (const runKey of await store.list()) {
+    const indexed = index.get(runKey)
+    if (indexed?.closedAt !== undefined) {
+      const info: ProcessInfo = {...indexed, id: indexed.workflowId, kind: 'workflow', loaded: false}
+      if (options.status ? info.status === options.status : options.all) out.push(info)
+      continue
+    }
     const {events} = await store.read(runKey)
     const info = summarizeOffline(events, now)
     if (!info) continue
@@ -131,7 +145,7 @@ export async function queueOfflineSignal(root: string, query: string, topic: str
         hint: 'Start a new run with `wippy spawn`, or fork this one with `wippy fork`.',
       })
     }
-    const [recorded] = await log.append([{from: OFFLINE_SENDER, payload, topic, ts: workflowClock(events, Date.now()), type: 'SignalReceived'}])
+    const [recorded] = await log.append([{from: OFFLINE_SENDER, payload, topic, ts: workflowClock(events, outstandingOf(events).skippedMs, Date.now()), type: 'SignalReceived'}])
     return {pid: started.pid, queued: true, seq: recorded!.seq}
   } finally {
     await log.close()
@@ -140,10 +154,8 @@ export async function queueOfflineSignal(root: string, query: string, topic: str
 }
 
 /** The run's workflow clock now: real time plus every recorded skip, never behind the last event. */
-function workflowClock(events: readonly HistoryEvent[], realNow: number): number {
-  let skipped = 0
-  for (const e of events) if (e.type === 'TimeSkipped') skipped += e.byMs
-  return Math.max(realNow + skipped, events.at(-1)?.ts ?? 0)
+function workflowClock(events: readonly HistoryEvent[], skippedMs: number, realNow: number): number {
+  return Math.max(realNow + skippedMs, events.at(-1)?.ts ?? 0)
 }
 
 /** A `ps` row from a history alone. */
@@ -153,22 +165,16 @@ export function summarizeOffline(events: readonly HistoryEvent[], now: number): 
   const last = events.at(-1)!
   const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, startedAt: started.ts}
   if (isClosingEvent(last)) return {...base, closedAt: last.ts, status: STATUS_OF_CLOSE[last.type] ?? 'completed'}
-  return {...base, status: 'running', waiting: describeOfflineWait(events, workflowClock(events, now))}
+  return {...base, status: 'running', waiting: describeOfflineWait(events, now)}
 }
 
 /** What a stopped run waits for, from the commands it has open. */
-function describeOfflineWait(events: readonly HistoryEvent[], clock: number): string {
-  const timers = new Map<number, number>()
-  const activities = new Map<number, string>()
-  for (const e of events) {
-    if (e.type === 'TimerStarted') timers.set(e.seq, e.fireAt)
-    else if (e.type === 'TimerFired' || e.type === 'TimerCancelled') timers.delete(e.started)
-    else if (e.type === 'ActivityScheduled') activities.set(e.seq, e.entry)
-    else if (e.type === 'ActivityCompleted' || e.type === 'ActivityFailed') activities.delete(e.scheduled)
-  }
+function describeOfflineWait(events: readonly HistoryEvent[], now: number): string {
+  const open = outstandingOf(events)
   const suffix = ' (engine stopped)'
-  if (activities.size > 0) return `running ${[...activities.values()].join(', ')}${suffix}`
-  if (timers.size > 0) return `sleeping, ${formatDurationMs(Math.max(0, Math.min(...timers.values()) - clock))} left${suffix}`
+  if (open.activities.size > 0) return `running ${[...open.activities.values()].map((a) => a.entry).join(', ')}${suffix}`
+  const at = nextTimerAt(open)
+  if (at !== undefined) return `sleeping, ${formatDurationMs(Math.max(0, at - workflowClock(events, open.skippedMs, now)))} left${suffix}`
   return `waiting for a signal${suffix}`
 }
 

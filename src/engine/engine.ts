@@ -9,7 +9,9 @@ import {mkdir} from 'node:fs/promises'
 import {WippyError} from '../errors.js'
 import {HistoryStore} from '../history/store.js'
 import type {HistoryEvent} from '../history/events.js'
+import {RunIndex} from '../history/run-index.js'
 import type {WorkflowRun} from '../hosts/workflows/run.js'
+import type {RunSummary} from '../hosts/workflows/run-summary.js'
 import {checkReplay} from '../hosts/workflows/replay-check.js'
 import {WorkflowHost} from '../hosts/workflows/workflow-host.js'
 import type {LuaErrorValue} from '../lua/types.js'
@@ -79,7 +81,10 @@ export class Engine implements EngineApi {
       external: () => this.processes,
       idleEvictMs: options.idleEvictMs,
       log: (pid, level, message, fields) => this.emit({fields, level, message, pid, type: 'log'}),
-      onChange: (summary) => this.emit({summary, type: 'run'}),
+      onChange: (summary) => {
+        this.indexRun(summary)
+        this.emit({summary, type: 'run'})
+      },
       onHistory: (pid, events) => {
         for (const event of events) this.emit({event, pid, type: 'history'})
       },
@@ -100,6 +105,7 @@ export class Engine implements EngineApi {
     await mkdir(layout.histories, {mode: 0o700, recursive: true})
     const store = new HistoryStore(layout.histories)
     const engine = new Engine(options, registry, store, lua)
+    engine.index = await RunIndex.open(layout.runIndex)
     await lua.bind({
       env: engine.env,
       log: (level, message, fields) => engine.emit({fields, level, message, type: 'log'}),
@@ -109,6 +115,7 @@ export class Engine implements EngineApi {
     const recovery = await engine.workflows.recover()
     for (const torn of recovery.tornTails) engine.emit({level: 'warn', message: `recovered history ${torn}`, type: 'log'})
     engine.recovery = recovery
+    for (const summary of engine.workflows.list()) engine.indexRun(summary)
     engine.startProblems = loaded.problems.filter((p) => p.severity === 'error')
     engine.processes = await ProcessSide.start({
       emit: (event) => engine.emit(event),
@@ -119,6 +126,8 @@ export class Engine implements EngineApi {
     })
     return engine
   }
+
+  private index?: RunIndex
 
   /** Registry errors found at start; the entries they name were left out. */
   startProblems: Problem[] = []
@@ -310,6 +319,7 @@ export class Engine implements EngineApi {
   async close(): Promise<void> {
     await this.processes?.close()
     await this.workflows.close()
+    await this.index?.flush()
     this.lua.close()
     this.listeners.clear()
   }
@@ -334,6 +344,20 @@ export class Engine implements EngineApi {
           seed: run.seed,
         }),
     }
+  }
+
+  /** Keeps the run index (`runs.json`) in step with a run's status. */
+  private indexRun(summary: RunSummary): void {
+    const run = this.workflows.exactRun(summary.pid)
+    if (!run || !this.index) return
+    this.index.set(run.identity.runKey, {
+      entry: summary.entry,
+      pid: summary.pid,
+      startedAt: summary.startedAt,
+      status: summary.status,
+      workflowId: summary.id,
+      ...(summary.closedAt === undefined ? {} : {closedAt: summary.closedAt}),
+    })
   }
 
   private emit(event: EngineEvent): void {

@@ -3,6 +3,7 @@
  * modules on the platform, so wippy's own state lives in `.wippy/dev/`.
  *
  *   .wippy/dev/histories/<workflow id>~<run id>.jsonl   one append-only history per run (source of truth)
+ *   .wippy/dev/runs.json                                a cache of run summaries (lowdb) for fast `ps`
  *   .wippy/dev/dev.lock                                 pid of the running `wippy dev` (one per project)
  *   .wippy/dev/control.sock                             the control channel (mode 0600)
  */
@@ -14,6 +15,8 @@ export interface StateLayout {
   dir: string
   histories: string
   lockFile: string
+  /** Run summaries cache (the histories are the source of truth). */
+  runIndex: string
   socket: string
 }
 
@@ -23,6 +26,7 @@ export function stateLayout(root: string, stateDir?: string): StateLayout {
     dir,
     histories: join(dir, 'histories'),
     lockFile: join(dir, 'dev.lock'),
+    runIndex: join(dir, 'runs.json'),
     socket: join(dir, 'control.sock'),
   }
 }

@@ -11,7 +11,7 @@ import type {HistoryEvent} from '../history/events.js'
 import {WippyError} from '../errors.js'
 import {resolveSocketPath} from './address.js'
 import type {ControlMethod, MethodParams} from './protocol.js'
-import {type ControlReply, type ServerMessage, encodeMessage, errorFromWire} from './wire.js'
+import {type ControlReply, MAX_REQUEST_BYTES, type ServerMessage, encodeMessage, errorFromWire} from './wire.js'
 
 /** An EngineApi over the socket: every method is async. */
 export type RemoteEngineApi = {
@@ -219,6 +219,16 @@ class SocketClient implements ControlClient {
   #request(method: ControlMethod, params: unknown): Promise<unknown> {
     if (this.#closedError) return Promise.reject(this.#closedError)
     const id = this.#nextId++
+    const line = encodeMessage({id, method, params})
+    // The server answers an oversized line with id null, which no pending request would match.
+    const bytes = Buffer.byteLength(line)
+    if (bytes > MAX_REQUEST_BYTES) {
+      return Promise.reject(
+        new WippyError('WIPPY_CONTROL_TOO_LARGE', `The "${method}" request is ${bytes} bytes; the dev server takes at most ${MAX_REQUEST_BYTES}.`, {
+          hint: 'Send a smaller payload, or pass large data by reference (e.g. a file path the workflow reads).',
+        }),
+      )
+    }
     return new Promise((resolve, reject) => {
       const pending: Pending = {reject, resolve}
       const timeoutMs = this.options.requestTimeoutMs ?? 30_000
@@ -234,7 +244,7 @@ class SocketClient implements ControlClient {
       }
       this.#pending.set(id, pending)
       this.socket.ref()
-      this.socket.write(encodeMessage({id, method, params}))
+      this.socket.write(line)
     })
   }
 

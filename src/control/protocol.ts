@@ -15,13 +15,11 @@
  */
 import {z} from 'zod'
 
-import type {ControlReply} from './wire.js'
+import {type ControlReply, MAX_REQUEST_BYTES} from './wire.js'
 
 export type {ControlErrorJson, ControlReply, ServerMessage, StreamMessage} from './wire.js'
-export {encodeMessage, errorFromWire, errorToWire} from './wire.js'
+export {MAX_REQUEST_BYTES, encodeMessage, errorFromWire, errorToWire} from './wire.js'
 
-/** Largest request line the server reads (1 MiB); longer ones are refused, not buffered. */
-export const MAX_REQUEST_BYTES = 1024 * 1024
 
 const pid = z.string().min(1).max(1000)
 const reason = z.string().max(10_000).optional()

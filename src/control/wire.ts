@@ -6,6 +6,9 @@ import type {EngineEvent} from '../engine/api.js'
 import type {HistoryEvent} from '../history/events.js'
 import {WippyError, type WippyErrorJson, type WippyErrorKind} from '../errors.js'
 
+/** Largest request line the server reads (1 MiB); longer ones are refused, not buffered. */
+export const MAX_REQUEST_BYTES = 1024 * 1024
+
 /** The error of a failed request: a WippyError as JSON plus its kind. */
 export interface ControlErrorJson extends WippyErrorJson {
   kind?: WippyErrorKind

@@ -12,6 +12,7 @@ import type {HistoryEvent} from '../history/events.js'
 import {RunIndex} from '../history/run-index.js'
 import type {WorkflowRun} from '../hosts/workflows/run.js'
 import type {RunSummary} from '../hosts/workflows/run-summary.js'
+import {closingOutcome} from '../hosts/workflows/closing.js'
 import {checkReplay} from '../hosts/workflows/replay-check.js'
 import {WorkflowHost} from '../hosts/workflows/workflow-host.js'
 import type {LuaErrorValue} from '../lua/types.js'
@@ -394,17 +395,8 @@ function sliceEvents(events: HistoryEvent[], range: HistoryRange): HistoryEvent[
 }
 
 function outcomeOf(run: WorkflowRun, closing: HistoryEvent): RunOutcome {
-  switch (closing.type) {
-    case 'WorkflowCompleted': {
-      return {pid: run.identity.pid, result: closing.result, status: 'completed'}
-    }
-    case 'WorkflowFailed': {
-      return {error: closing.error, pid: run.identity.pid, status: 'failed'}
-    }
-    default: {
-      return {error: {kind: 'Canceled', message: closing.type === 'WorkflowCancelled' || closing.type === 'WorkflowTerminated' ? (closing.reason ?? closing.type) : closing.type}, pid: run.identity.pid, status: run.status}
-    }
-  }
+  const outcome = closingOutcome(closing) ?? {}
+  return {pid: run.identity.pid, status: run.status, ...(outcome.error ? {error: outcome.error} : {result: outcome.result})}
 }
 
 function unknownEntry(id: string, registry: Registry): WippyError {

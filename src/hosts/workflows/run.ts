@@ -167,10 +167,14 @@ export class WorkflowRun {
     await this.pump()
   }
 
-  /** Records an event that comes from outside the code (result, timer, signal, cancel) and hands it over. */
-  deliver(event: NewHistoryEvent): Promise<void> {
+  /**
+   * Records an event that comes from outside the code (result, timer, signal, cancel) and
+   * hands it over. `accept`, when given, is checked in turn with every other mutation (so
+   * it sees every event recorded before this one) and can drop the event.
+   */
+  deliver(event: NewHistoryEvent, accept?: (run: WorkflowRun) => boolean): Promise<void> {
     return this.serial(async () => {
-      if (!this.open) return
+      if (!this.open || (accept && !accept(this))) return
       const seq = this.nextSeq()
       this.bufferEvent(event)
       applyToOutstanding(this.outstanding, {...event, seq} as HistoryEvent)

@@ -9,6 +9,7 @@ import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.
 import {WippyError} from '../../errors.js'
 import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
 import {ActivityScheduler, type ActivityExecutor} from './activity-scheduler.js'
+import {closingOutcome} from './closing.js'
 import {liveCommandHandler} from './live-commands.js'
 import {newRunId, newWorkflowId, runKeyOf} from './pid.js'
 import {nextTimerAt} from './outstanding.js'
@@ -369,16 +370,24 @@ export class WorkflowHost {
     this.evictTimers.delete(run.identity.runKey)
   }
 
+  /**
+   * Hands a closed child's outcome to its parent, once: only if the parent recorded starting
+   * this child at that seq, and has no outcome for it yet (after a crash both sides may
+   * notify again).
+   */
   private notifyParent(run: WorkflowRun, closing: HistoryEvent): void {
     const parentRef = run.started.parent
     if (!parentRef) return
     const parent = this.exactRun(parentRef.pid)
     if (!parent?.open) return
+    const event: NewHistoryEvent = {childPid: run.identity.pid, started: parentRef.seq, ts: parent.now(), type: 'ChildWorkflowCompleted', ...closingOutcome(closing)}
+    const accept = (p: WorkflowRun): boolean => {
+      const start = p.eventAt(parentRef.seq)
+      return start?.type === 'ChildWorkflowStarted' && start.childPid === run.identity.pid && !p.events.some((e) => e.type === 'ChildWorkflowCompleted' && e.started === parentRef.seq)
+    }
     void (async () => {
       await this.ensureLoaded(parent)
-      if (parent.events.some((e) => e.type === 'ChildWorkflowCompleted' && e.started === parentRef.seq)) return
-      const outcome = closingOutcome(closing)
-      await parent.deliver({childPid: run.identity.pid, started: parentRef.seq, ts: parent.now(), type: 'ChildWorkflowCompleted', ...outcome})
+      await parent.deliver(event, accept)
       this.afterChange(parent)
     })()
   }
@@ -451,25 +460,6 @@ function notFound(target: string): LuaErrorValue {
   return {kind: 'NotFound', message: `no workflow or process ${target}`, retryable: false}
 }
 
-function closingOutcome(closing: HistoryEvent): {error?: {message: string; kind?: string}; result?: unknown} {
-  switch (closing.type) {
-    case 'WorkflowCompleted': {
-      return {result: closing.result}
-    }
-    case 'WorkflowFailed': {
-      return {error: closing.error}
-    }
-    case 'WorkflowCancelled': {
-      return {error: {kind: 'Canceled', message: closing.reason ?? 'workflow cancelled'}}
-    }
-    case 'WorkflowTerminated': {
-      return {error: {kind: 'Canceled', message: closing.reason ?? 'workflow terminated'}}
-    }
-    default: {
-      return {}
-    }
-  }
-}
 
 function closedError(run: WorkflowRun, verb: string): WippyError {
   return new WippyError('WIPPY_WORKFLOW_CLOSED', `Can't ${verb} workflow ${run.identity.pid}: it has already ${run.status}.`, {

@@ -15,6 +15,7 @@ import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
 import {stateLayout} from '../engine/state-dir.js'
 import {HistoryEvent, isClosingEvent} from '../history/events.js'
 import {readHistoryBuffer} from '../history/reader.js'
+import {sliceHistory} from '../history/slice.js'
 import {RunIndex} from '../history/run-index.js'
 import {HistoryStore} from '../history/store.js'
 import {WippyError} from '../errors.js'
@@ -104,15 +105,6 @@ export async function offlineHistory(root: string, query: string, range: History
   return {events: sliceHistory(events, range), pid: info?.pid ?? query, status: info?.status ?? 'running', total: events.length}
 }
 
-/**
- * A range of events by seq: `from` and `to` are inclusive seqs, `limit` caps the count.
- * (Seqs run 1..n, so `--from 5` starts at the fifth event.)
- */
-export function sliceHistory(events: readonly HistoryEvent[], range: HistoryRange = {}): HistoryEvent[] {
-  let out = events.filter((e) => (range.from === undefined || e.seq >= range.from) && (range.to === undefined || e.seq <= range.to))
-  if (range.limit !== undefined) out = out.slice(0, range.limit)
-  return out
-}
 
 /** What {@link queueOfflineSignal} returns. */
 export interface QueuedSignal {

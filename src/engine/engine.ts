@@ -8,11 +8,13 @@ import {mkdir} from 'node:fs/promises'
 
 import {WippyError} from '../errors.js'
 import {HistoryStore} from '../history/store.js'
-import type {HistoryEvent} from '../history/events.js'
+import {type HistoryEvent, isClosingEvent} from '../history/events.js'
 import {RunIndex} from '../history/run-index.js'
+import {sliceHistory} from '../history/slice.js'
 import type {WorkflowRun} from '../hosts/workflows/run.js'
 import type {RunSummary} from '../hosts/workflows/run-summary.js'
 import {closingOutcome} from '../hosts/workflows/closing.js'
+import {clientAndWorkerOf} from '../hosts/workflows/pid.js'
 import {checkReplay} from '../hosts/workflows/replay-check.js'
 import {WorkflowHost} from '../hosts/workflows/workflow-host.js'
 import type {LuaErrorValue} from '../lua/types.js'
@@ -33,6 +35,7 @@ import type {
 import {CodeCatalog, type CodeVersion} from './code-catalog.js'
 import {LuaServices} from './lua-services.js'
 import {ProcessRouter} from './process-router.js'
+import {unknownEntry, withoutBrokenEntries} from './registry-snapshot.js'
 import {ProcessSide} from './processes.js'
 import {reloadRegistry} from './reload.js'
 import {type StateLayout, stateLayout} from './state-dir.js'
@@ -208,8 +211,8 @@ export class Engine implements EngineApi {
         kind: 'usage',
       })
     }
-    const prefix = events.slice(0, at).filter((e) => !isClose(e))
-    const [client, worker] = splitPid(run.identity.pid)
+    const prefix = events.slice(0, at).filter((e) => !isClosingEvent(e))
+    const [client, worker] = clientAndWorkerOf(run.identity.pid)
     const started = await this.workflows.start({
       client,
       entry: run.identity.entry,
@@ -224,7 +227,7 @@ export class Engine implements EngineApi {
   async history(pid: string, range: HistoryRange = {}): Promise<HistoryView> {
     const run = this.workflows.requireRun(pid)
     const events = await this.workflows.history(run.identity.pid)
-    return {events: sliceEvents(events, range), pid: run.identity.pid, status: run.status, total: events.length}
+    return {events: sliceHistory(events, range), pid: run.identity.pid, status: run.status, total: events.length}
   }
 
   async replayCheck(pid: string): Promise<ReplayCheckResult> {
@@ -366,42 +369,12 @@ export class Engine implements EngineApi {
   }
 }
 
-/** The registry minus entries with an error (and every entry of a file that failed to parse). */
-function withoutBrokenEntries(registry: Registry): Registry {
-  const broken = new Set(registry.problems.filter((p) => p.severity === 'error' && p.entryId).map((p) => p.entryId!))
-  if (broken.size === 0) return registry
-  return {...registry, entries: new Map([...registry.entries].filter(([id]) => !broken.has(id)))}
-}
 
 function throwIfError(error: LuaErrorValue | undefined): void {
   if (error) throw new WippyError('WIPPY_PROCESS_ERROR', `${error.message}.`, {hint: 'Check the PID or name with `wippy ps --all`.'})
 }
 
-function isClose(e: HistoryEvent): boolean {
-  return e.type === 'WorkflowCompleted' || e.type === 'WorkflowFailed' || e.type === 'WorkflowCancelled' || e.type === 'WorkflowTerminated'
-}
-
-function splitPid(pid: string): [string, string] {
-  const m = /^\{([^@|]+)@([^|]+)\|/.exec(pid)
-  return m ? [m[1]!, m[2]!] : ['local', 'local']
-}
-
-function sliceEvents(events: HistoryEvent[], range: HistoryRange): HistoryEvent[] {
-  let out = events
-  if (range.from !== undefined) out = out.filter((e) => e.seq >= range.from!)
-  if (range.to !== undefined) out = out.filter((e) => e.seq <= range.to!)
-  if (range.limit !== undefined) out = out.slice(0, range.limit)
-  return out
-}
-
 function outcomeOf(run: WorkflowRun, closing: HistoryEvent): RunOutcome {
   const outcome = closingOutcome(closing) ?? {}
   return {pid: run.identity.pid, status: run.status, ...(outcome.error ? {error: outcome.error} : {result: outcome.result})}
-}
-
-function unknownEntry(id: string, registry: Registry): WippyError {
-  const ids = [...registry.entries.keys()].filter((k) => k.split(':')[1] === id.split(':').at(-1))
-  return new WippyError('WIPPY_ENTRY_NOT_FOUND', `No entry ${id} in the registry.`, {
-    hint: ids.length > 0 ? `Did you mean ${ids.join(' or ')}?` : 'List entries with `wippy registry list`; IDs are namespace:name.',
-  })
 }

@@ -37,7 +37,7 @@ export class ProcessSide {
   private constructor(
     readonly host: ProcessHost,
     readonly supervisor: ServiceSupervisor,
-    private readonly registry: () => Registry,
+    registry: () => Registry,
   ) {
     this.gateway = functionProcessGateway(host, (id) => registry().entries.get(id)?.kind === 'process.host')
   }

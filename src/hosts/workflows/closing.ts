@@ -1,5 +1,6 @@
 /** What a closed run returns to whoever waits on it (a parent, a monitor, `spawn --wait`). */
 import type {HistoryEvent, RecordedError} from '../../history/events.js'
+import type {RunStatus} from './run.js'
 
 /**
  * The result or error of a closing event. Cancelled and terminated runs end with a
@@ -19,6 +20,24 @@ export function closingOutcome(closing: HistoryEvent): {error?: RecordedError; r
     }
     default: {
       return undefined
+    }
+  }
+}
+
+/** The status a run has after its closing event. */
+export function statusOfClose(e: HistoryEvent): RunStatus {
+  switch (e.type) {
+    case 'WorkflowCompleted': {
+      return 'completed'
+    }
+    case 'WorkflowCancelled': {
+      return 'cancelled'
+    }
+    case 'WorkflowTerminated': {
+      return 'terminated'
+    }
+    default: {
+      return 'failed'
     }
   }
 }

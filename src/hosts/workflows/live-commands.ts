@@ -6,7 +6,7 @@
  * SignalExternalWorkflowExecution, StartChildWorkflowExecution, RequestCancel..., Marker.
  */
 import type {HistoryEvent, NewHistoryEvent, RecordedError} from '../../history/events.js'
-import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../../lua/types.js'
+import type {LuaDelivery, LuaErrorValue} from '../../lua/types.js'
 import type {LiveCommandHandler, WorkflowRun} from './run.js'
 
 /** The host services live commands need; the workflow host implements them. */

@@ -40,3 +40,9 @@ export function newRunId(random: () => number = Math.random): string {
 export function runKeyOf(workflowId: string, runId: string): string {
   return `${workflowId.replaceAll(/[^\w.-]/g, '_')}~${runId}`
 }
+
+/** The client and worker of a workflow PID (`{client@worker|id}`). */
+export function clientAndWorkerOf(pid: string): [client: string, worker: string] {
+  const parsed = parsePid(pid)
+  return parsed?.node ? [parsed.node, parsed.host] : ['local', parsed?.host ?? 'local']
+}

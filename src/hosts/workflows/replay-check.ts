@@ -5,7 +5,7 @@
  * `wippy history replay` (CI before a deploy) and by the replay-aware hot reload.
  */
 import {isWippyError} from '../../errors.js'
-import type {EventOf, HistoryEvent} from '../../history/events.js'
+import {type EventOf, type HistoryEvent, isClosingEvent} from '../../history/events.js'
 import type {LuaProgram} from '../../lua/types.js'
 import {canonicalJson} from './command-identity.js'
 import {liveCommandHandler} from './live-commands.js'
@@ -23,7 +23,7 @@ class CaughtUp extends Error {}
 
 export async function checkReplay(events: readonly HistoryEvent[], program: LuaProgram): Promise<ReplayCheck> {
   const started = events[0] as EventOf<'WorkflowStarted'>
-  const closing = events.length > 1 && isClose(events.at(-1)!) ? events.at(-1)! : undefined
+  const closing = events.length > 1 && isClosingEvent(events.at(-1)!) ? events.at(-1)! : undefined
   const body = closing ? events.slice(0, -1) : [...events]
   const unavailable = (): never => {
     throw new CaughtUp()
@@ -48,8 +48,8 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
     {
       async append(batch) {
         const last = batch.at(-1)
-        if (last && isClose(last as HistoryEvent)) closed = true
-        if (closing && last && isClose(last as HistoryEvent)) {
+        if (last && isClosingEvent(last as HistoryEvent)) closed = true
+        if (closing && last && isClosingEvent(last as HistoryEvent)) {
           const got = {...last, seq: closing.seq} as HistoryEvent
           if (!sameClose(closing, got)) {
             const error = nondeterminismError({eventIndex: closing.seq, expected: describeClose(closing), got: describeClose(got), pid: started.pid})
@@ -88,10 +88,6 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
     mismatch = {...(run.problem.details as unknown as Divergence), message: run.problem.message}
   }
   return mismatch ? {divergence: mismatch, ok: false, replayedEvents: events.length} : {ok: true, replayedEvents: events.length}
-}
-
-function isClose(e: HistoryEvent): boolean {
-  return e.type === 'WorkflowCompleted' || e.type === 'WorkflowFailed' || e.type === 'WorkflowCancelled' || e.type === 'WorkflowTerminated'
 }
 
 function sameClose(a: HistoryEvent, b: HistoryEvent): boolean {

@@ -20,8 +20,9 @@
  * Invariant: every mutation of a run goes through `serial()`, so events are appended in
  * the order they are handed to the code.
  */
-import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
+import {type EventOf, type HistoryEvent, type NewHistoryEvent, isClosingEvent} from '../../history/events.js'
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgram, StepOutcome} from '../../lua/types.js'
+import {statusOfClose} from './closing.js'
 import {type CommandIdentity, describeIdentity, identityOfCommand, identityOfEvent, sameIdentity} from './command-identity.js'
 import {arrivalDelivery, immediateResult} from './deliveries.js'
 import {nondeterminismError} from './nondeterminism.js'
@@ -99,7 +100,7 @@ export class WorkflowRun {
     this.outstanding = outstandingOf(events)
     this.startedAt = events[0]?.ts ?? 0
     const last = events.at(-1)
-    if (last && isClose(last)) {
+    if (last && isClosingEvent(last)) {
       this.closing = last
       this.status = statusOfClose(last)
     }
@@ -391,7 +392,7 @@ export class WorkflowRun {
       this.persisted += written.length
       this.events.push(...written)
       const last = written.at(-1)!
-      if (isClose(last)) {
+      if (isClosingEvent(last)) {
         this.closing = last
         this.status = statusOfClose(last)
         this.ctx.live.closed(this, last)
@@ -409,27 +410,6 @@ export class WorkflowRun {
   /** Milliseconds the oldest buffered event has waited (diagnostics). */
   get bufferAgeMs(): number {
     return this.buffer.length === 0 ? 0 : this.ctx.realNow() - this.bufferedSince
-  }
-}
-
-function isClose(e: HistoryEvent): boolean {
-  return e.type === 'WorkflowCompleted' || e.type === 'WorkflowFailed' || e.type === 'WorkflowCancelled' || e.type === 'WorkflowTerminated'
-}
-
-function statusOfClose(e: HistoryEvent): RunStatus {
-  switch (e.type) {
-    case 'WorkflowCompleted': {
-      return 'completed'
-    }
-    case 'WorkflowCancelled': {
-      return 'cancelled'
-    }
-    case 'WorkflowTerminated': {
-      return 'terminated'
-    }
-    default: {
-      return 'failed'
-    }
   }
 }
 

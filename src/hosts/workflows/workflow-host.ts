@@ -4,79 +4,29 @@
  * open run by replay when it starts. The JSONL history files are the source of truth;
  * everything in memory here can be rebuilt from them.
  */
-import type {HistoryStore, RunLog} from '../../history/store.js'
+export type {ExternalTargets, StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
+import type {RunLog} from '../../history/store.js'
 import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {WippyError} from '../../errors.js'
-import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
-import {ActivityScheduler, type ActivityExecutor} from './activity-scheduler.js'
+import type {LuaErrorValue} from '../../lua/types.js'
+import {ActivityScheduler} from './activity-scheduler.js'
+import type {StartRequest, WorkflowHostOptions} from './host-options.js'
 import {closingOutcome} from './closing.js'
+import {IdleEvictor} from './idle-evictor.js'
 import {liveCommandHandler} from './live-commands.js'
-import {newRunId, newWorkflowId, runKeyOf} from './pid.js'
+import {clientAndWorkerOf, newRunId, newWorkflowId, runKeyOf} from './pid.js'
 import {nextTimerAt} from './outstanding.js'
 import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
 import {RunDirectory} from './run-directory.js'
 import {summarizeRun, type RunSummary} from './run-summary.js'
 
-/** Workflow code as the host sees it: a hash and a way to make a fresh program. */
-export interface WorkflowCode {
-  codeHash: string
-  instantiate(run: {pid: string; seed: number; workflowId: string; runId: string; entry: string}): Promise<LuaProgram> | LuaProgram
-}
-
-/** Targets outside the workflow host (plain processes) that workflow code may signal or stop. */
-export interface ExternalTargets {
-  control(action: 'cancel' | 'terminate', dest: string, reason: string, from: string): Promise<LuaErrorValue | undefined>
-  owns(dest: string): boolean
-  send(dest: string, topic: string, payload: unknown[], from: string): Promise<LuaErrorValue | undefined>
-}
-
-export interface WorkflowHostOptions {
-  activities: ActivityExecutor
-  /** Plain processes, reached by `process.send` / `cancel` / `terminate` from workflows. */
-  external?: () => ExternalTargets | undefined
-  /**
-   * The code a run of `entry` runs on: the current registry's, or (given the run) the
-   * version the run is pinned to. Undefined when the entry is unknown.
-   */
-  code(entry: string, runKey?: string): WorkflowCode | undefined
-  env?: (key: string) => string | undefined
-  /** Drop the VM of a run that waited this long with nothing running (ms). Default 5 s. */
-  idleEvictMs?: number
-  log?: (pid: string, level: string, message: string, fields?: unknown) => void
-  /** Status stream: called after anything about a run changed. */
-  onChange?: (summary: RunSummary) => void
-  /** Called with every batch of events once it is durable (for `--follow` and the TUI). */
-  onHistory?: (pid: string, events: HistoryEvent[]) => void
-  random?: () => number
-  realNow?: () => number
-  store: HistoryStore
-  uuid?: (version: string) => string
-  /**
-   * Virtual time (`wippy test`): a run waiting only on timers (no activity running) has its
-   * clock moved to the next timer at once, so a 24 h sleep takes milliseconds while the
-   * history still records 24 h.
-   */
-  virtualTime?: boolean
-}
-
-export interface StartRequest {
-  client: string
-  entry: string
-  input: unknown[]
-  parent?: {pid: string; seq: number}
-  /** Named or explicit workflow ID: reuses the running workflow with that ID (use-existing). */
-  workflowId?: string
-  worker: string
-  forkedFrom?: {at: number; pid: string; events: HistoryEvent[]}
-}
-
 export class WorkflowHost {
   private readonly dir = new RunDirectory()
   private readonly logs = new Map<string, RunLog>()
   private readonly timers: RunTimers
   private readonly activities: ActivityScheduler
-  private readonly evictTimers = new Map<string, NodeJS.Timeout>()
+  private readonly evictor: IdleEvictor
   private readonly waiters = new Map<string, Array<(e: HistoryEvent) => void>>()
   private readonly realNow: () => number
   private readonly random: () => number
@@ -87,6 +37,12 @@ export class WorkflowHost {
     this.random = options.random ?? Math.random
     this.timers = new RunTimers((run, seq) => this.fireTimer(run, seq))
     this.activities = new ActivityScheduler(options.activities, (run, event) => this.wake(run, event))
+    this.evictor = new IdleEvictor(options.idleEvictMs ?? 5000, async (run) => {
+      run.evict()
+      const log = this.logs.get(run.identity.runKey)
+      this.logs.delete(run.identity.runKey)
+      await log?.close()
+    })
   }
 
   /** Reads every history, replays the open runs, and re-notifies parents of finished children. */
@@ -262,8 +218,7 @@ export class WorkflowHost {
     this.closed = true
     this.timers.clear()
     this.activities.stop()
-    for (const t of this.evictTimers.values()) clearTimeout(t)
-    this.evictTimers.clear()
+    this.evictor.clear()
     await Promise.all(this.dir.all().map((run) => run.serial(() => {})))
     await Promise.all([...this.logs.values()].map((log) => log.close()))
     this.logs.clear()
@@ -309,7 +264,7 @@ export class WorkflowHost {
 
   /** Makes sure an evicted run has its history and program back before it is touched. */
   private async ensureLoaded(run: WorkflowRun): Promise<void> {
-    this.cancelEviction(run)
+    this.evictor.cancel(run)
     if (!run.open || run.loaded) return
     if (run.evicted) {
       await run.serial(async () => {
@@ -335,7 +290,7 @@ export class WorkflowHost {
 
   private afterChange(run: WorkflowRun): void {
     this.options.onChange?.(summarizeRun(run))
-    this.scheduleEviction(run)
+    this.evictor.schedule(run)
     if (this.options.virtualTime) this.skipIfOnlyTimers(run)
   }
 
@@ -345,29 +300,6 @@ export class WorkflowHost {
       if (this.closed || !run.open || run.busy || run.status === 'blocked' || out.activities.size > 0 || out.timers.size === 0) return
       void this.skipTime(run.identity.pid, 'next-timer').catch(() => {})
     })
-  }
-
-  private scheduleEviction(run: WorkflowRun): void {
-    this.cancelEviction(run)
-    if (!run.loaded || !run.open || run.outstanding.activities.size > 0) return
-    const t = setTimeout(() => {
-      this.evictTimers.delete(run.identity.runKey)
-      void run.serial(async () => {
-        if (!run.loaded || run.outstanding.activities.size > 0) return
-        run.evict()
-        const log = this.logs.get(run.identity.runKey)
-        this.logs.delete(run.identity.runKey)
-        await log?.close()
-      })
-    }, this.options.idleEvictMs ?? 5000)
-    t.unref()
-    this.evictTimers.set(run.identity.runKey, t)
-  }
-
-  private cancelEviction(run: WorkflowRun): void {
-    const t = this.evictTimers.get(run.identity.runKey)
-    if (t) clearTimeout(t)
-    this.evictTimers.delete(run.identity.runKey)
   }
 
   /**
@@ -429,7 +361,7 @@ export class WorkflowHost {
     },
     startActivity: (run, event) => this.activities.start(run, event),
     startChild: async (run, request) => {
-      const [client, worker] = parseHostOf(run.identity.pid)
+      const [client, worker] = clientAndWorkerOf(run.identity.pid)
       const name = request.options?.['temporal.workflow.id'] ?? request.options?.name
       try {
         const child = await this.start({
@@ -449,11 +381,6 @@ export class WorkflowHost {
     },
     uuid: (version) => this.options.uuid?.(version) ?? crypto.randomUUID(),
   })
-}
-
-function parseHostOf(pid: string): [string, string] {
-  const m = /^\{([^@|]+)@([^|]+)\|/.exec(pid)
-  return m ? [m[1]!, m[2]!] : ['local', 'local']
 }
 
 function notFound(target: string): LuaErrorValue {

@@ -1,0 +1,59 @@
+/** What the workflow host is given: its code source, services and options. */
+import type {HistoryEvent} from '../../history/events.js'
+import type {HistoryStore} from '../../history/store.js'
+import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
+import type {ActivityExecutor} from './activity-scheduler.js'
+import type {RunSummary} from './run-summary.js'
+
+/** Workflow code as the host sees it: a hash and a way to make a fresh program. */
+export interface WorkflowCode {
+  codeHash: string
+  instantiate(run: {pid: string; seed: number; workflowId: string; runId: string; entry: string}): Promise<LuaProgram> | LuaProgram
+}
+
+/** Targets outside the workflow host (plain processes) that workflow code may signal or stop. */
+export interface ExternalTargets {
+  control(action: 'cancel' | 'terminate', dest: string, reason: string, from: string): Promise<LuaErrorValue | undefined>
+  owns(dest: string): boolean
+  send(dest: string, topic: string, payload: unknown[], from: string): Promise<LuaErrorValue | undefined>
+}
+
+export interface WorkflowHostOptions {
+  activities: ActivityExecutor
+  /** Plain processes, reached by `process.send` / `cancel` / `terminate` from workflows. */
+  external?: () => ExternalTargets | undefined
+  /**
+   * The code a run of `entry` runs on: the current registry's, or (given the run) the
+   * version the run is pinned to. Undefined when the entry is unknown.
+   */
+  code(entry: string, runKey?: string): WorkflowCode | undefined
+  env?: (key: string) => string | undefined
+  /** Drop the VM of a run that waited this long with nothing running (ms). Default 5 s. */
+  idleEvictMs?: number
+  log?: (pid: string, level: string, message: string, fields?: unknown) => void
+  /** Status stream: called after anything about a run changed. */
+  onChange?: (summary: RunSummary) => void
+  /** Called with every batch of events once it is durable (for `--follow` and the TUI). */
+  onHistory?: (pid: string, events: HistoryEvent[]) => void
+  random?: () => number
+  realNow?: () => number
+  store: HistoryStore
+  uuid?: (version: string) => string
+  /**
+   * Virtual time (`wippy test`): a run waiting only on timers (no activity running) has its
+   * clock moved to the next timer at once, so a 24 h sleep takes milliseconds while the
+   * history still records 24 h.
+   */
+  virtualTime?: boolean
+}
+
+export interface StartRequest {
+  client: string
+  entry: string
+  input: unknown[]
+  parent?: {pid: string; seq: number}
+  /** Named or explicit workflow ID: reuses the running workflow with that ID (use-existing). */
+  workflowId?: string
+  worker: string
+  forkedFrom?: {at: number; pid: string; events: HistoryEvent[]}
+}

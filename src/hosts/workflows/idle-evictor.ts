@@ -1,0 +1,44 @@
+/**
+ * Drops the VM of a run that has waited `idleMs` with nothing running (blocked on a timer,
+ * a signal or a child): an idle workflow must not hold a Lua VM in memory. The run is
+ * rebuilt by replay when something wakes it.
+ */
+import type {WorkflowRun} from './run.js'
+
+export class IdleEvictor {
+  private readonly timers = new Map<WorkflowRun, NodeJS.Timeout>()
+
+  constructor(
+    private readonly idleMs: number,
+    /** Called inside the run's queue once it is still idle; releases what the host holds. */
+    private readonly evict: (run: WorkflowRun) => Promise<void>,
+  ) {}
+
+  /** (Re)starts the idle countdown of a loaded, open run with no activity running. */
+  schedule(run: WorkflowRun): void {
+    this.cancel(run)
+    if (!isIdle(run)) return
+    const timer = setTimeout(() => {
+      this.timers.delete(run)
+      void run.serial(async () => {
+        if (isIdle(run)) await this.evict(run)
+      })
+    }, this.idleMs)
+    timer.unref()
+    this.timers.set(run, timer)
+  }
+
+  cancel(run: WorkflowRun): void {
+    clearTimeout(this.timers.get(run))
+    this.timers.delete(run)
+  }
+
+  clear(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer)
+    this.timers.clear()
+  }
+}
+
+function isIdle(run: WorkflowRun): boolean {
+  return run.loaded && run.open && run.outstanding.activities.size === 0
+}

@@ -1,9 +1,11 @@
+import {readFileSync} from 'node:fs'
+
 import {userCacheDir} from '../project/cache-dir.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {WippyError} from '../errors.js'
 // Specific modules, not registry/index.js: the index also loads zod, which lint only needs
 // when some entry is not already known valid.
-import {formatProblem, lintProject, summarizeLint} from '../registry/lint.js'
+import {formatProblem, lintProject, projectLineReader, summarizeLint} from '../registry/lint.js'
 import type {LintResult} from '../registry/lint.js'
 
 export default class Lint extends BaseCommand {
@@ -29,7 +31,8 @@ export default class Lint extends BaseCommand {
       if (result.errors > 0) process.exitCode = 1
       return result
     }
-    for (const problem of result.problems) this.log(formatProblem(problem))
+    const sourceLine = projectLineReader(root, (path) => readFileSync(path, 'utf8'))
+    for (const problem of result.problems) this.log(formatProblem(problem, sourceLine))
     this.log(summarizeLint(result))
     if (result.errors > 0) {
       throw new WippyError('WIPPY_LINT_FAILED', `Lint found ${result.errors} error${result.errors === 1 ? '' : 's'}.`, {

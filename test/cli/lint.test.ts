@@ -25,12 +25,14 @@ describe('wippy lint', () => {
     expect(JSON.parse(result.stdout)).toEqual({problems: [], errors: 0, warnings: 0})
   })
 
-  it('prints one located line per problem, a hint, a summary, and exits 1 on errors', async () => {
+  it('prints each problem located, with its source line and a caret, a hint, a summary, and exits 1 on errors', async () => {
     const result = await runCli(['lint', '-p', join(PROJECTS, 'broken-module-not-workflow-safe')])
     expect(result.exitCode).toBe(1)
     const lines = result.stdout.split('\n')
     expect(lines[0]).toBe('src/app/_index.yaml:7:28 error WIPPY_MODULE_NOT_WORKFLOW_SAFE Workflow app:order lists the module "http_client", which is not deterministic and can\'t run in a workflow.')
-    expect(lines[1]).toMatch(/^ {4}hint: Move that work into a function\.lua .*funcs\.call/)
+    expect(lines[1]).toBe('    7 |     modules: [funcs, time, http_client, logger]')
+    expect(lines[2]).toBe(`      | ${' '.repeat(27)}^`)
+    expect(lines[3]).toMatch(/^ {4}hint: Move that work into a function\.lua .*funcs\.call/)
     expect(result.stdout).toContain('`print` is always available')
     expect(result.stdout).toContain('2 errors, 0 warnings.')
     expect(result.stderr).toContain('WIPPY_LINT_FAILED')

@@ -32,6 +32,6 @@ const checker = await findChecker()
 describe.skipIf(!checker)('template Lua in the real VM', () => {
   it.each(TEMPLATES.map((t) => t.name))('every Lua file of %s compiles', async (name) => {
     const registry = await loadRegistry(join(REPO, 'templates', name), {...(checker ? {checkLua: checker} : {})})
-    expect(registry.problems.map(formatProblem)).toEqual([])
+    expect(registry.problems.map((p) => formatProblem(p))).toEqual([])
   })
 })

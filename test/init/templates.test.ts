@@ -53,7 +53,7 @@ describe('the template catalog', () => {
 describe.each(names)('the %s template', (name) => {
   it('lints clean with the registry loader', async () => {
     const result = await lintProject(root(name))
-    expect(result.problems.map(formatProblem)).toEqual([])
+    expect(result.problems.map((p) => formatProblem(p))).toEqual([])
   })
 
   it('exports the method every Lua entry names', async () => {

@@ -50,9 +50,10 @@ describe('json, errors, uuid, ctx, env, logger', () => {
       await value(`local json = require("json") return function()
         local v, err = json.decode('{"a":[1,2,{"b":null}],"s":"x\\\\u00e9"}')
         local _, bad = json.decode("{oops")
-        return {json.encode({}), json.encode({b = 1, a = {true, 1.5}}), v.a[2], v.s, bad:kind(), json.encode(json.decode("{}"))}
+        local _, empty = json.decode("  ")
+        return {json.encode({}), json.encode({b = 1, a = {true, 1.5}}), v.a[2], v.s, bad:kind(), json.encode(json.decode("{}")), empty:kind()}
       end`),
-    ).toEqual(['[]', '{"a":[true,1.5],"b":1}', 2, 'xé', 'Invalid', '{}'])
+    ).toEqual(['[]', '{"a":[true,1.5],"b":1}', 2, 'xé', 'Internal', '{}', 'Invalid'])
   })
 
   it('errors carry kind, message, retryable and wrap', async () => {

@@ -65,6 +65,8 @@ export class FunctionHost {
   private readonly inflightTimers = new Set<Map<number, ReturnType<typeof setTimeout>>>()
   private readonly clock: () => number
   private closed = false
+  /** Counter for the PIDs of function calls (`process.pid()` inside a function). */
+  private calls = 0
 
   private constructor(
     private readonly runtime: LuaRuntime,
@@ -92,10 +94,11 @@ export class FunctionHost {
     const mailbox = new Mailbox()
     const timers = new Map<number, ReturnType<typeof setTimeout>>()
     this.inflightTimers.add(timers)
+    const pid = spec.pid ?? `{functions|0x${(++this.calls).toString(16).padStart(5, '0')}}`
     try {
-      program = this.takeProgram(pool, spec, callOpts.context)
+      program = this.takeProgram(pool, spec, callOpts.context, pid)
       const context = {...(spec.context ?? {}), ...(callOpts.context ?? {})}
-      const outcome = await driveProgram(program, args, (cmd) => this.execute(cmd, spec, context, timers, mailbox), mailbox)
+      const outcome = await driveProgram(program, args, (cmd) => this.execute(cmd, {...spec, pid}, context, timers, mailbox), mailbox)
       reuse = timers.size === 0 && outcome.status !== 'failed'
       if (outcome.status === 'done') return outcome.error ? {error: outcome.error, value: outcome.result} : {value: outcome.result}
       if (outcome.status === 'failed') {
@@ -144,17 +147,28 @@ export class FunctionHost {
     pool.waiters.shift()?.()
   }
 
-  private takeProgram(pool: EntryPool, spec: LuaProgramSpec, context?: Record<string, unknown>): WasmoonProgram {
+  private takeProgram(pool: EntryPool, spec: LuaProgramSpec, context: Record<string, unknown> | undefined, pid: string): WasmoonProgram {
     const merged = {...(spec.context ?? {}), ...(context ?? {})}
     while (pool.idle.length > 0) {
       const warm = pool.idle.pop()!
       if (sameCode(warm.spec, spec) && warm.program.reusable) {
-        warm.program.reset(merged)
+        warm.program.reset(merged, pid)
         return warm.program
       }
       warm.program.close()
     }
-    return this.runtime.createProgram(context ? {...spec, context: merged} : spec)
+    return this.runtime.createProgram({...spec, pid, ...(context ? {context: merged} : {})})
+  }
+
+  /**
+   * `funcs.call` of a `process.lua`: the platform runs it on its `meta.default_host` and
+   * returns what its main returns (an exec through the process side).
+   */
+  private async callProcess(gw: ProcessGateway, id: string, args: unknown[], context: Record<string, unknown>, spec: LuaProgramSpec, mailbox: Mailbox, tag: number): Promise<CallResult> {
+    const caller: FunctionCaller = {entryId: spec.source.entryId, mailbox, ...(spec.pid ? {pid: spec.pid} : {})}
+    const r = await gw.execute({args: [id, '', ...args], op: 'process.exec', options: {context}, tag}, caller)
+    if (r.error && NOT_A_PROCESS.test(r.error.message)) return {error: {kind: 'NotFound', message: `function ${id} not found`, retryable: false}}
+    return r
   }
 
   private nowNs(): bigint {
@@ -214,7 +228,10 @@ export class FunctionHost {
       case 'funcs.async': {
         const [id, ...args] = cmd.args as [string, ...unknown[]]
         const childContext = {...context, ...((cmd.options?.context as Record<string, unknown> | undefined) ?? {})}
-        return this.call(id, args, {context: childContext}).then((r) => ({
+        const gw = this.opts.processes
+        const viaProcess = gw && id.includes(':') && !this.opts.resolveFunction(id)
+        const run = viaProcess ? this.callProcess(gw, id, args, childContext, spec, mailbox, cmd.tag) : this.call(id, args, {context: childContext})
+        return run.then((r) => ({
           ...(r.error ? {error: r.error} : {}),
           kind: 'result' as const,
           tag: cmd.tag,
@@ -237,6 +254,9 @@ export class FunctionHost {
     }
   }
 }
+
+/** What an exec through the process side says when `id` is no process.lua either. */
+const NOT_A_PROCESS = /^(no process\.lua entry|process\.spawn needs a host)/
 
 /** Two specs run the same code (a registry may hand out a fresh object per lookup). */
 function sameCode(a: LuaProgramSpec, b: LuaProgramSpec): boolean {

@@ -2,7 +2,8 @@
  * `process.*` calls made by function code, for plain processes: what the engine's process
  * router (or the function host's ProcessGateway) hands to the process host. Sending,
  * spawning, exec, cancel, terminate, names and monitoring work; a monitored process's EXIT
- * goes to the calling function's mailbox when it has one. Links need a process (Invalid).
+ * goes to the calling function's mailbox when it has one, and once a function has issued a
+ * command, messages sent to its PID reach its inbox. Links need a process (Invalid).
  */
 import type {LuaCommand, LuaDelivery} from '../../lua/types.js'
 import type {ExitResult} from './gateways.js'
@@ -12,7 +13,7 @@ import {hostOfPid, isWorkflowPid} from './pid.js'
 /** The calling function: its entry, its PID, and where its events go. */
 export interface FunctionCallerLike {
   entryId: string
-  mailbox?: {expected: number; push(delivery: LuaDelivery): void}
+  mailbox?: {closed: boolean; expected: number; push(delivery: LuaDelivery): void}
   pid?: string
 }
 
@@ -24,14 +25,33 @@ export interface FunctionProcessGateway {
 
 /** The process host's side of `process.*` calls from functions. */
 export function functionProcessGateway(host: ProcessHost, isProcessHost: (hostId: string) => boolean): FunctionProcessGateway {
+  // Per running call (its mailbox): the monitors it holds, so unmonitor can drop them.
+  const monitors = new WeakMap<object, Map<string, () => void>>()
   const watch = (pid: string, caller: FunctionCallerLike): void => {
     const mailbox = caller.mailbox
     if (!mailbox) return
     mailbox.expected++
-    host.onExit(pid, (result) => {
+    const held = monitors.get(mailbox) ?? new Map<string, () => void>()
+    monitors.set(mailbox, held)
+    const stop = host.onExit(pid, (result) => {
+      held.delete(pid)
       mailbox.expected--
       mailbox.push({event: {at: Date.now(), from: pid, kind: 'pid.exit', result}, kind: 'event'})
     })
+    if (!held.has(pid) && host.get(pid)?.status === 'running') {
+      held.set(pid, () => {
+        stop()
+        mailbox.expected--
+      })
+    }
+  }
+  const unwatch = (pid: string, caller: FunctionCallerLike): boolean => {
+    const held = caller.mailbox && monitors.get(caller.mailbox)
+    const stop = held?.get(pid)
+    if (!stop) return false
+    held!.delete(pid)
+    stop()
+    return true
   }
   return {
     owns(dest) {
@@ -40,6 +60,8 @@ export function functionProcessGateway(host: ProcessHost, isProcessHost: (hostId
       return h ? isProcessHost(h) : host.lookup(dest) !== undefined
     },
     async execute(cmd, caller) {
+      // From now on processes can reply to the function's PID (until the call returns).
+      if (caller.pid && caller.mailbox) host.functionMailboxes.attach(caller.pid, caller.mailbox)
       const a = cmd.args
       const from = caller.pid ?? ''
       const errorOf = (error: ExitResult['error']): ExitResult => (error ? {error} : {value: true})
@@ -54,8 +76,13 @@ export function functionProcessGateway(host: ProcessHost, isProcessHost: (hostId
           const pid = host.lookup(String(a[0]))
           return pid ? {value: pid} : {error: {kind: 'NotFound', message: `no process is registered as "${String(a[0])}"`, retryable: false}}
         }
-        case 'process.register':
-          return typeof a[1] === 'string' ? host.registerPid(a[0], a[1]) : invalid(`${caller.entryId} is a function: register a process PID, not the function`)
+        case 'process.register': {
+          const pid = typeof a[1] === 'string' && a[1] !== '' ? a[1] : caller.pid
+          return pid ? host.registerPid(a[0], pid) : invalid(`${caller.entryId} is a function: register a process PID, not the function`)
+        }
+        case 'process.set_options':
+          // A function has no links to trap: the options only matter to its own get_options().
+          return {value: true}
         case 'process.unregister':
           return {value: host.unregisterName(a[0])}
         case 'process.monitor': {
@@ -64,6 +91,9 @@ export function functionProcessGateway(host: ProcessHost, isProcessHost: (hostId
           watch(pid, caller)
           return {value: true}
         }
+        case 'process.unmonitor':
+          unwatch(host.lookup(String(a[0])) ?? String(a[0]), caller)
+          return {value: true}
         case 'process.spawn':
         case 'process.exec': {
           const o = cmd.options ?? {}

@@ -9,7 +9,7 @@
  *   next macrotask; a process never runs inside another's step.
  * - Per sender → receiver order is FIFO: sends run in the order the sender issued them and
  *   each receiver's queue is drained in arrival order.
- * - A process that ended never steps again; deliveries to it are dropped.
+ * - A process that ended never steps again; a send to it fails with NotFound, events are dropped.
  * - Workflow PIDs (`{client@worker|id}`) and `temporal.worker` hosts go through the
  *   {@link WorkflowGateway}; this host never imports the workflow host.
  */
@@ -24,6 +24,7 @@ import {ProcessNames} from './process-names.js'
 import {ProcessRunner} from './process-runner.js'
 import {WorkflowRelay} from './workflow-relay.js'
 import {formatProcessPid, isPid, isWorkflowPid} from './pid.js'
+import {FunctionMailboxes} from './function-mailboxes.js'
 
 export interface ProcessHostOptions {
   clock?: () => number
@@ -69,7 +70,9 @@ const TERMINATED: LuaErrorValue = {kind: 'Internal', message: 'process terminate
 export class ProcessHost implements ProcessOps {
   private readonly records = new Map<string, ProcessRecord>()
   private readonly finished: string[] = []
-  private readonly names = new ProcessNames(this.records)
+  /** Running function calls that can receive messages (see function-mailboxes.ts). */
+  readonly functionMailboxes = new FunctionMailboxes()
+  private readonly names = new ProcessNames(this.records, (pid) => this.functionMailboxes.alive(pid))
   private readonly counters = new Map<string, number>()
   private readonly clock: () => number
   private readonly services: CommandServices
@@ -123,7 +126,7 @@ export class ProcessHost implements ProcessOps {
 
   /**
    * Sends a message from `from` (a process, a workflow, or '' for the CLI) to a PID or a
-   * registered name. Messages to a PID that has ended are dropped (fire-and-forget).
+   * registered name. A send to a PID that is not running fails with NotFound.
    */
   async send(dest: string, topic: string, payload: unknown[], from = ''): Promise<LuaErrorValue | undefined> {
     return (await this.sendAs(from, dest, topic, payload)).error
@@ -273,6 +276,7 @@ export class ProcessHost implements ProcessOps {
   /** Registers `name` for a running process (for callers that are not processes). */
   registerPid(name: unknown, pid: string): ExitResult {
     const rec = this.records.get(pid)
+    if (!rec?.running && this.functionMailboxes.alive(pid)) return this.names.registerOther(name, pid)
     if (!rec?.running) return notFound(`no running process ${pid}`)
     return this.names.register(rec, name, pid)
   }
@@ -288,6 +292,11 @@ export class ProcessHost implements ProcessOps {
   // ---- spawning -------------------------------------------------------------------------
 
   private spawnAny(s: SpawnSpec): {error: LuaErrorValue} | {pid: string} | Promise<{error: LuaErrorValue} | {pid: string}> {
+    // No host given: the entry's meta.default_host (how funcs.call runs a process.lua).
+    if (!s.host) {
+      const dh = this.opts.registry().entries.get(s.entry)?.meta.default_host
+      if (typeof dh === 'string' && dh !== '') s = {...s, host: dh}
+    }
     const hostEntry = s.host ? this.opts.registry().entries.get(s.host) : undefined
     if (hostEntry?.kind === 'temporal.worker') {
       const id = s.options?.['temporal.workflow.id'] ?? s.name
@@ -345,8 +354,10 @@ export class ProcessHost implements ProcessOps {
     if (isWorkflowPid(dest)) return this.relay.send(from, dest, topic, payload)
     const pid = this.resolve(dest)
     if (typeof pid !== 'string') return pid
+    if (this.functionMailboxes.deliver(pid, {from, kind: 'message', payload, topic})) return {value: true}
     const rec = this.records.get(pid)
-    if (!rec?.running) return {value: true} // fire-and-forget: the receiver is gone
+    // The platform's local send fails for a PID that is not (or no longer) running.
+    if (!rec?.running) return notFound(`process ${pid} not found`)
     if (rec.queuedMessages >= rec.queueSize) {
       return {error: {kind: 'Unavailable', message: `the mailbox of ${pid} is full (queue_size ${rec.queueSize})`, retryable: true}}
     }

@@ -11,12 +11,26 @@ import type {ProcessRecord} from './process-record.js'
 export class ProcessNames {
   private readonly names = new Map<string, string>()
 
-  constructor(private readonly records: ReadonlyMap<string, ProcessRecord>) {}
+  constructor(
+    private readonly records: ReadonlyMap<string, ProcessRecord>,
+    /** True for a PID that is no process record but can still receive (a running function). */
+    private readonly aliveElsewhere: (pid: string) => boolean = () => false,
+  ) {}
 
   /** The running PID registered under `name`, if any. */
   lookup(name: string): string | undefined {
     const pid = this.names.get(name)
-    return pid && this.records.get(pid)?.running ? pid : undefined
+    return pid && (this.records.get(pid)?.running || this.aliveElsewhere(pid)) ? pid : undefined
+  }
+
+  /** Registers `name` for a running function's PID (re-registering the same PID is fine). */
+  registerOther(name: unknown, pid: string): ExitResult {
+    if (typeof name !== 'string' || name === '' || isPid(name)) return {error: {kind: 'Invalid', message: 'process.registry.register expects a name', retryable: false}}
+    if (!this.aliveElsewhere(pid)) return {error: {kind: 'NotFound', message: `no running process ${pid}`, retryable: false}}
+    const conflict = this.conflict(name, pid)
+    if (conflict) return {error: conflict}
+    this.names.set(name, pid)
+    return {value: true}
   }
 
   /** The error a new registration of `name` for `pid` would get, if any. */

@@ -97,6 +97,34 @@ string.dump = nil
 raw_getmt('').__metatable = 'locked'
 math.randomseed = nil
 
+-- Code the VM runs with its hook off is not charged to the instruction budget, so user code
+-- must never run there. Finalizers run inside the garbage collector, hook off: objects are
+-- never marked for finalization (a metatable's __gc is hidden while it is set), as on the
+-- platform's VM. And an error raised by a limit calls xpcall's handler from inside the hook:
+-- the limit's own error skips the user's handler, which could otherwise loop forever.
+local raw_rawset, raw_xpcall = rawset, xpcall
+setmetatable = function(t, mt)
+  if raw_type(t) == 'table' and raw_type(mt) == 'table' and raw_rawget(mt, '__gc') ~= nil then
+    local gc = raw_rawget(mt, '__gc')
+    raw_rawset(mt, '__gc', nil)
+    local ok, err = raw_pcall(raw_setmt, t, mt)
+    raw_rawset(mt, '__gc', gc)
+    if not ok then raw_error(err, 2) end
+    return t
+  end
+  return (raw_setmt(t, mt))
+end
+local function is_limit_error(e)
+  return raw_type(e) == 'string' and (sfind(e, '^instruction budget of %d+ exceeded') ~= nil or sfind(e, '^memory limit of %d+ bytes exceeded') ~= nil)
+end
+xpcall = function(f, handler, ...)
+  if raw_type(handler) ~= 'function' then return raw_xpcall(f, handler, ...) end
+  return raw_xpcall(f, function(e)
+    if is_limit_error(e) then return e end
+    return handler(e)
+  end, ...)
+end
+
 -- errors -------------------------------------------------------------------
 local KINDS = {
   NOT_FOUND = 'NotFound', INVALID = 'Invalid', ALREADY_EXISTS = 'AlreadyExists',
@@ -193,12 +221,63 @@ function W.error_in(t)
   return new_error({message = t.message, kind = t.kind, retryable = t.retryable, details = t.details})
 end
 
+-- Errors are userdata with a string form on the platform: string functions accept them.
+for _, name in raw_next, {'find', 'match', 'gmatch', 'gsub', 'sub', 'len', 'lower', 'upper', 'byte', 'rep', 'reverse'} do
+  local f = string[name]
+  string[name] = function(s, ...)
+    if is_error(s) then s = s._message end
+    return f(s, ...)
+  end
+end
+-- Typed-Lua casts: string(v) and integer(v) convert or raise.
+raw_setmt(string, {__call = function(_, v)
+  local t = raw_type(v)
+  if t == 'string' then return v end
+  if t == 'number' or is_error(v) then return raw_tostring(v) end
+  raw_error('cannot cast a ' .. t .. ' to string', 2)
+end})
+-- table.create(narray, nhash) preallocates on the platform; here it is just a new table.
+table.create = function() return {} end
+integer = function(v)
+  local n = math.tointeger(v) or (raw_type(v) == 'string' and math.tointeger(tonumber(v)))
+  if n == nil then raw_error('cannot cast ' .. raw_tostring(v) .. ' to integer', 2) end
+  return n
+end
+
 -- payloads -----------------------------------------------------------------
+-- A payload holds a Lua value (format lua/any) or an error (golang/error); transcoding to
+-- JSON keeps the encoded text. data()/unmarshal() give back the Lua value.
+local FORMATS = {JSON = 'json/plain', YAML = 'yaml/plain', STRING = 'text/plain',
+  BYTES = 'application/octet-stream', MSGPACK = 'application/msgpack', LUA = 'lua/any',
+  GOLANG = 'golang/any', ERROR = 'golang/error'}
 local PayloadMT = {__name = 'payload'}
-PayloadMT.__index = {data = function(self) return self.value end}
-function W.payload(v) return raw_setmt({value = v}, PayloadMT) end
+local Payload = {}
+PayloadMT.__index = Payload
+local function new_payload(v, format)
+  return raw_setmt({value = v, format = format or (is_error(v) and FORMATS.ERROR or FORMATS.LUA)}, PayloadMT)
+end
+PayloadMT.__tostring = function(p) return 'payload(' .. p.format .. ')' end
+function Payload:data()
+  if self.format == FORMATS.JSON and raw_type(self.text) == 'string' then return W.modules.json.decode(self.text) end
+  return self.value, nil
+end
+Payload.unmarshal = Payload.data
+function Payload:get_format() return self.format end
+function Payload:transcode(format)
+  if format == FORMATS.LUA then return new_payload(self.value, FORMATS.LUA), nil end
+  if format == FORMATS.JSON then
+    local text, err = W.modules.json.encode(self.value)
+    if err then return nil, new_error({message = 'payload: cannot transcode to json: ' .. err._message, kind = 'Internal', retryable = false}) end
+    local p = new_payload(self.value, FORMATS.JSON)
+    p.text = text
+    return p, nil
+  end
+  if format == FORMATS.STRING and raw_type(self.value) == 'string' then return new_payload(self.value, FORMATS.STRING), nil end
+  return nil, new_error({message = 'payload: no transcoder from ' .. self.format .. ' to ' .. raw_tostring(format), kind = 'Internal', retryable = false})
+end
+function W.payload(v) return new_payload(v) end
 W.PayloadMT = PayloadMT
-payload = {new = W.payload}
+payload = {new = function(v) return new_payload(v) end, format = FORMATS}
 
 -- the scheduler ------------------------------------------------------------
 local SIG = raw_setmt({}, {__name = 'wippy.park'})
@@ -370,6 +449,7 @@ local function run()
 end
 
 W.spec = {}
+W.on_reset = {}
 W.modules = {}      -- name -> module table (built-ins register here)
 W.loaded = {}
 local allowed = {}
@@ -430,12 +510,15 @@ end
 
 --- Makes a finished program startable again (function pools): the loaded chunk and its
 --- module-level state are kept, like a warm VM on the platform; the scheduler starts clean.
-function W.reset(context)
+function W.reset(context, pid)
   runq, rq_head, rq_tail = {}, 1, 0
   pending, pending_n = {}, 0
   out, live = {}, {}
   main_rec, final, W.current = nil, nil, nil
   if context ~= nil then W.spec.context = context end
+  if pid ~= nil then W.spec.pid = pid end
+  -- per-run state of other chunks (inbox, listeners, subscriptions) starts clean too
+  for _, f in raw_next, W.on_reset do f() end
   return true
 end
 

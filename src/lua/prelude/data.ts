@@ -168,7 +168,11 @@ local function decode(s)
     return r
   end)
   if ok then return v, nil end
-  if raw_type(v) == 'table' and v.json then return nil, invalid('json: ' .. v.message) end
+  -- The platform: empty input is Invalid, malformed JSON an Internal (parser) error.
+  if raw_type(v) == 'table' and v.json then
+    if s:match('^%s*$') then return nil, invalid('json: empty input') end
+    return nil, W.new_error({message = 'json: ' .. v.message, kind = 'Internal', retryable = false})
+  end
   error(v, 0)
 end
 
@@ -240,6 +244,7 @@ local function md5(msg)
   end
   return string.pack('<I4I4I4I4', a0, b0, c0, d0)
 end
+W.md5, W.sha1 = md5, sha1
 function W.uuid_hashed(version, ns, name)
   if raw_type(ns) ~= 'string' or raw_type(name) ~= 'string' then return nil, invalid('uuid.v' .. version .. ' expects a namespace UUID and a name') end
   local hex = ns:gsub('-', '')

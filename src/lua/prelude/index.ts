@@ -4,11 +4,15 @@
  */
 import type {PreludeChunk} from '../vm/program.js'
 import {CHANNEL_LUA} from './channel.js'
+import {CODECS_LUA} from './codecs.js'
 import {CORE_LUA} from './core.js'
 import {DATA_LUA} from './data.js'
+import {EVENTS_LUA} from './events.js'
+import {JSON_SCHEMA_LUA} from './json-schema.js'
 import {PROCESS_LUA} from './process.js'
 import {SERVICES_LUA} from './services.js'
 import {TIME_LUA} from './time.js'
+import {USERDATA_LUA} from './userdata.js'
 
 export const PRELUDE: readonly PreludeChunk[] = [
   {name: '@wippy/core.lua', text: CORE_LUA},
@@ -17,4 +21,8 @@ export const PRELUDE: readonly PreludeChunk[] = [
   {name: '@wippy/process.lua', text: PROCESS_LUA},
   {name: '@wippy/time.lua', text: TIME_LUA},
   {name: '@wippy/data.lua', text: DATA_LUA},
+  {name: '@wippy/json-schema.lua', text: JSON_SCHEMA_LUA},
+  {name: '@wippy/codecs.lua', text: CODECS_LUA},
+  {name: '@wippy/events.lua', text: EVENTS_LUA},
+  {name: '@wippy/userdata.lua', text: USERDATA_LUA},
 ]

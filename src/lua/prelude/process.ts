@@ -42,6 +42,23 @@ local function events()
   events_ch = events_ch or W.new_channel(0, true)
   return events_ch
 end
+-- What process.get_options() reports; set_options() updates it once the host agreed.
+local options = {trap_links = false}
+W.on_reset[#W.on_reset + 1] = function()
+  inbox_ch, events_ch, listeners, options = nil, nil, {}, {trap_links = false}
+end
+local OPTION_KEYS = {trap_links = 'boolean'}
+local function set_options(t)
+  if raw_type(t) ~= 'table' then return nil, invalid('process.set_options expects a table of options') end
+  for k, v in next, t do
+    if OPTION_KEYS[k] == nil then return nil, invalid('unknown process option ' .. raw_tostring(k)) end
+    if raw_type(v) ~= OPTION_KEYS[k] then return nil, invalid('process option ' .. k .. ' must be a ' .. OPTION_KEYS[k]) end
+  end
+  local _, err = W.call('process.set_options', W.pack(t))
+  if err then return nil, err end
+  for k, v in next, t do options[k] = v end
+  return true, nil
+end
 
 function W.on_message(d)
   local topic = d.topic
@@ -133,7 +150,8 @@ function Spawner:exec(id, host, ...) local v, e = exec_with(self.opts, id, host,
 process = {
   event = {EXIT = 'pid.exit', CANCEL = 'pid.cancel', LINK_DOWN = 'pid.link.down'},
   pid = function() return W.spec.pid end,
-  id = function() return W.spec.pid end,
+  -- the registry ID of the running entry (ns:name), not its PID
+  id = function() return W.spec.source.entry, nil end,
   spawn = function(id, host, ...) local v, e = spawn_with(nil, nil, id, host, ...) return v, e end,
   spawn_monitored = function(id, host, ...) local v, e = spawn_with(nil, {monitor = true}, id, host, ...) return v, e end,
   spawn_linked = function(id, host, ...) local v, e = spawn_with(nil, {link = true}, id, host, ...) return v, e end,
@@ -155,10 +173,13 @@ process = {
   listen = function(topic, opts)
     local bad = check_topic(topic)
     if bad then return nil, bad end
-    local ch = W.new_channel(0, true)
+    -- The same topic (and mode) gives the same channel back, as on the platform.
+    local message = opts and opts.message == true
     listeners[topic] = listeners[topic] or {}
     local ls = listeners[topic]
-    ls[#ls + 1] = {ch = ch, message = opts and opts.message == true}
+    for i = 1, #ls do if ls[i].message == message and not ls[i].ch.closed then return ls[i].ch, nil end end
+    local ch = W.new_channel(0, true)
+    ls[#ls + 1] = {ch = ch, message = message}
     return ch, nil
   end,
   unlisten = function(ch)
@@ -174,7 +195,8 @@ process = {
   unmonitor = function(dest) local v, e = W.call('process.unmonitor', W.pack(dest)) return v, e end,
   link = function(dest) local v, e = W.call('process.link', W.pack(dest)) return v, e end,
   unlink = function(dest) local v, e = W.call('process.unlink', W.pack(dest)) return v, e end,
-  set_options = function(t) local v, e = W.call('process.set_options', W.pack(t)) return v, e end,
+  set_options = set_options,
+  get_options = function() return shallow(options) end,
   with_context = function(t) return spawner({context = shallow(t)}) end,
   with_options = function(t) return spawner(shallow(t)) end,
   registry = {

@@ -22,6 +22,15 @@ local Time = {}
 TimeMT.__index = Time
 local function new_time(ns) return raw_setmt({ns = ns}, TimeMT) end
 W.new_time = new_time
+-- Locations print as their name; the sandbox knows UTC only (and fixed zones by name).
+local LocationMT = {__name = 'location'}
+LocationMT.__index = {string = function(self) return self.name end}
+LocationMT.__tostring = function(self) return self.name end
+local function location(name) return raw_setmt({name = name}, LocationMT) end
+local UTC = location('UTC')
+-- Platform times and locations are userdata: type() says so (see @wippy/userdata.lua).
+W.userdata_mts = W.userdata_mts or {}
+W.userdata_mts[TimeMT], W.userdata_mts[LocationMT] = true, true
 
 local UNITS = {ns = NS, us = US, ['µs'] = US, ms = MS, s = S, m = MIN, h = HOUR}
 local function parse_go_duration(str)
@@ -241,7 +250,7 @@ function Time:clock() local p = parts(self) return p.hour, p.min, p.sec end
 function Time:utc() return self end
 function Time:in_local() return self end
 function Time:in_location() return self end
-function Time:location() return {string = function() return 'UTC' end} end
+function Time:location() return UTC end
 function Time:truncate(d)
   local ns = to_ns(d)
   if not ns or ns <= 0 then return self end
@@ -386,7 +395,7 @@ local time = {
   STAMP = 'Jan _2 15:04:05', STAMP_MILLI = 'Jan _2 15:04:05.000', STAMP_MICRO = 'Jan _2 15:04:05.000000',
   STAMP_NANO = 'Jan _2 15:04:05.000000000',
   SUNDAY = 0, MONDAY = 1, TUESDAY = 2, WEDNESDAY = 3, THURSDAY = 4, FRIDAY = 5, SATURDAY = 6,
-  utc = {string = function() return 'UTC' end},
+  utc = UTC,
 }
 for i, m in ipairs(MONTHS) do time[m:upper()] = i end
 time.localtz = time.utc
@@ -419,9 +428,10 @@ function time.date(y, mo, d, h, mi, s, ns) return new_time(from_parts(y, mo, d, 
 function time.since(t) local n = time.now() return n:sub(t) end
 function time.until_(t) local n = time.now() return t:sub(n) end
 time['until'] = time.until_
-function time.fixed_zone(name) return {string = function() return name end} end
+function time.fixed_zone(name) return location(raw_tostring(name)) end
 function time.load_location(name)
-  if name == 'UTC' or name == 'Local' or name == '' then return time.utc, nil end
+  if raw_type(name) ~= 'string' or name == '' then return nil, W.invalid('time.load_location needs a time zone name') end
+  if name == 'UTC' or name == 'Local' then return time.utc, nil end
   return nil, W.new_error({message = 'time zone ' .. raw_tostring(name) .. ' is not supported (the sandbox is UTC-only)', kind = 'NotFound', retryable = false})
 end
 W.modules.time = time

@@ -103,15 +103,16 @@ export class WasmoonProgram implements LuaProgram {
   /**
    * Makes a finished program startable again with a fresh scheduler (used by function
    * pools). The loaded chunk and its module-level state survive, as in a warm platform VM;
-   * `context` replaces what `ctx.get` sees.
+   * `context` replaces what `ctx.get` sees, `pid` what `process.pid()` returns.
    */
-  reset(context?: Record<string, unknown>): void {
+  reset(context?: Record<string, unknown>, pid?: string): void {
     if (!this.reusable) throw new Error('the Lua program cannot be reused')
     const {api, L} = this
     api.setTop(L, 0)
     api.rawGetI(L, REGISTRY_INDEX, this.resetRef)
     this.codec.push(L, context ?? null)
-    this.call(1, 0, 'reset')
+    this.codec.push(L, pid ?? null)
+    this.call(2, 0, 'reset')
     this.finished = undefined
   }
 

@@ -49,4 +49,23 @@ function uuid.validate(s) end
 ---@return wippy.Error|nil err
 function uuid.version(s) end
 
+---The variant of a UUID (`RFC4122` for the usual ones).
+---@param s string
+---@return string|nil
+---@return wippy.Error|nil err
+function uuid.variant(s) end
+
+---What a UUID says about itself: version, variant, and for v1/v7 the timestamp (unix seconds; v1 also node).
+---@param s string
+---@return { version: integer, variant: string, timestamp?: number, node?: string }|nil
+---@return wippy.Error|nil err
+function uuid.parse(s) end
+
+---A UUID in another form: `standard` (default), `simple` (no dashes) or `urn`.
+---@param s string
+---@param form? "standard"|"simple"|"urn"
+---@return string|nil
+---@return wippy.Error|nil err
+function uuid.format(s, form) end
+
 return uuid

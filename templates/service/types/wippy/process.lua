@@ -6,9 +6,23 @@
 ---@class wippy.Payload
 local Payload = {}
 
----The carried Lua value.
+---The carried Lua value (decoded, for a JSON payload).
 ---@return any
 function Payload:data() end
+
+---Same as `data()`.
+---@return any
+function Payload:unmarshal() end
+
+---The payload's format: one of `payload.format` (`lua/any` for Lua values, `golang/error` for errors).
+---@return string
+function Payload:get_format() end
+
+---The same data in another format (`payload.format.JSON`, `.LUA`; `.STRING` for strings).
+---@param format string
+---@return wippy.Payload|nil
+---@return wippy.Error|nil err
+function Payload:transcode(format) end
 
 ---A message taken from `process.inbox()` or `process.listen(topic, {message = true})`.
 ---@class wippy.Message
@@ -255,6 +269,10 @@ function process.unlink(dest) end
 ---@return wippy.Error|nil err
 function process.set_options(options) end
 
+---The options set on this process (`trap_links`, false by default).
+---@return { trap_links: boolean }
+function process.get_options() end
+
 ---A spawner carrying context values.
 ---@param values table
 ---@return wippy.Spawner
@@ -267,6 +285,7 @@ function process.with_options(options) end
 
 ---Global: make a Payload.
 ---@class payload
+---@field format { JSON: string, YAML: string, STRING: string, BYTES: string, MSGPACK: string, LUA: string, GOLANG: string, ERROR: string }
 payload = {}
 
 ---@param value any

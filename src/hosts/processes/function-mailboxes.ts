@@ -1,0 +1,36 @@
+/**
+ * Running function calls as message receivers. A function has a PID for its whole call
+ * (`process.pid()`); once it issues a `process.*` command its mailbox is attached here, so
+ * processes can reply to it (`process.send(reply_to, ...)`) and names can point at it.
+ * A mailbox that closed (the call returned) is forgotten: sends to it are NotFound.
+ */
+import type {LuaDelivery} from '../../lua/types.js'
+
+/** The part of a function call's mailbox this host needs. */
+export interface FunctionMailboxLike {
+  closed: boolean
+  push(delivery: LuaDelivery): void
+}
+
+export class FunctionMailboxes {
+  private readonly boxes = new Map<string, FunctionMailboxLike>()
+
+  /** Makes `pid` reachable while `mailbox` is open. */
+  attach(pid: string, mailbox: FunctionMailboxLike): void {
+    if (!this.boxes.has(pid)) this.boxes.set(pid, mailbox)
+  }
+
+  /** True while the function call behind `pid` runs. */
+  alive(pid: string): boolean {
+    const box = this.boxes.get(pid)
+    if (box && box.closed) this.boxes.delete(pid)
+    return box !== undefined && !box.closed
+  }
+
+  /** Delivers to a running function; false when `pid` is not one. */
+  deliver(pid: string, delivery: LuaDelivery): boolean {
+    if (!this.alive(pid)) return false
+    this.boxes.get(pid)!.push(delivery)
+    return true
+  }
+}

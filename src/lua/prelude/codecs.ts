@@ -1,0 +1,171 @@
+/**
+ * `@wippy/codecs.lua`: the `base64` and `hash` modules, in pure Lua (deterministic, no host
+ * call). Digests are lowercase hex unless the last argument is `true` (raw bytes).
+ * SHA-512 relies on Lua 5.4's wrapping 64-bit integers and logical `>>`.
+ */
+export const CODECS_LUA = String.raw`
+local W = ...
+local raw_type = type
+local sbyte, schar, sformat, srep, spack, sunpack = string.byte, string.char, string.format, string.rep, string.pack, string.unpack
+local concat = table.concat
+local invalid = W.invalid
+
+-- base64 ---------------------------------------------------------------------------------
+local ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+local DEC = {}
+for i = 1, 64 do DEC[sbyte(ALPHA, i)] = i - 1 end
+local function b64_encode(s)
+  local out = {}
+  for i = 1, #s, 3 do
+    local a, b, c = sbyte(s, i, i + 2)
+    local n = (a << 16) | ((b or 0) << 8) | (c or 0)
+    local q = {(n >> 18) & 63, (n >> 12) & 63, (n >> 6) & 63, n & 63}
+    out[#out + 1] = ALPHA:sub(q[1] + 1, q[1] + 1) .. ALPHA:sub(q[2] + 1, q[2] + 1) ..
+      (b and ALPHA:sub(q[3] + 1, q[3] + 1) or '=') .. (c and ALPHA:sub(q[4] + 1, q[4] + 1) or '=')
+  end
+  return concat(out)
+end
+local function b64_decode(s)
+  s = s:gsub('%s', '')
+  if #s % 4 ~= 0 or not s:match('^[A-Za-z0-9+/]*=?=?$') then return nil end
+  local out = {}
+  for i = 1, #s, 4 do
+    local c1, c2, c3, c4 = sbyte(s, i, i + 3)
+    local n = (DEC[c1] << 18) | (DEC[c2] << 12) | ((DEC[c3] or 0) << 6) | (DEC[c4] or 0)
+    out[#out + 1] = schar((n >> 16) & 255)
+    if c3 ~= 61 then out[#out + 1] = schar((n >> 8) & 255) end
+    if c4 ~= 61 then out[#out + 1] = schar(n & 255) end
+  end
+  return concat(out)
+end
+W.modules.base64 = {
+  encode = function(s)
+    if raw_type(s) ~= 'string' then return nil, invalid('base64.encode expects a string') end
+    return b64_encode(s), nil
+  end,
+  decode = function(s)
+    if raw_type(s) ~= 'string' then return nil, invalid('base64.decode expects a string') end
+    local v = b64_decode(s)
+    if not v then return nil, invalid('base64.decode: the input is not valid base64') end
+    return v, nil
+  end,
+}
+
+-- SHA-256 / SHA-512 ------------------------------------------------------------------------
+local K256 = {}
+do
+  -- first 32 bits of the fractional parts of the cube roots of the first 64 primes
+  local primes, n = {}, 2
+  while #primes < 80 do
+    local p = true
+    for _, q in ipairs(primes) do if q * q > n then break end if n % q == 0 then p = false; break end end
+    if p then primes[#primes + 1] = n end
+    n = n + 1
+  end
+  for i = 1, 64 do K256[i] = math.floor((primes[i] ^ (1 / 3) % 1) * 4294967296) & 0xffffffff end
+end
+local function rotr32(x, n) return ((x >> n) | (x << (32 - n))) & 0xffffffff end
+local function sha256(msg)
+  local h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19}
+  local ml = #msg * 8
+  msg = msg .. '\128' .. srep('\0', (55 - #msg) % 64) .. spack('>I8', ml)
+  for chunk = 1, #msg, 64 do
+    local w = {}
+    for i = 0, 15 do w[i] = sunpack('>I4', msg, chunk + i * 4) end
+    for i = 16, 63 do
+      local s0 = rotr32(w[i - 15], 7) ~ rotr32(w[i - 15], 18) ~ (w[i - 15] >> 3)
+      local s1 = rotr32(w[i - 2], 17) ~ rotr32(w[i - 2], 19) ~ (w[i - 2] >> 10)
+      w[i] = (w[i - 16] + s0 + w[i - 7] + s1) & 0xffffffff
+    end
+    local a, b, c, d, e, f, g, hh = h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8]
+    for i = 0, 63 do
+      local S1 = rotr32(e, 6) ~ rotr32(e, 11) ~ rotr32(e, 25)
+      local ch = (e & f) ~ ((~e) & g)
+      local t1 = (hh + S1 + ch + K256[i + 1] + w[i]) & 0xffffffff
+      local S0 = rotr32(a, 2) ~ rotr32(a, 13) ~ rotr32(a, 22)
+      local maj = (a & b) ~ (a & c) ~ (b & c)
+      local t2 = (S0 + maj) & 0xffffffff
+      hh, g, f, e, d, c, b, a = g, f, e, (d + t1) & 0xffffffff, c, b, a, (t1 + t2) & 0xffffffff
+    end
+    h[1], h[2], h[3], h[4] = (h[1] + a) & 0xffffffff, (h[2] + b) & 0xffffffff, (h[3] + c) & 0xffffffff, (h[4] + d) & 0xffffffff
+    h[5], h[6], h[7], h[8] = (h[5] + e) & 0xffffffff, (h[6] + f) & 0xffffffff, (h[7] + g) & 0xffffffff, (h[8] + hh) & 0xffffffff
+  end
+  return spack('>I4I4I4I4I4I4I4I4', h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8])
+end
+
+-- The 64-bit constants are written as hex (Lua wraps 0x8... literals to negative integers).
+local K512 = {
+  0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc, 0x3956c25bf348b538, 0x59f111f1b605d019,
+  0x923f82a4af194f9b, 0xab1c5ed5da6d8118, 0xd807aa98a3030242, 0x12835b0145706fbe, 0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2,
+  0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235, 0xc19bf174cf692694, 0xe49b69c19ef14ad2, 0xefbe4786384f25e3,
+  0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65, 0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5,
+  0x983e5152ee66dfab, 0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4, 0xc6e00bf33da88fc2, 0xd5a79147930aa725,
+  0x06ca6351e003826f, 0x142929670a0e6e70, 0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed, 0x53380d139d95b3df,
+  0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b, 0xa2bfe8a14cf10364, 0xa81a664bbc423001,
+  0xc24b8b70d0f89791, 0xc76c51a30654be30, 0xd192e819d6ef5218, 0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8,
+  0x19a4c116b8d2d0c8, 0x1e376c085141ab53, 0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8, 0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb,
+  0x5b9cca4f7763e373, 0x682e6ff3d6b2b8a3, 0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
+  0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b, 0xca273eceea26619c, 0xd186b8c721c0c207,
+  0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178, 0x06f067aa72176fba, 0x0a637dc5a2c898a6, 0x113f9804bef90dae, 0x1b710b35131c471b,
+  0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc, 0x431d67c49c100d4c, 0x4cc5d4becb3e42b6, 0x597f299cfc657e2a,
+  0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
+}
+local function rotr64(x, n) return (x >> n) | (x << (64 - n)) end
+local function sha512(msg)
+  local h = {0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
+    0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179}
+  local ml = #msg * 8
+  msg = msg .. '\128' .. srep('\0', (111 - #msg) % 128) .. spack('>I8I8', 0, ml)
+  for chunk = 1, #msg, 128 do
+    local w = {}
+    for i = 0, 15 do w[i] = sunpack('>i8', msg, chunk + i * 8) end
+    for i = 16, 79 do
+      local s0 = rotr64(w[i - 15], 1) ~ rotr64(w[i - 15], 8) ~ (w[i - 15] >> 7)
+      local s1 = rotr64(w[i - 2], 19) ~ rotr64(w[i - 2], 61) ~ (w[i - 2] >> 6)
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1
+    end
+    local a, b, c, d, e, f, g, hh = h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8]
+    for i = 0, 79 do
+      local S1 = rotr64(e, 14) ~ rotr64(e, 18) ~ rotr64(e, 41)
+      local ch = (e & f) ~ ((~e) & g)
+      local t1 = hh + S1 + ch + K512[i + 1] + w[i]
+      local S0 = rotr64(a, 28) ~ rotr64(a, 34) ~ rotr64(a, 39)
+      local maj = (a & b) ~ (a & c) ~ (b & c)
+      hh, g, f, e, d, c, b, a = g, f, e, d + t1, c, b, a, t1 + S0 + maj
+    end
+    h[1], h[2], h[3], h[4] = h[1] + a, h[2] + b, h[3] + c, h[4] + d
+    h[5], h[6], h[7], h[8] = h[5] + e, h[6] + f, h[7] + g, h[8] + hh
+  end
+  return spack('>i8i8i8i8i8i8i8i8', h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8])
+end
+
+local function hex(s) return (s:gsub('.', function(c) return sformat('%02x', sbyte(c)) end)) end
+local function hmac(fn, block, key, msg)
+  if #key > block then key = fn(key) end
+  key = key .. srep('\0', block - #key)
+  local ipad = key:gsub('.', function(c) return schar(sbyte(c) ~ 0x36) end)
+  local opad = key:gsub('.', function(c) return schar(sbyte(c) ~ 0x5c) end)
+  return fn(opad .. fn(ipad .. msg))
+end
+local function digest(name, fn)
+  return function(s, raw)
+    if raw_type(s) ~= 'string' then return nil, invalid('hash.' .. name .. ' expects a string') end
+    local d = fn(s)
+    return raw == true and d or hex(d), nil
+  end
+end
+local function keyed(name, fn, block)
+  return function(key, s, raw)
+    if raw_type(key) ~= 'string' or raw_type(s) ~= 'string' then return nil, invalid('hash.' .. name .. ' expects a key and a string') end
+    local d = hmac(fn, block, key, s)
+    return raw == true and d or hex(d), nil
+  end
+end
+W.sha256 = sha256
+W.modules.hash = {
+  md5 = digest('md5', W.md5), sha1 = digest('sha1', W.sha1),
+  sha256 = digest('sha256', sha256), sha512 = digest('sha512', sha512),
+  hmac_md5 = keyed('hmac_md5', W.md5, 64), hmac_sha1 = keyed('hmac_sha1', W.sha1, 64),
+  hmac_sha256 = keyed('hmac_sha256', sha256, 64), hmac_sha512 = keyed('hmac_sha512', sha512, 128),
+}
+`

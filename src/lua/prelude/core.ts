@@ -91,6 +91,7 @@ pairs = function(t)
   end, t, nil
 end
 
+local dbg_getmt = debug.getmetatable
 -- The sandbox: nothing reaches the machine except through host commands.
 io, debug, package, dofile, loadfile, load, loadstring, collectgarbage, warn = nil
 string.dump = nil
@@ -104,15 +105,18 @@ math.randomseed = nil
 -- the limit's own error skips the user's handler, which could otherwise loop forever.
 local raw_rawset, raw_xpcall = rawset, xpcall
 setmetatable = function(t, mt)
-  if raw_type(t) == 'table' and raw_type(mt) == 'table' and raw_rawget(mt, '__gc') ~= nil then
-    local gc = raw_rawget(mt, '__gc')
-    raw_rawset(mt, '__gc', nil)
-    local ok, err = raw_pcall(raw_setmt, t, mt)
-    raw_rawset(mt, '__gc', gc)
-    if not ok then raw_error(err, 2) end
-    return t
-  end
-  return (raw_setmt(t, mt))
+  -- The checks of the native function, made here so its errors name setmetatable and the caller's line.
+  if raw_type(t) ~= 'table' then raw_error("bad argument #1 to 'setmetatable' (table expected, got " .. raw_type(t) .. ')', 2) end
+  if mt ~= nil and raw_type(mt) ~= 'table' then raw_error("bad argument #2 to 'setmetatable' (nil or table expected)", 2) end
+  local current = dbg_getmt(t)
+  if current ~= nil and raw_rawget(current, '__metatable') ~= nil then raw_error('cannot change a protected metatable', 2) end
+  local gc = nil
+  if mt ~= nil then gc = raw_rawget(mt, '__gc') end
+  if gc == nil then return (raw_setmt(t, mt)) end
+  raw_rawset(mt, '__gc', nil)
+  raw_setmt(t, mt)
+  raw_rawset(mt, '__gc', gc)
+  return t
 end
 local function is_limit_error(e)
   return raw_type(e) == 'string' and (sfind(e, '^instruction budget of %d+ exceeded') ~= nil or sfind(e, '^memory limit of %d+ bytes exceeded') ~= nil)

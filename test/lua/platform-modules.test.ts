@@ -98,15 +98,15 @@ describe('events', () => {
   })
 })
 
-describe('time objects', () => {
+describe('time and error objects', () => {
   it('are userdata to type(); locations print their name; an empty zone name is Invalid', async () => {
     expect(
       await value(`local time = require("time") return function()
         local t = time.now()
         local _, e = time.load_location("")
-        return {type(t), type(t:location()), tostring(t:location()), time.utc:string(), e:kind(), type({}), type(time.SECOND)}
+        return {type(t), type(t:location()), tostring(t:location()), time.utc:string(), e:kind(), type({}), type(time.SECOND), type(e)}
       end`),
-    ).toEqual(['userdata', 'userdata', 'UTC', 'UTC', 'Invalid', 'table', 'number'])
+    ).toEqual(['userdata', 'userdata', 'UTC', 'UTC', 'Invalid', 'table', 'number', 'userdata'])
   })
 })
 

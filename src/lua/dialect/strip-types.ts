@@ -4,7 +4,8 @@
  * line and column and error positions in the original file stay exact.
  *
  * Handled: `local x: T`, typed parameters and returns (`function f(a: T, ...: U): R`),
- * generics (`function f<T>(...)`), `type T = ...` / `export type T = ...`, `expr :: T` casts,
+ * generics (`function f<T>(...)`), `type T = ...` / `export type T = ...` (an alias
+ * becomes a runtime type value, `local T = __wippy_type("T", [==[...]==], {params})`), `expr :: T` casts,
  * typed `for` variables. Types may be names (`a.B<T>`), literals, `nil`, `typeof(...)`,
  * table types `{...}`, function types `(A) -> B`, unions/intersections and optional `?`,
  * `readonly T`, array suffixes `T[]`, constraints `T @min_len(2)` and `expr as T` casts.
@@ -118,6 +119,7 @@ export function stripTypes(src: string): string {
   if (!/[:<]|\btype\b|\bas\b/.test(src)) return src
   const toks = tokenize(src)
   const spans: Array<[number, number]> = []
+  const replacements: Array<[number, number, string]> = []
   let p = 0
   const NONE: Tok = {end: 0, kind: 'eof', start: 0, text: ''}
   const at = (k: number): Tok => (k < 0 ? NONE : toks[Math.min(k, toks.length - 1)]!)
@@ -227,10 +229,24 @@ export function stripTypes(src: string): string {
       statementStartBefore(p) &&
       !is(p - 1, '.')
     ) {
+      const nameTok = at(text === 'export' ? p + 2 : p + 1)
       let j = text === 'export' ? p + 3 : p + 2
-      if (is(j, '<')) j = skipGroup(j)
-      if (is(j, '=')) j = skipType(j + 1)
-      blank(p, j)
+      const params: string[] = []
+      if (is(j, '<')) {
+        const end = skipGroup(j)
+        for (let k = j + 1; k < end; k++) if (at(k).kind === 'name' && (is(k - 1, '<') || is(k - 1, ','))) params.push(at(k).text)
+        j = end
+      }
+      if (is(j, '=')) {
+        const typeStart = j + 1
+        j = skipType(j + 1)
+        const body = j > typeStart ? src.slice(at(typeStart).start, at(j - 1).end) : ''
+        // An alias is a runtime value too (`Name:is(v)`); its text keeps its newlines.
+        if (body !== '' && !body.includes(']==]')) {
+          const ps = params.length > 0 ? `, {${params.map((x) => `"${x}"`).join(', ')}}` : ''
+          replacements.push([t.start, at(j - 1).end, `local ${nameTok.text} = __wippy_type("${nameTok.text}", [==[${body}]==]${ps})`])
+        } else blank(p, j)
+      } else blank(p, j)
       p = j
       aliasEnd = j
       continue
@@ -297,10 +313,12 @@ export function stripTypes(src: string): string {
     }
     p++
   }
-  if (spans.length === 0) return src
+  if (spans.length === 0 && replacements.length === 0) return src
   const chars = src.split('')
   for (const [a, b] of spans) {
     for (let k = a; k < b; k++) if (chars[k] !== '\n' && chars[k] !== '\r') chars[k] = ' '
   }
+  // Replacements do not overlap blanked spans; apply them from the end so offsets hold.
+  for (const [a, b, text] of replacements.sort((x, y) => y[0] - x[0])) chars.splice(a, b - a, text)
   return chars.join('')
 }

@@ -155,6 +155,8 @@ function ErrorMethods:unwrap() return self._cause end
 function ErrorMethods:error() return self._message end
 local function is_error(v) return raw_getmt(v) == ErrorMT end
 W.is_error = is_error
+-- Errors are userdata on the platform (see @wippy/userdata.lua).
+W.userdata_mts = {[ErrorMT] = true}
 local function kind_value(k)
   if k == nil or k == '' then return nil end
   return KINDS[k] or k

@@ -10,6 +10,7 @@ import {DATA_LUA} from './data.js'
 import {EVENTS_LUA} from './events.js'
 import {JSON_SCHEMA_LUA} from './json-schema.js'
 import {PROCESS_LUA} from './process.js'
+import {RUNTIME_TYPES_LUA} from './runtime-types.js'
 import {SERVICES_LUA} from './services.js'
 import {TIME_LUA} from './time.js'
 import {USERDATA_LUA} from './userdata.js'
@@ -24,5 +25,6 @@ export const PRELUDE: readonly PreludeChunk[] = [
   {name: '@wippy/json-schema.lua', text: JSON_SCHEMA_LUA},
   {name: '@wippy/codecs.lua', text: CODECS_LUA},
   {name: '@wippy/events.lua', text: EVENTS_LUA},
+  {name: '@wippy/runtime-types.lua', text: RUNTIME_TYPES_LUA},
   {name: '@wippy/userdata.lua', text: USERDATA_LUA},
 ]

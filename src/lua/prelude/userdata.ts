@@ -1,6 +1,6 @@
 /**
  * `@wippy/userdata.lua`, loaded last: `type()` reports `userdata` for the sandbox objects
- * that are userdata on the platform (times, locations), so code that checks
+ * that are userdata on the platform (errors, times, locations), so code that checks
  * `type(t) == "userdata"` behaves the same. The prelude chunks captured the raw `type`
  * before this runs, so their own checks still see tables.
  */

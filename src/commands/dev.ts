@@ -3,7 +3,6 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {startDevSession} from '../dev/dev-session.js'
 import {requireDurationMs} from '../time/duration.js'
-import {renderDevTui} from '../tui/index.js'
 
 export default class Dev extends BaseCommand {
   static override description =
@@ -36,6 +35,8 @@ export default class Dev extends BaseCommand {
       ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
     })
     if (useTui) {
+      // Loaded only for the TUI: ink and react cost ~0.5 s of start-up the line mode does not need.
+      const {renderDevTui} = await import('../tui/index.js')
       const ui = renderDevTui({
         engine: session.engine,
         header: {controlAddress: session.controlAddress, readyMs: session.readyMs, watching: flags.watch},

@@ -277,10 +277,15 @@ export class WorkflowHost {
     if (run.status !== 'blocked') await this.load(run)
   }
 
+  /**
+   * Hands a timer or activity outcome to its run. A blocked run (its code diverges from its
+   * history) gets nothing: its history stays as it was until the code is fixed or the run
+   * forked, and a restart re-arms what is still pending.
+   */
   private async wake(run: WorkflowRun, event: NewHistoryEvent): Promise<void> {
-    if (!run.open || this.closed) return
+    if (!run.open || this.closed || run.status === 'blocked') return
     await this.ensureLoaded(run)
-    await run.deliver(event)
+    await run.deliver(event, (r) => r.status !== 'blocked')
     this.afterChange(run)
   }
 

@@ -89,6 +89,11 @@ export class Engine implements EngineApi {
         this.indexRun(summary)
         this.emit({summary, type: 'run'})
       },
+      onSettled: (runKey, historyLength) => {
+        const indexed = this.index?.get(runKey)
+        if (indexed) this.index!.set(runKey, {...indexed, settledLength: historyLength})
+      },
+      settledLength: (runKey) => this.index?.get(runKey)?.settledLength,
       onHistory: (pid, events) => {
         for (const event of events) this.emit({event, pid, type: 'history'})
       },

@@ -77,7 +77,9 @@ export function readHistoryBuffer(buf: Buffer, file: string): RecoveredHistory {
     lineNo++
     const nl = buf.indexOf(NEWLINE, start)
     if (nl === -1 || nl >= end) {
-      // The last line has no newline: a write cut short. Drop it, whatever it holds.
+      // The last line has no newline: a write cut short. Drop it, unless it swallowed a record.
+      const swallowed = swallowedRecord(buf, start, end)
+      if (swallowed !== undefined) throw corrupt(file, lineNo, start, swallowed)
       return finish(events, start, buf.length, lineNo, 'no-newline', file)
     }
     const isLast = nl + 1 === end
@@ -89,11 +91,28 @@ export function readHistoryBuffer(buf: Buffer, file: string): RecoveredHistory {
       continue
     }
     if (isLast && (problem.kind === 'unparsable' || problem.kind === 'checksum-mismatch')) {
+      const swallowed = swallowedRecord(buf, start, nl)
+      if (swallowed !== undefined) throw corrupt(file, lineNo, start, swallowed)
       return finish(events, start, buf.length, lineNo, problem.kind, file)
     }
     throw corrupt(file, lineNo, start, problem.message)
   }
   return finish(events, start, buf.length, lineNo + 1, 'nul-padding', file)
+}
+
+/**
+ * Why a damaged last line is not a torn tail, if it is not: it begins with a whole checksummed
+ * record whose newline was changed into another byte (bit rot). A torn write only loses bytes
+ * at the end, or leaves NULs where data had not landed; it never turns `\n` into something else,
+ * so dropping the line would silently lose an acknowledged event.
+ */
+function swallowedRecord(buf: Buffer, start: number, end: number): string | undefined {
+  for (let at = buf.indexOf(CRC_PREFIX, start); at !== -1 && at + CRC_SUFFIX_LENGTH < end; at = buf.indexOf(CRC_PREFIX, at + 1)) {
+    const after = buf[at + CRC_SUFFIX_LENGTH]
+    if (after === 0 || storedChecksum(buf, at) !== crc32(buf.subarray(start, at))) continue
+    return `a complete record ends at byte ${at + CRC_SUFFIX_LENGTH} without its newline (0x${after!.toString(16).padStart(2, '0')} instead of 0x0a)`
+  }
+  return undefined
 }
 
 type LineProblem = {kind: 'checksum-mismatch' | 'invalid' | 'unparsable'; message: string}

@@ -12,6 +12,8 @@ export interface IndexedRun {
   closedAt?: number
   entry: string
   pid: string
+  /** The history length at which the run was last evicted idle (see the workflow host's recovery). */
+  settledLength?: number
   startedAt: number
   status: string
   workflowId: string
@@ -50,7 +52,7 @@ export class RunIndex {
   /** Records a run's summary; written shortly after (or on {@link flush}). */
   set(runKey: string, run: IndexedRun): void {
     const before = this.db.data.runs[runKey]
-    if (before && before.status === run.status && before.closedAt === run.closedAt) return
+    if (before && before.status === run.status && before.closedAt === run.closedAt && before.settledLength === run.settledLength) return
     this.db.data.runs[runKey] = run
     this.timer ??= setTimeout(() => void this.flush(), WRITE_DELAY_MS)
     this.timer.unref()

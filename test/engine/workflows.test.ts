@@ -119,6 +119,23 @@ describe('workflow engine', () => {
     expect((await engine.wait(id)).result).toMatchObject({status: 'approved'})
   })
 
+  test('runs evicted idle are not replayed at restart; they load when woken', async () => {
+    const p = project()
+    const first = await Engine.start({env: {}, idleEvictMs: 20, root: p.root})
+    const {id} = await first.spawn({entry: 'app.workflows:approval', input: [{order_id: 'S'}]})
+    const sleeper = await first.spawn({entry: 'app.workflows:payment', input: [{amount: 3}]})
+    await waitFor(() => first.ps({all: true}).filter((r) => !r.loaded && r.status === 'running').length === 2)
+    await first.close()
+
+    const second = await startEngine(p)
+    expect(second.recovery).toMatchObject({open: 2, replayedEvents: 0})
+    expect(second.ps().every((r) => !r.loaded)).toBe(true)
+    await second.skipTime(sleeper.id, 'next-timer')
+    await second.signal(id, 'approve', [{approved: true}])
+    expect((await second.wait(id)).result).toMatchObject({status: 'approved'})
+    expect((await second.wait(sleeper.id)).result).toMatchObject({status: 'succeeded'})
+  })
+
   test('a signal for a closed or unknown workflow is refused with a code', async () => {
     const engine = await startEngine(project())
     await expect(engine.signal('nope', 'x', [])).rejects.toMatchObject({code: 'WIPPY_PID_UNKNOWN'})

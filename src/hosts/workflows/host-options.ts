@@ -33,6 +33,13 @@ export interface WorkflowHostOptions {
   log?: (pid: string, level: string, message: string, fields?: unknown) => void
   /** Status stream: called after anything about a run changed. */
   onChange?: (summary: RunSummary) => void
+  /**
+   * A run was evicted idle with this many events: nothing but a timer, a signal or a child
+   * can move it. Recovery trusts a run whose history still has that length to be settled
+   * and leaves it unloaded (its timers armed) instead of replaying it at start.
+   */
+  onSettled?: (runKey: string, historyLength: number) => void
+  settledLength?: (runKey: string) => number | undefined
   /** Called with every batch of events once it is durable (for `--follow` and the TUI). */
   onHistory?: (pid: string, events: HistoryEvent[]) => void
   random?: () => number

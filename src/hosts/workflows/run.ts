@@ -217,6 +217,11 @@ export class WorkflowRun {
     this.outstanding = outstandingOf(events)
   }
 
+  /** Events on disk (the history's length). */
+  get historyLength(): number {
+    return this.persisted
+  }
+
   get evicted(): boolean {
     return this.events.length === 0
   }

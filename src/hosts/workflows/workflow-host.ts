@@ -38,6 +38,7 @@ export class WorkflowHost {
     this.timers = new RunTimers((run, seq) => this.fireTimer(run, seq))
     this.activities = new ActivityScheduler(options.activities, (run, event) => this.wake(run, event))
     this.evictor = new IdleEvictor(options.idleEvictMs ?? 5000, async (run) => {
+      options.onSettled?.(run.identity.runKey, run.historyLength)
       run.evict()
       const log = this.logs.get(run.identity.runKey)
       this.logs.delete(run.identity.runKey)
@@ -54,7 +55,12 @@ export class WorkflowHost {
       const {events, recovered, log} = await this.options.store.open(runKey)
       if (recovered) tornTails.push(`${runKey}: dropped ${recovered.droppedBytes} bytes of a torn last line at byte ${recovered.atOffset}`)
       const run = this.newRun(runKey, events)
-      if (run.open) {
+      if (run.open && !recovered && this.options.settledLength?.(runKey) === events.length) {
+        // Settled when it was evicted, and nothing happened since: no VM until it is woken.
+        await log.close()
+        run.evict()
+        this.timers.rearm(run)
+      } else if (run.open) {
         this.logs.set(runKey, log)
         await this.load(run)
         replayedEvents += run.replayedEvents

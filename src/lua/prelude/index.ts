@@ -11,6 +11,7 @@ import {EVENTS_LUA} from './events.js'
 import {JSON_SCHEMA_LUA} from './json-schema.js'
 import {PROCESS_LUA} from './process.js'
 import {RUNTIME_TYPES_LUA} from './runtime-types.js'
+import {SECURITY_LUA} from './security.js'
 import {SERVICES_LUA} from './services.js'
 import {TIME_LUA} from './time.js'
 import {USERDATA_LUA} from './userdata.js'
@@ -26,5 +27,6 @@ export const PRELUDE: readonly PreludeChunk[] = [
   {name: '@wippy/codecs.lua', text: CODECS_LUA},
   {name: '@wippy/events.lua', text: EVENTS_LUA},
   {name: '@wippy/runtime-types.lua', text: RUNTIME_TYPES_LUA},
+  {name: '@wippy/security.lua', text: SECURITY_LUA},
   {name: '@wippy/userdata.lua', text: USERDATA_LUA},
 ]

@@ -130,8 +130,9 @@ function Spawner:with_options(t)
   return spawner(o)
 end
 function Spawner:with_name(n) return with(self, 'name', n) end
-function Spawner:with_actor(a) return with(self, 'actor', a) end
-function Spawner:with_scope(s) return with(self, 'scope', s) end
+-- Actor and scope travel in the child's context (see @wippy/security.lua).
+function Spawner:with_actor(a) return with(self, 'context', merge(self.opts.context, W.security_context(a, nil))) end
+function Spawner:with_scope(s) return with(self, 'context', merge(self.opts.context, W.security_context(nil, s))) end
 function Spawner:with_message(topic, ...)
   local msgs = {}
   for i, m in ipairs(self.opts.messages or {}) do msgs[i] = m end

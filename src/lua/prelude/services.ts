@@ -65,8 +65,6 @@ local function call_options(ex)
   if not ex then return nil end
   local o = shallow(ex.options)
   if ex.context then o.context = ex.context end
-  if ex.actor ~= nil then o.actor = ex.actor end
-  if ex.scope ~= nil then o.scope = ex.scope end
   if next(o) == nil then return nil end
   return o
 end
@@ -101,8 +99,9 @@ local function with(ex, field, v)
 end
 function Exec:with_context(t) return with(self, 'context', merge(self.context, t)), nil end
 function Exec:with_options(t) return with(self, 'options', merge(self.options, t)), nil end
-function Exec:with_actor(a) return with(self, 'actor', a), nil end
-function Exec:with_scope(s) return with(self, 'scope', s), nil end
+-- Actor and scope travel in the callee's context (see @wippy/security.lua).
+function Exec:with_actor(a) return with(self, 'context', merge(self.context, W.security_context(a, nil))), nil end
+function Exec:with_scope(s) return with(self, 'context', merge(self.context, W.security_context(nil, s))), nil end
 function Exec:call(id, ...) local v, e = do_call(self, id, ...) return v, e end
 function Exec:async(id, ...) local v, e = do_async(self, id, ...) return v, e end
 
@@ -117,10 +116,15 @@ W.modules.ctx = {
   get = function(k)
     if k == nil or k == '' then return nil, invalid('context key must be a non-empty string') end
     local v = W.spec.context[k]
+    if W.SECURITY_KEYS[k] then v = nil end
     if v == nil then return nil, new_error({message = 'context key ' .. raw_tostring(k) .. ' not found', kind = 'NotFound', retryable = false}) end
     return v, nil
   end,
-  all = function() return shallow(W.spec.context), nil end,
+  all = function()
+    local c = shallow(W.spec.context)
+    for k in next, W.SECURITY_KEYS do c[k] = nil end
+    return c, nil
+  end,
 }
 
 -- logger + print -----------------------------------------------------------------

@@ -15,6 +15,8 @@ import {join} from 'node:path'
 import type {HistoryView, ProcessInfo, ReplayCheckResult, RunOutcome, SpawnResult} from '../engine/api.js'
 import type {Engine} from '../engine/engine.js'
 import type {HistoryEvent} from '../history/events.js'
+import {WippyError} from '../errors.js'
+import {parsePid} from '../hosts/workflows/pid.js'
 import type {LuaErrorValue} from '../lua/types.js'
 import {type ControlClient, connectControl, requireControl} from './client.js'
 
@@ -83,6 +85,13 @@ export interface SignalOutput {
 export async function signalRun(options: ProjectOptions & {payload: unknown[]; pid: string; topic: string}): Promise<SignalOutput> {
   return withClient(options, async (client) => {
     if (client) return {delivered: true, pid: (await client.signal(options.pid, options.topic, options.payload)).pid}
+    // Only workflows have a durable inbox; a plain process lives only inside a running engine.
+    const target = parsePid(options.pid)
+    if (target && !target.node) {
+      throw new WippyError('WIPPY_DEV_NOT_RUNNING', `Can't signal the process ${options.pid}: processes live only while \`wippy dev\` runs.`, {
+        hint: 'Start `wippy dev` in the project, then send the signal again. (Signals to workflows are queued durably without it.)',
+      })
+    }
     const queued = await (await offline()).queueOfflineSignal(options.root, options.pid, options.topic, options.payload, options.stateDir)
     return {delivered: false, pid: queued.pid, queued: true, seq: queued.seq}
   })

@@ -46,7 +46,9 @@ export class LuaRuntime {
       if (api.load(L, stripTypes(text), '@' + chunkName, 't') === LUA_OK) return undefined
       const raw = api.toString(L, -1)
       const m = /^(.*?):(\d+): (.*)$/s.exec(raw)
-      if (!m) return {message: raw}
+      // Lua gives no position when the whole text is refused (a text that starts like
+      // precompiled bytecode, ESC 'L' 'u' 'a'): it is wrong from its first byte.
+      if (!m) return {column: 1, line: 1, message: text.startsWith('\x1b') ? 'the file starts with the ESC byte of precompiled Lua bytecode; only Lua source text can be loaded' : raw}
       const line = Number(m[2])
       const problem: LuaSyntaxProblem = {line, message: m[3]!}
       const near = /near '(.+)'$/.exec(m[3]!)

@@ -22,10 +22,10 @@ async function setup(fnBody: string, procs: Record<string, string>) {
     kind: function.lua
     source: file://fn.lua
     method: main
-    modules: [funcs, time]
+    modules: [funcs, time, security, ctx]
 `)
   // give every process entry a default_host, as the platform's app does
-  p.write('src/procs/_index.yaml', readFileSync(join(p.root, 'src/procs/_index.yaml'), 'utf8').replaceAll('    kind: process.lua\n', `    kind: process.lua\n    meta: {default_host: ${HOST}}\n`))
+  p.write('src/procs/_index.yaml', readFileSync(join(p.root, 'src/procs/_index.yaml'), 'utf8').replaceAll('    kind: process.lua\n', `    kind: process.lua\n    meta: {default_host: ${HOST}}\n`).replaceAll('modules: [time, logger, uuid, env, ctx, funcs]', 'modules: [time, logger, uuid, env, ctx, funcs, security]'))
   p.write('src/procs/fn.lua', mod(fnBody))
   const registry = await loadRegistry(p.root, {env: {}})
   let gateway: ReturnType<typeof functionProcessGateway> | undefined
@@ -95,4 +95,28 @@ return {before = before, ok = ok, after = process.get_options().trap_links, bad 
   )
   const r = await functions.call('app.procs:fn', [])
   expect(r.value).toEqual({after: true, bad: 'Invalid', before: false, ok: true, other: true, quiet: true, same: true})
+})
+
+test('an actor and a scope given with with_actor/with_scope reach the child and its own children', async () => {
+  // Given a function that spawns a child with an actor and a scope; the child spawns a grandchild plainly
+  const {functions} = await setup(
+    `local security, ctx = require("security"), require("ctx")
+local actor = security.new_actor("ada", {role = "admin"})
+local scope = security.new_scope({"app:read"})
+local pid = process.with_context({}):with_actor(actor):with_scope(scope):spawn_monitored("app.procs:child", "${HOST}")
+local exit = process.events():receive()
+return {result = exit.result.value, mine = security.actor() == nil, hidden = ctx.all().__wippy_actor == nil,
+  id = actor:id(), n = #scope:policies()}`,
+    {
+      child: mod(`local security = require("security")
+local me = security.actor()
+process.spawn_monitored("app.procs:grandchild", "${HOST}")
+local exit = process.events():receive()
+return {id = me:id(), role = me:meta().role, policy = security.scope():policies()[1], grand = exit.result.value}`),
+      grandchild: mod(`local security = require("security")\nreturn security.actor():id()`),
+    },
+  )
+  // When it runs, then the child sees both and the grandchild inherits the actor
+  const r = await functions.call('app.procs:fn', [])
+  expect(r.value).toEqual({hidden: true, id: 'ada', mine: true, n: 1, result: {grand: 'ada', id: 'ada', policy: 'app:read', role: 'admin'}})
 })

@@ -8,7 +8,8 @@ import {describe, expect, test} from 'vitest'
 import {Engine} from '../../src/engine/engine.js'
 import {programSpecOf} from '../../src/engine/code-catalog.js'
 import type {HistoryEvent} from '../../src/history/events.js'
-import {type ExitResult, ProcessHost, type WorkflowGateway} from '../../src/hosts/processes/index.js'
+import {Mailbox} from '../../src/hosts/functions/drive-program.js'
+import {type ExitResult, ProcessHost, type WorkflowGateway, functionProcessGateway} from '../../src/hosts/processes/index.js'
 import {temporalWorkerConfig} from '../../src/registry/index.js'
 import {onCleanup, procProject} from './helpers.js'
 
@@ -139,4 +140,33 @@ return {main = main}`,
     expect(await host.send(pid, 'done', [{ok: true}], '{app:temporal_client@app:temporal_worker|w1}')).toBeUndefined()
     expect((await host.waitForExit(pid)).value).toEqual({data: {ok: true}, from: '{app:temporal_client@app:temporal_worker|w1}', topic: 'done'})
   })
+})
+
+test('a function links to a workflow: EXIT on its end (and LINK_DOWN on failure); unlink stops both', async () => {
+  // Given two running approval workflows and a function's gateway and mailbox
+  const {engine, host} = await setup({})
+  const gateway = functionProcessGateway(host, () => false)
+  const worker = engine.currentRegistry.entries.get('app:temporal_worker')!
+  const start = async (order: string) =>
+    (await engine.workflows.start({client: temporalWorkerConfig(worker).client, entry: 'app.wf:approval', input: [order], worker: worker.id})).pid
+  const [kept, dropped] = [await start('L-1'), await start('L-2')]
+  const mailbox = new Mailbox()
+  const caller = {entryId: 'app.fn:linker', mailbox, pid: '{functions|0x00001}'}
+  const cmd = (op: 'process.link' | 'process.unlink', pid: string, tag: number) => ({args: [pid], op, tag})
+  // When it links to both, unlinks one, and both workflows finish
+  expect(await gateway.execute(cmd('process.link', kept, 1), caller)).toEqual({value: true})
+  await gateway.execute(cmd('process.link', dropped, 2), caller)
+  expect(mailbox.expected).toBe(2)
+  await gateway.execute(cmd('process.unlink', dropped, 3), caller)
+  expect(mailbox.expected).toBe(1)
+  await engine.workflows.signal(dropped, 'approve', [{approved: true}], '')
+  await engine.workflows.signal(kept, 'approve', [{approved: false}], '')
+  await engine.workflows.waitForClose(kept)
+  await engine.workflows.waitForClose(dropped)
+  await new Promise((r) => setTimeout(r, 20))
+  // Then only the kept link reports, with the workflow's result
+  const got = mailbox.drain()
+  expect(got).toHaveLength(1)
+  expect(got[0]).toMatchObject({event: {from: kept, kind: 'pid.exit', result: {value: {order: 'L-1', status: 'rejected'}}}, kind: 'event'})
+  expect(mailbox.expected).toBe(0)
 })

@@ -45,6 +45,30 @@ export function functionProcessGateway(host: ProcessHost, isProcessHost: (hostId
       })
     }
   }
+  // Per running call: its links to workflows, so unlink can drop them before the end.
+  const links = new WeakMap<object, Map<string, () => void>>()
+  const linkWorkflow = (pid: string, caller: FunctionCallerLike): void => {
+    const mailbox = caller.mailbox
+    if (!mailbox) return
+    const held = links.get(mailbox) ?? new Map<string, () => void>()
+    links.set(mailbox, held)
+    if (held.has(pid)) return
+    let live = true
+    mailbox.expected++
+    held.set(pid, () => {
+      if (live) mailbox.expected--
+      live = false
+      held.delete(pid)
+    })
+    void host.waitForAnyExit(pid).then((result) => {
+      if (!live) return
+      live = false
+      held.delete(pid)
+      mailbox.expected--
+      mailbox.push({event: {at: Date.now(), from: pid, kind: 'pid.exit', result}, kind: 'event'})
+      if (result.error) mailbox.push({event: {at: Date.now(), from: pid, kind: 'pid.link.down', reason: result.error.message, result}, kind: 'event'})
+    })
+  }
   const unwatch = (pid: string, caller: FunctionCallerLike): boolean => {
     const held = caller.mailbox && monitors.get(caller.mailbox)
     const stop = held?.get(pid)
@@ -89,6 +113,19 @@ export function functionProcessGateway(host: ProcessHost, isProcessHost: (hostId
           const pid = host.lookup(String(a[0])) ?? String(a[0])
           if (!host.get(pid)) return {error: {kind: 'NotFound', message: `no process ${pid}`, retryable: false}}
           watch(pid, caller)
+          return {value: true}
+        }
+        case 'process.link':
+        case 'process.unlink': {
+          // A function may link to a workflow: it learns of the end on process.events().
+          const pid = String(a[0])
+          if (!isWorkflowPid(pid)) return invalid(`${cmd.op} needs a process; ${caller.entryId} is a function`)
+          if (cmd.op === 'process.unlink') {
+            const stop = caller.mailbox && links.get(caller.mailbox)?.get(pid)
+            stop?.()
+            return {value: true}
+          }
+          linkWorkflow(pid, caller)
           return {value: true}
         }
         case 'process.unmonitor':

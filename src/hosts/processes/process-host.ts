@@ -402,6 +402,8 @@ export class ProcessHost implements ProcessOps {
       }
       return {value: true}
     }
+    // A running function can be linked to or monitored; it sends no LINK_DOWN/EXIT when it returns.
+    if (!target && this.functionMailboxes.alive(pid)) return {value: true}
     if (!target) return notFound(`no process ${pid}`)
     if (pid === rec.pid) return invalid(`a process can't ${how} itself`)
     if (!target.running) {

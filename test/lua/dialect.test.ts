@@ -62,11 +62,15 @@ type Tags = readonly {string}
 type Box<T> = {value: T}
 type StrBox = Box<string>
 type Email = string @pattern("^.+@.+\\\\..+$")
+local sample: {name: string, age: number} = {name = "Ada", age = 3}
+type Sample = typeof(sample)
+type Check = (number) -> boolean
 return function()
   local function msg(ok, err) return ok ~= nil and "ok" or tostring(err) end
   return {msg(Point:is({x = 1, y = 2})), msg(Point:is({x = 1})), msg(UserID:is("a")), msg(Role:is("root")),
     msg(Scores:is({a = 101})), msg(Tags:is({"a", 1})), msg(Role:is("admin")), msg(Scores:is({a = -1})),
-    msg(StrBox:is({value = 1})), msg(StrBox:is({value = "x"})), msg(Email:is("a@b.c")), msg(Email:is("ab.c")), type(Point:is({x = 1}))}
+    msg(StrBox:is({value = 1})), msg(StrBox:is({value = "x"})), msg(Email:is("a@b.c")), msg(Email:is("ab.c")), type(Point:is({x = 1})),
+    msg(Sample:is({name = 1, age = 2})), msg(Sample:is(sample)), msg(Check:is(print)), msg(Check:is(1))}
 end`)
     // Then valid values come back and every failure names what is wrong
     expect(outcome.status === 'done' && outcome.result).toEqual([
@@ -83,6 +87,10 @@ end`)
       'ok',
       'Email: value does not match the pattern ^.+@.+\\\\..+$',
       'nil',
+      'Sample: name: expected string, got number',
+      'ok',
+      'ok',
+      'Check: expected function, got number',
     ])
   })
 })

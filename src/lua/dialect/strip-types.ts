@@ -120,6 +120,7 @@ export function stripTypes(src: string): string {
   const toks = tokenize(src)
   const spans: Array<[number, number]> = []
   const replacements: Array<[number, number, string]> = []
+  const localTypes = new Map<string, string>()
   let p = 0
   const NONE: Tok = {end: 0, kind: 'eof', start: 0, text: ''}
   const at = (k: number): Tok => (k < 0 ? NONE : toks[Math.min(k, toks.length - 1)]!)
@@ -240,7 +241,10 @@ export function stripTypes(src: string): string {
       if (is(j, '=')) {
         const typeStart = j + 1
         j = skipType(j + 1)
-        const body = j > typeStart ? src.slice(at(typeStart).start, at(j - 1).end) : ''
+        const body = (j > typeStart ? src.slice(at(typeStart).start, at(j - 1).end) : '').replace(
+          /\btypeof\(\s*([A-Za-z_]\w*)\s*\)/g,
+          (whole, name: string) => (localTypes.has(name) ? `(${localTypes.get(name)})` : whole),
+        )
         // An alias is a runtime value too (`Name:is(v)`); its text keeps its newlines.
         if (body !== '' && !body.includes(']==]')) {
           const ps = params.length > 0 ? `, {${params.map((x) => `"${x}"`).join(', ')}}` : ''
@@ -255,8 +259,12 @@ export function stripTypes(src: string): string {
       let j = p + 1
       for (;;) {
         j++ // past the name
+        const local = at(j - 1).text
         if (is(j, '<') && (at(j + 1).text === 'const' || at(j + 1).text === 'close') && is(j + 2, '>')) j += 3
+        const annotated = j
         j = annotation(j)
+        // remembered for `type T = typeof(local)`
+        if (j > annotated + 1) localTypes.set(local, src.slice(at(annotated + 1).start, at(j - 1).end))
         if (is(j, ',') && at(j + 1).kind === 'name') {
           j++
           continue

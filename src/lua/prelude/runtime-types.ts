@@ -84,9 +84,13 @@ local function parse(text)
       return {k = 'record', fields = fields}
     end
     if t.v == '(' then
+      local inner = p
       p = p - 1; skip_group('(', ')')
-      if peek() == '->' then take(); union() end
-      return {k = 'prim', v = 'function'}
+      if peek() == '->' then take(); union(); return {k = 'prim', v = 'function'} end
+      p = inner -- a parenthesized type
+      local g = union()
+      if peek() == ')' then take() end
+      return g
     end
     if t.v == '<' then p = p - 1; skip_group('<', '>'); return primary() end
     if t.k == 'name' then

@@ -20,6 +20,12 @@ export function findProjectRoot(start: string, explicit?: string): string {
         hint: 'Pass --path with an existing project directory, or unset WIPPY_PATH.',
       })
     }
+    // A directory without any marker is not a project: refuse it rather than write state there.
+    if (!PROJECT_MARKERS.some((m) => existsSync(join(root, m)))) {
+      throw new WippyError('WIPPY_PROJECT_NOT_FOUND', `${root} is not a Wippy project (no wippy.lock, .wippy.yaml or src/).`, {
+        hint: 'Pass --path with a project directory, or create one with `wippy init my-app`.',
+      })
+    }
     return root
   }
   let dir = resolve(start)

@@ -51,7 +51,7 @@ export function readProjectLayout(root: string): ProjectLayout {
   const {LineCounter, parseDocument} = requireCjs('yaml') as typeof Yaml
   const lineCounter = new LineCounter()
   const text = readFileSync(path, 'utf8')
-  const doc = parseDocument(text, {lineCounter, prettyErrors: true})
+  const doc = parseDocument(text, {lineCounter, logLevel: 'error', prettyErrors: true})
   const first = doc.errors[0]
   if (first) {
     const pos = first.linePos?.[0]

@@ -101,15 +101,14 @@ describe('security: --path traversal', () => {
     const before = readdirSync(outside).sort()
     const result = await runCli(['lint', '--path', outside])
     expect(result.exitCode).toBe(1)
-    expect(result.stdout + result.stderr).toMatch(/WIPPY_SRC_MISSING/)
+    expect(result.stdout + result.stderr).toMatch(/WIPPY_PROJECT_NOT_FOUND/)
     noStack(result.stdout + result.stderr)
     expect(readdirSync(outside).sort()).toEqual(before)
   })
 
-  // Known gap (src/project/find-root.ts): an explicit --path is taken as the project root
-  // without checking for a project marker, so `ps`/`registry list` succeed on any directory
-  // and `wippy dev --path <dir>` writes .wippy/dev/ there. Remove `.fails` once it checks.
-  it.fails('refuses a directory without wippy.lock or src/ as the project (known gap)', async () => {
+  // An explicit --path must hold a project marker: `ps`/`registry list` must not succeed on
+  // any directory, and `wippy dev --path <dir>` must not write .wippy/dev/ there.
+  it('refuses a directory without wippy.lock or src/ as the project', async () => {
     const {outside} = sandbox()
     const result = await runCli(['ps', '--path', outside])
     expect(result.exitCode).toBe(1)

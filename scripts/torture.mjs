@@ -29,7 +29,7 @@ const {values: flags} = parseArgs({
     keep: {type: 'boolean'},
     kills: {default: '200', type: 'string'},
     seed: {default: '1', type: 'string'},
-    window: {default: '60', type: 'string'},
+    window: {default: '10', type: 'string'},
     workflows: {default: '1000', type: 'string'},
   },
 })
@@ -51,7 +51,7 @@ let kills = 0
 
 console.error(`torture: ${KILLS} kills over ${TOTAL} workflows, seed ${flags.seed}, project ${root}`)
 while (kills < KILLS) {
-  const done = await round(50 + Math.floor(random() * 700))
+  const done = await round(20 + Math.floor(random() * 380))
   kills++
   if (kills % 20 === 0) console.error(`  ${kills} kills, ${(performance.now() - t0) / 1000 | 0}s`)
   if (done) break

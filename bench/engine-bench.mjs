@@ -105,13 +105,14 @@ async function idleRss(count = 10_000) {
 
 export async function run({quick = false} = {}) {
   const rounds = quick ? 1 : 3
+  // First, in a process that has run nothing yet: the baseline is the process before any engine.
+  const rss = await idleRss(quick ? 1000 : 10_000)
   const steps = []
   const latency = []
   for (let i = 0; i < rounds; i++) steps.push(await concurrentSteps())
   for (let i = 0; i < rounds; i++) latency.push(await sequentialStepLatency())
   const r10 = await replay(10_000)
   const r100 = await replay(quick ? 20_000 : 100_000)
-  const rss = await idleRss(quick ? 1000 : 10_000)
   return [
     figure('engine: durable steps/s, 100 concurrent 10-step workflows', 'steps/s', steps, {op: '>=', value: 10_000}),
     figure('engine: one durable step, sequential 1,000-step workflow (wall time per step)', 'ms', latency, {op: '<=', value: 0.5}),

@@ -7,8 +7,9 @@
 import type {FunctionCaller, ProcessGateway} from '../hosts/functions/index.js'
 import type {WorkflowHost} from '../hosts/workflows/workflow-host.js'
 import type {LuaCommand, LuaErrorValue} from '../lua/types.js'
-import {type Registry, temporalWorkerConfig} from '../registry/index.js'
+import type {Registry} from '../registry/index.js'
 import {exitEventOf} from './exit-event.js'
+import {findWorker} from './spawn-host.js'
 
 type Result = {error?: LuaErrorValue; value?: unknown}
 
@@ -30,7 +31,7 @@ export class ProcessRouter implements ProcessGateway {
     switch (cmd.op) {
       case 'process.spawn':
       case 'process.exec': {
-        const worker = this.workerOf(String(cmd.args[1] ?? ''))
+        const worker = findWorker(this.deps.registry(), String(cmd.args[1] ?? ''))
         if (!worker) return this.toProcesses(cmd, caller)
         return this.startWorkflow(cmd, caller, worker)
       }
@@ -62,17 +63,6 @@ export class ProcessRouter implements ProcessGateway {
         return this.toProcesses(cmd, caller)
       }
     }
-  }
-
-  /** A `temporal.worker` entry by ID or task queue, if `host` names one. */
-  private workerOf(host: string): {client: string; worker: string} | undefined {
-    const registry = this.deps.registry()
-    const entry = registry.entries.get(host)
-    const worker =
-      entry?.kind === 'temporal.worker'
-        ? entry
-        : [...registry.entries.values()].find((e) => e.kind === 'temporal.worker' && temporalWorkerConfig(e).taskQueue === host)
-    return worker ? {client: temporalWorkerConfig(worker).client, worker: worker.id} : undefined
   }
 
   private async startWorkflow(cmd: LuaCommand, caller: FunctionCaller, host: {client: string; worker: string}): Promise<Result> {

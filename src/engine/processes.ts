@@ -16,11 +16,12 @@ import {
 } from '../hosts/processes/index.js'
 import type {WorkflowHost} from '../hosts/workflows/workflow-host.js'
 import type {LuaErrorValue} from '../lua/types.js'
-import {type Registry, type RegistryDiff, temporalWorkerConfig} from '../registry/index.js'
+import type {Registry, RegistryDiff} from '../registry/index.js'
 import type {EngineEvent, ProcessInfo} from './api.js'
 import {programSpecOf} from './code-catalog.js'
 import {exitEventOf} from './exit-event.js'
 import type {LuaServices} from './lua-services.js'
+import {findWorker} from './spawn-host.js'
 
 export interface ProcessSideOptions {
   emit(event: EngineEvent): void
@@ -131,13 +132,13 @@ function workflowGateway(workflows: WorkflowHost, registry: () => Registry): Wor
     },
     signal: (pid, topic, payload, from) => workflows.signal(pid, topic, payload, from),
     async start(request) {
-      const worker = registry().entries.get(request.worker)
-      if (worker?.kind !== 'temporal.worker') throw new Error(`no temporal.worker ${request.worker}`)
+      const host = findWorker(registry(), request.worker)
+      if (!host) throw new Error(`no temporal.worker ${request.worker}`)
       const started = await workflows.start({
-        client: temporalWorkerConfig(worker).client,
+        client: host.client,
         entry: request.entry,
         input: request.input,
-        worker: worker.id,
+        worker: host.worker,
         ...(request.workflowId ? {workflowId: request.workflowId} : {}),
       })
       return {pid: started.pid}

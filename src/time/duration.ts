@@ -53,3 +53,12 @@ export function formatDurationMs(ms: number): string {
   const s = rest - m * 60
   return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`
 }
+
+/**
+ * Milliseconds (possibly fractional) to integer nanoseconds since the epoch: the Lua `time`
+ * module counts in nanoseconds, which do not fit a double.
+ */
+export function msToNs(ms: number): bigint {
+  const whole = Math.trunc(ms)
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6))
+}

@@ -13,6 +13,7 @@ import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgramSpec} from '../..
 import type {WasmoonProgram} from '../../lua/vm/program.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../../lua/vm/runtime.js'
 import {Mailbox, driveProgram} from './drive-program.js'
+import {msToNs} from '../../time/duration.js'
 import {generateUuid} from './uuid.js'
 
 /** Where `process.*` commands go when the function runs inside the engine. */
@@ -171,11 +172,6 @@ export class FunctionHost {
     return r
   }
 
-  private nowNs(): bigint {
-    const ms = this.clock()
-    return BigInt(Math.trunc(ms)) * 1_000_000n + BigInt(Math.round((ms % 1) * 1e6))
-  }
-
   private execute(
     cmd: LuaCommand,
     spec: LuaProgramSpec,
@@ -192,7 +188,7 @@ export class FunctionHost {
     const ms = (v: unknown): number => Math.max(0, typeof v === 'number' ? v : 0)
     switch (cmd.op) {
       case 'time.now':
-        return ok(this.nowNs())
+        return ok(msToNs(this.clock()))
       case 'time.sleep':
         return new Promise((resolve) => timers.set(cmd.tag, setTimeout(() => resolve(ok()), ms(cmd.args[0]))))
       case 'time.timer':
@@ -201,7 +197,7 @@ export class FunctionHost {
             cmd.tag,
             setTimeout(() => {
               timers.delete(cmd.tag)
-              resolve(ok(this.nowNs()))
+              resolve(ok(msToNs(this.clock())))
             }, ms(cmd.args[0])),
           ),
         )

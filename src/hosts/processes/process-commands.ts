@@ -4,6 +4,7 @@
  * Returns the result delivery now, a promise of it, or nothing.
  */
 import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../../lua/types.js'
+import {msToNs} from '../../time/duration.js'
 import {generateUuid} from '../functions/uuid.js'
 import type {ExitResult, FunctionGateway} from './gateways.js'
 import type {ProcessRecord} from './process-record.js'
@@ -52,11 +53,6 @@ export function describeCommand(cmd: LuaCommand): string {
   }
 }
 
-/** Time in nanoseconds since the epoch, as the Lua `time` module takes it (see the report on the contract). */
-export function nowNs(ms: number): bigint {
-  return BigInt(Math.trunc(ms)) * 1_000_000n + BigInt(Math.round((ms % 1) * 1e6))
-}
-
 export function executeCommand(
   services: CommandServices,
   rec: ProcessRecord,
@@ -72,12 +68,12 @@ export function executeCommand(
   const ops = services.ops
   switch (cmd.op) {
     case 'time.now':
-      return ok(nowNs(services.clock()))
+      return ok(msToNs(services.clock()))
     case 'time.sleep':
       services.timer(rec, tag, ms(a[0]), () => undefined)
       return undefined
     case 'time.timer':
-      services.timer(rec, tag, ms(a[0]), () => nowNs(services.clock()))
+      services.timer(rec, tag, ms(a[0]), () => msToNs(services.clock()))
       return undefined
     case 'time.timer_stop': {
       const t = rec.timers.get(Number(a[0]))

@@ -5,6 +5,7 @@
  */
 import type {HistoryEvent} from '../../history/events.js'
 import type {LuaDelivery} from '../../lua/types.js'
+import {msToNs} from '../../time/duration.js'
 
 /** Maps the seq of a recorded command event to the Lua tag of the command it answered. */
 export type TagOfSeq = (seq: number) => number | undefined
@@ -93,10 +94,4 @@ function requireTag(tagOf: TagOfSeq, seq: number): number {
   // A completion for a command the code never issued: history and code disagree.
   if (tag === undefined) throw new Error(`no command is waiting for event ${seq}`)
   return tag
-}
-
-/** Milliseconds (possibly fractional) to integer nanoseconds. */
-export function msToNs(ms: number): bigint {
-  const whole = Math.trunc(ms)
-  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6))
 }

@@ -5,28 +5,27 @@
 import {WippyError} from '../errors.js'
 
 const UNIT_MS: Record<string, number> = {h: 3_600_000, m: 60_000, ms: 1, ns: 1e-6, s: 1000, us: 1e-3, µs: 1e-3}
-const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y
+const PART = /(\d+(?:\.\d+)?|\.\d+)(ns|us|µs|ms|s|m|h)/y
 
-/** Parses a Go duration to milliseconds; undefined when the text is not one. */
+/**
+ * Parses a Go duration to milliseconds; undefined when the text is not one (a sign, a `d`
+ * unit or a bare number other than `0` are not). The registry's YAML and the CLI flags both
+ * read durations with it.
+ */
 export function parseDurationMs(text: string): number | undefined {
   const s = text.trim()
   if (s === '0') return 0
-  let sign = 1
-  let i = 0
-  if (s[0] === '-' || s[0] === '+') {
-    sign = s[0] === '-' ? -1 : 1
-    i = 1
-  }
-  if (i >= s.length) return undefined
+  if (s === '') return undefined
   let total = 0
-  PART.lastIndex = i
-  while (PART.lastIndex < s.length) {
-    const start = PART.lastIndex
+  let pos = 0
+  while (pos < s.length) {
+    PART.lastIndex = pos
     const m = PART.exec(s)
-    if (!m || m.index !== start) return undefined
+    if (!m || m.index !== pos) return undefined
     total += Number(m[1]) * UNIT_MS[m[2]!]!
+    pos = PART.lastIndex
   }
-  return sign * total
+  return Number.isFinite(total) ? total : undefined
 }
 
 /** Like {@link parseDurationMs} but throws a WippyError for user input. */

@@ -249,24 +249,7 @@ export class Engine implements EngineApi {
     }
     const code = this.catalog.workflow(this.registry, started.entry)
     if (!code) throw unknownEntry(started.entry, this.registry)
-    const program = await this.lua.createProgram({...code.spec, pid: started.pid, seed: started.seed})
-    const check = await checkReplay(events, program)
-    return {
-      ok: check.ok,
-      pid,
-      replayedEvents: check.replayedEvents,
-      ...(check.divergence
-        ? {
-            divergence: {
-              eventIndex: check.divergence.eventIndex,
-              expected: check.divergence.expected,
-              got: check.divergence.got,
-              message: check.divergence.message,
-              ...(check.divergence.where ? {where: check.divergence.where} : {}),
-            },
-          }
-        : {}),
-    }
+    return {...(await this.checkWithCode(events, code)), pid}
   }
 
   ps(filter: {all?: boolean; status?: string} = {}): ProcessInfo[] {
@@ -333,11 +316,14 @@ export class Engine implements EngineApi {
     this.listeners.clear()
   }
 
+  /** Replays a history against one code version in a scratch VM (nothing runs, nothing is written). */
   private async checkWithCode(events: HistoryEvent[], version: CodeVersion): Promise<ReplayCheckResult> {
-    const started = events[0]!
-    const program = await this.lua.createProgram({...version.spec, pid: started.type === 'WorkflowStarted' ? started.pid : '', seed: started.type === 'WorkflowStarted' ? started.seed : 0})
+    const started = events[0]
+    const program = await this.lua.createProgram({...version.spec, pid: started?.type === 'WorkflowStarted' ? started.pid : '', seed: started?.type === 'WorkflowStarted' ? started.seed : 0})
     const check = await checkReplay(events, program)
-    return {ok: check.ok, pid: '', replayedEvents: check.replayedEvents, ...(check.divergence ? {divergence: check.divergence} : {})}
+    if (!check.divergence) return {ok: check.ok, pid: '', replayedEvents: check.replayedEvents}
+    const {eventIndex, expected, got, message, where} = check.divergence
+    return {divergence: {eventIndex, expected, got, message, ...(where ? {where} : {})}, ok: false, pid: '', replayedEvents: check.replayedEvents}
   }
 
   private codeFor(entry: string, runKey?: string) {

@@ -97,7 +97,9 @@ describe.skipIf(!hasTmux() || !BUILT)('wippy dev TUI in a real terminal (tmux)',
     // When q is pressed, the dev server stops cleanly
     await term.keys('q')
     const deadline = Date.now() + 10_000
-    while (!(await term.exited()).dead && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    // tmux can report the pane dead a moment before it has the exit status: wait for both.
+    const settled = (e: {code?: number; dead: boolean; signal?: string}): boolean => e.dead && (e.code !== undefined || e.signal !== undefined)
+    while (!settled(await term.exited()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
     expect(await term.exited()).toEqual({code: 0, dead: true})
     expect(await term.capture()).toContain('Stopped: histories closed.')
     // And the project is free again: an offline command reads the history from disk

@@ -40,5 +40,5 @@ export class IdleEvictor {
 }
 
 function isIdle(run: WorkflowRun): boolean {
-  return run.loaded && run.open && run.outstanding.activities.size === 0
+  return run.loaded && run.open && run.holds === 0 && run.outstanding.activities.size === 0
 }

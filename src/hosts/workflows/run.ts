@@ -72,6 +72,8 @@ export class WorkflowRun {
   closing?: HistoryEvent
   /** Events replayed at the last load (for the status stream). */
   replayedEvents = 0
+  /** Host operations that need the VM loaded (the idle evictor leaves a held run alone). */
+  holds = 0
   /** True while the run's code or history is being worked on (not settled in a wait). */
   busy = false
   /** When the run started (kept after eviction). */

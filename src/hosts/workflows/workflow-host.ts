@@ -128,47 +128,44 @@ export class WorkflowHost {
   async signal(pid: string, topic: string, payload: unknown[], from = '', signalId?: string): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'signal')
-    await this.ensureLoaded(run)
-    if (signalId && run.events.some((e) => e.type === 'SignalReceived' && e.signalId === signalId)) return
-    await run.deliver({from, payload, topic, ts: run.now(), type: 'SignalReceived', ...(signalId ? {signalId} : {})})
-    this.afterChange(run)
+    await this.withLoaded(run, async () => {
+      if (signalId && run.events.some((e) => e.type === 'SignalReceived' && e.signalId === signalId)) return
+      await run.deliver({from, payload, topic, ts: run.now(), type: 'SignalReceived', ...(signalId ? {signalId} : {})})
+    })
   }
 
   /** Requests cancellation: the run gets a CANCEL event on `process.events()` and decides. */
   async cancel(pid: string, reason = 'cancelled', from = ''): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'cancel')
-    await this.ensureLoaded(run)
-    await run.deliver({from, reason, ts: run.now(), type: 'CancelRequested'})
-    this.afterChange(run)
+    await this.withLoaded(run, () => run.deliver({from, reason, ts: run.now(), type: 'CancelRequested'}))
   }
 
   /** Ends a run at once; recorded as WorkflowTerminated. */
   async terminate(pid: string, reason = 'terminated'): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'terminate')
-    await this.ensureLoaded(run)
-    await run.close({reason, ts: run.now(), type: 'WorkflowTerminated'})
-    this.afterChange(run)
+    await this.withLoaded(run, () => run.close({reason, ts: run.now(), type: 'WorkflowTerminated'}))
   }
 
   /** Moves a run's virtual clock forward; due timers fire at once. Recorded in its history. */
   async skipTime(pid: string, by: number | 'next-timer'): Promise<{skippedMs: number; now: number}> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'skip time of')
-    await this.ensureLoaded(run)
-    let byMs = by === 'next-timer' ? 0 : by
-    if (by === 'next-timer') {
-      const at = nextTimerAt(run.outstanding)
-      if (at === undefined) {
-        throw new WippyError('WIPPY_NO_TIMER', `Workflow ${pid} has no pending timer.`, {hint: 'Use --by DURATION to move its clock anyway.', kind: 'user'})
+    return this.withLoaded(run, async () => {
+      let byMs = by === 'next-timer' ? 0 : by
+      if (by === 'next-timer') {
+        const at = nextTimerAt(run.outstanding)
+        if (at === undefined) {
+          throw new WippyError('WIPPY_NO_TIMER', `Workflow ${pid} has no pending timer.`, {hint: 'Use --by DURATION to move its clock anyway.', kind: 'user'})
+        }
+        byMs = Math.max(0, at - run.now())
       }
-      byMs = Math.max(0, at - run.now())
-    }
-    await run.record({byMs, ts: run.now() + byMs, type: 'TimeSkipped'})
-    this.timers.rearm(run)
-    this.afterChange(run)
-    return {now: run.now(), skippedMs: byMs}
+      await run.record({byMs, ts: run.now() + byMs, type: 'TimeSkipped'})
+      this.timers.rearm(run)
+      this.afterChange(run)
+      return {now: run.now(), skippedMs: byMs}
+    })
   }
 
   /** Rebuilds a run's VM on the code `code()` gives it now (after a compatible reload). */
@@ -268,6 +265,22 @@ export class WorkflowHost {
     }).then(() => this.afterChange(run))
   }
 
+  /**
+   * Runs `fn` on a run with its history and program loaded. The run is held meanwhile, so
+   * the idle evictor cannot drop its VM between the load and `fn` (a delivery to an
+   * unloaded run would be recorded but never handed to the code).
+   */
+  private async withLoaded<T>(run: WorkflowRun, fn: () => Promise<T>): Promise<T> {
+    run.holds++
+    try {
+      await this.ensureLoaded(run)
+      return await fn()
+    } finally {
+      run.holds--
+      this.afterChange(run)
+    }
+  }
+
   /** Makes sure an evicted run has its history and program back before it is touched. */
   private async ensureLoaded(run: WorkflowRun): Promise<void> {
     this.evictor.cancel(run)
@@ -290,9 +303,7 @@ export class WorkflowHost {
    */
   private async wake(run: WorkflowRun, event: NewHistoryEvent): Promise<void> {
     if (!run.open || this.closed || run.status === 'blocked') return
-    await this.ensureLoaded(run)
-    await run.deliver(event, (r) => r.status !== 'blocked')
-    this.afterChange(run)
+    await this.withLoaded(run, () => run.deliver(event, (r) => r.status !== 'blocked'))
   }
 
   private fireTimer(run: WorkflowRun, seq: number): void {
@@ -329,9 +340,7 @@ export class WorkflowHost {
       return start?.type === 'ChildWorkflowStarted' && start.childPid === run.identity.pid && !p.events.some((e) => e.type === 'ChildWorkflowCompleted' && e.started === parentRef.seq)
     }
     void (async () => {
-      await this.ensureLoaded(parent)
-      await parent.deliver(event, accept)
-      this.afterChange(parent)
+      await this.withLoaded(parent, () => parent.deliver(event, accept))
     })()
   }
 

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import isInCi from 'is-in-ci'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {startDevSession} from '../dev/dev-session.js'
@@ -17,14 +18,16 @@ export default class Dev extends BaseCommand {
       env: 'WIPPY_EVICT_IDLE_AFTER',
     }),
     'state-dir': Flags.string({description: 'Where histories, the lock and the control socket live (default: .wippy/dev in the project).', env: 'WIPPY_STATE_DIR'}),
-    tui: Flags.boolean({allowNo: true, default: true, description: 'Use the terminal UI when stdin and stdout are a TTY; --no-tui forces the plain line output.'}),
+    tui: Flags.boolean({allowNo: true, default: true, description: 'Use the terminal UI when stdin and stdout are a TTY (and CI is not set); --no-tui forces the plain line output.'}),
     watch: Flags.boolean({allowNo: true, default: true, description: 'Watch sources and hot-reload; --no-watch loads them once.'}),
   }
 
   async run(): Promise<{controlAddress: string; readyMs: number}> {
     const {flags} = await this.parse(Dev)
     const root = this.projectRoot(flags.path)
-    const useTui = flags.tui && !this.jsonEnabled() && process.stdout.isTTY === true && process.stdin.isTTY === true
+    // Under CI (CI=1, CONTINUOUS_INTEGRATION=1) Ink draws only the last frame, at exit: a blank
+    // screen for the whole session. The plain lines are the useful output there.
+    const useTui = flags.tui && !this.jsonEnabled() && !isInCi && process.stdout.isTTY === true && process.stdin.isTTY === true
     const idleEvictMs = requireDurationMs(flags['evict-idle-after'], '--evict-idle-after')
     const session = await startDevSession({
       idleEvictMs,

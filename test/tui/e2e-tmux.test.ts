@@ -33,7 +33,7 @@ describe.skipIf(!hasTmux() || !BUILT)('wippy dev TUI in a real terminal (tmux)',
     const exitFile = join(base, 'exit-code')
     const term = await startTmux({columns: 100, command: `sh -c 'node ${BIN} dev; echo $? > ${exitFile}'`, cwd: dir, rows: 30})
     onTestFinished(() => term.close())
-    await term.waitFor('wippy dev · shop', 10_000)
+    await term.waitFor('wippy dev · shop', 30_000)
     const docs: Record<string, string> = {}
 
     // And a workflow is spawned from another process
@@ -110,6 +110,26 @@ describe.skipIf(!hasTmux() || !BUILT)('wippy dev TUI in a real terminal (tmux)',
     if (WRITE_DOCS) {
       for (const [view, text] of Object.entries(docs)) writeFileSync(join(REPO, `docs/tui-${view}.txt`), liveArea(text) + '\n')
     }
+  })
+
+  test('under CI=1 a terminal gets the plain lines, not a blank screen', {timeout: 60_000}, async () => {
+    // Given a project, and a terminal whose environment says CI (Ink would draw nothing live)
+    const base = mkdtempSync(join(tmpdir(), 'wippy-tui-ci-'))
+    onTestFinished(() => rmSync(base, {force: true, recursive: true}))
+    const dir = join(base, 'shop')
+    expect((await runCli(['init', dir, '--template', 'approval'])).exitCode).toBe(0)
+    const exitFile = join(base, 'exit-code')
+    // (the shell traps INT so that it outlives Ctrl-C and records wippy's exit code)
+    const term = await startTmux({columns: 100, command: `sh -c 'trap true INT; node ${BIN} dev; echo $? > ${exitFile}'`, cwd: dir, env: ['CI=1'], rows: 30})
+    onTestFinished(() => term.close())
+
+    // Then wippy dev prints its banner as lines, and Ctrl-C stops it cleanly
+    const screen = await term.waitFor(/ready in \d+ ms/, 20_000)
+    expect(screen).not.toContain('wippy dev · shop')
+    await term.keys('C-c')
+    const deadline = Date.now() + 10_000
+    while (!existsSync(exitFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0')
   })
 })
 

@@ -24,12 +24,15 @@ export interface TmuxTerminal {
   waitFor(match: string | RegExp, timeoutMs?: number): Promise<string>
 }
 
-export async function startTmux(options: {columns: number; command: string; cwd: string; rows: number}): Promise<TmuxTerminal> {
+export async function startTmux(options: {columns: number; command: string; cwd: string; env?: string[]; rows: number}): Promise<TmuxTerminal> {
   const socket = `wippy-tui-${process.pid}-${Date.now()}`
   const tmux = (...args: string[]) => execa('tmux', ['-L', socket, ...args], {reject: false})
   const name = 'dev'
   // remain-on-exit keeps the pane after the command ends, so its exit code can be read.
-  await tmux('-f', '/dev/null', 'new-session', '-d', '-s', name, '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd, '-e', 'FORCE_COLOR=1', options.command)
+  // CI=0: the terminal stands for a developer's; under CI=1 (as on CI runners) Ink, and so
+  // `wippy dev`, would not draw live frames.
+  const env = ['FORCE_COLOR=1', 'CI=0', 'CONTINUOUS_INTEGRATION=0', ...(options.env ?? [])].flatMap((e) => ['-e', e])
+  await tmux('-f', '/dev/null', 'new-session', '-d', '-s', name, '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd, ...env, options.command)
   await tmux('set-option', '-t', name, 'remain-on-exit', 'on')
   const capture = async (): Promise<string> => {
     const r = await tmux('capture-pane', '-p', '-t', name)

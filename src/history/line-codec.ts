@@ -33,13 +33,21 @@ export function encodeEvent(seq: number, event: NewHistoryEvent): EncodedEvent {
     throw invalid(type, `${path}${issue?.message ?? 'invalid'}`)
   }
   let json: string
+  let hadBigInt = false
   try {
-    json = JSON.stringify(full)
+    // A Lua integer beyond ±2^53 arrives as a BigInt; JSON holds it as its nearest double.
+    json = JSON.stringify(full, (_key, value: unknown) => {
+      if (typeof value !== 'bigint') return value
+      hadBigInt = true
+      return Number(value)
+    })
   } catch (error) {
     throw invalid(type, (error as Error).message)
   }
   const body = json.slice(0, -1)
-  return {event: full as HistoryEvent, line: `${body},"crc":"${lineChecksum(body)}"}\n`}
+  // The event kept in memory is the one a reader gets back from the file.
+  const kept = hadBigInt ? (JSON.parse(json) as HistoryEvent) : (full as HistoryEvent)
+  return {event: kept, line: `${body},"crc":"${lineChecksum(body)}"}\n`}
 }
 
 function invalid(type: unknown, why: string): WippyError {

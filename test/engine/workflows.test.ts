@@ -186,6 +186,27 @@ describe('workflow engine', () => {
     expect(effects.map((e) => (e as {op: string}).op)).toEqual(['time.now', 'time.now', 'time.now'])
   })
 
+  test('a result holding a Time, a Duration and an integer beyond 2^53 is recorded, not stuck', async () => {
+    // Given a workflow that returns sandbox objects (the platform's hello workflow returns time.now())
+    const p = project()
+    p.write('src/objects/_index.yaml', 'version: "1.0"\nnamespace: app.objects\nentries:\n  - {name: objects, kind: workflow.lua, source: file://objects.lua, method: main, modules: [time]}\n')
+    p.write(
+      'src/objects/objects.lua',
+      'local time = require("time")\nreturn {main = function()\n  time.sleep("1s")\n  return {at = time.unix(1795571727, 123000000), took = time.parse_duration("1m30s"), big = 2^62 // 1, loc = time.utc}\nend}\n',
+    )
+    const engine = await Engine.start({env: {}, root: p.root, virtualTime: true})
+    cleanups.push(() => engine.close())
+    // When it runs to its end
+    const {id} = await engine.spawn({entry: 'app.objects:objects', input: []})
+    const outcome = await engine.wait(id)
+    // Then it completes with the payload forms (RFC 3339 text, nanoseconds, the zone's name)
+    expect(outcome.status).toBe('completed')
+    expect(outcome.result).toEqual({at: '2026-11-25T01:55:27.123Z', big: 2 ** 62, loc: 'UTC', took: 90_000_000_000})
+    // And the history on disk says the same
+    const closing = (await engine.history(id)).events.at(-1)
+    expect(closing).toMatchObject({result: outcome.result, type: 'WorkflowCompleted'})
+  })
+
   test('a function spawns a workflow monitored, signals it and receives its EXIT', async () => {
     const p = project()
     p.write('src/driver/_index.yaml', 'version: "1.0"\nnamespace: app.driver\nentries:\n  - {name: drive, kind: function.lua, source: file://drive.lua, method: main}\n')

@@ -3,20 +3,22 @@
  *
  * JS → Lua:
  * - `null`/`undefined` → nil; booleans as is;
- * - safe integers → Lua integers, other numbers → floats; BigInt within int64 → integer;
+ * - integral numbers within int64 → Lua integers, other numbers → floats; BigInt within int64 → integer;
  * - strings → byte strings (UTF-8, NUL bytes kept);
  * - arrays → tables with the shared array metatable (so `[]` and holes survive a round trip);
  * - plain objects → string-keyed tables with the shared object metatable (so `{}` survives).
  *
  * Lua → JS:
- * - integers within ±2^53 → numbers, beyond → BigInt; floats → numbers;
+ * - integers a double holds exactly → numbers, others (beyond ±2^53) → BigInt; floats → numbers;
  * - tables marked as arrays → arrays (holes become null, trailing nils are lost);
  * - unmarked tables whose keys are exactly 1..n → arrays; an unmarked empty table → `[]`
  *   (the same choice as Wippy's `json.encode`); anything else → an object with sorted keys
  *   (sorted so decoded commands are identical across VMs, whose hash order differs);
+ * - sandbox objects named in WIRE_FORMS (Time, Duration, Location) → their payload form;
  * - functions, userdata and threads → null.
  */
 import {type LuaApi, LuaT, REGISTRY_INDEX} from './lua-api.js'
+import {WIRE_FORMS} from './wire-forms.js'
 
 const MAX_DEPTH = 100
 const INT64_MAX = 9_223_372_036_854_775_807n
@@ -39,7 +41,9 @@ export class LuaCodec {
       case 'boolean':
         return api.pushBoolean(L, value)
       case 'number':
-        if (Number.isSafeInteger(value)) return api.pushInteger(L, BigInt(value))
+        // Integral values are integers, also beyond 2^53 (a history stores a BigInt as its
+        // nearest double: replay must still hand Lua an integer).
+        if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) return api.pushInteger(L, BigInt(value))
         return api.pushNumber(L, value)
       case 'bigint':
         if (value >= INT64_MIN && value <= INT64_MAX) return api.pushInteger(L, value)
@@ -89,7 +93,10 @@ export class LuaCodec {
       case LuaT.Number:
         if (api.isInteger(L, idx)) {
           const n = api.toNumber(L, idx)
-          return Number.isSafeInteger(n) ? n : api.toInteger(L, idx)
+          if (Number.isSafeInteger(n)) return n
+          // Beyond 2^53: a number when the double is exact (so JS numbers round-trip), else BigInt.
+          const big = api.toInteger(L, idx)
+          return BigInt(n) === big ? n : big
         }
         return api.toNumber(L, idx)
       case LuaT.String:
@@ -106,7 +113,11 @@ export class LuaCodec {
     if (depth > MAX_DEPTH) throw new Error(`Lua table nests deeper than ${MAX_DEPTH} levels (a cycle?)`)
     if (!api.checkStack(L, 6)) throw new Error('Lua stack overflow while converting a value')
     let marker: 'array' | 'none' | 'object' = 'none'
+    let name: string | undefined
     if (api.getMetatable(L, t)) {
+      // The prelude's metatables are plain tables, so reading __name runs no metamethod.
+      if (api.getField(L, -1, '__name') === LuaT.String) name = api.toString(L, -1)
+      api.setTop(L, -2)
       api.rawGetI(L, REGISTRY_INDEX, this.arrayMtRef)
       if (api.rawEqual(L, -1, -2)) marker = 'array'
       else {
@@ -150,6 +161,7 @@ export class LuaCodec {
       const n = Number(k)
       out[k] = strKeys.has(k) ? strKeys.get(k) : intKeys.get(n)
     }
-    return out
+    const wire = name === undefined ? undefined : WIRE_FORMS.get(name)
+    return wire ? wire(out) : out
   }
 }

@@ -1,0 +1,28 @@
+/**
+ * What sandbox objects become when they leave Lua (a result, a message payload, a command
+ * argument): the form the platform gives them in a payload. A Time is its RFC 3339 text
+ * (Go's `time.Time` marshals that way), a Duration its nanoseconds, a Location its name.
+ * Keyed by the metatable's `__name`; the codec reads the object's fields, then maps them.
+ */
+export type WireForm = (fields: Record<string, unknown>) => unknown
+
+export const WIRE_FORMS: ReadonlyMap<string, WireForm> = new Map<string, WireForm>([
+  ['duration', (f) => f.ns ?? 0],
+  ['location', (f) => f.name ?? 'UTC'],
+  ['time', (f) => rfc3339Nano(toBigInt(f.ns))],
+])
+
+/** `2026-11-25T02:10:00.123456789Z`, trailing zeros of the fraction trimmed (Go's RFC3339Nano). */
+export function rfc3339Nano(ns: bigint): string {
+  const ms = ns / 1_000_000n - (ns % 1_000_000n < 0n ? 1n : 0n)
+  const nanosOfSecond = ((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n
+  const base = new Date(Number(ms)).toISOString().slice(0, 19)
+  const fraction = nanosOfSecond === 0n ? '' : `.${nanosOfSecond.toString().padStart(9, '0').replace(/0+$/, '')}`
+  return `${base}${fraction}Z`
+}
+
+function toBigInt(v: unknown): bigint {
+  if (typeof v === 'bigint') return v
+  if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v))
+  return 0n
+}

@@ -224,6 +224,7 @@ export class Engine implements EngineApi {
       forkedFrom: {at, events: prefix, pid: run.identity.pid},
       input: run.started.input,
       worker,
+      ...(run.started.context ? {context: run.started.context} : {}),
       ...(id ? {workflowId: id} : {}),
     })
     return {entry: run.identity.entry, existing: false, host: worker, id: started.workflowId, pid: started.pid}
@@ -331,10 +332,10 @@ export class Engine implements EngineApi {
     if (!version) return undefined
     return {
       codeHash: version.codeHash,
-      instantiate: (run: {pid: string; seed: number; workflowId: string; runId: string}) =>
+      instantiate: (run: {context?: Record<string, unknown>; pid: string; seed: number; workflowId: string; runId: string}) =>
         this.lua.createProgram({
           ...version.spec,
-          context: {workflow_id: run.workflowId, run_id: run.runId},
+          context: {...run.context, workflow_id: run.workflowId, run_id: run.runId},
           pid: run.pid,
           seed: run.seed,
         }),

@@ -68,6 +68,7 @@ export class ProcessRouter implements ProcessGateway {
   private async startWorkflow(cmd: LuaCommand, caller: FunctionCaller, host: {client: string; worker: string}): Promise<Result> {
     const options = cmd.options ?? {}
     const name = options['temporal.workflow.id'] ?? options.name
+    const context = options.context && typeof options.context === 'object' ? (options.context as Record<string, unknown>) : undefined
     let started
     try {
       started = await this.deps.workflows.start({
@@ -75,6 +76,7 @@ export class ProcessRouter implements ProcessGateway {
         entry: String(cmd.args[0]),
         input: cmd.args.slice(2),
         worker: host.worker,
+        ...(context ? {context} : {}),
         ...(typeof name === 'string' ? {workflowId: name} : {}),
       })
     } catch (error) {

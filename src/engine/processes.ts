@@ -139,6 +139,7 @@ function workflowGateway(workflows: WorkflowHost, registry: () => Registry): Wor
         entry: request.entry,
         input: request.input,
         worker: host.worker,
+        ...(request.context ? {context: request.context} : {}),
         ...(request.workflowId ? {workflowId: request.workflowId} : {}),
       })
       return {pid: started.pid}

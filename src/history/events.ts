@@ -52,6 +52,8 @@ export const WorkflowStarted = z.object({
   /** Seed of the sandbox's `math.random`. */
   seed: z.number().int(),
   parent: z.object({pid: z.string(), seq: z.number().int()}).optional(),
+  /** Values from the spawner's `with_context` (Temporal: headers): the run's `ctx`, handed on to its activities and children. */
+  context: z.record(z.string(), z.unknown()).optional(),
   forkedFrom: z.object({pid: z.string(), at: z.number().int()}).optional(),
 })
 

@@ -227,6 +227,49 @@ describe('workflow engine', () => {
     expect(result).toEqual({value: {from_ok: true, kind: 'pid.exit', status: 'approved'}})
   })
 
+  test('with_context values reach the workflow, its activities and its children, and are recorded', async () => {
+    // Given a workflow that reads ctx, calls an activity that reads ctx, and runs a child that does too
+    const p = project()
+    p.write(
+      'src/ctx/_index.yaml',
+      [
+        'version: "1.0"',
+        'namespace: app.ctx',
+        'entries:',
+        '  - {name: read, kind: function.lua, source: file://read.lua, method: main, modules: [ctx]}',
+        '  - {name: child, kind: workflow.lua, source: file://child.lua, method: main, modules: [ctx]}',
+        '  - {name: parent, kind: workflow.lua, source: file://parent.lua, method: main, modules: [ctx, funcs]}',
+        '  - {name: start, kind: function.lua, source: file://start.lua, method: main}',
+        '',
+      ].join('\n'),
+    )
+    p.write('src/ctx/read.lua', 'local ctx = require("ctx")\nreturn {main = function() return {user = ctx.get("user"), extra = ctx.get("extra")} end}\n')
+    p.write('src/ctx/child.lua', 'local ctx = require("ctx")\nreturn {main = function() return ctx.get("user") end}\n')
+    p.write(
+      'src/ctx/parent.lua',
+      [
+        'local ctx = require("ctx")',
+        'local funcs = require("funcs")',
+        'return {main = function()',
+        '  local activity = funcs.new():with_context({extra = "x"}):call("app.ctx:read")',
+        '  local child = process.exec("app.ctx:child", "app:temporal_worker")',
+        '  return {user = ctx.get("user"), activity = activity, child = child}',
+        'end}',
+      ].join('\n'),
+    )
+    p.write('src/ctx/start.lua', 'return {main = function()\n  return process.with_context({user = "u-1"}):spawn("app.ctx:parent", "app:temporal_worker")\nend}\n')
+    const engine = await startEngine(p)
+    // When a function spawns it with_context
+    const spawned = await engine.call('app.ctx:start', [])
+    const pid = String((spawned as {value: unknown}).value)
+    const outcome = await engine.wait(pid)
+    // Then every level saw the spawner's values (and the activity its own too)
+    expect(outcome.result).toEqual({activity: {extra: 'x', user: 'u-1'}, child: 'u-1', user: 'u-1'})
+    // And the start event records them, so a replay after a crash sees the same context
+    const [started] = (await engine.history(pid)).events
+    expect(started).toMatchObject({context: {user: 'u-1'}, type: 'WorkflowStarted'})
+  })
+
   test('with virtual time a 24h sleep finishes in milliseconds and the history still says 24h', async () => {
     const p = project()
     const engine = await Engine.start({env: {}, root: p.root, virtualTime: true})

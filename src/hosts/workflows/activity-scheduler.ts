@@ -48,7 +48,9 @@ export class ActivityScheduler {
     if (set.has(event.seq)) return
     set.add(event.seq)
     const options = activityOptions(this.executor.defaultOptions(event.entry), event.options)
-    const context = {idempotency_key: `${run.identity.workflowId}:${event.seq}`, workflow_id: run.identity.workflowId}
+    // The run's context (from its spawner), then the call's own `with_context`, then ours.
+    const callContext = event.options?.context && typeof event.options.context === 'object' ? (event.options.context as Record<string, unknown>) : {}
+    const context = {...run.started.context, ...callContext, idempotency_key: `${run.identity.workflowId}:${event.seq}`, workflow_id: run.identity.workflowId}
     const attemptOnce = async (attempt: number): Promise<void> => {
       if (!this.wanted(run, event.seq)) return
       const outcome = await this.executor.execute({args: event.args, attempt, context, entry: event.entry, timeoutMs: options.startToCloseTimeoutMs})

@@ -8,7 +8,7 @@ import type {RunSummary} from './run-summary.js'
 /** Workflow code as the host sees it: a hash and a way to make a fresh program. */
 export interface WorkflowCode {
   codeHash: string
-  instantiate(run: {pid: string; seed: number; workflowId: string; runId: string; entry: string}): Promise<LuaProgram> | LuaProgram
+  instantiate(run: {context?: Record<string, unknown>; pid: string; seed: number; workflowId: string; runId: string; entry: string}): Promise<LuaProgram> | LuaProgram
 }
 
 /** Targets outside the workflow host (plain processes) that workflow code may signal or stop. */
@@ -59,6 +59,8 @@ export interface StartRequest {
   entry: string
   input: unknown[]
   parent?: {pid: string; seq: number}
+  /** The spawner's context values (`with_context`); recorded, and the run's `ctx`. */
+  context?: Record<string, unknown>
   /** Named or explicit workflow ID: reuses the running workflow with that ID (use-existing). */
   workflowId?: string
   worker: string

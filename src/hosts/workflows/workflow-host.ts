@@ -111,6 +111,7 @@ export class WorkflowHost {
       type: 'WorkflowStarted',
       workflowId,
       ...(request.parent ? {parent: request.parent} : {}),
+      ...(request.context && Object.keys(request.context).length > 0 ? {context: request.context} : {}),
       ...(request.forkedFrom ? {forkedFrom: {at: request.forkedFrom.at, pid: request.forkedFrom.pid}} : {}),
     }
     const log = await this.options.store.create(runKey, started)
@@ -260,7 +261,7 @@ export class WorkflowHost {
         })
       }
       const s = run.started
-      const program = await code.instantiate({entry: s.entry, pid: s.pid, runId: s.runId, seed: s.seed, workflowId: s.workflowId})
+      const program = await code.instantiate({entry: s.entry, pid: s.pid, runId: s.runId, seed: s.seed, workflowId: s.workflowId, ...(s.context ? {context: s.context} : {})})
       await run.load(program)
     }).then(() => this.afterChange(run))
   }
@@ -383,9 +384,13 @@ export class WorkflowHost {
     startChild: async (run, request) => {
       const [client, worker] = clientAndWorkerOf(run.identity.pid)
       const name = request.options?.['temporal.workflow.id'] ?? request.options?.name
+      // A child inherits its parent's context; its spawner's `with_context` adds to it.
+      const own = request.options?.context && typeof request.options.context === 'object' ? (request.options.context as Record<string, unknown>) : {}
+      const context = {...run.started.context, ...own}
       try {
         const child = await this.start({
           client,
+          context,
           entry: request.entry,
           input: request.input,
           parent: {pid: run.identity.pid, seq: request.seq},

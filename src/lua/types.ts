@@ -53,6 +53,8 @@ export interface LuaCommand {
  * `time.timer`) return at once and route their later result to a channel or future.
  */
 export type LuaOp =
+  | 'crypto.compute' // [fn, ...args] -> deterministic crypto (hmac, seal, open, pbkdf2, jwt); byte strings hex (not recorded)
+  | 'crypto.random' // [length] -> that many random bytes as hex (a SideEffect in workflows)
   | 'env.get' // [key] -> string|nil
   | 'funcs.async' // [entryId, ...args] -> (non-blocking) result later resolves the Future
   | 'funcs.call' // [entryId, ...args] -> result

@@ -14,6 +14,7 @@ import type {WasmoonProgram} from '../../lua/vm/program.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../../lua/vm/runtime.js'
 import {Mailbox, driveProgram} from './drive-program.js'
 import {msToNs} from '../../time/duration.js'
+import {executeCryptoCommand} from '../crypto-ops.js'
 import {generateUuid} from './uuid.js'
 
 /** Where `process.*` commands go when the function runs inside the engine. */
@@ -211,6 +212,9 @@ export class FunctionHost {
         const id = generateUuid(String(cmd.args[0]), this.clock())
         return id ? ok(id) : fail('Invalid', `unknown UUID version ${String(cmd.args[0])}`)
       }
+      case 'crypto.random':
+      case 'crypto.compute':
+        return executeCryptoCommand(cmd)
       case 'logger.log': {
         const [level, message, fields] = cmd.args as [LogLevel, string, Record<string, unknown> | undefined]
         this.opts.log?.(level, message, fields ?? undefined)

@@ -5,6 +5,7 @@
  */
 import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../../lua/types.js'
 import {msToNs} from '../../time/duration.js'
+import {executeCryptoCommand} from '../crypto-ops.js'
 import {generateUuid} from '../functions/uuid.js'
 import type {ExitResult, FunctionGateway} from './gateways.js'
 import type {ProcessRecord} from './process-record.js'
@@ -86,6 +87,9 @@ export function executeCommand(
       const id = generateUuid(String(a[0]), services.clock())
       return id ? ok(id) : fail('Invalid', `unknown UUID version ${String(a[0])}`)
     }
+    case 'crypto.random':
+    case 'crypto.compute':
+      return executeCryptoCommand(cmd)
     case 'logger.log': {
       const [level, message, fields] = a as [string, string, Record<string, unknown> | undefined]
       services.log?.(rec.pid, level, String(message), fields ?? undefined)

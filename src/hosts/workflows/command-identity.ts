@@ -47,6 +47,9 @@ export function identityOfCommand(cmd: LuaCommand, seqOfTag: SeqOfTag): CommandI
     case 'env.get': {
       return {key: {op: `env.get:${String(a[0])}`}, type: 'SideEffect'}
     }
+    case 'crypto.random': {
+      return {key: {op: `crypto.random:${String(a[0])}`}, type: 'SideEffect'}
+    }
     case 'process.cancel':
     case 'process.terminate': {
       return {key: {op: `${cmd.op}:${String(a[0])}`}, type: 'SideEffect'}

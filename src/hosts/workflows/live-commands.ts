@@ -7,6 +7,7 @@
  */
 import type {HistoryEvent, NewHistoryEvent, RecordedError} from '../../history/events.js'
 import type {LuaDelivery, LuaErrorValue} from '../../lua/types.js'
+import {cryptoSideEffectOp, executeCryptoCommand, randomHex} from '../crypto-ops.js'
 import type {LiveCommandHandler, WorkflowRun} from './run.js'
 
 /** The host services live commands need; the workflow host implements them. */
@@ -82,6 +83,10 @@ export function liveCommandHandler(services: LiveServices): LiveCommandHandler {
           const version = String(a[0] ?? 'v4')
           return {op: `uuid.${version}`, ts, type: 'SideEffect', value: services.uuid(version), ...where}
         }
+        case 'crypto.random': {
+          // Recorded as hex (JSON-safe); the Lua side decodes, live and on replay alike.
+          return {op: cryptoSideEffectOp(cmd), ts, type: 'SideEffect', value: randomHex(a[0]), ...where}
+        }
         case 'env.get': {
           return {op: `env.get:${String(a[0])}`, ts, type: 'SideEffect', value: services.env(String(a[0])) ?? null, ...where}
         }
@@ -141,6 +146,10 @@ export function liveCommandHandler(services: LiveServices): LiveCommandHandler {
         }
         case 'process.set_options': {
           return {kind: 'result', tag: cmd.tag, value: true}
+        }
+        case 'crypto.compute': {
+          // Deterministic: recomputed on replay, never recorded.
+          return executeCryptoCommand(cmd)
         }
         default: {
           return {

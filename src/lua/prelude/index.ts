@@ -6,6 +6,7 @@ import type {PreludeChunk} from '../vm/program.js'
 import {CHANNEL_LUA} from './channel.js'
 import {CODECS_LUA} from './codecs.js'
 import {CORE_LUA} from './core.js'
+import {CRYPTO_LUA} from './crypto.js'
 import {DATA_LUA} from './data.js'
 import {EVENTS_LUA} from './events.js'
 import {JSON_SCHEMA_LUA} from './json-schema.js'
@@ -25,6 +26,7 @@ export const PRELUDE: readonly PreludeChunk[] = [
   {name: '@wippy/data.lua', text: DATA_LUA},
   {name: '@wippy/json-schema.lua', text: JSON_SCHEMA_LUA},
   {name: '@wippy/codecs.lua', text: CODECS_LUA},
+  {name: '@wippy/crypto.lua', text: CRYPTO_LUA},
   {name: '@wippy/events.lua', text: EVENTS_LUA},
   {name: '@wippy/runtime-types.lua', text: RUNTIME_TYPES_LUA},
   {name: '@wippy/security.lua', text: SECURITY_LUA},

@@ -40,6 +40,7 @@ import {ProcessSide} from './processes.js'
 import {reloadRegistry} from './reload.js'
 import {type StateLayout, stateLayout} from './state-dir.js'
 import {resolveSpawnHost} from './spawn-host.js'
+import {workflowInfo} from './workflow-info.js'
 
 export interface EngineOptions {
   /** Values for `${env:NAME}` and `env.get` (default: process.env). */
@@ -76,7 +77,12 @@ export class Engine implements EngineApi {
     this.workflows = new WorkflowHost({
       activities: {
         defaultOptions: (entry) => this.registry.entries.get(entry)?.meta.options as Record<string, unknown> | undefined,
-        execute: (request) => this.lua.callFunction(request.entry, request.args, {context: request.context, timeoutMs: request.timeoutMs}),
+        execute: async (request) => {
+          const outcome = await this.lua.callFunction(request.entry, request.args, {context: request.context, timeoutMs: request.timeoutMs})
+          // An activity no worker has (yet) is retryable, as on Temporal: a reload may add it.
+          if (outcome.error?.kind === 'NotFound' && !this.registry.entries.has(request.entry)) return {error: {...outcome.error, retryable: true}}
+          return outcome
+        },
         onRetry: (run, entry, attempt, delayMs, error) =>
           this.emit({level: 'warn', message: `${entry} failed (attempt ${attempt}): ${error.message}; retrying in ${delayMs} ms`, pid: run.identity.pid, type: 'log'}),
       },
@@ -332,12 +338,13 @@ export class Engine implements EngineApi {
     if (!version) return undefined
     return {
       codeHash: version.codeHash,
-      instantiate: (run: {context?: Record<string, unknown>; pid: string; seed: number; workflowId: string; runId: string}) =>
+      instantiate: (run: {context?: Record<string, unknown>; entry: string; pid: string; seed: number; workflowId: string; runId: string}) =>
         this.lua.createProgram({
           ...version.spec,
           context: {...run.context, workflow_id: run.workflowId, run_id: run.runId},
           pid: run.pid,
           seed: run.seed,
+          workflow: workflowInfo(this.registry, run),
         }),
     }
   }

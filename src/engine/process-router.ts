@@ -25,6 +25,9 @@ export interface ProcessRouterDeps {
 }
 
 export class ProcessRouter implements ProcessGateway {
+  /** Live monitors of workflows, per caller's mailbox: pid → stop. */
+  private readonly watches = new WeakMap<FunctionCaller['mailbox'], Map<string, () => void>>()
+
   constructor(private readonly deps: ProcessRouterDeps) {}
 
   async execute(cmd: LuaCommand, caller: FunctionCaller): Promise<Result> {
@@ -57,6 +60,12 @@ export class ProcessRouter implements ProcessGateway {
         const run = this.deps.workflows.exactRun(String(cmd.args[0]))
         if (!run) return this.toProcesses(cmd, caller)
         this.watch(run.identity.pid, caller)
+        return {value: true}
+      }
+      case 'process.unmonitor': {
+        const run = this.deps.workflows.exactRun(String(cmd.args[0]))
+        if (!run) return this.toProcesses(cmd, caller)
+        this.watches.get(caller.mailbox)?.get(run.identity.pid)?.()
         return {value: true}
       }
       default: {
@@ -95,11 +104,29 @@ export class ProcessRouter implements ProcessGateway {
     return {value: started.pid}
   }
 
-  /** Delivers the workflow's EXIT event to the caller's `process.events()` when it closes. */
+  /**
+   * Delivers the workflow's EXIT event to the caller's `process.events()` when it closes,
+   * unless `process.unmonitor` stops the watch first.
+   */
   private watch(pid: string, caller: FunctionCaller): void {
+    let byPid = this.watches.get(caller.mailbox)
+    if (!byPid) {
+      byPid = new Map()
+      this.watches.set(caller.mailbox, byPid)
+    }
+    if (byPid.has(pid)) return
+    let live = true
+    const stop = (): void => {
+      if (!live) return
+      live = false
+      byPid.delete(pid)
+      caller.mailbox.expected--
+    }
+    byPid.set(pid, stop)
     caller.mailbox.expected++
     void this.deps.workflows.waitForClose(pid).then((closing) => {
-      caller.mailbox.expected--
+      if (!live) return
+      stop()
       caller.mailbox.push({event: exitEventOf(pid, closing), kind: 'event'})
     })
   }

@@ -79,6 +79,7 @@ export type LuaOp =
   | 'time.timer_stop' // [tagOfTimer] -> true
   | 'uuid.generate' // [version: 'v1'|'v4'|'v7'] -> string
   | 'workflow.version' // [changeId, min, max] -> integer
+  | 'workflow.history' // [] -> {length, size}: events the code has seen so far (not recorded)
 
 /** Something the host hands to a running program. */
 export type LuaDelivery =

@@ -151,11 +151,16 @@ export function liveCommandHandler(services: LiveServices): LiveCommandHandler {
           // Deterministic: recomputed on replay, never recorded.
           return executeCryptoCommand(cmd)
         }
+        case 'workflow.history': {
+          // Deterministic: counted up to the last event the code has seen, also on replay.
+          return {kind: 'result', tag: cmd.tag, value: {length: run.seenSeq, size: run.seenHistoryBytes()}}
+        }
         default: {
           return {
             error: {
               kind: 'Invalid',
-              message: `${cmd.op} is not available in workflows`,
+              // The platform's wording (code may match on it).
+              message: `${cmd.op} is not supported in workflow context`,
               retryable: false,
             },
             kind: 'result',

@@ -78,6 +78,11 @@ export class WorkflowRun {
   busy = false
   /** When the run started (kept after eviction). */
   readonly startedAt: number
+  /**
+   * The seq of the last event the code has seen (issued or handed to it). What
+   * `workflow.history_length()` says: replay reaches the same value at the same point.
+   */
+  seenSeq = 0
 
   private program?: LuaProgram
   private replay?: ReplayCursor
@@ -165,6 +170,7 @@ export class WorkflowRun {
     this.seqByTag.clear()
     this.replay = new ReplayCursor(this.events)
     this.replayedEvents = this.events.length
+    this.seenSeq = 1
     const started = this.started
     await this.handleOutcome(program.start(started.input))
     await this.pump()
@@ -188,6 +194,7 @@ export class WorkflowRun {
       }
       const delivery = arrivalDelivery({...event, seq} as HistoryEvent, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))
       if (delivery) this.arrivals.push(delivery)
+      this.seenSeq = seq
       await this.pump()
     })
   }
@@ -282,6 +289,7 @@ export class WorkflowRun {
         return this.nextDeliveries()
       }
       this.replay.takeDelivery()
+      this.seenSeq = next.seq
       return [arrivalDelivery(next, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))!]
     }
     const arrival = this.arrivals.shift()
@@ -336,6 +344,7 @@ export class WorkflowRun {
     if (this.ctx.live.external(cmd)) await this.flush()
     const seq = this.nextSeq()
     const event = await this.ctx.live.record(this, cmd, seq)
+    this.seenSeq = seq
     this.bind(cmd.tag, seq)
     this.bufferEvent(event)
     const full = {...event, seq} as HistoryEvent
@@ -357,6 +366,7 @@ export class WorkflowRun {
         ...(cmd.where ? {where: cmd.where} : {}),
       })
     }
+    this.seenSeq = recorded.seq
     this.bind(cmd.tag, recorded.seq)
     const result = immediateResult(recorded, cmd.tag)
     if (result) this.immediate.push(result)
@@ -412,6 +422,16 @@ export class WorkflowRun {
 
   private findEvent(seq: number): HistoryEvent | undefined {
     return this.events[seq - 1]
+  }
+
+  /** Bytes of JSON of the events the code has seen (`workflow.history_size()`); buffered ones count too. */
+  seenHistoryBytes(): number {
+    let bytes = 0
+    for (let seq = 1; seq <= this.seenSeq; seq++) {
+      const event = seq <= this.persisted ? this.events[seq - 1] : this.buffer[seq - this.persisted - 1]
+      if (event) bytes += JSON.stringify({...event, seq}).length
+    }
+    return bytes
   }
 
   /** Milliseconds the oldest buffered event has waited (diagnostics). */

@@ -253,7 +253,15 @@ W.modules.workflow = {
     local v, err = W.call('process.exec', W.pack(id, nil, ...), {workflow = true})
     return v, err
   end,
-  history_length = function() return W.spec.workflow.history_length end,
-  history_size = function() return W.spec.workflow.history_size end,
+  history_length = function()
+    local h, err = W.call('workflow.history', {})
+    if err then return nil, err end
+    return h.length, nil
+  end,
+  history_size = function()
+    local h, err = W.call('workflow.history', {})
+    if err then return nil, err end
+    return h.size, nil
+  end,
 }
 `

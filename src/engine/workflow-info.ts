@@ -1,0 +1,18 @@
+/** What `workflow.info()` returns inside a run: Temporal's WorkflowInfo fields, from the registry. */
+import {clientAndWorkerOf} from '../hosts/workflows/pid.js'
+import {type Registry, temporalClientConfig, temporalWorkerConfig} from '../registry/index.js'
+
+export function workflowInfo(registry: Registry, run: {entry: string; pid: string; runId: string; workflowId: string}): Record<string, unknown> {
+  const [client, worker] = clientAndWorkerOf(run.pid)
+  const info: Record<string, unknown> = {attempt: 1, run_id: run.runId, workflow_id: run.workflowId, workflow_type: run.entry}
+  const workerEntry = registry.entries.get(worker)
+  const clientEntry = registry.entries.get(client)
+  // A broken worker or client entry still lets the run go on; those fields are just left out.
+  try {
+    if (workerEntry?.kind === 'temporal.worker') info.task_queue = temporalWorkerConfig(workerEntry).taskQueue
+    if (clientEntry?.kind === 'temporal.client') info.namespace = temporalClientConfig(clientEntry).namespace
+  } catch {
+    // (left out)
+  }
+  return info
+}

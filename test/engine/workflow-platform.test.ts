@@ -1,0 +1,124 @@
+/**
+ * Workflow behaviours the platform's own tests pin down (learned from its `temporal` suite):
+ * `workflow.info()` and the history counters (the same on replay), `process.unmonitor` of a
+ * workflow, `process.link` refused in workflow context, a missing activity failing retryable.
+ */
+import {afterEach, describe, expect, test} from 'vitest'
+
+import {Engine} from '../../src/engine/engine.js'
+import type {TempProject} from '../helpers/project.js'
+import {paymentProject} from './payment-project.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+function project(files: Record<string, string>): TempProject {
+  const p = paymentProject()
+  cleanups.push(() => p.remove())
+  for (const [path, text] of Object.entries(files)) p.write(path, text)
+  return p
+}
+
+async function startEngine(p: TempProject, options: {idleEvictMs?: number} = {}): Promise<Engine> {
+  const engine = await Engine.start({env: {}, root: p.root, ...options})
+  cleanups.push(() => engine.close())
+  return engine
+}
+
+const INDEX = (entries: string[]): string => ['version: "1.0"', 'namespace: app.probe', 'entries:', ...entries.map((e) => `  - ${e}`), ''].join('\n')
+
+describe('workflow behaviours from the platform suite', () => {
+  test('workflow.info() has the IDs, type and task queue; history length and size grow, the same on replay', async () => {
+    // Given a workflow that reads its info and history counters before and after waiting for a signal
+    const p = project({
+      'src/probe/_index.yaml': INDEX(['{name: info, kind: workflow.lua, source: file://info.lua, method: main, modules: [workflow, time]}']),
+      'src/probe/info.lua': [
+        'local workflow = require("workflow")',
+        'local time = require("time")',
+        'return {main = function()',
+        '  local info = workflow.info()',
+        '  local before, size_before = workflow.history_length(), workflow.history_size()',
+        '  time.sleep("10ms")',
+        '  process.inbox():receive()',
+        '  local after, size_after = workflow.history_length(), workflow.history_size()',
+        '  return {info = info, before = before, after = after, size_before = size_before, size_after = size_after}',
+        'end}',
+      ].join('\n'),
+    })
+    // (the run is evicted while it waits, so the second half runs on a VM rebuilt by replay)
+    const engine = await startEngine(p, {idleEvictMs: 20})
+    const {id, pid} = await engine.spawn({entry: 'app.probe:info', input: []})
+    await new Promise((r) => setTimeout(r, 50))
+    await new Promise<void>((resolve, reject) => {
+      const t0 = Date.now()
+      const tick = (): void => {
+        if (engine.ps({all: true}).some((r) => r.id === id && r.waiting === 'waiting for a signal' && !r.loaded)) resolve()
+        else if (Date.now() - t0 > 5000) reject(new Error('the run was not evicted'))
+        else setTimeout(tick, 10)
+      }
+      tick()
+    })
+    await engine.signal(id, 'go', [])
+    const outcome = await engine.wait(id)
+    // Then info names the run, and the counters grew: before the sleep the code had seen 1 event
+    const r = outcome.result as {after: number; before: number; info: Record<string, unknown>; size_after: number; size_before: number}
+    expect(r.info).toMatchObject({attempt: 1, task_queue: expect.any(String), workflow_id: id, workflow_type: 'app.probe:info'})
+    expect(pid).toContain(String(r.info.workflow_id))
+    expect(r.before).toBe(1)
+    // TimerStarted, TimerFired, SignalReceived (the TimeSkipped-free clock: real time)
+    expect(r.after).toBe(4)
+    expect(r.size_after).toBeGreaterThan(r.size_before)
+    expect(r.size_before).toBeGreaterThan(0)
+  })
+
+  test('process.link inside a workflow is refused "not supported in workflow context"', async () => {
+    const p = project({
+      'src/probe/_index.yaml': INDEX(['{name: link, kind: workflow.lua, source: file://link.lua, method: main}']),
+      'src/probe/link.lua': 'return {main = function()\n  local ok, err = process.link(process.pid())\n  return {ok = ok, err = tostring(err)}\nend}\n',
+    })
+    const engine = await startEngine(p)
+    const {id} = await engine.spawn({entry: 'app.probe:link', input: []})
+    const outcome = await engine.wait(id)
+    expect(outcome.result).toEqual({err: expect.stringContaining('not supported in workflow context')})
+  })
+
+  test('an activity no entry provides fails NotFound and retryable (as on Temporal)', async () => {
+    const p = project({
+      'src/probe/_index.yaml': INDEX(['{name: missing, kind: workflow.lua, source: file://missing.lua, method: main, modules: [funcs]}']),
+      'src/probe/missing.lua': [
+        'local funcs = require("funcs")',
+        'return {main = function()',
+        '  local _, err = funcs.new():with_options({["temporal.activity.retry_policy"] = {maximum_attempts = 1}}):call("app.probe:nowhere")',
+        '  return {not_found = err:kind() == errors.NOT_FOUND, retryable = err:retryable()}',
+        'end}',
+      ].join('\n'),
+    })
+    const engine = await startEngine(p)
+    const {id} = await engine.spawn({entry: 'app.probe:missing', input: []})
+    expect((await engine.wait(id)).result).toEqual({not_found: true, retryable: true})
+  })
+
+  test('process.unmonitor of a workflow stops its EXIT from reaching the function', async () => {
+    // Given a function that monitors a waiting workflow, unmonitors it, then ends it
+    const p = project({
+      'src/probe/_index.yaml': INDEX(['{name: unmonitor, kind: function.lua, source: file://unmonitor.lua, method: main, modules: [time]}']),
+      'src/probe/unmonitor.lua': [
+        'local time = require("time")',
+        'return {main = function()',
+        '  local events = process.events()',
+        '  local pid = process.spawn("app.workflows:approval", "app:temporal_worker", {order_id = "U"})',
+        '  process.monitor(pid)',
+        '  process.unmonitor(pid)',
+        '  process.terminate(pid)',
+        '  local r = channel.select({events:case_receive(), time.after("300ms"):case_receive()})',
+        '  return r.channel == events and "exit delivered" or "no exit"',
+        'end}',
+      ].join('\n'),
+    })
+    const engine = await startEngine(p)
+    // Then no EXIT arrives
+    expect(await engine.call('app.probe:unmonitor', [])).toEqual({value: 'no exit'})
+  })
+})

@@ -77,6 +77,7 @@ export type LuaOp =
   | 'time.sleep' // [durationMs] -> nil
   | 'time.timer' // [durationMs] -> (non-blocking) fires later on the timer's channel
   | 'time.timer_stop' // [tagOfTimer] -> true
+  | 'time.zone' // [ianaName] -> the zone's transition table (src/time/zones.ts) or nil when unknown; deterministic, never recorded
   | 'uuid.generate' // [version: 'v1'|'v4'|'v7'] -> string
   | 'workflow.version' // [changeId, min, max] -> integer
   | 'workflow.history' // [] -> {length, size}: events the code has seen so far (not recorded)

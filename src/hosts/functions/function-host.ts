@@ -14,6 +14,7 @@ import type {WasmoonProgram} from '../../lua/vm/program.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../../lua/vm/runtime.js'
 import {Mailbox, driveProgram} from './drive-program.js'
 import {msToNs} from '../../time/duration.js'
+import {zoneDelivery} from '../../time/zones.js'
 import {executeCryptoCommand} from '../crypto-ops.js'
 import {generateUuid} from './uuid.js'
 
@@ -208,6 +209,8 @@ export class FunctionHost {
         timers.delete(cmd.args[0] as number)
         return ok(true)
       }
+      case 'time.zone':
+        return zoneDelivery(cmd.tag, cmd.args[0])
       case 'uuid.generate': {
         const id = generateUuid(String(cmd.args[0]), this.clock())
         return id ? ok(id) : fail('Invalid', `unknown UUID version ${String(cmd.args[0])}`)

@@ -5,6 +5,7 @@
  */
 import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../../lua/types.js'
 import {msToNs} from '../../time/duration.js'
+import {zoneDelivery} from '../../time/zones.js'
 import {executeCryptoCommand} from '../crypto-ops.js'
 import {generateUuid} from '../functions/uuid.js'
 import type {ExitResult, FunctionGateway} from './gateways.js'
@@ -83,6 +84,8 @@ export function executeCommand(
       rec.inflight.delete(Number(a[0]))
       return ok(true)
     }
+    case 'time.zone':
+      return zoneDelivery(tag, a[0])
     case 'uuid.generate': {
       const id = generateUuid(String(a[0]), services.clock())
       return id ? ok(id) : fail('Invalid', `unknown UUID version ${String(a[0])}`)

@@ -7,6 +7,7 @@
  */
 import type {HistoryEvent, NewHistoryEvent, RecordedError} from '../../history/events.js'
 import type {LuaDelivery, LuaErrorValue} from '../../lua/types.js'
+import {zoneDelivery} from '../../time/zones.js'
 import {cryptoSideEffectOp, executeCryptoCommand, randomHex} from '../crypto-ops.js'
 import type {LiveCommandHandler, WorkflowRun} from './run.js'
 
@@ -146,6 +147,10 @@ export function liveCommandHandler(services: LiveServices): LiveCommandHandler {
         }
         case 'process.set_options': {
           return {kind: 'result', tag: cmd.tag, value: true}
+        }
+        case 'time.zone': {
+          // Pure lookup of ICU data: same answer on replay, so not recorded.
+          return zoneDelivery(cmd.tag, cmd.args[0])
         }
         case 'crypto.compute': {
           // Deterministic: recomputed on replay, never recorded.

@@ -14,6 +14,8 @@ import {PROCESS_LUA} from './process.js'
 import {RUNTIME_TYPES_LUA} from './runtime-types.js'
 import {SECURITY_LUA} from './security.js'
 import {SERVICES_LUA} from './services.js'
+import {TIME_PARSE_LUA} from './time-parse.js'
+import {TIME_ZONES_LUA} from './time-zones.js'
 import {TIME_LUA} from './time.js'
 import {USERDATA_LUA} from './userdata.js'
 
@@ -22,7 +24,9 @@ export const PRELUDE: readonly PreludeChunk[] = [
   {name: '@wippy/channel.lua', text: CHANNEL_LUA},
   {name: '@wippy/services.lua', text: SERVICES_LUA},
   {name: '@wippy/process.lua', text: PROCESS_LUA},
+  {name: '@wippy/time-zones.lua', text: TIME_ZONES_LUA},
   {name: '@wippy/time.lua', text: TIME_LUA},
+  {name: '@wippy/time-parse.lua', text: TIME_PARSE_LUA},
   {name: '@wippy/data.lua', text: DATA_LUA},
   {name: '@wippy/json-schema.lua', text: JSON_SCHEMA_LUA},
   {name: '@wippy/codecs.lua', text: CODECS_LUA},

@@ -1,5 +1,6 @@
 /**
- * `@wippy/time.lua`: Time and Duration objects (UTC only), Go-style durations and layouts,
+ * `@wippy/time.lua`: Time and Duration objects, Go-style durations and layouts (a Time carries
+ * its Location; zones live in `@wippy/time-zones.lua`),
  * and the host-backed calls `now`, `sleep`, `after`, `timer`, `ticker`.
  * Numbers are nanoseconds; commands carry milliseconds (`durationMs`).
  */
@@ -7,7 +8,7 @@ export const TIME_LUA = String.raw`
 local W = ...
 local raw_setmt, raw_getmt, raw_type, raw_tostring = setmetatable, getmetatable, type, tostring
 local mtype, floor, tointeger = math.type, math.floor, math.tointeger
-local sformat, concat = string.format, table.concat
+local sformat, concat, raw_error = string.format, table.concat, error
 local invalid = W.invalid
 
 local NS, US, MS, S = 1, 1000, 1000000, 1000000000
@@ -20,17 +21,14 @@ local function duration(ns) return raw_setmt({ns = ns}, DurationMT) end
 local TimeMT = {__name = 'time'}
 local Time = {}
 TimeMT.__index = Time
-local function new_time(ns) return raw_setmt({ns = ns}, TimeMT) end
+-- loc nil means UTC; the instant is ns either way (zones change only the wall clock).
+local function new_time(ns, loc) return raw_setmt({ns = ns, loc = loc}, TimeMT) end
 W.new_time = new_time
--- Locations print as their name; the sandbox knows UTC only (and fixed zones by name).
-local LocationMT = {__name = 'location'}
-LocationMT.__index = {string = function(self) return self.name end}
-LocationMT.__tostring = function(self) return self.name end
-local function location(name) return raw_setmt({name = name}, LocationMT) end
-local UTC = location('UTC')
--- Platform times and locations are userdata: type() says so (see @wippy/userdata.lua).
+local Z = W.zone
+local UTC, zone_offset, from_wall = Z.UTC, Z.offset, Z.from_wall
+-- Platform times are userdata: type() says so (see @wippy/userdata.lua).
 W.userdata_mts = W.userdata_mts or {}
-W.userdata_mts[TimeMT], W.userdata_mts[LocationMT] = true, true
+W.userdata_mts[TimeMT] = true
 
 local UNITS = {ns = NS, us = US, ['µs'] = US, ms = MS, s = S, m = MIN, h = HOUR}
 local function parse_go_duration(str)
@@ -132,16 +130,33 @@ local function civil_from_days(z)
   return m <= 2 and y + 1 or y, m, d
 end
 local function parts(t)
-  local secs = t.ns // S
+  local off, abbr = zone_offset(t.loc, t.ns // S)
+  local secs = t.ns // S + off
   local days = secs // 86400
   local rem = secs % 86400
   local y, m, d = civil_from_days(days)
   return {year = y, month = m, day = d, hour = rem // 3600, min = (rem % 3600) // 60, sec = rem % 60,
-    nsec = t.ns % S, wday = (days + 4) % 7, yday = days - days_from_civil(y, 1, 1) + 1}
+    nsec = t.ns % S, wday = (days + 4) % 7, yday = days - days_from_civil(y, 1, 1) + 1, off = off, abbr = abbr}
 end
-local function from_parts(y, mo, d, h, mi, s, ns)
-  return ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * S) + (ns or 0)
+-- Wall clock in loc → ns; out-of-range fields normalise like Go's time.Date.
+local function from_parts(y, mo, d, h, mi, s, ns, loc)
+  local m0 = mo - 1
+  y, mo = y + m0 // 12, m0 % 12 + 1
+  ns = ns or 0
+  local wall = days_from_civil(y, mo, 1) * 86400 + (d - 1) * 86400 + h * 3600 + mi * 60 + s + ns // S
+  if loc ~= nil then wall = from_wall(loc, wall) end
+  return wall * S + ns % S
 end
+-- Go's numeric zone: sign, hours, then minutes (and seconds) joined by sep.
+local function zone_digits(off, with_min, with_sec, sep)
+  local sign = off < 0 and '-' or '+'
+  off = off < 0 and -off or off
+  local out = sign .. sformat('%02d', off // 3600)
+  if with_min then out = out .. sep .. sformat('%02d', (off % 3600) // 60) end
+  if with_sec then out = out .. sep .. sformat('%02d', off % 60) end
+  return out
+end
+local ZONE_FIELDS = {['07:00:00'] = {true, true, ':'}, ['07:00'] = {true, false, ':'}, ['0700'] = {true, false, ''}, ['07'] = {false, false, ''}}
 
 local MONTHS = {'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'}
 local DAYS = {'Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'}
@@ -191,9 +206,13 @@ function Time:format(layout)
     elseif tok == '5' then v = raw_tostring(p.sec)
     elseif tok == 'PM' then v = p.hour >= 12 and 'PM' or 'AM'
     elseif tok == 'pm' then v = p.hour >= 12 and 'pm' or 'am'
-    elseif tok == 'MST' then v = 'UTC'
-    elseif tok:sub(1, 1) == 'Z' then v = 'Z'
-    elseif tok:sub(1, 1) == '-' then v = ({['-07:00:00'] = '+00:00:00', ['-07:00'] = '+00:00', ['-0700'] = '+0000', ['-07'] = '+00'})[tok]
+    elseif tok == 'MST' then
+      -- a nameless fixed zone prints its offset (Go: -0700 form)
+      v = (p.abbr ~= nil and p.abbr ~= '') and p.abbr or zone_digits(p.off, true, false, '')
+    elseif tok:sub(1, 1) == 'Z' and p.off == 0 then v = 'Z'
+    elseif tok:sub(1, 1) == 'Z' or tok:sub(1, 1) == '-' then
+      local f = ZONE_FIELDS[tok:sub(2)]
+      v = zone_digits(p.off, f[1], f[2], f[3])
     else
       -- fractional seconds: .000 fixed, .999 trims trailing zeros
       local digits = #tok - 1
@@ -217,7 +236,7 @@ function Time:unix_nano() return self.ns end
 function Time:add(d)
   local ns, err = to_ns(d)
   if ns == nil then return nil, err end
-  return new_time(self.ns + ns)
+  return new_time(self.ns + ns, self.loc)
 end
 function Time:sub(other)
   if raw_getmt(other) ~= TimeMT then return nil, invalid('time:sub expects a Time') end
@@ -225,11 +244,7 @@ function Time:sub(other)
 end
 function Time:add_date(years, months, days)
   local p = parts(self)
-  local m0 = p.month - 1 + (months or 0)
-  local y = p.year + (years or 0) + m0 // 12
-  local m = m0 % 12 + 1
-  local base = from_parts(y, m, 1, p.hour, p.min, p.sec, p.nsec)
-  return new_time(base + ((p.day - 1) + (days or 0)) * 86400 * S)
+  return new_time(from_parts(p.year + (years or 0), p.month + (months or 0), p.day + (days or 0), p.hour, p.min, p.sec, p.nsec, self.loc), self.loc)
 end
 function Time:before(o) return self.ns < o.ns end
 function Time:after(o) return self.ns > o.ns end
@@ -247,92 +262,33 @@ function Time:weekday() return parts(self).wday end
 function Time:year_day() return parts(self).yday end
 function Time:date() local p = parts(self) return p.year, p.month, p.day end
 function Time:clock() local p = parts(self) return p.hour, p.min, p.sec end
-function Time:utc() return self end
-function Time:in_local() return self end
-function Time:in_location() return self end
-function Time:location() return UTC end
+function Time:utc() return new_time(self.ns, nil) end
+function Time:in_local() return new_time(self.ns, W.modules.time.localtz) end
+function Time:in_location(loc)
+  if not Z.is(loc) then raw_error('time:in_location expects a Location', 2) end
+  return new_time(self.ns, loc)
+end
+function Time:location() return self.loc or UTC end
+function Time:zone() local p = parts(self) return p.abbr, p.off end
 function Time:truncate(d)
   local ns = to_ns(d)
   if not ns or ns <= 0 then return self end
-  return new_time(self.ns - self.ns % ns)
+  return new_time(self.ns - self.ns % ns, self.loc)
 end
 function Time:round(d)
   local ns = to_ns(d)
   if not ns or ns <= 0 then return self end
   local r = self.ns % ns
-  if r + r < ns then return new_time(self.ns - r) end
-  return new_time(self.ns + ns - r)
+  if r + r < ns then return new_time(self.ns - r, self.loc) end
+  return new_time(self.ns + ns - r, self.loc)
 end
 TimeMT.__eq = function(a, b) return a.ns == b.ns end
 TimeMT.__lt = function(a, b) return a.ns < b.ns end
 TimeMT.__le = function(a, b) return a.ns <= b.ns end
 W.ZERO_NS = from_parts(1, 1, 1, 0, 0, 0, 0)
 
-local MONTH_NUM = {}
-for i, m in ipairs(MONTHS) do MONTH_NUM[m] = i; MONTH_NUM[m:sub(1, 3)] = i end
-local function parse(layout, value)
-  if raw_type(layout) ~= 'string' or raw_type(value) ~= 'string' then return nil, invalid('time.parse expects a layout and a string') end
-  local p = {year = 1, month = 1, day = 1, hour = 0, min = 0, sec = 0, nsec = 0, off = 0}
-  local pm
-  local i, j = 1, 1
-  local function fail() return nil, invalid('cannot parse ' .. sformat('%q', value) .. ' as ' .. sformat('%q', layout)) end
-  while i <= #layout do
-    local tok, len = next_token(layout, i)
-    if tok == nil then
-      if value:sub(j, j) ~= layout:sub(i, i) then return fail() end
-      j = j + 1
-    else
-      local v, n
-      if tok == 'January' or tok == 'Jan' then
-        v = value:match('^%a+', j)
-        if not v or not MONTH_NUM[v] then return fail() end
-        p.month = MONTH_NUM[v]; j = j + #v
-      elseif tok == 'Monday' or tok == 'Mon' then
-        v = value:match('^%a+', j); if not v then return fail() end; j = j + #v
-      elseif tok == 'MST' then
-        v = value:match('^%u+', j); if not v then return fail() end; j = j + #v
-      elseif tok == 'PM' or tok == 'pm' then
-        v = value:sub(j, j + 1):upper(); pm = v == 'PM'; j = j + 2
-      elseif tok:sub(1, 1) == 'Z' or tok:sub(1, 1) == '-' then
-        if tok:sub(1, 1) == 'Z' and value:sub(j, j) == 'Z' then j = j + 1
-        else
-          local sg, hh, mm, nxt = value:match('^([+-])(%d%d):?(%d?%d?)()', j)
-          if not sg then return fail() end
-          p.off = (tonumber(hh) * 3600 + (tonumber(mm) or 0) * 60) * (sg == '-' and -1 or 1)
-          j = nxt
-        end
-      elseif tok:match('^[.,]') then
-        v = value:match('^[.,](%d+)', j)
-        if v then p.nsec = tointeger(tonumber((v .. '000000000'):sub(1, 9))); j = j + #v + 1 end
-      else
-        local fixed = ({['2006'] = 4, ['06'] = 2, ['01'] = 2, ['02'] = 2, ['15'] = 2, ['03'] = 2, ['04'] = 2, ['05'] = 2, ['002'] = 3})[tok]
-        if tok == '_2' and value:sub(j, j) == ' ' then j = j + 1 end
-        if fixed then v = value:sub(j, j + fixed - 1); if not v:match('^%d+$') or #v ~= fixed then return fail() end
-        else v = value:match('^%d%d?', j); if not v then return fail() end end
-        j = j + #v
-        n = tonumber(v)
-        if tok == '2006' then p.year = n elseif tok == '06' then p.year = n >= 69 and 1900 + n or 2000 + n
-        elseif tok == '01' or tok == '1' then p.month = n
-        elseif tok == '02' or tok == '2' or tok == '_2' then p.day = n
-        elseif tok == '15' or tok == '03' or tok == '3' then p.hour = n
-        elseif tok == '04' or tok == '4' then p.min = n
-        elseif tok == '05' or tok == '5' then p.sec = n end
-        -- fractional seconds after seconds even when the layout has none
-        if (tok == '05' or tok == '5') and not layout:match('^[.,]', i + len) then
-          local f = value:match('^[.,](%d+)', j)
-          if f then p.nsec = tointeger(tonumber((f .. '000000000'):sub(1, 9))); j = j + #f + 1 end
-        end
-      end
-    end
-    i = i + len
-  end
-  if j <= #value then return fail() end
-  if pm ~= nil then
-    if pm and p.hour < 12 then p.hour = p.hour + 12 elseif not pm and p.hour == 12 then p.hour = 0 end
-  end
-  if p.month < 1 or p.month > 12 or p.day < 1 or p.day > 31 or p.hour > 23 or p.min > 59 or p.sec > 59 then return fail() end
-  return new_time(from_parts(p.year, p.month, p.day, p.hour, p.min, p.sec, p.nsec) - p.off * S), nil
-end
+-- time.parse lives in @wippy/time-parse.lua; it shares these helpers.
+W.time_kit = {next_token = next_token, from_parts = from_parts, new_time = new_time, MONTHS = MONTHS}
 
 -- timers --------------------------------------------------------------------------
 local TimerMT = {__name = 'timer'}
@@ -398,6 +354,8 @@ local time = {
   utc = UTC,
 }
 for i, m in ipairs(MONTHS) do time[m:upper()] = i end
+-- The platform's localtz is the server's zone; wippy pins it to UTC so a workflow replayed
+-- on another machine (or in CI) formats and computes calendar fields identically.
 time.localtz = time.utc
 function time.now()
   local v, err = W.call('time.now', {})
@@ -422,17 +380,16 @@ function time.parse_duration(v)
   if ns == nil then return nil, err end
   return duration(ns), nil
 end
-time.parse = parse
 function time.unix(sec, nsec) return new_time((tointeger(sec) or floor(sec)) * S + (nsec or 0)) end
-function time.date(y, mo, d, h, mi, s, ns) return new_time(from_parts(y, mo, d, h or 0, mi or 0, s or 0, ns or 0)) end
+function time.date(y, mo, d, h, mi, s, ns, loc)
+  if loc ~= nil and not Z.is(loc) then return nil, invalid('time.date: the 8th argument must be a Location') end
+  if loc == UTC then loc = nil end
+  return new_time(from_parts(y, mo, d, h or 0, mi or 0, s or 0, ns or 0, loc), loc)
+end
 function time.since(t) local n = time.now() return n:sub(t) end
 function time.until_(t) local n = time.now() return t:sub(n) end
 time['until'] = time.until_
-function time.fixed_zone(name) return location(raw_tostring(name)) end
-function time.load_location(name)
-  if raw_type(name) ~= 'string' or name == '' then return nil, W.invalid('time.load_location needs a time zone name') end
-  if name == 'UTC' or name == 'Local' then return time.utc, nil end
-  return nil, W.new_error({message = 'time zone ' .. raw_tostring(name) .. ' is not supported (the sandbox is UTC-only)', kind = 'NotFound', retryable = false})
-end
+function time.fixed_zone(name, offset) return Z.fixed(raw_tostring(name == nil and '' or name), offset or 0) end
+time.load_location = Z.load
 W.modules.time = time
 `

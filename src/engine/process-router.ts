@@ -15,6 +15,7 @@ type Result = {error?: LuaErrorValue; value?: unknown}
 
 /** Where process-host commands go (the process host implements it; registered names live there too). */
 export interface PlainProcesses {
+  attach(caller: FunctionCaller): void
   execute(cmd: LuaCommand, caller: FunctionCaller): Promise<Result>
 }
 
@@ -31,6 +32,9 @@ export class ProcessRouter implements ProcessGateway {
   constructor(private readonly deps: ProcessRouterDeps) {}
 
   async execute(cmd: LuaCommand, caller: FunctionCaller): Promise<Result> {
+    // From its first process command on, a function can be answered at its PID (a workflow
+    // it signalled may reply there), until its call returns.
+    this.deps.processes?.()?.attach(caller)
     switch (cmd.op) {
       case 'process.spawn':
       case 'process.exec': {

@@ -121,4 +121,39 @@ describe('workflow behaviours from the platform suite', () => {
     // Then no EXIT arrives
     expect(await engine.call('app.probe:unmonitor', [])).toEqual({value: 'no exit'})
   })
+
+  test('a workflow answers a function at its PID (msg:from()), and replay does not answer twice', async () => {
+    // Given a workflow that replies to whoever sends it "ping", and a function that pings it
+    const p = project({
+      'src/probe/_index.yaml': INDEX([
+        '{name: echo, kind: workflow.lua, source: file://echo.lua, method: main}',
+        '{name: ping, kind: function.lua, source: file://ping.lua, method: main, modules: [time]}',
+      ]),
+      'src/probe/echo.lua': [
+        'return {main = function()',
+        '  local msg = process.inbox():receive()',
+        '  process.send(msg:from(), "pong", {n = msg:payload():data().n + 1})',
+        '  return "answered"',
+        'end}',
+      ].join('\n'),
+      'src/probe/ping.lua': [
+        'local time = require("time")',
+        'return {main = function()',
+        '  local pid = process.spawn("app.probe:echo", "app:temporal_worker")',
+        '  process.send(pid, "ping", {n = 41})',
+        '  local r = channel.select({process.inbox():case_receive(), time.after("2s"):case_receive()})',
+        '  if not r.value or not r.value.topic then return "no answer" end',
+        '  return {topic = r.value:topic(), from_workflow = r.value:from() == pid, n = r.value:payload():data().n}',
+        'end}',
+      ].join('\n'),
+    })
+    const engine = await startEngine(p)
+    // Then the function gets the answer in its inbox
+    expect(await engine.call('app.probe:ping', [])).toEqual({value: {from_workflow: true, n: 42, topic: 'pong'}})
+    // And the answer is recorded once, delivered
+    const run = engine.ps({all: true}).find((r) => r.entry === 'app.probe:echo')!
+    const sent = (await engine.history(run.id)).events.filter((e) => e.type === 'SignalSent')
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).not.toHaveProperty('error')
+  })
 })

@@ -18,8 +18,10 @@ export interface FunctionCallerLike {
 }
 
 export interface FunctionProcessGateway {
+  /** Makes the calling function reachable at its PID (a workflow or process may answer it). */
+  attach(caller: FunctionCallerLike): void
   execute(cmd: LuaCommand, caller: FunctionCallerLike): Promise<ExitResult>
-  /** True when `dest` is a plain process PID (of a process.host) or a name registered here. */
+  /** True when `dest` is a plain process PID (of a process.host), a running function's PID or a name registered here. */
   owns(dest: string): boolean
 }
 
@@ -77,15 +79,20 @@ export function functionProcessGateway(host: ProcessHost, isProcessHost: (hostId
     stop()
     return true
   }
+  const attach = (caller: FunctionCallerLike): void => {
+    if (caller.pid && caller.mailbox) host.functionMailboxes.attach(caller.pid, caller.mailbox)
+  }
   return {
+    attach,
     owns(dest) {
       if (isWorkflowPid(dest)) return false
+      if (host.functionMailboxes.alive(dest)) return true
       const h = hostOfPid(dest)
       return h ? isProcessHost(h) : host.lookup(dest) !== undefined
     },
     async execute(cmd, caller) {
       // From now on processes can reply to the function's PID (until the call returns).
-      if (caller.pid && caller.mailbox) host.functionMailboxes.attach(caller.pid, caller.mailbox)
+      attach(caller)
       const a = cmd.args
       const from = caller.pid ?? ''
       const errorOf = (error: ExitResult['error']): ExitResult => (error ? {error} : {value: true})

@@ -8,6 +8,7 @@ import type {FunctionCaller, ProcessGateway} from '../hosts/functions/index.js'
 import type {WorkflowHost} from '../hosts/workflows/workflow-host.js'
 import type {LuaCommand, LuaErrorValue} from '../lua/types.js'
 import type {Registry} from '../registry/index.js'
+import {conflictPolicyOf, startErrorOf, workflowIdOf} from '../hosts/workflows/start-policy.js'
 import {exitEventOf} from './exit-event.js'
 import {findWorker} from './spawn-host.js'
 
@@ -80,7 +81,8 @@ export class ProcessRouter implements ProcessGateway {
 
   private async startWorkflow(cmd: LuaCommand, caller: FunctionCaller, host: {client: string; worker: string}): Promise<Result> {
     const options = cmd.options ?? {}
-    const name = options['temporal.workflow.id'] ?? options.name
+    const workflowId = workflowIdOf(options)
+    const conflictPolicy = conflictPolicyOf(options)
     const context = options.context && typeof options.context === 'object' ? (options.context as Record<string, unknown>) : undefined
     let started
     try {
@@ -90,10 +92,11 @@ export class ProcessRouter implements ProcessGateway {
         input: cmd.args.slice(2),
         worker: host.worker,
         ...(context ? {context} : {}),
-        ...(typeof name === 'string' ? {workflowId: name} : {}),
+        ...(workflowId ? {workflowId} : {}),
+        ...(conflictPolicy ? {conflictPolicy} : {}),
       })
     } catch (error) {
-      return {error: {kind: 'NotFound', message: (error as Error).message, retryable: false}}
+      return {error: startErrorOf(error)}
     }
     // with_message: delivered right after the start (SignalWithStart on Temporal).
     for (const m of (Array.isArray(options.messages) ? options.messages : []) as Array<{topic: string; payload?: unknown[]}>) {

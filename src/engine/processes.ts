@@ -22,6 +22,7 @@ import {programSpecOf} from './code-catalog.js'
 import {exitEventOf} from './exit-event.js'
 import type {LuaServices} from './lua-services.js'
 import {findWorker} from './spawn-host.js'
+import {conflictPolicyOf} from '../hosts/workflows/start-policy.js'
 
 export interface ProcessSideOptions {
   emit(event: EngineEvent): void
@@ -141,6 +142,7 @@ function workflowGateway(workflows: WorkflowHost, registry: () => Registry): Wor
         worker: host.worker,
         ...(request.context ? {context: request.context} : {}),
         ...(request.workflowId ? {workflowId: request.workflowId} : {}),
+        ...(conflictPolicyOf(request.options) ? {conflictPolicy: conflictPolicyOf(request.options)} : {}),
       })
       return {pid: started.pid}
     },

@@ -156,4 +156,30 @@ describe('workflow behaviours from the platform suite', () => {
     expect(sent).toHaveLength(1)
     expect(sent[0]).not.toHaveProperty('error')
   })
+
+  test('a start with a running ID: use_existing returns it, fail refuses AlreadyExists, terminate_existing replaces it', async () => {
+    // Given a function that starts the approval workflow three times under one name, with each policy
+    const p = project({
+      'src/probe/_index.yaml': INDEX(['{name: starts, kind: function.lua, source: file://starts.lua, method: main}']),
+      'src/probe/starts.lua': [
+        'local function start(policy)',
+        '  local options = policy and {["temporal.workflow.id_conflict_policy"] = policy} or {}',
+        '  return process.with_options(options):with_name("order-7"):spawn("app.workflows:approval", "app:temporal_worker", {order_id = "7"})',
+        'end',
+        'return {main = function()',
+        '  local first = start(nil)',
+        '  local again = start("use_existing")',
+        '  local refused, err = start("fail")',
+        '  local replaced = start("terminate_existing")',
+        '  return {same = again == first, refused = refused == nil, kind = err and err:kind(), replaced = replaced == first}',
+        'end}',
+      ].join('\n'),
+    })
+    const engine = await startEngine(p)
+    // Then each policy did what it says
+    expect(await engine.call('app.probe:starts', [])).toEqual({value: {kind: 'AlreadyExists', refused: true, replaced: true, same: true}})
+    // And the first run was terminated by the last start, which runs on
+    const runs = engine.ps({all: true}).filter((r) => r.id === 'order-7')
+    expect(runs.map((r) => r.status).sort()).toEqual(['running', 'terminated'])
+  })
 })

@@ -4,6 +4,7 @@ import type {HistoryStore} from '../../history/store.js'
 import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
 import type {ActivityExecutor} from './activity-scheduler.js'
 import type {RunSummary} from './run-summary.js'
+import type {ConflictPolicy} from './start-policy.js'
 
 /** Workflow code as the host sees it: a hash and a way to make a fresh program. */
 export interface WorkflowCode {
@@ -63,6 +64,8 @@ export interface StartRequest {
   context?: Record<string, unknown>
   /** Named or explicit workflow ID: reuses the running workflow with that ID (use-existing). */
   workflowId?: string
+  /** What to do when a workflow with `workflowId` is running (default: use it). */
+  conflictPolicy?: ConflictPolicy
   worker: string
   forkedFrom?: {at: number; pid: string; events: HistoryEvent[]}
 }

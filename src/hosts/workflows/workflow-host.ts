@@ -18,6 +18,7 @@ import {clientAndWorkerOf, newRunId, newWorkflowId, runKeyOf} from './pid.js'
 import {nextTimerAt} from './outstanding.js'
 import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
+import {conflictPolicyOf, startErrorOf, workflowIdOf} from './start-policy.js'
 import {RunDirectory} from './run-directory.js'
 import {summarizeRun, type RunSummary} from './run-summary.js'
 
@@ -91,7 +92,14 @@ export class WorkflowHost {
     }
     if (request.workflowId) {
       const existing = this.dir.openByWorkflowId(request.workflowId)
-      if (existing) return {existing: true, pid: existing.identity.pid, workflowId: request.workflowId}
+      if (existing && request.conflictPolicy === 'fail') {
+        throw new WippyError('WIPPY_WORKFLOW_ALREADY_STARTED', `Workflow ${request.workflowId} is already running (${existing.identity.pid}).`, {
+          hint: 'Its ID conflict policy is "fail": pick another ID, or drop the policy to reuse the running workflow.',
+          kind: 'user',
+        })
+      }
+      if (existing && request.conflictPolicy === 'terminate_existing') await this.terminate(existing.identity.pid, 'terminated by a new start with the same ID')
+      else if (existing) return {existing: true, pid: existing.identity.pid, workflowId: request.workflowId}
     }
     const workflowId = request.workflowId ?? newWorkflowId(this.random)
     const runId = newRunId(this.random)
@@ -383,7 +391,8 @@ export class WorkflowHost {
     startActivity: (run, event) => this.activities.start(run, event),
     startChild: async (run, request) => {
       const [client, worker] = clientAndWorkerOf(run.identity.pid)
-      const name = request.options?.['temporal.workflow.id'] ?? request.options?.name
+      const name = workflowIdOf(request.options)
+      const conflictPolicy = conflictPolicyOf(request.options)
       // A child inherits its parent's context; its spawner's `with_context` adds to it.
       const own = request.options?.context && typeof request.options.context === 'object' ? (request.options.context as Record<string, unknown>) : {}
       const context = {...run.started.context, ...own}
@@ -395,13 +404,13 @@ export class WorkflowHost {
           input: request.input,
           parent: {pid: run.identity.pid, seq: request.seq},
           // Deterministic: a child started again after a crash finds the one started before.
-          workflowId: typeof name === 'string' ? name : `${run.identity.workflowId}.${request.seq}`,
+          workflowId: name ?? `${run.identity.workflowId}.${request.seq}`,
           worker,
+          ...(conflictPolicy ? {conflictPolicy} : {}),
         })
         return {pid: child.pid}
       } catch (error) {
-        const e = error as WippyError
-        return {error: {kind: 'NotFound', message: e.message, retryable: false}}
+        return {error: startErrorOf(error)}
       }
     },
     uuid: (version) => this.options.uuid?.(version) ?? crypto.randomUUID(),

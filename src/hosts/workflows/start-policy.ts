@@ -1,0 +1,27 @@
+/**
+ * What a start does when a workflow with the same ID is already running (Temporal's
+ * WorkflowIdConflictPolicy), read from the spawner's `temporal.workflow.*` options:
+ * `use_existing` (the default here: the running workflow's PID comes back), `fail`
+ * (also `execution_error_when_already_started = true`), `terminate_existing`.
+ */
+export type ConflictPolicy = 'fail' | 'terminate_existing' | 'use_existing'
+
+export function conflictPolicyOf(options: Record<string, unknown> | undefined): ConflictPolicy | undefined {
+  if (!options) return undefined
+  if (options['temporal.workflow.execution_error_when_already_started'] === true) return 'fail'
+  const policy = options['temporal.workflow.id_conflict_policy']
+  return policy === 'fail' || policy === 'terminate_existing' || policy === 'use_existing' ? policy : undefined
+}
+
+/** The explicit workflow ID a spawner asked for (`temporal.workflow.id`, else `with_name`). */
+export function workflowIdOf(options: Record<string, unknown> | undefined): string | undefined {
+  const id = options?.['temporal.workflow.id'] ?? options?.name
+  return typeof id === 'string' && id !== '' ? id : undefined
+}
+
+/** The Lua error a refused start gives its spawner. */
+export function startErrorOf(error: unknown): {kind: string; message: string; retryable: boolean} {
+  const e = error as {code?: string; message?: string}
+  const kind = e.code === 'WIPPY_WORKFLOW_ALREADY_STARTED' ? 'AlreadyExists' : 'NotFound'
+  return {kind, message: String(e.message ?? error), retryable: false}
+}

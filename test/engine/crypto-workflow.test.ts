@@ -84,7 +84,7 @@ test('random bytes are recorded as hex SideEffects and a restarted engine replay
 
   // Then the code saw exactly the recorded bytes: the random bytes, the nonce in front of
   // the ciphertext, and a UUID built from the recorded draw
-  const r = outcome.result as Record<string, string>
+  const r = outcome.result as {bytes: string; ct: string; id: string; plain: string; str: string}
   expect(r.bytes).toBe(recorded[0]!.value)
   expect(r.ct.slice(0, 24)).toBe(recorded[3]!.value)
   expect(r.id.replaceAll('-', '').slice(0, 12)).toBe(String(recorded[2]!.value).slice(0, 12))

@@ -4,6 +4,7 @@ import {describe, expect, it} from 'vitest'
 
 import {executeCryptoCommand} from '../../src/hosts/crypto-ops.js'
 import type {LuaCommand, LuaDelivery} from '../../src/lua/types.js'
+import {procProject, startHost} from '../processes/helpers.js'
 import {resultOf, run} from './helpers.js'
 
 /**
@@ -160,5 +161,37 @@ describe('crypto.jwt', () => {
     const [h] = String(r[0]).split('.')
     expect(JSON.parse(Buffer.from(h!, 'base64url').toString())).toEqual({alg: 'HS256', kid: 'key-1', typ: 'JWT'})
     expect(r.slice(1)).toEqual(['u1', true, true, 'u2', 'u3', 'Internal', true, true, 'Internal', true, 'n'])
+  })
+})
+
+describe('crypto in a process', () => {
+  it('runs through the process host live: random, encrypt/decrypt and HMAC', async () => {
+    // Given a process.lua that lists the crypto module
+    const p = procProject(
+      {},
+      `  - name: sealer
+    kind: process.lua
+    source: file://sealer.lua
+    method: main
+    modules: [crypto]
+`,
+    )
+    p.write(
+      'src/procs/sealer.lua',
+      `local crypto = require("crypto")
+return {main = function(msg)
+  local key = crypto.random.bytes(32)
+  local ct = crypto.encrypt.chacha20(msg, key)
+  return {plain = crypto.decrypt.chacha20(ct, key), n = #ct, mac = crypto.hmac.sha256("k", msg), id = crypto.random.uuid()}
+end}
+`,
+    )
+    // When it runs on the process host
+    const {host} = await startHost(p)
+    const {pid} = host.spawn({entry: 'app.procs:sealer', host: 'app:processes', args: ['hi']})
+    const r = (await host.waitForExit(pid)).value as Record<string, unknown>
+    // Then the host answered every crypto command
+    expect(r).toMatchObject({mac: createHmac('sha256', 'k').update('hi').digest('hex'), n: 12 + 2 + 16, plain: 'hi'})
+    expect(r.id).toMatch(/^[0-9a-f-]{36}$/)
   })
 })

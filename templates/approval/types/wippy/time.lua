@@ -25,7 +25,9 @@ function Duration:hours() end
 ---@return string
 function Duration:string() end
 
----A point in time (UTC).
+---A point in time with a Location: the instant is absolute, the Location only changes the
+---wall clock that `format`, `year`, `hour`, ... read (UTC unless `in_location` or a zone-aware
+---`time.date` / `time.parse` gave it another).
 ---@class wippy.Time
 local Time = {}
 ---Formats with a Go layout, e.g. `t:format(time.RFC3339)` or `t:format("2006-01-02")`.
@@ -95,28 +97,43 @@ function Time:date() end
 ---@return integer min
 ---@return integer sec
 function Time:clock() end
+---The same instant in UTC.
 ---@return wippy.Time
 function Time:utc() end
----The same instant; the sandbox is UTC-only.
+---The same instant in `time.localtz`, which wippy pins to UTC (so replays agree across machines).
 ---@return wippy.Time
 function Time:in_local() end
----The same instant; the sandbox is UTC-only, so the location is ignored.
+---The same instant seen in another zone (raises if `location` is not a Location).
+---```lua
+---local ny = time.load_location("America/New_York")
+---print(t:in_location(ny):format(time.RFC1123))
+---```
 ---@param location wippy.Location
 ---@return wippy.Time
 function Time:in_location(location) end
----Always UTC in the sandbox.
+---The time's zone (UTC unless set by `in_location`, `time.date` or `time.parse`).
 ---@return wippy.Location
 function Time:location() end
+---The zone abbreviation in effect at this instant ("EST", "CEST", "UTC") and its offset east of UTC.
+---@return string name
+---@return integer offset seconds east of UTC
+function Time:zone() end
+---Rounds down to a multiple of `d` (unchanged when `d` <= 0).
 ---@param d wippy.DurationLike
 ---@return wippy.Time
 function Time:truncate(d) end
-
----A time zone. The sandbox keeps every time in UTC.
----@class wippy.Location
----@field string fun(): string
+---Rounds to the nearest multiple of `d`, halves up (unchanged when `d` <= 0).
 ---@param d wippy.DurationLike
 ---@return wippy.Time
 function Time:round(d) end
+
+---A time zone: UTC, a fixed offset (`time.fixed_zone`) or an IANA zone (`time.load_location`).
+---`tostring(loc)` gives its name too.
+---@class wippy.Location
+local Location = {}
+---The zone's name, e.g. "UTC" or "Europe/Berlin".
+---@return string
+function Location:string() end
 
 ---A one-shot or repeating timer.
 ---@class wippy.Timer
@@ -138,7 +155,7 @@ function Timer:reset(d) end
 ---Clock, durations, sleeps and timers.
 ---@class time
 ---@field utc wippy.Location
----@field localtz wippy.Location same as `utc` in the sandbox
+---@field localtz wippy.Location same as `utc`: wippy pins the local zone to UTC so replays agree across machines
 ---@field NANOSECOND integer
 ---@field MICROSECOND integer
 ---@field MILLISECOND integer
@@ -160,6 +177,25 @@ function Timer:reset(d) end
 ---@field STAMP_MILLI string
 ---@field STAMP_MICRO string
 ---@field STAMP_NANO string
+---@field SUNDAY integer 0
+---@field MONDAY integer 1
+---@field TUESDAY integer 2
+---@field WEDNESDAY integer 3
+---@field THURSDAY integer 4
+---@field FRIDAY integer 5
+---@field SATURDAY integer 6
+---@field JANUARY integer 1
+---@field FEBRUARY integer 2
+---@field MARCH integer 3
+---@field APRIL integer 4
+---@field MAY integer 5
+---@field JUNE integer 6
+---@field JULY integer 7
+---@field AUGUST integer 8
+---@field SEPTEMBER integer 9
+---@field OCTOBER integer 10
+---@field NOVEMBER integer 11
+---@field DECEMBER integer 12
 local time = {}
 
 ---The current time (in a workflow: the recorded workflow clock).
@@ -198,18 +234,35 @@ function time.ticker(d) end
 ---@return wippy.Error|nil err
 function time.parse_duration(d) end
 
----Parses `value` with a Go layout such as "2006-01-02".
+---Parses `value` with a Go layout such as "2006-01-02", following Go's zone rules: "Z" is UTC;
+---a numeric offset or zone abbreviation uses `location` when it matches one of its periods,
+---else a fixed zone; a value without a zone is a wall clock in `location` (default UTC).
 ---@param layout string
 ---@param value string
+---@param location? wippy.Location
 ---@return wippy.Time|nil
 ---@return wippy.Error|nil err
-function time.parse(layout, value) end
+function time.parse(layout, value, location) end
+
+---Go's ParseInLocation: `time.parse` with the zone for values that carry none.
+---```lua
+---local t, err = time.parse_in_location("2006-01-02 15:04", "2024-03-10 09:30", berlin)
+---```
+---@param layout string
+---@param value string
+---@param location wippy.Location
+---@return wippy.Time|nil
+---@return wippy.Error|nil err
+function time.parse_in_location(layout, value, location) end
 
 ---@param sec integer
 ---@param nsec? integer
 ---@return wippy.Time
 function time.unix(sec, nsec) end
 
+---A time from its wall clock in `location` (default UTC); out-of-range fields normalise like
+---Go's time.Date (month 13 is January of the next year). In a DST gap or overlap, the offset
+---in effect before the change wins.
 ---@param year integer
 ---@param month integer
 ---@param day integer
@@ -217,20 +270,37 @@ function time.unix(sec, nsec) end
 ---@param min? integer
 ---@param sec? integer
 ---@param nsec? integer
----@return wippy.Time
-function time.date(year, month, day, hour, min, sec, nsec) end
+---@param location? wippy.Location
+---@return wippy.Time|nil
+---@return wippy.Error|nil err Invalid when `location` is not a Location
+function time.date(year, month, day, hour, min, sec, nsec, location) end
 
 ---Time elapsed since `t`.
 ---@param t wippy.Time
 ---@return wippy.Duration
 function time.since(t) end
 
----A named zone (only its name is kept: times stay UTC).
----@param name string
----@return wippy.Location
-function time.fixed_zone(name) end
+---Time left until `t` (negative once it passed). `time["until"]` is the same function
+---(`until` is a Lua keyword, so it cannot be called as `time.until`).
+---@param t wippy.Time
+---@return wippy.Duration
+function time.until_(t) end
 
----"UTC" (or "Local", ""); any other zone is a NotFound error in the UTC-only sandbox.
+---A zone with a constant offset (Go's FixedZone); `name` is what the "MST" layout token prints.
+---```lua
+---local ist = time.fixed_zone("IST", 5 * 3600 + 30 * 60)
+---```
+---@param name string
+---@param offset? integer seconds east of UTC (default 0)
+---@return wippy.Location
+function time.fixed_zone(name, offset) end
+
+---An IANA zone by name ("Europe/Berlin", "America/New_York"), with its DST rules;
+---"UTC" and "Local" (= `time.localtz`, UTC) too. An unknown name is a NotFound error.
+---```lua
+---local berlin, err = time.load_location("Europe/Berlin")
+---if err then return nil, err end
+---```
 ---@param name string
 ---@return wippy.Location|nil
 ---@return wippy.Error|nil err

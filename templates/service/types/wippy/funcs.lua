@@ -46,11 +46,13 @@ function Executor:with_context(values) end
 ---@return wippy.Executor
 function Executor:with_options(options) end
 
----@param actor any
+---Runs the child as `actor` (see `security.new_actor`); it reads it with `security.actor()`.
+---@param actor wippy.Actor
 ---@return wippy.Executor
 function Executor:with_actor(actor) end
 
----@param scope any
+---Runs the child with `scope` (see `security.new_scope`); it reads it with `security.scope()`.
+---@param scope wippy.Scope
 ---@return wippy.Executor
 function Executor:with_scope(scope) end
 

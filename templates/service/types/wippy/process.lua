@@ -68,11 +68,13 @@ function Spawner:with_options(options) end
 ---@return wippy.Spawner
 function Spawner:with_name(name) end
 
----@param actor any
+---Runs the child as `actor` (see `security.new_actor`); it reads it with `security.actor()`.
+---@param actor wippy.Actor
 ---@return wippy.Spawner
 function Spawner:with_actor(actor) end
 
----@param scope any
+---Runs the child with `scope` (see `security.new_scope`); it reads it with `security.scope()`.
+---@param scope wippy.Scope
 ---@return wippy.Spawner
 function Spawner:with_scope(scope) end
 

@@ -198,7 +198,7 @@ describe('wippy init --json', () => {
         'schema/registry.schema.json',
         'src/_index.yaml',
         'src/heartbeat.lua',
-        ...['channel', 'ctx', 'env', 'errors', 'funcs', 'json', 'logger', 'process', 'time', 'uuid', 'workflow'].map((m) => `types/wippy/${m}.lua`),
+        ...['base64', 'channel', 'crypto', 'ctx', 'env', 'errors', 'events', 'funcs', 'hash', 'json', 'logger', 'process', 'security', 'time', 'uuid', 'workflow'].map((m) => `types/wippy/${m}.lua`),
         'wippy.lock',
       ],
       next: ['cd svc', 'npx wippy dev', 'npx wippy ps'],

@@ -73,6 +73,7 @@ export type LuaOp =
   | 'process.unlink' // [dest]
   | 'process.unmonitor' // [dest]
   | 'process.unregister' // [name] -> true
+  | 'text.regexp' // [fn, ...args] -> RE2 regexp compile / match on JS RegExp (deterministic, not recorded)
   | 'time.now' // [] -> integer nanoseconds since the epoch, as a BigInt (ns do not fit a double); workflow histories record ms and convert
   | 'time.sleep' // [durationMs] -> nil
   | 'time.timer' // [durationMs] -> (non-blocking) fires later on the timer's channel

@@ -16,6 +16,7 @@ import {Mailbox, driveProgram} from './drive-program.js'
 import {msToNs} from '../../time/duration.js'
 import {zoneDelivery} from '../../time/zones.js'
 import {executeCryptoCommand} from '../crypto-ops.js'
+import {executeTextCommand} from '../text-ops.js'
 import {generateUuid} from './uuid.js'
 
 /** Where `process.*` commands go when the function runs inside the engine. */
@@ -218,6 +219,8 @@ export class FunctionHost {
       case 'crypto.random':
       case 'crypto.compute':
         return executeCryptoCommand(cmd)
+      case 'text.regexp':
+        return executeTextCommand(cmd)
       case 'logger.log': {
         const [level, message, fields] = cmd.args as [LogLevel, string, Record<string, unknown> | undefined]
         this.opts.log?.(level, message, fields ?? undefined)

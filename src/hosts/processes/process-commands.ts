@@ -7,6 +7,7 @@ import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../../lua/types.js'
 import {msToNs} from '../../time/duration.js'
 import {zoneDelivery} from '../../time/zones.js'
 import {executeCryptoCommand} from '../crypto-ops.js'
+import {executeTextCommand} from '../text-ops.js'
 import {generateUuid} from '../functions/uuid.js'
 import type {ExitResult, FunctionGateway} from './gateways.js'
 import type {ProcessRecord} from './process-record.js'
@@ -93,6 +94,8 @@ export function executeCommand(
     case 'crypto.random':
     case 'crypto.compute':
       return executeCryptoCommand(cmd)
+    case 'text.regexp':
+      return executeTextCommand(cmd)
     case 'logger.log': {
       const [level, message, fields] = a as [string, string, Record<string, unknown> | undefined]
       services.log?.(rec.pid, level, String(message), fields ?? undefined)

@@ -9,6 +9,7 @@ import type {HistoryEvent, NewHistoryEvent, RecordedError} from '../../history/e
 import type {LuaDelivery, LuaErrorValue} from '../../lua/types.js'
 import {zoneDelivery} from '../../time/zones.js'
 import {cryptoSideEffectOp, executeCryptoCommand, randomHex} from '../crypto-ops.js'
+import {executeTextCommand} from '../text-ops.js'
 import type {LiveCommandHandler, WorkflowRun} from './run.js'
 
 /** The host services live commands need; the workflow host implements them. */
@@ -155,6 +156,10 @@ export function liveCommandHandler(services: LiveServices): LiveCommandHandler {
         case 'crypto.compute': {
           // Deterministic: recomputed on replay, never recorded.
           return executeCryptoCommand(cmd)
+        }
+        case 'text.regexp': {
+          // Deterministic: recomputed on replay, never recorded.
+          return executeTextCommand(cmd)
         }
         case 'workflow.history': {
           // Deterministic: counted up to the last event the code has seen, also on replay.

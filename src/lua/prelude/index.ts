@@ -14,6 +14,7 @@ import {PROCESS_LUA} from './process.js'
 import {RUNTIME_TYPES_LUA} from './runtime-types.js'
 import {SECURITY_LUA} from './security.js'
 import {SERVICES_LUA} from './services.js'
+import {TEXT_LUA} from './text.js'
 import {TIME_PARSE_LUA} from './time-parse.js'
 import {TIME_ZONES_LUA} from './time-zones.js'
 import {TIME_LUA} from './time.js'
@@ -34,5 +35,6 @@ export const PRELUDE: readonly PreludeChunk[] = [
   {name: '@wippy/events.lua', text: EVENTS_LUA},
   {name: '@wippy/runtime-types.lua', text: RUNTIME_TYPES_LUA},
   {name: '@wippy/security.lua', text: SECURITY_LUA},
+  {name: '@wippy/text.lua', text: TEXT_LUA},
   {name: '@wippy/userdata.lua', text: USERDATA_LUA},
 ]

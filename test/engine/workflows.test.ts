@@ -192,16 +192,16 @@ describe('workflow engine', () => {
     p.write('src/objects/_index.yaml', 'version: "1.0"\nnamespace: app.objects\nentries:\n  - {name: objects, kind: workflow.lua, source: file://objects.lua, method: main, modules: [time]}\n')
     p.write(
       'src/objects/objects.lua',
-      'local time = require("time")\nreturn {main = function()\n  time.sleep("1s")\n  return {at = time.unix(1795571727, 123000000), took = time.parse_duration("1m30s"), big = 2^62 // 1, loc = time.utc}\nend}\n',
+      'local time = require("time")\nreturn {main = function()\n  time.sleep("1s")\n  local at = time.unix(1795571727, 123000000)\n  return {at = at, ny = at:in_location(time.load_location("America/New_York")), took = time.parse_duration("1m30s"), big = 2^62 // 1, loc = time.utc}\nend}\n',
     )
     const engine = await Engine.start({env: {}, root: p.root, virtualTime: true})
     cleanups.push(() => engine.close())
     // When it runs to its end
     const {id} = await engine.spawn({entry: 'app.objects:objects', input: []})
     const outcome = await engine.wait(id)
-    // Then it completes with the payload forms (RFC 3339 text, nanoseconds, the zone's name)
+    // Then it completes with the payload forms (RFC 3339 text in the time's own offset, nanoseconds, the zone's name)
     expect(outcome.status).toBe('completed')
-    expect(outcome.result).toEqual({at: '2026-11-25T01:55:27.123Z', big: 2 ** 62, loc: 'UTC', took: 90_000_000_000})
+    expect(outcome.result).toEqual({at: '2026-11-25T01:55:27.123Z', big: 2 ** 62, loc: 'UTC', ny: '2026-11-24T20:55:27.123-05:00', took: 90_000_000_000})
     // And the history on disk says the same
     const closing = (await engine.history(id)).events.at(-1)
     expect(closing).toMatchObject({result: outcome.result, type: 'WorkflowCompleted'})

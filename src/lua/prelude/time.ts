@@ -21,11 +21,20 @@ local function duration(ns) return raw_setmt({ns = ns}, DurationMT) end
 local TimeMT = {__name = 'time'}
 local Time = {}
 TimeMT.__index = Time
--- loc nil means UTC; the instant is ns either way (zones change only the wall clock).
-local function new_time(ns, loc) return raw_setmt({ns = ns, loc = loc}, TimeMT) end
-W.new_time = new_time
 local Z = W.zone
 local UTC, zone_offset, from_wall = Z.UTC, Z.offset, Z.from_wall
+-- loc nil means UTC; the instant is ns either way (zones change only the wall clock).
+-- off (seconds east of UTC, nil for 0) is kept for the payload form, which has no zone
+-- table at hand: a Time leaves Lua as RFC 3339 text in its own offset, as Go marshals it.
+local function new_time(ns, loc)
+  local off
+  if loc ~= nil and loc.kind ~= 'utc' then
+    off = zone_offset(loc, ns // S)
+    if off == 0 then off = nil end
+  end
+  return raw_setmt({ns = ns, loc = loc, off = off}, TimeMT)
+end
+W.new_time = new_time
 -- Platform times are userdata: type() says so (see @wippy/userdata.lua).
 W.userdata_mts = W.userdata_mts or {}
 W.userdata_mts[TimeMT] = true

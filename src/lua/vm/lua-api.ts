@@ -7,6 +7,8 @@
  */
 import type {LuaWasm} from 'wasmoon'
 
+import type {RawExports, WasmMemory} from './wasm-exports.js'
+
 /** `LUA_REGISTRYINDEX` for Lua 5.4 with `LUAI_MAXSTACK = 1000000`. */
 export const REGISTRY_INDEX = -1_001_000
 export const LUA_OK = 0
@@ -26,7 +28,29 @@ export const enum LuaT {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type Raw = Record<string, (...args: any[]) => any> & {HEAPU8: Uint8Array; HEAPU32: Uint32Array}
+type Fn = (...args: any[]) => any
+/** The C functions we call, by their C name; a fixed shape so V8 keeps its call sites monomorphic. */
+const FUNCTIONS = [
+  'free', 'luaL_loadbufferx', 'luaL_newstate', 'luaL_openlibs', 'luaL_ref', 'lua_checkstack', 'lua_close',
+  'lua_createtable', 'lua_error', 'lua_getallocf', 'lua_getglobal', 'lua_getmetatable', 'lua_gettop', 'lua_isinteger',
+  'lua_newstate', 'lua_next', 'lua_pcallk', 'lua_pushboolean', 'lua_pushinteger', 'lua_pushlstring', 'lua_pushnil',
+  'lua_pushnumber', 'lua_pushvalue', 'lua_rawequal', 'lua_rawget', 'lua_rawgeti', 'lua_rawset', 'lua_rawseti',
+  'lua_setallocf', 'lua_sethook', 'lua_setmetatable', 'lua_settop', 'lua_toboolean', 'lua_tointegerx', 'lua_tolstring',
+  'lua_tonumberx', 'lua_type', 'malloc', 'realloc',
+] as const
+type Raw = Record<`_${(typeof FUNCTIONS)[number]}`, Fn>
+
+/** Picks each function from the raw exports when given (no emscripten assertion wrapper), else from the module. */
+function bindFunctions(module: Record<string, unknown>, raw: RawExports | undefined): Raw {
+  const out: Record<string, Fn> = {}
+  for (const name of FUNCTIONS) {
+    const fast = raw?.[name]
+    const fn = typeof fast === 'function' ? fast : module['_' + name]
+    if (typeof fn !== 'function') throw new Error(`wasmoon does not export ${name}`)
+    out['_' + name] = fn as Fn
+  }
+  return out as Raw
+}
 
 /**
  * Thin typed wrappers over the wasm exports, plus NUL-safe string transfer. One per
@@ -44,21 +68,52 @@ export interface StateOwner {
 export class LuaApi {
   readonly module: LuaWasm['module']
   private readonly m: Raw
+  private readonly memory: WasmMemory | undefined
+  private heapBuffer: ArrayBufferLike | undefined
+  private u8!: Uint8Array
+  private u32!: Uint32Array
   private readonly encoder = new TextEncoder()
   private readonly decoder = new TextDecoder('utf-8')
-  private readonly owners = new Map<number, StateOwner>()
-  private nextOwner = 1
+  /** Owners by id (the allocator's `ud`); freed ids are reused so the array stays small. */
+  private readonly owners: Array<StateOwner | undefined> = [undefined]
+  private readonly freeIds: number[] = []
   private callbacks?: {alloc: number; hook: number}
+  /** Lua's own C allocator (lauxlib's l_alloc): used while the trusted prelude loads and to close. */
+  private cAlloc = 0
   /** A reusable 4-byte cell for `size_t*` out-parameters. */
   private readonly lenCell: number
   /** A reusable heap buffer for pushing strings; grows on demand. */
   private scratch = 0
   private scratchSize = 0
 
-  constructor(wasm: LuaWasm) {
+  constructor(wasm: LuaWasm, raw?: RawExports) {
     this.module = wasm.module
-    this.m = wasm.module as unknown as Raw
-    this.lenCell = this.m._malloc!(8)
+    this.m = bindFunctions(wasm.module as unknown as Record<string, unknown>, raw)
+    this.memory = raw?.memory
+    this.refreshViews()
+    this.lenCell = this.m._malloc(8)
+  }
+
+  /** The heap as bytes; re-made after the wasm memory grows (growing detaches the old buffer). */
+  get heapU8(): Uint8Array {
+    if (this.currentBuffer() !== this.heapBuffer) this.refreshViews()
+    return this.u8
+  }
+
+  get heapU32(): Uint32Array {
+    if (this.currentBuffer() !== this.heapBuffer) this.refreshViews()
+    return this.u32
+  }
+
+  private currentBuffer(): ArrayBufferLike {
+    return this.memory ? this.memory.buffer : (this.module as unknown as {HEAPU8: Uint8Array}).HEAPU8.buffer
+  }
+
+  private refreshViews(): void {
+    const buffer = this.currentBuffer()
+    this.heapBuffer = buffer
+    this.u8 = new Uint8Array(buffer)
+    this.u32 = new Uint32Array(buffer)
   }
 
   addFunction(fn: (...args: number[]) => number | void, sig: string): number {
@@ -70,35 +125,64 @@ export class LuaApi {
   }
 
   /**
-   * Creates a Lua state whose allocator and count hook call `owner`. The two C callbacks
-   * are registered once per wasm instance, not once per state: emscripten's addFunction
-   * compiles a small wasm module per call, which made each program ~3 ms slower to create
-   * and leaked native memory. The allocator finds its owner through `ud`; the hook through
-   * the state's extra space (Lua copies it into every thread of the state).
+   * Creates a Lua state owned by `owner`, at first with Lua's C allocator: what the trusted
+   * prelude allocates then costs no JS call (measured: ~a quarter of a VM's creation went to
+   * the JS allocator). {@link useOwnerAllocator} then hands allocation to `owner`, which
+   * enforces the memory cap, before any user code runs. The two C callbacks are registered
+   * once per wasm instance, not once per state: emscripten's addFunction compiles a small
+   * wasm module per call, which made each program ~3 ms slower to create and leaked native
+   * memory. The allocator finds its owner through `ud`; the hook through the state's extra
+   * space (Lua copies it into every thread of the state).
    */
   newOwnedState(owner: StateOwner): number {
     this.callbacks ??= {
-      alloc: this.module.addFunction((ud: number, ptr: number, osize: number, nsize: number) => this.owners.get(ud)!.alloc(ptr, osize, nsize), 'iiiii'),
+      alloc: this.module.addFunction((ud: number, ptr: number, osize: number, nsize: number) => this.owners[ud]!.alloc(ptr, osize, nsize), 'iiiii'),
       hook: this.module.addFunction((L: number) => {
-        this.owners.get(this.m.HEAPU32[(L - EXTRASPACE) >> 2]!)?.hook(L)
+        this.owners[this.heapU32[(L - EXTRASPACE) >> 2]!]?.hook(L)
       }, 'vii'),
     }
-    const id = this.nextOwner++
-    this.owners.set(id, owner)
-    const L = this.m._lua_newstate!(this.callbacks.alloc, id)
+    const id = this.freeIds.pop() ?? this.owners.length
+    this.owners[id] = owner
+    const L = this.m._lua_newstate(this.cAllocator(), 0)
     if (!L) {
-      this.owners.delete(id)
+      this.releaseOwner(id)
       return 0
     }
-    this.m.HEAPU32[(L - EXTRASPACE) >> 2] = id
+    this.heapU32[(L - EXTRASPACE) >> 2] = id
     return L
+  }
+
+  /**
+   * From now on the state allocates through its owner. Blocks made by the C allocator stay
+   * valid: both allocators sit on the same malloc, so the owner can resize and free them.
+   */
+  useOwnerAllocator(L: number): void {
+    this.m._lua_setallocf(L, this.callbacks!.alloc, this.heapU32[(L - EXTRASPACE) >> 2]!)
   }
 
   /** Closes a state made by {@link newOwnedState} and forgets its owner. */
   closeOwnedState(L: number): void {
-    const id = this.m.HEAPU32[(L - EXTRASPACE) >> 2]!
-    this.m._lua_close!(L)
-    this.owners.delete(id)
+    const id = this.heapU32[(L - EXTRASPACE) >> 2]!
+    // Freeing needs no accounting: give the state back to the C allocator so that closing
+    // it makes no JS call per block.
+    this.m._lua_setallocf(L, this.cAllocator(), 0)
+    this.m._lua_close(L)
+    this.releaseOwner(id)
+  }
+
+  private releaseOwner(id: number): void {
+    this.owners[id] = undefined
+    this.freeIds.push(id)
+  }
+
+  private cAllocator(): number {
+    if (!this.cAlloc) {
+      const L = this.m._luaL_newstate()
+      if (!L) throw new Error('lua_newstate failed (out of memory)')
+      this.cAlloc = this.m._lua_getallocf(L, 0)
+      this.m._lua_close(L)
+    }
+    return this.cAlloc
   }
 
   /** The shared count-hook callback (for `setHook`). */
@@ -106,65 +190,77 @@ export class LuaApi {
     return this.callbacks!.hook
   }
 
+  /** Pushes the global `name` (used only while the trusted prelude loads). */
+  getGlobal(L: number, name: string): LuaT {
+    const bytes = this.encoder.encode(name + '\0')
+    const p = this.malloc(bytes.length)
+    this.heapU8.set(bytes, p)
+    try {
+      return this.m._lua_getglobal(L, p)
+    } finally {
+      this.free(p)
+    }
+  }
+
   /** A bare state with the C allocator (used only to compile, never to run user code). */
   newPlainState(): number {
-    return this.m._luaL_newstate!()
+    return this.m._luaL_newstate()
   }
 
   openLibs(L: number): void {
-    this.m._luaL_openlibs!(L)
+    this.m._luaL_openlibs(L)
   }
 
   close(L: number): void {
-    this.m._lua_close!(L)
+    this.m._lua_close(L)
   }
 
   malloc(n: number): number {
-    return this.m._malloc!(n)
+    return this.m._malloc(n)
   }
 
   free(p: number): void {
-    this.m._free!(p)
+    this.m._free(p)
   }
 
   realloc(p: number, n: number): number {
-    return this.m._realloc!(p, n)
+    return this.m._realloc(p, n)
   }
 
   getTop(L: number): number {
-    return this.m._lua_gettop!(L)
+    return this.m._lua_gettop(L)
   }
 
   setTop(L: number, idx: number): void {
-    this.m._lua_settop!(L, idx)
+    this.m._lua_settop(L, idx)
   }
 
   checkStack(L: number, n: number): boolean {
-    return this.m._lua_checkstack!(L, n) !== 0
+    return this.m._lua_checkstack(L, n) !== 0
   }
 
   type(L: number, idx: number): LuaT {
-    return this.m._lua_type!(L, idx)
+    return this.m._lua_type(L, idx)
   }
 
   pushNil(L: number): void {
-    this.m._lua_pushnil!(L)
+    this.m._lua_pushnil(L)
   }
 
   pushBoolean(L: number, b: boolean): void {
-    this.m._lua_pushboolean!(L, b ? 1 : 0)
+    this.m._lua_pushboolean(L, b ? 1 : 0)
   }
 
   pushNumber(L: number, n: number): void {
-    this.m._lua_pushnumber!(L, n)
+    this.m._lua_pushnumber(L, n)
   }
 
   pushInteger(L: number, n: bigint): void {
-    this.m._lua_pushinteger!(L, n)
+    this.m._lua_pushinteger(L, n)
   }
 
   pushValue(L: number, idx: number): void {
-    this.m._lua_pushvalue!(L, idx)
+    this.m._lua_pushvalue(L, idx)
   }
 
   /** Pushes a JS string as UTF-8 bytes with an explicit length (NUL bytes survive). */
@@ -175,95 +271,95 @@ export class LuaApi {
       this.scratchSize = Math.max(max, 256)
       this.scratch = this.malloc(this.scratchSize)
     }
-    const {written} = this.encoder.encodeInto(s, this.m.HEAPU8.subarray(this.scratch, this.scratch + max))
-    this.m._lua_pushlstring!(L, this.scratch, written)
+    const {written} = this.encoder.encodeInto(s, this.heapU8.subarray(this.scratch, this.scratch + max))
+    this.m._lua_pushlstring(L, this.scratch, written)
   }
 
   /** Reads a string (or number coerced to string) at idx with its real length. */
   toString(L: number, idx: number): string {
-    const ptr = this.m._lua_tolstring!(L, idx, this.lenCell)
+    const ptr = this.m._lua_tolstring(L, idx, this.lenCell)
     if (!ptr) return ''
-    const len = this.m.HEAPU32[this.lenCell >> 2]!
-    return this.decoder.decode(this.m.HEAPU8.subarray(ptr, ptr + len))
+    const len = this.heapU32[this.lenCell >> 2]!
+    return this.decoder.decode(this.heapU8.subarray(ptr, ptr + len))
   }
 
   toBoolean(L: number, idx: number): boolean {
-    return this.m._lua_toboolean!(L, idx) !== 0
+    return this.m._lua_toboolean(L, idx) !== 0
   }
 
   toNumber(L: number, idx: number): number {
-    return this.m._lua_tonumberx!(L, idx, 0)
+    return this.m._lua_tonumberx(L, idx, 0)
   }
 
   toInteger(L: number, idx: number): bigint {
-    return this.m._lua_tointegerx!(L, idx, 0)
+    return this.m._lua_tointegerx(L, idx, 0)
   }
 
   isInteger(L: number, idx: number): boolean {
-    return this.m._lua_isinteger!(L, idx) !== 0
+    return this.m._lua_isinteger(L, idx) !== 0
   }
 
   createTable(L: number, narr: number, nrec: number): void {
-    this.m._lua_createtable!(L, narr, nrec)
+    this.m._lua_createtable(L, narr, nrec)
   }
 
   rawSetI(L: number, idx: number, n: number): void {
-    this.m._lua_rawseti!(L, idx, BigInt(n))
+    this.m._lua_rawseti(L, idx, BigInt(n))
   }
 
   rawGetI(L: number, idx: number, n: number): LuaT {
-    return this.m._lua_rawgeti!(L, idx, BigInt(n))
+    return this.m._lua_rawgeti(L, idx, BigInt(n))
   }
 
   /** `t[k] = v` where t is at idx, k and v are the top two values; raw. */
   rawSet(L: number, idx: number): void {
-    this.m._lua_rawset!(L, idx)
+    this.m._lua_rawset(L, idx)
   }
 
   getField(L: number, idx: number, k: string): LuaT {
     this.pushString(L, k)
-    return this.m._lua_rawget!(L, idx < 0 && idx > REGISTRY_INDEX ? idx - 1 : idx)
+    return this.m._lua_rawget(L, idx < 0 && idx > REGISTRY_INDEX ? idx - 1 : idx)
   }
 
   setMetatable(L: number, idx: number): void {
-    this.m._lua_setmetatable!(L, idx)
+    this.m._lua_setmetatable(L, idx)
   }
 
   getMetatable(L: number, idx: number): boolean {
-    return this.m._lua_getmetatable!(L, idx) !== 0
+    return this.m._lua_getmetatable(L, idx) !== 0
   }
 
   rawEqual(L: number, a: number, b: number): boolean {
-    return this.m._lua_rawequal!(L, a, b) !== 0
+    return this.m._lua_rawequal(L, a, b) !== 0
   }
 
   next(L: number, idx: number): boolean {
-    return this.m._lua_next!(L, idx) !== 0
+    return this.m._lua_next(L, idx) !== 0
   }
 
   ref(L: number): number {
-    return this.m._luaL_ref!(L, REGISTRY_INDEX)
+    return this.m._luaL_ref(L, REGISTRY_INDEX)
   }
 
   /** Copies the raw bytes of the string at idx. */
   toBytes(L: number, idx: number): Uint8Array {
-    const ptr = this.m._lua_tolstring!(L, idx, this.lenCell)
-    const len = this.m.HEAPU32[this.lenCell >> 2]!
-    return this.m.HEAPU8.slice(ptr, ptr + len)
+    const ptr = this.m._lua_tolstring(L, idx, this.lenCell)
+    const len = this.heapU32[this.lenCell >> 2]!
+    return this.heapU8.slice(ptr, ptr + len)
   }
 
   /** Loads a chunk from bytes (text or precompiled); returns the status. */
   loadBytes(L: number, bytes: Uint8Array, chunkName: string, mode: 'b' | 't'): number {
     const buf = this.malloc(bytes.length + 1)
-    this.m.HEAPU8.set(bytes, buf)
+    this.heapU8.set(bytes, buf)
     const nameBytes = this.encoder.encode(chunkName + '\0')
     const name = this.malloc(nameBytes.length)
-    this.m.HEAPU8.set(nameBytes, name)
+    this.heapU8.set(nameBytes, name)
     const modePtr = this.malloc(2)
-    this.m.HEAPU8[modePtr] = mode.charCodeAt(0)
-    this.m.HEAPU8[modePtr + 1] = 0
+    this.heapU8[modePtr] = mode.charCodeAt(0)
+    this.heapU8[modePtr + 1] = 0
     try {
-      return this.m._luaL_loadbufferx!(L, buf, bytes.length, name, modePtr)
+      return this.m._luaL_loadbufferx(L, buf, bytes.length, name, modePtr)
     } finally {
       this.free(buf)
       this.free(name)
@@ -275,15 +371,15 @@ export class LuaApi {
   load(L: number, text: string, chunkName: string, mode: 'b' | 't'): number {
     const bytes = this.encoder.encode(text)
     const buf = this.malloc(bytes.length + 1)
-    this.m.HEAPU8.set(bytes, buf)
+    this.heapU8.set(bytes, buf)
     const nameBytes = this.encoder.encode(chunkName + '\0')
     const name = this.malloc(nameBytes.length)
-    this.m.HEAPU8.set(nameBytes, name)
+    this.heapU8.set(nameBytes, name)
     const modeBytes = this.encoder.encode(mode + '\0')
     const modePtr = this.malloc(modeBytes.length)
-    this.m.HEAPU8.set(modeBytes, modePtr)
+    this.heapU8.set(modeBytes, modePtr)
     try {
-      return this.m._luaL_loadbufferx!(L, buf, bytes.length, name, modePtr)
+      return this.m._luaL_loadbufferx(L, buf, bytes.length, name, modePtr)
     } finally {
       this.free(buf)
       this.free(name)
@@ -292,16 +388,16 @@ export class LuaApi {
   }
 
   pcall(L: number, nargs: number, nresults: number): number {
-    return this.m._lua_pcallk!(L, nargs, nresults, 0, 0, 0)
+    return this.m._lua_pcallk(L, nargs, nresults, 0, 0, 0)
   }
 
   /** Raises the value on top of the stack as a Lua error (longjmps out of the caller). */
   error(L: number): never {
-    this.m._lua_error!(L)
+    this.m._lua_error(L)
     throw new Error('unreachable: lua_error returned')
   }
 
   setHook(L: number, fn: number, mask: number, count: number): void {
-    this.m._lua_sethook!(L, fn, mask, count)
+    this.m._lua_sethook(L, fn, mask, count)
   }
 }

@@ -59,6 +59,8 @@ export class WasmoonProgram implements LuaProgram {
     const L = this.L
     try {
       api.openLibs(L)
+      // Kept at stack slot 1 until the prelude is loaded, to read what it allocated.
+      api.getGlobal(L, 'collectgarbage')
       const [core, ...rest] = prelude
       this.run(core!, undefined, 1)
       const wRef = api.ref(L)
@@ -74,7 +76,8 @@ export class WasmoonProgram implements LuaProgram {
       this.stepRef = refOf('step')
       this.resetRef = refOf('reset')
       const initRef = refOf('init')
-      api.setTop(L, 0)
+      api.setTop(L, 1)
+      this.chargePrelude()
       this.codec = new LuaCodec(api, arrayMt, objectMt)
       api.rawGetI(L, REGISTRY_INDEX, initRef)
       this.codec.push(L, specForLua(spec))
@@ -147,6 +150,25 @@ export class WasmoonProgram implements LuaProgram {
     }
     if (outcome.status !== 'waiting') this.finished = outcome
     return outcome
+  }
+
+  /**
+   * The prelude was loaded with Lua's C allocator (no JS call per block); from here on every
+   * allocation goes through {@link alloc}, starting from what the state already holds, so
+   * the cap counts exactly what it counted when the prelude went through {@link alloc} too.
+   * `collectgarbage("count")` is Lua's own byte count (its allocator calls' sum), read from
+   * stack slot 1 before the sandbox can see it; nothing allocates between the read and the switch.
+   */
+  private chargePrelude(): void {
+    const {api, L} = this
+    api.pushString(L, 'count')
+    this.call(1, 1, 'collectgarbage("count")')
+    this.memUsed = Math.round(api.toNumber(L, -1) * 1024)
+    api.setTop(L, 0)
+    if (this.memUsed > this.memMax) {
+      throw new Error(`Lua prelude failed: memory limit of ${this.memMax} bytes exceeded (it needs ${this.memUsed})`)
+    }
+    api.useOwnerAllocator(L)
   }
 
   /** Loads and runs one prelude chunk, passing the prelude's private table `W` when given. */

@@ -3,12 +3,12 @@
  * (a wasm instance reserves memory that never shrinks, so one per process is the measured
  * recommendation). Loading is async once; after that `createProgram` is synchronous.
  */
-import {LuaFactory} from 'wasmoon'
 import type {LuaProgramSpec} from '../types.js'
 import {stripTypes} from '../dialect/strip-types.js'
 import {PRELUDE} from '../prelude/index.js'
 import {LuaApi, LUA_OK} from './lua-api.js'
 import {type PreludeChunk, WasmoonProgram} from './program.js'
+import {loadLuaModule} from './wasm-exports.js'
 
 /** A Lua syntax problem, positioned in the original (annotated) file. */
 export interface LuaSyntaxProblem {
@@ -28,8 +28,8 @@ export class LuaRuntime {
 
   /** Instantiates a new wasm instance (tens of ms). Most callers want {@link sharedLuaRuntime}. */
   static async load(): Promise<LuaRuntime> {
-    const wasm = await new LuaFactory().getLuaModule()
-    return new LuaRuntime(new LuaApi(wasm))
+    const {raw, wasm} = await loadLuaModule()
+    return new LuaRuntime(new LuaApi(wasm, raw))
   }
 
   /** Builds a ready-to-start program: a fresh Lua state with the prelude and the spec. */

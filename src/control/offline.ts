@@ -9,15 +9,14 @@
  *
  * Writes refuse while a live process holds the dev lock: only one writer owns a history.
  */
-import {readFile} from 'node:fs/promises'
+import {readdir, readFile} from 'node:fs/promises'
+import {join} from 'node:path'
 
 import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
 import {stateLayout} from '../engine/state-dir.js'
-import {HistoryEvent, isClosingEvent} from '../history/events.js'
+import type {HistoryEvent, HistoryEventType} from '../history/events.js'
 import {readHistoryBuffer} from '../history/reader.js'
 import {sliceHistory} from '../history/slice.js'
-import {RunIndex} from '../history/run-index.js'
-import {HistoryStore} from '../history/store.js'
 import {WippyError} from '../errors.js'
 import {nextTimerAt, outstandingOf} from '../hosts/workflows/outstanding.js'
 import {parsePid} from '../hosts/workflows/pid.js'
@@ -27,11 +26,52 @@ import {liveDevLock} from './dev-lock.js'
 /** Who offline signals say they are from. */
 export const OFFLINE_SENDER = 'wippy-cli'
 
-const STATUS_OF_CLOSE: Record<string, ProcessInfo['status']> = {
+/**
+ * The closing events (role `close` in `EVENT_ROLES`) and the status each leaves. Kept here
+ * rather than calling `isClosingEvent`: `events.ts` loads zod (~70 ms), which the read-only
+ * commands (`history inspect`, `ps`) do not need; the reader checks events without it.
+ */
+const STATUS_OF_CLOSE: Partial<Record<HistoryEventType, ProcessInfo['status']>> = {
   WorkflowCancelled: 'cancelled',
   WorkflowCompleted: 'completed',
   WorkflowFailed: 'failed',
   WorkflowTerminated: 'terminated',
+}
+
+/** The status a closing event leaves, or undefined for any other event. */
+const closedStatus = (event: HistoryEvent): ProcessInfo['status'] | undefined => STATUS_OF_CLOSE[event.type]
+
+// Read-only access to the history files, as `HistoryStore.list/read` do it (`store.ts`), but
+// without loading the store: its write path validates with zod, which reads do not need.
+const HISTORY_EXT = '.jsonl'
+const RUN_KEY = /^[A-Za-z0-9][A-Za-z0-9._@+=~-]{0,199}$/
+
+/** The run keys that have a history in `dir`, sorted. */
+async function listRunKeys(dir: string): Promise<string[]> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+  return names
+    .filter((name) => name.endsWith(HISTORY_EXT) && RUN_KEY.test(name.slice(0, -HISTORY_EXT.length)))
+    .map((name) => name.slice(0, -HISTORY_EXT.length))
+    .sort()
+}
+
+/** A run's events, read without modifying the file (a torn tail is left in place). */
+async function readRunEvents(dir: string, runKey: string): Promise<HistoryEvent[]> {
+  const file = join(dir, runKey + HISTORY_EXT)
+  let buf: Buffer
+  try {
+    buf = await readFile(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    throw new WippyError('WIPPY_HISTORY_NOT_FOUND', `No history for run ${runKey}.`, {file, hint: 'List the runs with `wippy history list`.'})
+  }
+  return readHistoryBuffer(buf, file).events
 }
 
 /** One run as found on disk. */
@@ -47,19 +87,18 @@ export interface OfflineRun {
  */
 export async function listOfflineRuns(root: string, options: {all?: boolean; stateDir?: string; status?: string; now?: number} = {}): Promise<ProcessInfo[]> {
   const layout = stateLayout(root, options.stateDir)
-  const store = new HistoryStore(layout.histories)
+  const {RunIndex} = await import('../history/run-index.js')
   const index = await RunIndex.open(layout.runIndex)
   const now = options.now ?? Date.now()
   const out: ProcessInfo[] = []
-  for (const runKey of await store.list()) {
+  for (const runKey of await listRunKeys(layout.histories)) {
     const indexed = index.get(runKey)
     if (indexed?.closedAt !== undefined) {
       const info: ProcessInfo = {...indexed, id: indexed.workflowId, kind: 'workflow', loaded: false}
       if (options.status ? info.status === options.status : options.all) out.push(info)
       continue
     }
-    const {events} = await store.read(runKey)
-    const info = summarizeOffline(events, now)
+    const info = summarizeOffline(await readRunEvents(layout.histories, runKey), now)
     if (!info) continue
     if (options.status ? info.status !== options.status : !options.all && info.closedAt !== undefined) continue
     out.push(info)
@@ -69,8 +108,8 @@ export async function listOfflineRuns(root: string, options: {all?: boolean; sta
 
 /** The run a PID, workflow ID or unique prefix names, read from its file. */
 export async function resolveOfflineRun(root: string, query: string, stateDir?: string): Promise<OfflineRun> {
-  const store = new HistoryStore(stateLayout(root, stateDir).histories)
-  const keys = await store.list()
+  const dir = stateLayout(root, stateDir).histories
+  const keys = await listRunKeys(dir)
   const q = parsePid(query)?.uniq ?? query.trim()
   const workflowOf = (key: string) => key.slice(0, key.lastIndexOf('~'))
   let candidates = keys.filter((k) => k === q || workflowOf(k) === q)
@@ -92,7 +131,7 @@ export async function resolveOfflineRun(root: string, query: string, stateDir?: 
   // A reused workflow ID has several runs: the newest one wins.
   let best: OfflineRun | undefined
   for (const runKey of candidates) {
-    const {events} = await store.read(runKey)
+    const events = await readRunEvents(dir, runKey)
     if (!best || (events[0]?.ts ?? 0) >= (best.events[0]?.ts ?? 0)) best = {events, runKey}
   }
   return best!
@@ -101,8 +140,11 @@ export async function resolveOfflineRun(root: string, query: string, stateDir?: 
 /** A run's history (or a range of it) from its file. */
 export async function offlineHistory(root: string, query: string, range: HistoryRange = {}, stateDir?: string): Promise<HistoryView> {
   const {events} = await resolveOfflineRun(root, query, stateDir)
-  const info = summarizeOffline(events, Date.now())
-  return {events: sliceHistory(events, range), pid: info?.pid ?? query, status: info?.status ?? 'running', total: events.length}
+  // What summarizeOffline would say of pid and status, without working out what the run waits for.
+  const started = events[0]
+  const isRun = started?.type === 'WorkflowStarted'
+  const status = isRun ? (closedStatus(events.at(-1)!) ?? 'running') : 'running'
+  return {events: sliceHistory(events, range), pid: isRun ? started.pid : query, status, total: events.length}
 }
 
 
@@ -126,14 +168,16 @@ export async function queueOfflineSignal(root: string, query: string, topic: str
     })
   }
   const {runKey} = await resolveOfflineRun(root, query, stateDir)
+  const {HistoryStore} = await import('../history/store.js')
   const store = new HistoryStore(stateLayout(root, stateDir).histories)
   const {events, log} = await store.open(runKey)
   try {
     const last = events.at(-1)
     const started = events[0]
     if (!started || started.type !== 'WorkflowStarted') throw new WippyError('WIPPY_HISTORY_CORRUPT', `History ${runKey} has no WorkflowStarted.`, {hint: 'Inspect the file under .wippy/dev/histories.'})
-    if (last && isClosingEvent(last)) {
-      throw new WippyError('WIPPY_RUN_CLOSED', `Workflow ${started.workflowId} is ${STATUS_OF_CLOSE[last.type]}; it takes no more signals.`, {
+    const closedAs = last && closedStatus(last)
+    if (closedAs) {
+      throw new WippyError('WIPPY_RUN_CLOSED', `Workflow ${started.workflowId} is ${closedAs}; it takes no more signals.`, {
         hint: 'Start a new run with `wippy spawn`, or fork this one with `wippy fork`.',
       })
     }
@@ -156,7 +200,8 @@ export function summarizeOffline(events: readonly HistoryEvent[], now: number): 
   if (!started || started.type !== 'WorkflowStarted') return undefined
   const last = events.at(-1)!
   const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, startedAt: started.ts}
-  if (isClosingEvent(last)) return {...base, closedAt: last.ts, status: STATUS_OF_CLOSE[last.type] ?? 'completed'}
+  const closedAs = closedStatus(last)
+  if (closedAs) return {...base, closedAt: last.ts, status: closedAs}
   return {...base, status: 'running', waiting: describeOfflineWait(events, now)}
 }
 
@@ -182,6 +227,7 @@ export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
   if (text.startsWith('[') || (text.startsWith('{') && /^\{\s*"(pid|events|status|total)"/.test(text))) {
     const parsed = JSON.parse(text) as unknown
     const events = Array.isArray(parsed) ? parsed : (parsed as {events?: unknown}).events
+    const {HistoryEvent} = await import('../history/events.js')
     const checked = HistoryEvent.array().safeParse(events)
     if (!checked.success) {
       throw new WippyError('WIPPY_HISTORY_CORRUPT', `${file} is JSON but not a list of history events.`, {file, hint: 'Pass a file written by `wippy history export`.'})

@@ -227,6 +227,8 @@ function W.error_in(t)
   return new_error({message = t.message, kind = t.kind, retryable = t.retryable, details = t.details})
 end
 
+-- The native matchers, for @wippy/pattern-guard.lua (it bounds their work before calling them).
+W.native_patterns = {find = string.find, match = string.match, gmatch = string.gmatch, gsub = string.gsub}
 -- Errors are userdata with a string form on the platform: string functions accept them.
 for _, name in raw_next, {'find', 'match', 'gmatch', 'gsub', 'sub', 'len', 'lower', 'upper', 'byte', 'rep', 'reverse'} do
   local f = string[name]

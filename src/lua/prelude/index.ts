@@ -10,6 +10,8 @@ import {CRYPTO_LUA} from './crypto.js'
 import {DATA_LUA} from './data.js'
 import {EVENTS_LUA} from './events.js'
 import {JSON_SCHEMA_LUA} from './json-schema.js'
+import {PATTERN_GUARD_LUA} from './pattern-guard.js'
+import {PATTERNS_LUA} from './patterns.js'
 import {PROCESS_LUA} from './process.js'
 import {RUNTIME_TYPES_LUA} from './runtime-types.js'
 import {SECURITY_LUA} from './security.js'
@@ -22,6 +24,8 @@ import {USERDATA_LUA} from './userdata.js'
 
 export const PRELUDE: readonly PreludeChunk[] = [
   {name: '@wippy/core.lua', text: CORE_LUA},
+  {name: '@wippy/patterns.lua', text: PATTERNS_LUA},
+  {name: '@wippy/pattern-guard.lua', text: PATTERN_GUARD_LUA},
   {name: '@wippy/channel.lua', text: CHANNEL_LUA},
   {name: '@wippy/services.lua', text: SERVICES_LUA},
   {name: '@wippy/process.lua', text: PROCESS_LUA},

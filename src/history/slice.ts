@@ -5,7 +5,9 @@ import type {HistoryEvent} from './events.js'
  * (Seqs run 1..n, so `--from 5` starts at the fifth event.)
  */
 export function sliceHistory(events: readonly HistoryEvent[], range: {from?: number; limit?: number; to?: number} = {}): HistoryEvent[] {
-  let out = events.filter((e) => (range.from === undefined || e.seq >= range.from) && (range.to === undefined || e.seq <= range.to))
-  if (range.limit !== undefined) out = out.slice(0, range.limit)
+  const {from, limit, to} = range
+  // The whole history (what `inspect` and `export` usually ask for): a copy, no per-event test.
+  let out = from === undefined && to === undefined ? events.slice() : events.filter((e) => (from === undefined || e.seq >= from) && (to === undefined || e.seq <= to))
+  if (limit !== undefined) out = out.slice(0, limit)
   return out
 }

@@ -75,34 +75,49 @@ local function match_bracket(c, P, p, ec)
   return not sig
 end
 
+-- Where the single-character class at p ends (memoised for sets once valid).
 local function class_end(ms, p)
   local P, pend = ms.P, ms.pend
   local c = P[p]
-  p = p + 1
+  local ep = p + 1
   if c == 37 then
-    if p == pend then fail("malformed pattern (ends with '%')") end
-    return p + 1
+    if ep == pend then fail("malformed pattern (ends with '%')") end
+    return ep + 1
   elseif c == 91 then
-    if P[p] == 94 then p = p + 1 end
+    local known = ms.E[p]
+    if known then return known end
+    if P[ep] == 94 then ep = ep + 1 end
     repeat
-      if p == pend then fail("malformed pattern (missing ']')") end
-      local cc = P[p]
-      p = p + 1
-      if cc == 37 and p < pend then p = p + 1 end
-    until P[p] == 93
-    return p + 1
+      if ep == pend then fail("malformed pattern (missing ']')") end
+      local cc = P[ep]
+      ep = ep + 1
+      if cc == 37 and ep < pend then ep = ep + 1 end
+    until P[ep] == 93
+    ms.E[p] = ep + 1
+    return ep + 1
   end
-  return p
+  return ep
 end
 
-local function single_match(ms, s, p, ep)
-  if s > ms.n then return false end
-  local c, pc = sbyte(ms.src, s), ms.P[p]
-  if pc == 46 then return true
-  elseif pc == 37 then return match_class(c, ms.P[p + 1])
-  elseif pc == 91 then return match_bracket(c, ms.P, p, ep - 1)
+-- The class at p as a byte -> true set (a set's is built once per call): single_match of
+-- lstrlib.c becomes item(ms, p, ep)[byte], and a byte past the end (nil) matches nothing.
+local ANY, LITERAL = {}, {}
+for c = 0, 255 do ANY[c] = true; LITERAL[c] = {[c] = true} end
+local function item(ms, p, ep)
+  local P = ms.P
+  local pc = P[p]
+  if pc == 91 then
+    local m = ms.M[p]
+    if not m then
+      m = {}
+      for c = 0, 255 do if match_bracket(c, P, p, ep - 1) then m[c] = true end end
+      ms.M[p] = m
+    end
+    return m
+  elseif pc == 46 then return ANY
+  elseif pc == 37 then return CLASS[P[p + 1]] or LITERAL[P[p + 1]]
   end
-  return pc == c
+  return LITERAL[pc]
 end
 
 local function match_balance(ms, s, p)
@@ -128,8 +143,8 @@ end
 local match -- the recursive matcher, below
 
 local function max_expand(ms, s, p, ep)
-  local i = 0
-  while single_match(ms, s + i, p, ep) do i = i + 1 end
+  local m, src, i = item(ms, p, ep), ms.src, 0
+  while m[sbyte(src, s + i)] do i = i + 1 end
   while i >= 0 do
     local res = match(ms, s + i, ep + 1)
     if res then return res end
@@ -139,10 +154,11 @@ local function max_expand(ms, s, p, ep)
 end
 
 local function min_expand(ms, s, p, ep)
+  local m, src = item(ms, p, ep), ms.src
   while true do
     local res = match(ms, s, ep + 1)
     if res then return res end
-    if not single_match(ms, s, p, ep) then return nil end
+    if not m[sbyte(src, s)] then return nil end
     s = s + 1
   end
 end
@@ -218,7 +234,7 @@ match = function(ms, s, p)
     else -- a single-character class with an optional quantifier
       local ep = class_end(ms, p)
       local q = P[ep]
-      if not single_match(ms, s, p, ep) then
+      if not item(ms, p, ep)[sbyte(ms.src, s)] then
         if q == 42 or q == 63 or q == 45 then p = ep + 1
         else s = nil; break end
       elseif q == 63 then -- '?'
@@ -245,7 +261,7 @@ local function new_state(src, pat)
     for k = 1, j - i + 1 do P[i + k - 1] = bytes[k] end
   end
   P[lp + 1] = 0 -- C reads the terminating NUL in a few places
-  return {src = src, n = #src, P = P, pend = lp + 1, depth = MAXCCALLS, level = 0, cinit = {}, clen = {}}
+  return {src = src, n = #src, P = P, pend = lp + 1, depth = MAXCCALLS, level = 0, cinit = {}, clen = {}, E = {}, M = {}}
 end
 
 -- Capture i (1-based); the whole match [s, e) when there are none and i == 1.

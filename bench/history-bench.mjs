@@ -9,13 +9,21 @@
  *   workflow does: it waits for an event to be durable before going on);
  * - one run appending 1,000 events sequentially: per-append latency p50 / p99;
  * - reading a 10,000-event history with the recovery reader.
+ *
+ * `node bench/history-bench.mjs --inspect [runs]` measures only `wippy history inspect` of a
+ * 10k-event run as a child process (the same workload as the figure in `dev-bench.mjs`, goal
+ * ≤ 300 ms), so that figure can be checked without the dev-server benches.
  */
+import {execFile} from 'node:child_process'
+import {cpSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
+import {stateLayout} from '../dist/engine/state-dir.js'
 import {HistoryStore} from '../dist/history/store.js'
-import {figure, formatFigure, isMain, median} from './lib.mjs'
+import {figure, formatFigure, isMain, median, tempDir} from './lib.mjs'
 
 const RUNS = 5
 const T0 = 1_700_000_000_000
@@ -104,4 +112,43 @@ export async function run({quick = false} = {}) {
   ]
 }
 
-if (isMain(import.meta.url)) for (const f of await run()) console.log(formatFigure(f))
+const REPO = fileURLToPath(new URL('..', import.meta.url))
+
+/** Wall time of `wippy history inspect` (built CLI, offline) on a 10k-event run, `n` times. */
+export async function inspectWallTime(n = 7) {
+  const root = tempDir('wippy-inspect-bench-')
+  cpSync(join(REPO, 'templates/approval'), root, {recursive: true})
+  try {
+    const store = new HistoryStore(stateLayout(root).histories)
+    const log = await store.create('big~r1', {
+      codeHash: 'x', entry: 'app.workflows:approval', format: 1, host: 'app:temporal_worker', input: [{}],
+      pid: '{app:temporal_client@app:temporal_worker|big}', runId: 'r1', seed: 1, ts: T0, type: 'WorkflowStarted', workflowId: 'big',
+    })
+    const batch = []
+    for (let i = 2; i <= 10_000; i++) {
+      batch.push(i % 2 === 0
+        ? {args: [{amount: i, order_id: `o-${i}`}], entry: 'app.reviews:submit', ts: T0 + i, type: 'ActivityScheduled', where: 'src/workflows/approval.lua:11'}
+        : {attempts: 1, result: 'submitted', scheduled: i - 1, ts: T0 + i, type: 'ActivityCompleted'})
+    }
+    await log.append(batch)
+    await log.close()
+    await store.close()
+    const env = {...process.env, FORCE_COLOR: '0', NO_COLOR: '1'}
+    const once = () => new Promise((resolve, reject) => {
+      const t = performance.now()
+      execFile(process.execPath, [join(REPO, 'bin/run.js'), 'history', 'inspect', 'big'], {cwd: root, env, maxBuffer: 64 * 1024 * 1024}, (error, _stdout, stderr) =>
+        error ? reject(new Error(`wippy history inspect failed: ${stderr}`)) : resolve(performance.now() - t))
+    })
+    const samples = []
+    for (let i = 0; i < n; i++) samples.push(await once())
+    return figure('history: `wippy history inspect` of a 10k-event run (process wall time)', 'ms', samples, {op: '<=', value: 300})
+  } finally {
+    await rm(root, {force: true, recursive: true})
+  }
+}
+
+if (isMain(import.meta.url)) {
+  const at = process.argv.indexOf('--inspect')
+  if (at === -1) for (const f of await run()) console.log(formatFigure(f))
+  else console.log(formatFigure(await inspectWallTime(Number(process.argv[at + 1] ?? 7) || 7)))
+}

@@ -20,8 +20,9 @@ import {parsePid} from '../hosts/workflows/pid.js'
 import type {LuaErrorValue} from '../lua/types.js'
 import {type ControlClient, connectControl, requireControl} from './client.js'
 
-// The engine (Lua VM) and the offline readers (zod schemas) load only when needed, so the
-// common path, a command talking to a running dev server, starts fast.
+// The engine (Lua VM) and the offline readers load only when needed, so the common path, a
+// command talking to a running dev server, starts fast. (The read path of `offline.ts` loads
+// neither zod nor the history store; its write path, signals, loads the store on demand.)
 const offline = () => import('./offline.js')
 
 const CLOSED_STATUS: Record<string, string> = {
@@ -118,9 +119,12 @@ export interface HistoryRangeOptions {
 }
 
 export async function inspectHistory(options: ProjectOptions & {pid: string; range?: HistoryRangeOptions}): Promise<HistoryView> {
+  // Load the file reader while finding out whether a dev server answers (no zod or store in it).
+  const reader = offline()
+  reader.catch(() => {})
   return withClient(options, async (client) => {
     if (client) return client.history(options.pid, options.range)
-    return (await offline()).offlineHistory(options.root, options.pid, options.range ?? {}, options.stateDir)
+    return (await reader).offlineHistory(options.root, options.pid, options.range ?? {}, options.stateDir)
   })
 }
 

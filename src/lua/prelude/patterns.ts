@@ -21,14 +21,11 @@ local CAP_UNFINISHED, CAP_POSITION = -1, -2
 local ERR = {}
 local function fail(msg) raw_error({[ERR] = msg}) end
 
--- ctype classes in the C locale, as byte -> true sets; upper-case letters complement.
-local CLASS = {}
-do
-  local function set(pred)
-    local t = {}
-    for c = 0, 255 do if pred(c) then t[c] = true end end
-    return t
-  end
+-- ctype classes in the C locale as byte -> true sets (upper-case letters complement), the
+-- sets of '.' and of single bytes: built on the first routed call, not in every VM.
+local CLASS, ANY, LITERAL
+local function build_sets()
+  CLASS, ANY, LITERAL = {}, {}, {}
   local function upper(c) return c >= 65 and c <= 90 end
   local function lower(c) return c >= 97 and c <= 122 end
   local function digit(c) return c >= 48 and c <= 57 end
@@ -43,15 +40,11 @@ do
     x = function(c) return digit(c) or (c >= 65 and c <= 70) or (c >= 97 and c <= 102) end,
   }
   for name, pred in next, preds do
-    CLASS[sbyte(name)] = set(pred)
-    CLASS[sbyte(name) - 32] = set(function(c) return not pred(c) end)
+    local yes, no = {}, {}
+    for c = 0, 255 do if pred(c) then yes[c] = true else no[c] = true end end
+    CLASS[sbyte(name)], CLASS[sbyte(name) - 32] = yes, no
   end
-end
-
-local function match_class(c, cl)
-  local t = CLASS[cl]
-  if t then return t[c] == true end
-  return cl == c
+  for c = 0, 255 do ANY[c] = true; LITERAL[c] = {[c] = true} end
 end
 
 -- p is at '[', ec at its closing ']'.
@@ -63,7 +56,13 @@ local function match_bracket(c, P, p, ec)
     local pc = P[p]
     if pc == 37 then
       p = p + 1
-      if match_class(c, P[p]) then return sig end
+      local cl = P[p]
+      local set = CLASS[cl]
+      if set then
+        if set[c] then return sig end
+      elseif cl == c then
+        return sig
+      end
     elseif P[p + 1] == 45 and p + 2 < ec then
       p = p + 2
       if P[p - 2] <= c and c <= P[p] then return sig end
@@ -99,10 +98,8 @@ local function class_end(ms, p)
   return ep
 end
 
--- The class at p as a byte -> true set (a set's is built once per call): single_match of
--- lstrlib.c becomes item(ms, p, ep)[byte], and a byte past the end (nil) matches nothing.
-local ANY, LITERAL = {}, {}
-for c = 0, 255 do ANY[c] = true; LITERAL[c] = {[c] = true} end
+-- The class at p as a byte -> true set (a '[...]' one is built once per call): single_match
+-- of lstrlib.c becomes item(ms, p, ep)[byte], and a byte past the end (nil) matches nothing.
 local function item(ms, p, ep)
   local P = ms.P
   local pc = P[p]
@@ -252,6 +249,7 @@ match = function(ms, s, p)
 end
 
 local function new_state(src, pat)
+  if not CLASS then build_sets() end
   local lp = #pat
   local P = {}
   for i = 1, lp, 4096 do -- in slices: string.byte returns its bytes on the C stack
@@ -286,26 +284,19 @@ end
 -- posrelatI of lstrlib.c: a 1-based start from a possibly negative init.
 local function start_of(init, len)
   if init == nil or init > 0 then return init or 1 end
-  if init == 0 or init < -len then return 1 end
-  return len + init + 1
+  return (init == 0 or init < -len) and 1 or len + init + 1
 end
 
 local function find_aux(find, s, p, init)
-  local n = #s
-  local s1 = start_of(init, n)
+  local n, s1, anchor = #s, start_of(init, #s), sbyte(p, 1) == 94
   if s1 > n + 1 then return nil end
-  local anchor = sbyte(p, 1) == 94
-  local ms = new_state(s, p)
-  local pstart = anchor and 2 or 1
+  local ms, pstart = new_state(s, p), anchor and 2 or 1
   repeat
     ms.level = 0
     local e = match(ms, s1, pstart)
     if e then
-      if find then
-        local t, nl = captures(ms, s1, e, false)
-        return s1, e - 1, tunpack(t, 1, nl)
-      end
-      local t, nl = captures(ms, s1, e, true)
+      local t, nl = captures(ms, s1, e, not find)
+      if find then return s1, e - 1, tunpack(t, 1, nl) end
       return tunpack(t, 1, nl)
     end
     s1 = s1 + 1
@@ -354,13 +345,10 @@ local function add_string(ms, out, k, repl, s, e)
 end
 
 local function gsub(s, p, repl, max_n)
-  local n = #s
-  local tr = raw_type(repl)
+  local n, tr, anchor = #s, raw_type(repl), sbyte(p, 1) == 94
   if tr == 'number' then repl = raw_tostring(repl); tr = 'string' end
   if max_n == nil then max_n = n + 1 end
-  local anchor = sbyte(p, 1) == 94
-  local ms = new_state(s, p)
-  local pstart = anchor and 2 or 1
+  local ms, pstart = new_state(s, p), anchor and 2 or 1
   -- out holds the result's pieces; the unmatched text since 'copied' is flushed in one piece
   local src, lastmatch, count, changed, copied = 1, nil, 0, false, 1
   local out, k = {}, 0
@@ -369,13 +357,11 @@ local function gsub(s, p, repl, max_n)
     local e = match(ms, src, pstart)
     if e and e ~= lastmatch then
       count = count + 1
-      local v
-      if tr == 'string' then
-        v = true
-      elseif tr == 'function' then
+      local v = true
+      if tr == 'function' then
         local t, nl = captures(ms, src, e, true)
         v = repl(tunpack(t, 1, nl))
-      else
+      elseif tr == 'table' then
         v = repl[get_capture(ms, 1, src, e)]
       end
       if v then -- nil or false keeps the matched text
@@ -401,8 +387,8 @@ local function gsub(s, p, repl, max_n)
   return tconcat(out, '', 1, k), count
 end
 
--- Runs f and re-raises a matcher error at the caller of the string function (level 3:
--- finish <- the public wrapper's caller, the wrapper having tail-called finish).
+-- Passes on pcall's results, or re-raises a matcher error at the user's call site (level 2:
+-- the wrappers tail-call finish, so its caller is the user's function).
 local function finish(ok, ...)
   if ok then return ... end
   local e = ...

@@ -65,6 +65,14 @@ export interface StateOwner {
   hook(L: number): void
 }
 
+/** A precompiled chunk kept in the wasm heap (see {@link LuaApi.pinChunk}). */
+export interface PinnedChunk {
+  buf: number
+  len: number
+  /** The chunk name as a C string. */
+  name: number
+}
+
 export class LuaApi {
   readonly module: LuaWasm['module']
   private readonly m: Raw
@@ -78,6 +86,8 @@ export class LuaApi {
   private readonly owners: Array<StateOwner | undefined> = [undefined]
   private readonly freeIds: number[] = []
   private callbacks?: {alloc: number; hook: number}
+  /** A pinned "b" (the mode string of binary chunks). */
+  private binaryMode = 0
   /** Lua's own C allocator (lauxlib's l_alloc): used while the trusted prelude loads and to close. */
   private cAlloc = 0
   /** A reusable 4-byte cell for `size_t*` out-parameters. */
@@ -346,6 +356,33 @@ export class LuaApi {
     const ptr = this.m._lua_tolstring(L, idx, this.lenCell)
     const len = this.heapU32[this.lenCell >> 2]!
     return this.heapU8.slice(ptr, ptr + len)
+  }
+
+  /**
+   * Copies a precompiled chunk into the wasm heap for good (the runtime's prelude: loaded by
+   * every new state, so it is not copied in and out each time). Never freed: the runtime
+   * lives as long as the process.
+   */
+  pinChunk(bytes: Uint8Array, chunkName: string): PinnedChunk {
+    const buf = this.malloc(bytes.length)
+    this.heapU8.set(bytes, buf)
+    const nameBytes = this.encoder.encode(chunkName + '\0')
+    const name = this.malloc(nameBytes.length)
+    this.heapU8.set(nameBytes, name)
+    this.binaryMode ||= this.cString('b')
+    return {buf, len: bytes.length, name}
+  }
+
+  /** Loads a chunk pinned by {@link pinChunk} (binary mode); returns the status. */
+  loadPinned(L: number, chunk: PinnedChunk): number {
+    return this.m._luaL_loadbufferx(L, chunk.buf, chunk.len, chunk.name, this.binaryMode)
+  }
+
+  private cString(text: string): number {
+    const bytes = this.encoder.encode(text + '\0')
+    const p = this.malloc(bytes.length)
+    this.heapU8.set(bytes, p)
+    return p
   }
 
   /** Loads a chunk from bytes (text or precompiled); returns the status. */

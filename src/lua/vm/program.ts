@@ -13,7 +13,7 @@
 import type {LuaCommand, LuaDelivery, LuaFailure, LuaProgram, LuaProgramSpec, StepOutcome} from '../types.js'
 import {stripTypes} from '../dialect/strip-types.js'
 import {LuaCodec} from './codec.js'
-import {type LuaApi, LUA_OK, REGISTRY_INDEX} from './lua-api.js'
+import {type LuaApi, LUA_OK, type PinnedChunk, REGISTRY_INDEX} from './lua-api.js'
 
 /** Default instruction budget per `start`/`step` call (~1–3 s of busy Lua). */
 export const DEFAULT_INSTRUCTION_BUDGET = 200_000_000
@@ -26,6 +26,8 @@ const LUA_MASKCOUNT = 8
 export interface PreludeChunk {
   /** Precompiled bytecode (string.dump of the text), when the runtime made it. */
   bytecode?: Uint8Array
+  /** The bytecode pinned in the wasm heap, when the runtime made it. */
+  pinned?: PinnedChunk
   name: string
   text: string
 }
@@ -59,8 +61,12 @@ export class WasmoonProgram implements LuaProgram {
     const L = this.L
     try {
       api.openLibs(L)
-      // Kept at stack slot 1 until the prelude is loaded, to read what it allocated.
+      // Kept at stack slot 1 while the program is built: to pace the collector and to read
+      // what the prelude allocated. The sandbox never sees it.
       api.getGlobal(L, 'collectgarbage')
+      // The prelude only builds what it keeps: a collector running meanwhile would traverse
+      // the growing heap over and over for nothing (measured ~15% of a VM's creation).
+      this.collect('stop')
       const [core, ...rest] = prelude
       this.run(core!, undefined, 1)
       const wRef = api.ref(L)
@@ -82,6 +88,8 @@ export class WasmoonProgram implements LuaProgram {
       api.rawGetI(L, REGISTRY_INDEX, initRef)
       this.codec.push(L, specForLua(spec))
       this.call(1, 0, 'init')
+      this.restartCollector()
+      api.setTop(L, 0)
       // The budget starts now: the prelude itself is trusted and not charged.
       api.setHook(L, api.hookCallback, LUA_MASKCOUNT, HOOK_EVERY)
     } catch (error) {
@@ -159,12 +167,33 @@ export class WasmoonProgram implements LuaProgram {
    * `collectgarbage("count")` is Lua's own byte count (its allocator calls' sum), read from
    * stack slot 1 before the sandbox can see it; nothing allocates between the read and the switch.
    */
+  /** Calls the `collectgarbage` kept at stack slot 1 (while the program is built only). */
+  private collect(option: 'restart' | 'step' | 'stop', arg?: number): void {
+    this.api.pushValue(this.L, 1)
+    this.api.pushString(this.L, option)
+    if (arg !== undefined) this.api.pushInteger(this.L, BigInt(arg))
+    this.call(arg === undefined ? 1 : 2, 0, `collectgarbage("${option}")`)
+  }
+
+  /**
+   * Turns the collector back on as if a full cycle had just ended (what Lua does after each
+   * cycle with its default pause of 200%): the next cycle starts once the heap has doubled.
+   * A plain restart would start a cycle at the very next allocation, only to find the
+   * prelude's tables alive. `step` with a negative size sets that debt without collecting.
+   * When an allocation hits the memory cap, Lua still runs an emergency full collection first.
+   */
+  private restartCollector(): void {
+    this.collect('restart')
+    this.collect('step', -Math.floor(this.memUsed / 1024))
+  }
+
   private chargePrelude(): void {
     const {api, L} = this
+    api.pushValue(L, 1)
     api.pushString(L, 'count')
     this.call(1, 1, 'collectgarbage("count")')
     this.memUsed = Math.round(api.toNumber(L, -1) * 1024)
-    api.setTop(L, 0)
+    api.setTop(L, 1)
     if (this.memUsed > this.memMax) {
       throw new Error(`Lua prelude failed: memory limit of ${this.memMax} bytes exceeded (it needs ${this.memUsed})`)
     }
@@ -174,9 +203,11 @@ export class WasmoonProgram implements LuaProgram {
   /** Loads and runs one prelude chunk, passing the prelude's private table `W` when given. */
   private run(chunk: PreludeChunk, wRef: number | undefined, nres: number): void {
     const {api, L} = this
-    const status = chunk.bytecode
-      ? api.loadBytes(L, chunk.bytecode, chunk.name, 'b')
-      : api.load(L, chunk.text, chunk.name, 't')
+    const status = chunk.pinned
+      ? api.loadPinned(L, chunk.pinned)
+      : chunk.bytecode
+        ? api.loadBytes(L, chunk.bytecode, chunk.name, 'b')
+        : api.load(L, chunk.text, chunk.name, 't')
     if (status !== LUA_OK) {
       throw new Error(`prelude ${chunk.name} does not compile: ${api.toString(L, -1)}`)
     }

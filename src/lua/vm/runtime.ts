@@ -87,7 +87,8 @@ function precompile(api: LuaApi, chunks: readonly PreludeChunk[]): PreludeChunk[
         throw new Error(`prelude ${chunk.name} does not compile: ${api.toString(L, -1)}`)
       }
       if (api.pcall(L, 1, 1) !== LUA_OK) throw new Error(`cannot precompile ${chunk.name}`)
-      return {...chunk, bytecode: api.toBytes(L, -1)}
+      const bytecode = api.toBytes(L, -1)
+      return {...chunk, bytecode, pinned: api.pinChunk(bytecode, chunk.name)}
     })
   } finally {
     api.close(L)

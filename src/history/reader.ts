@@ -276,24 +276,29 @@ const optional =
   (v) =>
     v === undefined ? undefined : check(v)
 
-/** A shape as a list, walked in order (faster than `for...in` on the hot path). */
-type Fields = ReadonlyArray<readonly [string, Check]>
+/** A shape as parallel lists, walked in order (no `for...in` or destructuring on the hot path). */
+interface Fields {
+  checks: readonly Check[]
+  keys: readonly string[]
+}
+const fieldsOf = (shape: Record<string, Check>): Fields => ({checks: Object.values(shape), keys: Object.keys(shape)})
 
 /** Checks an object against its fields: a copy with those keys only, in their order. */
 function object(fields: Fields, v: unknown): unknown {
   if (!isRecord(v)) return expected('object', v)
   const out: Record<string, unknown> = {}
-  for (let i = 0; i < fields.length; i++) {
-    const [key, check] = fields[i]!
+  const {checks, keys} = fields
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
     const value = v[key]
-    const checked = check(value)
+    const checked = checks[i]!(value)
     if (checked instanceof Issue) return new Issue(checked.path ? `${key}.${checked.path}` : key, checked.message)
     if (checked !== undefined || value !== undefined) out[key] = checked
   }
   return out
 }
 const nested = (shape: Record<string, Check>): Check => {
-  const fields: Fields = Object.entries(shape)
+  const fields = fieldsOf(shape)
   return (v) => object(fields, v)
 }
 
@@ -337,7 +342,7 @@ const SHAPES: {[T in HistoryEventType]: Shape<EventOf<T>>} = {
   WorkflowCancelled: {...base, reason: optional(str)},
   WorkflowTerminated: {...base, reason: optional(str)},
 }
-const FIELDS = Object.fromEntries(Object.entries(SHAPES).map(([type, shape]) => [type, Object.entries(shape)])) as unknown as Record<HistoryEventType, Fields>
+const FIELDS = Object.fromEntries(Object.entries(SHAPES).map(([type, shape]) => [type, fieldsOf(shape as Record<string, Check>)])) as Record<HistoryEventType, Fields>
 
 /**
  * Checks parsed JSON against the history event schema (`HistoryEvent` in `events.ts`) without

@@ -72,6 +72,9 @@ function json(value: unknown): string {
 
 /** JSON for display; Lua's `nil` for undefined; never throws. */
 function toText(value: unknown): string {
+  // Strings and numbers are most results: no serializer call (`JSON.stringify` of a finite
+  // number is its `String`; a string still goes through it for the escaping).
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
   try {
     return value === undefined ? 'nil' : (JSON.stringify(value) ?? String(value))
   } catch {
@@ -85,7 +88,8 @@ function truncate(text: string): string {
 
 /** Call arguments, comma-separated, without the array brackets. */
 function args(values: readonly unknown[]): string {
-  return truncate(values.map(toText).join(', '))
+  // One argument is the usual call: no intermediate array.
+  return truncate(values.length === 1 ? toText(values[0]) : values.map(toText).join(', '))
 }
 
 /** A signal payload: the single value when there is one, else the list. */

@@ -35,7 +35,9 @@ export class LuaCodec {
   /** Pushes one JS value onto L's stack. */
   push(L: number, value: unknown, depth = 0): void {
     const api = this.api
-    if (!api.checkStack(L, 4)) throw new Error('Lua stack overflow while converting a value')
+    // Stack room: checked at the top and by each table for its own slots (itself, a key, a
+    // value, its metatable), so a scalar inside a table needs no check of its own.
+    if (depth === 0 && !api.checkStack(L, 4)) throw new Error('Lua stack overflow while converting a value')
     if (value === null || value === undefined) return api.pushNil(L)
     switch (typeof value) {
       case 'boolean':
@@ -56,6 +58,7 @@ export class LuaCodec {
         return api.pushNil(L)
     }
     if (depth > MAX_DEPTH) throw new Error(`value nests deeper than ${MAX_DEPTH} levels (a cycle?)`)
+    if (depth > 0 && !api.checkStack(L, 4)) throw new Error('Lua stack overflow while converting a value')
     if (Array.isArray(value)) {
       api.createTable(L, value.length, 0)
       for (let i = 0; i < value.length; i++) {
@@ -115,15 +118,19 @@ export class LuaCodec {
     let marker: 'array' | 'none' | 'object' = 'none'
     let name: string | undefined
     if (api.getMetatable(L, t)) {
-      // The prelude's metatables are plain tables, so reading __name runs no metamethod.
-      if (api.getField(L, -1, '__name') === LuaT.String) name = api.toString(L, -1)
-      api.setTop(L, -2)
+      // The array and object marks come first: they are the common case, and they have no
+      // __name (core.lua makes them as empty tables), so their name need not be read.
       api.rawGetI(L, REGISTRY_INDEX, this.arrayMtRef)
       if (api.rawEqual(L, -1, -2)) marker = 'array'
       else {
-        api.rawGetI(L, REGISTRY_INDEX, this.objectMtRef)
-        if (api.rawEqual(L, -1, -3)) marker = 'object'
         api.setTop(L, -2)
+        api.rawGetI(L, REGISTRY_INDEX, this.objectMtRef)
+        if (api.rawEqual(L, -1, -2)) marker = 'object'
+        else {
+          api.setTop(L, -2)
+          // The prelude's metatables are plain tables, so reading __name runs no metamethod.
+          if (api.getField(L, -1, '__name') === LuaT.String) name = api.toString(L, -1)
+        }
       }
       api.setTop(L, -3)
     }

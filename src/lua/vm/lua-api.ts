@@ -58,6 +58,8 @@ function bindFunctions(module: Record<string, unknown>, raw: RawExports | undefi
  */
 /** `LUA_EXTRASPACE` (sizeof(void*) on wasm32): bytes before every lua_State for the host. */
 const EXTRASPACE = 4
+/** Strings up to this many UTF-16 units / bytes take the hand-copied ASCII path. */
+const SHORT_STRING = 32
 
 /** What a Lua state's allocator and count hook call back into. */
 export interface StateOwner {
@@ -77,7 +79,6 @@ export class LuaApi {
   readonly module: LuaWasm['module']
   private readonly m: Raw
   private readonly memory: WasmMemory | undefined
-  private heapBuffer: ArrayBufferLike | undefined
   private u8!: Uint8Array
   private u32!: Uint32Array
   private readonly encoder = new TextEncoder()
@@ -106,12 +107,14 @@ export class LuaApi {
 
   /** The heap as bytes; re-made after the wasm memory grows (growing detaches the old buffer). */
   get heapU8(): Uint8Array {
-    if (this.currentBuffer() !== this.heapBuffer) this.refreshViews()
+    // Growing the memory detaches the old buffer, and a view of a detached buffer is empty:
+    // cheaper to test than asking the memory for its buffer on every access.
+    if (this.u8.length === 0) this.refreshViews()
     return this.u8
   }
 
   get heapU32(): Uint32Array {
-    if (this.currentBuffer() !== this.heapBuffer) this.refreshViews()
+    if (this.u32.length === 0) this.refreshViews()
     return this.u32
   }
 
@@ -121,7 +124,6 @@ export class LuaApi {
 
   private refreshViews(): void {
     const buffer = this.currentBuffer()
-    this.heapBuffer = buffer
     this.u8 = new Uint8Array(buffer)
     this.u32 = new Uint32Array(buffer)
   }
@@ -275,14 +277,34 @@ export class LuaApi {
 
   /** Pushes a JS string as UTF-8 bytes with an explicit length (NUL bytes survive). */
   pushString(L: number, s: string): void {
-    const max = s.length * 3 + 1
-    if (max > this.scratchSize) {
-      if (this.scratch) this.free(this.scratch)
-      this.scratchSize = Math.max(max, 256)
-      this.scratch = this.malloc(this.scratchSize)
+    const n = s.length
+    if (n <= SHORT_STRING) {
+      // Short ASCII (keys, ops, tags): copied by hand, cheaper than encodeInto on a fresh subarray.
+      this.ensureScratch(n)
+      const u8 = this.heapU8
+      const base = this.scratch
+      let i = 0
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i)
+        if (c > 0x7f) break
+        u8[base + i] = c
+      }
+      if (i === n) {
+        this.m._lua_pushlstring(L, base, n)
+        return
+      }
     }
+    const max = n * 3 + 1
+    this.ensureScratch(max)
     const {written} = this.encoder.encodeInto(s, this.heapU8.subarray(this.scratch, this.scratch + max))
     this.m._lua_pushlstring(L, this.scratch, written)
+  }
+
+  private ensureScratch(size: number): void {
+    if (size <= this.scratchSize) return
+    if (this.scratch) this.free(this.scratch)
+    this.scratchSize = Math.max(size, 256)
+    this.scratch = this.malloc(this.scratchSize)
   }
 
   /** Reads a string (or number coerced to string) at idx with its real length. */
@@ -290,7 +312,19 @@ export class LuaApi {
     const ptr = this.m._lua_tolstring(L, idx, this.lenCell)
     if (!ptr) return ''
     const len = this.heapU32[this.lenCell >> 2]!
-    return this.decoder.decode(this.heapU8.subarray(ptr, ptr + len))
+    const u8 = this.heapU8
+    if (len <= SHORT_STRING) {
+      // Short ASCII: decoded by hand, cheaper than a TextDecoder call on a fresh subarray.
+      let out = ''
+      let i = 0
+      for (; i < len; i++) {
+        const c = u8[ptr + i]!
+        if (c > 0x7f) break
+        out += String.fromCharCode(c)
+      }
+      if (i === len) return out
+    }
+    return this.decoder.decode(u8.subarray(ptr, ptr + len))
   }
 
   toBoolean(L: number, idx: number): boolean {
@@ -324,6 +358,11 @@ export class LuaApi {
   /** `t[k] = v` where t is at idx, k and v are the top two values; raw. */
   rawSet(L: number, idx: number): void {
     this.m._lua_rawset(L, idx)
+  }
+
+  /** `t[k]` raw, where t is at idx and k on top (replaced by the value). */
+  rawGet(L: number, idx: number): LuaT {
+    return this.m._lua_rawget(L, idx)
   }
 
   getField(L: number, idx: number, k: string): LuaT {

@@ -127,8 +127,8 @@ export class HistoryStore {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw exists(file)
       throw error
     }
-    await unlinkP(tmp)
-    await this.#syncDir()
+    // The link is what must be durable; removing the temp name need not come first.
+    await Promise.all([unlinkP(tmp), this.#syncDir()])
     return this.#register(runKey, file, fd, 1)
   }
 

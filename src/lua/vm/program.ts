@@ -53,6 +53,7 @@ export class WasmoonProgram implements LuaProgram {
     private readonly api: LuaApi,
     spec: LuaProgramSpec,
     prelude: readonly PreludeChunk[],
+    strip: (text: string) => string = stripTypes,
   ) {
     this.budget = spec.limits?.instructions ?? DEFAULT_INSTRUCTION_BUDGET
     this.memMax = spec.limits?.memoryBytes ?? DEFAULT_MEMORY_BYTES
@@ -86,7 +87,7 @@ export class WasmoonProgram implements LuaProgram {
       this.chargePrelude()
       this.codec = new LuaCodec(api, arrayMt, objectMt)
       api.rawGetI(L, REGISTRY_INDEX, initRef)
-      this.codec.push(L, specForLua(spec))
+      this.codec.push(L, specForLua(spec, strip))
       this.call(1, 0, 'init')
       this.restartCollector()
       api.setTop(L, 0)
@@ -257,10 +258,10 @@ export class WasmoonProgram implements LuaProgram {
   }
 }
 
-function specForLua(spec: LuaProgramSpec): Record<string, unknown> {
+function specForLua(spec: LuaProgramSpec, strip: (text: string) => string): Record<string, unknown> {
   const imports: Record<string, unknown> = {}
   for (const [alias, src] of Object.entries(spec.imports ?? {})) {
-    imports[alias] = {chunk: src.chunkName, entry: src.entryId, text: stripTypes(src.text)}
+    imports[alias] = {chunk: src.chunkName, entry: src.entryId, text: strip(src.text)}
   }
   return {
     context: spec.context ?? {},
@@ -270,7 +271,7 @@ function specForLua(spec: LuaProgramSpec): Record<string, unknown> {
     modules: spec.modules,
     pid: spec.pid ?? '',
     seed: spec.seed ?? 0,
-    source: {chunk: spec.source.chunkName, entry: spec.source.entryId, text: stripTypes(spec.source.text)},
+    source: {chunk: spec.source.chunkName, entry: spec.source.entryId, text: strip(spec.source.text)},
     workflow: spec.workflow ?? {},
   }
 }

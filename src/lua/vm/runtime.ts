@@ -17,10 +17,25 @@ export interface LuaSyntaxProblem {
   message: string
 }
 
+const STRIP_CACHE_SIZE = 256
+
 /** Creates programs on one wasm instance. */
 export class LuaRuntime {
   /** The prelude precompiled once: loading bytecode is ~10x cheaper than compiling text. */
   private readonly prelude: readonly PreludeChunk[]
+
+  /** Type-stripped sources by their text: every run of a workflow strips the same code. */
+  private readonly stripped = new Map<string, string>()
+  private readonly strip = (text: string): string => {
+    let out = this.stripped.get(text)
+    if (out === undefined) {
+      // Bounded: a long dev session reloads code many times.
+      if (this.stripped.size >= STRIP_CACHE_SIZE) this.stripped.clear()
+      out = stripTypes(text)
+      this.stripped.set(text, out)
+    }
+    return out
+  }
 
   private constructor(private readonly api: LuaApi) {
     this.prelude = precompile(api, PRELUDE)
@@ -34,7 +49,7 @@ export class LuaRuntime {
 
   /** Builds a ready-to-start program: a fresh Lua state with the prelude and the spec. */
   createProgram(spec: LuaProgramSpec): WasmoonProgram {
-    return new WasmoonProgram(this.api, spec, this.prelude)
+    return new WasmoonProgram(this.api, spec, this.prelude, this.strip)
   }
 
   /** Compiles (without running) a Lua text after type stripping; returns the first problem. */

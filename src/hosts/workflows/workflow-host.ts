@@ -10,12 +10,13 @@ import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.
 import {WippyError} from '../../errors.js'
 import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
 import {ActivityScheduler} from './activity-scheduler.js'
-import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
+import type {StartRequest, WorkflowHostOptions} from './host-options.js'
 import {closingOutcome} from './closing.js'
 import {IdleEvictor} from './idle-evictor.js'
 import {liveCommandHandler} from './live-commands.js'
 import {clientAndWorkerOf, newRunId, newWorkflowId, runKeyOf} from './pid.js'
 import {nextTimerAt} from './outstanding.js'
+import {instantiateArgs, prebuildProgram} from './prebuild.js'
 import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
 import {conflictPolicyOf, startErrorOf, workflowIdOf} from './start-policy.js'
@@ -122,10 +123,11 @@ export class WorkflowHost {
       ...(request.context && Object.keys(request.context).length > 0 ? {context: request.context} : {}),
       ...(request.forkedFrom ? {forkedFrom: {at: request.forkedFrom.at, pid: request.forkedFrom.pid}} : {}),
     }
+    // The VM is built while the history file is created and synced (see prebuild.ts).
     const creating = this.options.store.create(runKey, started)
     // Marked handled now: it is awaited below, after the VM is built.
     creating.catch(() => {})
-    const program = await this.prebuild(code, started as EventOf<'WorkflowStarted'>)
+    const program = await prebuildProgram(code, started as EventOf<'WorkflowStarted'>)
     let log: RunLog
     try {
       log = await creating
@@ -148,22 +150,6 @@ export class WorkflowHost {
     const run = this.newRun(runKey, [first, ...events])
     await this.load(run, program && {codeHash: code.codeHash, program})
     return {existing: false, pid, workflowId}
-  }
-
-  /**
-   * Builds a new run's VM while its history file is being created and synced, so that the
-   * CPU work (~1 ms) overlaps the file I/O instead of following it (measured: a burst of
-   * 100 spawns settles ~15% sooner). It waits one macrotask first, so that every spawn of a
-   * burst has its file I/O under way before the CPU is taken. A failure is left to
-   * {@link load}, which builds the VM again and reports it as it always did.
-   */
-  private async prebuild(code: WorkflowCode, s: EventOf<'WorkflowStarted'>): Promise<LuaProgram | undefined> {
-    await new Promise((resolve) => setImmediate(resolve))
-    try {
-      return await code.instantiate(instantiateArgs(s))
-    } catch {
-      return undefined
-    }
   }
 
   /** Delivers a signal (a message on `topic`) to a workflow. Durable once this resolves. */
@@ -453,11 +439,6 @@ export class WorkflowHost {
     },
     uuid: (version) => this.options.uuid?.(version) ?? crypto.randomUUID(),
   })
-}
-
-/** What {@link WorkflowCode.instantiate} needs, from a run's start event. */
-function instantiateArgs(s: EventOf<'WorkflowStarted'>): Parameters<WorkflowCode['instantiate']>[0] {
-  return {entry: s.entry, pid: s.pid, runId: s.runId, seed: s.seed, workflowId: s.workflowId, ...(s.context ? {context: s.context} : {})}
 }
 
 function notFound(target: string): LuaErrorValue {

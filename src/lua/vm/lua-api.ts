@@ -7,7 +7,7 @@
  */
 import type {LuaWasm} from 'wasmoon'
 
-import type {RawExports, WasmMemory} from './wasm-exports.js'
+import {type BoundFunctions, bindFunctions, type RawExports, type WasmMemory} from './wasm-exports.js'
 
 /** `LUA_REGISTRYINDEX` for Lua 5.4 with `LUAI_MAXSTACK = 1000000`. */
 export const REGISTRY_INDEX = -1_001_000
@@ -28,29 +28,6 @@ export const enum LuaT {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type Fn = (...args: any[]) => any
-/** The C functions we call, by their C name; a fixed shape so V8 keeps its call sites monomorphic. */
-const FUNCTIONS = [
-  'free', 'luaL_loadbufferx', 'luaL_newstate', 'luaL_openlibs', 'luaL_ref', 'lua_checkstack', 'lua_close',
-  'lua_createtable', 'lua_error', 'lua_getallocf', 'lua_getglobal', 'lua_getmetatable', 'lua_gettop', 'lua_isinteger',
-  'lua_newstate', 'lua_next', 'lua_pcallk', 'lua_pushboolean', 'lua_pushinteger', 'lua_pushlstring', 'lua_pushnil',
-  'lua_pushnumber', 'lua_pushvalue', 'lua_rawequal', 'lua_rawget', 'lua_rawgeti', 'lua_rawset', 'lua_rawseti',
-  'lua_setallocf', 'lua_sethook', 'lua_setmetatable', 'lua_settop', 'lua_toboolean', 'lua_tointegerx', 'lua_tolstring',
-  'lua_tonumberx', 'lua_type', 'malloc', 'realloc',
-] as const
-type Raw = Record<`_${(typeof FUNCTIONS)[number]}`, Fn>
-
-/** Picks each function from the raw exports when given (no emscripten assertion wrapper), else from the module. */
-function bindFunctions(module: Record<string, unknown>, raw: RawExports | undefined): Raw {
-  const out: Record<string, Fn> = {}
-  for (const name of FUNCTIONS) {
-    const fast = raw?.[name]
-    const fn = typeof fast === 'function' ? fast : module['_' + name]
-    if (typeof fn !== 'function') throw new Error(`wasmoon does not export ${name}`)
-    out['_' + name] = fn as Fn
-  }
-  return out as Raw
-}
 
 /**
  * Thin typed wrappers over the wasm exports, plus NUL-safe string transfer. One per
@@ -77,7 +54,7 @@ export interface PinnedChunk {
 
 export class LuaApi {
   readonly module: LuaWasm['module']
-  private readonly m: Raw
+  private readonly m: BoundFunctions
   private readonly memory: WasmMemory | undefined
   private u8!: Uint8Array
   private u32!: Uint32Array

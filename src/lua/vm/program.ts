@@ -161,13 +161,6 @@ export class WasmoonProgram implements LuaProgram {
     return outcome
   }
 
-  /**
-   * The prelude was loaded with Lua's C allocator (no JS call per block); from here on every
-   * allocation goes through {@link alloc}, starting from what the state already holds, so
-   * the cap counts exactly what it counted when the prelude went through {@link alloc} too.
-   * `collectgarbage("count")` is Lua's own byte count (its allocator calls' sum), read from
-   * stack slot 1 before the sandbox can see it; nothing allocates between the read and the switch.
-   */
   /** Calls the `collectgarbage` kept at stack slot 1 (while the program is built only). */
   private collect(option: 'restart' | 'step' | 'stop', arg?: number): void {
     this.api.pushValue(this.L, 1)
@@ -188,6 +181,13 @@ export class WasmoonProgram implements LuaProgram {
     this.collect('step', -Math.floor(this.memUsed / 1024))
   }
 
+  /**
+   * The prelude was loaded with Lua's C allocator (no JS call per block); from here on every
+   * allocation goes through {@link alloc}, starting from what the state already holds, so
+   * the cap counts exactly what it counted when the prelude went through {@link alloc} too.
+   * `collectgarbage("count")` is Lua's own byte count (its allocator calls' sum), read from
+   * stack slot 1 before the sandbox can see it; nothing allocates between the read and the switch.
+   */
   private chargePrelude(): void {
     const {api, L} = this
     api.pushValue(L, 1)

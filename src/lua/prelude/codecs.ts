@@ -53,10 +53,11 @@ W.modules.base64 = {
 
 -- SHA-256 / SHA-512 ------------------------------------------------------------------------
 local K256 = {}
-do
-  -- first 32 bits of the fractional parts of the cube roots of the first 64 primes
+-- Filled on the first sha256 (not in every VM: the trial division costs ~0.15 ms of a VM's start):
+-- the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
+local function fill_k256()
   local primes, n = {}, 2
-  while #primes < 80 do
+  while #primes < 64 do
     local p = true
     for _, q in ipairs(primes) do if q * q > n then break end if n % q == 0 then p = false; break end end
     if p then primes[#primes + 1] = n end
@@ -66,6 +67,7 @@ do
 end
 local function rotr32(x, n) return ((x >> n) | (x << (32 - n))) & 0xffffffff end
 local function sha256(msg)
+  if K256[1] == nil then fill_k256() end
   local h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19}
   local ml = #msg * 8
   msg = msg .. '\128' .. srep('\0', (55 - #msg) % 64) .. spack('>I8', ml)

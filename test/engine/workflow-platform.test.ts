@@ -182,4 +182,14 @@ describe('workflow behaviours from the platform suite', () => {
     const runs = engine.ps({all: true}).filter((r) => r.id === 'order-7')
     expect(runs.map((r) => r.status).sort()).toEqual(['running', 'terminated'])
   })
+
+  test('two starts of one workflow ID at the same moment make one run, not two', async () => {
+    const engine = await startEngine(project({}))
+    // When ten spawns with the same explicit ID race
+    const results = await Promise.all(Array.from({length: 10}, () => engine.spawn({entry: 'app.workflows:approval', id: 'same-7', input: [{order_id: '7'}]})))
+    // Then they all name one run, and only one exists
+    expect(new Set(results.map((r) => r.pid)).size).toBe(1)
+    expect(results.filter((r) => !r.existing)).toHaveLength(1)
+    expect(engine.ps({all: true}).filter((r) => r.id === 'same-7')).toHaveLength(1)
+  })
 })

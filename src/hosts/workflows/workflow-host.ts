@@ -10,7 +10,7 @@ import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.
 import {WippyError} from '../../errors.js'
 import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
 import {ActivityScheduler} from './activity-scheduler.js'
-import type {StartRequest, WorkflowHostOptions} from './host-options.js'
+import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
 import {closingOutcome} from './closing.js'
 import {IdleEvictor} from './idle-evictor.js'
 import {liveCommandHandler} from './live-commands.js'
@@ -25,6 +25,8 @@ import {summarizeRun, type RunSummary} from './run-summary.js'
 
 export class WorkflowHost {
   private readonly dir = new RunDirectory()
+  /** Starts with an explicit workflow ID whose file is being created: a second one waits. */
+  private readonly starting = new Map<string, Promise<unknown>>()
   private readonly logs = new Map<string, RunLog>()
   private readonly timers: RunTimers
   private readonly activities: ActivityScheduler
@@ -92,6 +94,12 @@ export class WorkflowHost {
       })
     }
     if (request.workflowId) {
+      // A start of the same ID under way (its file is being created): decide after it.
+      const pending = this.starting.get(request.workflowId)
+      if (pending) {
+        await pending.catch(() => {})
+        return this.start(request)
+      }
       const existing = this.dir.openByWorkflowId(request.workflowId)
       if (existing && request.conflictPolicy === 'fail') {
         throw new WippyError('WIPPY_WORKFLOW_ALREADY_STARTED', `Workflow ${request.workflowId} is already running (${existing.identity.pid}).`, {
@@ -101,7 +109,18 @@ export class WorkflowHost {
       }
       if (existing && request.conflictPolicy === 'terminate_existing') await this.terminate(existing.identity.pid, 'terminated by a new start with the same ID')
       else if (existing) return {existing: true, pid: existing.identity.pid, workflowId: request.workflowId}
+      const started = this.startNew(request, code)
+      this.starting.set(request.workflowId, started)
+      try {
+        return await started
+      } finally {
+        this.starting.delete(request.workflowId)
+      }
     }
+    return this.startNew(request, code)
+  }
+
+  private async startNew(request: StartRequest, code: WorkflowCode): Promise<{pid: string; workflowId: string; existing: boolean}> {
     const workflowId = request.workflowId ?? newWorkflowId(this.random)
     const runId = newRunId(this.random)
     const pid = `{${request.client}@${request.worker}|${workflowId}}`

@@ -126,7 +126,8 @@ export interface LuaProgramSpec {
   imports?: Record<string, LuaSource>
   kind: 'function' | 'process' | 'workflow'
   /** Limits; the defaults are generous but finite. */
-  limits?: {instructions?: number; memoryBytes?: number}
+  /** Per start/step: Lua instructions, bytes held, and wall time (ms; catches long C work the instruction count misses). */
+  limits?: {instructions?: number; memoryBytes?: number; stepMs?: number}
   /** The export to run (`main` by default for processes and workflows). */
   method?: string
   /** `modules:` allow-list: what `require(name)` may load. */

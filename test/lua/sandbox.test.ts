@@ -37,6 +37,16 @@ describe('sandbox', () => {
     expect(outcome.status === 'failed' && outcome.error).toMatchObject({kind: 'InstructionLimit'})
   })
 
+  it('stops long work inside library calls (which the instruction count misses) with a time limit', async () => {
+    // Each upper() of 1 MB is ~1 ms of C and a handful of Lua instructions
+    const t0 = Date.now()
+    const {outcome} = await run('return function() local s = string.rep("a", 1000000) for i = 1, 1e7 do s:upper() end end', undefined, {
+      limits: {stepMs: 300},
+    })
+    expect(outcome.status === 'failed' && outcome.error).toMatchObject({kind: 'TimeLimit'})
+    expect(Date.now() - t0).toBeLessThan(5000)
+  })
+
   it('stops a memory bomb with a memory limit error', async () => {
     const {outcome} = await run(
       'return function() local t = {} for i = 1, 1e9 do t[i] = string.rep("x", 1000) .. i end end',

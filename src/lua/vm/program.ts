@@ -20,6 +20,12 @@ export const DEFAULT_INSTRUCTION_BUDGET = 200_000_000
 /** Default memory cap per program. */
 export const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024
 const HOOK_EVERY = 1000
+/**
+ * Wall time one start/step may take. The instruction budget cannot see work done inside C
+ * functions (a pattern match, `string.rep`, `upper` of a huge string in a loop); the hook
+ * still runs between them, so it checks the clock as well.
+ */
+export const DEFAULT_STEP_MS = 10_000
 const LUA_MASKCOUNT = 8
 
 /** A prelude chunk: Lua text plus the chunk name tracebacks show (`@wippy/core.lua`). */
@@ -32,7 +38,7 @@ export interface PreludeChunk {
   text: string
 }
 
-type LimitHit = {kind: 'InstructionLimit' | 'MemoryLimit'; message: string} | undefined
+type LimitHit = {kind: 'InstructionLimit' | 'MemoryLimit' | 'TimeLimit'; message: string} | undefined
 
 /** A {@link LuaProgram} on wasmoon; see the module comment. */
 export class WasmoonProgram implements LuaProgram {
@@ -45,6 +51,8 @@ export class WasmoonProgram implements LuaProgram {
   private readonly memMax: number
   private memUsed = 0
   private executed = 0
+  private readonly stepMs: number
+  private deadline = 0
   private limit: LimitHit
   private closed = false
   private finished: StepOutcome | undefined
@@ -57,6 +65,7 @@ export class WasmoonProgram implements LuaProgram {
   ) {
     this.budget = spec.limits?.instructions ?? DEFAULT_INSTRUCTION_BUDGET
     this.memMax = spec.limits?.memoryBytes ?? DEFAULT_MEMORY_BYTES
+    this.stepMs = spec.limits?.stepMs ?? DEFAULT_STEP_MS
     this.L = api.newOwnedState({alloc: (ptr, osize, nsize) => this.alloc(ptr, osize, nsize), hook: (L) => this.hook(L)})
     if (!this.L) throw new Error('lua_newstate failed (out of memory)')
     const L = this.L
@@ -144,6 +153,7 @@ export class WasmoonProgram implements LuaProgram {
     if (this.closed) throw new Error('the Lua program is closed')
     const {api, L} = this
     this.executed = 0
+    this.deadline = Date.now() + this.stepMs
     api.setTop(L, 0)
     api.rawGetI(L, REGISTRY_INDEX, fnRef)
     let outcome: StepOutcome
@@ -247,6 +257,9 @@ export class WasmoonProgram implements LuaProgram {
     this.executed += HOOK_EVERY
     if (this.executed > this.budget && !this.limit) {
       this.limit = {kind: 'InstructionLimit', message: `instruction budget of ${this.budget} exceeded (runaway loop?)`}
+    }
+    if (!this.limit && Date.now() > this.deadline) {
+      this.limit = {kind: 'TimeLimit', message: `ran for more than ${this.stepMs} ms without waiting (runaway work in a library call?)`}
     }
     if (this.limit) {
       // Fire on every instruction from now on: a user pcall in a loop would otherwise catch

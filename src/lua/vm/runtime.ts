@@ -7,6 +7,7 @@ import type {LuaProgramSpec} from '../types.js'
 import {stripTypes} from '../dialect/strip-types.js'
 import {PRELUDE} from '../prelude/index.js'
 import {LuaApi, LUA_OK} from './lua-api.js'
+import {builtPreludeBytecode} from './prelude-cache.js'
 import {type PreludeChunk, WasmoonProgram} from './program.js'
 import {loadLuaModule} from './wasm-exports.js'
 
@@ -37,14 +38,22 @@ export class LuaRuntime {
     return out
   }
 
-  private constructor(private readonly api: LuaApi) {
-    this.prelude = precompile(api, PRELUDE)
+  private constructor(
+    private readonly api: LuaApi,
+    built: Map<string, Uint8Array> | undefined,
+  ) {
+    this.prelude = precompile(api, PRELUDE, built)
   }
 
   /** Instantiates a new wasm instance (tens of ms). Most callers want {@link sharedLuaRuntime}. */
   static async load(): Promise<LuaRuntime> {
-    const {raw, wasm} = await loadLuaModule()
-    return new LuaRuntime(new LuaApi(wasm, raw))
+    const [{raw, wasm}, built] = await Promise.all([loadLuaModule(), builtPreludeBytecode(PRELUDE)])
+    return new LuaRuntime(new LuaApi(wasm, raw), built)
+  }
+
+  /** The prelude's bytecode by chunk name (what the build stores; see prelude-cache.ts). */
+  preludeBytecode(): Map<string, Uint8Array> {
+    return new Map(this.prelude.map((c) => [c.name, c.bytecode!]))
   }
 
   /** Builds a ready-to-start program: a fresh Lua state with the prelude and the spec. */
@@ -91,7 +100,13 @@ export function sharedLuaRuntime(): Promise<LuaRuntime> {
   return g[key]
 }
 
-function precompile(api: LuaApi, chunks: readonly PreludeChunk[]): PreludeChunk[] {
+function precompile(api: LuaApi, chunks: readonly PreludeChunk[], built?: Map<string, Uint8Array>): PreludeChunk[] {
+  if (built) {
+    return chunks.map((chunk) => {
+      const bytecode = built.get(chunk.name)!
+      return {...chunk, bytecode, pinned: api.pinChunk(bytecode, chunk.name)}
+    })
+  }
   const L = api.newPlainState()
   try {
     api.openLibs(L)

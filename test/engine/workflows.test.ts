@@ -119,6 +119,19 @@ describe('workflow engine', () => {
     expect((await engine.wait(id)).result).toMatchObject({status: 'approved'})
   })
 
+  test('a burst of idle runs keeps at most 64 VMs, however long the idle delay; each still wakes', async () => {
+    // Given an engine that would keep idle VMs for a minute
+    const engine = await startEngine(project(), {idleEvictMs: 60_000})
+    // When 150 approvals start and wait for a signal
+    const runs = await Promise.all(Array.from({length: 150}, (_, i) => engine.spawn({entry: 'app.workflows:approval', input: [{order_id: `B-${i}`}]})))
+    await waitFor(() => engine.ps().filter((r) => r.waiting === 'waiting for a signal').length === 150)
+    await waitFor(() => engine.ps({all: true}).filter((r) => r.loaded).length <= 64)
+    // Then the runs dropped for the cap are rebuilt by replay when signalled
+    await Promise.all(runs.map((r) => engine.signal(r.id, 'approve', [{approved: true}])))
+    const outcomes = await Promise.all(runs.map((r) => engine.wait(r.id)))
+    expect(outcomes.every((o) => (o.result as {status: string}).status === 'approved')).toBe(true)
+  })
+
   test('runs evicted idle are not replayed at restart; they load when woken', async () => {
     const p = project()
     const first = await Engine.start({env: {}, idleEvictMs: 20, root: p.root})

@@ -135,6 +135,7 @@ function workflowGateway(workflows: WorkflowHost, registry: () => Registry): Wor
     async start(request) {
       const host = findWorker(registry(), request.worker)
       if (!host) throw new Error(`no temporal.worker ${request.worker}`)
+      const conflictPolicy = conflictPolicyOf(request.options)
       const started = await workflows.start({
         client: host.client,
         entry: request.entry,
@@ -142,7 +143,7 @@ function workflowGateway(workflows: WorkflowHost, registry: () => Registry): Wor
         worker: host.worker,
         ...(request.context ? {context: request.context} : {}),
         ...(request.workflowId ? {workflowId: request.workflowId} : {}),
-        ...(conflictPolicyOf(request.options) ? {conflictPolicy: conflictPolicyOf(request.options)} : {}),
+        ...(conflictPolicy ? {conflictPolicy} : {}),
       })
       return {pid: started.pid}
     },

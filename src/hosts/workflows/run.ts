@@ -193,8 +193,10 @@ export class WorkflowRun {
         return
       }
       const delivery = arrivalDelivery({...event, seq} as HistoryEvent, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))
-      if (delivery) this.arrivals.push(delivery)
-      this.seenSeq = seq
+      if (delivery) {
+        this.arrivals.push(delivery)
+        this.seenSeq = seq
+      }
       await this.pump()
     })
   }

@@ -9,13 +9,13 @@
  *
  * Writes refuse while a live process holds the dev lock: only one writer owns a history.
  */
-import {readdir, readFile} from 'node:fs/promises'
-import {join} from 'node:path'
+import {readFile} from 'node:fs/promises'
 
 import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
 import {stateLayout} from '../engine/state-dir.js'
 import type {HistoryEvent, HistoryEventType} from '../history/events.js'
 import {readHistoryBuffer} from '../history/reader.js'
+import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
 import {WippyError} from '../errors.js'
 import {nextTimerAt, outstandingOf} from '../hosts/workflows/outstanding.js'
@@ -41,29 +41,12 @@ const STATUS_OF_CLOSE: Partial<Record<HistoryEventType, ProcessInfo['status']>> 
 /** The status a closing event leaves, or undefined for any other event. */
 const closedStatus = (event: HistoryEvent): ProcessInfo['status'] | undefined => STATUS_OF_CLOSE[event.type]
 
-// Read-only access to the history files, as `HistoryStore.list/read` do it (`store.ts`), but
-// without loading the store: its write path validates with zod, which reads do not need.
-const HISTORY_EXT = '.jsonl'
-const RUN_KEY = /^[A-Za-z0-9][A-Za-z0-9._@+=~-]{0,199}$/
-
-/** The run keys that have a history in `dir`, sorted. */
-async function listRunKeys(dir: string): Promise<string[]> {
-  let names: string[]
-  try {
-    names = await readdir(dir)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw error
-  }
-  return names
-    .filter((name) => name.endsWith(HISTORY_EXT) && RUN_KEY.test(name.slice(0, -HISTORY_EXT.length)))
-    .map((name) => name.slice(0, -HISTORY_EXT.length))
-    .sort()
-}
+// Read-only access to the history files (named as in `history/run-files.ts`) without loading
+// the store: its write path validates with zod, which reads do not need.
 
 /** A run's events, read without modifying the file (a torn tail is left in place). */
 async function readRunEvents(dir: string, runKey: string): Promise<HistoryEvent[]> {
-  const file = join(dir, runKey + HISTORY_EXT)
+  const file = historyFileOf(dir, runKey)
   let buf: Buffer
   try {
     buf = await readFile(file)

@@ -13,9 +13,9 @@
  * One process owns a store directory at a time; this module does not lock it.
  */
 import {randomBytes} from 'node:crypto'
-import {close as closeCb, constants, write, fdatasync as fdatasyncCb, fsync as fsyncCb, ftruncate as ftruncateCb, link, mkdir, open as openCb, readdir, readFile as readFileCb, unlink} from 'node:fs'
+import {close as closeCb, constants, write, fdatasync as fdatasyncCb, fsync as fsyncCb, ftruncate as ftruncateCb, link, mkdir, open as openCb, readFile as readFileCb, unlink} from 'node:fs'
 import {readFile} from 'node:fs/promises'
-import {dirname, join, resolve} from 'node:path'
+import {dirname, resolve} from 'node:path'
 import {promisify} from 'node:util'
 
 import {WippyError} from '../errors.js'
@@ -23,6 +23,7 @@ import type {HistoryEvent, NewHistoryEvent} from './events.js'
 import {type CommitStats, type CommitTarget, GroupCommitter} from './group-commit.js'
 import {encodeEvent} from './line-codec.js'
 import {readHistoryBuffer, type TornTailReport} from './reader.js'
+import {historyFileOf, listRunKeys, RUN_KEY} from './run-files.js'
 
 const open = promisify(openCb)
 const close = promisify(closeCb)
@@ -33,11 +34,7 @@ const readFd = promisify(readFileCb) as (fd: number) => Promise<Buffer>
 const linkP = promisify(link)
 const unlinkP = promisify(unlink)
 const mkdirP = promisify(mkdir)
-const readdirP = promisify(readdir)
 
-const EXT = '.jsonl'
-/** Run keys become file names: a conservative, portable alphabet. */
-const RUN_KEY = /^[A-Za-z0-9][A-Za-z0-9._@+=~-]{0,199}$/
 
 /** The append side of one open run. */
 export interface RunLog {
@@ -93,7 +90,7 @@ export class HistoryStore {
   /** The file of a run. @throws WippyError `WIPPY_HISTORY_BAD_KEY` */
   pathOf(runKey: string): string {
     checkRunKey(runKey)
-    return join(this.dir, runKey + EXT)
+    return historyFileOf(this.dir, runKey)
   }
 
   /**
@@ -187,17 +184,7 @@ export class HistoryStore {
 
   /** The run keys that have a history, sorted. */
   async list(): Promise<string[]> {
-    let names: string[]
-    try {
-      names = await readdirP(this.dir)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-      throw error
-    }
-    return names
-      .filter((name) => name.endsWith(EXT) && RUN_KEY.test(name.slice(0, -EXT.length)))
-      .map((name) => name.slice(0, -EXT.length))
-      .sort()
+    return listRunKeys(this.dir)
   }
 
   /** Flushes every pending append, then closes all files. Further calls are refused. */

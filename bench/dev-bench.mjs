@@ -20,8 +20,7 @@ import {cpSync, appendFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {HistoryStore} from '../dist/history/store.js'
-import {stateLayout} from '../dist/engine/state-dir.js'
+import {writeBigHistory} from './history-bench.mjs'
 import {figure, formatFigure, isMain, tempDir, writeFiles} from './lib.mjs'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
@@ -192,21 +191,7 @@ async function spawnToResult(n) {
 
 async function inspectBig(n) {
   const root = project('templates/approval')
-  const store = new HistoryStore(stateLayout(root).histories)
-  const T0 = 1_700_000_000_000
-  const log = await store.create('big~r1', {
-    codeHash: 'x', entry: 'app.workflows:approval', format: 1, host: 'app:temporal_worker', input: [{}],
-    pid: '{app:temporal_client@app:temporal_worker|big}', runId: 'r1', seed: 1, ts: T0, type: 'WorkflowStarted', workflowId: 'big',
-  })
-  const batch = []
-  for (let i = 2; i <= 10_000; i++) {
-    batch.push(i % 2 === 0
-      ? {args: [{amount: i, order_id: `o-${i}`}], entry: 'app.reviews:submit', ts: T0 + i, type: 'ActivityScheduled', where: 'src/workflows/approval.lua:11'}
-      : {attempts: 1, result: 'submitted', scheduled: i - 1, ts: T0 + i, type: 'ActivityCompleted'})
-  }
-  await log.append(batch)
-  await log.close()
-  await store.close()
+  await writeBigHistory(root)
   const samples = []
   try {
     for (let i = 0; i < n; i++) samples.push((await cli(root, ['history', 'inspect', 'big'])).ms)

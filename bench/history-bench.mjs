@@ -114,25 +114,30 @@ export async function run({quick = false} = {}) {
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
 
+/** Writes run `big` (10,000 events) into the state dir of the project at `root`. */
+export async function writeBigHistory(root) {
+  const store = new HistoryStore(stateLayout(root).histories)
+  const log = await store.create('big~r1', {
+    codeHash: 'x', entry: 'app.workflows:approval', format: 1, host: 'app:temporal_worker', input: [{}],
+    pid: '{app:temporal_client@app:temporal_worker|big}', runId: 'r1', seed: 1, ts: T0, type: 'WorkflowStarted', workflowId: 'big',
+  })
+  const batch = []
+  for (let i = 2; i <= 10_000; i++) {
+    batch.push(i % 2 === 0
+      ? {args: [{amount: i, order_id: `o-${i}`}], entry: 'app.reviews:submit', ts: T0 + i, type: 'ActivityScheduled', where: 'src/workflows/approval.lua:11'}
+      : {attempts: 1, result: 'submitted', scheduled: i - 1, ts: T0 + i, type: 'ActivityCompleted'})
+  }
+  await log.append(batch)
+  await log.close()
+  await store.close()
+}
+
 /** Wall time of `wippy history inspect` (built CLI, offline) on a 10k-event run, `n` times. */
 export async function inspectWallTime(n = 7) {
   const root = tempDir('wippy-inspect-bench-')
   cpSync(join(REPO, 'templates/approval'), root, {recursive: true})
   try {
-    const store = new HistoryStore(stateLayout(root).histories)
-    const log = await store.create('big~r1', {
-      codeHash: 'x', entry: 'app.workflows:approval', format: 1, host: 'app:temporal_worker', input: [{}],
-      pid: '{app:temporal_client@app:temporal_worker|big}', runId: 'r1', seed: 1, ts: T0, type: 'WorkflowStarted', workflowId: 'big',
-    })
-    const batch = []
-    for (let i = 2; i <= 10_000; i++) {
-      batch.push(i % 2 === 0
-        ? {args: [{amount: i, order_id: `o-${i}`}], entry: 'app.reviews:submit', ts: T0 + i, type: 'ActivityScheduled', where: 'src/workflows/approval.lua:11'}
-        : {attempts: 1, result: 'submitted', scheduled: i - 1, ts: T0 + i, type: 'ActivityCompleted'})
-    }
-    await log.append(batch)
-    await log.close()
-    await store.close()
+    await writeBigHistory(root)
     const env = {...process.env, FORCE_COLOR: '0', NO_COLOR: '1'}
     const once = () => new Promise((resolve, reject) => {
       const t = performance.now()

@@ -8,7 +8,7 @@ import type {FunctionCaller, ProcessGateway} from '../hosts/functions/index.js'
 import type {WorkflowHost} from '../hosts/workflows/workflow-host.js'
 import type {LuaCommand, LuaErrorValue} from '../lua/types.js'
 import type {Registry} from '../registry/index.js'
-import {conflictPolicyOf, startErrorOf, workflowIdOf} from '../hosts/workflows/start-policy.js'
+import {conflictPolicyOf, contextOf, startErrorOf, workflowIdOf} from '../hosts/workflows/start-policy.js'
 import {exitEventOf} from './exit-event.js'
 import {findWorker} from './spawn-host.js'
 
@@ -83,7 +83,7 @@ export class ProcessRouter implements ProcessGateway {
     const options = cmd.options ?? {}
     const workflowId = workflowIdOf(options)
     const conflictPolicy = conflictPolicyOf(options)
-    const context = options.context && typeof options.context === 'object' ? (options.context as Record<string, unknown>) : undefined
+    const context = contextOf(options)
     let started
     try {
       started = await this.deps.workflows.start({

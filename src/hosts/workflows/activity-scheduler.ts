@@ -9,6 +9,7 @@
 import type {EventOf, NewHistoryEvent} from '../../history/events.js'
 import type {LuaErrorValue} from '../../lua/types.js'
 import {activityOptions, nextRetryDelay} from './retry-policy.js'
+import {contextOf} from './start-policy.js'
 import type {WorkflowRun} from './run.js'
 
 export interface ActivityRequest {
@@ -49,8 +50,7 @@ export class ActivityScheduler {
     set.add(event.seq)
     const options = activityOptions(this.executor.defaultOptions(event.entry), event.options)
     // The run's context (from its spawner), then the call's own `with_context`, then ours.
-    const callContext = event.options?.context && typeof event.options.context === 'object' ? (event.options.context as Record<string, unknown>) : {}
-    const context = {...run.started.context, ...callContext, idempotency_key: `${run.identity.workflowId}:${event.seq}`, workflow_id: run.identity.workflowId}
+    const context = {...run.started.context, ...contextOf(event.options), idempotency_key: `${run.identity.workflowId}:${event.seq}`, workflow_id: run.identity.workflowId}
     const attemptOnce = async (attempt: number): Promise<void> => {
       if (!this.wanted(run, event.seq)) return
       const outcome = await this.executor.execute({args: event.args, attempt, context, entry: event.entry, timeoutMs: options.startToCloseTimeoutMs})

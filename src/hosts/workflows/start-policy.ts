@@ -1,8 +1,9 @@
 /**
- * What a start does when a workflow with the same ID is already running (Temporal's
- * WorkflowIdConflictPolicy), read from the spawner's `temporal.workflow.*` options:
- * `use_existing` (the default here: the running workflow's PID comes back), `fail`
- * (also `execution_error_when_already_started = true`), `terminate_existing`.
+ * What a spawner's options say about a workflow start: its explicit ID, its context, and what
+ * it does when a workflow with that ID is already running (Temporal's
+ * WorkflowIdConflictPolicy, from the `temporal.workflow.*` options): `use_existing` (the
+ * default here: the running workflow's PID comes back), `fail` (also
+ * `execution_error_when_already_started = true`), `terminate_existing`.
  */
 export type ConflictPolicy = 'fail' | 'terminate_existing' | 'use_existing'
 
@@ -17,6 +18,12 @@ export function conflictPolicyOf(options: Record<string, unknown> | undefined): 
 export function workflowIdOf(options: Record<string, unknown> | undefined): string | undefined {
   const id = options?.['temporal.workflow.id'] ?? options?.name
   return typeof id === 'string' && id !== '' ? id : undefined
+}
+
+/** The spawner's or caller's `with_context` values (options.context), when given. */
+export function contextOf(options: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const context = options?.context
+  return context && typeof context === 'object' ? (context as Record<string, unknown>) : undefined
 }
 
 /** The Lua error a refused start gives its spawner. */

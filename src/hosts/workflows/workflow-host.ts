@@ -19,7 +19,7 @@ import {nextTimerAt} from './outstanding.js'
 import {instantiateArgs, prebuildProgram} from './prebuild.js'
 import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
-import {conflictPolicyOf, startErrorOf, workflowIdOf} from './start-policy.js'
+import {conflictPolicyOf, contextOf, startErrorOf, workflowIdOf} from './start-policy.js'
 import {RunDirectory} from './run-directory.js'
 import {summarizeRun, type RunSummary} from './run-summary.js'
 
@@ -437,8 +437,7 @@ export class WorkflowHost {
       const name = workflowIdOf(request.options)
       const conflictPolicy = conflictPolicyOf(request.options)
       // A child inherits its parent's context; its spawner's `with_context` adds to it.
-      const own = request.options?.context && typeof request.options.context === 'object' ? (request.options.context as Record<string, unknown>) : {}
-      const context = {...run.started.context, ...own}
+      const context = {...run.started.context, ...contextOf(request.options)}
       try {
         const child = await this.start({
           client,

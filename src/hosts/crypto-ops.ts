@@ -25,11 +25,6 @@ const MAX_PBKDF2_KEY = 1_048_576
 const NONCE_BYTES = 12
 const TAG_BYTES = 16
 
-/** Whether `op` is one of the crypto module's host ops. */
-export function isCryptoOp(op: string): boolean {
-  return op === 'crypto.random' || op === 'crypto.compute'
-}
-
 /** The SideEffect op a workflow records a `crypto.random` command under (its replay identity). */
 export function cryptoSideEffectOp(cmd: LuaCommand): string {
   return `crypto.random:${String(cmd.args[0])}`

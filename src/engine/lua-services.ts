@@ -5,6 +5,7 @@
  */
 import {FunctionHost, type LogLevel, type ProcessGateway} from '../hosts/functions/index.js'
 import type {LuaErrorValue, LuaProgram, LuaProgramSpec} from '../lua/types.js'
+import {runtimeLimitsFromEnv} from '../lua/vm/limits.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../lua/vm/runtime.js'
 import type {Problem, Registry} from '../registry/index.js'
 import {programSpecOf} from './code-catalog.js'
@@ -27,6 +28,7 @@ export class LuaServices {
 
   /** Wires the function host to the engine (registry lookups, logs, env, process gateway). */
   async bind(binding: LuaServicesBinding): Promise<void> {
+    this.runtime.configure(runtimeLimitsFromEnv(binding.env))
     const env: Record<string, string> = {}
     for (const [k, v] of Object.entries(binding.env)) if (v !== undefined) env[k] = v
     this.functions = await FunctionHost.create({

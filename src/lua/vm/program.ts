@@ -14,6 +14,7 @@ import type {LuaCommand, LuaDelivery, LuaFailure, LuaProgram, LuaProgramSpec, St
 import {stripTypes} from '../dialect/strip-types.js'
 import {LuaCodec} from './codec.js'
 import {type LuaApi, LUA_OK, type PinnedChunk, REGISTRY_INDEX} from './lua-api.js'
+import {type HeapBudget, HOST_MEMORY_KIND, HostLimitError} from './limits.js'
 
 /** Default instruction budget per `start`/`step` call (~1–3 s of busy Lua). */
 export const DEFAULT_INSTRUCTION_BUDGET = 200_000_000
@@ -38,7 +39,7 @@ export interface PreludeChunk {
   text: string
 }
 
-type LimitHit = {kind: 'InstructionLimit' | 'MemoryLimit' | 'TimeLimit'; message: string} | undefined
+type LimitHit = {kind: 'InstructionLimit' | 'MemoryLimit' | 'TimeLimit' | typeof HOST_MEMORY_KIND; message: string; retryable?: true} | undefined
 
 /** A {@link LuaProgram} on wasmoon; see the module comment. */
 export class WasmoonProgram implements LuaProgram {
@@ -62,6 +63,8 @@ export class WasmoonProgram implements LuaProgram {
     spec: LuaProgramSpec,
     prelude: readonly PreludeChunk[],
     strip: (text: string) => string = stripTypes,
+    /** The memory of all programs of the runtime together (none: only this program's cap). */
+    private readonly shared?: HeapBudget,
   ) {
     this.budget = spec.limits?.instructions ?? DEFAULT_INSTRUCTION_BUDGET
     this.memMax = spec.limits?.memoryBytes ?? DEFAULT_MEMORY_BYTES
@@ -140,6 +143,8 @@ export class WasmoonProgram implements LuaProgram {
   close(): void {
     if (this.closed) return
     this.closed = true
+    if (this.shared) this.shared.used -= this.memUsed
+    this.memUsed = 0
     if (this.L) this.api.closeOwnedState(this.L)
   }
 
@@ -152,14 +157,12 @@ export class WasmoonProgram implements LuaProgram {
     if (this.finished) return {...this.finished, commands: []}
     if (this.closed) throw new Error('the Lua program is closed')
     const {api, L} = this
-    this.executed = 0
-    this.deadline = Date.now() + this.stepMs
     api.setTop(L, 0)
     api.rawGetI(L, REGISTRY_INDEX, fnRef)
     let outcome: StepOutcome
     try {
       this.codec.push(L, arg)
-      const status = api.pcall(L, 1, 1)
+      const status = this.enterLua(1, 1)
       if (this.limit) outcome = {commands: [], error: {...this.limit}, status: 'failed'}
       else if (status !== LUA_OK) {
         outcome = {commands: [], error: {kind: 'Internal', message: api.toString(L, -1)}, status: 'failed'}
@@ -208,6 +211,13 @@ export class WasmoonProgram implements LuaProgram {
     if (this.memUsed > this.memMax) {
       throw new Error(`Lua prelude failed: memory limit of ${this.memMax} bytes exceeded (it needs ${this.memUsed})`)
     }
+    if (this.shared) {
+      if (this.shared.used + this.memUsed > this.shared.maxBytes) {
+        this.memUsed = 0
+        throw new HostLimitError(`a new Lua program cannot start: ${this.shared.exhausted}`)
+      }
+      this.shared.used += this.memUsed
+    }
     api.useOwnerAllocator(L)
   }
 
@@ -226,9 +236,21 @@ export class WasmoonProgram implements LuaProgram {
     this.call(wRef === undefined ? 0 : 1, nres, chunk.name)
   }
 
+  /**
+   * The one way into Lua: every call (start, step, reset, the prelude's own calls) gets a
+   * fresh instruction budget and wall-time deadline. A pooled program may sit idle for longer
+   * than `stepMs` between calls; a deadline left over from its last call would make the next
+   * hook tick raise TimeLimit in work that just began (ux-review finding 1).
+   */
+  private enterLua(nargs: number, nres: number): number {
+    this.executed = 0
+    this.deadline = Date.now() + this.stepMs
+    return this.api.pcall(this.L, nargs, nres)
+  }
+
   private call(nargs: number, nres: number, what: string): void {
     const {api, L} = this
-    if (api.pcall(L, nargs, nres) !== LUA_OK) {
+    if (this.enterLua(nargs, nres) !== LUA_OK) {
       const message = api.toString(L, -1)
       throw new Error(`Lua ${what} failed: ${message}`)
     }
@@ -239,6 +261,7 @@ export class WasmoonProgram implements LuaProgram {
     if (nsize === 0) {
       if (ptr) {
         this.memUsed -= osize
+        if (this.shared) this.shared.used -= osize
         api.free(ptr)
       }
       return 0
@@ -248,8 +271,18 @@ export class WasmoonProgram implements LuaProgram {
       this.limit ??= {kind: 'MemoryLimit', message: `memory limit of ${this.memMax} bytes exceeded`}
       return 0
     }
+    const shared = this.shared
+    if (shared && delta > 0 && shared.used + delta > shared.maxBytes) {
+      // Lua runs an emergency collection and asks again; if that fails too the error is the
+      // host's, not the program's: the same work can succeed once other programs end.
+      this.limit ??= {kind: HOST_MEMORY_KIND, message: shared.exhausted, retryable: true}
+      return 0
+    }
     const p = api.realloc(ptr, nsize)
-    if (p) this.memUsed += delta
+    if (p) {
+      this.memUsed += delta
+      if (shared) shared.used += delta
+    }
     return p
   }
 

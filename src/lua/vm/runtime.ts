@@ -7,6 +7,7 @@ import type {LuaProgramSpec} from '../types.js'
 import {stripTypes} from '../dialect/strip-types.js'
 import {PRELUDE} from '../prelude/index.js'
 import {LuaApi, LUA_OK} from './lua-api.js'
+import {DEFAULT_TOTAL_MEMORY_BYTES, HeapBudget, type RuntimeLimits} from './limits.js'
 import {builtPreludeBytecode} from './prelude-cache.js'
 import {type PreludeChunk, WasmoonProgram} from './program.js'
 import {loadLuaModule} from './wasm-exports.js'
@@ -24,6 +25,10 @@ const STRIP_CACHE_SIZE = 256
 export class LuaRuntime {
   /** The prelude precompiled once: loading bytecode is ~10x cheaper than compiling text. */
   private readonly prelude: readonly PreludeChunk[]
+  /** The memory of all programs of this runtime (one wasm heap) together. */
+  private readonly budget = new HeapBudget(DEFAULT_TOTAL_MEMORY_BYTES)
+  /** Limits for programs whose spec names none (see {@link configure}). */
+  private programLimits: RuntimeLimits['program'] = {}
 
   /** Type-stripped sources by their text: every run of a workflow strips the same code. */
   private readonly stripped = new Map<string, string>()
@@ -58,7 +63,22 @@ export class LuaRuntime {
 
   /** Builds a ready-to-start program: a fresh Lua state with the prelude and the spec. */
   createProgram(spec: LuaProgramSpec): WasmoonProgram {
-    return new WasmoonProgram(this.api, spec, this.prelude, this.strip)
+    const limits = {...this.programLimits, ...spec.limits}
+    return new WasmoonProgram(this.api, Object.keys(limits).length > 0 ? {...spec, limits} : spec, this.prelude, this.strip, this.budget)
+  }
+
+  /**
+   * Sets the default per-program limits and the shared memory budget (the engine calls it
+   * once, from its environment). Programs already running keep counting against the budget.
+   */
+  configure(limits: RuntimeLimits): void {
+    this.programLimits = {...limits.program}
+    this.budget.maxBytes = limits.totalMemoryBytes
+  }
+
+  /** Bytes all live programs of this runtime hold, and the cap on them. */
+  get memory(): {maxBytes: number; used: number} {
+    return {maxBytes: this.budget.maxBytes, used: this.budget.used}
   }
 
   /** Compiles (without running) a Lua text after type stripping; returns the first problem. */

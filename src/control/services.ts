@@ -18,6 +18,7 @@ import type {HistoryEvent} from '../history/events.js'
 import {WippyError} from '../errors.js'
 import {parsePid} from '../hosts/workflows/pid.js'
 import type {LuaErrorValue} from '../lua/types.js'
+import {requireSkip} from '../time/duration.js'
 import {type ControlClient, connectControl, requireControl} from './client.js'
 
 // The engine (Lua VM) and the offline readers load only when needed, so the common path, a
@@ -206,6 +207,7 @@ export async function forkRun(options: ProjectOptions & {at: number; id?: string
 }
 
 export async function skipTime(options: ProjectOptions & {by: number | 'next-timer'; pid: string}): Promise<{now: number; pid: string; skippedMs: number}> {
+  requireSkip(options.by)
   return withRequiredClient(options, (client) => client.skipTime(options.pid, options.by))
 }
 

@@ -51,6 +51,8 @@ local function parse_go_duration(str)
   if s == '0' then return 0 end
   if s == '' then return nil end
   local total = 0
+  -- the same sum in floats: integer products wrap around silently, floats do not
+  local approx = 0.0
   local pos = 1
   while pos <= #s do
     local num, unit, nxt = s:match('^([%d%.]+)([a-zµ]+)()', pos)
@@ -59,16 +61,29 @@ local function parse_go_duration(str)
     local n = tonumber(num)
     if not mult or not n then return nil end
     total = total + n * mult
+    approx = approx + (n + 0.0) * mult
     pos = nxt
   end
-  return sign * (tointeger(floor(total + 0.5)) or floor(total))
+  if approx >= 0x1p63 then return nil, 'range' end
+  -- Go's time.ParseDuration refuses what does not fit an int64 of nanoseconds; a float
+  -- past 2^63 would otherwise reach the host as a huge or overflowed timer.
+  local ns = tointeger(floor(total + 0.5))
+  if ns == nil then return nil, 'range' end
+  return sign * ns
 end
 
 --- Coerces number (ns) | Go duration string | Duration to integer nanoseconds.
+local OUT_OF_RANGE = ' is out of range: a duration is at most 2562047h47m16.854775807s (an int64 of nanoseconds, as in Go)'
 local function to_ns(v)
-  if raw_type(v) == 'number' then return tointeger(floor(v)) or floor(v) end
+  if raw_type(v) == 'number' then
+    -- NaN, infinities and floats beyond an int64 are no duration (Go's time.Duration is one)
+    local ns = v == v and tointeger(floor(v))
+    if not ns then return nil, invalid('invalid duration ' .. raw_tostring(v) .. OUT_OF_RANGE) end
+    return ns
+  end
   if raw_type(v) == 'string' then
-    local ns = parse_go_duration(v)
+    local ns, why = parse_go_duration(v)
+    if why == 'range' then return nil, invalid('invalid duration ' .. sformat('%q', v) .. OUT_OF_RANGE) end
     if ns == nil then return nil, invalid('invalid duration ' .. sformat('%q', v) .. ' (use Go units ns, us, ms, s, m, h, e.g. "1h30m")') end
     return ns
   end
@@ -374,6 +389,10 @@ end
 function time.sleep(d)
   local ns, err = to_ns(d)
   if ns == nil then return nil, err end
+  -- As Go's time.Sleep and Temporal's workflow.Sleep: a zero or negative duration returns at
+  -- once. It still yields a 0 ms timer (what the host always recorded for it), so the
+  -- command matches histories written before.
+  if ns < 0 then ns = 0 end
   local _, e = W.call('time.sleep', {ms_of(ns)})
   return nil, e
 end

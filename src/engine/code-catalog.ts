@@ -52,19 +52,40 @@ function importsUnchanged(registry: Registry, spec: LuaProgramSpec): boolean {
 
 function buildProgramSpec(registry: Registry, entry: RegistryEntry, kind: LuaProgramSpec['kind']): LuaProgramSpec {
   const config = luaEntryConfig(entry)
+  return {imports: importClosure(registry, entry, config.imports), kind, method: config.method, modules: config.modules, source: luaSourceOf(entry)}
+}
+
+/**
+ * Every library an entry can reach through `imports:`, its own and its libraries' (the
+ * platform loads a library's imports too), breadth first, so the nearest alias wins: the
+ * entry's own, then its libraries', and so on. `require(alias)` in the VM resolves in this
+ * one namespace. A cycle (b imports a, which imports b) ends where an entry was seen before.
+ */
+function importClosure(registry: Registry, entry: RegistryEntry, own: Record<string, string>): Record<string, LuaSource> {
   const imports: Record<string, LuaSource> = {}
-  for (const [alias, id] of Object.entries(config.imports)) {
-    const lib = registry.entries.get(id)
-    if (!lib) {
-      throw new WippyError('WIPPY_REF_UNKNOWN', `${entry.id} imports ${id}, which is not in the registry.`, {
-        file: entry.file,
-        hint: 'Fix the `imports:` entry or add the library.lua entry.',
-        line: entry.line,
-      })
+  const seen = new Set<string>([entry.id])
+  let level: Array<{from: RegistryEntry; refs: Record<string, string>}> = [{from: entry, refs: own}]
+  while (level.length > 0) {
+    const next: typeof level = []
+    for (const {from, refs} of level) {
+      for (const [alias, id] of Object.entries(refs)) {
+        const lib = registry.entries.get(id)
+        if (!lib) {
+          throw new WippyError('WIPPY_REF_UNKNOWN', `${from.id} imports ${id}, which is not in the registry.`, {
+            file: from.file,
+            hint: 'Fix the `imports:` entry or add the library.lua entry.',
+            line: from.line,
+          })
+        }
+        if (!(alias in imports)) imports[alias] = luaSourceOf(lib)
+        if (seen.has(lib.id)) continue
+        seen.add(lib.id)
+        next.push({from: lib, refs: luaEntryConfig(lib).imports})
+      }
     }
-    imports[alias] = luaSourceOf(lib)
+    level = next
   }
-  return {imports, kind, method: config.method, modules: config.modules, source: luaSourceOf(entry)}
+  return imports
 }
 
 /** A stable hash of everything that decides what the code does. */

@@ -470,15 +470,23 @@ end
 
 local ALWAYS = {errors = true, channel = true, process = true, coroutine = true, payload = true,
   table = true, string = true, math = true, utf8 = true}
+-- what W.loaded holds for an import while its chunk runs: libraries may import each other
+-- (a cycle in imports:); requiring one at load time while it loads has no value to return
+local LOADING = {}
 require = function(name)
   if raw_type(name) ~= 'string' then raw_error('require expects a module name', 2) end
   local m = W.loaded[name]
+  if m == LOADING then
+    raw_error("module '" .. name .. "' is required while it is still loading (an import cycle at load time," ..
+      " or an earlier require of it failed): require it inside the function that uses it", 2)
+  end
   if m ~= nil then return m end
   if ALWAYS[name] then return _G[name] end
   local imp = W.spec.imports and W.spec.imports[name]
   if imp then
     local fn, err = raw_load(imp.text, '@' .. imp.chunk, 't', _G)
     if not fn then raw_error(err, 0) end
+    W.loaded[name] = LOADING
     local v = fn(name)
     if v == nil then v = true end
     W.loaded[name] = v
@@ -493,7 +501,7 @@ require = function(name)
   if W.modules[name] then
     raw_error("module '" .. name .. "' is not allowed here: add it to the entry's modules: list", 2)
   end
-  raw_error("module '" .. name .. "' not found: only the entry's modules: and imports: can be required", 2)
+  raw_error("module '" .. name .. "' not found: only the entry's modules: and imports: (its own and its libraries') can be required", 2)
 end
 
 local function main_body(args)

@@ -94,6 +94,18 @@ describe('regexp methods', () => {
     expect(r).toEqual([true, false, true, true, false, true, true, false, false, true, true, true, true])
   })
 
+  it('runs in linear time: a pattern that makes a backtracking engine explode answers at once', async () => {
+    // Given ^(a+)+$, exponential on a backtracking RegExp (n = 30 took 16 s there)
+    const t0 = Date.now()
+    const r = await value(
+      lua(`local re = text.regexp.compile("^(a+)+$")
+      return {re:match_string(("a"):rep(28) .. "!"), re:match_string(("a"):rep(100000) .. "!"), re:match_string(("a"):rep(1000))}`),
+    )
+    // Then Go's answers, well within a second
+    expect(r).toEqual([false, false, true])
+    expect(Date.now() - t0).toBeLessThan(2000)
+  })
+
   it('a method called with "." or a non-string subject is a Lua error', async () => {
     const {outcome} = await run(lua(`local re = text.regexp.compile("a") return re.match_string("a")`), executeTextCommand, {modules: ['text']})
     expect(outcome.status).toBe('failed')

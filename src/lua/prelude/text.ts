@@ -1,7 +1,7 @@
 /**
  * `@wippy/text.lua`: the `text` module's `regexp` part. `compile` asks the host to check
- * and translate the RE2 pattern once; the compiled regexp keeps the translated source and
- * flags, and each method is one deterministic host op `text.regexp` `[fn, source, flags, ...]`
+ * the RE2 pattern once; the compiled regexp keeps the source and flags the host hands
+ * back, and each method is one deterministic host op `text.regexp` `[fn, source, flags, ...]`
  * (never recorded in workflows). Group counts and names live here, so they cost no call.
  */
 export const TEXT_LUA = String.raw`

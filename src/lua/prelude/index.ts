@@ -13,6 +13,7 @@ import {JSON_SCHEMA_LUA} from './json-schema.js'
 import {PATTERN_GUARD_LUA} from './pattern-guard.js'
 import {PATTERNS_LUA} from './patterns.js'
 import {PROCESS_LUA} from './process.js'
+import {RANGE_GUARD_LUA} from './range-guard.js'
 import {RUNTIME_TYPES_LUA} from './runtime-types.js'
 import {SECURITY_LUA} from './security.js'
 import {SERVICES_LUA} from './services.js'
@@ -24,6 +25,7 @@ import {USERDATA_LUA} from './userdata.js'
 
 export const PRELUDE: readonly PreludeChunk[] = [
   {name: '@wippy/core.lua', text: CORE_LUA},
+  {name: '@wippy/range-guard.lua', text: RANGE_GUARD_LUA},
   {name: '@wippy/patterns.lua', text: PATTERNS_LUA},
   {name: '@wippy/pattern-guard.lua', text: PATTERN_GUARD_LUA},
   {name: '@wippy/channel.lua', text: CHANNEL_LUA},

@@ -32,6 +32,11 @@ export interface ProcessHostOptions {
   functions?: FunctionGateway
   /** How many finished processes `list()` keeps for `ps --all` (default 200). */
   keepFinished?: number
+  /**
+   * How many processes may run at once (default: `WIPPY_MAX_PROCESSES` from `env`, else
+   * {@link DEFAULT_MAX_PROCESSES}); a spawn past it fails. Bounds a process that spawns itself.
+   */
+  maxProcesses?: number
   log?: (pid: string, level: string, message: string, fields?: Record<string, unknown>) => void
   /** Called when a process starts or ends (not on every step). */
   onChange?: (status: ProcessStatus) => void
@@ -42,6 +47,12 @@ export interface ProcessHostOptions {
   runtime?: LuaRuntime
   workflows?: WorkflowGateway
 }
+
+/**
+ * Live processes per host by default: each holds a Lua state (~330 KB before it does
+ * anything) in the one wasm heap, so 1000 of them take a fifth of the runtime's budget.
+ */
+export const DEFAULT_MAX_PROCESSES = 1000
 
 /** A spawn from outside Lua (engine, CLI, supervisor). */
 export interface SpawnProcessRequest {
@@ -325,6 +336,17 @@ export class ProcessHost implements ProcessOps {
     if (!spec) return notFound(`no process.lua entry ${s.entry}`)
     const conflict = s.name === undefined ? undefined : this.names.conflict(s.name)
     if (conflict) return {error: conflict}
+    const max = this.maxProcesses()
+    // Every record not yet finished is running (finished ones stay listed until pruned).
+    if (this.records.size - this.finished.length >= max) {
+      return {
+        error: {
+          kind: 'Unavailable',
+          message: `process.spawn of ${s.entry} refused: ${max} processes are running, the limit (set WIPPY_MAX_PROCESSES to change it)`,
+          retryable: true,
+        },
+      }
+    }
     const n = (this.counters.get(s.host) ?? 0) + 1
     this.counters.set(s.host, n)
     const pid = formatProcessPid(s.host, n)
@@ -345,6 +367,13 @@ export class ProcessHost implements ProcessOps {
     this.runner.schedule(rec)
     this.opts.onChange?.(rec.status())
     return {pid}
+  }
+
+  private maxProcesses(): number {
+    if (this.opts.maxProcesses !== undefined) return this.opts.maxProcesses
+    const text = this.opts.env?.('WIPPY_MAX_PROCESSES')?.trim()
+    const n = text && /^\d+$/.test(text) ? Number(text) : Number.NaN
+    return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_PROCESSES
   }
 
   // ---- messaging and control ----------------------------------------------------------

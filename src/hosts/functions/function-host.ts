@@ -10,6 +10,7 @@
  * entry spec changed (hot reload), is closed instead of reused.
  */
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgramSpec} from '../../lua/types.js'
+import {HostLimitError} from '../../lua/vm/limits.js'
 import type {WasmoonProgram} from '../../lua/vm/program.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../../lua/vm/runtime.js'
 import {Mailbox, driveProgram} from './drive-program.js'
@@ -112,6 +113,8 @@ export class FunctionHost {
       }
       return {error: {kind: 'Internal', message: 'the function did not finish'}}
     } catch (error) {
+      // A program the runtime's shared memory budget refused to build: the host's failure, retryable
+      if (error instanceof HostLimitError) return {error: {kind: error.kind, message: error.message, retryable: true}}
       return {error: {kind: 'Internal', message: error instanceof Error ? error.message : String(error), retryable: false}}
     } finally {
       for (const t of timers.values()) clearTimeout(t)

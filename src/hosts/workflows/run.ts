@@ -22,6 +22,7 @@
  */
 import {type EventOf, type HistoryEvent, type NewHistoryEvent, isClosingEvent} from '../../history/events.js'
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgram, StepOutcome} from '../../lua/types.js'
+import {HOST_MEMORY_KIND} from '../../lua/vm/limits.js'
 import {statusOfClose} from './closing.js'
 import {type CommandIdentity, describeIdentity, identityOfCommand, identityOfEvent, sameIdentity} from './command-identity.js'
 import {arrivalDelivery, immediateResult} from './deliveries.js'
@@ -299,6 +300,10 @@ export class WorkflowRun {
   }
 
   private async handleOutcome(outcome: StepOutcome): Promise<void> {
+    // The host's shared memory budget failed, not the workflow: park the run before any of
+    // the step's commands is buffered (history untouched) instead of recording a permanent
+    // WorkflowFailed; a restart or reload replays it.
+    if (outcome.status === 'failed' && outcome.error.kind === HOST_MEMORY_KIND) throw new Error(outcome.error.message)
     for (const cmd of outcome.commands) await this.handleCommand(cmd)
     if (outcome.status === 'waiting') return
     if (this.replay && !this.replay.exhausted) {

@@ -3,6 +3,9 @@
  * out where the two dialects differ and refuses what RE2 refuses but JS would accept
  * (backreferences, lookaround), so a pattern compiles here exactly when it would on the
  * platform, as far as this translation reaches.
+ *
+ * `text.regexp` runs patterns on re2js (linear time, Go's syntax natively) and uses this
+ * module as its dialect check: what it refuses, `compile` refuses with Go's message.
  */
 
 /** A translated pattern, or why it is not valid RE2. */

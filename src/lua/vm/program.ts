@@ -28,6 +28,10 @@ const HOOK_EVERY = 1000
  */
 export const DEFAULT_STEP_MS = 10_000
 const LUA_MASKCOUNT = 8
+/** `LUA_ERRMEM`: a load or call ran out of memory. */
+const LUA_ERRMEM = 4
+/** What a program sees when the wasm heap itself (not a cap) refuses an allocation. */
+const HEAP_FULL = "the wasm heap shared by all Lua programs is full (not this program's own cap); retry later"
 
 /** A prelude chunk: Lua text plus the chunk name tracebacks show (`@wippy/core.lua`). */
 export interface PreludeChunk {
@@ -229,9 +233,7 @@ export class WasmoonProgram implements LuaProgram {
       : chunk.bytecode
         ? api.loadBytes(L, chunk.bytecode, chunk.name, 'b')
         : api.load(L, chunk.text, chunk.name, 't')
-    if (status !== LUA_OK) {
-      throw new Error(`prelude ${chunk.name} does not compile: ${api.toString(L, -1)}`)
-    }
+    if (status !== LUA_OK) throw this.failure(status, `prelude ${chunk.name} does not compile: ${api.toString(L, -1)}`)
     if (wRef !== undefined) api.rawGetI(L, REGISTRY_INDEX, wRef)
     this.call(wRef === undefined ? 0 : 1, nres, chunk.name)
   }
@@ -250,10 +252,14 @@ export class WasmoonProgram implements LuaProgram {
 
   private call(nargs: number, nres: number, what: string): void {
     const {api, L} = this
-    if (this.enterLua(nargs, nres) !== LUA_OK) {
-      const message = api.toString(L, -1)
-      throw new Error(`Lua ${what} failed: ${message}`)
-    }
+    const status = this.enterLua(nargs, nres)
+    if (status !== LUA_OK) throw this.failure(status, `Lua ${what} failed: ${api.toString(L, -1)}`)
+  }
+
+  /** Out of memory but not over this program's own cap: the host's failure (retryable), not the code's. */
+  private failure(status: number, message: string): Error {
+    if (status === LUA_ERRMEM && this.limit?.kind !== 'MemoryLimit') return new HostLimitError(`${message} (${HEAP_FULL})`)
+    return new Error(message)
   }
 
   private alloc(ptr: number, osize: number, nsize: number): number {
@@ -282,7 +288,7 @@ export class WasmoonProgram implements LuaProgram {
     if (p) {
       this.memUsed += delta
       if (shared) shared.used += delta
-    }
+    } else this.limit ??= {kind: HOST_MEMORY_KIND, message: HEAP_FULL, retryable: true}
     return p
   }
 

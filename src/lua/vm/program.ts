@@ -149,7 +149,11 @@ export class WasmoonProgram implements LuaProgram {
     this.closed = true
     if (this.shared) this.shared.used -= this.memUsed
     this.memUsed = 0
-    if (this.L) this.api.closeOwnedState(this.L)
+    if (this.L) {
+      // Closing runs no user work; a hook tick in it would only see a stale deadline.
+      this.api.setHook(this.L, 0, 0, 0)
+      this.api.closeOwnedState(this.L)
+    }
   }
 
   /** Bytes the Lua state currently holds (for pools and tests). */

@@ -58,7 +58,11 @@ describe('recovery reader on real files', () => {
         expect(recovered, `cut at ${cut} leaves a complete file`).toBeUndefined()
       } else {
         expect(recovered).toMatchObject({atOffset: boundary, droppedBytes: cut - boundary, line: complete + 1, reason: 'no-newline'})
-        expect(read.recovered).toEqual(recovered)
+        // And the dropped bytes are kept beside the file before they are cut
+        const {keptAs, ...report} = recovered!
+        expect(read.recovered).toEqual(report)
+        expect(keptAs).toMatch(/run\.jsonl\.torn-\d{8}T\d{9}Z(-\d+)?$/)
+        expect((await readFile(keptAs!)).equals(bytes.subarray(boundary, cut))).toBe(true)
       }
       expect((await stat(file)).size).toBe(boundary)
       // And appends continue cleanly after the last complete record
@@ -76,7 +80,10 @@ describe('recovery reader on real files', () => {
       await writeFile(file, bytes.subarray(0, cut))
       const error = await caught(store.open('run'))
       expect(error.code).toBe('WIPPY_HISTORY_CORRUPT')
-      expect(error.message).toMatch(/no complete WorkflowStarted/)
+      expect(error.message).toMatch(cut === 0 ? /the file is empty \(0 bytes\)/ : /no complete WorkflowStarted/)
+      // And the hint does not offer to fork from a "seq 0"
+      expect(error.hint).not.toMatch(/seq 0|--at 0/)
+      expect(error.hint).toMatch(/wippy history repair run/)
       expect((await stat(file)).size).toBe(cut)
     }
   })
@@ -96,10 +103,12 @@ describe('recovery reader on real files', () => {
       const error = await caught(store.open('run'))
       expect(error.code, `flip at ${at}`).toBe('WIPPY_HISTORY_CORRUPT')
       expect(error.line).toBe(line)
-      expect(error.details).toEqual({offset: lineStart})
+      expect(error.details).toMatchObject({goodEvents: line - 1, offset: lineStart})
       expect(error.file).toBe(file)
       expect(error.message).toContain(`line ${line} (byte ${lineStart})`)
-      expect(error.hint).toMatch(/wippy fork/)
+      // And the hint names commands that work without a dev server (repair) and with one (fork)
+      expect(error.hint).toContain(`\`wippy history repair run\` keeps a copy of the file and cuts the history back to event ${line - 1}`)
+      expect(error.hint).toContain(`\`wippy fork run --at ${line - 1}\``)
 
       // And the file is byte-for-byte unchanged
       expect((await readFile(file)).equals(damaged)).toBe(true)
@@ -116,10 +125,10 @@ describe('recovery reader on real files', () => {
     const error = await caught(store.read('run'))
     expect(error.code).toBe('WIPPY_HISTORY_CORRUPT')
     expect(error.message).toMatch(/checksum/)
-    expect(error.details).toEqual({offset: starts[9]})
+    expect(error.details).toMatchObject({offset: starts[9]})
   })
 
-  it('treats damage on the last line as a torn tail (it was never acknowledged)', async () => {
+  it('treats a last line with NULs in it (a page that never landed) as a torn tail', async () => {
     const {bytes, file, starts, store} = await realHistory()
     const damaged = Buffer.from(bytes)
     damaged[bytes.length - 30] = 0x00
@@ -215,7 +224,11 @@ describe('recovery reader: a mangled checksum suffix', () => {
     const mangle = (l: string) => l.replace(/"crc":"([0-9a-f]{8})"/, (_, h: string) => `"crc":"${h.toUpperCase().replace(/[0-9]/g, 'A')}"`)
     const mid = [lines[0], mangle(lines[1]!), lines[2], ''].join('\n')
     expect(() => readHistoryBuffer(Buffer.from(mid), 'm')).toThrow(/line 2 .*lacks the "crc" field/)
+    // On a complete last line (it ends in its newline) it is damage too: a torn write cannot leave one
     const last = [lines[0], lines[1], mangle(lines[2]!), ''].join('\n')
-    expect(readHistoryBuffer(Buffer.from(last), 'm').torn).toMatchObject({line: 3, reason: 'checksum-mismatch'})
+    expect(() => readHistoryBuffer(Buffer.from(last), 'm')).toThrow(/line 3 .*lacks the "crc" field.*not a torn write/)
+    // Without its newline it may be a torn append of record 3
+    const cut = [lines[0], lines[1], mangle(lines[2]!)].join('\n')
+    expect(readHistoryBuffer(Buffer.from(cut), 'm').torn).toMatchObject({line: 3, reason: 'no-newline'})
   })
 })

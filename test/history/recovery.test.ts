@@ -2,7 +2,7 @@ import {readFile, stat, writeFile} from 'node:fs/promises'
 import {describe, expect, it} from 'vitest'
 
 import type {WippyError} from '../../src/errors.js'
-import {lineChecksum, readHistoryBuffer} from '../../src/history/reader.js'
+import {lineChecksum, readHistoryBuffer, scanHistoryBuffer} from '../../src/history/reader.js'
 import {HistoryStore} from '../../src/history/store.js'
 import {started, step, tempDir} from './helpers.js'
 
@@ -230,5 +230,73 @@ describe('recovery reader: a mangled checksum suffix', () => {
     // Without its newline it may be a torn append of record 3
     const cut = [lines[0], lines[1], mangle(lines[2]!)].join('\n')
     expect(readHistoryBuffer(Buffer.from(cut), 'm').torn).toMatchObject({line: 3, reason: 'no-newline'})
+  })
+})
+
+describe('recovery reader: torn tail or damage (reliability findings 3 and 11)', () => {
+  it('calls a flipped byte in a complete last line damage, not a torn tail, and leaves the file untouched', async () => {
+    const {bytes, file, starts, store} = await realHistory()
+    const lastStart = starts[EVENTS - 1]!
+    for (let at = lastStart; at < bytes.length - 1; at += 3) {
+      // Given one byte of the last line changed, its newline intact (an acknowledged event)
+      const damaged = Buffer.from(bytes)
+      damaged[at] = damaged[at]! ^ 0x01
+      await writeFile(file, damaged)
+      // Then it is refused as damage, naming the line and the intact events before it
+      const error = await caught(store.open('run'))
+      expect(error.code, `flip at ${at}`).toBe('WIPPY_HISTORY_CORRUPT')
+      expect(error.details).toEqual({goodEvents: EVENTS - 1, offset: lastStart})
+      expect(error.message).toMatch(/not a torn write|does not begin like record|without its newline/)
+      // And nothing is cut
+      expect((await readFile(file)).equals(damaged)).toBe(true)
+    }
+  })
+
+  it('refuses a last line without its newline that cannot be the start of the next record', async () => {
+    const {bytes, starts} = await realHistory()
+    const good = bytes.subarray(0, starts[EVENTS - 1])
+    for (const tail of ['{garbage', 'xx', '{"seq":99,"type":"Act', '{"seq":24,"typ3"']) {
+      const scanned = scanHistoryBuffer(Buffer.concat([good, Buffer.from(tail)]))
+      expect(scanned.damage, tail).toMatchObject({goodEvents: EVENTS - 1, line: EVENTS, offset: starts[EVENTS - 1]})
+      expect(scanned.damage!.reason).toMatch(/does not begin like record 24/)
+    }
+    // A prefix of record 24's start (or NULs where a page never landed) is a torn append
+    for (const tail of ['{', '{"se', '{"seq":2', '{"seq":24,"type":"ActivityComp', '\0\0\0{"seq"']) {
+      expect(scanHistoryBuffer(Buffer.concat([good, Buffer.from(tail)])).torn, JSON.stringify(tail)).toMatchObject({line: EVENTS, reason: 'no-newline'})
+    }
+  })
+
+  it('scans every kind of damage without throwing: where it is, what it is, how much is intact', async () => {
+    const {bytes, starts} = await realHistory()
+    const line = (n: number) => bytes.subarray(starts[n - 1], starts[n] ?? bytes.length)
+    const withCrc = (e: object) => {
+      const body = JSON.stringify(e).slice(0, -1)
+      return Buffer.from(`${body},"crc":"${lineChecksum(body)}"}\n`)
+    }
+    const cases: Array<[string, Buffer, {goodEvents: number; line: number}, RegExp]> = [
+      ['empty', Buffer.alloc(0), {goodEvents: 0, line: 1}, /the file is empty \(0 bytes\)/],
+      ['{}', Buffer.from('{}\n'), {goodEvents: 0, line: 1}, /not a history event \(no "type" field\)/],
+      ['[]', Buffer.from('[]\n'), {goodEvents: 0, line: 1}, /not a JSON object/],
+      ['a duplicated line', Buffer.concat([bytes.subarray(0, starts[5]), line(5), bytes.subarray(starts[5]!)]), {goodEvents: 5, line: 6}, /seq 5 repeats/],
+      ['a future event type with a valid crc', Buffer.concat([bytes, withCrc({seq: EVENTS + 1, type: 'WorkflowPaused', ts: 1})]), {goodEvents: EVENTS, line: EVENTS + 1}, /event type "WorkflowPaused" is not one this wippy knows/],
+    ]
+    for (const [what, buf, where, reason] of cases) {
+      const scanned = scanHistoryBuffer(buf)
+      expect(scanned.damage, what).toMatchObject(where)
+      expect(scanned.damage!.reason, what).toMatch(reason)
+      expect(scanned.events, what).toHaveLength(where.goodEvents)
+      // And the thrown form's hint never offers a fork from "seq 0"
+      const error = (() => {
+        try {
+          readHistoryBuffer(buf, '/x/wf-1~r1.jsonl')
+        } catch (e) {
+          return e as WippyError
+        }
+        throw new Error(`${what} was accepted`)
+      })()
+      expect(error.hint, what).toContain('`wippy history repair wf-1~r1`')
+      if (where.goodEvents === 0) expect(error.hint, what).toMatch(/nothing to fork from/)
+      else expect(error.hint, what).toContain(`\`wippy fork wf-1~r1 --at ${where.goodEvents}\``)
+    }
   })
 })

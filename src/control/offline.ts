@@ -11,7 +11,7 @@
  *
  * Writes refuse while a live process holds the dev lock: only one writer owns a history.
  */
-import {readFile} from 'node:fs/promises'
+import {lstat, readFile} from 'node:fs/promises'
 
 import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
 import {stateLayout} from '../engine/state-dir.js'
@@ -51,7 +51,7 @@ const closedStatus = (event: HistoryEvent): ProcessInfo['status'] | undefined =>
  * A run's events, read without modifying the file (a torn tail is left in place). A damaged
  * file gives its good prefix and the damage: one bad file never stops a listing.
  */
-async function readRunEvents(dir: string, runKey: string): Promise<{damage?: HistoryView['damage']; events: HistoryEvent[]}> {
+async function readRunEvents(dir: string, runKey: string): Promise<{damage?: HistoryView['damage']; events: HistoryEvent[]; mtimeMs?: number}> {
   const file = historyFileOf(dir, runKey)
   let scanned
   try {
@@ -60,7 +60,10 @@ async function readRunEvents(dir: string, runKey: string): Promise<{damage?: His
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
     throw new WippyError('WIPPY_HISTORY_NOT_FOUND', `No history for run ${runKey}.`, {file, hint: 'List the runs with `wippy history list`.'})
   }
-  return scanned.damage ? {damage: {...scanned.damage, file}, events: scanned.events} : {events: scanned.events}
+  if (!scanned.damage) return {events: scanned.events}
+  // With no readable WorkflowStarted, the file's time is the best "started at" a listing has.
+  const mtimeMs = scanned.events.length === 0 ? await lstat(file).then((s) => Math.floor(s.mtimeMs), () => 0) : undefined
+  return {damage: {...scanned.damage, file}, events: scanned.events, ...(mtimeMs === undefined ? {} : {mtimeMs})}
 }
 
 /** One run as found on disk. */
@@ -90,7 +93,7 @@ export async function listOfflineRuns(root: string, options: {all?: boolean; sta
       continue
     }
     const read = await readRunEvents(layout.histories, runKey)
-    const info = read.damage ? damagedRow(runKey, read.events, read.damage) : summarizeOffline(read.events, now)
+    const info = read.damage ? damagedRow(runKey, read.events, read.damage, read.mtimeMs) : summarizeOffline(read.events, now)
     if (!info) continue
     if (options.status ? info.status !== options.status : !options.all && info.closedAt !== undefined) continue
     out.push(info)
@@ -124,7 +127,7 @@ export async function resolveOfflineRun(root: string, query: string, stateDir?: 
   let best: OfflineRun | undefined
   for (const runKey of candidates) {
     const read = await readRunEvents(dir, runKey)
-    if (!best || (read.events[0]?.ts ?? 0) >= (best.events[0]?.ts ?? 0)) best = {...read, runKey}
+    if (!best || (read.events[0]?.ts ?? 0) >= (best.events[0]?.ts ?? 0)) best = {events: read.events, runKey, ...(read.damage ? {damage: read.damage} : {})}
   }
   return best!
 }
@@ -187,10 +190,10 @@ function workflowClock(events: readonly HistoryEvent[], skippedMs: number, realN
 }
 
 /** The `ps` row of a damaged history: what its good prefix says of the run, and the damage. */
-function damagedRow(runKey: string, events: readonly HistoryEvent[], damage: NonNullable<HistoryView['damage']>): ProcessInfo {
+function damagedRow(runKey: string, events: readonly HistoryEvent[], damage: NonNullable<HistoryView['damage']>, mtimeMs = 0): ProcessInfo {
   const started = events[0]?.type === 'WorkflowStarted' ? events[0] : undefined
   const workflowId = started?.workflowId ?? (runKey.includes('~') ? runKey.slice(0, runKey.lastIndexOf('~')) : runKey)
-  const base = {entry: started?.entry ?? '?', id: workflowId, kind: 'workflow' as const, loaded: false, pid: started?.pid ?? runKey, startedAt: started?.ts ?? 0}
+  const base = {entry: started?.entry ?? '?', id: workflowId, kind: 'workflow' as const, loaded: false, pid: started?.pid ?? runKey, startedAt: started?.ts ?? mtimeMs}
   return {...base, problem: `${describeDamage(damage)} (${damage.file})`, status: 'damaged'}
 }
 

@@ -376,7 +376,8 @@ export class Engine implements EngineApi {
 
   /** Keeps the run index (`runs.json`) in step with a run's status. */
   private indexRun(summary: RunSummary): void {
-    const run = this.workflows.exactRun(summary.pid)
+    // A quarantined run is not indexed (its file is read again each time).
+    const run = summary.status === 'damaged' ? undefined : this.workflows.exactRun(summary.pid)
     if (!run || !this.index) return
     this.index.set(run.identity.runKey, {
       entry: summary.entry,

@@ -21,7 +21,7 @@ import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
 import {conflictPolicyOf, contextOf, startErrorOf, workflowIdOf} from './start-policy.js'
 import {RunDirectory} from './run-directory.js'
-import {type DamagedRun, DamagedRuns, quarantineOf, runDamagedError} from './damaged-runs.js'
+import {type DamagedRun, DamagedRuns, quarantineOf, runDamagedError, summarizeDamaged} from './damaged-runs.js'
 import {describeDamage, type RepairResult, repairHistoryFile} from '../../history/damage.js'
 import {summarizeRun, type RunSummary} from './run-summary.js'
 
@@ -299,7 +299,25 @@ export class WorkflowHost {
   async history(pid: string): Promise<HistoryEvent[]> {
     const run = this.requireRun(pid)
     if (!run.evicted) return [...run.events]
-    return (await this.options.store.read(run.identity.runKey)).events
+    return (await this.options.store.read(run.identity.runKey).catch((error: unknown) => this.quarantineLive(run, error))).events
+  }
+
+  /**
+   * An evicted run whose file turned out damaged when it was read again (edited, or bit rot,
+   * while the server ran): quarantined like at start, its timers and activities dropped.
+   * @throws WippyError `WIPPY_RUN_DAMAGED`, or `error` when the file is not damaged after all.
+   */
+  private async quarantineLive(run: WorkflowRun, error: unknown): Promise<never> {
+    const quarantined = await quarantineOf(this.options.store.pathOf(run.identity.runKey), run.identity.runKey)
+    if (!quarantined) throw error
+    this.timers.clearRun(run)
+    this.activities.abandonRun(run)
+    this.evictor.cancel(run)
+    this.dir.remove(run)
+    this.damaged.add(quarantined)
+    this.options.onDamaged?.(run.identity.runKey)
+    this.options.onChange?.(summarizeDamaged(quarantined))
+    throw runDamagedError(quarantined)
   }
 
   list(): RunSummary[] {
@@ -404,12 +422,19 @@ export class WorkflowHost {
     this.evictor.cancel(run)
     if (!run.open || run.loaded) return
     if (run.evicted) {
+      let failed: {error: unknown} | undefined
       await run.serial(async () => {
         if (!run.evicted) return
-        const {events, log} = await this.options.store.open(run.identity.runKey)
-        this.logs.set(run.identity.runKey, log)
-        run.restore(events)
+        try {
+          const {events, log} = await this.options.store.open(run.identity.runKey)
+          this.logs.set(run.identity.runKey, log)
+          run.restore(events)
+        } catch (error) {
+          failed = {error}
+        }
       })
+      // A damaged file quarantines the run (and refuses the delivery); any other failure blocks it.
+      if (failed) await this.quarantineLive(run, failed.error).catch((error: unknown) => (error === failed!.error ? run.block(error as Error) : Promise.reject(error)))
     }
     if (run.status !== 'blocked') await this.load(run)
   }
@@ -429,6 +454,7 @@ export class WorkflowHost {
   }
 
   private afterChange(run: WorkflowRun): void {
+    if (!this.dir.has(run)) return // quarantined meanwhile (see quarantineLive)
     this.options.onChange?.(summarizeRun(run))
     this.evictor.schedule(run)
     if (this.options.virtualTime) this.skipIfOnlyTimers(run)

@@ -162,7 +162,18 @@ describe('a project with damaged histories', () => {
     const intact = await cli(['history', 'repair', 'wf-ok', '--json'])
     expect(intact.exitCode).not.toBe(0)
     expect(JSON.parse(intact.stdout).error.code).toBe('WIPPY_RUN_NOT_DAMAGED')
-  }, 60_000)
+
+    // And the next `wippy dev` recovers the repaired run like any other: it waits for its signal again
+    const dev = await startDev({args: ['--no-watch'], root})
+    for (let t = Date.now(); ; ) {
+      const row = json<{processes: Array<Row & {waiting?: string}>}>(await dev.cli(['ps', '--json'])).processes.find((r) => r.id === 'wf-dup')
+      if (row?.status === 'running' && row.waiting === 'waiting for a signal') break
+      if (Date.now() - t > 15_000) throw new Error(`wf-dup was not recovered: ${JSON.stringify(row)}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(dev.output()).not.toContain('quarantined history wf-dup')
+    expect(await dev.stop()).toBe(0)
+  }, 90_000)
 
   it('starts `wippy dev` with every damaged run quarantined, keeps the rest working, forks and repairs through the server', async () => {
     const {dir, root} = await damagedProject()

@@ -257,7 +257,14 @@ export class Engine implements EngineApi {
       return {damage, events: sliceHistory(damaged.events, range), pid: damaged.pid, status: 'damaged', total: damaged.events.length}
     }
     const run = this.workflows.requireRun(pid)
-    const events = await this.workflows.history(run.identity.pid)
+    let events: HistoryEvent[]
+    try {
+      events = await this.workflows.history(run.identity.pid)
+    } catch (error) {
+      // Found damaged just now (an evicted run's file was read again): show it as quarantined.
+      if ((error as WippyError).code === 'WIPPY_RUN_DAMAGED' && this.workflows.damagedRun(pid)) return this.history(pid, range)
+      throw error
+    }
     return {events: sliceHistory(events, range), pid: run.identity.pid, status: run.status, total: events.length}
   }
 

@@ -29,6 +29,19 @@ async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
 }
 
 describe('a history damaged while the engine runs', () => {
+  it('is shown as quarantined when an evicted run\'s history is read again', async () => {
+    root = await makeProject('templates/approval')
+    engine = await Engine.start({env: {}, idleEvictMs: 20, root})
+    const {id} = await engine.spawn({entry: 'app.workflows:approval', input: [{amount: 1, order_id: 'o-1'}]})
+    await waitFor(() => engine!.ps().some((r) => r.id === id && !r.loaded && r.waiting === 'waiting for a signal'))
+    const dir = stateLayout(root).histories
+    const [name] = (await readdir(dir)).filter((n) => n.endsWith('.jsonl'))
+    await writeFile(join(dir, name!), '')
+    // When its history is asked for, it is the quarantined view, not an error
+    expect(await engine.history(id)).toMatchObject({damage: {goodEvents: 0, reason: 'the file is empty (0 bytes)'}, events: [], status: 'damaged'})
+    expect(engine.ps().find((r) => r.id === id)?.status).toBe('damaged')
+  })
+
   it('quarantines the run on its next delivery, and repair lets it go on', async () => {
     root = await makeProject('templates/approval')
     engine = await Engine.start({env: {}, idleEvictMs: 20, root})

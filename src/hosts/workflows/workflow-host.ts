@@ -2,7 +2,8 @@
  * The embedded durable workflow host: the local provider behind `temporal.worker` entries.
  * It owns the runs, their history files, their timers and activities, and recovers every
  * open run by replay when it starts. The JSONL history files are the source of truth;
- * everything in memory here can be rebuilt from them.
+ * everything in memory here can be rebuilt from them. A history the reader finds damaged
+ * quarantines its run (`damaged-runs.ts`) and never stops the others.
  */
 export type {ExternalTargets, StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
 import type {RunLog} from '../../history/store.js'

@@ -8,12 +8,12 @@ export default class Ps extends BaseCommand {
   static override description =
     'List workflow runs: short ID, entry, kind, status, what each waits for, and age. Asks the running `wippy dev`; without one it reads the history files.'
 
-  static override examples = ['<%= config.bin %> ps', '<%= config.bin %> ps --all', '<%= config.bin %> ps --status blocked --json']
+  static override examples = ['<%= config.bin %> ps', '<%= config.bin %> ps --all', '<%= config.bin %> ps --status blocked --json', '<%= config.bin %> ps --status damaged']
 
   static override flags = {
     all: Flags.boolean({char: 'a', description: 'Include closed runs (completed, failed, cancelled, terminated).'}),
     'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
-    status: Flags.string({description: 'Only runs with this status.', options: ['running', 'blocked', 'completed', 'failed', 'cancelled', 'terminated']}),
+    status: Flags.string({description: 'Only runs with this status.', options: ['running', 'blocked', 'damaged', 'completed', 'failed', 'cancelled', 'terminated']}),
   }
 
   async run(): Promise<PsOutput> {

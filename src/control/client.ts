@@ -143,6 +143,9 @@ class SocketClient implements ControlClient {
   replayCheck(pid: string) {
     return this.#request('replayCheck', {pid}) as ReturnType<ControlClient['replayCheck']>
   }
+  repair(pid: string) {
+    return this.#request('repair', {pid}) as ReturnType<ControlClient['repair']>
+  }
   signal(pid: string, topic: string, payload: unknown[]) {
     return this.#request('signal', {payload, pid, topic}) as ReturnType<ControlClient['signal']>
   }

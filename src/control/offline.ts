@@ -2,18 +2,21 @@
  * What the commands can do without a running `wippy dev`: the history files are the source of
  * truth, so listing runs, reading a history and queueing a signal work straight on them.
  *
- * - `ps` reads every history; the status of a run comes from its last event.
- * - `history inspect/export` read one file (never modifying it: a torn tail is left in place).
+ * - `ps` reads every history; the status of a run comes from its last event, or is `damaged`
+ *   (with where and what) for a history the reader cannot fully read.
+ * - `history inspect/export` read one file (never modifying it: a torn tail is left in place;
+ *   a damaged one shows its good prefix and the damage).
  * - `signal` appends a `SignalReceived` durably to the run's history; the engine replays it as
  *   a delivery when it next recovers the run, exactly like a signal that arrived just before a crash.
  *
  * Writes refuse while a live process holds the dev lock: only one writer owns a history.
  */
-import {readFile} from 'node:fs/promises'
+import {lstat, readFile} from 'node:fs/promises'
 
 import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
 import {stateLayout} from '../engine/state-dir.js'
 import type {HistoryEvent, HistoryEventType} from '../history/events.js'
+import {describeDamage, scanRunFile} from '../history/damage.js'
 import {readHistoryBuffer} from '../history/reader.js'
 import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
@@ -44,21 +47,29 @@ const closedStatus = (event: HistoryEvent): ProcessInfo['status'] | undefined =>
 // Read-only access to the history files (named as in `history/run-files.ts`) without loading
 // the store: its write path validates with zod, which reads do not need.
 
-/** A run's events, read without modifying the file (a torn tail is left in place). */
-async function readRunEvents(dir: string, runKey: string): Promise<HistoryEvent[]> {
+/**
+ * A run's events, read without modifying the file (a torn tail is left in place). A damaged
+ * file gives its good prefix and the damage: one bad file never stops a listing.
+ */
+async function readRunEvents(dir: string, runKey: string): Promise<{damage?: HistoryView['damage']; events: HistoryEvent[]; mtimeMs?: number}> {
   const file = historyFileOf(dir, runKey)
-  let buf: Buffer
+  let scanned
   try {
-    buf = await readFile(file)
+    scanned = await scanRunFile(file)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
     throw new WippyError('WIPPY_HISTORY_NOT_FOUND', `No history for run ${runKey}.`, {file, hint: 'List the runs with `wippy history list`.'})
   }
-  return readHistoryBuffer(buf, file).events
+  if (!scanned.damage) return {events: scanned.events}
+  // With no readable WorkflowStarted, the file's time is the best "started at" a listing has.
+  const mtimeMs = scanned.events.length === 0 ? await lstat(file).then((s) => Math.floor(s.mtimeMs), () => 0) : undefined
+  return {damage: {...scanned.damage, file}, events: scanned.events, ...(mtimeMs === undefined ? {} : {mtimeMs})}
 }
 
 /** One run as found on disk. */
 export interface OfflineRun {
+  /** Set for a damaged history: `events` are the good prefix before it. */
+  damage?: HistoryView['damage']
   events: HistoryEvent[]
   runKey: string
 }
@@ -81,7 +92,8 @@ export async function listOfflineRuns(root: string, options: {all?: boolean; sta
       if (options.status ? info.status === options.status : options.all) out.push(info)
       continue
     }
-    const info = summarizeOffline(await readRunEvents(layout.histories, runKey), now)
+    const read = await readRunEvents(layout.histories, runKey)
+    const info = read.damage ? damagedRow(runKey, read.events, read.damage, read.mtimeMs) : summarizeOffline(read.events, now)
     if (!info) continue
     if (options.status ? info.status !== options.status : !options.all && info.closedAt !== undefined) continue
     out.push(info)
@@ -114,20 +126,20 @@ export async function resolveOfflineRun(root: string, query: string, stateDir?: 
   // A reused workflow ID has several runs: the newest one wins.
   let best: OfflineRun | undefined
   for (const runKey of candidates) {
-    const events = await readRunEvents(dir, runKey)
-    if (!best || (events[0]?.ts ?? 0) >= (best.events[0]?.ts ?? 0)) best = {events, runKey}
+    const read = await readRunEvents(dir, runKey)
+    if (!best || (read.events[0]?.ts ?? 0) >= (best.events[0]?.ts ?? 0)) best = {events: read.events, runKey, ...(read.damage ? {damage: read.damage} : {})}
   }
   return best!
 }
 
 /** A run's history (or a range of it) from its file. */
 export async function offlineHistory(root: string, query: string, range: HistoryRange = {}, stateDir?: string): Promise<HistoryView> {
-  const {events} = await resolveOfflineRun(root, query, stateDir)
+  const {damage, events, runKey} = await resolveOfflineRun(root, query, stateDir)
   // What summarizeOffline would say of pid and status, without working out what the run waits for.
   const started = events[0]
   const isRun = started?.type === 'WorkflowStarted'
-  const status = isRun ? (closedStatus(events.at(-1)!) ?? 'running') : 'running'
-  return {events: sliceHistory(events, range), pid: isRun ? started.pid : query, status, total: events.length}
+  const status = damage ? 'damaged' : isRun ? (closedStatus(events.at(-1)!) ?? 'running') : 'running'
+  return {events: sliceHistory(events, range), pid: isRun ? started.pid : runKey, status, total: events.length, ...(damage ? {damage} : {})}
 }
 
 
@@ -175,6 +187,14 @@ export async function queueOfflineSignal(root: string, query: string, topic: str
 /** The run's workflow clock now: real time plus every recorded skip, never behind the last event. */
 function workflowClock(events: readonly HistoryEvent[], skippedMs: number, realNow: number): number {
   return Math.max(realNow + skippedMs, events.at(-1)?.ts ?? 0)
+}
+
+/** The `ps` row of a damaged history: what its good prefix says of the run, and the damage. */
+function damagedRow(runKey: string, events: readonly HistoryEvent[], damage: NonNullable<HistoryView['damage']>, mtimeMs = 0): ProcessInfo {
+  const started = events[0]?.type === 'WorkflowStarted' ? events[0] : undefined
+  const workflowId = started?.workflowId ?? (runKey.includes('~') ? runKey.slice(0, runKey.lastIndexOf('~')) : runKey)
+  const base = {entry: started?.entry ?? '?', id: workflowId, kind: 'workflow' as const, loaded: false, pid: started?.pid ?? runKey, startedAt: started?.ts ?? mtimeMs}
+  return {...base, problem: `${describeDamage(damage)} (${damage.file})`, status: 'damaged'}
 }
 
 /** A `ps` row from a history alone. */

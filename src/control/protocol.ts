@@ -42,6 +42,7 @@ export const METHOD_PARAMS = {
   }),
   ps: z.object({filter: z.object({all: z.boolean().optional(), status: z.string().optional()}).optional()}),
   replayCheck: z.object({pid}),
+  repair: z.object({pid}),
   signal: z.object({payload: z.array(z.unknown()), pid, topic: z.string().min(1).max(1000)}),
   skipTime: z.object({by: z.union([z.number().nonnegative(), z.literal('next-timer')]), pid}),
   spawn: z.object({

@@ -202,6 +202,8 @@ async function dispatch(request: Exclude<ControlRequest, {method: 'follow' | 'su
       return engine.ps(request.params.filter)
     case 'replayCheck':
       return engine.replayCheck(request.params.pid)
+    case 'repair':
+      return engine.repair(request.params.pid)
     case 'signal':
       return engine.signal(request.params.pid, request.params.topic, request.params.payload)
     case 'skipTime':

@@ -24,7 +24,7 @@ export interface DevEngine extends EngineApi {
   /** Registry errors at start: the entries they name were left out until a reload fixes them. */
   startProblems?: Array<{code: string; message: string; file?: string; line?: number; hint?: string}>
   /** What the engine's start-up recovery found (open runs replayed, torn tails dropped). */
-  recovery?: {blocked: number; open: number; replayedEvents: number; ms: number; tornTails: string[]}
+  recovery?: {blocked: number; damaged?: string[]; open: number; replayedEvents: number; ms: number; tornTails: string[]}
 }
 
 export interface DevSessionOptions {
@@ -110,6 +110,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
     renderer.note(`recovered ${recovery.open} open runs by replaying ${recovery.replayedEvents} events in ${Math.round(recovery.ms)} ms${recovery.blocked ? `; ${recovery.blocked} blocked (see \`wippy ps --status blocked\`)` : ''}`)
   }
   for (const torn of recovery?.tornTails ?? []) renderer.note(`recovered history ${torn}`)
+  for (const damaged of recovery?.damaged ?? []) renderer.note(`quarantined history ${damaged}`)
   for (const p of engine.startProblems ?? []) {
     renderer.note(`registry error: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message} [${p.code}]${p.hint ? ` (hint: ${p.hint})` : ''}; left out until fixed`)
   }

@@ -3,7 +3,9 @@
  * it every CLI command), the TUI and the tests call. The engine implements it in-process;
  * the control client implements it over the socket. Nothing here knows about terminals.
  */
+import type {RepairResult} from '../history/damage.js'
 import type {HistoryEvent} from '../history/events.js'
+import type {HistoryDamage} from '../history/reader.js'
 import type {LuaErrorValue} from '../lua/types.js'
 import type {RunSummary} from '../hosts/workflows/run-summary.js'
 
@@ -44,6 +46,13 @@ export interface HistoryView {
   status: string
   /** Total events in the history (the view may be a range of it). */
   total: number
+  /** A quarantined run: where its history is damaged (the events are the good prefix before it). */
+  damage?: HistoryDamage & {file: string}
+}
+
+/** What `wippy history repair` did: the kept copy, and the run as it is now (unless it was forgotten). */
+export interface RepairOutput extends RepairResult {
+  summary?: ProcessInfo
 }
 
 export interface ReplayCheckResult {
@@ -59,7 +68,7 @@ export interface ProcessInfo extends Omit<RunSummary, 'kind' | 'status'> {
   kind: 'process' | 'service' | 'workflow'
   /** Services: how many times it was restarted. */
   restarts?: number
-  /** Workflows: running, completed, failed, cancelled, terminated, blocked. Processes: running, exited, failed. Services: starting, running, stopping, stopped, exited, failed. */
+  /** Workflows: running, completed, failed, cancelled, terminated, blocked, damaged. Processes: running, exited, failed. Services: starting, running, stopping, stopped, exited, failed. */
   status: string
 }
 
@@ -96,6 +105,8 @@ export interface EngineApi {
   history(pid: string, range?: HistoryRange): Promise<HistoryView>
   ps(filter?: {all?: boolean; status?: string}): ProcessInfo[]
   replayCheck(pid: string): Promise<ReplayCheckResult>
+  /** Cuts a damaged (quarantined) run's history back to its last good event, keeping a copy. */
+  repair(pid: string): Promise<RepairOutput>
   signal(pid: string, topic: string, payload: unknown[]): Promise<{pid: string}>
   skipTime(pid: string, by: number | 'next-timer'): Promise<{now: number; pid: string; skippedMs: number}>
   spawn(request: SpawnRequest): Promise<SpawnResult>

@@ -27,6 +27,7 @@ import type {
   HistoryView,
   ProcessInfo,
   ReloadReport,
+  RepairOutput,
   ReplayCheckResult,
   RunOutcome,
   SpawnRequest,
@@ -100,6 +101,7 @@ export class Engine implements EngineApi {
         if (indexed) this.index!.set(runKey, {...indexed, settledLength: historyLength})
       },
       settledLength: (runKey) => this.index?.get(runKey)?.settledLength,
+      onDamaged: (runKey) => this.index?.forget(runKey),
       onHistory: (pid, events) => {
         for (const event of events) this.emit({event, pid, type: 'history'})
       },
@@ -129,6 +131,7 @@ export class Engine implements EngineApi {
     })
     const recovery = await engine.workflows.recover()
     for (const torn of recovery.tornTails) engine.emit({level: 'warn', message: `recovered history ${torn}`, type: 'log'})
+    for (const damaged of recovery.damaged) engine.emit({level: 'error', message: `quarantined history ${damaged}`, type: 'log'})
     engine.recovery = recovery
     for (const summary of engine.workflows.list()) engine.indexRun(summary)
     engine.startProblems = loaded.problems.filter((p) => p.severity === 'error')
@@ -214,32 +217,61 @@ export class Engine implements EngineApi {
   }
 
   async fork(pid: string, at: number, id?: string): Promise<SpawnResult> {
-    const run = this.workflows.requireRun(pid)
-    const events = await this.workflows.history(run.identity.pid)
+    // A quarantined run forks from its good prefix (the events before the damage).
+    const damaged = this.workflows.damagedRun(pid)
+    const run = damaged ? undefined : this.workflows.requireRun(pid)
+    const started = damaged ? damaged.started : run!.started
+    const source = damaged ? {entry: damaged.entry, pid: damaged.pid, workflowId: damaged.workflowId} : run!.identity
+    const events = damaged ? damaged.events : await this.workflows.history(source.pid)
+    if (!started) {
+      throw new WippyError('WIPPY_FORK_AT_INVALID', `Can't fork ${source.workflowId}: no event of its damaged history can be read.`, {
+        hint: `There is nothing to fork from; \`wippy history repair ${source.workflowId}\` moves the file aside (keeping a copy).`,
+        kind: 'usage',
+      })
+    }
     if (!Number.isInteger(at) || at < 1 || at > events.length) {
-      throw new WippyError('WIPPY_FORK_AT_INVALID', `Can't fork ${run.identity.workflowId} at event ${at}: it has events 1..${events.length}.`, {
+      const has = damaged ? `only events 1..${events.length} of its damaged history are intact` : `it has events 1..${events.length}`
+      throw new WippyError('WIPPY_FORK_AT_INVALID', `Can't fork ${source.workflowId} at event ${at}: ${has}.`, {
         hint: 'Pick an event index from `wippy history inspect`; the fork keeps events 1..N and runs on from there.',
         kind: 'usage',
       })
     }
     const prefix = events.slice(0, at).filter((e) => !isClosingEvent(e))
-    const [client, worker] = clientAndWorkerOf(run.identity.pid)
-    const started = await this.workflows.start({
+    const [client, worker] = clientAndWorkerOf(source.pid)
+    const forked = await this.workflows.start({
       client,
-      entry: run.identity.entry,
-      forkedFrom: {at, events: prefix, pid: run.identity.pid},
-      input: run.started.input,
+      entry: source.entry,
+      forkedFrom: {at, events: prefix, pid: source.pid},
+      input: started.input,
       worker,
-      ...(run.started.context ? {context: run.started.context} : {}),
+      ...(started.context ? {context: started.context} : {}),
       ...(id ? {workflowId: id} : {}),
     })
-    return {entry: run.identity.entry, existing: false, host: worker, id: started.workflowId, pid: started.pid}
+    return {entry: source.entry, existing: false, host: worker, id: forked.workflowId, pid: forked.pid}
   }
 
   async history(pid: string, range: HistoryRange = {}): Promise<HistoryView> {
+    const damaged = this.workflows.damagedRun(pid)
+    if (damaged) {
+      const damage = {...damaged.damage, file: damaged.file}
+      return {damage, events: sliceHistory(damaged.events, range), pid: damaged.pid, status: 'damaged', total: damaged.events.length}
+    }
     const run = this.workflows.requireRun(pid)
-    const events = await this.workflows.history(run.identity.pid)
+    let events: HistoryEvent[]
+    try {
+      events = await this.workflows.history(run.identity.pid)
+    } catch (error) {
+      // Found damaged just now (an evicted run's file was read again): show it as quarantined.
+      if ((error as WippyError).code === 'WIPPY_RUN_DAMAGED' && this.workflows.damagedRun(pid)) return this.history(pid, range)
+      throw error
+    }
     return {events: sliceHistory(events, range), pid: run.identity.pid, status: run.status, total: events.length}
+  }
+
+  async repair(pid: string): Promise<RepairOutput> {
+    const repaired = await this.workflows.repair(pid)
+    if (repaired.summary) this.indexRun(repaired.summary)
+    return repaired
   }
 
   async replayCheck(pid: string): Promise<ReplayCheckResult> {
@@ -261,7 +293,7 @@ export class Engine implements EngineApi {
 
   ps(filter: {all?: boolean; status?: string} = {}): ProcessInfo[] {
     const rows: ProcessInfo[] = [...this.workflows.list(), ...(this.processes?.list({all: filter.all === true || filter.status !== undefined}) ?? [])]
-    return rows.filter((r) => (filter.status ? r.status === filter.status : filter.all || r.status === 'running' || r.status === 'blocked'))
+    return rows.filter((r) => (filter.status ? r.status === filter.status : filter.all || r.status === 'running' || r.status === 'blocked' || r.status === 'damaged'))
   }
 
   async call(entry: string, args: unknown[]): Promise<{error?: LuaErrorValue; value?: unknown}> {
@@ -351,7 +383,8 @@ export class Engine implements EngineApi {
 
   /** Keeps the run index (`runs.json`) in step with a run's status. */
   private indexRun(summary: RunSummary): void {
-    const run = this.workflows.exactRun(summary.pid)
+    // A quarantined run is not indexed (its file is read again each time).
+    const run = summary.status === 'damaged' ? undefined : this.workflows.exactRun(summary.pid)
     if (!run || !this.index) return
     this.index.set(run.identity.runKey, {
       entry: summary.entry,

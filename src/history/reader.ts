@@ -1,18 +1,28 @@
 /**
- * The recovery reader: turns the bytes of one history file into events, or refuses loudly.
+ * The recovery reader: turns the bytes of one history file into events, and says exactly
+ * what it could not read. It never throws for bad bytes in {@link scanHistoryBuffer}; the
+ * throwing {@link readHistoryBuffer} is for callers that must refuse a damaged file.
  *
  * The file format (written by `store.ts`): one JSON object per line, UTF-8, each line ending
- * in `\n`, `seq` running 1..n, the first event a WorkflowStarted. Lines written by wippy end
- * in a checksum field, `,"crc":"<8 hex>"}`, the CRC-32 of the line's bytes before `,"crc"`.
+ * in `\n`, `seq` running 1..n, the first event a WorkflowStarted. Lines written by wippy begin
+ * `{"seq":<n>,"type":"` and end in a checksum field, `,"crc":"<8 hex>"}`, the CRC-32 of the
+ * line's bytes before `,"crc"`.
  *
- * What a crash can leave, and what we do about it:
- * - a torn last line (no `\n`, or a last line that does not parse or fails its checksum),
- *   and/or NUL bytes after the last record (some filesystems extend the size before the data
- *   lands): this is the tail of a write that was never acknowledged, so it is dropped and
- *   reported as a {@link TornTailReport}. The store truncates it when it opens the run for writing.
- * - anything else (bad JSON, a checksum or schema failure, a `seq` gap or repeat before the
- *   last line, a missing WorkflowStarted) is damage to acknowledged events: we throw
- *   `WIPPY_HISTORY_CORRUPT` with the file, line and byte offset. Never skip silently.
+ * What a crash can leave, and only that, is a **torn tail** (the bytes of the last, never
+ * acknowledged append): it is dropped and reported as a {@link TornTailReport} (the store
+ * keeps a copy of the dropped bytes when it truncates them):
+ * - a last line without its `\n` that could be the start of the record being written
+ *   (for a checksummed file: a prefix of `{"seq":<next>,"type":"`, or starting with it);
+ * - NUL bytes after the last record, or inside the last line (a filesystem can extend the
+ *   size, or land a later page, before the earlier data).
+ *
+ * Everything else is **damage** to acknowledged bytes, reported as a {@link HistoryDamage}
+ * (line, byte offset, what is wrong, how many events before it are intact): bad JSON, a
+ * checksum or schema failure, an unknown event type, a `seq` gap or repeat, a missing
+ * WorkflowStarted, an empty file — and also a *complete* last line (ending in `\n`) that fails
+ * its checksum: an append writes the newline last, so a torn write cannot leave one (dropping
+ * it would silently erase an acknowledged event). Damage is never skipped: the run is
+ * quarantined (see `damage.ts`) until `wippy history repair` cuts it back to its good prefix.
  *
  * Why a checksum: JSON parsing catches a line cut in the middle, but not a flipped byte
  * inside a string or a number (`"amount":100` → `"amount":900` still parses). CRC-32 catches
@@ -25,7 +35,10 @@ import {isAscii} from 'node:buffer'
 import {crc32} from 'node:zlib'
 
 import {WippyError} from '../errors.js'
-import type {EventOf, HistoryEvent, HistoryEventType} from './events.js'
+import type {HistoryEvent} from './events.js'
+import {isKnownEventType, validateEvent} from './event-check.js'
+
+export {validateEvent} from './event-check.js'
 
 /** A torn tail the reader dropped (and the store truncated, when opened for writing). */
 export interface TornTailReport {
@@ -33,10 +46,24 @@ export interface TornTailReport {
   atOffset: number
   /** How many bytes were (or, for a read-only read, would be) dropped. */
   droppedBytes: number
+  /** Where the store kept a copy of the dropped bytes before truncating them (open only). */
+  keptAs?: string
   /** 1-based line number of the dropped partial line. */
   line: number
   /** Why the tail counts as torn. */
   reason: 'checksum-mismatch' | 'no-newline' | 'nul-padding' | 'unparsable'
+}
+
+/** Damage to acknowledged bytes: where the readable history ends, and why. */
+export interface HistoryDamage {
+  /** How many events before the damage are intact (they are seq 1..goodEvents). */
+  goodEvents: number
+  /** 1-based line number of the first damaged line. */
+  line: number
+  /** Byte offset where the damaged line begins (= the length of the good prefix). */
+  offset: number
+  /** What is wrong, as a clause ("its checksum does not match its content"). */
+  reason: string
 }
 
 /** What {@link readHistoryBuffer} recovers from a buffer. */
@@ -45,6 +72,11 @@ export interface RecoveredHistory {
   /** Byte length of the complete, valid records (where appends continue). */
   validBytes: number
   torn?: TornTailReport
+}
+
+/** What {@link scanHistoryBuffer} finds: the good events, and the damage after them if any. */
+export interface ScannedHistory extends RecoveredHistory {
+  damage?: HistoryDamage
 }
 
 /** Length of the checksum suffix `,"crc":"xxxxxxxx"}`. */
@@ -58,14 +90,21 @@ export function lineChecksum(body: Buffer | string): string {
 }
 
 /**
- * Parses a history file's bytes. Pure: it never touches the disk, so callers decide whether
- * to truncate the torn tail it reports.
+ * Parses a history file's bytes and refuses damage. Pure: it never touches the disk, so
+ * callers decide whether to truncate the torn tail it reports.
  *
  * @param file the path, for error messages only.
- * @throws WippyError `WIPPY_HISTORY_CORRUPT` on damage before the last line, a `seq` gap or
- *   repeat, or a file with no complete WorkflowStarted.
+ * @throws WippyError `WIPPY_HISTORY_CORRUPT` (see {@link damageError}) on any damage.
  */
 export function readHistoryBuffer(buf: Buffer, file: string): RecoveredHistory {
+  const scanned = scanHistoryBuffer(buf)
+  if (scanned.damage) throw damageError(file, scanned.damage)
+  return scanned.torn ? {events: scanned.events, torn: scanned.torn, validBytes: scanned.validBytes} : {events: scanned.events, validBytes: scanned.validBytes}
+}
+
+/** Parses a history file's bytes: the good events, a torn tail, or the damage. Never throws. */
+export function scanHistoryBuffer(buf: Buffer): ScannedHistory {
+  if (buf.length === 0) return {damage: {goodEvents: 0, line: 1, offset: 0, reason: 'the file is empty (0 bytes)'}, events: [], validBytes: 0}
   // NULs after the last record are padding from a crash, never data (JSON text has no raw NUL).
   let end = buf.length
   while (end > 0 && buf[end - 1] === 0) end--
@@ -78,14 +117,15 @@ export function readHistoryBuffer(buf: Buffer, file: string): RecoveredHistory {
   let start = 0
   let lineNo = 0
   let checksummed: boolean | undefined
+  const damaged = (reason: string): ScannedHistory => ({damage: {goodEvents: events.length, line: lineNo, offset: start, reason}, events, validBytes: start})
   while (start < end) {
     lineNo++
     const nl = text === undefined ? buf.indexOf(NEWLINE, start) : text.indexOf('\n', start)
     if (nl === -1 || nl >= end) {
-      // The last line has no newline: a write cut short. Drop it, unless it swallowed a record.
-      const swallowed = swallowedRecord(buf, start, end)
-      if (swallowed !== undefined) throw corrupt(file, lineNo, start, swallowed)
-      return finish(events, start, buf.length, lineNo, 'no-newline', file)
+      // The last line has no newline: a write cut short, if it could be one.
+      const notTorn = swallowedRecord(buf, start, end) ?? (checksummed ? notARecordStart(buf, start, end, events.length + 1) : undefined)
+      if (notTorn !== undefined) return damaged(notTorn)
+      return finish(events, start, buf.length, lineNo, 'no-newline')
     }
     const isLast = nl + 1 === end
     const problem = checkLine(buf, text, start, nl, events.length, checksummed)
@@ -95,14 +135,18 @@ export function readHistoryBuffer(buf: Buffer, file: string): RecoveredHistory {
       start = nl + 1
       continue
     }
-    if (isLast && (problem.kind === 'unparsable' || problem.kind === 'checksum-mismatch')) {
-      const swallowed = swallowedRecord(buf, start, nl)
-      if (swallowed !== undefined) throw corrupt(file, lineNo, start, swallowed)
-      return finish(events, start, buf.length, lineNo, problem.kind, file)
+    // A complete last line is torn only if part of it never landed (NULs); see the module comment.
+    if (isLast && (problem.kind === 'unparsable' || problem.kind === 'checksum-mismatch') && buf.subarray(start, nl).includes(0)) {
+      return finish(events, start, buf.length, lineNo, problem.kind)
     }
-    throw corrupt(file, lineNo, start, problem.message)
+    const swallowed = isLast ? swallowedRecord(buf, start, nl) : undefined
+    if (swallowed !== undefined) return damaged(swallowed)
+    if (isLast && (problem.kind === 'unparsable' || problem.kind === 'checksum-mismatch')) {
+      return damaged(`${problem.message}, and the line is complete (it ends in its newline), so it is an acknowledged event, not a torn write`)
+    }
+    return damaged(problem.message)
   }
-  return finish(events, start, buf.length, lineNo + 1, 'nul-padding', file)
+  return finish(events, start, buf.length, lineNo + 1, 'nul-padding')
 }
 
 /**
@@ -118,6 +162,21 @@ function swallowedRecord(buf: Buffer, start: number, end: number): string | unde
     return `a complete record ends at byte ${at + CRC_SUFFIX_LENGTH} without its newline (0x${after!.toString(16).padStart(2, '0')} instead of 0x0a)`
   }
   return undefined
+}
+
+/**
+ * Why a last line without its newline, in a file wippy wrote, cannot be the start of the next
+ * append, if it cannot: every record begins `{"seq":<next>,"type":"`, and a torn write keeps a
+ * prefix of it. (NULs mean a page never landed: then nothing is said about the rest.)
+ */
+function notARecordStart(buf: Buffer, start: number, end: number, next: number): string | undefined {
+  const tail = buf.subarray(start, end)
+  if (tail.includes(0)) return undefined
+  const head = `{"seq":${next},"type":"`
+  const n = Math.min(head.length, tail.length)
+  if (tail.toString('latin1', 0, n) === head.slice(0, n)) return undefined
+  const shown = JSON.stringify(tail.toString('latin1', 0, Math.min(tail.length, 24)))
+  return `the last line is cut short but does not begin like record ${next} would (${shown}${tail.length > 24 ? '...' : ''} instead of ${JSON.stringify(head)}), so it is not a torn append`
 }
 
 type LineProblem = {kind: 'checksum-mismatch' | 'invalid' | 'unparsable'; message: string}
@@ -145,10 +204,15 @@ function checkLine(
     return {kind: 'unparsable', message: `it is not valid JSON (${(error as Error).message})`}
   }
   if (checksummed !== undefined && checksummed !== hasCrc) {
-    // A missing or mangled suffix in a checksummed file is a checksum failure (torn if last).
+    // A missing or mangled suffix in a checksummed file is a checksum failure.
     return hasCrc
       ? {kind: 'invalid', message: 'it carries a "crc" field but line 1 does not'}
       : {kind: 'checksum-mismatch', message: 'it lacks the "crc" field that line 1 carries'}
+  }
+  const type = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as {type?: unknown}).type : undefined
+  if (type === undefined) return {kind: 'invalid', message: `it is not a history event (${Array.isArray(json) || typeof json !== 'object' || json === null ? 'not a JSON object' : 'no "type" field'})`}
+  if (typeof type === 'string' && !isKnownEventType(type)) {
+    return {kind: 'invalid', message: `its event type ${JSON.stringify(type).slice(0, 80)} is not one this wippy knows (written by a newer version, or by hand?)`}
   }
   const event = validateEvent(json)
   if (typeof event === 'string') return {kind: 'invalid', message: `it is not a valid history event (${event})`}
@@ -183,176 +247,31 @@ function storedChecksum(buf: Buffer, at: number): number {
   return value
 }
 
-function finish(
-  events: HistoryEvent[],
-  validBytes: number,
-  size: number,
-  line: number,
-  reason: TornTailReport['reason'],
-  file: string,
-): RecoveredHistory {
+function finish(events: HistoryEvent[], validBytes: number, size: number, line: number, reason: TornTailReport['reason']): ScannedHistory {
   if (events.length === 0) {
-    throw corrupt(file, 1, 0, 'it holds no complete WorkflowStarted event', {
-      hint: 'wippy writes a history atomically with its first event, so this file was cut or written by another tool. Restore it from a copy, or delete it to forget the run.',
-    })
+    const why = validBytes === size ? 'it holds no WorkflowStarted event' : 'it holds no complete WorkflowStarted event (its first line is cut short)'
+    return {damage: {goodEvents: 0, line: 1, offset: 0, reason: why}, events, validBytes: 0}
   }
   if (validBytes === size) return {events, validBytes}
-  return {events, validBytes, torn: {atOffset: validBytes, droppedBytes: size - validBytes, line, reason}}
+  return {events, torn: {atOffset: validBytes, droppedBytes: size - validBytes, line, reason}, validBytes}
 }
-
-function corrupt(file: string, line: number, offset: number, why: string, extra: {hint?: string} = {}): WippyError {
-  return new WippyError('WIPPY_HISTORY_CORRUPT', `History ${file} is damaged at line ${line} (byte ${offset}): ${why}.`, {
-    details: {offset},
-    file,
-    hint:
-      extra.hint ??
-      `Events before line ${line} are intact. Restore the file from a copy, or fork the run from the last good event (seq ${line - 1}) with \`wippy fork\`. wippy does not skip damaged events.`,
-    line,
-  })
-}
-
-// ---------------------------------------------------------------------------------------
-// The event schema check, by hand. It mirrors the zod schemas in `events.ts` exactly (same
-// acceptance, unknown keys stripped, keys in schema order, the same first-issue message),
-// because zod costs ~70 ms to import and ~7 µs an event cold: over half of
-// `wippy history inspect` on a 10k-event run. The mapped types below fail to compile when
-// an event kind or a field is added to `events.ts` without being added here.
-
-/** A field check: the (possibly copied) value, or an {@link Issue} (its path relative to the value). */
-type Check = (value: unknown) => unknown
-
-class Issue {
-  constructor(
-    readonly path: string,
-    readonly message: string,
-  ) {}
-}
-
-/** Every field of an event kind, in the schema's key order. */
-type Shape<E> = {[K in keyof E]-?: Check}
-
-function received(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'array'
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
-  return typeof value
-}
-
-const expected = (what: string, value: unknown): Issue => new Issue('', `Invalid input: expected ${what}, received ${received(value)}`)
-
-const str: Check = (v) => (typeof v === 'string' ? v : expected('string', v))
-const bool: Check = (v) => (typeof v === 'boolean' ? v : expected('boolean', v))
-const num: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : expected('number', v))
-const int: Check = (v) => {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return expected('number', v)
-  if (Number.isSafeInteger(v)) return v
-  if (!Number.isInteger(v)) return expected('int', v)
-  return new Issue('', v > 0 ? `Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}` : `Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}`)
-}
-const positiveInt: Check = (v) => {
-  const n = int(v)
-  return n instanceof Issue || (n as number) > 0 ? n : new Issue('', 'Too small: expected number to be >0')
-}
-const nonnegative: Check = (v) => {
-  const n = num(v)
-  return n instanceof Issue || (n as number) >= 0 ? n : new Issue('', 'Too small: expected number to be >=0')
-}
-/** `z.unknown()` as an object field: any value, but the key must be present. */
-const unknown: Check = (v) => (v === undefined ? expected('nonoptional', v) : v)
-const unknownArray: Check = (v) => (Array.isArray(v) ? v : expected('array', v))
-const literal =
-  (value: number): Check =>
-  (v) =>
-    v === value ? v : new Issue('', `Invalid input: expected ${value}`)
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-const record: Check = (v) => {
-  if (!isRecord(v)) return expected('record', v)
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(v)) out[key] = v[key]
-  return out
-}
-const optional =
-  (check: Check): Check =>
-  (v) =>
-    v === undefined ? undefined : check(v)
-
-/** A shape as parallel lists, walked in order (no `for...in` or destructuring on the hot path). */
-interface Fields {
-  checks: readonly Check[]
-  keys: readonly string[]
-}
-const fieldsOf = (shape: Record<string, Check>): Fields => ({checks: Object.values(shape), keys: Object.keys(shape)})
-
-/** Checks an object against its fields: a copy with those keys only, in their order. */
-function object(fields: Fields, v: unknown): unknown {
-  if (!isRecord(v)) return expected('object', v)
-  const out: Record<string, unknown> = {}
-  const {checks, keys} = fields
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!
-    const value = v[key]
-    const checked = checks[i]!(value)
-    if (checked instanceof Issue) return new Issue(checked.path ? `${key}.${checked.path}` : key, checked.message)
-    if (checked !== undefined || value !== undefined) out[key] = checked
-  }
-  return out
-}
-const nested = (shape: Record<string, Check>): Check => {
-  const fields = fieldsOf(shape)
-  return (v) => object(fields, v)
-}
-
-const recordedError = nested({details: optional(unknown), kind: optional(str), message: str, retryable: optional(bool), traceback: optional(str)})
-const where = optional(str)
-const base = {seq: positiveInt, ts: num, type: str}
-
-const SHAPES: {[T in HistoryEventType]: Shape<EventOf<T>>} = {
-  WorkflowStarted: {
-    ...base,
-    format: literal(1),
-    workflowId: str,
-    runId: str,
-    pid: str,
-    entry: str,
-    host: str,
-    input: unknownArray,
-    codeHash: str,
-    seed: int,
-    parent: optional(nested({pid: str, seq: int})),
-    context: optional(record),
-    forkedFrom: optional(nested({pid: str, at: int})),
-  },
-  ActivityScheduled: {...base, entry: str, args: unknownArray, options: optional(record), async: optional(bool), where},
-  ActivityCompleted: {...base, scheduled: int, result: unknown, attempts: positiveInt},
-  ActivityFailed: {...base, scheduled: int, error: recordedError, attempts: positiveInt},
-  ActivityCancelRequested: {...base, scheduled: int, where},
-  TimerStarted: {...base, durationMs: num, fireAt: num, where},
-  TimerFired: {...base, started: int},
-  TimerCancelled: {...base, started: int, where},
-  SideEffect: {...base, op: str, value: unknown, where},
-  SignalReceived: {...base, topic: str, payload: unknownArray, from: str, signalId: optional(str)},
-  SignalSent: {...base, target: str, topic: str, payload: unknownArray, error: optional(recordedError), where},
-  ChildWorkflowStarted: {...base, entry: str, host: str, childPid: str, input: unknownArray, wait: optional(bool), error: optional(recordedError), where},
-  ChildWorkflowCompleted: {...base, started: int, childPid: str, result: optional(unknown), error: optional(recordedError)},
-  CancelRequested: {...base, reason: optional(str), from: optional(str)},
-  MarkerRecorded: {...base, name: str, value: unknown, where},
-  TimeSkipped: {...base, byMs: nonnegative},
-  WorkflowCompleted: {...base, result: unknown},
-  WorkflowFailed: {...base, error: recordedError},
-  WorkflowCancelled: {...base, reason: optional(str)},
-  WorkflowTerminated: {...base, reason: optional(str)},
-}
-const FIELDS = Object.fromEntries(Object.entries(SHAPES).map(([type, shape]) => [type, fieldsOf(shape as Record<string, Check>)])) as Record<HistoryEventType, Fields>
 
 /**
- * Checks parsed JSON against the history event schema (`HistoryEvent` in `events.ts`) without
- * zod: the event as zod would return it, or the first issue as `path: message`.
+ * The error for a damaged history. The hint names what works in that state: `wippy history
+ * repair` (with or without a dev server), and `wippy fork --at` when there is a good prefix.
  */
-export function validateEvent(json: unknown): HistoryEvent | string {
-  if (!isRecord(json)) return `Invalid input: expected object, received ${received(json)}`
-  const type = json.type
-  const fields = typeof type === 'string' && Object.hasOwn(FIELDS, type) ? FIELDS[type as HistoryEventType] : undefined
-  if (!fields) return `type: Invalid discriminator value. Expected ${Object.keys(FIELDS).map((t) => `'${t}'`).join(' | ')}`
-  const checked = object(fields, json)
-  return checked instanceof Issue ? `${checked.path ? checked.path + ': ' : ''}${checked.message}` : (checked as HistoryEvent)
+export function damageError(file: string, damage: HistoryDamage, runKey?: string): WippyError {
+  const {goodEvents, line, offset, reason} = damage
+  const name = runKey ?? file.replace(/^.*[\\/]/, '').replace(/\.jsonl$/, '')
+  const repair = `\`wippy history repair ${name}\``
+  const hint =
+    goodEvents === 0
+      ? `No event of this run can be read, so there is nothing to fork from. ${repair} moves the file aside (it keeps it as a copy) and forgets the run; or restore the file from a copy.`
+      : `Events 1..${goodEvents} are intact. ${repair} keeps a copy of the file and cuts the history back to event ${goodEvents}, then the run goes on from there; or \`wippy fork ${name} --at ${goodEvents}\` (with \`wippy dev\` running) starts a new run from them. wippy never skips damaged events.`
+  return new WippyError('WIPPY_HISTORY_CORRUPT', `History ${file} is damaged at line ${line} (byte ${offset}): ${reason}.`, {
+    details: {goodEvents, offset},
+    file,
+    hint,
+    line,
+  })
 }

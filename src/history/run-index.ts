@@ -58,6 +58,14 @@ export class RunIndex {
     this.timer.unref()
   }
 
+  /** Drops a run's entry (its history was found damaged or was repaired): the file is read again. */
+  forget(runKey: string): void {
+    if (!(runKey in this.db.data.runs)) return
+    delete this.db.data.runs[runKey]
+    this.timer ??= setTimeout(() => void this.flush(), WRITE_DELAY_MS)
+    this.timer.unref()
+  }
+
   async flush(): Promise<void> {
     clearTimeout(this.timer)
     this.timer = undefined

@@ -21,6 +21,7 @@ import {promisify} from 'node:util'
 import {WippyError} from '../errors.js'
 import type {HistoryEvent, NewHistoryEvent} from './events.js'
 import {type CommitStats, type CommitTarget, GroupCommitter} from './group-commit.js'
+import {keepCopy} from './damage.js'
 import {encodeEvent} from './line-codec.js'
 import {readHistoryBuffer, type TornTailReport} from './reader.js'
 import {historyFileOf, listRunKeys, RUN_KEY} from './run-files.js'
@@ -131,7 +132,7 @@ export class HistoryStore {
 
   /**
    * Opens an existing run for appending: reads it with the recovery reader, truncates a torn
-   * tail (reported in `recovered`), and continues numbering after the last event.
+   * tail (kept as `<file>.torn-<stamp>`, reported in `recovered`), and continues numbering after the last event.
    * @throws WippyError `WIPPY_HISTORY_NOT_FOUND`, `WIPPY_HISTORY_CORRUPT` (file untouched),
    *   `WIPPY_HISTORY_BUSY` when the run is already open in this store.
    */
@@ -152,8 +153,11 @@ export class HistoryStore {
       throw notFoundOr(error, file, runKey)
     }
     try {
-      const {events, torn, validBytes} = readHistoryBuffer(await readFd(fd), file)
+      const bytes = await readFd(fd)
+      const {events, torn, validBytes} = readHistoryBuffer(bytes, file)
       if (torn) {
+        // Never cut bytes without a copy: a torn tail is not acknowledged, but it is evidence.
+        torn.keptAs = await keepCopy(file, bytes.subarray(validBytes), 'torn')
         await ftruncate(fd, validBytes)
         await fdatasync(fd)
       }

@@ -48,6 +48,7 @@ export function statusGlyph(status: string): string {
     case 'running':
       return '●'
     case 'blocked':
+    case 'damaged':
       return '■'
     case 'completed':
       return '✓'
@@ -64,6 +65,7 @@ export function statusColor(status: string): string | undefined {
     case 'running':
       return 'green'
     case 'blocked':
+    case 'damaged':
     case 'failed':
       return 'red'
     case 'completed':
@@ -76,6 +78,7 @@ export function statusColor(status: string): string | undefined {
 /** What a run is doing, in the words of the issue: "sleeping, 23h59m left", "blocked: diverges at event 7". */
 export function describeRun(run: ProcessInfo): string {
   if (run.status === 'blocked') return `blocked: ${run.problem ?? 'unknown reason'}`
+  if (run.status === 'damaged') return run.problem ?? 'damaged history'
   if (run.status === 'failed') return run.problem ? `failed: ${run.problem}` : 'failed'
   if (run.waiting) return run.waiting
   return run.status

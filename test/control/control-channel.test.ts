@@ -37,6 +37,9 @@ function fakeEngine() {
     history: async (pid, range): Promise<HistoryView> => ({events: events.filter((e) => e.seq >= (range?.from ?? 1)), pid: resolvePid(pid), status: 'running', total: events.length}),
     ps: () => [{entry: 'app:wf', id: 'wf-abc', kind: 'workflow', loaded: true, pid: PID, startedAt: 1000, status: 'running'}],
     replayCheck: async (pid) => ({ok: true, pid, replayedEvents: 1}),
+    repair: async (pid) => {
+      throw new WippyError('WIPPY_RUN_NOT_DAMAGED', `Workflow ${resolvePid(pid)} is not damaged.`, {hint: 'List damaged runs with `wippy ps --status damaged`.'})
+    },
     signal: async (pid, topic, payload) => {
       signals.push({payload, pid: resolvePid(pid), topic})
       return {pid: PID}

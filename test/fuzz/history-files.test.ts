@@ -2,8 +2,10 @@
  * Fuzz: a real workflow history (the payment saga run by the real Engine, with a 24 h timer
  * skipped) truncated at every byte offset and damaged by flipped bytes →
  * `HistoryStore.read/open` recovers a torn tail (the events are an exact prefix of the
- * original), refuses damage before the last line with `WIPPY_HISTORY_CORRUPT`, and never
- * skips silently: no event from after a damaged line ever comes back.
+ * original, and open() keeps the dropped bytes in a `.torn-` copy), refuses damage with
+ * `WIPPY_HISTORY_CORRUPT` — including a flipped byte in a *complete* last line, which a torn
+ * write cannot leave (reliability finding 11) — and never skips silently: no event from after
+ * a damaged line ever comes back.
  */
 import fc from 'fast-check'
 import {copyFile, mkdtemp, readFile, readdir, rm, stat, writeFile} from 'node:fs/promises'
@@ -59,7 +61,7 @@ afterAll(async () => {
 })
 
 /** Reads `bytes` as the run's history: the events, or the WippyError it was refused with. */
-async function readAs(bytes: Buffer, mode: 'open' | 'read'): Promise<{error?: WippyError; events?: HistoryEvent[]; size: number}> {
+async function readAs(bytes: Buffer, mode: 'open' | 'read'): Promise<{error?: WippyError; events?: HistoryEvent[]; kept?: Buffer; size: number}> {
   const dir = await mkdtemp(join(work, 'case-'))
   try {
     const store = new HistoryStore(dir)
@@ -68,7 +70,8 @@ async function readAs(bytes: Buffer, mode: 'open' | 'read'): Promise<{error?: Wi
       if (mode === 'read') return {events: (await store.read(KEY)).events, size: bytes.length}
       const opened = await store.open(KEY)
       await opened.log.close()
-      return {events: opened.events, size: (await stat(store.pathOf(KEY))).size}
+      const kept = opened.recovered?.keptAs === undefined ? undefined : await readFile(opened.recovered.keptAs)
+      return {events: opened.events, size: (await stat(store.pathOf(KEY))).size, ...(kept ? {kept} : {})}
     } catch (error) {
       if (!(error instanceof WippyError)) throw error
       return {error, size: (await stat(store.pathOf(KEY))).size}
@@ -109,8 +112,12 @@ describe('fuzz: history files', () => {
           }
           // Otherwise the events are exactly the complete records, in order
           expect(got.events, `cut ${cut} (${mode})`).toEqual(events.slice(0, complete))
-          // And open() truncates the torn tail to the last record boundary
-          if (mode === 'open') expect(got.size).toBe(complete === 0 ? 0 : (starts[complete] ?? original.length))
+          // And open() truncates the torn tail to the last record boundary, keeping the dropped bytes
+          if (mode === 'open') {
+            const boundary = complete === 0 ? 0 : (starts[complete] ?? original.length)
+            expect(got.size).toBe(boundary)
+            if (boundary < cut) expect(got.kept?.equals(original.subarray(boundary, cut)), `cut ${cut}: the dropped bytes are kept`).toBe(true)
+          }
         }
       }
       expect(refused).toBeGreaterThan(0)
@@ -151,6 +158,10 @@ describe('fuzz: history files', () => {
             // Otherwise all the damage sat in the last line, dropped as a torn tail: an exact prefix
             // of the events before it, none from after the damage
             expect(first, `flips at ${positions.join(',')} were accepted`).toBeGreaterThanOrEqual(lastStart)
+            // And only a last line a torn write could leave counts as torn (finding 11): one that
+            // lost its newline, or holds NULs (a page that never landed); never a complete line
+            const tail = bytes.subarray(lastStart)
+            expect(tail.at(-1) !== 0x0a || tail.includes(0), `a complete last line was dropped (flips at ${positions.join(',')})`).toBe(true)
             expect(got.events).toEqual(events.slice(0, got.events!.length))
             expect(starts[got.events!.length] ?? original.length).toBeLessThanOrEqual(first)
           },
@@ -160,6 +171,26 @@ describe('fuzz: history files', () => {
     },
     budget(RUNS, 30),
   )
+
+  it('refuses every flipped byte inside the complete last line: an acknowledged event, not a torn write (finding 11)', async () => {
+    const lastStart = starts[starts.length - 1]!
+    let checked = 0
+    for (let at = lastStart; at < original.length - 1; at++) {
+      for (const x of [0x01, 0x20, 0x80]) {
+        const bytes = Buffer.from(original)
+        bytes[at]! ^= x
+        if (bytes[at] === 0 || bytes[at] === 0x0a) continue
+        for (const mode of ['read', 'open'] as const) {
+          const got = await readAs(bytes, mode)
+          expect(got.error?.code, `flip 0x${x.toString(16)} at ${at} (${mode})`).toBe('WIPPY_HISTORY_CORRUPT')
+          expect(got.error?.details, `flip at ${at}`).toMatchObject({goodEvents: events.length - 1, offset: lastStart})
+          expect(got.size).toBe(original.length)
+          checked++
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100)
+  }, 120_000)
 
   it('refuses a record whose newline turned into another byte (it would merge into the last line)', async () => {
     for (let line = 1; line < starts.length; line++) {

@@ -2,7 +2,7 @@ import {readFile, stat, writeFile} from 'node:fs/promises'
 import {describe, expect, it} from 'vitest'
 
 import type {WippyError} from '../../src/errors.js'
-import {lineChecksum, readHistoryBuffer} from '../../src/history/reader.js'
+import {lineChecksum, readHistoryBuffer, scanHistoryBuffer} from '../../src/history/reader.js'
 import {HistoryStore} from '../../src/history/store.js'
 import {started, step, tempDir} from './helpers.js'
 
@@ -58,7 +58,11 @@ describe('recovery reader on real files', () => {
         expect(recovered, `cut at ${cut} leaves a complete file`).toBeUndefined()
       } else {
         expect(recovered).toMatchObject({atOffset: boundary, droppedBytes: cut - boundary, line: complete + 1, reason: 'no-newline'})
-        expect(read.recovered).toEqual(recovered)
+        // And the dropped bytes are kept beside the file before they are cut
+        const {keptAs, ...report} = recovered!
+        expect(read.recovered).toEqual(report)
+        expect(keptAs).toMatch(/run\.jsonl\.torn-\d{8}T\d{9}Z(-\d+)?$/)
+        expect((await readFile(keptAs!)).equals(bytes.subarray(boundary, cut))).toBe(true)
       }
       expect((await stat(file)).size).toBe(boundary)
       // And appends continue cleanly after the last complete record
@@ -76,7 +80,10 @@ describe('recovery reader on real files', () => {
       await writeFile(file, bytes.subarray(0, cut))
       const error = await caught(store.open('run'))
       expect(error.code).toBe('WIPPY_HISTORY_CORRUPT')
-      expect(error.message).toMatch(/no complete WorkflowStarted/)
+      expect(error.message).toMatch(cut === 0 ? /the file is empty \(0 bytes\)/ : /no complete WorkflowStarted/)
+      // And the hint does not offer to fork from a "seq 0"
+      expect(error.hint).not.toMatch(/seq 0|--at 0/)
+      expect(error.hint).toMatch(/wippy history repair run/)
       expect((await stat(file)).size).toBe(cut)
     }
   })
@@ -96,10 +103,12 @@ describe('recovery reader on real files', () => {
       const error = await caught(store.open('run'))
       expect(error.code, `flip at ${at}`).toBe('WIPPY_HISTORY_CORRUPT')
       expect(error.line).toBe(line)
-      expect(error.details).toEqual({offset: lineStart})
+      expect(error.details).toMatchObject({goodEvents: line - 1, offset: lineStart})
       expect(error.file).toBe(file)
       expect(error.message).toContain(`line ${line} (byte ${lineStart})`)
-      expect(error.hint).toMatch(/wippy fork/)
+      // And the hint names commands that work without a dev server (repair) and with one (fork)
+      expect(error.hint).toContain(`\`wippy history repair run\` keeps a copy of the file and cuts the history back to event ${line - 1}`)
+      expect(error.hint).toContain(`\`wippy fork run --at ${line - 1}\``)
 
       // And the file is byte-for-byte unchanged
       expect((await readFile(file)).equals(damaged)).toBe(true)
@@ -116,10 +125,10 @@ describe('recovery reader on real files', () => {
     const error = await caught(store.read('run'))
     expect(error.code).toBe('WIPPY_HISTORY_CORRUPT')
     expect(error.message).toMatch(/checksum/)
-    expect(error.details).toEqual({offset: starts[9]})
+    expect(error.details).toMatchObject({offset: starts[9]})
   })
 
-  it('treats damage on the last line as a torn tail (it was never acknowledged)', async () => {
+  it('treats a last line with NULs in it (a page that never landed) as a torn tail', async () => {
     const {bytes, file, starts, store} = await realHistory()
     const damaged = Buffer.from(bytes)
     damaged[bytes.length - 30] = 0x00
@@ -215,7 +224,79 @@ describe('recovery reader: a mangled checksum suffix', () => {
     const mangle = (l: string) => l.replace(/"crc":"([0-9a-f]{8})"/, (_, h: string) => `"crc":"${h.toUpperCase().replace(/[0-9]/g, 'A')}"`)
     const mid = [lines[0], mangle(lines[1]!), lines[2], ''].join('\n')
     expect(() => readHistoryBuffer(Buffer.from(mid), 'm')).toThrow(/line 2 .*lacks the "crc" field/)
+    // On a complete last line (it ends in its newline) it is damage too: a torn write cannot leave one
     const last = [lines[0], lines[1], mangle(lines[2]!), ''].join('\n')
-    expect(readHistoryBuffer(Buffer.from(last), 'm').torn).toMatchObject({line: 3, reason: 'checksum-mismatch'})
+    expect(() => readHistoryBuffer(Buffer.from(last), 'm')).toThrow(/line 3 .*lacks the "crc" field.*not a torn write/)
+    // Without its newline it may be a torn append of record 3
+    const cut = [lines[0], lines[1], mangle(lines[2]!)].join('\n')
+    expect(readHistoryBuffer(Buffer.from(cut), 'm').torn).toMatchObject({line: 3, reason: 'no-newline'})
+  })
+})
+
+describe('recovery reader: torn tail or damage (reliability findings 3 and 11)', () => {
+  it('calls a flipped byte in a complete last line damage, not a torn tail, and leaves the file untouched', async () => {
+    const {bytes, file, starts, store} = await realHistory()
+    const lastStart = starts[EVENTS - 1]!
+    for (let at = lastStart; at < bytes.length - 1; at += 3) {
+      // Given one byte of the last line changed, its newline intact (an acknowledged event)
+      const damaged = Buffer.from(bytes)
+      damaged[at] = damaged[at]! ^ 0x01
+      await writeFile(file, damaged)
+      // Then it is refused as damage, naming the line and the intact events before it
+      const error = await caught(store.open('run'))
+      expect(error.code, `flip at ${at}`).toBe('WIPPY_HISTORY_CORRUPT')
+      expect(error.details).toEqual({goodEvents: EVENTS - 1, offset: lastStart})
+      expect(error.message).toMatch(/not a torn write|does not begin like record|without its newline/)
+      // And nothing is cut
+      expect((await readFile(file)).equals(damaged)).toBe(true)
+    }
+  })
+
+  it('refuses a last line without its newline that cannot be the start of the next record', async () => {
+    const {bytes, starts} = await realHistory()
+    const good = bytes.subarray(0, starts[EVENTS - 1])
+    for (const tail of ['{garbage', 'xx', '{"seq":99,"type":"Act', '{"seq":24,"typ3"']) {
+      const scanned = scanHistoryBuffer(Buffer.concat([good, Buffer.from(tail)]))
+      expect(scanned.damage, tail).toMatchObject({goodEvents: EVENTS - 1, line: EVENTS, offset: starts[EVENTS - 1]})
+      expect(scanned.damage!.reason).toMatch(/does not begin like record 24/)
+    }
+    // A prefix of record 24's start (or NULs where a page never landed) is a torn append
+    for (const tail of ['{', '{"se', '{"seq":2', '{"seq":24,"type":"ActivityComp', '\0\0\0{"seq"']) {
+      expect(scanHistoryBuffer(Buffer.concat([good, Buffer.from(tail)])).torn, JSON.stringify(tail)).toMatchObject({line: EVENTS, reason: 'no-newline'})
+    }
+  })
+
+  it('scans every kind of damage without throwing: where it is, what it is, how much is intact', async () => {
+    const {bytes, starts} = await realHistory()
+    const line = (n: number) => bytes.subarray(starts[n - 1], starts[n] ?? bytes.length)
+    const withCrc = (e: object) => {
+      const body = JSON.stringify(e).slice(0, -1)
+      return Buffer.from(`${body},"crc":"${lineChecksum(body)}"}\n`)
+    }
+    const cases: Array<[string, Buffer, {goodEvents: number; line: number}, RegExp]> = [
+      ['empty', Buffer.alloc(0), {goodEvents: 0, line: 1}, /the file is empty \(0 bytes\)/],
+      ['{}', Buffer.from('{}\n'), {goodEvents: 0, line: 1}, /not a history event \(no "type" field\)/],
+      ['[]', Buffer.from('[]\n'), {goodEvents: 0, line: 1}, /not a JSON object/],
+      ['a duplicated line', Buffer.concat([bytes.subarray(0, starts[5]), line(5), bytes.subarray(starts[5]!)]), {goodEvents: 5, line: 6}, /seq 5 repeats/],
+      ['a future event type with a valid crc', Buffer.concat([bytes, withCrc({seq: EVENTS + 1, type: 'WorkflowPaused', ts: 1})]), {goodEvents: EVENTS, line: EVENTS + 1}, /event type "WorkflowPaused" is not one this wippy knows/],
+    ]
+    for (const [what, buf, where, reason] of cases) {
+      const scanned = scanHistoryBuffer(buf)
+      expect(scanned.damage, what).toMatchObject(where)
+      expect(scanned.damage!.reason, what).toMatch(reason)
+      expect(scanned.events, what).toHaveLength(where.goodEvents)
+      // And the thrown form's hint never offers a fork from "seq 0"
+      const error = (() => {
+        try {
+          readHistoryBuffer(buf, '/x/wf-1~r1.jsonl')
+        } catch (e) {
+          return e as WippyError
+        }
+        throw new Error(`${what} was accepted`)
+      })()
+      expect(error.hint, what).toContain('`wippy history repair wf-1~r1`')
+      if (where.goodEvents === 0) expect(error.hint, what).toMatch(/nothing to fork from/)
+      else expect(error.hint, what).toContain(`\`wippy fork wf-1~r1 --at ${where.goodEvents}\``)
+    }
   })
 })

@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import {describe, expect, test} from 'vitest'
 
 import {HistoryEvent} from '../../src/history/events.js'
-import {validateEvent} from '../../src/history/reader.js'
+import {validateEvent} from '../../src/history/event-check.js'
 
 const TYPES = [
   'WorkflowStarted', 'ActivityScheduled', 'ActivityCompleted', 'ActivityFailed', 'ActivityCancelRequested', 'TimerStarted', 'TimerFired',

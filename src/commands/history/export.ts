@@ -21,6 +21,7 @@ export default class HistoryExport extends BaseCommand {
     const {args, flags} = await this.parse(HistoryExport)
     const view = await exportHistory({pid: args.pid, root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})})
     const text = view.events.map((e) => JSON.stringify(e)).join('\n') + '\n'
+    if (view.damage) this.warnLine(`the history of ${view.pid} is damaged at line ${view.damage.line} (byte ${view.damage.offset}): only its ${view.damage.goodEvents} intact events are exported`)
     if (flags.output) {
       try {
         await writeFile(flags.output, text)

@@ -6,6 +6,13 @@ import {followHistory, inspectHistory} from '../../control/services.js'
 import type {HistoryView} from '../../engine/api.js'
 import type {HistoryEvent} from '../../history/events.js'
 
+/** The line after a damaged history's good prefix: where it breaks, and the way out. */
+function formatDamage(damage: NonNullable<HistoryView['damage']>, pid: string): string {
+  const where = damage.line === 0 ? damage.file : `${damage.file} line ${damage.line} (byte ${damage.offset})`
+  const next = damage.goodEvents === 0 ? 'no event is readable' : `events 1..${damage.goodEvents} above are intact`
+  return `DAMAGED ${where}: ${damage.reason}; ${next}. Run \`wippy history repair ${pid}\` (a copy of the file is kept).`
+}
+
 export default class HistoryInspect extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
 
@@ -37,7 +44,8 @@ export default class HistoryInspect extends BaseCommand {
       this.log(`${view.pid}  ${view.status}  ${view.total} events${view.events.length < view.total ? ` (showing ${view.events.length})` : ''}`)
       const startTs = view.events[0]?.seq === 1 ? view.events[0].ts : undefined
       const t0 = startTs ?? view.events[0]?.ts ?? 0
-      process.stdout.write(view.events.map((e) => formatTimelineLine(e, t0)).join('\n') + '\n')
+      if (view.events.length > 0) process.stdout.write(view.events.map((e) => formatTimelineLine(e, t0)).join('\n') + '\n')
+      if (view.damage) this.log(formatDamage(view.damage, args.pid))
     }
     return view
   }

@@ -41,6 +41,8 @@ export interface WorkflowHostOptions {
    */
   onSettled?: (runKey: string, historyLength: number) => void
   settledLength?: (runKey: string) => number | undefined
+  /** A history was found damaged and its run quarantined (the engine drops its index entry). */
+  onDamaged?: (runKey: string) => void
   /** Called with every batch of events once it is durable (for `--follow` and the TUI). */
   onHistory?: (pid: string, events: HistoryEvent[]) => void
   random?: () => number

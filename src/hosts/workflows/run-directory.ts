@@ -12,6 +12,16 @@ export class RunDirectory {
     this.runs.push(run)
   }
 
+  has(run: WorkflowRun): boolean {
+    return this.runs.includes(run)
+  }
+
+  /** Forgets a run (its history was found damaged: it is quarantined instead). */
+  remove(run: WorkflowRun): void {
+    const at = this.runs.indexOf(run)
+    if (at !== -1) this.runs.splice(at, 1)
+  }
+
   all(): WorkflowRun[] {
     return [...this.runs]
   }

@@ -13,7 +13,8 @@ export interface RunSummary {
   /** Why a blocked run is blocked. */
   problem?: string
   startedAt: number
-  status: RunStatus
+  /** A run's status; `damaged` for a quarantined history (see damaged-runs.ts). */
+  status: RunStatus | 'damaged'
   /** What the run waits for now: "sleeping 23h59m left", "waiting for a signal", "running app.api:charge". */
   waiting?: string
   loaded: boolean

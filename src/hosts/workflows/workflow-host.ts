@@ -2,7 +2,8 @@
  * The embedded durable workflow host: the local provider behind `temporal.worker` entries.
  * It owns the runs, their history files, their timers and activities, and recovers every
  * open run by replay when it starts. The JSONL history files are the source of truth;
- * everything in memory here can be rebuilt from them.
+ * everything in memory here can be rebuilt from them. A history the reader finds damaged
+ * quarantines its run (`damaged-runs.ts`) and never stops the others.
  */
 export type {ExternalTargets, StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
 import type {RunLog} from '../../history/store.js'
@@ -21,10 +22,13 @@ import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
 import {conflictPolicyOf, contextOf, startErrorOf, workflowIdOf} from './start-policy.js'
 import {RunDirectory} from './run-directory.js'
+import {type DamagedRun, DamagedRuns, quarantineOf, runDamagedError, summarizeDamaged} from './damaged-runs.js'
+import {describeDamage, type RepairResult, repairHistoryFile} from '../../history/damage.js'
 import {summarizeRun, type RunSummary} from './run-summary.js'
 
 export class WorkflowHost {
   private readonly dir = new RunDirectory()
+  private readonly damaged = new DamagedRuns()
   /** Starts with an explicit workflow ID whose file is being created: a second one waits. */
   private readonly starting = new Map<string, Promise<unknown>>()
   private readonly logs = new Map<string, RunLog>()
@@ -50,26 +54,21 @@ export class WorkflowHost {
     })
   }
 
-  /** Reads every history, replays the open runs, and re-notifies parents of finished children. */
-  async recover(): Promise<{open: number; closed: number; blocked: number; tornTails: string[]; replayedEvents: number; ms: number}> {
+  /**
+   * Reads every history, replays the open runs, and re-notifies parents of finished children.
+   * A damaged history is quarantined (listed as `damaged`, skipped), never fatal for the others.
+   */
+  async recover(): Promise<{open: number; closed: number; blocked: number; damaged: string[]; tornTails: string[]; replayedEvents: number; ms: number}> {
     const t0 = performance.now()
     const tornTails: string[] = []
+    const damaged: string[] = []
     let replayedEvents = 0
     for (const runKey of await this.options.store.list()) {
-      const {events, recovered, log} = await this.options.store.open(runKey)
-      if (recovered) tornTails.push(`${runKey}: dropped ${recovered.droppedBytes} bytes of a torn last line at byte ${recovered.atOffset}`)
-      const run = this.newRun(runKey, events)
-      if (run.open && !recovered && this.options.settledLength?.(runKey) === events.length) {
-        // Settled when it was evicted, and nothing happened since: no VM until it is woken.
-        await log.close()
-        run.evict()
-        this.timers.rearm(run)
-      } else if (run.open) {
-        this.logs.set(runKey, log)
-        await this.load(run)
-        replayedEvents += run.replayedEvents
-      } else {
-        await log.close()
+      const opened = await this.recoverRun(runKey)
+      if ('damaged' in opened) damaged.push(opened.damaged)
+      else {
+        if (opened.torn) tornTails.push(opened.torn)
+        replayedEvents += opened.replayedEvents
       }
     }
     for (const run of this.dir.all()) if (!run.open) this.notifyParent(run, run.closing!)
@@ -77,11 +76,74 @@ export class WorkflowHost {
     return {
       blocked: runs.filter((r) => r.status === 'blocked').length,
       closed: runs.filter((r) => !r.open).length,
+      damaged,
       ms: performance.now() - t0,
       open: runs.filter((r) => r.open && r.status !== 'blocked').length,
       replayedEvents,
       tornTails,
     }
+  }
+
+  /** Opens one history and replays it if open; a damaged one is quarantined instead. */
+  private async recoverRun(runKey: string): Promise<{damaged: string} | {replayedEvents: number; torn?: string}> {
+    let opened
+    try {
+      opened = await this.options.store.open(runKey)
+    } catch (error) {
+      const quarantined = await quarantineOf(this.options.store.pathOf(runKey), runKey)
+      if (!quarantined) throw error
+      this.damaged.add(quarantined)
+      this.options.onDamaged?.(runKey)
+      return {damaged: `${quarantined.file} is ${describeDamage(quarantined.damage)}; the run ${quarantined.workflowId} is quarantined (\`wippy history repair ${quarantined.workflowId}\`)`}
+    }
+    const {events, recovered, log} = opened
+    const torn = recovered && `${runKey}: dropped ${recovered.droppedBytes} bytes of a torn last line at byte ${recovered.atOffset}${recovered.keptAs ? ` (kept in ${recovered.keptAs})` : ''}`
+    const settled = this.options.settledLength?.(runKey)
+    // The index saw this many events acknowledged: fewer now means the file was cut (not torn).
+    const lost = settled !== undefined && events.length < settled ? `; events ${events.length + 1}..${settled} were acknowledged before and are gone (the file was cut)` : ''
+    const run = this.newRun(runKey, events)
+    let replayedEvents = 0
+    if (run.open && !recovered && settled === events.length) {
+      // Settled when it was evicted, and nothing happened since: no VM until it is woken.
+      await log.close()
+      run.evict()
+      this.timers.rearm(run)
+    } else if (run.open) {
+      this.logs.set(runKey, log)
+      await this.load(run)
+      replayedEvents = run.replayedEvents
+    } else {
+      await log.close()
+    }
+    return torn || lost ? {replayedEvents, torn: (torn ?? `${runKey}: holds ${events.length} events`) + lost} : {replayedEvents}
+  }
+
+  /**
+   * Repairs a quarantined run (see `history/damage.ts`): keeps a copy of its file, cuts the
+   * history back to its last good event and recovers it like any run at start.
+   * @throws WippyError `WIPPY_RUN_NOT_DAMAGED` when the run is not quarantined.
+   */
+  async repair(query: string): Promise<RepairResult & {summary?: RunSummary}> {
+    const damaged = this.damaged.find(query)
+    if (!damaged) {
+      const run = this.dir.resolve(query)
+      throw new WippyError('WIPPY_RUN_NOT_DAMAGED', `Workflow ${run.identity.workflowId} is not damaged; there is nothing to repair.`, {
+        hint: 'List damaged runs with `wippy ps --status damaged`.',
+        kind: 'usage',
+      })
+    }
+    const {events: _events, ...result} = await repairHistoryFile(this.options.store.dir, damaged.runKey)
+    this.damaged.delete(damaged.runKey)
+    if (result.removed) return result
+    await this.recoverRun(damaged.runKey)
+    const run = this.dir.exact(damaged.pid) ?? this.dir.resolve(damaged.runKey)
+    if (!run.open) this.notifyParent(run, run.closing!)
+    return {...result, summary: summarizeRun(run)}
+  }
+
+  /** The quarantined run a query names, if it names one (and no healthy run). */
+  damagedRun(query: string): DamagedRun | undefined {
+    return this.findRun(query) ? undefined : this.damaged.find(query)
   }
 
   /** Starts a workflow run, or returns the running one with the same explicit ID. */
@@ -238,16 +300,39 @@ export class WorkflowHost {
   async history(pid: string): Promise<HistoryEvent[]> {
     const run = this.requireRun(pid)
     if (!run.evicted) return [...run.events]
-    return (await this.options.store.read(run.identity.runKey)).events
+    return (await this.options.store.read(run.identity.runKey).catch((error: unknown) => this.quarantineLive(run, error))).events
+  }
+
+  /**
+   * An evicted run whose file turned out damaged when it was read again (edited, or bit rot,
+   * while the server ran): quarantined like at start, its timers and activities dropped.
+   * @throws WippyError `WIPPY_RUN_DAMAGED`, or `error` when the file is not damaged after all.
+   */
+  private async quarantineLive(run: WorkflowRun, error: unknown): Promise<never> {
+    const quarantined = await quarantineOf(this.options.store.pathOf(run.identity.runKey), run.identity.runKey)
+    if (!quarantined) throw error
+    this.timers.clearRun(run)
+    this.activities.abandonRun(run)
+    this.evictor.cancel(run)
+    this.dir.remove(run)
+    this.damaged.add(quarantined)
+    this.options.onDamaged?.(run.identity.runKey)
+    this.options.onChange?.(summarizeDamaged(quarantined))
+    throw runDamagedError(quarantined)
   }
 
   list(): RunSummary[] {
-    return this.dir.all().map((run) => summarizeRun(run))
+    return [...this.dir.all().map((run) => summarizeRun(run)), ...this.damaged.summaries()]
   }
 
-  /** Finds a run by PID, workflow ID or unique prefix; throws a WippyError otherwise. */
+  /** Finds a run by PID, workflow ID or unique prefix; throws a WippyError otherwise (WIPPY_RUN_DAMAGED for a quarantined one). */
   requireRun(query: string): WorkflowRun {
-    return this.dir.resolve(query)
+    try {
+      return this.dir.resolve(query)
+    } catch (error) {
+      const damaged = (error as WippyError).code === 'WIPPY_PID_UNKNOWN' ? this.damaged.find(query) : undefined
+      throw damaged ? runDamagedError(damaged) : error
+    }
   }
 
   /** The run with this exact PID or workflow ID: how code (not users) names a workflow. */
@@ -338,12 +423,19 @@ export class WorkflowHost {
     this.evictor.cancel(run)
     if (!run.open || run.loaded) return
     if (run.evicted) {
+      let failed: {error: unknown} | undefined
       await run.serial(async () => {
         if (!run.evicted) return
-        const {events, log} = await this.options.store.open(run.identity.runKey)
-        this.logs.set(run.identity.runKey, log)
-        run.restore(events)
+        try {
+          const {events, log} = await this.options.store.open(run.identity.runKey)
+          this.logs.set(run.identity.runKey, log)
+          run.restore(events)
+        } catch (error) {
+          failed = {error}
+        }
       })
+      // A damaged file quarantines the run (and refuses the delivery); any other failure blocks it.
+      if (failed) await this.quarantineLive(run, failed.error).catch((error: unknown) => (error === failed!.error ? run.block(error as Error) : Promise.reject(error)))
     }
     if (run.status !== 'blocked') await this.load(run)
   }
@@ -363,6 +455,7 @@ export class WorkflowHost {
   }
 
   private afterChange(run: WorkflowRun): void {
+    if (!this.dir.has(run)) return // quarantined meanwhile (see quarantineLive)
     this.options.onChange?.(summarizeRun(run))
     this.evictor.schedule(run)
     if (this.options.virtualTime) this.skipIfOnlyTimers(run)

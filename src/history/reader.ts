@@ -26,6 +26,7 @@ import {crc32} from 'node:zlib'
 
 import {WippyError} from '../errors.js'
 import type {EventOf, HistoryEvent, HistoryEventType} from './events.js'
+import {recordFromJson} from './value-forms.js'
 
 /** A torn tail the reader dropped (and the store truncated, when opened for writing). */
 export interface TornTailReport {
@@ -141,6 +142,8 @@ function checkLine(
   let json: unknown
   try {
     json = JSON.parse(text === undefined ? buf.toString('utf8', start, nl) : text.slice(start, nl))
+    // A line with `"typed":true` holds values in typed forms (an int64, NaN...): see value-forms.ts.
+    json = recordFromJson(json)
   } catch (error) {
     return {kind: 'unparsable', message: `it is not valid JSON (${(error as Error).message})`}
   }

@@ -20,7 +20,13 @@
 import {type LuaApi, LuaT, REGISTRY_INDEX} from './lua-api.js'
 import {WIRE_FORMS} from './wire-forms.js'
 
-const MAX_DEPTH = 100
+/**
+ * How deep a value may nest, in the codec and wherever a payload is checked before it is
+ * recorded (the one depth limit: a value the host accepts is one Lua can be handed).
+ */
+export const MAX_VALUE_DEPTH = 100
+const MAX_DEPTH = MAX_VALUE_DEPTH
+const TWO_63 = 2 ** 63
 const INT64_MAX = 9_223_372_036_854_775_807n
 const INT64_MIN = -9_223_372_036_854_775_808n
 
@@ -43,9 +49,9 @@ export class LuaCodec {
       case 'boolean':
         return api.pushBoolean(L, value)
       case 'number':
-        // Integral values are integers, also beyond 2^53 (a history stores a BigInt as its
-        // nearest double: replay must still hand Lua an integer).
-        if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) return api.pushInteger(L, BigInt(value))
+        // Integral values are integers (the platform's JSON makes an integral float an
+        // integer too, -0 included), over the whole int64 range: math.mininteger is -2^63.
+        if (Number.isInteger(value) && value >= -TWO_63 && value < TWO_63) return api.pushInteger(L, BigInt(value))
         return api.pushNumber(L, value)
       case 'bigint':
         if (value >= INT64_MIN && value <= INT64_MAX) return api.pushInteger(L, value)
@@ -134,41 +140,76 @@ export class LuaCodec {
       }
       api.setTop(L, -3)
     }
+    // Keys are read apart by kind, then checked for names that would collide in a payload,
+    // whose objects have string keys only: {[1]="a", ["1"]="b"} is refused, not halved.
     const intKeys = new Map<number, unknown>()
     const strKeys = new Map<string, unknown>()
+    /** Keys named by their text (booleans, floats, integers beyond 2^53): name → [what, value]. */
+    let named: Map<string, [string, unknown]> | undefined
     let maxInt = 0
     api.pushNil(L)
     while (api.next(L, t)) {
       const kt = api.type(L, -2)
-      if (kt === LuaT.Number && api.isInteger(L, -2)) {
+      if (kt === LuaT.Number && api.isInteger(L, -2) && Number.isSafeInteger(api.toNumber(L, -2))) {
         const k = api.toNumber(L, -2)
         const v = this.read(L, -1, depth + 1)
         intKeys.set(k, v)
         if (k > maxInt) maxInt = k
-      } else if (kt === LuaT.String || kt === LuaT.Number) {
-        // lua_tolstring on a number key would change the key in place and break lua_next
-        const k = kt === LuaT.String ? api.toString(L, -2) : String(api.toNumber(L, -2))
-        strKeys.set(k, this.read(L, -1, depth + 1))
-      } else if (kt === LuaT.Boolean) {
-        strKeys.set(String(api.toBoolean(L, -2)), this.read(L, -1, depth + 1))
+      } else if (kt === LuaT.String) {
+        strKeys.set(api.toString(L, -2), this.read(L, -1, depth + 1))
+      } else if (kt === LuaT.Number || kt === LuaT.Boolean) {
+        // lua_tolstring on a number key would change the key in place and break lua_next.
+        // An integer beyond 2^53 is named by its exact digits, not its nearest double.
+        const [k, what] = keyName(api, L)
+        ;(named ??= new Map()).set(k, [what, this.read(L, -1, depth + 1)])
       }
       api.setTop(L, -2)
     }
+    if (named) {
+      for (const [k, [what, v]] of named) {
+        if (strKeys.has(k)) throw keyCollision(what, k)
+        strKeys.set(k, v)
+      }
+    }
     const intsAreSequence = [...intKeys.keys()].every((k) => k >= 1) && maxInt <= Math.max(16, intKeys.size * 2)
-    const asArray =
-      marker === 'array' || (marker === 'none' && strKeys.size === 0 && intsAreSequence)
-    if (asArray && intsAreSequence) {
+    // An array-marked table that was given string keys too becomes an object (keeping them all).
+    const asArray = (marker === 'array' || marker === 'none') && strKeys.size === 0 && intsAreSequence
+    if (asArray) {
       const out: unknown[] = new Array(maxInt).fill(null)
       for (const [k, v] of intKeys) out[k - 1] = v
       return out
     }
+    for (const k of intKeys.keys()) if (strKeys.has(String(k))) throw keyCollision(named?.get(String(k))?.[0] ?? `the key ${k}`, String(k))
     const out: Record<string, unknown> = {}
     const keys = [...intKeys.keys()].map(String).concat([...strKeys.keys()]).sort()
     for (const k of keys) {
-      const n = Number(k)
-      out[k] = strKeys.has(k) ? strKeys.get(k) : intKeys.get(n)
+      const v = strKeys.has(k) ? strKeys.get(k) : intKeys.get(Number(k))
+      // `__proto__` as a plain assignment would set the prototype and drop the key.
+      if (k === '__proto__') Object.defineProperty(out, k, {configurable: true, enumerable: true, value: v, writable: true})
+      else out[k] = v
     }
     const wire = name === undefined ? undefined : WIRE_FORMS.get(name)
     return wire ? wire(out) : out
   }
+}
+
+/** The payload name of the boolean or number key at stack slot -2, and how it reads in an error. */
+function keyName(api: LuaApi, L: number): [string, string] {
+  if (api.type(L, -2) === LuaT.Boolean) {
+    const b = String(api.toBoolean(L, -2))
+    return [b, `the key ${b}`]
+  }
+  if (api.isInteger(L, -2)) {
+    const digits = String(api.toInteger(L, -2))
+    return [digits, `the integer key ${digits}`]
+  }
+  const n = String(api.toNumber(L, -2))
+  return [n, `the float key ${n}`]
+}
+
+/** Thrown when two keys of one table would have the same name in a payload. */
+function keyCollision(from: string, name: string): Error {
+  return new Error(
+    `a table has both ${from} and the key ${JSON.stringify(name)}: a payload's object keys are strings, so one of them would be lost (use keys of one kind)`,
+  )
 }

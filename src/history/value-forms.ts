@@ -130,6 +130,11 @@ export function recordToForms(record: Record<string, unknown>): Record<string, u
   return out
 }
 
+/** One value as JSON text for people (`wippy call`): special numbers in their typed forms instead of `null`. */
+export function valueToJson(value: unknown, indent?: number): string {
+  return JSON.stringify(needsForms(value) ? toForms(value) : value, undefined, indent) ?? 'null'
+}
+
 /** A parsed record back to its values: decoded when it carries the flag, as it is otherwise. */
 export function recordFromJson<T = unknown>(parsed: T): T {
   if (typeof parsed !== 'object' || parsed === null || (parsed as Record<string, unknown>)[TYPED_FLAG] !== true) return parsed

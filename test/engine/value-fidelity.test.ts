@@ -157,7 +157,7 @@ const floatSpec: fc.Arbitrary<Spec> = fc.oneof(fc.constantFrom(...FLOAT_CORNERS)
 const strSpec: fc.Arbitrary<Spec> = fc.oneof(
   fc.uint8Array({maxLength: 12}).map((b) => [...b]),
   fc.string({maxLength: 8}).map((s) => [...Buffer.from(s)]),
-  fc.constantFrom([0xff, 0xfe, 0, 0x61], [0x5f, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x5f, 0x5f], [0x24, 0x69, 0x6e, 0x74]),
+  fc.constantFrom<number[]>([0xff, 0xfe, 0, 0x61], [0x5f, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x5f, 0x5f], [0x24, 0x69, 0x6e, 0x74]),
 ).map((b) => ({b, t: 'str'}))
 const keySpec: fc.Arbitrary<Spec> = fc.oneof(
   fc.integer({max: 6, min: -1}).map((n): Spec => ({t: 'int', v: String(n)})),

@@ -62,7 +62,6 @@ describe('values through the CLI', () => {
     expect((await dev.cli(['signal', id, 'v', '-9223372036854775808'])).exitCode).toBe(0)
     const evicted = async () => (JSON.parse((await dev.cli(['ps', '--json'])).stdout) as {processes: Array<{id: string; loaded: boolean}>}).processes.some((p) => p.id === id && !p.loaded)
     for (let tries = 0; !(await evicted()) && tries < 100; tries++) await new Promise((r) => setTimeout(r, 50))
-    console.log('TRIES', tries)
     expect((await dev.cli(['signal', id, 'go', '{}'])).exitCode).toBe(0)
     let closing: {result?: unknown; type: string} | undefined
     for (let i = 0; i < 200 && !closing; i++) {

@@ -9,13 +9,24 @@
  * - plain objects → string-keyed tables with the shared object metatable (so `{}` survives).
  *
  * Lua → JS:
- * - integers a double holds exactly → numbers, others (beyond ±2^53) → BigInt; floats → numbers;
- * - tables marked as arrays → arrays (holes become null, trailing nils are lost);
+ * - integers a double holds exactly → numbers, others (beyond ±2^53) → BigInt; floats → numbers
+ *   (NaN, ±Infinity and -0 included: the history keeps them in typed forms, history/value-forms.ts);
+ * - strings → JS strings; bytes that are not UTF-8 become U+FFFD here, once, so the live run
+ *   and its replay see the same text (Go's encoding/json does the same to payloads);
+ * - tables marked as arrays → arrays (holes become null, trailing nils are lost), unless they
+ *   were given string keys too (then an object that keeps them);
  * - unmarked tables whose keys are exactly 1..n → arrays; an unmarked empty table → `[]`
  *   (the same choice as Wippy's `json.encode`); anything else → an object with sorted keys
- *   (sorted so decoded commands are identical across VMs, whose hash order differs);
+ *   (sorted so decoded commands are identical across VMs, whose hash order differs). Boolean
+ *   and number keys are named by their text (an integer beyond 2^53 by its exact digits);
+ *   two keys with one name (`{[1]="a", ["1"]="b"}`, `{[true]=1, ["true"]=2}`) are refused with
+ *   an error rather than one being dropped; a `__proto__` key stays a key;
  * - sandbox objects named in WIRE_FORMS (Time, Duration, Location) → their payload form;
  * - functions, userdata and threads → null.
+ *
+ * Replay equals live because every value the workflow host hands a run went through `read`
+ * and is stored losslessly; `push` of the stored value gives Lua what `push` of the live one
+ * gave (test/engine/value-fidelity.test.ts checks this with random values).
  */
 import {type LuaApi, LuaT, REGISTRY_INDEX} from './lua-api.js'
 import {WIRE_FORMS} from './wire-forms.js'

@@ -75,7 +75,7 @@ function json(value: unknown): string {
 function toText(value: unknown): string {
   // Strings and numbers are most results: no serializer call (`JSON.stringify` of a finite
   // number is its `String`; a string still goes through it for the escaping).
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value)
   try {
     return value === undefined ? 'nil' : (JSON.stringify(needsForms(value) ? toForms(value) : value) ?? String(value))
   } catch {

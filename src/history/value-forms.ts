@@ -42,9 +42,7 @@ export function needsForms(value: unknown, depth = 0): boolean {
         return false
       }
       if (value instanceof Date) return false
-      for (const k in value) {
-        if (Object.hasOwn(value, k) && needsForms((value as Record<string, unknown>)[k], depth + 1)) return true
-      }
+      for (const v of Object.values(value)) if (needsForms(v, depth + 1)) return true
       return false
     }
     default:
@@ -117,9 +115,21 @@ export function setKey(target: Record<string, unknown>, key: string, value: unkn
  * needed a form. Throws what `JSON.stringify` throws (a cycle).
  */
 export function recordToJson(record: Record<string, unknown>): string {
-  if (!needsForms(record)) return JSON.stringify(record)
-  return JSON.stringify(recordToForms(record))
+  let json: string
+  try {
+    json = JSON.stringify(record)
+  } catch (error) {
+    // A BigInt makes JSON.stringify throw; anything else (a cycle) is the caller's bug.
+    if (!needsForms(record)) throw error
+    return JSON.stringify(recordToForms(record))
+  }
+  // Plain JSON writes NaN and ±Infinity as `null` and -0 as `0`: without such a token in the
+  // text there is no such value, and the walk (as costly as the stringify) is skipped.
+  return MAYBE_SPECIAL.test(json) && needsForms(record) ? JSON.stringify(recordToForms(record)) : json
 }
+
+/** A `null` anywhere, or a value `0` (after `:` `,` `[`, before `,` `]` `}`); a hit inside a string only costs a walk. */
+const MAYBE_SPECIAL = /null|[:,[]0[,\]}]/
 
 /** The JSON-ready object {@link recordToJson} writes (for callers that embed it in more JSON). */
 export function recordToForms(record: Record<string, unknown>): Record<string, unknown> {

@@ -119,4 +119,14 @@ describe('JS ⇄ Lua codec', () => {
     // Replay-equals-live holds because both see the value after this one conversion.
     expect(returning('"\\xff\\xfe\\0abc"')).toBe('\uFFFD\uFFFD\u0000abc')
   })
+
+  it('refuses a value that would expand past MAX_VALUE_ENTRIES (a table shared by reference), quickly', () => {
+    // Given a few bytes of Lua that reference one table twice, 40 times over (2^40 entries as a tree)
+    const p = runtime.createProgram(spec('return function() local t = {} for i = 1, 40 do t = {t, t} end return t end'))
+    const t0 = Date.now()
+    // Then reading it is refused instead of freezing the process
+    expect(() => p.start([])).toThrow(/more than 1000000 table entries/)
+    expect(Date.now() - t0).toBeLessThan(20_000)
+    p.close()
+  }, 30_000)
 })

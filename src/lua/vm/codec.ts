@@ -37,12 +37,21 @@ import {WIRE_FORMS} from './wire-forms.js'
  */
 export const MAX_VALUE_DEPTH = 100
 const MAX_DEPTH = MAX_VALUE_DEPTH
+/**
+ * How many table entries one value may hold when read out of Lua. A table shared by
+ * reference is read once per reference, so `t = {t, t}` thirty times over is 2^30 entries
+ * from a few bytes of Lua: without a cap, one read would freeze the whole server.
+ */
+export const MAX_VALUE_ENTRIES = 1_000_000
 const TWO_63 = 2 ** 63
 const INT64_MAX = 9_223_372_036_854_775_807n
 const INT64_MIN = -9_223_372_036_854_775_808n
 
 /** Codec bound to one Lua state's array/object metatables (registry refs). */
 export class LuaCodec {
+  /** Table entries read so far by the current top-level {@link read}. */
+  private entries = 0
+
   constructor(
     private readonly api: LuaApi,
     private readonly arrayMtRef: number,
@@ -104,6 +113,7 @@ export class LuaCodec {
   /** Reads the value at idx (absolute or negative) without popping it. */
   read(L: number, idx: number, depth = 0): unknown {
     const api = this.api
+    if (depth === 0) this.entries = 0
     switch (api.type(L, idx)) {
       case LuaT.Nil:
       case LuaT.None:
@@ -160,6 +170,9 @@ export class LuaCodec {
     let maxInt = 0
     api.pushNil(L)
     while (api.next(L, t)) {
+      if (++this.entries > MAX_VALUE_ENTRIES) {
+        throw new Error(`a value holds more than ${MAX_VALUE_ENTRIES} table entries (a table referenced many times counts each time)`)
+      }
       const kt = api.type(L, -2)
       if (kt === LuaT.Number && api.isInteger(L, -2) && Number.isSafeInteger(api.toNumber(L, -2))) {
         const k = api.toNumber(L, -2)

@@ -1,6 +1,7 @@
 import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 
 import {EXIT_CODES, WippyError, toWippyError} from '../errors.js'
+import {recordToForms} from '../history/value-forms.js'
 import {findProjectRoot} from '../project/find-root.js'
 import {renderError} from './render-error.js'
 
@@ -45,6 +46,11 @@ export abstract class BaseCommand extends Command {
   /** A warning line on stderr (also in --json mode, where stdout stays machine-readable). */
   protected warnLine(message: string): void {
     process.stderr.write(`warning: ${message}\n`)
+  }
+
+  /** `--json` output keeps int64, NaN and ±Infinity values in typed forms (`history/value-forms.ts`), as history lines do. */
+  override toSuccessJson(result: unknown): unknown {
+    return typeof result === 'object' && result !== null && !Array.isArray(result) ? recordToForms(result as Record<string, unknown>) : result
   }
 
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {

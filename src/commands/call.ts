@@ -5,6 +5,7 @@ import {parseJsonArg} from '../control/json-arg.js'
 import {callEntry} from '../control/services.js'
 import {WippyError} from '../errors.js'
 import type {LuaErrorValue} from '../lua/types.js'
+import {valueToJson} from '../history/value-forms.js'
 
 export default class Call extends BaseCommand {
   static override args = {
@@ -36,7 +37,7 @@ export default class Call extends BaseCommand {
         hint: 'The function returned (nil, err); check its arguments and code.',
       })
     }
-    this.log(JSON.stringify(out.value ?? null, null, 2))
+    this.log(valueToJson(out.value ?? null, 2))
     return out
   }
 }

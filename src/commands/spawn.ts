@@ -4,6 +4,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {parseJsonArg} from '../control/json-arg.js'
 import {type SpawnOutput, spawnRun} from '../control/services.js'
 import {WippyError} from '../errors.js'
+import {valueToJson} from '../history/value-forms.js'
 
 export default class Spawn extends BaseCommand {
   static override args = {
@@ -39,7 +40,7 @@ export default class Spawn extends BaseCommand {
     })
     if (!this.jsonEnabled()) {
       this.log(`${out.id}  ${out.entry}  ${out.pid}${out.existing ? '  (already running)' : ''}`)
-      if (out.status) this.log(out.error ? `${out.status}: ${out.error.message}` : `${out.status}: ${JSON.stringify(out.result ?? null)}`)
+      if (out.status) this.log(out.error ? `${out.status}: ${out.error.message}` : `${out.status}: ${valueToJson(out.result ?? null)}`)
     }
     if (out.status && out.status !== 'completed') {
       if (this.jsonEnabled()) process.exitCode = 1

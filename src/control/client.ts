@@ -11,7 +11,7 @@ import type {HistoryEvent} from '../history/events.js'
 import {WippyError} from '../errors.js'
 import {resolveSocketPath} from './address.js'
 import type {ControlMethod, MethodParams} from './protocol.js'
-import {type ControlReply, MAX_REQUEST_BYTES, type ServerMessage, encodeMessage, errorFromWire} from './wire.js'
+import {type ControlReply, MAX_REQUEST_BYTES, type ServerMessage, decodeMessage, encodeMessage, errorFromWire} from './wire.js'
 
 /** An EngineApi over the socket: every method is async. */
 export type RemoteEngineApi = {
@@ -288,7 +288,7 @@ function attachReader(socket: Socket, onMessage: (m: ServerMessage) => void, onC
       if (line.trim() === '') continue
       let message: ServerMessage
       try {
-        message = JSON.parse(line) as ServerMessage
+        message = decodeMessage(line) as ServerMessage
       } catch {
         continue
       }

@@ -18,6 +18,7 @@ import {stateLayout} from '../engine/state-dir.js'
 import type {HistoryEvent, HistoryEventType} from '../history/events.js'
 import {describeDamage, scanRunFile} from '../history/damage.js'
 import {readHistoryBuffer} from '../history/reader.js'
+import {recordFromJson} from '../history/value-forms.js'
 import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
 import {WippyError} from '../errors.js'
@@ -228,8 +229,10 @@ export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
   }
   const text = buf.toString('utf8').trimStart()
   if (text.startsWith('[') || (text.startsWith('{') && /^\{\s*"(pid|events|status|total)"/.test(text))) {
-    const parsed = JSON.parse(text) as unknown
-    const events = Array.isArray(parsed) ? parsed : (parsed as {events?: unknown}).events
+    // `inspect --json` output and event lists carry typed forms like history lines (value-forms.ts).
+    const parsed = recordFromJson(JSON.parse(text) as unknown)
+    const listed = Array.isArray(parsed) ? parsed : (parsed as {events?: unknown}).events
+    const events = Array.isArray(listed) ? listed.map((e) => recordFromJson(e)) : listed
     const {HistoryEvent} = await import('../history/events.js')
     const checked = HistoryEvent.array().safeParse(events)
     if (!checked.success) {

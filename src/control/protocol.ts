@@ -15,7 +15,7 @@
  */
 import {z} from 'zod'
 
-import {type ControlReply, MAX_REQUEST_BYTES} from './wire.js'
+import {type ControlReply, MAX_REQUEST_BYTES, decodeMessage} from './wire.js'
 
 export type {ControlErrorJson, ControlReply, ServerMessage, StreamMessage} from './wire.js'
 export {MAX_REQUEST_BYTES, encodeMessage, errorFromWire, errorToWire} from './wire.js'
@@ -81,7 +81,7 @@ export type ParsedRequest = {ok: true; request: ControlRequest} | {ok: false; re
 export function parseRequest(line: string): ParsedRequest {
   let raw: unknown
   try {
-    raw = JSON.parse(line)
+    raw = decodeMessage(line)
   } catch (error) {
     return bad(null, `The request is not valid JSON: ${(error as Error).message}.`)
   }

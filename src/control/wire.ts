@@ -5,6 +5,7 @@
 import type {EngineEvent} from '../engine/api.js'
 import type {HistoryEvent} from '../history/events.js'
 import {WippyError, type WippyErrorJson, type WippyErrorKind} from '../errors.js'
+import {recordFromJson, recordToJson} from '../history/value-forms.js'
 
 /** Largest request line the server reads (1 MiB); longer ones are refused, not buffered. */
 export const MAX_REQUEST_BYTES = 1024 * 1024
@@ -46,8 +47,16 @@ export function errorFromWire(json: ControlErrorJson): WippyError {
   })
 }
 
-/** Encodes one message as a line. Values JSON can't carry (undefined, functions) are dropped. */
+/**
+ * Encodes one message as a line. Values JSON can't carry (undefined, functions) are dropped;
+ * an int64 beyond 2^53, NaN, ±Infinity and -0 travel in typed forms (`value-forms.ts`).
+ */
 export function encodeMessage(message: ServerMessage | {id: number | string; method: string; params: unknown}): string {
-  return `${JSON.stringify(message)}\n`
+  return `${recordToJson(message as unknown as Record<string, unknown>)}\n`
+}
+
+/** Parses one message line (either direction); throws what JSON.parse throws. */
+export function decodeMessage(line: string): unknown {
+  return recordFromJson(JSON.parse(line) as unknown)
 }
 

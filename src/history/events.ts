@@ -12,6 +12,11 @@
  * - a side effect is both: the command and its recorded result in one event.
  * - `meta`: neither (TimeSkipped); it only informs the engine.
  *
+ * Values (`input`, `args`, `result`, `payload`, `value`, `context`, error `details`) are
+ * whatever the Lua codec produced, BigInt, NaN and -0 included. On disk, a line holding one
+ * has `"typed":true` and typed forms (`value-forms.ts`); lines without the flag are plain
+ * JSON, so histories written before the forms read unchanged (no format bump needed).
+ *
  * Changing a field's meaning is a format change: bump {@link HISTORY_FORMAT}.
  */
 import {z} from 'zod'

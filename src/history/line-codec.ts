@@ -2,10 +2,16 @@
  * Encodes one history event as the line the store appends: `{seq, type, ts, ...rest, crc}\n`.
  * The key order is stable (seq, type, ts first, then the event's own keys as given) so that
  * histories diff cleanly; the checksum format is described in `reader.ts`.
+ *
+ * Values are written losslessly: a Lua integer beyond 2^53, NaN, ±Infinity and -0 take a
+ * typed form and the line gets `"typed":true` before its checksum (`value-forms.ts`), e.g.
+ * `{"seq":3,"type":"ActivityCompleted","ts":…,"scheduled":2,"result":{"$int":"9007199254740993"},"attempts":1,"typed":true,"crc":"…"}`.
+ * So replay hands the code exactly the value the live run was handed.
  */
 import {WippyError} from '../errors.js'
 import {HistoryEvent, type NewHistoryEvent} from './events.js'
 import {lineChecksum} from './reader.js'
+import {TYPED_FLAG, recordFromJson, recordToJson} from './value-forms.js'
 
 /** An event with its `seq`, and the exact text (with `\n`) that goes on disk. */
 export interface EncodedEvent {
@@ -25,6 +31,7 @@ export function encodeEvent(seq: number, event: NewHistoryEvent): EncodedEvent {
   // Drop any seq the caller left on the object: the store owns numbering.
   const {seq: _ignored, type, ts, ...rest} = event as NewHistoryEvent & {seq?: unknown}
   if ('crc' in rest) throw invalid(type, '"crc" is reserved for the line checksum')
+  if (TYPED_FLAG in rest) throw invalid(type, `"${TYPED_FLAG}" is reserved for the typed-forms flag`)
   const full = {seq, type, ts, ...rest}
   if (!plainlyValid(full)) {
     const parsed = HistoryEvent.safeParse(full)
@@ -35,26 +42,27 @@ export function encodeEvent(seq: number, event: NewHistoryEvent): EncodedEvent {
     }
   }
   let json: string
-  let hadBigInt = false
   try {
-    // Without a replacer first (a replacer is called for every value, and BigInts are rare).
-    json = JSON.stringify(full)
-  } catch {
-    try {
-      // A Lua integer beyond ±2^53 arrives as a BigInt; JSON holds it as its nearest double.
-      json = JSON.stringify(full, (_key, value: unknown) => {
-        if (typeof value !== 'bigint') return value
-        hadBigInt = true
-        return Number(value)
-      })
-    } catch (error) {
-      throw invalid(type, (error as Error).message)
-    }
+    json = recordToJson(full)
+  } catch (error) {
+    throw invalid(type, (error as Error).message)
   }
   const body = json.slice(0, -1)
-  // The event kept in memory is the one a reader gets back from the file.
-  const kept = hadBigInt ? (JSON.parse(json) as HistoryEvent) : (full as HistoryEvent)
-  return {event: kept, line: `${body},"crc":"${lineChecksum(body)}"}\n`}
+  // The forms are lossless: the event kept in memory is the one a reader gets back from the file.
+  return {event: full as HistoryEvent, line: `${body},"crc":"${lineChecksum(body)}"}\n`}
+}
+
+/**
+ * One event as the JSON text `history export` and `inspect --json` print: the line the store
+ * writes, without its checksum. Values plain JSON would change are in typed forms (`value-forms.ts`).
+ */
+export function eventToJson(event: HistoryEvent): string {
+  return recordToJson(event as unknown as Record<string, unknown>)
+}
+
+/** A parsed event line (stored, exported, streamed) back to its values: the inverse of {@link eventToJson}. */
+export function eventFromJson(parsed: unknown): unknown {
+  return recordFromJson(parsed)
 }
 
 const isInt = (v: unknown): boolean => Number.isSafeInteger(v)

@@ -37,6 +37,7 @@ import {crc32} from 'node:zlib'
 import {WippyError} from '../errors.js'
 import type {HistoryEvent} from './events.js'
 import {isKnownEventType, validateEvent} from './event-check.js'
+import {recordFromJson} from './value-forms.js'
 
 export {validateEvent} from './event-check.js'
 
@@ -200,6 +201,8 @@ function checkLine(
   let json: unknown
   try {
     json = JSON.parse(text === undefined ? buf.toString('utf8', start, nl) : text.slice(start, nl))
+    // A line with `"typed":true` holds values in typed forms (an int64, NaN...): see value-forms.ts.
+    json = recordFromJson(json)
   } catch (error) {
     return {kind: 'unparsable', message: `it is not valid JSON (${(error as Error).message})`}
   }

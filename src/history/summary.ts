@@ -7,6 +7,7 @@
  * summarizeEvent(e) // 'SignalReceived approve {"approved":true}'
  */
 import type {EventOf, HistoryEvent, HistoryEventType, RecordedError} from './events.js'
+import {needsForms, toForms} from './value-forms.js'
 
 /** Longest JSON excerpt in a summary before it is cut with `…`. */
 const MAX_JSON = 60
@@ -74,9 +75,9 @@ function json(value: unknown): string {
 function toText(value: unknown): string {
   // Strings and numbers are most results: no serializer call (`JSON.stringify` of a finite
   // number is its `String`; a string still goes through it for the escaping).
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value)
   try {
-    return value === undefined ? 'nil' : (JSON.stringify(value) ?? String(value))
+    return value === undefined ? 'nil' : (JSON.stringify(needsForms(value) ? toForms(value) : value) ?? String(value))
   } catch {
     return String(value)
   }

@@ -5,6 +5,7 @@
  */
 import {formatDurationMs} from '../history/summary.js'
 import type {ProcessInfo} from '../engine/api.js'
+import {valueToJson} from '../history/value-forms.js'
 
 /** Cuts `text` to `width` columns (with `…`) or pads it with spaces to exactly `width`. */
 export function cell(text: string, width: number): string {
@@ -107,7 +108,7 @@ export function projectName(root: string): string {
 /** A value as JSON for display, never throwing (`nil` for Lua's nothing). */
 export function toJson(value: unknown, indent?: number): string {
   try {
-    return value === undefined ? 'nil' : (JSON.stringify(value, undefined, indent) ?? String(value))
+    return value === undefined ? 'nil' : valueToJson(value, indent)
   } catch {
     return String(value)
   }

@@ -30,7 +30,8 @@ function load(name: string): {bytes: Buffer; events: ReturnType<typeof readHisto
   return {bytes, events: readHistoryBuffer(bytes, name).events}
 }
 
-test.each(['golden-payment.jsonl', 'golden-approval.jsonl'])('%s replays against the current code', async (name) => {
+// golden-payment-int64: typed forms (an amount beyond 2^53, value-forms.ts); replay rebuilds "ch_9007199254740993" from it exactly.
+test.each(['golden-payment.jsonl', 'golden-approval.jsonl', 'golden-payment-int64.jsonl'])('%s replays against the current code', async (name) => {
   const {events} = load(name)
   const check = await engine.checkEvents(events, events[0]!.type === 'WorkflowStarted' ? events[0]!.pid : name)
   expect(check).toMatchObject({ok: true, replayedEvents: events.length})

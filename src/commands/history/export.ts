@@ -4,6 +4,7 @@ import {writeFile} from 'node:fs/promises'
 import {BaseCommand} from '../../cli/base-command.js'
 import {exportHistory} from '../../control/services.js'
 import {WippyError} from '../../errors.js'
+import {eventToJson} from '../../history/line-codec.js'
 
 export default class HistoryExport extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
@@ -20,7 +21,7 @@ export default class HistoryExport extends BaseCommand {
   async run(): Promise<{events: number; file?: string; pid: string}> {
     const {args, flags} = await this.parse(HistoryExport)
     const view = await exportHistory({pid: args.pid, root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})})
-    const text = view.events.map((e) => JSON.stringify(e)).join('\n') + '\n'
+    const text = view.events.map((e) => eventToJson(e)).join('\n') + '\n'
     if (view.damage) this.warnLine(`the history of ${view.pid} is damaged at line ${view.damage.line} (byte ${view.damage.offset}): only its ${view.damage.goodEvents} intact events are exported`)
     if (flags.output) {
       try {

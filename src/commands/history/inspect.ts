@@ -5,6 +5,7 @@ import {formatTimelineLine} from '../../control/timeline.js'
 import {followHistory, inspectHistory} from '../../control/services.js'
 import type {HistoryView} from '../../engine/api.js'
 import type {HistoryEvent} from '../../history/events.js'
+import {eventToJson} from '../../history/line-codec.js'
 
 /** The line after a damaged history's good prefix: where it breaks, and the way out. */
 function formatDamage(damage: NonNullable<HistoryView['damage']>, pid: string): string {
@@ -60,7 +61,7 @@ export default class HistoryInspect extends BaseCommand {
       onEvent: (e) => {
         events.push(e)
         t0 ??= e.ts
-        if (this.jsonEnabled()) process.stdout.write(JSON.stringify(e) + '\n')
+        if (this.jsonEnabled()) process.stdout.write(eventToJson(e) + '\n')
         else this.log(formatTimelineLine(e, t0))
       },
       pid,

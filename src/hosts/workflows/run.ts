@@ -21,6 +21,7 @@
  * the order they are handed to the code.
  */
 import {type EventOf, type HistoryEvent, type NewHistoryEvent, isClosingEvent} from '../../history/events.js'
+import {recordToJson} from '../../history/value-forms.js'
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgram, StepOutcome} from '../../lua/types.js'
 import {HOST_MEMORY_KIND} from '../../lua/vm/limits.js'
 import {statusOfClose} from './closing.js'
@@ -436,7 +437,8 @@ export class WorkflowRun {
     let bytes = 0
     for (let seq = 1; seq <= this.seenSeq; seq++) {
       const event = seq <= this.persisted ? this.events[seq - 1] : this.buffer[seq - this.persisted - 1]
-      if (event) bytes += JSON.stringify({...event, seq}).length
+      // As written (typed forms included): JSON.stringify throws on an int64 BigInt.
+      if (event) bytes += recordToJson({...event, seq}).length
     }
     return bytes
   }

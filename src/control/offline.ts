@@ -7,7 +7,7 @@
  * - `signal` appends a `SignalReceived` durably to the run's history; the engine replays it as
  *   a delivery when it next recovers the run, exactly like a signal that arrived just before a crash.
  *
- * Writes refuse while a live process holds the dev lock: only one writer owns a history.
+ * Writes take the state lock (`dev-lock.ts`) that the engine holds: one writer owns the histories.
  */
 import {readFile} from 'node:fs/promises'
 
@@ -21,7 +21,7 @@ import {WippyError} from '../errors.js'
 import {nextTimerAt, outstandingOf} from '../hosts/workflows/outstanding.js'
 import {parsePid} from '../hosts/workflows/pid.js'
 import {formatDurationMs} from '../time/duration.js'
-import {liveDevLock} from './dev-lock.js'
+import {acquireDevLock} from './dev-lock.js'
 
 /** Who offline signals say they are from. */
 export const OFFLINE_SENDER = 'wippy-cli'
@@ -144,12 +144,17 @@ export interface QueuedSignal {
  *   server holds the lock (it owns the files; retry through it).
  */
 export async function queueOfflineSignal(root: string, query: string, topic: string, payload: unknown[], stateDir?: string): Promise<QueuedSignal> {
-  const holder = liveDevLock(root, stateDir)
-  if (holder) {
-    throw new WippyError('WIPPY_DEV_STARTING', `\`wippy dev\` (pid ${holder.pid}) owns this project's state but does not answer yet.`, {
-      hint: 'Wait until it prints its banner, then run the command again.',
-    })
+  // The engine's own lock, held from the read to the fsync: parallel offline signals queue up
+  // behind each other, and a dev server that starts meanwhile waits for this one append.
+  const lock = await acquireDevLock(root, {kind: 'offline', ...(stateDir === undefined ? {} : {stateDir})})
+  try {
+    return await appendOfflineSignal(root, query, topic, payload, stateDir)
+  } finally {
+    await lock.release()
   }
+}
+
+async function appendOfflineSignal(root: string, query: string, topic: string, payload: unknown[], stateDir?: string): Promise<QueuedSignal> {
   const {runKey} = await resolveOfflineRun(root, query, stateDir)
   const {HistoryStore} = await import('../history/store.js')
   const store = new HistoryStore(stateLayout(root, stateDir).histories)

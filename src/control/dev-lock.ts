@@ -67,7 +67,7 @@ export async function acquireDevLock(root: string, options: AcquireOptions): Pro
   const deadline = Date.now() + (options.waitMs ?? 5000)
   const useFallback = options.fallback === true || process.env.WIPPY_LOCK_FALLBACK === '1' || !HAS_ABSTRACT
   const name = lockName(layout.dir)
-  for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
+  for (let delay = 5, unknown = 0; ; delay = Math.min(delay * 2, 50)) {
     const held = useFallback ? acquireGeneration(layout.dir, info) : await bindAbstract(name, info.token)
     if ('release' in held) {
       writeDescription(layout.lockFile, info)
@@ -87,8 +87,15 @@ export async function acquireDevLock(root: string, options: AcquireOptions): Pro
     const holder = useFallback ? held.holder : await identifyHolder(name, layout.lockFile)
     if (holder === 'squatted') throw squatted(name)
     if (holder?.kind === 'dev') throw devHolds(holder, options.kind)
+    if (holder === undefined) {
+      // Between two states (a holder binding but not yet listening, a generation just taken):
+      // look again at once; only a holder we can name is worth waiting for.
+      if (++unknown > 200) throw new WippyError('WIPPY_DEV_LOCK', `Can't take the state lock of ${layout.dir}.`, {hint: 'Other wippy commands keep taking it; stop them and try again.'})
+      await new Promise((r) => setTimeout(r, 1))
+      continue
+    }
     if (Date.now() > deadline) {
-      throw new WippyError('WIPPY_STATE_BUSY', `Another wippy command (pid ${holder?.pid ?? '?'}) keeps writing to this project's state.`, {
+      throw new WippyError('WIPPY_STATE_BUSY', `Another wippy command (pid ${holder.pid}) keeps writing to this project's state.`, {
         hint: 'Wait for it to finish and run the command again.',
       })
     }

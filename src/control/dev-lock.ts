@@ -45,7 +45,7 @@ export interface DevLock {
 export interface AcquireOptions {
   kind: LockKind
   stateDir?: string
-  /** How long to wait for an offline writer to finish before giving up (ms); default 5000. */
+  /** How long to wait for offline writers to finish before giving up (ms); default 30000 (each takes milliseconds, but a loaded machine and a queue of them add up). */
   waitMs?: number
   /** Use the generation files even where abstract sockets exist (tests of the fallback). */
   fallback?: boolean
@@ -64,7 +64,7 @@ const HAS_ABSTRACT = process.platform === 'linux'
 export async function acquireDevLock(root: string, options: AcquireOptions): Promise<DevLock> {
   const layout = prepareStateDir(root, options.stateDir, {create: options.kind === 'dev'})
   const info: DevLockInfo = {kind: options.kind, pid: process.pid, startedAt: Date.now(), token: randomBytes(16).toString('hex')}
-  const deadline = Date.now() + (options.waitMs ?? 5000)
+  const deadline = Date.now() + (options.waitMs ?? 30_000)
   const useFallback = options.fallback === true || process.env.WIPPY_LOCK_FALLBACK === '1' || !HAS_ABSTRACT
   const name = lockName(layout.dir)
   for (let delay = 5, unknown = 0; ; delay = Math.min(delay * 2, 50)) {

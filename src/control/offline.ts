@@ -15,6 +15,7 @@ import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
 import {stateLayout} from '../engine/state-dir.js'
 import type {HistoryEvent, HistoryEventType} from '../history/events.js'
 import {readHistoryBuffer} from '../history/reader.js'
+import type {HistoryStore} from '../history/store.js'
 import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
 import {WippyError} from '../errors.js'
@@ -146,18 +147,18 @@ export interface QueuedSignal {
 export async function queueOfflineSignal(root: string, query: string, topic: string, payload: unknown[], stateDir?: string): Promise<QueuedSignal> {
   // The engine's own lock, held from the read to the fsync: parallel offline signals queue up
   // behind each other, and a dev server that starts meanwhile waits for this one append.
+  // Loaded before the lock is taken, so the lock is held only for the read, append and fsync.
+  const {HistoryStore} = await import('../history/store.js')
   const lock = await acquireDevLock(root, {kind: 'offline', ...(stateDir === undefined ? {} : {stateDir})})
   try {
-    return await appendOfflineSignal(root, query, topic, payload, stateDir)
+    return await appendOfflineSignal(new HistoryStore(stateLayout(root, stateDir).histories), root, query, topic, payload, stateDir)
   } finally {
     await lock.release()
   }
 }
 
-async function appendOfflineSignal(root: string, query: string, topic: string, payload: unknown[], stateDir?: string): Promise<QueuedSignal> {
+async function appendOfflineSignal(store: HistoryStore, root: string, query: string, topic: string, payload: unknown[], stateDir?: string): Promise<QueuedSignal> {
   const {runKey} = await resolveOfflineRun(root, query, stateDir)
-  const {HistoryStore} = await import('../history/store.js')
-  const store = new HistoryStore(stateLayout(root, stateDir).histories)
   const {events, log} = await store.open(runKey)
   try {
     const last = events.at(-1)

@@ -86,7 +86,6 @@ export function lstatOrUndefined(path: string): Stats | undefined {
 function unsafe(dir: string, problem: string, code: `WIPPY_${string}`): WippyError {
   return new WippyError(code, `The directory ${dir} ${problem}, so another local user could reach the dev server's socket through it.`, {
     details: {dir},
-    file: dir,
     hint: `Remove it (if it is yours) or set TMPDIR or XDG_RUNTIME_DIR to a directory only you can write; wippy creates ${dir} itself with mode 0700.`,
   })
 }
@@ -111,7 +110,6 @@ function unreachable(dir: string, error: unknown, code: `WIPPY_${string}`): Wipp
   const errno = (error as NodeJS.ErrnoException).code ?? 'error'
   return new WippyError(code, `Can't reach or create the directory ${dir} (${errno}).`, {
     cause: error,
-    file: dir,
     hint: 'Check the permissions of its parent, or set TMPDIR or XDG_RUNTIME_DIR to a directory you own.',
   })
 }

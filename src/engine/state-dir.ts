@@ -50,7 +50,7 @@ const WIPPY_NAMES = /^(\.?runs\.json.*|histories|dev\.lock.*|lock|control\.(json
 export function prepareStateDir(root: string, stateDir: string | undefined, options: {create: boolean}): StateLayout {
   const layout = stateLayout(root, stateDir)
   const refuse = (why: string, hint = 'Point --state-dir (or WIPPY_STATE_DIR) at a folder that does not exist yet, e.g. `.wippy/dev` or `~/.cache/wippy/<project>`; wippy creates it with mode 0700.') =>
-    new WippyError('WIPPY_STATE_DIR_UNSAFE', `The state dir ${layout.dir} ${why}.`, {details: {dir: layout.dir}, file: layout.dir, hint})
+    new WippyError('WIPPY_STATE_DIR_UNSAFE', `The state dir ${layout.dir} ${why}.`, {details: {dir: layout.dir}, hint})
   let stats = statOrUndefined(layout.dir)
   if (!stats) {
     if (!options.create) return layout

@@ -74,15 +74,15 @@ export async function startControlServer(options: ControlServerOptions): Promise
   await removeStaleSocket(socket)
 
   const limits: ControlLimits = {...DEFAULT_CONTROL_LIMITS, ...options.limits}
-  const connections = new Set<Socket>()
+  /** Each open connection and what ends its subscriptions. */
+  const connections = new Map<Socket, () => void>()
   const server = createServer((conn) => {
     if (connections.size >= limits.maxConnections) {
       refuseBusy(conn, limits.maxConnections)
       return
     }
-    connections.add(conn)
+    connections.set(conn, serveConnection(conn, options.engine, limits, options.onNote ?? (() => {})))
     conn.on('close', () => connections.delete(conn))
-    serveConnection(conn, options.engine, limits, options.onNote ?? (() => {}))
   })
   // umask makes the socket 0600 from its first moment; chmod makes sure on platforms that ignore it.
   const oldMask = process.umask(0o177)
@@ -108,9 +108,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
 }
 
 /** Stops at once: a stalled client's unsent bytes are thrown away, never waited for. */
-async function closeServer(server: Server, connections: Set<Socket>, socket: string, infoFile: string): Promise<void> {
+async function closeServer(server: Server, connections: Map<Socket, () => void>, socket: string, infoFile: string): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-  for (const conn of connections) conn.destroy()
+  for (const [conn, unsubscribe] of connections) {
+    unsubscribe()
+    conn.destroy()
+  }
   await closed
   rmSync(socket, {force: true})
   rmSync(infoFile, {force: true})
@@ -156,12 +159,15 @@ function refuseBusy(conn: Socket, max: number): void {
 
 /**
  * Reads request lines from one connection and answers each; streams stay open until the client
- * leaves. Replies are always written; a stream message finding more than `highWaterBytes`
+ * leaves; returns what ends its subscriptions. Replies are always written; a stream message finding more than `highWaterBytes`
  * unsent drops the connection (its subscriptions end, the developer is told), so a client that
  * stops reading costs at most that much memory.
  */
-function serveConnection(conn: Socket, engine: EngineApi, limits: ControlLimits, onNote: (message: string) => void): void {
+function serveConnection(conn: Socket, engine: EngineApi, limits: ControlLimits, onNote: (message: string) => void): () => void {
   const unsubscribes: Array<() => void> = []
+  const unsubscribeAll = () => {
+    for (const off of unsubscribes.splice(0)) off()
+  }
   let buffer = ''
   let discarding = false
   let dropped = false
@@ -169,7 +175,7 @@ function serveConnection(conn: Socket, engine: EngineApi, limits: ControlLimits,
     if (conn.destroyed || !conn.writable || dropped) return
     if ('stream' in message && conn.writableLength > limits.highWaterBytes) {
       dropped = true
-      for (const off of unsubscribes.splice(0)) off()
+      unsubscribeAll()
       onNote(`dropped a control client that stopped reading its stream (${Math.round(conn.writableLength / 1024)} KiB unsent)`)
       conn.destroy()
       return
@@ -183,7 +189,7 @@ function serveConnection(conn: Socket, engine: EngineApi, limits: ControlLimits,
   conn.on('error', () => conn.destroy())
   conn.on('close', () => {
     clearTimeout(idle)
-    for (const off of unsubscribes.splice(0)) off()
+    unsubscribeAll()
   })
   conn.on('data', (chunk: string) => {
     let start = 0
@@ -214,6 +220,7 @@ function serveConnection(conn: Socket, engine: EngineApi, limits: ControlLimits,
       discarding = true
     }
   })
+  return unsubscribeAll
 }
 
 async function handleLine(line: string, engine: EngineApi, send: (m: ServerMessage) => void, unsubscribes: Array<() => void>): Promise<void> {

@@ -104,17 +104,6 @@ export async function acquireDevLock(root: string, options: AcquireOptions): Pro
   }
 }
 
-/** The lock's holder when one holds it and answers; undefined when the lock is free. */
-export async function liveDevLock(root: string, stateDir?: string): Promise<DevLockInfo | undefined> {
-  const layout = stateLayout(root, stateDir)
-  if (!HAS_ABSTRACT || process.env.WIPPY_LOCK_FALLBACK === '1') {
-    const holder = readDevLock(root, stateDir)
-    return holder && isProcessAlive(holder.pid) ? holder : undefined
-  }
-  const found = await identifyHolder(lockName(layout.dir), layout.lockFile)
-  return found === 'squatted' ? undefined : found
-}
-
 /** `dev.lock`'s content, or undefined when there is none (or it is unreadable). */
 export function readDevLock(root: string, stateDir?: string): DevLockInfo | undefined {
   return readDescription(stateLayout(root, stateDir).lockFile)

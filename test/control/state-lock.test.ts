@@ -8,6 +8,7 @@ import {type ResultPromise, execa} from 'execa'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {createServer} from 'node:net'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {REPO} from '../helpers/dev-server.js'
@@ -125,6 +126,26 @@ describe('state lock', () => {
       await Promise.all([next.child, zombie])
     }
   }, 30_000)
+})
+
+describe.runIf(process.platform === 'linux')('state lock: a squatted abstract name', () => {
+  it('is reported as WIPPY_LOCK_SQUATTED, never taken for a holder', async () => {
+    // Given someone else binds the project's lock name and answers with a token not in dev.lock
+    const {acquireDevLock, lockName} = await import('../../src/control/dev-lock.js')
+    const {prepareStateDir} = await import('../../src/engine/state-dir.js')
+    const dir = prepareStateDir(root, undefined, {create: true}).dir
+    const squatter = createServer((c) => c.end('not-your-token\n'))
+    await new Promise<void>((resolve) => squatter.listen(lockName(dir), () => resolve()))
+    try {
+      // When wippy takes the lock, it refuses with the name and a way to find the squatter
+      await expect(acquireDevLock(root, {kind: 'dev'})).rejects.toMatchObject({code: 'WIPPY_LOCK_SQUATTED', hint: expect.stringContaining('ss -xlp')})
+    } finally {
+      await new Promise((r) => squatter.close(r))
+    }
+    // And once it is gone, the lock is free
+    const lock = await acquireDevLock(root, {kind: 'dev'})
+    await lock.release()
+  })
 })
 
 async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {

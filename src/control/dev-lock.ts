@@ -8,7 +8,8 @@
  * never needs a takeover (a takeover is where lock files race):
  * - Linux: binding the abstract Unix socket `\0wippy-lock-<sha256 of the real state dir>-<uid>`.
  *   bind is atomic (EADDRINUSE while held) and the name vanishes with the process, kill -9 too.
- * - Elsewhere: generation files, see `lock-generations.ts`.
+ * - Elsewhere (or with `WIPPY_LOCK_FALLBACK=1`, which the tests use): generation files, see
+ *   `lock-generations.ts`.
  *
  * `<state>/dev.lock` (in the 0700 state dir) describes the holder for messages: pid, kind (a dev
  * server or an offline writer) and a random token. The abstract namespace is open to every local

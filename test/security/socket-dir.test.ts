@@ -127,6 +127,25 @@ describe.runIf(canAddUsers)('security: the fallback socket directory', () => {
   }, 60_000)
 })
 
+describe('the fallback socket directory: where it goes', () => {
+  it('prefers $XDG_RUNTIME_DIR when it is private to us, and ignores one that is not (sudo can pass another user\'s)', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'wippy-xdg-'))
+    const deep = join(base, 'r'.repeat(60), 's'.repeat(40))
+    const saved = process.env.XDG_RUNTIME_DIR
+    try {
+      await chmod(base, 0o700)
+      process.env.XDG_RUNTIME_DIR = base
+      expect(chooseSocketPath(deep).dir).toBe(join(base, 'wippy'))
+      await chmod(base, 0o755)
+      expect(chooseSocketPath(deep).dir).toBe(join(tmpdir(), `wippy-${process.getuid?.() ?? 0}`))
+    } finally {
+      if (saved === undefined) delete process.env.XDG_RUNTIME_DIR
+      else process.env.XDG_RUNTIME_DIR = saved
+      await rm(base, {force: true, recursive: true})
+    }
+  })
+})
+
 describe.skipIf(canAddUsers)('security: the fallback socket directory (skipped)', () => {
   it.skip('needs root with useradd and runuser, to act as a second local user', () => {})
 })

@@ -133,7 +133,14 @@ function bindAbstract(name: string, token: string): Promise<Attempt> {
     })
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') resolve({})
-      else reject(error)
+      else {
+        reject(
+          new WippyError('WIPPY_DEV_LOCK', `Can't bind the state lock's abstract socket (${error.code ?? error.message}).`, {
+            cause: error,
+            hint: 'This system restricts abstract Unix sockets; set WIPPY_LOCK_FALLBACK=1 for every wippy command of this project to use lock files instead.',
+          }),
+        )
+      }
     })
     server.listen(name, () => {
       // The lock must not keep a finished command alive.

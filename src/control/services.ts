@@ -98,6 +98,7 @@ export async function signalRun(options: ProjectOptions & {payload: unknown[]; p
       return {delivered: false, pid: queued.pid, queued: true, seq: queued.seq}
     } catch (error) {
       // A dev server took the state lock first: it owns the files now, so deliver through it.
+      // Nothing was written (the lock is taken before the history is read): still exactly one signal.
       if (!(error instanceof WippyError && error.code === 'WIPPY_DEV_STARTING')) throw error
       const late = await waitForControl(options.root, {timeoutMs: 10_000, ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
       if (!late) throw error

@@ -146,8 +146,8 @@ export interface QueuedSignal {
  */
 export async function queueOfflineSignal(root: string, query: string, topic: string, payload: unknown[], stateDir?: string): Promise<QueuedSignal> {
   // The engine's own lock, held from the read to the fsync: parallel offline signals queue up
-  // behind each other, and a dev server that starts meanwhile waits for this one append.
-  // Loaded before the lock is taken, so the lock is held only for the read, append and fsync.
+  // behind each other, and a dev server that starts meanwhile waits for this one append. The
+  // store loads first, so the lock covers only the read, the append and its fsync.
   const {HistoryStore} = await import('../history/store.js')
   const lock = await acquireDevLock(root, {kind: 'offline', ...(stateDir === undefined ? {} : {stateDir})})
   try {

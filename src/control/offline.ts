@@ -9,6 +9,7 @@
  *
  * Writes take the state lock (`dev-lock.ts`) that the engine holds: one writer owns the histories.
  */
+import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 
 import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
@@ -149,6 +150,8 @@ export async function queueOfflineSignal(root: string, query: string, topic: str
   // behind each other, and a dev server that starts meanwhile waits for this one append. The
   // store loads first, so the lock covers only the read, the append and its fsync.
   const {HistoryStore} = await import('../history/store.js')
+  // No state dir: no run to signal (this throws WIPPY_PID_UNKNOWN), and the lock must not create one.
+  if (!existsSync(stateLayout(root, stateDir).dir)) await resolveOfflineRun(root, query, stateDir)
   const lock = await acquireDevLock(root, {kind: 'offline', ...(stateDir === undefined ? {} : {stateDir})})
   try {
     return await appendOfflineSignal(new HistoryStore(stateLayout(root, stateDir).histories), root, query, topic, payload, stateDir)

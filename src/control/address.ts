@@ -1,14 +1,17 @@
 /**
  * Where a project's control socket lives. Normally `<state>/control.sock`; Unix socket paths
- * are limited to ~108 bytes, so a deep project puts it in `<tmpdir>/wippy-<uid>/<sha1 of root>.sock`
- * instead (the directory mode 0700). Either way the server writes `<state>/control.json` with the
- * address, and clients read that file first.
+ * are limited to ~108 bytes, so a deep project puts it in `$XDG_RUNTIME_DIR/wippy/` (when that is
+ * a private dir of ours) or `<tmpdir>/wippy-<uid>/`, as `<sha1 of the state dir>.sock`. That
+ * directory is checked like tmux checks its own (`engine/private-dir.ts`): ours, 0700, no symlink.
+ * Either way the server writes `<state>/control.json` with the address, and clients read that
+ * file first.
  */
 import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {isAbsolute, join} from 'node:path'
 
+import {currentUid, lstatOrUndefined, privateDirProblem} from '../engine/private-dir.js'
 import {stateLayout} from '../engine/state-dir.js'
 
 /** Socket paths longer than this go to the temp directory (the OS limit is 104-108 bytes). */
@@ -30,8 +33,7 @@ export function controlInfoFile(root: string, stateDir?: string): string {
 export function chooseSocketPath(root: string, stateDir?: string): {dir?: string; socket: string} {
   const layout = stateLayout(root, stateDir)
   if (Buffer.byteLength(layout.socket) <= MAX_SOCKET_PATH) return {socket: layout.socket}
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 0
-  const dir = join(tmpdir(), `wippy-${uid}`)
+  const dir = fallbackSocketDir()
   const hash = createHash('sha1').update(layout.dir).digest('hex').slice(0, 12)
   return {dir, socket: join(dir, `${hash}.sock`)}
 }
@@ -50,4 +52,22 @@ export function readControlInfo(root: string, stateDir?: string): ControlInfo | 
 /** The socket a client should try: `control.json`'s, else the computed one. */
 export function resolveSocketPath(root: string, stateDir?: string): string {
   return readControlInfo(root, stateDir)?.socket ?? chooseSocketPath(root, stateDir).socket
+}
+
+/** `$XDG_RUNTIME_DIR/wippy` when the runtime dir is set and private to us (sudo can pass another user's), else `<tmpdir>/wippy-<uid>`. */
+function fallbackSocketDir(): string {
+  const runtime = process.env.XDG_RUNTIME_DIR
+  if (runtime && isAbsolute(runtime)) {
+    const stats = lstatOrUndefinedQuiet(runtime)
+    if (stats && privateDirProblem(stats) === undefined) return join(runtime, 'wippy')
+  }
+  return join(tmpdir(), `wippy-${currentUid() ?? 0}`)
+}
+
+function lstatOrUndefinedQuiet(path: string) {
+  try {
+    return lstatOrUndefined(path)
+  } catch {
+    return undefined
+  }
 }

@@ -8,6 +8,7 @@ import {type Socket, connect} from 'node:net'
 
 import type {EngineApi, EngineEvent, EngineStatus, ProcessInfo} from '../engine/api.js'
 import type {HistoryEvent} from '../history/events.js'
+import {socketProblem} from '../engine/private-dir.js'
 import {WippyError} from '../errors.js'
 import {resolveSocketPath} from './address.js'
 import type {ControlMethod, MethodParams} from './protocol.js'
@@ -76,7 +77,27 @@ export async function requireControl(root: string, options: ConnectOptions = {})
   return client
 }
 
+/** Polls for a dev server that is starting; undefined when none answers within `timeoutMs`. */
+export async function waitForControl(root: string, options: ConnectOptions & {timeoutMs: number}): Promise<ControlClient | undefined> {
+  const deadline = Date.now() + options.timeoutMs
+  for (;;) {
+    const client = await connectControl(root, options)
+    if (client || Date.now() > deadline) return client
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 function openSocket(address: string, timeoutMs: number): Promise<Socket | undefined> {
+  // Only a socket of ours in a dir of ours: anyone else listening there would read our requests and forge replies.
+  const problem = socketProblem(address)
+  if (problem) {
+    return Promise.reject(
+      new WippyError('WIPPY_CONTROL_UNSAFE', `The control socket ${address} ${problem}; wippy does not talk through it.`, {
+        details: {socket: address},
+        hint: 'Another local user may be impersonating the dev server. Stop `wippy dev`, remove that socket or directory, and start it again.',
+      }),
+    )
+  }
   return new Promise((resolve, reject) => {
     const socket = connect(address)
     const timer = setTimeout(() => {

@@ -8,7 +8,7 @@ import type {RepairOutput} from '../engine/api.js'
 import {stateLayout} from '../engine/state-dir.js'
 import {WippyError} from '../errors.js'
 import {connectControl} from './client.js'
-import {liveDevLock} from './dev-lock.js'
+import {acquireDevLock} from './dev-lock.js'
 
 /** What `wippy history repair` returns; `source` says whether the dev server or the files did it. */
 export interface RepairRunOutput extends RepairOutput {
@@ -24,12 +24,17 @@ export async function repairRun(options: {pid: string; root: string; stateDir?: 
       client.close()
     }
   }
-  const holder = liveDevLock(options.root, options.stateDir)
-  if (holder) {
-    throw new WippyError('WIPPY_DEV_STARTING', `\`wippy dev\` (pid ${holder.pid}) owns this project's state but does not answer yet.`, {
-      hint: 'Wait until it prints its banner, then run the command again (it repairs through the dev server).',
-    })
+  // The offline path takes the state lock the engine holds, as offline signals do: one writer
+  // owns the histories (a dev server holding it gives WIPPY_DEV_STARTING, retry through it).
+  const lock = await acquireDevLock(options.root, {kind: 'offline', ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
+  try {
+    return await repairFiles(options)
+  } finally {
+    await lock.release()
   }
+}
+
+async function repairFiles(options: {pid: string; root: string; stateDir?: string}): Promise<RepairRunOutput> {
   const {resolveOfflineRun, summarizeOffline} = await import('./offline.js')
   const {damage, runKey} = await resolveOfflineRun(options.root, options.pid, options.stateDir)
   if (!damage) {

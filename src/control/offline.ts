@@ -9,8 +9,9 @@
  * - `signal` appends a `SignalReceived` durably to the run's history; the engine replays it as
  *   a delivery when it next recovers the run, exactly like a signal that arrived just before a crash.
  *
- * Writes refuse while a live process holds the dev lock: only one writer owns a history.
+ * Writes take the state lock (`dev-lock.ts`) that the engine holds: one writer owns the histories.
  */
+import {existsSync} from 'node:fs'
 import {lstat, readFile} from 'node:fs/promises'
 
 import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
@@ -19,13 +20,14 @@ import type {HistoryEvent, HistoryEventType} from '../history/events.js'
 import {describeDamage, scanRunFile} from '../history/damage.js'
 import {readHistoryBuffer} from '../history/reader.js'
 import {recordFromJson} from '../history/value-forms.js'
+import type {HistoryStore} from '../history/store.js'
 import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
 import {WippyError} from '../errors.js'
 import {nextTimerAt, outstandingOf} from '../hosts/workflows/outstanding.js'
 import {parsePid} from '../hosts/workflows/pid.js'
 import {formatDurationMs} from '../time/duration.js'
-import {liveDevLock} from './dev-lock.js'
+import {acquireDevLock} from './dev-lock.js'
 
 /** Who offline signals say they are from. */
 export const OFFLINE_SENDER = 'wippy-cli'
@@ -157,15 +159,22 @@ export interface QueuedSignal {
  *   server holds the lock (it owns the files; retry through it).
  */
 export async function queueOfflineSignal(root: string, query: string, topic: string, payload: unknown[], stateDir?: string): Promise<QueuedSignal> {
-  const holder = liveDevLock(root, stateDir)
-  if (holder) {
-    throw new WippyError('WIPPY_DEV_STARTING', `\`wippy dev\` (pid ${holder.pid}) owns this project's state but does not answer yet.`, {
-      hint: 'Wait until it prints its banner, then run the command again.',
-    })
-  }
-  const {runKey} = await resolveOfflineRun(root, query, stateDir)
+  // The engine's own lock, held from the read to the fsync: parallel offline signals queue up
+  // behind each other, and a dev server that starts meanwhile waits for this one append. The
+  // store loads first, so the lock covers only the read, the append and its fsync.
   const {HistoryStore} = await import('../history/store.js')
-  const store = new HistoryStore(stateLayout(root, stateDir).histories)
+  // No state dir: no run to signal (this throws WIPPY_PID_UNKNOWN), and the lock must not create one.
+  if (!existsSync(stateLayout(root, stateDir).dir)) await resolveOfflineRun(root, query, stateDir)
+  const lock = await acquireDevLock(root, {kind: 'offline', ...(stateDir === undefined ? {} : {stateDir})})
+  try {
+    return await appendOfflineSignal(new HistoryStore(stateLayout(root, stateDir).histories), root, query, topic, payload, stateDir)
+  } finally {
+    await lock.release()
+  }
+}
+
+async function appendOfflineSignal(store: HistoryStore, root: string, query: string, topic: string, payload: unknown[], stateDir?: string): Promise<QueuedSignal> {
+  const {runKey} = await resolveOfflineRun(root, query, stateDir)
   const {events, log} = await store.open(runKey)
   try {
     const last = events.at(-1)

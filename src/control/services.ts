@@ -19,7 +19,7 @@ import {WippyError} from '../errors.js'
 import {parsePid} from '../hosts/workflows/pid.js'
 import type {LuaErrorValue} from '../lua/types.js'
 import {requireSkip} from '../time/duration.js'
-import {type ControlClient, connectControl, requireControl} from './client.js'
+import {type ControlClient, connectControl, requireControl, waitForControl} from './client.js'
 
 // The engine (Lua VM) and the offline readers load only when needed, so the common path, a
 // command talking to a running dev server, starts fast. (The read path of `offline.ts` loads
@@ -94,8 +94,21 @@ export async function signalRun(options: ProjectOptions & {payload: unknown[]; p
         hint: 'Start `wippy dev` in the project, then send the signal again. (Signals to workflows are queued durably without it.)',
       })
     }
-    const queued = await (await offline()).queueOfflineSignal(options.root, options.pid, options.topic, options.payload, options.stateDir)
-    return {delivered: false, pid: queued.pid, queued: true, seq: queued.seq}
+    try {
+      const queued = await (await offline()).queueOfflineSignal(options.root, options.pid, options.topic, options.payload, options.stateDir)
+      return {delivered: false, pid: queued.pid, queued: true, seq: queued.seq}
+    } catch (error) {
+      // A dev server took the state lock first: it owns the files now, so deliver through it.
+      // Nothing was written (the lock is taken before the history is read): still exactly one signal.
+      if (!(error instanceof WippyError && error.code === 'WIPPY_DEV_STARTING')) throw error
+      const late = await waitForControl(options.root, {timeoutMs: 10_000, ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
+      if (!late) throw error
+      try {
+        return {delivered: true, pid: (await late.signal(options.pid, options.topic, options.payload)).pid}
+      } finally {
+        late.close()
+      }
+    }
   })
 }
 

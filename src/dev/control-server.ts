@@ -10,12 +10,15 @@
  *   error reply.
  * - A stale socket file (a killed server) is removed on start, but only after a connect to it
  *   fails; a live server is never unlinked from under its clients.
+ * - No client can exhaust the server: connections are capped, a connection that never sends a
+ *   request is closed, and a subscriber that stops reading is dropped at a high-water mark.
  */
-import {chmodSync, mkdirSync, rmSync, writeFileSync, renameSync} from 'node:fs'
+import {chmodSync, rmSync, writeFileSync, renameSync} from 'node:fs'
 import {type Server, type Socket, connect, createServer} from 'node:net'
 
 import type {EngineApi, EngineEvent} from '../engine/api.js'
-import {stateLayout} from '../engine/state-dir.js'
+import {ensurePrivateDir} from '../engine/private-dir.js'
+import {prepareStateDir} from '../engine/state-dir.js'
 import {WippyError} from '../errors.js'
 import {chooseSocketPath, controlInfoFile, type ControlInfo} from '../control/address.js'
 import {
@@ -31,9 +34,25 @@ import {
 
 export interface ControlServerOptions {
   engine: EngineApi
+  /** Bounds on what clients may hold; defaults in {@link DEFAULT_CONTROL_LIMITS}. */
+  limits?: Partial<ControlLimits>
+  /** Tells the developer about a client the server dropped (a stalled subscriber). */
+  onNote?: (message: string) => void
   root: string
   stateDir?: string
 }
+
+/** What one client may cost the server: no client can grow its memory or take its fds. */
+export interface ControlLimits {
+  /** Unsent bytes a streaming connection may queue; past it the subscriber is dropped. */
+  highWaterBytes: number
+  /** A connection that sends no complete request within this long is closed (ms). */
+  idleMs: number
+  /** Connections served at once; more are answered `WIPPY_CONTROL_BUSY` and closed. */
+  maxConnections: number
+}
+
+export const DEFAULT_CONTROL_LIMITS: ControlLimits = {highWaterBytes: 8 * 1024 * 1024, idleMs: 10_000, maxConnections: 256}
 
 /** A listening control server. */
 export interface ControlServer {
@@ -48,21 +67,22 @@ export interface ControlServer {
  * @throws WippyError `WIPPY_CONTROL_IN_USE` when another live server answers on the socket.
  */
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
-  const layout = stateLayout(options.root, options.stateDir)
-  mkdirSync(layout.dir, {mode: 0o700, recursive: true})
-  chmodSync(layout.dir, 0o700)
+  // Checked, never chmodded: a folder we did not create keeps its mode (and is refused if open).
+  prepareStateDir(options.root, options.stateDir, {create: true})
   const {dir, socket} = chooseSocketPath(options.root, options.stateDir)
-  if (dir) {
-    mkdirSync(dir, {mode: 0o700, recursive: true})
-    chmodSync(dir, 0o700)
-  }
+  if (dir) ensurePrivateDir(dir)
   await removeStaleSocket(socket)
 
-  const connections = new Set<Socket>()
+  const limits: ControlLimits = {...DEFAULT_CONTROL_LIMITS, ...options.limits}
+  /** Each open connection and what ends its subscriptions. */
+  const connections = new Map<Socket, () => void>()
   const server = createServer((conn) => {
-    connections.add(conn)
+    if (connections.size >= limits.maxConnections) {
+      refuseBusy(conn, limits.maxConnections)
+      return
+    }
+    connections.set(conn, serveConnection(conn, options.engine, limits, options.onNote ?? (() => {})))
     conn.on('close', () => connections.delete(conn))
-    serveConnection(conn, options.engine)
   })
   // umask makes the socket 0600 from its first moment; chmod makes sure on platforms that ignore it.
   const oldMask = process.umask(0o177)
@@ -87,9 +107,13 @@ export async function startControlServer(options: ControlServerOptions): Promise
   }
 }
 
-async function closeServer(server: Server, connections: Set<Socket>, socket: string, infoFile: string): Promise<void> {
+/** Stops at once: a stalled client's unsent bytes are thrown away, never waited for. */
+async function closeServer(server: Server, connections: Map<Socket, () => void>, socket: string, infoFile: string): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-  for (const conn of connections) conn.destroy()
+  for (const [conn, unsubscribe] of connections) {
+    unsubscribe()
+    conn.destroy()
+  }
   await closed
   rmSync(socket, {force: true})
   rmSync(infoFile, {force: true})
@@ -120,22 +144,57 @@ async function removeStaleSocket(socket: string): Promise<void> {
   rmSync(socket, {force: true})
 }
 
-/** Reads request lines from one connection and answers each; streams stay open until the client leaves. */
-function serveConnection(conn: Socket, engine: EngineApi): void {
+/** Answers a connection over the cap with one error line and closes it. */
+function refuseBusy(conn: Socket, max: number): void {
+  conn.on('error', () => conn.destroy())
+  const reply: ControlReply = {
+    error: {code: 'WIPPY_CONTROL_BUSY', hint: 'Close other wippy commands that hold connections (follows, subscriptions) and try again.', kind: 'user', message: `The dev server already serves ${max} connections.`},
+    id: null,
+    ok: false,
+  }
+  conn.end(encodeMessage(reply))
+  // A client that never reads must not keep the refused socket open.
+  setTimeout(() => conn.destroy(), 1000).unref()
+}
+
+/**
+ * Reads request lines from one connection and answers each; streams stay open until the client
+ * leaves; returns what ends its subscriptions. Replies are always written; a stream message finding more than `highWaterBytes`
+ * unsent drops the connection (its subscriptions end, the developer is told), so a client that
+ * stops reading costs at most that much memory.
+ */
+function serveConnection(conn: Socket, engine: EngineApi, limits: ControlLimits, onNote: (message: string) => void): () => void {
   const unsubscribes: Array<() => void> = []
+  const unsubscribeAll = () => {
+    for (const off of unsubscribes.splice(0)) off()
+  }
   let buffer = ''
   let discarding = false
+  let dropped = false
   const send = (message: ServerMessage): void => {
-    if (!conn.destroyed && conn.writable) conn.write(encodeMessage(message))
+    if (conn.destroyed || !conn.writable || dropped) return
+    if ('stream' in message && conn.writableLength > limits.highWaterBytes) {
+      dropped = true
+      unsubscribeAll()
+      onNote(`dropped a control client that stopped reading its stream (${Math.round(conn.writableLength / 1024)} KiB unsent)`)
+      conn.destroy()
+      return
+    }
+    conn.write(encodeMessage(message))
   }
+  // A connection must ask for something soon; an idle one only holds an fd.
+  const idle = setTimeout(() => conn.destroy(), limits.idleMs)
+  idle.unref()
   conn.setEncoding('utf8')
   conn.on('error', () => conn.destroy())
   conn.on('close', () => {
-    for (const off of unsubscribes.splice(0)) off()
+    clearTimeout(idle)
+    unsubscribeAll()
   })
   conn.on('data', (chunk: string) => {
     let start = 0
     for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      clearTimeout(idle)
       const piece = chunk.slice(start, nl)
       start = nl + 1
       if (discarding) {
@@ -161,6 +220,7 @@ function serveConnection(conn: Socket, engine: EngineApi): void {
       discarding = true
     }
   })
+  return unsubscribeAll
 }
 
 async function handleLine(line: string, engine: EngineApi, send: (m: ServerMessage) => void, unsubscribes: Array<() => void>): Promise<void> {

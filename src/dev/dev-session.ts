@@ -59,7 +59,8 @@ export interface DevSession {
  */
 export async function startDevSession(options: DevSessionOptions): Promise<DevSession> {
   const t0 = performance.now()
-  const lock = acquireDevLock(options.root, options.stateDir)
+  // The same lock offline writers take: the engine is the state dir's only writer while it runs.
+  const lock = await acquireDevLock(options.root, {kind: 'dev', ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
   const renderer = new LineRenderer(options.out)
   let engine: DevEngine | undefined
   let server: ControlServer | undefined
@@ -73,7 +74,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
     try {
       await engine?.close()
     } finally {
-      lock.release()
+      await lock.release()
     }
   }
 
@@ -86,7 +87,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       ...(options.idleEvictMs === undefined ? {} : {idleEvictMs: options.idleEvictMs}),
     })
     unsubscribe = engine.subscribe((event) => renderer.render(event))
-    server = await startControlServer({engine, root: options.root, ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
+    server = await startControlServer({engine, onNote: (message) => renderer.note(message), root: options.root, ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
     engine.controlAddress = server.address
     if (options.watch !== false) {
       const running = engine

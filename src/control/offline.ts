@@ -164,7 +164,8 @@ export async function queueOfflineSignal(root: string, query: string, topic: str
         hint: 'Start a new run with `wippy spawn`, or fork this one with `wippy fork`.',
       })
     }
-    const [recorded] = await log.append([{from: OFFLINE_SENDER, payload, topic, ts: workflowClock(events, outstandingOf(events).skippedMs, Date.now()), type: 'SignalReceived'}])
+    // Queued: no code sees it until the engine loads the run (see replay-cursor.ts).
+    const [recorded] = await log.append([{from: OFFLINE_SENDER, payload, queued: true, topic, ts: workflowClock(events, outstandingOf(events).skippedMs, Date.now()), type: 'SignalReceived'}])
     return {pid: started.pid, queued: true, seq: recorded!.seq}
   } finally {
     await log.close()

@@ -87,7 +87,8 @@ export class WorkflowRun {
   private program?: LuaProgram
   private replay?: ReplayCursor
   private readonly immediate: LuaDelivery[] = []
-  private readonly arrivals: LuaDelivery[] = []
+  /** Deliveries waiting for the code, with the seq of their recorded event. */
+  private readonly arrivals: Array<{delivery: LuaDelivery; seq: number}> = []
   private buffer: NewHistoryEvent[] = []
   private bufferedSince = 0
   private toActivate: HistoryEvent[] = []
@@ -185,18 +186,17 @@ export class WorkflowRun {
     return this.serial(async () => {
       if (!this.open || (accept && !accept(this))) return
       const seq = this.nextSeq()
-      this.bufferEvent(event)
-      applyToOutstanding(this.outstanding, {...event, seq} as HistoryEvent)
       if (!this.program) {
-        // Blocked: the event is still recorded durably, and handed over once the code is fixed.
+        // Blocked: recorded durably as queued (no code saw it), handed over once the code is fixed.
+        this.bufferEvent(asQueued(event))
+        applyToOutstanding(this.outstanding, {...event, seq} as HistoryEvent)
         await this.flush()
         return
       }
+      this.bufferEvent(event)
+      applyToOutstanding(this.outstanding, {...event, seq} as HistoryEvent)
       const delivery = arrivalDelivery({...event, seq} as HistoryEvent, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))
-      if (delivery) {
-        this.arrivals.push(delivery)
-        this.seenSeq = seq
-      }
+      if (delivery) this.arrivals.push({delivery, seq})
       await this.pump()
     })
   }
@@ -295,13 +295,16 @@ export class WorkflowRun {
       return [arrivalDelivery(next, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))!]
     }
     const arrival = this.arrivals.shift()
-    return arrival ? [arrival] : undefined
+    if (!arrival) return undefined
+    this.seenSeq = arrival.seq
+    return [arrival.delivery]
   }
 
   private async handleOutcome(outcome: StepOutcome): Promise<void> {
     for (const cmd of outcome.commands) await this.handleCommand(cmd)
     if (outcome.status === 'waiting') return
-    if (this.replay && !this.replay.exhausted) {
+    // Queued deliveries the code never read: it closed before they arrived, as it could live.
+    if (this.replay && !this.replay.exhausted && !this.replay.onlyQueuedLeft) {
       const next = this.replay.peekCommand() ?? this.replay.peekDelivery()!
       throw nondeterminismError({
         eventIndex: next.seq,
@@ -332,7 +335,9 @@ export class WorkflowRun {
       const recorded = this.replay.peekCommand()
       if (recorded) return this.matchRecorded(cmd, identity)
       const pending = this.replay.peekDelivery()
-      if (pending) {
+      if (pending && this.replay.onlyQueuedLeft) {
+        this.releaseQueued()
+      } else if (pending) {
         throw nondeterminismError({
           eventIndex: pending.seq,
           expected: `no new command before ${describeEvent(pending)}`,
@@ -340,8 +345,9 @@ export class WorkflowRun {
           pid: this.identity.pid,
           ...(cmd.where ? {where: cmd.where} : {}),
         })
+      } else {
+        this.finishReplay()
       }
-      this.finishReplay()
     }
     if (this.ctx.live.external(cmd)) await this.flush()
     const seq = this.nextSeq()
@@ -379,6 +385,18 @@ export class WorkflowRun {
     this.replay = undefined
     for (const activity of this.outstanding.activities.values()) this.toActivate.push(this.events[activity.seq - 1]!)
     for (const seq of this.outstanding.timers.keys()) this.toActivate.push(this.events[seq - 1]!)
+  }
+
+  /**
+   * The code issues a new command and only queued deliveries are left (see replay-cursor.ts):
+   * the run goes live, and they wait for the code as live arrivals do, in recorded order.
+   */
+  private releaseQueued(): void {
+    for (const event of this.replay!.takeRemainingDeliveries()) {
+      const delivery = arrivalDelivery(event, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))
+      if (delivery) this.arrivals.push({delivery, seq: event.seq})
+    }
+    this.finishReplay()
   }
 
   private bind(tag: number, seq: number): void {
@@ -440,6 +458,12 @@ export class WorkflowRun {
   get bufferAgeMs(): number {
     return this.buffer.length === 0 ? 0 : this.ctx.realNow() - this.bufferedSince
   }
+}
+
+/** The event as recorded while no code runs (see SignalReceived.queued). */
+function asQueued(event: NewHistoryEvent): NewHistoryEvent {
+  const queueable = event.type === 'SignalReceived' || event.type === 'CancelRequested' || event.type === 'ChildWorkflowCompleted'
+  return queueable ? ({...event, queued: true} as NewHistoryEvent) : event
 }
 
 /** A short description of a recorded event for divergence messages. */

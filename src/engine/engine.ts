@@ -13,6 +13,8 @@ import {RunIndex} from '../history/run-index.js'
 import {sliceHistory} from '../history/slice.js'
 import type {WorkflowRun} from '../hosts/workflows/run.js'
 import type {RunSummary} from '../hosts/workflows/run-summary.js'
+import {blockHint} from '../hosts/workflows/block-reason.js'
+import type {BlockRetryOptions} from '../hosts/workflows/block-retry.js'
 import {closingOutcome} from '../hosts/workflows/closing.js'
 import {clientAndWorkerOf} from '../hosts/workflows/pid.js'
 import {checkReplay} from '../hosts/workflows/replay-check.js'
@@ -43,6 +45,8 @@ import {resolveSpawnHost} from './spawn-host.js'
 import {workflowInfo} from './workflow-info.js'
 
 export interface EngineOptions {
+  /** Backoff of workflow runs blocked by a host fault (EMFILE, ENOSPC, out of memory). */
+  blockRetry?: BlockRetryOptions
   /** Values for `${env:NAME}` and `env.get` (default: process.env). */
   env?: Record<string, string | undefined>
   /** Drop an idle workflow's VM after this many ms (default 5000). */
@@ -86,6 +90,7 @@ export class Engine implements EngineApi {
         onRetry: (run, entry, attempt, delayMs, error) =>
           this.emit({level: 'warn', message: `${entry} failed (attempt ${attempt}): ${error.message}; retrying in ${delayMs} ms`, pid: run.identity.pid, type: 'log'}),
       },
+      ...(options.blockRetry ? {blockRetry: options.blockRetry} : {}),
       code: (entry, runKey) => this.codeFor(entry, runKey),
       env: (key) => this.env[key],
       external: () => this.processes,
@@ -168,10 +173,17 @@ export class Engine implements EngineApi {
     return {entry: entry.id, existing: started.existing, host: worker, id: started.workflowId, pid: started.pid}
   }
 
+  /** Resolves when the run closes, or at once when it is (or becomes) blocked: a blocked run needs a human. */
   async wait(pid: string): Promise<RunOutcome> {
     const run = this.workflows.requireRun(pid)
-    const closing = await this.workflows.waitForClose(run.identity.pid)
-    return outcomeOf(run, closing)
+    const end = await this.workflows.waitForCloseOrBlock(run.identity.pid)
+    if ('closing' in end) return outcomeOf(run, end.closing)
+    const kind = run.blockKind ?? 'code'
+    return {
+      error: {details: {blockKind: kind, hint: blockHint(kind, run.identity.workflowId, end.problem)}, kind: 'Blocked', message: end.problem.message, retryable: kind === 'host'},
+      pid: run.identity.pid,
+      status: 'blocked',
+    }
   }
 
   async signal(pid: string, topic: string, payload: unknown[]): Promise<{pid: string}> {
@@ -239,7 +251,12 @@ export class Engine implements EngineApi {
   async history(pid: string, range: HistoryRange = {}): Promise<HistoryView> {
     const run = this.workflows.requireRun(pid)
     const events = await this.workflows.history(run.identity.pid)
-    return {events: sliceHistory(events, range), pid: run.identity.pid, status: run.status, total: events.length}
+    const view: HistoryView = {events: sliceHistory(events, range), pid: run.identity.pid, status: run.status, total: events.length}
+    if (run.status === 'blocked' && run.problem) {
+      const kind = run.blockKind ?? 'code'
+      view.blocked = {hint: blockHint(kind, run.identity.workflowId, run.problem), kind, problem: run.problem.message}
+    }
+    return view
   }
 
   async replayCheck(pid: string): Promise<ReplayCheckResult> {
@@ -278,8 +295,11 @@ export class Engine implements EngineApi {
       env: this.env,
       history: (pid) => this.workflows.history(pid),
       lua: this.lua,
+      markOldCode: (pid, oldCode) => this.workflows.setOldCode(pid, oldCode),
       moveRun: (pid) => this.workflows.reloadCode(pid),
-      openRuns: () => this.workflows.list().filter((r) => r.status === 'running'),
+      openRuns: () => this.workflows.list().filter((r) => r.status === 'running' || r.status === 'blocked'),
+      reblock: (pid, problem) => this.workflows.reblock(pid, problem),
+      unblock: (pid) => this.workflows.unblockRun(pid),
       pin: (runKey, version) => this.pins.set(runKey, version),
       pinned: (runKey) => this.pins.get(runKey),
       swap: (next) => {

@@ -6,8 +6,13 @@
  * - each open run of a changed workflow is replayed against the new code in a scratch VM:
  *   a compatible run moves to the new code (its VM is rebuilt by replay); a diverging run
  *   stays pinned to the code it runs now, and the report says where it diverges and which
- *   `wippy fork` command would restart it on the new code.
+ *   `wippy fork` command would restart it on the new code;
+ * - each blocked run of a changed workflow (its code diverged, or was not loaded) is checked
+ *   the same way: if the new code replays its history it is unblocked and goes on (reverting
+ *   the change is the way out the hint names); if not, its reason is updated. Runs blocked by
+ *   a host fault are left to their retry.
  */
+import {WippyError} from '../errors.js'
 import type {HistoryEvent} from '../history/events.js'
 import type {RunSummary} from '../hosts/workflows/run-summary.js'
 import {type Registry, diffRegistries, loadRegistry} from '../registry/index.js'
@@ -24,6 +29,12 @@ export interface ReloadDeps {
   lua: LuaServices
   /** Moves a run onto whatever code `code()` now gives it (rebuilds its VM by replay). */
   moveRun(pid: string): Promise<void>
+  /** Marks a run as left on its old code (or clears the mark), for `ps` and the status stream. */
+  markOldCode(pid: string, oldCode: {divergence: string; forkCommand?: string} | undefined): void
+  /** A blocked run still does not fit the new code: the reason it shows. */
+  reblock(pid: string, problem: Error): void
+  /** Loads a blocked run again on the code `code()` now gives it. */
+  unblock(pid: string): Promise<void>
   openRuns(): RunSummary[]
   pin(runKey: string, version: CodeVersion): void
   /** The version a run runs on now (its pin, or the current registry's). */
@@ -50,33 +61,59 @@ export async function reloadRegistry(deps: ReloadDeps): Promise<ReloadReport> {
   const diff = diffRegistries(deps.current, next)
   const workflows: ReloadReport['workflows'] = []
   const moves: string[] = []
+  const unblocks: string[] = []
   for (const run of deps.openRuns()) {
     const runKey = deps.runKeyOf(run.pid)
+    if (run.status === 'blocked') {
+      if (run.blockKind === 'host') continue
+      const before = deps.pinned(runKey) ?? deps.catalog.workflow(deps.current, run.entry)
+      const after = deps.catalog.workflow(next, run.entry)
+      // Still no code, or not this run's code that changed: nothing to re-check.
+      if (!after || (before && before.codeHash === after.codeHash)) continue
+      const check = await deps.checkRun(await deps.history(run.pid), after)
+      if (check.ok) {
+        deps.unpin(runKey)
+        unblocks.push(run.pid)
+        workflows.push({compatible: true, pid: run.pid, unblocked: true})
+      } else {
+        const d = check.divergence!
+        const forkCommand = `wippy fork ${run.id} --at ${Math.max(1, d.eventIndex - 1)}`
+        deps.reblock(run.pid, new WippyError('WIPPY_NONDETERMINISM', d.message, {details: {...d, pid: run.pid}}))
+        workflows.push({blocked: true, compatible: false, divergence: divergenceText(d), forkCommand, pid: run.pid})
+      }
+      continue
+    }
     const before = deps.pinned(runKey) ?? deps.catalog.workflow(deps.current, run.entry)
     const after = deps.catalog.workflow(next, run.entry)
     if (!before || (after && after.codeHash === before.codeHash)) continue
     if (!after) {
       deps.pin(runKey, before)
-      workflows.push({compatible: false, divergence: `${run.entry} was removed; the run stays on its old code`, pid: run.pid})
+      const divergence = `${run.entry} was removed; the run stays on its old code`
+      deps.markOldCode(run.pid, {divergence})
+      workflows.push({compatible: false, divergence, pid: run.pid})
       continue
     }
     const check = await deps.checkRun(await deps.history(run.pid), after)
     if (check.ok) {
       deps.unpin(runKey)
+      deps.markOldCode(run.pid, undefined)
       moves.push(run.pid)
       workflows.push({compatible: true, pid: run.pid})
     } else {
       deps.pin(runKey, before)
       const d = check.divergence!
-      workflows.push({
-        compatible: false,
-        divergence: `diverges at event ${d.eventIndex}: expected ${d.expected}, got ${d.got}${d.where ? ` (${d.where})` : ''}`,
-        forkCommand: `wippy fork ${run.id} --at ${Math.max(1, d.eventIndex - 1)}`,
-        pid: run.pid,
-      })
+      const divergence = divergenceText(d)
+      const forkCommand = `wippy fork ${run.id} --at ${Math.max(1, d.eventIndex - 1)}`
+      deps.markOldCode(run.pid, {divergence, forkCommand})
+      workflows.push({compatible: false, divergence, forkCommand, pid: run.pid})
     }
   }
   deps.swap(next)
   for (const pid of moves) await deps.moveRun(pid)
+  for (const pid of unblocks) await deps.unblock(pid)
   return {...diff, errors: [], ms: performance.now() - t0, workflows}
+}
+
+function divergenceText(d: NonNullable<ReplayCheckResult['divergence']>): string {
+  return `diverges at event ${d.eventIndex}: expected ${d.expected}, got ${d.got}${d.where ? ` (${d.where})` : ''}`
 }

@@ -25,7 +25,8 @@ import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgram, StepOutcome} fr
 import {statusOfClose} from './closing.js'
 import {type CommandIdentity, describeIdentity, identityOfCommand, identityOfEvent, sameIdentity} from './command-identity.js'
 import {arrivalDelivery, immediateResult} from './deliveries.js'
-import {nondeterminismError} from './nondeterminism.js'
+import {type BlockKind, blockKindOf} from './block-reason.js'
+import {describeMismatch, nondeterminismError} from './nondeterminism.js'
 import {type Outstanding, applyToOutstanding, outstandingOf} from './outstanding.js'
 import {ReplayCursor} from './replay-cursor.js'
 
@@ -39,6 +40,8 @@ export interface RunContext {
   live: LiveCommandHandler
   /** Real time, ms. */
   realNow(): number
+  /** The run was just parked as blocked (its `problem` says why). */
+  blocked?(run: WorkflowRun): void
 }
 
 export interface LiveCommandHandler {
@@ -69,6 +72,10 @@ export class WorkflowRun {
   status: RunStatus = 'running'
   /** Set when the run is blocked: why (non-determinism) or failed to load. */
   problem?: Error
+  /** Whether the code or the host is to blame for the block (see block-reason.ts). */
+  blockKind?: BlockKind
+  /** Set while a reload left the run on code older than the registry's (see engine/reload.ts). */
+  oldCode?: {divergence: string; forkCommand?: string}
   closing?: HistoryEvent
   /** Events replayed at the last load (for the status stream). */
   replayedEvents = 0
@@ -167,6 +174,8 @@ export class WorkflowRun {
    */
   async load(program: LuaProgram): Promise<void> {
     this.program = program
+    this.arrivals.length = 0
+    this.immediate.length = 0
     this.tagBySeq.clear()
     this.seqByTag.clear()
     this.replay = new ReplayCursor(this.events)
@@ -257,11 +266,25 @@ export class WorkflowRun {
   /** Marks the run blocked (non-determinism or a load failure); the history is untouched. */
   block(error: Error): void {
     this.problem = error
-    if (this.open) this.status = 'blocked'
+    this.blockKind = blockKindOf(error)
     this.program?.close()
     this.program = undefined
     this.replay = undefined
     this.buffer = []
+    // What was handed over but not recorded is handed over again by the next replay.
+    this.arrivals.length = 0
+    this.immediate.length = 0
+    this.toActivate = []
+    if (!this.open) return
+    this.status = 'blocked'
+    this.ctx.blocked?.(this)
+  }
+
+  /** Lets a blocked run be loaded again (a reload fixed its code, or a host fault is retried). */
+  unblock(): void {
+    this.problem = undefined
+    this.blockKind = undefined
+    if (this.open && this.status === 'blocked') this.status = 'running'
   }
 
   private async pump(): Promise<void> {
@@ -366,10 +389,10 @@ export class WorkflowRun {
     const recorded = this.replay!.takeCommand()
     const recordedIdentity = identityOfEvent(recorded)
     if (!recordedIdentity || !sameIdentity(identity, recordedIdentity)) {
+      const described = recordedIdentity ? describeMismatch(recordedIdentity, identity) : {expected: describeEvent(recorded), got: describeIdentity(identity)}
       throw nondeterminismError({
         eventIndex: recorded.seq,
-        expected: recordedIdentity ? describeIdentity(recordedIdentity) : describeEvent(recorded),
-        got: describeIdentity(identity),
+        ...described,
         pid: this.identity.pid,
         ...(cmd.where ? {where: cmd.where} : {}),
       })

@@ -10,6 +10,8 @@ import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.
 import {WippyError} from '../../errors.js'
 import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
 import {ActivityScheduler} from './activity-scheduler.js'
+import {blockedRunError} from './block-reason.js'
+import {BlockRetry} from './block-retry.js'
 import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
 import {closingOutcome} from './closing.js'
 import {IdleEvictor} from './idle-evictor.js'
@@ -32,6 +34,9 @@ export class WorkflowHost {
   private readonly activities: ActivityScheduler
   private readonly evictor: IdleEvictor
   private readonly waiters = new Map<string, Array<(e: HistoryEvent) => void>>()
+  /** Waiters that also want to hear when a run is blocked (`wait`, `spawn --wait`). */
+  private readonly blockWaiters = new Map<string, Array<(problem: Error) => void>>()
+  private readonly retries: BlockRetry
   private readonly realNow: () => number
   private readonly random: () => number
   private closed = false
@@ -40,6 +45,7 @@ export class WorkflowHost {
     this.realNow = options.realNow ?? Date.now
     this.random = options.random ?? Math.random
     this.timers = new RunTimers((run, seq) => this.fireTimer(run, seq))
+    this.retries = new BlockRetry(options.blockRetry ?? {}, (run) => this.retryBlocked(run))
     this.activities = new ActivityScheduler(options.activities, (run, event) => this.wake(run, event))
     this.evictor = new IdleEvictor(options.idleEvictMs ?? 5000, async (run) => {
       options.onSettled?.(run.identity.runKey, run.historyLength)
@@ -175,7 +181,10 @@ export class WorkflowHost {
   async signal(pid: string, topic: string, payload: unknown[], from = '', signalId?: string): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'signal')
+    if (run.status === 'blocked') throw blockedRunError(run, 'signal')
     await this.withLoaded(run, async () => {
+      // Blocked while it loaded: refused too (a delivery to a blocked run would be only queued).
+      if (run.status === 'blocked') throw blockedRunError(run, 'signal')
       if (signalId && run.events.some((e) => e.type === 'SignalReceived' && e.signalId === signalId)) return
       await run.deliver({from, payload, topic, ts: run.now(), type: 'SignalReceived', ...(signalId ? {signalId} : {})})
     })
@@ -185,7 +194,11 @@ export class WorkflowHost {
   async cancel(pid: string, reason = 'cancelled', from = ''): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'cancel')
-    await this.withLoaded(run, () => run.deliver({from, reason, ts: run.now(), type: 'CancelRequested'}))
+    if (run.status === 'blocked') throw blockedRunError(run, 'cancel')
+    await this.withLoaded(run, async () => {
+      if (run.status === 'blocked') throw blockedRunError(run, 'cancel')
+      await run.deliver({from, reason, ts: run.now(), type: 'CancelRequested'})
+    })
   }
 
   /** Ends a run at once; recorded as WorkflowTerminated. */
@@ -223,6 +236,48 @@ export class WorkflowHost {
     await this.load(run)
   }
 
+  /**
+   * A blocked run of code the reload changed replays cleanly on the new code: it loads again
+   * (from its file) and goes on. If it still does not fit, it is blocked again with the new reason.
+   */
+  async unblockRun(pid: string): Promise<void> {
+    const run = this.requireRun(pid)
+    if (!run.open || run.status !== 'blocked') return
+    this.retries.forget(run)
+    await this.reloadFromDisk(run)
+  }
+
+  /** Replaces a blocked run's reason (a reload re-checked it against new code, which also diverges). */
+  reblock(pid: string, problem: Error): void {
+    const run = this.requireRun(pid)
+    if (run.status !== 'blocked' || run.blockKind === 'host') return
+    run.problem = problem
+    this.afterChange(run)
+  }
+
+  /** Marks (or clears) a run a reload left on old code, for `ps` and the status stream. */
+  setOldCode(pid: string, oldCode: WorkflowRun['oldCode']): void {
+    const run = this.requireRun(pid)
+    if (oldCode) run.oldCode = oldCode
+    else delete run.oldCode
+    this.afterChange(run)
+  }
+
+  /**
+   * Resolves when the run closes (with its closing event) or is blocked (with why): what
+   * `wait` answers, so it never hangs on a run that needs a human.
+   */
+  waitForCloseOrBlock(pid: string): Promise<{closing: HistoryEvent} | {problem: Error}> {
+    const run = this.requireRun(pid)
+    if (run.closing) return Promise.resolve({closing: run.closing})
+    if (run.status === 'blocked') return Promise.resolve({problem: run.problem ?? new Error('blocked')})
+    return new Promise((resolve) => {
+      const key = run.identity.runKey
+      this.waiters.set(key, [...(this.waiters.get(key) ?? []), (closing) => resolve({closing})])
+      this.blockWaiters.set(key, [...(this.blockWaiters.get(key) ?? []), (problem) => resolve({problem})])
+    })
+  }
+
   /** Resolves when the run closes, with its closing event. */
   waitForClose(pid: string): Promise<HistoryEvent> {
     const run = this.requireRun(pid)
@@ -242,7 +297,12 @@ export class WorkflowHost {
   }
 
   list(): RunSummary[] {
-    return this.dir.all().map((run) => summarizeRun(run))
+    return this.dir.all().map((run) => this.summary(run))
+  }
+
+  private summary(run: WorkflowRun): RunSummary {
+    const retryAt = this.retries.nextAt(run)
+    return summarizeRun(run, retryAt === undefined ? {} : {retryAt})
   }
 
   /** Finds a run by PID, workflow ID or unique prefix; throws a WippyError otherwise. */
@@ -266,6 +326,7 @@ export class WorkflowHost {
   /** Stops timers and activities, flushes and closes every history file. */
   async close(): Promise<void> {
     this.closed = true
+    this.retries.clear()
     this.timers.clear()
     this.activities.stop()
     this.evictor.clear()
@@ -282,6 +343,7 @@ export class WorkflowHost {
         this.options.onHistory?.(started.pid, written)
         return written
       },
+      blocked: (blockedRun) => this.onBlocked(blockedRun),
       live: this.live,
       realNow: this.realNow,
     }
@@ -358,15 +420,46 @@ export class WorkflowHost {
     await this.withLoaded(run, () => run.deliver(event, (r) => r.status !== 'blocked'))
   }
 
+  /** A run was just blocked: a host fault is retried; waiters hear why. */
+  private onBlocked(run: WorkflowRun): void {
+    if (run.blockKind === 'host' && !this.closed) this.retries.schedule(run)
+    const key = run.identity.runKey
+    for (const resolve of this.blockWaiters.get(key) ?? []) resolve(run.problem!)
+    this.blockWaiters.delete(key)
+    this.waiters.delete(key)
+  }
+
+  private async retryBlocked(run: WorkflowRun): Promise<void> {
+    if (this.closed || !run.open || run.status !== 'blocked' || run.blockKind !== 'host') return this.retries.forget(run)
+    await this.reloadFromDisk(run)
+    if (run.status !== 'blocked') this.retries.forget(run)
+  }
+
+  /**
+   * Loads a blocked run again from its history file (what was in memory may be what failed
+   * to be written), on the code \`code()\` gives it now. A failure blocks it again.
+   */
+  private async reloadFromDisk(run: WorkflowRun): Promise<void> {
+    await run.serial(async () => {
+      run.evict()
+      const log = this.logs.get(run.identity.runKey)
+      this.logs.delete(run.identity.runKey)
+      await log?.close().catch(() => {})
+      run.unblock()
+    })
+    await this.withLoaded(run, async () => {})
+  }
+
   private fireTimer(run: WorkflowRun, seq: number): void {
     void this.wake(run, {started: seq, ts: run.now(), type: 'TimerFired'})
   }
 
   private afterChange(run: WorkflowRun): void {
-    this.options.onChange?.(summarizeRun(run))
+    this.options.onChange?.(this.summary(run))
     this.evictor.schedule(run)
     if (this.options.virtualTime) this.skipIfOnlyTimers(run)
   }
+
 
   private skipIfOnlyTimers(run: WorkflowRun): void {
     setImmediate(() => {
@@ -404,8 +497,10 @@ export class WorkflowHost {
       this.activities.abandonRun(run)
       for (const resolve of this.waiters.get(run.identity.runKey) ?? []) resolve(event)
       this.waiters.delete(run.identity.runKey)
+      this.blockWaiters.delete(run.identity.runKey)
+      this.retries.forget(run)
       this.notifyParent(run, event)
-      this.options.onChange?.(summarizeRun(run))
+      this.options.onChange?.(this.summary(run))
     },
     control: async (run, action, target, reason) => {
       const child = this.exactRun(target)

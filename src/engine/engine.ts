@@ -5,6 +5,7 @@
  * the status stream (`subscribe`).
  */
 import {mkdir} from 'node:fs/promises'
+import {join} from 'node:path'
 
 import {WippyError} from '../errors.js'
 import {HistoryStore} from '../history/store.js'
@@ -39,7 +40,8 @@ import {LuaServices} from './lua-services.js'
 import {ProcessRouter} from './process-router.js'
 import {unknownEntry, withoutBrokenEntries} from './registry-snapshot.js'
 import {ProcessSide} from './processes.js'
-import {reloadRegistry} from './reload.js'
+import {CodePins} from './code-pins.js'
+import {checkRunsAtStart, reloadRegistry} from './reload.js'
 import {type StateLayout, stateLayout} from './state-dir.js'
 import {resolveSpawnHost} from './spawn-host.js'
 import {workflowInfo} from './workflow-info.js'
@@ -68,8 +70,8 @@ export class Engine implements EngineApi {
   processes?: ProcessSide
   private registry: Registry
   private readonly catalog = new CodeCatalog()
-  /** Runs whose code diverged on a reload stay on the version they started with. */
-  private readonly pins = new Map<string, CodeVersion>()
+  /** Runs a reload moved or pinned, bound to their version across restarts (see code-pins.ts). */
+  private pins!: CodePins
   private readonly listeners = new Set<(event: EngineEvent) => void>()
   private readonly env: Record<string, string | undefined>
 
@@ -98,6 +100,8 @@ export class Engine implements EngineApi {
       log: (pid, level, message, fields) => this.emit({fields, level, message, pid, type: 'log'}),
       onChange: (summary) => {
         this.indexRun(summary)
+        // A closed run needs no code binding any more.
+        if (summary.closedAt !== undefined) void this.pins?.drop(this.workflows.exactRun(summary.pid)?.identity.runKey ?? '').catch(() => {})
         this.emit({summary, type: 'run'})
       },
       onSettled: (runKey, historyLength) => {
@@ -126,13 +130,17 @@ export class Engine implements EngineApi {
     const store = new HistoryStore(layout.histories)
     const engine = new Engine(options, registry, store, lua)
     engine.index = await RunIndex.open(layout.runIndex)
+    engine.pins = await CodePins.open(join(layout.dir, 'code'))
     await lua.bind({
       env: engine.env,
       log: (level, message, fields) => engine.emit({fields, level, message, type: 'log'}),
       processes: new ProcessRouter({processes: () => engine.processes?.gateway, registry: () => engine.registry, workflows: engine.workflows}),
       registry: () => engine.registry,
     })
-    const recovery = await engine.workflows.recover()
+    const recovered = await engine.workflows.recover()
+    await engine.checkCodeAtStart()
+    const blocked = engine.workflows.list().filter((r) => r.status === 'blocked').length
+    const recovery = {...recovered, blocked, open: recovered.open + recovered.blocked - blocked}
     for (const torn of recovery.tornTails) engine.emit({level: 'warn', message: `recovered history ${torn}`, type: 'log'})
     engine.recovery = recovery
     for (const summary of engine.workflows.list()) engine.indexRun(summary)
@@ -300,12 +308,11 @@ export class Engine implements EngineApi {
       openRuns: () => this.workflows.list().filter((r) => r.status === 'running' || r.status === 'blocked'),
       reblock: (pid, problem) => this.workflows.reblock(pid, problem),
       unblock: (pid) => this.workflows.unblockRun(pid),
-      pin: (runKey, version) => this.pins.set(runKey, version),
+      bind: (runKey, version) => this.pins.bind(runKey, version),
       pinned: (runKey) => this.pins.get(runKey),
       swap: (next) => {
         this.registry = next
       },
-      unpin: (runKey) => this.pins.delete(runKey),
       runKeyOf: (pid) => this.workflows.requireRun(pid).identity.runKey,
     })
     if (report.errors.length === 0) await this.processes?.applyRegistry(this.registry, report)
@@ -341,6 +348,26 @@ export class Engine implements EngineApi {
     await this.index?.flush()
     this.lua.close()
     this.listeners.clear()
+  }
+
+  /** See {@link checkRunsAtStart}: a restart with changed code does what a reload would. */
+  private async checkCodeAtStart(): Promise<void> {
+    await checkRunsAtStart({
+      bind: (runKey, version) => this.pins.bind(runKey, version),
+      block: (pid, problem) => this.workflows.blockRun(pid, problem),
+      checkRun: (events, version) => this.checkWithCode(events, version),
+      current: (entry) => this.catalog.workflow(this.registry, entry),
+      history: (pid) => this.workflows.history(pid),
+      markOldCode: (pid, oldCode) => this.workflows.setOldCode(pid, oldCode),
+      moveRun: (pid) => this.workflows.reloadCode(pid),
+      openRuns: () =>
+        this.workflows.list().flatMap((summary) => {
+          const run = this.workflows.exactRun(summary.pid)
+          if (!run?.open) return []
+          const bound = this.pins.get(run.identity.runKey)
+          return [{blocked: run.status === 'blocked', entry: run.identity.entry, id: run.identity.workflowId, loaded: run.loaded, pid: run.identity.pid, runKey: run.identity.runKey, startedCodeHash: run.startedCodeHash, ...(bound ? {bound} : {})}]
+        }),
+    })
   }
 
   /** Replays a history against one code version in a scratch VM (nothing runs, nothing is written). */

@@ -215,3 +215,75 @@ describe('a run blocked by a host fault', () => {
     expect(await engine.wait(id)).toMatchObject({result: {got: 'after'}, status: 'completed'})
   })
 })
+
+describe('a run left on old code by a reload', () => {
+  test('is marked with the fork command, and keeps its old code across a restart (loaded or settled)', async () => {
+    // Given two runs waiting for a signal; one settles idle (its VM dropped) before the restart
+    const project = writeProject(FILES)
+    cleanups.push(() => project.remove())
+    let engine = await startEngine(project.root)
+    const {id} = await engine.spawn({entry: 'app.b:flow', input: [{}]})
+    await until('the signal wait', () => engine.ps().find((r) => r.id === id)?.waiting === 'waiting for a signal')
+
+    // When an incompatible edit is reloaded
+    project.write('src/b/flow.lua', DIVERGING)
+    const report = await engine.applyRegistry()
+    expect(report.workflows).toEqual([expect.objectContaining({compatible: false, forkCommand: `wippy fork ${id} --at 1`})])
+
+    // Then ps marks it as on old code, with the whole fork command
+    const marked = engine.ps().find((r) => r.id === id)!
+    expect(marked).toMatchObject({oldCode: {forkCommand: `wippy fork ${id} --at 1`}, status: 'running'})
+    expect(marked.notes).toEqual([`on old code: restart it on the new code with \`wippy fork ${id} --at 1\``])
+
+    // And after a restart it is still on its old code, still marked, not blocked
+    await engine.close()
+    engine = await startEngine(project.root)
+    const again = engine.ps().find((r) => r.id === id)!
+    expect(again).toMatchObject({oldCode: {forkCommand: `wippy fork ${id} --at 1`}, status: 'running'})
+
+    // And it completes on the code it started with
+    await engine.signal(id, 'go', ['old'])
+    expect(await engine.wait(id)).toMatchObject({result: {first: 'echo one', got: 'old'}, status: 'completed'})
+  })
+
+  test('a settled pinned run stays pinned after a restart, and moves once the code is compatible again', async () => {
+    const project = writeProject(FILES)
+    cleanups.push(() => project.remove())
+    let engine = await startEngine(project.root, {idleEvictMs: 20})
+    const {id} = await engine.spawn({entry: 'app.b:flow', input: [{}]})
+    await until('the signal wait', () => engine.ps().find((r) => r.id === id)?.waiting === 'waiting for a signal')
+    project.write('src/b/flow.lua', DIVERGING)
+    await engine.applyRegistry()
+    await until('the eviction', () => engine.ps().find((r) => r.id === id)?.loaded === false)
+    await engine.close()
+
+    // When the engine restarts (the run is not loaded at start)
+    engine = await startEngine(project.root, {idleEvictMs: 20})
+    const row = engine.ps().find((r) => r.id === id)!
+    expect(row).toMatchObject({oldCode: {forkCommand: `wippy fork ${id} --at 1`}, status: 'running'})
+
+    // And the code goes back to what the run started with: the reload moves it, the mark goes
+    project.write('src/b/flow.lua', FLOW)
+    const report = await engine.applyRegistry()
+    expect(report.workflows).toEqual([expect.objectContaining({compatible: true})])
+    expect(engine.ps().find((r) => r.id === id)?.oldCode).toBeUndefined()
+    await engine.signal(id, 'go', ['back'])
+    expect(await engine.wait(id)).toMatchObject({result: {first: 'echo one', got: 'back'}, status: 'completed'})
+  })
+
+  test('a settled run whose code changed while the engine was down is blocked at start, not when woken', async () => {
+    const project = writeProject(FILES)
+    cleanups.push(() => project.remove())
+    let engine = await startEngine(project.root, {idleEvictMs: 20})
+    const {id} = await engine.spawn({entry: 'app.b:flow', input: [{}]})
+    await until('the eviction', () => engine.ps().find((r) => r.id === id)?.loaded === false)
+    await engine.close()
+    project.write('src/b/flow.lua', DIVERGING)
+
+    engine = await startEngine(project.root, {idleEvictMs: 20})
+    const row = engine.ps().find((r) => r.id === id)!
+    expect(row).toMatchObject({blockKind: 'code', loaded: false, status: 'blocked'})
+    expect(row.problem).toContain(`Workflow ${id} diverges from its history at event 2`)
+    expect(engine.status().workflows.blocked).toBe(1)
+  })
+})

@@ -85,6 +85,8 @@ export class WorkflowRun {
   busy = false
   /** When the run started (kept after eviction). */
   readonly startedAt: number
+  /** `WorkflowStarted.codeHash`: the code version it started on (kept after eviction). */
+  readonly startedCodeHash: string
   /**
    * The seq of the last event the code has seen (issued or handed to it). What
    * `workflow.history_length()` says: replay reaches the same value at the same point.
@@ -114,6 +116,7 @@ export class WorkflowRun {
     this.persisted = events.length
     this.outstanding = outstandingOf(events)
     this.startedAt = events[0]?.ts ?? 0
+    this.startedCodeHash = (events[0] as EventOf<'WorkflowStarted'> | undefined)?.codeHash ?? ''
     const last = events.at(-1)
     if (last && isClosingEvent(last)) {
       this.closing = last

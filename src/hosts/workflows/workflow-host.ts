@@ -255,6 +255,15 @@ export class WorkflowHost {
     this.afterChange(run)
   }
 
+  /** Blocks an unloaded run now (recovery found that its code does not replay it). */
+  blockRun(pid: string, problem: Error): void {
+    const run = this.requireRun(pid)
+    if (!run.open || run.status === 'blocked') return
+    this.evictor.cancel(run)
+    run.block(problem)
+    this.afterChange(run)
+  }
+
   /** Marks (or clears) a run a reload left on old code, for `ps` and the status stream. */
   setOldCode(pid: string, oldCode: WorkflowRun['oldCode']): void {
     const run = this.requireRun(pid)

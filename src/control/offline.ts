@@ -20,6 +20,7 @@ import {sliceHistory} from '../history/slice.js'
 import {WippyError} from '../errors.js'
 import {nextTimerAt, outstandingOf} from '../hosts/workflows/outstanding.js'
 import {parsePid} from '../hosts/workflows/pid.js'
+import {cancelNote} from '../hosts/workflows/run-summary.js'
 import {formatDurationMs} from '../time/duration.js'
 import {liveDevLock} from './dev-lock.js'
 
@@ -186,7 +187,9 @@ export function summarizeOffline(events: readonly HistoryEvent[], now: number): 
   const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, startedAt: started.ts}
   const closedAs = closedStatus(last)
   if (closedAs) return {...base, closedAt: last.ts, status: closedAs}
-  return {...base, status: 'running', waiting: describeOfflineWait(events, now)}
+  const cancel = outstandingOf(events).cancelRequested
+  const marks = cancel ? {cancelRequested: cancel, notes: [cancelNote(cancel.from)]} : {}
+  return {...base, ...marks, status: 'running', waiting: describeOfflineWait(events, now)}
 }
 
 /** What a stopped run waits for, from the commands it has open. */

@@ -41,7 +41,7 @@ export function summarizeRun(run: WorkflowRun, extra: {retryAt?: number} = {}): 
   const blocked = run.open && run.status === 'blocked'
   const notes = [
     ...(run.oldCode && run.open ? [`on old code${run.oldCode.forkCommand ? `: restart it on the new code with \`${run.oldCode.forkCommand}\`` : ''}`] : []),
-    ...(cancel ? [`cancel requested${cancelSource(cancel.from)}`] : []),
+    ...(cancel ? [cancelNote(cancel.from)] : []),
     ...(blocked && extra.retryAt !== undefined ? [`host fault; retrying in ${formatDurationMs(Math.max(0, extra.retryAt - Date.now()))}`] : []),
   ]
   return {
@@ -63,9 +63,10 @@ export function summarizeRun(run: WorkflowRun, extra: {retryAt?: number} = {}): 
   }
 }
 
-function cancelSource(from: string | undefined): string {
-  if (!from) return ''
-  return from === 'wippy-cli' ? ' from the CLI' : ` by ${from}`
+/** The note for a recorded, still-open cancel request: "cancel requested from the CLI". */
+export function cancelNote(from: string | undefined): string {
+  if (!from) return 'cancel requested'
+  return from === 'wippy-cli' ? 'cancel requested from the CLI' : `cancel requested by ${from}`
 }
 
 function describeWait(run: WorkflowRun): string {

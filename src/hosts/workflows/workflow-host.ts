@@ -177,26 +177,31 @@ export class WorkflowHost {
     return {existing: false, pid, workflowId}
   }
 
-  /** Delivers a signal (a message on `topic`) to a workflow. Durable once this resolves. */
-  async signal(pid: string, topic: string, payload: unknown[], from = '', signalId?: string): Promise<void> {
+  /**
+   * Delivers a signal (a message on `topic`) to a workflow. Durable once this resolves. A
+   * blocked run refuses it (the user is told why) unless `queueIfBlocked`: a signal from
+   * another workflow is then recorded as queued and handed over once the run is unblocked
+   * (queued deliveries replay like live ones, so this never makes the run unreplayable).
+   */
+  async signal(pid: string, topic: string, payload: unknown[], from = '', signalId?: string, queueIfBlocked = false): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'signal')
-    if (run.status === 'blocked') throw blockedRunError(run, 'signal')
+    if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'signal')
     await this.withLoaded(run, async () => {
-      // Blocked while it loaded: refused too (a delivery to a blocked run would be only queued).
-      if (run.status === 'blocked') throw blockedRunError(run, 'signal')
+      // Blocked while it loaded: refused too.
+      if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'signal')
       if (signalId && run.events.some((e) => e.type === 'SignalReceived' && e.signalId === signalId)) return
       await run.deliver({from, payload, topic, ts: run.now(), type: 'SignalReceived', ...(signalId ? {signalId} : {})})
     })
   }
 
   /** Requests cancellation: the run gets a CANCEL event on `process.events()` and decides. */
-  async cancel(pid: string, reason = 'cancelled', from = ''): Promise<void> {
+  async cancel(pid: string, reason = 'cancelled', from = '', queueIfBlocked = false): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'cancel')
-    if (run.status === 'blocked') throw blockedRunError(run, 'cancel')
+    if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'cancel')
     await this.withLoaded(run, async () => {
-      if (run.status === 'blocked') throw blockedRunError(run, 'cancel')
+      if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'cancel')
       await run.deliver({from, reason, ts: run.now(), type: 'CancelRequested'})
     })
   }
@@ -517,7 +522,8 @@ export class WorkflowHost {
       if (!child && external?.owns(target)) return external.control(action, target, reason ?? action, run.identity.pid)
       if (!child) return notFound(target)
       if (!child.open) return undefined
-      if (action === 'cancel') await this.cancel(target, 'cancelled by parent')
+      // From code: a blocked child gets the cancel queued (see signal()).
+      if (action === 'cancel') await this.cancel(target, 'cancelled by parent', '', true)
       else await this.terminate(target, 'terminated by parent')
       return undefined
     },
@@ -532,7 +538,8 @@ export class WorkflowHost {
       if (!target) return notFound(request.target)
       if (!target.open) return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
       // Delivered off the sender's queue: a signal to oneself must not wait on itself.
-      void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId)
+      // Queued if the target is blocked: the sender's SignalSent already says it was sent.
+      void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId, true).catch(() => {})
       return undefined
     },
     startActivity: (run, event) => this.activities.start(run, event),

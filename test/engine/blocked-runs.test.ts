@@ -66,8 +66,8 @@ async function startEngine(root: string, options: Partial<EngineOptions> = {}): 
 }
 
 /** A run recorded up to its signal wait, then the engine restarted on `code` (so it blocks). */
-async function blockedRun(code: string): Promise<{engine: Engine; id: string; root: string; file: string; write: (p: string, t: string) => void}> {
-  const project = writeProject(FILES)
+async function blockedRun(code: string, recorded = FLOW): Promise<{engine: Engine; id: string; root: string; file: string; write: (p: string, t: string) => void}> {
+  const project = writeProject({...FILES, 'src/b/flow.lua': recorded})
   cleanups.push(() => project.remove())
   const first = await Engine.start({env: {}, root: project.root})
   const {id} = await first.spawn({entry: 'app.b:flow', input: [{}]})
@@ -176,6 +176,37 @@ describe('a blocked run', () => {
     expect(report.workflows).toEqual([expect.objectContaining({unblocked: true})])
     await engine.signal(id, 'go', ['fixed'])
     expect(await engine.wait(id)).toMatchObject({result: {got: 'fixed'}, status: 'completed'})
+  })
+})
+
+describe('divergence messages', () => {
+  test('name the workflow ID, keep the PID for --json, and never cut expected and got alike', async () => {
+    // Given arguments that differ only after the first 80 characters
+    const long = FLOW.replace('"one"', 'string.rep("x", 120) .. "one"')
+    const {engine, id} = await blockedRun(long.replace('.. "one"', '.. "uno"'), long)
+    const row = engine.ps().find((r) => r.id === id)!
+    expect(row.problem).toMatch(new RegExp(`^Workflow ${id} diverges from its history at event 2: `))
+    const [, expected, got] = /expected (.*), got (.*) \(src/.exec(row.problem!)!
+    expect(expected).not.toBe(got)
+    expect(expected).toContain('one')
+    expect(got).toContain('uno')
+    // And the full PID stays in its own field (what --json carries), out of the messages
+    expect(row.pid).toContain(`|${id}}`)
+    const check = await engine.replayCheck(id)
+    expect(check.divergence?.message).not.toContain('{app:')
+  })
+
+  test('timers read in human durations', async () => {
+    const napping = FLOW.replace('if input.nap then time.sleep(input.nap) end', 'time.sleep("1h")')
+    const project = writeProject({...FILES, 'src/b/flow.lua': napping})
+    cleanups.push(() => project.remove())
+    const first = await Engine.start({env: {}, root: project.root})
+    const {id} = await first.spawn({entry: 'app.b:flow', input: [{}]})
+    await until('the sleep', () => first.ps().find((r) => r.id === id)?.waiting?.startsWith('sleeping') === true)
+    await first.close()
+    project.write('src/b/flow.lua', napping.replace('"1h"', '"90m30s"'))
+    const engine = await startEngine(project.root)
+    expect(engine.ps().find((r) => r.id === id)?.problem).toContain('expected timer 1h, got timer 1h30m30s')
   })
 })
 

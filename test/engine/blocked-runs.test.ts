@@ -219,6 +219,9 @@ describe('a run blocked by a host fault', () => {
     const {id} = await engine.spawn({entry: 'app.b:flow', input: [{nap: '600ms'}]})
     await until('the eviction', () => engine.ps().find((r) => r.id === id)?.loaded === false)
 
+    // And someone waits for it
+    const waiting = engine.wait(id)
+
     // When the process runs out of file descriptors as the timer fires
     const held: number[] = []
     try {
@@ -237,6 +240,8 @@ describe('a run blocked by a host fault', () => {
     expect(row.problem).toContain('EMFILE')
     expect(row.retryAt).toBeGreaterThan(0)
     expect(row.notes?.join(' ')).toMatch(/host fault; retrying in/)
+    // And the waiter hears of the block at once, with the reason
+    expect(await waiting).toMatchObject({error: {kind: 'Blocked', retryable: true}, status: 'blocked'})
     for (const fd of held.splice(0)) closeSync(fd)
 
     // Then a retry loads it again, and it goes on to completion

@@ -27,6 +27,8 @@ interface PinsFile {
 export class CodePins {
   private readonly versions = new Map<string, CodeVersion>()
   private writing: Promise<void> = Promise.resolve()
+  /** A rewrite of pins.json not started yet: later binds join it (a reload binds many runs at once). */
+  private queued?: Promise<void>
 
   private constructor(
     private readonly dir: string,
@@ -76,9 +78,16 @@ export class CodePins {
   }
 
   private save(): Promise<void> {
-    const text = JSON.stringify({format: 1, runs: this.runs} satisfies PinsFile)
-    this.writing = this.writing.catch(() => {}).then(() => writeAtomic(this.dir, 'pins.json', text))
-    return this.writing
+    if (this.queued) return this.queued
+    this.queued = this.writing
+      .catch(() => {})
+      .then(() => {
+        this.queued = undefined
+        // Written when it starts, so it holds every bind made until then.
+        return writeAtomic(this.dir, 'pins.json', JSON.stringify({format: 1, runs: this.runs} satisfies PinsFile))
+      })
+    this.writing = this.queued
+    return this.queued
   }
 
   private async readVersion(entryId: string, codeHash: string): Promise<CodeVersion | undefined> {

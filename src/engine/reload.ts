@@ -62,6 +62,8 @@ export async function reloadRegistry(deps: ReloadDeps): Promise<ReloadReport> {
   const workflows: ReloadReport['workflows'] = []
   const moves: string[] = []
   const unblocks: string[] = []
+  // Bindings are written together (one pins.json rewrite), durably before the code swaps.
+  const binds: Array<Promise<void>> = []
   for (const run of deps.openRuns()) {
     const runKey = deps.runKeyOf(run.pid)
     if (run.status === 'blocked') {
@@ -72,7 +74,7 @@ export async function reloadRegistry(deps: ReloadDeps): Promise<ReloadReport> {
       if (!after || (before && before.codeHash === after.codeHash)) continue
       const check = await deps.checkRun(await deps.history(run.pid), after)
       if (check.ok) {
-        await deps.bind(runKey, after)
+        binds.push(deps.bind(runKey, after))
         unblocks.push(run.pid)
         workflows.push({compatible: true, pid: run.pid, unblocked: true})
       } else {
@@ -95,7 +97,7 @@ export async function reloadRegistry(deps: ReloadDeps): Promise<ReloadReport> {
       continue
     }
     if (!after) {
-      await deps.bind(runKey, before)
+      binds.push(deps.bind(runKey, before))
       const divergence = `${run.entry} was removed; the run stays on its old code`
       deps.markOldCode(run.pid, {divergence})
       workflows.push({compatible: false, divergence, pid: run.pid})
@@ -103,12 +105,12 @@ export async function reloadRegistry(deps: ReloadDeps): Promise<ReloadReport> {
     }
     const check = await deps.checkRun(await deps.history(run.pid), after)
     if (check.ok) {
-      await deps.bind(runKey, after)
+      binds.push(deps.bind(runKey, after))
       deps.markOldCode(run.pid, undefined)
       moves.push(run.pid)
       workflows.push({compatible: true, pid: run.pid})
     } else {
-      await deps.bind(runKey, before)
+      binds.push(deps.bind(runKey, before))
       const d = check.divergence!
       const divergence = divergenceText(d)
       const forkCommand = `wippy fork ${run.id} --at ${Math.max(1, d.eventIndex - 1)}`
@@ -116,6 +118,7 @@ export async function reloadRegistry(deps: ReloadDeps): Promise<ReloadReport> {
       workflows.push({compatible: false, divergence, forkCommand, pid: run.pid})
     }
   }
+  await Promise.all(binds)
   deps.swap(next)
   for (const pid of moves) await deps.moveRun(pid)
   for (const pid of unblocks) await deps.unblock(pid)

@@ -22,6 +22,11 @@ entries:
     source: file://slow.lua
     method: main
     modules: [time]
+  - name: concurrent
+    kind: workflow.lua
+    source: file://concurrent.lua
+    method: main
+    modules: [funcs]
   - name: collect
     kind: workflow.lua
     source: file://collect.lua
@@ -43,7 +48,26 @@ end
 return {main = main}
 `
 
+/** Answers signals in a coroutine while the main thread waits on a slow activity. */
+const CONCURRENT = `local funcs = require("funcs")
+local function main(input)
+  local done = channel.new(input.n)
+  coroutine.spawn(function()
+    for i = 1, input.n do
+      local msg = process.inbox():receive()
+      done:send(funcs.call("app.q:echo", msg:payload():data()))
+    end
+  end)
+  local slow = funcs.call("app.q:slow", input.slow)
+  local got = {}
+  for i = 1, input.n do got[i] = done:receive() end
+  return {slow = slow, got = got}
+end
+return {main = main}
+`
+
 const FILES = {
+  'src/q/concurrent.lua': CONCURRENT,
   'src/q/_index.yaml': INDEX,
   'src/q/collect.lua': COLLECT,
   'src/q/echo.lua': 'local function main(v) return "seen " .. tostring(v.n) end\nreturn {main = main}\n',
@@ -111,6 +135,25 @@ describe('signals queued while the engine is down', () => {
     engine = await startEngine(project.root)
     const outcome = await engine.wait(id)
     expect(outcome).toMatchObject({result: ['seen 1', 'seen 2', 'seen 3'], status: 'completed'})
+    expect(await engine.replayCheck(id)).toMatchObject({ok: true})
+  })
+
+  test('signals queued while an activity is outstanding are answered at once by a coroutine, before it completes', async () => {
+    // Given a run stopped while its slow activity runs; a coroutine answers each signal
+    const project = writeProject(FILES)
+    cleanups.push(() => project.remove())
+    let engine = await startEngine(project.root)
+    const {id} = await engine.spawn({entry: 'app.q:concurrent', input: [{n: 3, slow: 400}]})
+    await until('the slow activity', () => engine.ps().find((r) => r.id === id)?.waiting === 'running app.q:slow')
+    await engine.close()
+
+    // When three signals are queued
+    for (let i = 1; i <= 3; i++) await queueOfflineSignal(project.root, id, 'go', [{n: i}])
+
+    // Then the restart hands them over (the code issues new commands while replay has queued ones left) and it completes
+    engine = await startEngine(project.root)
+    expect(engine.ps().find((r) => r.id === id)?.status).not.toBe('blocked')
+    expect(await engine.wait(id)).toMatchObject({result: {got: ['seen 1', 'seen 2', 'seen 3'], slow: 'slow done'}, status: 'completed'})
     expect(await engine.replayCheck(id)).toMatchObject({ok: true})
   })
 

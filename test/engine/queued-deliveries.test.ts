@@ -26,7 +26,7 @@ entries:
     kind: workflow.lua
     source: file://concurrent.lua
     method: main
-    modules: [funcs]
+    modules: [funcs, time]
   - name: collect
     kind: workflow.lua
     source: file://collect.lua
@@ -50,6 +50,7 @@ return {main = main}
 
 /** Answers signals in a coroutine while the main thread waits on a slow activity. */
 const CONCURRENT = `local funcs = require("funcs")
+local time = require("time")
 local function main(input)
   local done = channel.new(input.n)
   coroutine.spawn(function()
@@ -58,7 +59,13 @@ local function main(input)
       done:send(funcs.call("app.q:echo", msg:payload():data()))
     end
   end)
-  local slow = funcs.call("app.q:slow", input.slow)
+  local slow
+  if input.sleep then
+    time.sleep(input.sleep)
+    slow = "slept"
+  else
+    slow = funcs.call("app.q:slow", input.slow)
+  end
   local got = {}
   for i = 1, input.n do got[i] = done:receive() end
   return {slow = slow, got = got}
@@ -138,13 +145,16 @@ describe('signals queued while the engine is down', () => {
     expect(await engine.replayCheck(id)).toMatchObject({ok: true})
   })
 
-  test('signals queued while an activity is outstanding are answered at once by a coroutine, before it completes', async () => {
-    // Given a run stopped while its slow activity runs; a coroutine answers each signal
+  test.each([
+    {input: {n: 3, slow: 400}, pending: 'an activity', slow: 'slow done', waiting: 'running app.q:slow'},
+    {input: {n: 3, sleep: '400ms'}, pending: 'a timer', slow: 'slept', waiting: 'sleeping'},
+  ])('signals queued while $pending is pending are answered at once by a coroutine', async ({input, slow, waiting}) => {
+    // Given a run stopped while its activity or timer is pending; a coroutine answers each signal
     const project = writeProject(FILES)
     cleanups.push(() => project.remove())
     let engine = await startEngine(project.root)
-    const {id} = await engine.spawn({entry: 'app.q:concurrent', input: [{n: 3, slow: 400}]})
-    await until('the slow activity', () => engine.ps().find((r) => r.id === id)?.waiting === 'running app.q:slow')
+    const {id} = await engine.spawn({entry: 'app.q:concurrent', input: [input]})
+    await until('the pending command', () => engine.ps().find((r) => r.id === id)?.waiting?.startsWith(waiting) === true)
     await engine.close()
 
     // When three signals are queued
@@ -153,7 +163,7 @@ describe('signals queued while the engine is down', () => {
     // Then the restart hands them over (the code issues new commands while replay has queued ones left) and it completes
     engine = await startEngine(project.root)
     expect(engine.ps().find((r) => r.id === id)?.status).not.toBe('blocked')
-    expect(await engine.wait(id)).toMatchObject({result: {got: ['seen 1', 'seen 2', 'seen 3'], slow: 'slow done'}, status: 'completed'})
+    expect(await engine.wait(id)).toMatchObject({result: {got: ['seen 1', 'seen 2', 'seen 3'], slow}, status: 'completed'})
     expect(await engine.replayCheck(id)).toMatchObject({ok: true})
   })
 

@@ -355,6 +355,13 @@ describe('wippy dev: runs never strand by the engine\'s fault', () => {
     expect(signal.stderr).toContain('WIPPY_RUN_BLOCKED')
     expect(signal.stderr).toContain('wippy fork blk --at 1')
     expect(signal.stderr).toContain('wippy terminate blk')
+    // And `spawn --wait` on it (the same ID reuses the run) answers at once with the reason, non-zero
+    const t0 = Date.now()
+    const waited = await again.cli(['spawn', 'app.workflows:approval', '{"order_id":"B-1","amount":1}', '--id', 'blk', '--wait'])
+    expect(waited.exitCode).toBe(1)
+    expect(waited.stdout).toContain('(already running)')
+    expect(waited.stderr).toMatch(/Workflow blk blocked: Workflow blk diverges from its history at event 2/)
+    expect(Date.now() - t0).toBeLessThan(10_000)
     // And history inspect says why it is blocked
     const inspect = await again.cli(['history', 'inspect', 'blk'])
     expect(inspect.stdout).toMatch(/blocked: Workflow blk diverges from its history at event 2/)

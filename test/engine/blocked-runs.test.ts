@@ -216,11 +216,12 @@ describe('a run blocked by a host fault', () => {
     const project = writeProject(FILES)
     cleanups.push(() => project.remove())
     const engine = await startEngine(project.root, {blockRetry: {initialMs: 100, maxMs: 400}, idleEvictMs: 20})
-    const {id} = await engine.spawn({entry: 'app.b:flow', input: [{nap: '600ms'}]})
+    const {id, pid} = await engine.spawn({entry: 'app.b:flow', input: [{nap: '600ms'}]})
     await until('the eviction', () => engine.ps().find((r) => r.id === id)?.loaded === false)
 
-    // And someone waits for it
+    // And someone waits for it, and a watcher (as a monitoring process does) for its close
     const waiting = engine.wait(id)
+    const closed = engine.workflows.waitForClose(pid)
 
     // When the process runs out of file descriptors as the timer fires
     const held: number[] = []
@@ -249,6 +250,8 @@ describe('a run blocked by a host fault', () => {
     await until('the signal wait', () => engine.ps().find((r) => r.id === id)?.waiting === 'waiting for a signal')
     await engine.signal(id, 'go', ['after'])
     expect(await engine.wait(id)).toMatchObject({result: {got: 'after'}, status: 'completed'})
+    // And the close watcher registered before the block still hears of the close
+    expect((await closed).type).toBe('WorkflowCompleted')
   })
 })
 

@@ -440,7 +440,8 @@ export class WorkflowHost {
     const key = run.identity.runKey
     for (const resolve of this.blockWaiters.get(key) ?? []) resolve(run.problem!)
     this.blockWaiters.delete(key)
-    this.waiters.delete(key)
+    // Close waiters stay: a process watching the run still hears when it closes (a waiter
+    // that was just answered ignores the second resolve).
   }
 
   private async retryBlocked(run: WorkflowRun): Promise<void> {

@@ -36,7 +36,7 @@ export default class Ps extends BaseCommand {
 /** The `ps` table; the first column is what you paste back into other commands. */
 function formatTable(rows: PsOutput['processes'], now: number): string {
   const header = ['ID', 'ENTRY', 'KIND', 'STATUS', 'WAITING', 'AGE']
-  const cells = rows.map((p) => [p.id, p.entry, p.kind, p.status, p.problem ?? p.waiting ?? '', formatDurationMs(Math.max(0, now - p.startedAt))])
+  const cells = rows.map((p) => [p.id, p.entry, p.kind, p.status, [p.problem ?? p.waiting, ...(p.notes ?? [])].filter(Boolean).join(' · '), formatDurationMs(Math.max(0, now - p.startedAt))])
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
   return [header, ...cells].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n')
 }

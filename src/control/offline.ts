@@ -26,6 +26,7 @@ import {sliceHistory} from '../history/slice.js'
 import {WippyError} from '../errors.js'
 import {nextTimerAt, outstandingOf} from '../hosts/workflows/outstanding.js'
 import {parsePid} from '../hosts/workflows/pid.js'
+import {cancelNote} from '../hosts/workflows/run-summary.js'
 import {formatDurationMs} from '../time/duration.js'
 import {acquireDevLock} from './dev-lock.js'
 
@@ -186,7 +187,8 @@ async function appendOfflineSignal(store: HistoryStore, root: string, query: str
         hint: 'Start a new run with `wippy spawn`, or fork this one with `wippy fork`.',
       })
     }
-    const [recorded] = await log.append([{from: OFFLINE_SENDER, payload, topic, ts: workflowClock(events, outstandingOf(events).skippedMs, Date.now()), type: 'SignalReceived'}])
+    // Queued: no code sees it until the engine loads the run (see replay-cursor.ts).
+    const [recorded] = await log.append([{from: OFFLINE_SENDER, payload, queued: true, topic, ts: workflowClock(events, outstandingOf(events).skippedMs, Date.now()), type: 'SignalReceived'}])
     return {pid: started.pid, queued: true, seq: recorded!.seq}
   } finally {
     await log.close()
@@ -215,7 +217,9 @@ export function summarizeOffline(events: readonly HistoryEvent[], now: number): 
   const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, startedAt: started.ts}
   const closedAs = closedStatus(last)
   if (closedAs) return {...base, closedAt: last.ts, status: closedAs}
-  return {...base, status: 'running', waiting: describeOfflineWait(events, now)}
+  const cancel = outstandingOf(events).cancelRequested
+  const marks = cancel ? {cancelRequested: cancel, notes: [cancelNote(cancel.from)]} : {}
+  return {...base, ...marks, status: 'running', waiting: describeOfflineWait(events, now)}
 }
 
 /** What a stopped run waits for, from the commands it has open. */

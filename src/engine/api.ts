@@ -44,6 +44,8 @@ export interface HistoryView {
   events: HistoryEvent[]
   pid: string
   status: string
+  /** Why a blocked run is blocked, and the way out. */
+  blocked?: {kind: string; problem: string; hint: string}
   /** Total events in the history (the view may be a range of it). */
   total: number
   /** A quarantined run: where its history is damaged (the events are the good prefix before it). */
@@ -80,7 +82,16 @@ export interface ReloadReport {
   ms: number
   removed: string[]
   /** Replay-aware reload of open runs of changed workflows. */
-  workflows: Array<{pid: string; compatible: boolean; divergence?: string; forkCommand?: string}>
+  workflows: Array<{
+    pid: string
+    compatible: boolean
+    divergence?: string
+    forkCommand?: string
+    /** A blocked run the new code replays: it was unblocked and goes on. */
+    unblocked?: boolean
+    /** A blocked run the new code does not replay either: it stays blocked (its reason is updated). */
+    blocked?: boolean
+  }>
 }
 
 export interface EngineStatus {

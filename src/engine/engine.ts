@@ -5,6 +5,7 @@
  * the status stream (`subscribe`).
  */
 import {mkdir} from 'node:fs/promises'
+import {join} from 'node:path'
 
 import {WippyError} from '../errors.js'
 import {HistoryStore} from '../history/store.js'
@@ -13,6 +14,8 @@ import {RunIndex} from '../history/run-index.js'
 import {sliceHistory} from '../history/slice.js'
 import type {WorkflowRun} from '../hosts/workflows/run.js'
 import type {RunSummary} from '../hosts/workflows/run-summary.js'
+import {blockHint} from '../hosts/workflows/block-reason.js'
+import type {BlockRetryOptions} from '../hosts/workflows/block-retry.js'
 import {closingOutcome} from '../hosts/workflows/closing.js'
 import {clientAndWorkerOf} from '../hosts/workflows/pid.js'
 import {checkReplay} from '../hosts/workflows/replay-check.js'
@@ -38,12 +41,15 @@ import {LuaServices} from './lua-services.js'
 import {ProcessRouter} from './process-router.js'
 import {unknownEntry, withoutBrokenEntries} from './registry-snapshot.js'
 import {ProcessSide} from './processes.js'
-import {reloadRegistry} from './reload.js'
+import {CodePins} from './code-pins.js'
+import {checkRunsAtStart, reloadRegistry} from './reload.js'
 import {type StateLayout, stateLayout} from './state-dir.js'
 import {resolveSpawnHost} from './spawn-host.js'
 import {workflowInfo} from './workflow-info.js'
 
 export interface EngineOptions {
+  /** Backoff of workflow runs blocked by a host fault (EMFILE, ENOSPC, out of memory). */
+  blockRetry?: BlockRetryOptions
   /** Values for `${env:NAME}` and `env.get` (default: process.env). */
   env?: Record<string, string | undefined>
   /** Drop an idle workflow's VM after this many ms (default 5000). */
@@ -65,8 +71,8 @@ export class Engine implements EngineApi {
   processes?: ProcessSide
   private registry: Registry
   private readonly catalog = new CodeCatalog()
-  /** Runs whose code diverged on a reload stay on the version they started with. */
-  private readonly pins = new Map<string, CodeVersion>()
+  /** Runs a reload moved or pinned, bound to their version across restarts (see code-pins.ts). */
+  private pins!: CodePins
   private readonly listeners = new Set<(event: EngineEvent) => void>()
   private readonly env: Record<string, string | undefined>
 
@@ -87,6 +93,7 @@ export class Engine implements EngineApi {
         onRetry: (run, entry, attempt, delayMs, error) =>
           this.emit({level: 'warn', message: `${entry} failed (attempt ${attempt}): ${error.message}; retrying in ${delayMs} ms`, pid: run.identity.pid, type: 'log'}),
       },
+      ...(options.blockRetry ? {blockRetry: options.blockRetry} : {}),
       code: (entry, runKey) => this.codeFor(entry, runKey),
       env: (key) => this.env[key],
       external: () => this.processes,
@@ -94,6 +101,8 @@ export class Engine implements EngineApi {
       log: (pid, level, message, fields) => this.emit({fields, level, message, pid, type: 'log'}),
       onChange: (summary) => {
         this.indexRun(summary)
+        // A closed run needs no code binding any more.
+        if (summary.closedAt !== undefined) void this.pins?.drop(this.workflows.exactRun(summary.pid)?.identity.runKey ?? '').catch(() => {})
         this.emit({summary, type: 'run'})
       },
       onSettled: (runKey, historyLength) => {
@@ -123,13 +132,17 @@ export class Engine implements EngineApi {
     const store = new HistoryStore(layout.histories)
     const engine = new Engine(options, registry, store, lua)
     engine.index = await RunIndex.open(layout.runIndex)
+    engine.pins = await CodePins.open(join(layout.dir, 'code'))
     await lua.bind({
       env: engine.env,
       log: (level, message, fields) => engine.emit({fields, level, message, type: 'log'}),
       processes: new ProcessRouter({processes: () => engine.processes?.gateway, registry: () => engine.registry, workflows: engine.workflows}),
       registry: () => engine.registry,
     })
-    const recovery = await engine.workflows.recover()
+    const recovered = await engine.workflows.recover()
+    await engine.checkCodeAtStart()
+    const blocked = engine.workflows.list().filter((r) => r.status === 'blocked').length
+    const recovery = {...recovered, blocked, open: recovered.open + recovered.blocked - blocked}
     for (const torn of recovery.tornTails) engine.emit({level: 'warn', message: `recovered history ${torn}`, type: 'log'})
     for (const damaged of recovery.damaged) engine.emit({level: 'error', message: `quarantined history ${damaged}`, type: 'log'})
     engine.recovery = recovery
@@ -171,10 +184,17 @@ export class Engine implements EngineApi {
     return {entry: entry.id, existing: started.existing, host: worker, id: started.workflowId, pid: started.pid}
   }
 
+  /** Resolves when the run closes, or at once when it is (or becomes) blocked: a blocked run needs a human. */
   async wait(pid: string): Promise<RunOutcome> {
     const run = this.workflows.requireRun(pid)
-    const closing = await this.workflows.waitForClose(run.identity.pid)
-    return outcomeOf(run, closing)
+    const end = await this.workflows.waitForCloseOrBlock(run.identity.pid)
+    if ('closing' in end) return outcomeOf(run, end.closing)
+    const kind = run.blockKind ?? 'code'
+    return {
+      error: {details: {blockKind: kind, hint: blockHint(kind, run.identity.workflowId, end.problem)}, kind: 'Blocked', message: end.problem.message, retryable: kind === 'host'},
+      pid: run.identity.pid,
+      status: 'blocked',
+    }
   }
 
   async signal(pid: string, topic: string, payload: unknown[]): Promise<{pid: string}> {
@@ -265,7 +285,12 @@ export class Engine implements EngineApi {
       if ((error as WippyError).code === 'WIPPY_RUN_DAMAGED' && this.workflows.damagedRun(pid)) return this.history(pid, range)
       throw error
     }
-    return {events: sliceHistory(events, range), pid: run.identity.pid, status: run.status, total: events.length}
+    const view: HistoryView = {events: sliceHistory(events, range), pid: run.identity.pid, status: run.status, total: events.length}
+    if (run.status === 'blocked' && run.problem) {
+      const kind = run.blockKind ?? 'code'
+      view.blocked = {hint: blockHint(kind, run.identity.workflowId, run.problem), kind, problem: run.problem.message}
+    }
+    return view
   }
 
   async repair(pid: string): Promise<RepairOutput> {
@@ -310,14 +335,16 @@ export class Engine implements EngineApi {
       env: this.env,
       history: (pid) => this.workflows.history(pid),
       lua: this.lua,
+      markOldCode: (pid, oldCode) => this.workflows.setOldCode(pid, oldCode),
       moveRun: (pid) => this.workflows.reloadCode(pid),
-      openRuns: () => this.workflows.list().filter((r) => r.status === 'running'),
-      pin: (runKey, version) => this.pins.set(runKey, version),
+      openRuns: () => this.workflows.list().filter((r) => r.status === 'running' || r.status === 'blocked'),
+      reblock: (pid, problem) => this.workflows.reblock(pid, problem),
+      unblock: (pid) => this.workflows.unblockRun(pid),
+      bind: (runKey, version) => this.pins.bind(runKey, version),
       pinned: (runKey) => this.pins.get(runKey),
       swap: (next) => {
         this.registry = next
       },
-      unpin: (runKey) => this.pins.delete(runKey),
       runKeyOf: (pid) => this.workflows.requireRun(pid).identity.runKey,
     })
     if (report.errors.length === 0) await this.processes?.applyRegistry(this.registry, report)
@@ -353,6 +380,26 @@ export class Engine implements EngineApi {
     await this.index?.flush()
     this.lua.close()
     this.listeners.clear()
+  }
+
+  /** See {@link checkRunsAtStart}: a restart with changed code does what a reload would. */
+  private async checkCodeAtStart(): Promise<void> {
+    await checkRunsAtStart({
+      bind: (runKey, version) => this.pins.bind(runKey, version),
+      block: (pid, problem) => this.workflows.blockRun(pid, problem),
+      checkRun: (events, version) => this.checkWithCode(events, version),
+      current: (entry) => this.catalog.workflow(this.registry, entry),
+      history: (pid) => this.workflows.history(pid),
+      markOldCode: (pid, oldCode) => this.workflows.setOldCode(pid, oldCode),
+      moveRun: (pid) => this.workflows.reloadCode(pid),
+      openRuns: () =>
+        this.workflows.list().flatMap((summary) => {
+          const run = this.workflows.exactRun(summary.pid)
+          if (!run?.open) return []
+          const bound = this.pins.get(run.identity.runKey)
+          return [{blocked: run.status === 'blocked', entry: run.identity.entry, id: run.identity.workflowId, loaded: run.loaded, pid: run.identity.pid, runKey: run.identity.runKey, startedCodeHash: run.startedCodeHash, ...(bound ? {bound} : {})}]
+        }),
+    })
   }
 
   /** Replays a history against one code version in a scratch VM (nothing runs, nothing is written). */

@@ -49,7 +49,8 @@ export class ProcessRouter implements ProcessGateway {
         if (topic.startsWith('@')) return invalid(`topic ${topic} is reserved`)
         const run = this.deps.workflows.exactRun(target)
         if (!run) return this.toProcesses(cmd, caller)
-        await this.deps.workflows.signal(run.identity.pid, topic, cmd.args.slice(2), caller.pid ?? '')
+        // From code: queued if the run is blocked (see WorkflowHost.signal).
+        await this.deps.workflows.signal(run.identity.pid, topic, cmd.args.slice(2), caller.pid ?? '', undefined, true)
         return {value: true}
       }
       case 'process.cancel':
@@ -57,7 +58,7 @@ export class ProcessRouter implements ProcessGateway {
         const run = this.deps.workflows.exactRun(String(cmd.args[0]))
         if (!run) return this.toProcesses(cmd, caller)
         if (!run.open) return {value: true}
-        if (cmd.op === 'process.cancel') await this.deps.workflows.cancel(run.identity.pid, String(cmd.args[1] ?? 'cancelled'), caller.pid ?? '')
+        if (cmd.op === 'process.cancel') await this.deps.workflows.cancel(run.identity.pid, String(cmd.args[1] ?? 'cancelled'), caller.pid ?? '', true)
         else await this.deps.workflows.terminate(run.identity.pid, 'process terminated')
         return {value: true}
       }
@@ -100,7 +101,7 @@ export class ProcessRouter implements ProcessGateway {
     }
     // with_message: delivered right after the start (SignalWithStart on Temporal).
     for (const m of (Array.isArray(options.messages) ? options.messages : []) as Array<{topic: string; payload?: unknown[]}>) {
-      await this.deps.workflows.signal(started.pid, String(m.topic), m.payload ?? [], caller.pid ?? '')
+      await this.deps.workflows.signal(started.pid, String(m.topic), m.payload ?? [], caller.pid ?? '', undefined, true)
     }
     if (cmd.op === 'process.exec') {
       const closing = await this.deps.workflows.waitForClose(started.pid)

@@ -121,7 +121,8 @@ export class ProcessSide {
 /** The workflow host as processes see it. */
 function workflowGateway(workflows: WorkflowHost, registry: () => Registry): WorkflowGateway {
   return {
-    cancel: (pid, reason, from) => workflows.cancel(pid, reason, from),
+    // From code: queued if the run is blocked (see WorkflowHost.signal).
+    cancel: (pid, reason, from) => workflows.cancel(pid, reason, from, true),
     onClose(pid, callback) {
       let live = true
       void workflows.waitForClose(pid).then((closing: HistoryEvent) => {
@@ -131,7 +132,7 @@ function workflowGateway(workflows: WorkflowHost, registry: () => Registry): Wor
         live = false
       }
     },
-    signal: (pid, topic, payload, from) => workflows.signal(pid, topic, payload, from),
+    signal: (pid, topic, payload, from) => workflows.signal(pid, topic, payload, from, undefined, true),
     async start(request) {
       const host = findWorker(registry(), request.worker)
       if (!host) throw new Error(`no temporal.worker ${request.worker}`)

@@ -121,6 +121,12 @@ export const SignalReceived = z.object({
   from: z.string(),
   /** Set when the sender was a workflow (`<sender workflow id>:<seq>`): a re-sent signal is dropped. */
   signalId: z.string().optional(),
+  /**
+   * Recorded while no code ran (an offline \`wippy signal\`, a delivery to a blocked run): the code
+   * had not seen it when later events were written. Replay hands it over like any delivery, but
+   * commands the code issues in answer may follow it in the history (see \`replay-cursor.ts\`).
+   */
+  queued: z.boolean().optional(),
 })
 export const SignalSent = z.object({
   ...base,
@@ -152,6 +158,8 @@ export const ChildWorkflowCompleted = z.object({
   childPid: z.string(),
   result: z.unknown().optional(),
   error: RecordedError.optional(),
+  /** See SignalReceived.queued. */
+  queued: z.boolean().optional(),
 })
 
 export const CancelRequested = z.object({
@@ -159,6 +167,8 @@ export const CancelRequested = z.object({
   type: z.literal('CancelRequested'),
   reason: z.string().optional(),
   from: z.string().optional(),
+  /** See SignalReceived.queued. */
+  queued: z.boolean().optional(),
 })
 
 export const MarkerRecorded = z.object({

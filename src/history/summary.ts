@@ -20,12 +20,12 @@ const SUMMARIZERS: Summarizers = {
   ActivityCompleted: (e) => `#${e.scheduled} ${json(e.result)}${attempts(e.attempts)}`,
   ActivityFailed: (e) => `#${e.scheduled} ${error(e.error)}${attempts(e.attempts)}`,
   ActivityScheduled: (e) => `${e.entry}(${args(e.args)})${e.async ? ' async' : ''}`,
-  CancelRequested: (e) => [e.reason, e.from && `from ${e.from}`].filter(Boolean).join(' '),
+  CancelRequested: (e) => cancelGist(e),
   ChildWorkflowCompleted: (e) => `${e.childPid} ${e.error ? error(e.error) : json(e.result)}`,
   ChildWorkflowStarted: (e) => `${e.entry}(${args(e.input)}) ${e.childPid}${e.error ? ' ' + error(e.error) : ''}`,
   MarkerRecorded: (e) => `${e.name} ${json(e.value)}`,
   SideEffect: (e) => `${e.op} ${json(e.value)}`,
-  SignalReceived: (e) => `${e.topic} ${payload(e.payload)}`,
+  SignalReceived: (e) => `${e.topic} ${payload(e.payload)}${e.queued ? ' (queued)' : ''}`,
   SignalSent: (e) => `${e.topic} → ${e.target} ${payload(e.payload)}${e.error ? ' ' + error(e.error) : ''}`,
   TimeSkipped: (e) => `+${formatDurationMs(e.byMs)}`,
   TimerCancelled: (e) => `#${e.started}`,
@@ -100,6 +100,15 @@ function payload(values: readonly unknown[]): string {
 
 function error(e: RecordedError): string {
   return truncate(e.kind ? `${e.kind}: ${e.message}` : e.message)
+}
+
+/** `from the CLI`, or the reason when one was given (`cancelled by parent (from {pid})`). */
+function cancelGist(e: EventOf<'CancelRequested'>): string {
+  const who = e.from === 'wippy-cli' ? 'from the CLI' : e.from ? `from ${e.from}` : ''
+  // The CLI's default reason only repeats who asked.
+  const reason = e.reason === 'cancelled from the CLI' || e.reason === 'cancelled' ? undefined : e.reason
+  const text = reason ? `${reason}${e.from && e.from !== 'wippy-cli' ? ` (${who})` : ''}` : who
+  return text + (e.queued ? ' (queued)' : '')
 }
 
 function attempts(n: number): string {

@@ -3,7 +3,9 @@
  * template, driven from second processes (`wippy spawn/signal/...`). Run `npm run build` first.
  */
 import {statSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
 import {connect} from 'node:net'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {startDev} from '../helpers/dev-server.js'
@@ -307,3 +309,96 @@ function exchange(socket: string, lines: string[], count: number): Promise<Array
     conn.write(lines.join('\n') + '\n')
   })
 }
+
+describe('wippy dev: runs never strand by the engine\'s fault', () => {
+  const SUBMIT = '    local _, err = funcs.call("app.reviews:submit", request)'
+  /** Diverges at event 2 (the submit call gets another argument). */
+  const incompatible = (t: string) => t.replace(SUBMIT, '    local _, err = funcs.call("app.reviews:submit", request, "v2")')
+
+  it('two signals queued while dev is down replay after the restart (the run completes, not blocked)', async () => {
+    // Given a run waiting for its decision, and the server killed
+    const dev = await startDev()
+    await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"Q-1","amount":1}', '--id', 'q2'])
+    await dev.waitForOutput('step q2 #3 ActivityCompleted')
+    await dev.kill()
+
+    // When two signals are queued offline, back to back
+    const first = await dev.cli(['signal', 'q2', 'approve', '{"approved":true}'])
+    const second = await dev.cli(['signal', 'q2', 'approve', '{"approved":false}'])
+    expect(first.stdout).toContain('(event 4)')
+    expect(second.stdout).toContain('(event 5)')
+
+    // Then the restarted server replays both and the run completes on the first decision
+    const again = await startDev({root: dev.root})
+    await again.waitForOutput('run completed q2 {"order_id":"Q-1","status":"fulfilled"}')
+    expect(again.output()).not.toContain('run blocked q2')
+    const inspect = await again.cli(['history', 'inspect', 'q2'])
+    expect(inspect.stdout).toMatch(/SignalReceived +approve \{"approved":true\} \(queued\)/)
+  }, 40_000)
+
+  it('a blocked run refuses signals with the way out, history says why, and reverting the code unblocks it', async () => {
+    // Given a run blocked by an edit made while dev was down
+    const dev = await startDev()
+    await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"B-1","amount":1}', '--id', 'blk'])
+    await dev.waitForOutput('step blk #3 ActivityCompleted')
+    expect(await dev.stop()).toBe(0)
+    const original = await readFile(join(dev.root, 'src/workflows/approval.lua'), 'utf8')
+    await dev.editFile('src/workflows/approval.lua', incompatible)
+    const again = await startDev({root: dev.root})
+    await again.waitForOutput('1 blocked (see `wippy ps --status blocked`)')
+    const blocked = await again.cli(['ps', '--status', 'blocked'])
+    expect(blocked.stdout).toMatch(/blk .* blocked +Workflow blk diverges from its history at event 2/)
+
+    // When it is signalled, the signal is refused with the reason and the ways out
+    const signal = await again.cli(['signal', 'blk', 'approve', '{"approved":true}'])
+    expect(signal.exitCode).toBe(1)
+    expect(signal.stderr).toContain('WIPPY_RUN_BLOCKED')
+    expect(signal.stderr).toContain('wippy fork blk --at 1')
+    expect(signal.stderr).toContain('wippy terminate blk')
+    // And `spawn --wait` on it (the same ID reuses the run) answers at once with the reason, non-zero
+    const t0 = Date.now()
+    const waited = await again.cli(['spawn', 'app.workflows:approval', '{"order_id":"B-1","amount":1}', '--id', 'blk', '--wait'])
+    expect(waited.exitCode).toBe(1)
+    expect(waited.stdout).toContain('(already running)')
+    expect(waited.stderr).toMatch(/Workflow blk blocked: Workflow blk diverges from its history at event 2/)
+    expect(Date.now() - t0).toBeLessThan(10_000)
+    // And history inspect says why it is blocked
+    const inspect = await again.cli(['history', 'inspect', 'blk'])
+    expect(inspect.stdout).toMatch(/blocked: Workflow blk diverges from its history at event 2/)
+
+    // When the code is reverted, the reload unblocks it and it finishes
+    const mark = again.output().length
+    await again.editFile('src/workflows/approval.lua', original)
+    await again.waitForOutput('reload: blk replays on the new code; unblocked', {from: mark})
+    const delivered = await again.cli(['signal', 'blk', 'approve', '{"approved":true}'])
+    expect(delivered.exitCode, delivered.stderr).toBe(0)
+    await again.waitForOutput('run completed blk {"order_id":"B-1","status":"fulfilled"}')
+  }, 40_000)
+
+  it('ps marks runs on old code (with the fork command) and cancel requests, in text and --json, across a restart', async () => {
+    // Given a run that an incompatible reload leaves on its old code
+    const dev = await startDev()
+    await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"O-1","amount":1}', '--id', 'old'])
+    await dev.waitForOutput('step old #3 ActivityCompleted')
+    const mark = dev.output().length
+    await dev.editFile('src/workflows/approval.lua', incompatible)
+    await dev.waitForOutput(/reload: old diverges at event 2/, {from: mark})
+
+    // Then ps says so, with the whole fork command
+    const text = await dev.cli(['ps'])
+    expect(text.stdout).toContain('on old code: restart it on the new code with `wippy fork old --at 1`')
+    const rows = json((await dev.cli(['ps', '--json'])).stdout).processes
+    expect(rows[0]).toMatchObject({id: 'old', oldCode: {forkCommand: 'wippy fork old --at 1'}, status: 'running'})
+
+    // When it is cancelled, ps shows the request at once, and history reads sensibly
+    await dev.cli(['cancel', 'old'])
+    expect((await dev.cli(['ps'])).stdout).toContain('cancel requested from the CLI')
+    expect((await dev.cli(['history', 'inspect', 'old'])).stdout).toMatch(/CancelRequested +from the CLI\n/)
+
+    // And after a restart the run is still on old code, not blocked
+    expect(await dev.stop()).toBe(0)
+    const again = await startDev({root: dev.root})
+    const after = json((await again.cli(['ps', '--json'])).stdout).processes
+    expect(after[0]).toMatchObject({id: 'old', oldCode: {forkCommand: 'wippy fork old --at 1'}, status: 'running'})
+  }, 40_000)
+})

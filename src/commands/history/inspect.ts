@@ -43,6 +43,7 @@ export default class HistoryInspect extends BaseCommand {
     const view = await inspectHistory({...project, pid: args.pid, range})
     if (!this.jsonEnabled()) {
       this.log(`${view.pid}  ${view.status}  ${view.total} events${view.events.length < view.total ? ` (showing ${view.events.length})` : ''}`)
+      if (view.blocked) this.log(`blocked: ${view.blocked.problem}\n  way out: ${view.blocked.hint}`)
       const startTs = view.events[0]?.seq === 1 ? view.events[0].ts : undefined
       const t0 = startTs ?? view.events[0]?.ts ?? 0
       if (view.events.length > 0) process.stdout.write(view.events.map((e) => formatTimelineLine(e, t0)).join('\n') + '\n')

@@ -7,6 +7,7 @@
  */
 import type {HistoryEvent} from '../../history/events.js'
 import type {LuaCommand} from '../../lua/types.js'
+import {formatDurationMs} from '../../time/duration.js'
 
 export interface CommandIdentity {
   /** Fields compared as canonical JSON. */
@@ -108,14 +109,15 @@ export function sameIdentity(a: CommandIdentity, b: CommandIdentity): boolean {
 }
 
 /** A short human rendering: `ActivityScheduled app.api:charge_card({"amount":10})`. */
-export function describeIdentity(id: CommandIdentity): string {
+export function describeIdentity(id: CommandIdentity, maxArgs = 80): string {
   const k = id.key
+  const short = (v: unknown): string => shortJson(v, maxArgs)
   switch (id.type) {
     case 'ActivityScheduled': {
       return `${k.async ? 'funcs.async' : 'funcs.call'} ${String(k.entry)}(${short(k.args)})`
     }
     case 'TimerStarted': {
-      return `timer ${String(k.durationMs)}ms`
+      return `timer ${typeof k.durationMs === 'number' ? formatDurationMs(k.durationMs) : String(k.durationMs)}`
     }
     case 'SideEffect': {
       return `side effect ${String(k.op)}`
@@ -132,10 +134,10 @@ export function describeIdentity(id: CommandIdentity): string {
   }
 }
 
-function short(v: unknown): string {
+function shortJson(v: unknown, max: number): string {
   const s = canonicalJson(v)
   const inner = Array.isArray(v) ? s.slice(1, -1) : s
-  return inner.length > 80 ? `${inner.slice(0, 77)}...` : inner
+  return inner.length > max ? `${inner.slice(0, max - 3)}...` : inner
 }
 
 /** JSON with object keys sorted, so equal values compare equal as strings. */

@@ -3,6 +3,7 @@ import type {HistoryEvent} from '../../history/events.js'
 import type {HistoryStore} from '../../history/store.js'
 import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
 import type {ActivityExecutor} from './activity-scheduler.js'
+import type {BlockRetryOptions} from './block-retry.js'
 import type {RunSummary} from './run-summary.js'
 import type {ConflictPolicy} from './start-policy.js'
 
@@ -21,6 +22,8 @@ export interface ExternalTargets {
 
 export interface WorkflowHostOptions {
   activities: ActivityExecutor
+  /** Backoff of runs blocked by a host fault (EMFILE, ENOSPC, out of memory). */
+  blockRetry?: BlockRetryOptions
   /** Plain processes, reached by `process.send` / `cancel` / `terminate` from workflows. */
   external?: () => ExternalTargets | undefined
   /**

@@ -16,6 +16,8 @@ export interface OutstandingActivity {
 export interface Outstanding {
   activities: Map<number, OutstandingActivity>
   children: Map<number, string>
+  /** The latest CancelRequested: the code was asked to stop and has not closed yet. */
+  cancelRequested?: {at: number; from?: string; reason?: string}
   /** Total of all TimeSkipped events, ms. */
   skippedMs: number
   timers: Map<number, number>
@@ -57,6 +59,10 @@ export function applyToOutstanding(into: Outstanding, event: HistoryEvent): void
     }
     case 'ChildWorkflowCompleted': {
       into.children.delete(event.started)
+      break
+    }
+    case 'CancelRequested': {
+      into.cancelRequested = {at: event.ts, ...(event.from ? {from: event.from} : {}), ...(event.reason ? {reason: event.reason} : {})}
       break
     }
     case 'TimeSkipped': {

@@ -8,6 +8,14 @@
  * after every command that was issued before it was handed over. So before handing over
  * delivery `d`, every command event before `d` must have been matched; if one was not,
  * the code stopped issuing what it issued before.
+ *
+ * Queued deliveries (`queued: true`: an offline `wippy signal`, a delivery to a blocked run)
+ * were written while no code ran, so no command could be recorded between two of them. When
+ * every recorded command is matched and only queued deliveries are left, the code is where it
+ * was when they were queued: it takes them one by one like live arrivals, and what it issues
+ * in answer is recorded after them. Replaying that history later matches the same commands in
+ * the same order (commands are matched by the command cursor, wherever they sit between
+ * deliveries), so queued and live signals replay alike.
  */
 import {EVENT_ROLES, type HistoryEvent} from '../../history/events.js'
 
@@ -51,6 +59,23 @@ export class ReplayCursor {
   unmatchedCommandBeforeNextDelivery(): HistoryEvent | undefined {
     if (this.deliveryIndex >= this.events.length) return undefined
     return this.commandIndex < this.deliveryIndex ? this.events[this.commandIndex] : undefined
+  }
+
+  /** True when every recorded command is matched and each delivery left was queued. */
+  get onlyQueuedLeft(): boolean {
+    if (this.commandIndex < this.events.length || this.deliveryIndex >= this.events.length) return false
+    for (let i = this.deliveryIndex; i < this.events.length; i++) {
+      const e = this.events[i]!
+      if (EVENT_ROLES[e.type] === 'delivery' && !(e as {queued?: boolean}).queued) return false
+    }
+    return true
+  }
+
+  /** Takes every delivery left (see {@link onlyQueuedLeft}); the cursor is then exhausted. */
+  takeRemainingDeliveries(): HistoryEvent[] {
+    const out: HistoryEvent[] = []
+    while (this.deliveryIndex < this.events.length) out.push(this.takeDelivery())
+    return out
   }
 
   get exhausted(): boolean {

@@ -27,7 +27,8 @@ import {HOST_MEMORY_KIND} from '../../lua/vm/limits.js'
 import {statusOfClose} from './closing.js'
 import {type CommandIdentity, describeIdentity, identityOfCommand, identityOfEvent, sameIdentity} from './command-identity.js'
 import {arrivalDelivery, immediateResult} from './deliveries.js'
-import {nondeterminismError} from './nondeterminism.js'
+import {type BlockKind, blockKindOf} from './block-reason.js'
+import {describeMismatch, nondeterminismError} from './nondeterminism.js'
 import {type Outstanding, applyToOutstanding, outstandingOf} from './outstanding.js'
 import {ReplayCursor} from './replay-cursor.js'
 
@@ -41,6 +42,8 @@ export interface RunContext {
   live: LiveCommandHandler
   /** Real time, ms. */
   realNow(): number
+  /** The run was just parked as blocked (its `problem` says why). */
+  blocked?(run: WorkflowRun): void
 }
 
 export interface LiveCommandHandler {
@@ -71,6 +74,10 @@ export class WorkflowRun {
   status: RunStatus = 'running'
   /** Set when the run is blocked: why (non-determinism) or failed to load. */
   problem?: Error
+  /** Whether the code or the host is to blame for the block (see block-reason.ts). */
+  blockKind?: BlockKind
+  /** Set while a reload left the run on code older than the registry's (see engine/reload.ts). */
+  oldCode?: {divergence: string; forkCommand?: string}
   closing?: HistoryEvent
   /** Events replayed at the last load (for the status stream). */
   replayedEvents = 0
@@ -80,6 +87,8 @@ export class WorkflowRun {
   busy = false
   /** When the run started (kept after eviction). */
   readonly startedAt: number
+  /** `WorkflowStarted.codeHash`: the code version it started on (kept after eviction). */
+  readonly startedCodeHash: string
   /**
    * The seq of the last event the code has seen (issued or handed to it). What
    * `workflow.history_length()` says: replay reaches the same value at the same point.
@@ -89,7 +98,8 @@ export class WorkflowRun {
   private program?: LuaProgram
   private replay?: ReplayCursor
   private readonly immediate: LuaDelivery[] = []
-  private readonly arrivals: LuaDelivery[] = []
+  /** Deliveries waiting for the code, with the seq of their recorded event. */
+  private readonly arrivals: Array<{delivery: LuaDelivery; seq: number}> = []
   private buffer: NewHistoryEvent[] = []
   private bufferedSince = 0
   private toActivate: HistoryEvent[] = []
@@ -108,6 +118,7 @@ export class WorkflowRun {
     this.persisted = events.length
     this.outstanding = outstandingOf(events)
     this.startedAt = events[0]?.ts ?? 0
+    this.startedCodeHash = (events[0] as EventOf<'WorkflowStarted'> | undefined)?.codeHash ?? ''
     const last = events.at(-1)
     if (last && isClosingEvent(last)) {
       this.closing = last
@@ -168,6 +179,8 @@ export class WorkflowRun {
    */
   async load(program: LuaProgram): Promise<void> {
     this.program = program
+    this.arrivals.length = 0
+    this.immediate.length = 0
     this.tagBySeq.clear()
     this.seqByTag.clear()
     this.replay = new ReplayCursor(this.events)
@@ -187,18 +200,17 @@ export class WorkflowRun {
     return this.serial(async () => {
       if (!this.open || (accept && !accept(this))) return
       const seq = this.nextSeq()
-      this.bufferEvent(event)
-      applyToOutstanding(this.outstanding, {...event, seq} as HistoryEvent)
       if (!this.program) {
-        // Blocked: the event is still recorded durably, and handed over once the code is fixed.
+        // Blocked: recorded durably as queued (no code saw it), handed over once the code is fixed.
+        this.bufferEvent(asQueued(event))
+        applyToOutstanding(this.outstanding, {...event, seq} as HistoryEvent)
         await this.flush()
         return
       }
+      this.bufferEvent(event)
+      applyToOutstanding(this.outstanding, {...event, seq} as HistoryEvent)
       const delivery = arrivalDelivery({...event, seq} as HistoryEvent, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))
-      if (delivery) {
-        this.arrivals.push(delivery)
-        this.seenSeq = seq
-      }
+      if (delivery) this.arrivals.push({delivery, seq})
       await this.pump()
     })
   }
@@ -259,11 +271,25 @@ export class WorkflowRun {
   /** Marks the run blocked (non-determinism or a load failure); the history is untouched. */
   block(error: Error): void {
     this.problem = error
-    if (this.open) this.status = 'blocked'
+    this.blockKind = blockKindOf(error)
     this.program?.close()
     this.program = undefined
     this.replay = undefined
     this.buffer = []
+    // What was handed over but not recorded is handed over again by the next replay.
+    this.arrivals.length = 0
+    this.immediate.length = 0
+    this.toActivate = []
+    if (!this.open) return
+    this.status = 'blocked'
+    this.ctx.blocked?.(this)
+  }
+
+  /** Lets a blocked run be loaded again (a reload fixed its code, or a host fault is retried). */
+  unblock(): void {
+    this.problem = undefined
+    this.blockKind = undefined
+    if (this.open && this.status === 'blocked') this.status = 'running'
   }
 
   private async pump(): Promise<void> {
@@ -297,7 +323,9 @@ export class WorkflowRun {
       return [arrivalDelivery(next, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))!]
     }
     const arrival = this.arrivals.shift()
-    return arrival ? [arrival] : undefined
+    if (!arrival) return undefined
+    this.seenSeq = arrival.seq
+    return [arrival.delivery]
   }
 
   private async handleOutcome(outcome: StepOutcome): Promise<void> {
@@ -307,7 +335,8 @@ export class WorkflowRun {
     if (outcome.status === 'failed' && outcome.error.kind === HOST_MEMORY_KIND) throw new Error(outcome.error.message)
     for (const cmd of outcome.commands) await this.handleCommand(cmd)
     if (outcome.status === 'waiting') return
-    if (this.replay && !this.replay.exhausted) {
+    // Queued deliveries the code never read: it closed before they arrived, as it could live.
+    if (this.replay && !this.replay.exhausted && !this.replay.onlyQueuedLeft) {
       const next = this.replay.peekCommand() ?? this.replay.peekDelivery()!
       throw nondeterminismError({
         eventIndex: next.seq,
@@ -338,7 +367,9 @@ export class WorkflowRun {
       const recorded = this.replay.peekCommand()
       if (recorded) return this.matchRecorded(cmd, identity)
       const pending = this.replay.peekDelivery()
-      if (pending) {
+      if (pending && this.replay.onlyQueuedLeft) {
+        this.releaseQueued()
+      } else if (pending) {
         throw nondeterminismError({
           eventIndex: pending.seq,
           expected: `no new command before ${describeEvent(pending)}`,
@@ -346,8 +377,9 @@ export class WorkflowRun {
           pid: this.identity.pid,
           ...(cmd.where ? {where: cmd.where} : {}),
         })
+      } else {
+        this.finishReplay()
       }
-      this.finishReplay()
     }
     if (this.ctx.live.external(cmd)) await this.flush()
     const seq = this.nextSeq()
@@ -366,10 +398,10 @@ export class WorkflowRun {
     const recorded = this.replay!.takeCommand()
     const recordedIdentity = identityOfEvent(recorded)
     if (!recordedIdentity || !sameIdentity(identity, recordedIdentity)) {
+      const described = recordedIdentity ? describeMismatch(recordedIdentity, identity) : {expected: describeEvent(recorded), got: describeIdentity(identity)}
       throw nondeterminismError({
         eventIndex: recorded.seq,
-        expected: recordedIdentity ? describeIdentity(recordedIdentity) : describeEvent(recorded),
-        got: describeIdentity(identity),
+        ...described,
         pid: this.identity.pid,
         ...(cmd.where ? {where: cmd.where} : {}),
       })
@@ -385,6 +417,18 @@ export class WorkflowRun {
     this.replay = undefined
     for (const activity of this.outstanding.activities.values()) this.toActivate.push(this.events[activity.seq - 1]!)
     for (const seq of this.outstanding.timers.keys()) this.toActivate.push(this.events[seq - 1]!)
+  }
+
+  /**
+   * The code issues a new command and only queued deliveries are left (see replay-cursor.ts):
+   * the run goes live, and they wait for the code as live arrivals do, in recorded order.
+   */
+  private releaseQueued(): void {
+    for (const event of this.replay!.takeRemainingDeliveries()) {
+      const delivery = arrivalDelivery(event, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))
+      if (delivery) this.arrivals.push({delivery, seq: event.seq})
+    }
+    this.finishReplay()
   }
 
   private bind(tag: number, seq: number): void {
@@ -447,6 +491,12 @@ export class WorkflowRun {
   get bufferAgeMs(): number {
     return this.buffer.length === 0 ? 0 : this.ctx.realNow() - this.bufferedSince
   }
+}
+
+/** The event as recorded while no code runs (see SignalReceived.queued). */
+function asQueued(event: NewHistoryEvent): NewHistoryEvent {
+  const queueable = event.type === 'SignalReceived' || event.type === 'CancelRequested' || event.type === 'ChildWorkflowCompleted'
+  return queueable ? ({...event, queued: true} as NewHistoryEvent) : event
 }
 
 /** A short description of a recorded event for divergence messages. */

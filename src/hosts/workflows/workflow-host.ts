@@ -11,6 +11,8 @@ import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.
 import {WippyError} from '../../errors.js'
 import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
 import {ActivityScheduler} from './activity-scheduler.js'
+import {blockedRunError} from './block-reason.js'
+import {BlockRetry} from './block-retry.js'
 import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
 import {closingOutcome} from './closing.js'
 import {IdleEvictor} from './idle-evictor.js'
@@ -36,6 +38,9 @@ export class WorkflowHost {
   private readonly activities: ActivityScheduler
   private readonly evictor: IdleEvictor
   private readonly waiters = new Map<string, Array<(e: HistoryEvent) => void>>()
+  /** Waiters that also want to hear when a run is blocked (`wait`, `spawn --wait`). */
+  private readonly blockWaiters = new Map<string, Array<(problem: Error) => void>>()
+  private readonly retries: BlockRetry
   private readonly realNow: () => number
   private readonly random: () => number
   private closed = false
@@ -44,6 +49,7 @@ export class WorkflowHost {
     this.realNow = options.realNow ?? Date.now
     this.random = options.random ?? Math.random
     this.timers = new RunTimers((run, seq) => this.fireTimer(run, seq))
+    this.retries = new BlockRetry(options.blockRetry ?? {}, (run) => this.retryBlocked(run))
     this.activities = new ActivityScheduler(options.activities, (run, event) => this.wake(run, event))
     this.evictor = new IdleEvictor(options.idleEvictMs ?? 5000, async (run) => {
       options.onSettled?.(run.identity.runKey, run.historyLength)
@@ -233,21 +239,33 @@ export class WorkflowHost {
     return {existing: false, pid, workflowId}
   }
 
-  /** Delivers a signal (a message on `topic`) to a workflow. Durable once this resolves. */
-  async signal(pid: string, topic: string, payload: unknown[], from = '', signalId?: string): Promise<void> {
+  /**
+   * Delivers a signal (a message on `topic`) to a workflow. Durable once this resolves. A
+   * blocked run refuses it (the user is told why) unless `queueIfBlocked`: a signal from
+   * another workflow is then recorded as queued and handed over once the run is unblocked
+   * (queued deliveries replay like live ones, so this never makes the run unreplayable).
+   */
+  async signal(pid: string, topic: string, payload: unknown[], from = '', signalId?: string, queueIfBlocked = false): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'signal')
+    if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'signal')
     await this.withLoaded(run, async () => {
+      // Blocked while it loaded: refused too.
+      if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'signal')
       if (signalId && run.events.some((e) => e.type === 'SignalReceived' && e.signalId === signalId)) return
       await run.deliver({from, payload, topic, ts: run.now(), type: 'SignalReceived', ...(signalId ? {signalId} : {})})
     })
   }
 
   /** Requests cancellation: the run gets a CANCEL event on `process.events()` and decides. */
-  async cancel(pid: string, reason = 'cancelled', from = ''): Promise<void> {
+  async cancel(pid: string, reason = 'cancelled', from = '', queueIfBlocked = false): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'cancel')
-    await this.withLoaded(run, () => run.deliver({from, reason, ts: run.now(), type: 'CancelRequested'}))
+    if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'cancel')
+    await this.withLoaded(run, async () => {
+      if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'cancel')
+      await run.deliver({from, reason, ts: run.now(), type: 'CancelRequested'})
+    })
   }
 
   /** Ends a run at once; recorded as WorkflowTerminated. */
@@ -283,6 +301,57 @@ export class WorkflowHost {
     if (!run.open || !run.loaded) return
     await run.serial(() => run.unload())
     await this.load(run)
+  }
+
+  /**
+   * A blocked run of code the reload changed replays cleanly on the new code: it loads again
+   * (from its file) and goes on. If it still does not fit, it is blocked again with the new reason.
+   */
+  async unblockRun(pid: string): Promise<void> {
+    const run = this.requireRun(pid)
+    if (!run.open || run.status !== 'blocked') return
+    this.retries.forget(run)
+    await this.reloadFromDisk(run)
+  }
+
+  /** Replaces a blocked run's reason (a reload re-checked it against new code, which also diverges). */
+  reblock(pid: string, problem: Error): void {
+    const run = this.requireRun(pid)
+    if (run.status !== 'blocked' || run.blockKind === 'host') return
+    run.problem = problem
+    this.afterChange(run)
+  }
+
+  /** Blocks an unloaded run now (recovery found that its code does not replay it). */
+  blockRun(pid: string, problem: Error): void {
+    const run = this.requireRun(pid)
+    if (!run.open || run.status === 'blocked') return
+    this.evictor.cancel(run)
+    run.block(problem)
+    this.afterChange(run)
+  }
+
+  /** Marks (or clears) a run a reload left on old code, for `ps` and the status stream. */
+  setOldCode(pid: string, oldCode: WorkflowRun['oldCode']): void {
+    const run = this.requireRun(pid)
+    if (oldCode) run.oldCode = oldCode
+    else delete run.oldCode
+    this.afterChange(run)
+  }
+
+  /**
+   * Resolves when the run closes (with its closing event) or is blocked (with why): what
+   * `wait` answers, so it never hangs on a run that needs a human.
+   */
+  waitForCloseOrBlock(pid: string): Promise<{closing: HistoryEvent} | {problem: Error}> {
+    const run = this.requireRun(pid)
+    if (run.closing) return Promise.resolve({closing: run.closing})
+    if (run.status === 'blocked') return Promise.resolve({problem: run.problem ?? new Error('blocked')})
+    return new Promise((resolve) => {
+      const key = run.identity.runKey
+      this.waiters.set(key, [...(this.waiters.get(key) ?? []), (closing) => resolve({closing})])
+      this.blockWaiters.set(key, [...(this.blockWaiters.get(key) ?? []), (problem) => resolve({problem})])
+    })
   }
 
   /** Resolves when the run closes, with its closing event. */
@@ -322,7 +391,12 @@ export class WorkflowHost {
   }
 
   list(): RunSummary[] {
-    return [...this.dir.all().map((run) => summarizeRun(run)), ...this.damaged.summaries()]
+    return [...this.dir.all().map((run) => this.summary(run)), ...this.damaged.summaries()]
+  }
+
+  private summary(run: WorkflowRun): RunSummary {
+    const retryAt = this.retries.nextAt(run)
+    return summarizeRun(run, retryAt === undefined ? {} : {retryAt})
   }
 
   /** Finds a run by PID, workflow ID or unique prefix; throws a WippyError otherwise (WIPPY_RUN_DAMAGED for a quarantined one). */
@@ -351,6 +425,7 @@ export class WorkflowHost {
   /** Stops timers and activities, flushes and closes every history file. */
   async close(): Promise<void> {
     this.closed = true
+    this.retries.clear()
     this.timers.clear()
     this.activities.stop()
     this.evictor.clear()
@@ -367,6 +442,7 @@ export class WorkflowHost {
         this.options.onHistory?.(started.pid, written)
         return written
       },
+      blocked: (blockedRun) => this.onBlocked(blockedRun),
       live: this.live,
       realNow: this.realNow,
     }
@@ -450,16 +526,48 @@ export class WorkflowHost {
     await this.withLoaded(run, () => run.deliver(event, (r) => r.status !== 'blocked'))
   }
 
+  /** A run was just blocked: a host fault is retried; waiters hear why. */
+  private onBlocked(run: WorkflowRun): void {
+    if (run.blockKind === 'host' && !this.closed) this.retries.schedule(run)
+    const key = run.identity.runKey
+    for (const resolve of this.blockWaiters.get(key) ?? []) resolve(run.problem!)
+    this.blockWaiters.delete(key)
+    // Close waiters stay: a process watching the run still hears when it closes (a waiter
+    // that was just answered ignores the second resolve).
+  }
+
+  private async retryBlocked(run: WorkflowRun): Promise<void> {
+    if (this.closed || !run.open || run.status !== 'blocked' || run.blockKind !== 'host') return this.retries.forget(run)
+    await this.reloadFromDisk(run)
+    if (run.status !== 'blocked') this.retries.forget(run)
+  }
+
+  /**
+   * Loads a blocked run again from its history file (what was in memory may be what failed
+   * to be written), on the code \`code()\` gives it now. A failure blocks it again.
+   */
+  private async reloadFromDisk(run: WorkflowRun): Promise<void> {
+    await run.serial(async () => {
+      run.evict()
+      const log = this.logs.get(run.identity.runKey)
+      this.logs.delete(run.identity.runKey)
+      await log?.close().catch(() => {})
+      run.unblock()
+    })
+    await this.withLoaded(run, async () => {})
+  }
+
   private fireTimer(run: WorkflowRun, seq: number): void {
     void this.wake(run, {started: seq, ts: run.now(), type: 'TimerFired'})
   }
 
   private afterChange(run: WorkflowRun): void {
     if (!this.dir.has(run)) return // quarantined meanwhile (see quarantineLive)
-    this.options.onChange?.(summarizeRun(run))
+    this.options.onChange?.(this.summary(run))
     this.evictor.schedule(run)
     if (this.options.virtualTime) this.skipIfOnlyTimers(run)
   }
+
 
   private skipIfOnlyTimers(run: WorkflowRun): void {
     setImmediate(() => {
@@ -497,8 +605,10 @@ export class WorkflowHost {
       this.activities.abandonRun(run)
       for (const resolve of this.waiters.get(run.identity.runKey) ?? []) resolve(event)
       this.waiters.delete(run.identity.runKey)
+      this.blockWaiters.delete(run.identity.runKey)
+      this.retries.forget(run)
       this.notifyParent(run, event)
-      this.options.onChange?.(summarizeRun(run))
+      this.options.onChange?.(this.summary(run))
     },
     control: async (run, action, target, reason) => {
       const child = this.exactRun(target)
@@ -506,7 +616,8 @@ export class WorkflowHost {
       if (!child && external?.owns(target)) return external.control(action, target, reason ?? action, run.identity.pid)
       if (!child) return notFound(target)
       if (!child.open) return undefined
-      if (action === 'cancel') await this.cancel(target, 'cancelled by parent')
+      // From code: a blocked child gets the cancel queued (see signal()).
+      if (action === 'cancel') await this.cancel(target, 'cancelled by parent', '', true)
       else await this.terminate(target, 'terminated by parent')
       return undefined
     },
@@ -521,7 +632,8 @@ export class WorkflowHost {
       if (!target) return notFound(request.target)
       if (!target.open) return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
       // Delivered off the sender's queue: a signal to oneself must not wait on itself.
-      void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId)
+      // Queued if the target is blocked: the sender's SignalSent already says it was sent.
+      void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId, true).catch(() => {})
       return undefined
     },
     startActivity: (run, event) => this.activities.start(run, event),

@@ -1,9 +1,16 @@
-import {Box, Text, useInput} from 'ink'
+import {Box, type Key, Text, useInput} from 'ink'
 import {useRef, useState} from 'react'
 
 import {parseJsonArg} from '../control/json-arg.js'
-import {clip} from './format.js'
+import {clip, clipStart} from './format.js'
+import {splitKeys} from './keys.js'
 import {editLine} from './line-edit.js'
+import {tuiErrorText} from './tui-text.js'
+
+/** Rows the prompt can take: border 2, title, topic, payload, and up to {@link ERROR_LINES} of error. */
+export const SIGNAL_PROMPT_ROWS = 5 + 3
+const ERROR_LINES = 3
+const MAX_WIDTH = 78
 
 export interface SignalPromptProps {
   /** Whether this prompt takes the keyboard (raw mode supported). */
@@ -55,42 +62,100 @@ export function SignalPrompt({isActive, onCancel, onSend, target, width}: Signal
     onSend(topic.trim(), value).catch((error_: unknown) => update({error: errorText(error_), sending: false}))
   }
 
+  const onKey = (input: string, key: Key): boolean => {
+    const {field, sending, topic} = form.current
+    if (sending) return true
+    // Ctrl-C closes a prompt, as Esc does (outside a prompt it quits).
+    if (key.escape || (key.ctrl && input === 'c')) {
+      onCancel()
+      return false
+    }
+    if (key.tab || key.upArrow || key.downArrow) {
+      update({field: field === 'topic' ? 'payload' : 'topic'})
+      return true
+    }
+    if (key.return) {
+      if (field === 'payload') {
+        submit()
+        return false
+      }
+      const problem = validateTopic(topic)
+      update(problem ? {error: problem} : {error: undefined, field: 'payload'})
+      return true
+    }
+    const next = editLine(form.current[field], input, key)
+    if (next !== undefined) update({[field]: next, error: undefined})
+    return true
+  }
+
+  // A chunk (`approve\r{"approved":true}\r` pasted or typed fast) is handled key by key:
+  // the Enter moves to the payload, the last one sends; keys after a send or close are dropped.
   useInput(
     (input, key) => {
-      const {field, sending, topic} = form.current
-      if (sending) return
-      if (key.escape) return onCancel()
-      if (key.tab || key.upArrow || key.downArrow) return update({field: field === 'topic' ? 'payload' : 'topic'})
-      if (key.return) {
-        if (field === 'payload') return submit()
-        const problem = validateTopic(topic)
-        return update(problem ? {error: problem} : {error: undefined, field: 'payload'})
-      }
-      const next = editLine(form.current[field], input, key)
-      if (next !== undefined) update({[field]: next, error: undefined})
+      for (const press of splitKeys(input, key)) if (!onKey(press.input, press.key)) return
     },
     {isActive},
   )
 
   const {error, field, payload, sending, topic} = form.current
   const cursor = (f: Field): string => (f === field && !sending ? '▏' : '')
+  const boxWidth = Math.min(width, MAX_WIDTH)
+  const inner = Math.max(10, boxWidth - 2)
+  // Each line is cut to the box, so the title and the fields always stay on their rows; a
+  // long value shows its end (where the typing is).
+  const value = (v: string, f: Field): string => clipStart(v + cursor(f), inner - 9)
+  const errorLines = error ? wrapLines(error, inner, ERROR_LINES) : []
   return (
-    <Box borderColor="magenta" borderStyle="round" flexDirection="column" width={Math.min(width, 78)}>
-      <Text bold>{clip(`Send a signal to ${target}`, Math.min(width, 78) - 4)}</Text>
-      <Text>
+    <Box borderColor="magenta" borderStyle="round" flexDirection="column" width={boxWidth}>
+      <Text bold wrap="truncate">
+        {clip(`Send a signal to ${target}`, inner)}
+      </Text>
+      <Text wrap="truncate">
         <Text color={field === 'topic' ? 'magenta' : undefined}>{'topic:   '}</Text>
-        {topic}
-        {cursor('topic')}
+        {value(topic, 'topic')}
       </Text>
-      <Text>
+      <Text wrap="truncate">
         <Text color={field === 'payload' ? 'magenta' : undefined}>{'payload: '}</Text>
-        {payload}
-        {cursor('payload')}
-        {payload === '' && field === 'payload' ? <Text dimColor>{' JSON, e.g. {"approved": true}'}</Text> : null}
+        {value(payload, 'payload')}
+        {payload === '' && field === 'payload' ? <Text dimColor>{clip(' JSON, e.g. {"approved": true}', Math.max(0, inner - 10))}</Text> : null}
       </Text>
-      {error ? <Text color="red">{error}</Text> : <Text dimColor>{sending ? 'sending…' : 'enter next/send · tab switch field · esc cancel'}</Text>}
+      {errorLines.length > 0 ? (
+        errorLines.map((line, i) => (
+          <Text color="red" key={i} wrap="truncate">
+            {line}
+          </Text>
+        ))
+      ) : (
+        <Text dimColor wrap="truncate">
+          {clip(sending ? 'sending…' : 'enter next/send · tab switch field · esc/ctrl-c cancel', inner)}
+        </Text>
+      )}
     </Box>
   )
+}
+
+/** `text` wrapped at word boundaries to `width`, at most `max` lines (the last one cut with `…`). */
+export function wrapLines(text: string, width: number, max: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const joined = line ? `${line} ${word}` : word
+    if (joined.length <= width) {
+      line = joined
+      continue
+    }
+    if (line) lines.push(line)
+    line = word
+    while (line.length > width) {
+      lines.push(line.slice(0, width))
+      line = line.slice(width)
+    }
+  }
+  if (line) lines.push(line)
+  if (lines.length <= max) return lines
+  const kept = lines.slice(0, max)
+  kept[max - 1] = clip(`${kept[max - 1]} ${lines.slice(max).join(' ')}`, width)
+  return kept
 }
 
 /** Why a topic is not valid, or undefined. */
@@ -102,11 +167,5 @@ export function validateTopic(topic: string): string | undefined {
   return undefined
 }
 
-/** A WippyError's message and hint on one line. */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    const hint = (error as {hint?: unknown}).hint
-    return typeof hint === 'string' ? `${error.message} ${hint}` : error.message
-  }
-  return String(error)
-}
+/** A WippyError's message and the UI's hint for it on one line (see tui-text.ts). */
+export const errorText = tuiErrorText

@@ -275,7 +275,7 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
     if (!next) return
     handleKey(next.input, next.key)
     if (keyQueue.current.length > 0) setKeyTick((t) => t + 1)
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once per queued key
+    // (keyed on the tick only: it runs once per queued key, with this render's handlers)
   }, [keyTick])
 
   // While stopping, only a second Ctrl-C is heard: leave without waiting (acknowledged events are on disk).
@@ -356,8 +356,8 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
             }}
             question={
               confirm.action === 'cancel'
-                ? `Cancel ${confirm.id}? It records a CancelRequested the workflow can react to (it can't be undone).`
-                : `Terminate ${confirm.id}? It ends the run now, without cleanup (it can't be undone).`
+                ? `Cancel ${confirm.id}? (records CancelRequested; can't be undone)`
+                : `Terminate ${confirm.id} now? (no cleanup; can't be undone)`
             }
             width={columns}
             withReason={confirm.action === 'terminate'}

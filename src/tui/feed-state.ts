@@ -132,14 +132,18 @@ export function applyEngineEvents(state: FeedState, events: readonly FeedEvent[]
       case 'sync': {
         const previous = runs ?? state.runs
         const next = new Map<string, ProcessInfo>()
+        let changed = false
         for (const summary of event.runs) {
           const key = rowKey(summary)
           const before = previous.get(key)
-          next.set(key, before && sameRun(before, summary) ? before : summary)
+          const same = before !== undefined && sameRun(before, summary)
+          changed ||= !same
+          next.set(key, same ? before : summary)
           const line = lifecycleLine(before, summary)
           if (line) lines.push(line)
         }
-        runs = next
+        // Unchanged rows keep their objects, and an unchanged list its map (no redraw).
+        if (changed || next.size !== previous.size) runs = next
         seen.push(...event.runs)
         break
       }

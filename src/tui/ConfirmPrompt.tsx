@@ -1,16 +1,16 @@
-import {Box, type Key, Text, useInput} from 'ink'
-import {useRef, useState} from 'react'
+import {Box, type Key, Text} from 'ink'
+import {useLayoutEffect, useRef, useState} from 'react'
 
 import {clip, clipStart} from './format.js'
-import {splitKeys} from './keys.js'
+import type {KeySlot} from './keys.js'
 import {editLine} from './line-edit.js'
 
 /** Rows the prompt takes: border 2, question, reason or keys line, keys line. */
 export const CONFIRM_PROMPT_ROWS = 5
 
 export interface ConfirmPromptProps {
-  /** Whether this prompt takes the keyboard (raw mode supported). */
-  readonly isActive: boolean
+  /** The app hands this prompt its keys here (one at a time, a chunk already split). */
+  readonly keys: KeySlot
   /** Closes the prompt; nothing is done. */
   readonly onCancel: () => void
   /** Does it; `reason` is what was typed ('' without a reason field). */
@@ -27,7 +27,7 @@ export interface ConfirmPromptProps {
  * confirms, `n`/esc/Ctrl-C closes. With a reason field, typing goes to the reason and enter
  * confirms.
  */
-export function ConfirmPrompt({isActive, onCancel, onConfirm, question, withReason = false, width}: ConfirmPromptProps) {
+export function ConfirmPrompt({keys, onCancel, onConfirm, question, withReason = false, width}: ConfirmPromptProps) {
   // A ref, as in the signal prompt: keys may come faster than redraws.
   const reason = useRef('')
   const done = useRef(false)
@@ -53,12 +53,13 @@ export function ConfirmPrompt({isActive, onCancel, onConfirm, question, withReas
     setVersion((v) => v + 1)
   }
 
-  useInput(
-    (input, key) => {
-      for (const press of splitKeys(input, key)) onKey(press.input, press.key)
-    },
-    {isActive},
-  )
+  // Set on every commit; the app hands the keys over (see SignalPrompt).
+  useLayoutEffect(() => {
+    keys.current = onKey
+    return () => {
+      if (keys.current === onKey) keys.current = undefined
+    }
+  })
 
   const boxWidth = Math.min(width, 78)
   const inner = Math.max(10, boxWidth - 2)

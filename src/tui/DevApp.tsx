@@ -14,7 +14,7 @@ import {SIGNAL_PROMPT_ROWS, SignalPrompt} from './SignalPrompt.js'
 import {Timeline} from './Timeline.js'
 import {type LogLine, type RunRow, filterRuns, rowsOf, sortRuns} from './feed-state.js'
 import {clampIndex} from './format.js'
-import {type KeyPress, splitKeys} from './keys.js'
+import {type KeyPress, type KeySlot, splitKeys} from './keys.js'
 import {editLine} from './line-edit.js'
 import {type ShortcutAction, type View, matchShortcut} from './shortcuts.js'
 import {timelineRows} from './timeline-model.js'
@@ -82,6 +82,8 @@ interface Confirm {
  * service's process view or the help; the log pane prints above through `<Static>`. Keys come
  * from the shortcut table, one at a time: a chunk of keys (a paste, fast typing) is split and
  * queued, and each key is handled after the redraw of the one before, so it sees its effect.
+ * The prompts (signal, confirm) get their keys from the same queue, so the keys typed right
+ * after `s` go to the prompt it opens, whenever it is ready.
  */
 export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps) {
   const {exit} = useApp()
@@ -107,6 +109,7 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
   const [quitting, setQuitting] = useState(false)
   const [stopped, setStopped] = useState(false)
   const keyQueue = useRef<KeyPress[]>([])
+  const promptKeys = useRef<KeySlot['current']>(undefined)
   const [keyTick, setKeyTick] = useState(0)
   const actions = useRunActions(engine, setMessage, feed.note)
   const history = useRunHistory(engine, openPid)
@@ -256,26 +259,34 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
     if (shortcut) perform(shortcut.action)
   }
 
+  // The one key reader: every key is queued, then handled one per render (see the header),
+  // by the open prompt when there is one, else by the shortcut table.
   useInput(
     (input: string, key: Key) => {
       keyQueue.current.push(...splitKeys(input, key))
       setKeyTick((t) => t + 1)
     },
-    {isActive: isRawModeSupported === true && prompt === undefined && confirm === undefined && !quitting},
+    {isActive: isRawModeSupported === true && !quitting},
   )
 
-  // One queued key per render: the next one sees the state the last one left. Keys after one
-  // that opened a prompt are dropped (the prompt reads its own keys from then on).
+  // (keyed on the tick only: it runs once per queued key, with this render's handlers)
   useEffect(() => {
-    if (prompt || confirm || quitting) {
+    if (quitting) {
       keyQueue.current = []
       return
     }
-    const next = keyQueue.current.shift()
+    const next = keyQueue.current[0]
     if (!next) return
-    handleKey(next.input, next.key)
+    if (prompt || confirm) {
+      // A prompt that just opened takes its keys once it is mounted (a commit away).
+      if (!promptKeys.current) return void setKeyTick((t) => t + 1)
+      keyQueue.current.shift()
+      promptKeys.current(next.input, next.key)
+    } else {
+      keyQueue.current.shift()
+      handleKey(next.input, next.key)
+    }
     if (keyQueue.current.length > 0) setKeyTick((t) => t + 1)
-    // (keyed on the tick only: it runs once per queued key, with this render's handlers)
   }, [keyTick])
 
   // While stopping, only a second Ctrl-C is heard: leave without waiting (acknowledged events are on disk).
@@ -333,7 +344,7 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
         {view === 'help' ? <HelpView height={bodyHeight} width={columns} /> : null}
         {prompt ? (
           <SignalPrompt
-            isActive={isRawModeSupported === true}
+            keys={promptKeys}
             onCancel={() => setPrompt(undefined)}
             onSend={async (topic, payload) => {
               await actions.signal(prompt.pid, prompt.id, topic, payload)
@@ -345,7 +356,7 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
         ) : null}
         {confirm ? (
           <ConfirmPrompt
-            isActive={isRawModeSupported === true}
+            keys={promptKeys}
             onCancel={() => {
               setConfirm(undefined)
               setMessage({text: `Kept ${confirm.id} running: nothing recorded.`, tone: 'info'})

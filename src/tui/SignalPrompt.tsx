@@ -1,9 +1,9 @@
-import {Box, type Key, Text, useInput} from 'ink'
-import {useRef, useState} from 'react'
+import {Box, type Key, Text} from 'ink'
+import {useLayoutEffect, useRef, useState} from 'react'
 
 import {parseJsonArg} from '../control/json-arg.js'
 import {clip, clipStart} from './format.js'
-import {splitKeys} from './keys.js'
+import type {KeySlot} from './keys.js'
 import {editLine} from './line-edit.js'
 import {tuiErrorText} from './tui-text.js'
 
@@ -13,8 +13,8 @@ const ERROR_LINES = 3
 const MAX_WIDTH = 78
 
 export interface SignalPromptProps {
-  /** Whether this prompt takes the keyboard (raw mode supported). */
-  readonly isActive: boolean
+  /** The app hands this prompt its keys here (one at a time, a chunk already split). */
+  readonly keys: KeySlot
   /** Closes the prompt without sending. */
   readonly onCancel: () => void
   /** Sends the signal; a rejection is shown inline and the prompt stays open. */
@@ -38,7 +38,7 @@ interface FormState {
  * Asks for a topic and a JSON payload, validates both (a reserved `@` topic, bad JSON with the
  * position), then sends. Errors stay inline under the fields, so a typo costs one edit.
  */
-export function SignalPrompt({isActive, onCancel, onSend, target, width}: SignalPromptProps) {
+export function SignalPrompt({keys, onCancel, onSend, target, width}: SignalPromptProps) {
   // Keys can arrive faster than React re-renders (a paste, tmux send-keys): the handler reads
   // and writes a ref, so no key sees a stale value; the state only triggers the redraw.
   const form = useRef<FormState>({field: 'topic', payload: '', sending: false, topic: ''})
@@ -88,14 +88,15 @@ export function SignalPrompt({isActive, onCancel, onSend, target, width}: Signal
     return true
   }
 
-  // A chunk (`approve\r{"approved":true}\r` pasted or typed fast) is handled key by key:
-  // the Enter moves to the payload, the last one sends; keys after a send or close are dropped.
-  useInput(
-    (input, key) => {
-      for (const press of splitKeys(input, key)) if (!onKey(press.input, press.key)) return
-    },
-    {isActive},
-  )
+  // Set on every commit (the handler sees this render's props); the app waits for it before
+  // handing over the keys typed right after the prompt opened, so none is lost.
+  useLayoutEffect(() => {
+    const handle = (input: string, key: Key): void => void onKey(input, key)
+    keys.current = handle
+    return () => {
+      if (keys.current === handle) keys.current = undefined
+    }
+  })
 
   const {error, field, payload, sending, topic} = form.current
   const cursor = (f: Field): string => (f === field && !sending ? '▏' : '')

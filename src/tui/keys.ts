@@ -62,3 +62,8 @@ export function splitKeys(input: string, key: Key): KeyPress[] {
   if (chars.length <= 1 || key.ctrl || key.meta) return [{input, key}]
   return chars.map(charKey)
 }
+
+/** Where the app hands a prompt its keys: the open prompt sets it while it is mounted. */
+export interface KeySlot {
+  current: ((input: string, key: Key) => void) | undefined
+}

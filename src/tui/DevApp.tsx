@@ -130,8 +130,8 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
   // filter hid it), so clearing the filter keeps it on the same run, not row 1.
   useEffect(() => {
     const shown = runs[selected]
-    if (found === -1 && shown) setSelectedKey(shown.key)
-  }, [found, runs, selected])
+    if (filter && found === -1 && shown) setSelectedKey(shown.key)
+  }, [filter, found, runs, selected])
   const openRun: RunRow | undefined = openPid ? (byKey.get(openPid) ?? {entry: '', id: openPid, key: openPid, kind: 'workflow', loaded: false, pid: openPid, startedAt: 0, status: 'running'}) : undefined
   const rowsOfTimeline = useMemo(() => timelineRows(history.events), [history.events])
   const timelineIndex = cursor.follow ? Math.max(0, rowsOfTimeline.length - 1) : clampIndex(cursor.index, rowsOfTimeline.length)

@@ -73,7 +73,7 @@ export function formatOffset(ms: number): string {
   const h = Math.floor(m / 60)
   if (h < 100) return `+${h}h${m % 60}m${totalS % 60}s`
   const d = Math.floor(h / 24)
-  return `+${d}d${h % 24}h${m % 60}m`
+  return d < 100 ? `+${d}d${h % 24}h${m % 60}m` : `+${d}d`.slice(0, OFFSET_WIDTH)
 }
 
 function trimZeros(fixed: string): string {

@@ -26,14 +26,24 @@ const AGE = 6
 /** The status column never gets more than this: past it the row ends (no padding to 200). */
 const STATUS_MAX = 120
 
-/** The widths of the columns at `width`, fitted to the rows shown. */
+/** The status column keeps at least this much before ENTRY and then ID are cut. */
+const STATUS_MIN = 32
+
+/**
+ * The widths of the columns at `width`, fitted to the rows shown: every column as wide as its
+ * widest value when that fits; else STATUS gives way first (down to {@link STATUS_MIN}), then
+ * ENTRY, then ID (which keeps both its ends, see `cellMiddle`).
+ */
 export function listColumns(rows: readonly ProcessInfo[], width: number): {entry: number; id: number; status: number} {
   const longest = (f: (r: ProcessInfo) => string, floor: number): number => Math.max(floor, ...rows.map((r) => f(r).length))
-  // The ID column fits the IDs when it can: child runs differ only at the end (`….2`, `….3`).
-  const id = Math.min(longest((r) => r.id, 8), Math.max(12, Math.floor(width * 0.19)))
-  const entry = Math.min(longest(entryText, 10), Math.max(10, Math.floor(width * 0.25)))
-  const rest = Math.max(8, width - 4 - id - 1 - entry - 1 - 1 - AGE)
-  return {entry, id, status: Math.min(rest, STATUS_MAX, longest((r) => describeRun(r), 6))}
+  const available = Math.max(20, width - 4 - 1 - 1 - 1 - AGE)
+  let id = longest((r) => r.id, 8)
+  let entry = longest(entryText, 10)
+  let status = Math.min(STATUS_MAX, longest((r) => describeRun(r), 6))
+  if (id + entry + status > available) status = Math.max(Math.min(status, STATUS_MIN), available - id - entry)
+  if (id + entry + status > available) entry = Math.max(16, available - id - status)
+  if (id + entry + status > available) id = Math.max(12, available - entry - status)
+  return {entry, id, status: Math.max(6, Math.min(status, available - id - entry))}
 }
 
 function entryText(run: ProcessInfo): string {

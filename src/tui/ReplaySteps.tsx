@@ -119,7 +119,7 @@ function panelLines({check, error, event, mark}: {check?: ReplayCheckResult; err
       {color: 'red', text: `─ ✗ event ${d.eventIndex}: expected ${shortenPids(d.expected)}`},
       {color: 'red', text: `      got ${shortenPids(d.got)}`},
       ...(d.where ? [{color: 'red', text: `       at ${d.where}`}] : []),
-      {text: `  Revert the change, guard it with workflow.version(), or fork before it (f: keeps events 1-${Math.max(1, d.eventIndex - 1)}).`},
+      {text: `  f: fork at event ${Math.max(1, d.eventIndex - 1)} (before it) · or revert, or guard with workflow.version()`},
     ]
   }
   if (!event) return []

@@ -4,6 +4,7 @@
  * would push the live area past the terminal height and make Ink clear the screen).
  */
 import type {ProcessInfo} from '../engine/api.js'
+import {formatDurationMs} from '../history/summary.js'
 import {compactProblem, shortenPids} from './tui-text.js'
 
 /** Cuts `text` to `width` columns (with `…`) or pads it with spaces to exactly `width`. */
@@ -65,7 +66,9 @@ export const OFFSET_WIDTH = 10
  */
 export function formatOffset(ms: number): string {
   const t = Math.max(0, Math.round(ms))
-  if (t < 1000) return `+${t}ms`
+  // The history summaries' exact form when it fits (`+24h4ms`), else a coarser one.
+  const exact = `+${formatDurationMs(t)}`
+  if (exact.length <= OFFSET_WIDTH) return exact
   if (t < 60_000) return `+${trimZeros((t / 1000).toFixed(3))}s`
   const totalS = Math.floor(t / 1000)
   const m = Math.floor(totalS / 60)
@@ -130,7 +133,10 @@ export function describeRun(run: ProcessInfo & RunMarks): string {
 }
 
 function baseStatus(run: ProcessInfo): string {
-  if (run.status === 'blocked') return run.problem ? `blocked ${compactProblem(run.problem, true)}` : 'blocked: unknown reason'
+  if (run.status === 'blocked') {
+    const reason = run.problem ? compactProblem(run.problem, true) : 'unknown reason'
+    return reason.startsWith('at #') ? `blocked ${reason}` : `blocked: ${reason}`
+  }
   const problem = run.problem ? shortenPids(run.problem.split('\n')[0]!) : undefined
   if (run.status === 'failed') return [problem ? `failed: ${problem}` : 'failed', run.kind === 'workflow' ? undefined : run.waiting].filter(Boolean).join(' · ')
   if (run.waiting) return shortenPids(run.waiting)

@@ -60,18 +60,18 @@ export const SHORTCUTS: readonly Shortcut[] = [
   {action: 'pageDown', short: 'page down', description: 'page down', footer: [], label: 'pgdn', matches: (_i, k) => k.pageDown, views: LISTS},
   {action: 'home', short: 'first', description: 'first row', footer: [], label: 'home/g', matches: (i, k) => k.home || plain('g')(i, k), views: LISTS},
   {action: 'end', short: 'last', description: 'last row', footer: [], label: 'end/G', matches: (i, k) => k.end || plain('G')(i, k), views: LISTS},
-  {action: 'open', short: 'open', description: 'open the run’s timeline (a service: its process view)', footer: ['processes'], label: 'enter', matches: (_i, k) => k.return || k.rightArrow, views: ['processes']},
+  {action: 'open', short: 'open', description: 'open the run’s timeline (a service: its state)', footer: ['processes'], label: 'enter', matches: (_i, k) => k.return || k.rightArrow, views: ['processes']},
   {action: 'expand', short: 'details', description: 'fold/unfold the event’s details', footer: ['timeline'], label: 'enter', matches: (i, k) => k.return || plain(' ')(i, k), views: ['timeline']},
   {action: 'back', short: 'back', description: 'back (help: close it)', footer: ['timeline', 'replay', 'help', 'process'], label: 'esc', matches: (_i, k) => k.escape || k.leftArrow || k.backspace, views: ['timeline', 'replay', 'help', 'process']},
-  {action: 'filter', short: 'filter', description: 'filter runs (typing replaces the filter)', footer: ['processes'], label: '/', matches: plain('/'), views: ['processes']},
+  {action: 'filter', short: 'filter', description: 'filter runs (a new filter each time)', footer: ['processes'], label: '/', matches: plain('/'), views: ['processes']},
   {action: 'signal', short: 'signal', description: 'send a signal (topic + JSON)', footer: ['processes', 'timeline'], label: 's', matches: plain('s'), views: RUN_VIEWS},
   {action: 'skip', short: 'skip', description: 'time skip to the next timer', footer: ['processes', 'timeline'], label: 't', matches: plain('t'), views: RUN_VIEWS},
-  {action: 'fork', short: 'fork', description: 'fork: at the selected event; before a divergence; a run on old code: on the new code', footer: ['processes', 'timeline', 'replay'], label: 'f', matches: plain('f'), views: RUN_VIEWS},
+  {action: 'fork', short: 'fork', description: 'fork (at the event, before a divergence; old code: on new code)', footer: ['processes', 'timeline', 'replay'], label: 'f', matches: plain('f'), views: RUN_VIEWS},
   {action: 'cancel', short: 'cancel', description: 'cancel the run (asks first)', footer: ['processes', 'timeline'], label: 'c', matches: plain('c'), views: RUN_VIEWS},
-  {action: 'terminate', short: 'terminate', description: 'terminate the run (asks first, optional reason)', footer: ['processes', 'timeline'], label: 'x', matches: plain('x'), views: RUN_VIEWS},
+  {action: 'terminate', short: 'terminate', description: 'terminate the run (asks first; a reason)', footer: ['processes', 'timeline'], label: 'x', matches: plain('x'), views: RUN_VIEWS},
   {action: 'replay', short: 'replay', description: 'replay check against the code', footer: ['processes', 'timeline'], label: 'r', matches: plain('r'), views: RUN_VIEWS},
   {action: 'help', short: 'help', description: 'this help (? again closes it)', footer: ['processes', 'timeline', 'replay', 'process', 'help'], label: '?', matches: plain('?')},
-  {action: 'quit', short: 'quit', description: 'quit: stops the dev server cleanly (Ctrl-C too; in a prompt Ctrl-C closes it)', footer: ['processes', 'timeline', 'replay', 'process', 'help'], label: 'q', matches: (i, k) => plain('q')(i, k) || (k.ctrl && i === 'c')},
+  {action: 'quit', short: 'quit', description: 'quit: stops the dev server (Ctrl-C too; in a prompt: closes it)', footer: ['processes', 'timeline', 'replay', 'process', 'help'], label: 'q', matches: (i, k) => plain('q')(i, k) || (k.ctrl && i === 'c')},
 ]
 
 /** The shortcut a key press means in a view, if any. */

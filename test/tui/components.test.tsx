@@ -58,7 +58,7 @@ describe('ProcessList', () => {
     expect(frame(<ProcessList filter="" height={5} now={T0} runs={[]} selected={0} total={0} width={W} />)).toMatchInlineSnapshot(`
       "
       RUNS 0 of 0
-          ID               ENTRY                  STATUS                           AGE
+          ID       ENTRY      STATUS    AGE
         No runs yet. Start one: wippy spawn <entry> '<json input>'
 
 
@@ -70,12 +70,12 @@ describe('ProcessList', () => {
     expect(frame(<ProcessList filter="" height={8} now={T0} runs={sortRuns(RUNS)} selected={1} total={RUNS.length} width={W} />)).toMatchInlineSnapshot(`
       "
       RUNS 5 of 5
-          ID               ENTRY                  STATUS                           AGE
-        ■ wf-pay-8         app.workflows:payment  blocked: diverges at event 7…   1h1m
-      › ● wf-approve-1     app.workflows:approval waiting for a signal             12s
-        ● wf-pay-7         app.workflows:payment  sleeping, 23h59m left             3m
-        ✗ wf-retry-2       app.workflows:retry    failed: app.api:flaky: bad i…     1m
-        ✓ wf-steps-3       app.workflows:steps    completed                         2d
+          ID           ENTRY                  STATUS                               AGE
+        ■ wf-pay-8     app.workflows:payment  blocked at #7 (payment.lua:9): e…   1h1m
+      › ● wf-approve-1 app.workflows:approval waiting for a signal                 12s
+        ● wf-pay-7     app.workflows:payment  sleeping, 23h59m left                 3m
+        ✗ wf-retry-2   app.workflows:retry    failed: app.api:flaky: bad input      1m
+        ✓ wf-steps-3   app.workflows:steps    completed                             2d
 
       "
     `)
@@ -85,7 +85,7 @@ describe('ProcessList', () => {
     expect(frame(<ProcessList filter="nope" height={4} now={T0} runs={[]} selected={0} total={5} width={W} />)).toMatchInlineSnapshot(`
       "
       RUNS 0 of 5 · filter /nope
-          ID               ENTRY                  STATUS                           AGE
+          ID       ENTRY      STATUS    AGE
         No runs match /nope/ (esc clears the filter)
 
       "
@@ -100,12 +100,12 @@ describe('ProcessList', () => {
     expect(text).toMatchInlineSnapshot(`
       "
       RUNS 10000 of 10000 · 4999-5003
-          ID               ENTRY                  STATUS                           AGE
-        ● wf-04998         app.workflows:approval waiting for a signal           1h23m
-        ● wf-04999         app.workflows:approval waiting for a signal           1h23m
-      › ● wf-05000         app.workflows:approval waiting for a signal           1h23m
-        ● wf-05001         app.workflows:approval waiting for a signal           1h23m
-        ● wf-05002         app.workflows:approval waiting for a signal           1h23m
+          ID       ENTRY                  STATUS                  AGE
+        ● wf-04998 app.workflows:approval waiting for a signal  1h23m
+        ● wf-04999 app.workflows:approval waiting for a signal  1h23m
+      › ● wf-05000 app.workflows:approval waiting for a signal  1h23m
+        ● wf-05001 app.workflows:approval waiting for a signal  1h23m
+        ● wf-05002 app.workflows:approval waiting for a signal  1h23m
       "
     `)
     expect(ms).toBeLessThan(500)
@@ -117,7 +117,7 @@ describe('Timeline', () => {
     expect(frame(<Timeline expanded={false} height={4} loading rows={[]} selected={0} width={W} />)).toMatchInlineSnapshot(`
       "
       TIMELINE  · 0 events
-        SEQ  TIME      EVENT              SUMMARY                        TOOK
+        SEQ TIME EVENT SUMMARY                                                 TOOK
         Loading the history…
 
       "
@@ -128,12 +128,12 @@ describe('Timeline', () => {
     const rows = timelineRows(SLEEPING_HISTORY)
     expect(frame(<Timeline expanded={false} height={8} loading={false} rows={rows} run={RUNS[1]} selected={rows.length - 1} width={W} />)).toMatchInlineSnapshot(`
       "
-      TIMELINE wf-pay-7 · app.workflows:payment · ● sleeping, 23h59m left · 4 events
-        SEQ  TIME      EVENT              SUMMARY                        TOOK
-        #1   +0ms      WorkflowStarted    app.workflows:payment({"amoun…
-        #2   +1ms      ActivityScheduled  app.api:charge_card({"amount"… █████ 3ms
-        #3   +4ms      ActivityCompleted  #2 {"amount":10,"id":"ch_10"}
-      › #4   +4ms      TimerStarted       24h                                  …
+      TIMELINE wf-pay-7 · app.workflows:payment · 4 events · ● sleeping, 23h59m left
+        SEQ TIME EVENT             SUMMARY                       TOOK    WHERE
+        #1  +0ms WorkflowStarted   app.workflows:payment({"amou…
+        #2  +1ms ActivityScheduled app.api:charge_card({"amount… 3ms     payment.lua:5
+        #3  +4ms ActivityCompleted #2 {"amount":10,"id":"ch_10"}
+      › #4  +4ms TimerStarted      24h                           …       payment.lua:7
 
 
       "
@@ -145,21 +145,21 @@ describe('Timeline', () => {
     const done = run('wf-pay-7', {entry: 'app.workflows:payment', status: 'completed', waiting: undefined})
     expect(frame(<Timeline expanded height={16} loading={false} rows={rows} run={done} selected={1} width={W} />)).toMatchInlineSnapshot(`
       "
-      TIMELINE wf-pay-7 · app.workflows:payment · ✓ completed · 11 events
-        SEQ  TIME      EVENT              SUMMARY                        TOOK
-        #1   +0ms      WorkflowStarted    app.workflows:payment({"amoun…
-      ▾ #2   +1ms      ActivityScheduled  app.api:charge_card({"amount"… █     3ms
+      TIMELINE wf-pay-7 · app.workflows:payment · 11 events · ✓ completed
+        SEQ TIME    EVENT             SUMMARY                   TOOK    WHERE
+        #1  +0ms    WorkflowStarted   app.workflows:payment({"…
+      ▾ #2  +1ms    ActivityScheduled app.api:charge_card({"am… 3ms     payment.lua:5
              │ at payment.lua:5
              │ args: [{"amount":10}]
-        #3   +4ms      ActivityCompleted  #2 {"amount":10,"id":"ch_10"}
-        #4   +4ms      TimerStarted       24h                            █████ 24h
-        #5   +24h4ms   TimeSkipped        +24h
-        #6   +24h4ms   TimerFired         #4
-        #7   +24h5ms   ActivityScheduled  app.api:check_status("ch_10")  █     2ms
-        #8   +24h7ms   ActivityCompleted  #7 "failed"
-        #9   +24h8ms   ActivityScheduled  app.api:refund("ch_10")        █     1ms
-        #10  +24h9ms   ActivityCompleted  #9 {"refunded":"ch_10"}
-        #11  +24h9ms   WorkflowCompleted  {"charge":{"amount":10,"id":"…
+        #3  +4ms    ActivityCompleted #2 {"amount":10,"id":"ch…
+        #4  +4ms    TimerStarted      24h                       24h     payment.lua:7
+        #5  +24h4ms TimeSkipped       +24h
+        #6  +24h4ms TimerFired        #4
+        #7  +24h5ms ActivityScheduled app.api:check_status("ch… 2ms     payment.lua:8
+        #8  +24h7ms ActivityCompleted #7 "failed"
+        #9  +24h8ms ActivityScheduled app.api:refund("ch_10")   1ms     payment.lua:10
+        #10 +24h9ms ActivityCompleted #9 {"refunded":"ch_10"}
+        #11 +24h9ms WorkflowCompleted {"charge":{"amount":10,"…
 
       "
     `)
@@ -169,12 +169,12 @@ describe('Timeline', () => {
     const rows = timelineRows(FAILED_HISTORY)
     expect(frame(<Timeline expanded={false} height={7} loading={false} rows={rows} run={RUNS[3]} selected={2} width={100} />)).toMatchInlineSnapshot(`
       "
-      TIMELINE wf-retry-2 · app.workflows:retry · ✗ failed: app.api:flaky: bad input · 4 events
-        SEQ  TIME      EVENT              SUMMARY                         TOOK          WHERE
-        #1   +0ms      WorkflowStarted    app.workflows:retry("fatal") {…
-        #2   +2ms      ActivityScheduled  app.api:flaky("fatal")          █████ 3ms     retry.lua:4
-      › #3   +5ms      ActivityFailed     #2 INVALID: bad input
-        #4   +6ms      WorkflowFailed     INVALID: app.api:flaky: bad in…
+      TIMELINE wf-retry-2 · app.workflows:retry · 4 events · ✗ failed: app.api:flaky: bad input
+        SEQ TIME EVENT             SUMMARY                                             TOOK    WHERE
+        #1  +0ms WorkflowStarted   app.workflows:retry("fatal") wf-retry-2
+        #2  +2ms ActivityScheduled app.api:flaky("fatal")                              3ms     retry.lua:4
+      › #3  +5ms ActivityFailed    #2 INVALID: bad input
+        #4  +6ms WorkflowFailed    INVALID: app.api:flaky: bad input
 
       "
     `)
@@ -186,7 +186,7 @@ describe('ReplaySteps', () => {
     expect(frame(<ReplaySteps events={SLEEPING_HISTORY} height={10} id="wf-pay-7" selected={0} width={W} />)).toMatchInlineSnapshot(`
       "
       REPLAY wf-pay-7 · checking… · step 1/4
-      › · #1   WorkflowStarted app.workflows:payment({"amount":10}) {app:temporal_cli…
+      › · #1   WorkflowStarted app.workflows:payment({"amount":10}) wf-pay-7
         · #2   ActivityScheduled app.api:charge_card({"amount":10})
         · #3   ActivityCompleted #2 {"amount":10,"id":"ch_10"}
         · #4   TimerStarted 24h
@@ -203,7 +203,7 @@ describe('ReplaySteps', () => {
     expect(frame(<ReplaySteps check={REPLAY_OK} events={PAYMENT_HISTORY} height={17} id="wf-pay-7" selected={10} width={W} />)).toMatchInlineSnapshot(`
       "
       REPLAY wf-pay-7 · ✓ 11 events match the current code · step 11/11
-        ✓ #1   WorkflowStarted app.workflows:payment({"amount":10}) {app:temporal_cli…
+        ✓ #1   WorkflowStarted app.workflows:payment({"amount":10}) wf-pay-7
         ✓ #2   ActivityScheduled app.api:charge_card({"amount":10})
         ✓ #3   ActivityCompleted #2 {"amount":10,"id":"ch_10"}
         ✓ #4   TimerStarted 24h
@@ -227,7 +227,7 @@ describe('ReplaySteps', () => {
     expect(frame(<ReplaySteps check={REPLAY_DIVERGED} events={PAYMENT_HISTORY} height={12} id="wf-pay-7" selected={3} width={W} />)).toMatchInlineSnapshot(`
       "
       REPLAY wf-pay-7 · ✗ diverges at event 4 · step 4/11
-        ✓ #1   WorkflowStarted app.workflows:payment({"amount":10}) {app:temporal_cli…
+        ✓ #1   WorkflowStarted app.workflows:payment({"amount":10}) wf-pay-7
         ✓ #2   ActivityScheduled app.api:charge_card({"amount":10})
         ✓ #3   ActivityCompleted #2 {"amount":10,"id":"ch_10"}
       › ✗ #4   TimerStarted 24h
@@ -237,7 +237,7 @@ describe('ReplaySteps', () => {
       ─ ✗ event 4: expected TimerStarted 24h
             got ActivityScheduled app.api:refund(["ch_10"])
              at payment.lua:7
-        Revert the change, guard it with workflow.version(), or fork before it (f).
+        f: fork at event 3 (before it) · or revert, or guard with workflow.version()
       "
     `)
   })
@@ -267,21 +267,21 @@ describe('HelpView', () => {
     expect(frame(<HelpView height={17} width={W} />)).toMatchInlineSnapshot(`
       "
       KEYS
-        ↑/k    move up
-        ↓/j    move down
-        pgup   page up
-        pgdn   page down
-        enter  open the run’s timeline  (processes)
-        enter  fold/unfold the event’s details  (timeline)
-        esc    back to the list
-        /      filter runs  (processes)
-        s      send a signal (topic + JSON)
-        t      time skip to the next timer
-        f      fork at the selected event  (timeline, replay)
-        c      cancel the run
-        r      replay check against the code
-        ?      this help
-        q      quit: stops the dev server cleanly (Ctrl-C too)
+        ↑/k    move up                          /      filter runs (a new filter eac…
+        ↓/j    move down                        s      send a signal (topic + JSON)
+        pgup   page up                          t      time skip to the next timer
+        pgdn   page down                        f      fork (at the event, before a …
+        home/g first row                        c      cancel the run (asks first)
+        end/G  last row                         x      terminate the run (asks first…
+        enter  open the run’s timeline (a se…   r      replay check against the code
+        enter  fold/unfold the event’s detai…   ?      this help (? again closes it)
+        esc    back (help: close it)            q      quit: stops the dev server (C…
+
+
+
+
+
+
 
       "
     `)

@@ -57,7 +57,7 @@ test('a run kept on old code is marked; f on its row and f in the replay view fo
   await term.press('r')
   await term.waitFor(`REPLAY ${run.id} · ✗ diverges at event 2`)
   await term.waitFor(/› ✗ #2/)
-  expect(term.frame()).toContain('fork before it (f: keeps events 1-1)')
+  expect(term.frame()).toContain('f: fork at event 1 (before it)')
   // And f forks before it, at event 1, not at the diverging event
   await term.press('f')
   await term.waitFor(new RegExp(`forked ${run.id} at event 1 → `))

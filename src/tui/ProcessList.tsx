@@ -22,32 +22,32 @@ export interface ProcessListProps {
   readonly width: number
 }
 
-const AGE = 6
-/** The status column never gets more than this: past it the row ends (no padding to 200). */
-const STATUS_MAX = 120
-
-/** The status column keeps at least this much before ENTRY and then ID are cut. */
-const STATUS_MIN = 32
+const AGE = 5
+/** The status column keeps at least this much ("blocked #5 approval.lua:12: …") before ID and ENTRY are cut. */
+const STATUS_MIN = 28
+/** An ID cut in the middle still shows its distinguishing tail (`wf-d4bb…a42a.2`). */
+const ID_MIN = 14
 
 /**
  * The widths of the columns at `width`, fitted to the rows shown: every column as wide as its
- * widest value when that fits; else STATUS gives way first (down to {@link STATUS_MIN}), then
- * ENTRY, then ID (which keeps both its ends, see `cellMiddle`).
+ * widest value when that fits (so at 200 STATUS ends where its longest text does, no padding);
+ * else STATUS gives way first (down to {@link STATUS_MIN}), then ID (its middle is cut, the
+ * tail that tells child runs apart stays), then ENTRY.
  */
 export function listColumns(rows: readonly ProcessInfo[], width: number): {entry: number; id: number; status: number} {
   const longest = (f: (r: ProcessInfo) => string, floor: number): number => Math.max(floor, ...rows.map((r) => f(r).length))
   const available = Math.max(20, width - 4 - 1 - 1 - 1 - AGE)
   let id = longest((r) => r.id, 8)
   let entry = longest(entryText, 10)
-  let status = Math.min(STATUS_MAX, longest((r) => describeRun(r), 6))
+  let status = longest((r) => describeRun(r), 6)
   if (id + entry + status > available) status = Math.max(Math.min(status, STATUS_MIN), available - id - entry)
-  if (id + entry + status > available) entry = Math.max(16, available - id - status)
-  if (id + entry + status > available) id = Math.max(12, available - entry - status)
+  if (id + entry + status > available) id = Math.max(Math.min(id, ID_MIN), available - entry - status)
+  if (id + entry + status > available) entry = Math.max(12, available - id - status)
   return {entry, id, status: Math.max(6, Math.min(status, available - id - entry))}
 }
 
 function entryText(run: ProcessInfo): string {
-  return run.kind === 'workflow' ? run.entry : `${run.kind} ${run.entry}`
+  return run.entry
 }
 
 /** "RUNS 3 of 5 · SERVICES 1 of 1": runs and services/processes counted apart, as the header counts runs. */

@@ -89,7 +89,7 @@ export function ReplaySteps({check, error, events, height, id, selected, width}:
             <Text inverse={index === selected} key={e.seq} wrap="truncate">
               {index === selected ? '› ' : '  '}
               <Text color={COLOR[mark]}>{GLYPH[mark]}</Text>
-              {` ${cell(`#${e.seq}`, 4)} ${clip(shortenPids(summarizeEvent(e)), Math.max(1, width - 9))}`}
+              {` ${cell(`#${e.seq}`, 4)} ${clip(shortenPids(summarizeEvent(e, Number.POSITIVE_INFINITY)), Math.max(1, width - 9))}`}
             </Text>
           )
         })}

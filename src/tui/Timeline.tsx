@@ -1,7 +1,6 @@
 import {Box, Text} from 'ink'
 
 import type {ProcessInfo} from '../engine/api.js'
-import {formatDurationMs} from '../history/summary.js'
 import type {RunMarks} from './format.js'
 import {OFFSET_WIDTH, cell, clip, clipStart, describeRun, formatOffset, statusColor, statusGlyph, windowStart} from './format.js'
 import {type TimelineRow, durationBar} from './timeline-model.js'
@@ -21,16 +20,28 @@ export interface TimelineProps {
 }
 
 const BAR = 5
-const TOOK = 7
+const TOOK = OFFSET_WIDTH - 1
 const SUMMARY_MIN = 16
 
 interface Columns {
   bar: number
   seq: number
+  /** Event names as `ChildStarted` for `ChildWorkflowStarted`: a narrow terminal shortens them instead of cutting them. */
+  shortNames: boolean
   summary: number
   time: number
   type: number
   where: number
+}
+
+/** An event's name in the EVENT column. */
+export function eventName(type: string, short: boolean): string {
+  return short ? type.replace(/^ChildWorkflow/, 'Child') : type
+}
+
+/** A step's duration in the TOOK column: exact when it fits, never wider than the column. */
+function tookText(ms: number): string {
+  return formatOffset(ms).slice(1)
 }
 
 /**
@@ -44,11 +55,16 @@ export function timelineColumns(rows: readonly TimelineRow[], width: number): Co
   const time = Math.min(OFFSET_WIDTH, longest(rows.map((r) => formatOffset(r.offsetMs)), 4))
   const wheres = rows.map((r) => baseName(r.where ?? ''))
   const where = wheres.some(Boolean) ? Math.min(width >= 120 ? 28 : 18, longest(wheres, 5)) : 0
-  let type = longest(rows.map((r) => r.type), 5)
   const bar = width >= 110 ? BAR : 0
   const fixed = (t: number): number => 2 + seq + 1 + time + 1 + t + 1 + (bar ? bar + 1 : 0) + TOOK + 1 + (where ? where + 1 : 0)
+  let type = longest(rows.map((r) => r.type), 5)
+  let shortNames = false
+  if (width - fixed(type) < SUMMARY_MIN) {
+    shortNames = true
+    type = longest(rows.map((r) => eventName(r.type, true)), 5)
+  }
   if (width - fixed(type) < SUMMARY_MIN) type = Math.max(12, Math.min(type, width - SUMMARY_MIN - fixed(0)))
-  return {bar, seq, summary: Math.max(8, width - fixed(type)), time, type, where}
+  return {bar, seq, shortNames, summary: Math.max(8, width - fixed(type)), time, type, where}
 }
 
 /**
@@ -87,9 +103,9 @@ export function Timeline({error, expanded, height, loading, run, rows, selected,
       {!error && rows.length === 0 ? <Text dimColor>{clip(loading ? '  Loading the history…' : '  No events.', width)}</Text> : null}
       {visible.map((r, i) => {
         const isSelected = start + i === selected
-        const took = r.durationMs === undefined ? (r.pending ? '…' : '') : formatDurationMs(r.durationMs)
+        const took = r.durationMs === undefined ? (r.pending ? '…' : '') : tookText(r.durationMs)
         const bar = r.durationMs === undefined || !c.bar ? '' : durationBar(r.durationMs, maxMs, c.bar)
-        const line = `${isSelected ? (expanded ? '▾ ' : '› ') : '  '}${cell(`#${r.seq}`, c.seq)} ${cell(formatOffset(r.offsetMs), c.time)} ${cell(r.type, c.type)} ${cell(r.gist, c.summary)} `
+        const line = `${isSelected ? (expanded ? '▾ ' : '› ') : '  '}${cell(`#${r.seq}`, c.seq)} ${cell(formatOffset(r.offsetMs), c.time)} ${cell(eventName(r.type, c.shortNames), c.type)} ${cell(r.gist, c.summary)} `
         return (
           <Box flexDirection="column" key={r.seq}>
             <Text inverse={isSelected} wrap="truncate">

@@ -57,12 +57,22 @@ function streamCancelRequested(info: ProcessInfo): boolean | undefined {
   return (info as {cancelRequested?: boolean}).cancelRequested
 }
 
+/**
+ * Whether the stream says the run is pinned to old code. Until the status stream carries it,
+ * the TUI knows it from the reload reports it saw (so not for runs pinned before it started);
+ * when `ProcessInfo` gets the field, return it here (one line) and the marker follows.
+ */
+function streamOldCode(_info: ProcessInfo): RunMarks['oldCode'] | undefined {
+  return undefined
+}
+
 /** The rows with their marks, for the list. */
 export function rowsOf(state: Pick<FeedState, 'marks' | 'runs'>): RunRow[] {
   return [...state.runs.entries()].map(([key, info]) => {
     const marks = state.marks.get(info.pid)
     const cancel = streamCancelRequested(info) ?? marks?.cancelRequested
-    return {...info, ...(marks?.oldCode ? {oldCode: marks.oldCode} : {}), ...(cancel ? {cancelRequested: true} : {}), key}
+    const oldCode = streamOldCode(info) ?? marks?.oldCode
+    return {...info, ...(oldCode ? {oldCode} : {}), ...(cancel ? {cancelRequested: true} : {}), key}
   })
 }
 

@@ -123,11 +123,12 @@ export interface RunMarks {
 }
 
 /**
- * What a run is doing, in the words of the issue: "sleeping, 23h59m left", "blocked: diverges
- * at event 7 (payment.lua:9): …", "cancel requested · waiting for a signal", "old code · …".
+ * What a run is doing, in the words of the issue: "sleeping, 23h59m left", "blocked #7
+ * payment.lua:9: expected …", "cancel requested · waiting for a signal", "old code · …",
+ * "service · sleeping 100 ms".
  */
 export function describeRun(run: ProcessInfo & RunMarks): string {
-  const marks = [...(run.cancelRequested && (run.status === 'running' || run.status === 'blocked') ? ['cancel requested'] : []), ...(run.oldCode && run.status === 'running' ? ['old code'] : [])]
+  const marks = [...(run.kind === 'workflow' ? [] : [run.kind]), ...(run.cancelRequested && (run.status === 'running' || run.status === 'blocked') ? ['cancel requested'] : []), ...(run.oldCode && run.status === 'running' ? ['old code'] : [])]
   const base = baseStatus(run)
   return marks.length > 0 ? `${marks.join(' · ')} · ${base}` : base
 }
@@ -135,7 +136,7 @@ export function describeRun(run: ProcessInfo & RunMarks): string {
 function baseStatus(run: ProcessInfo): string {
   if (run.status === 'blocked') {
     const reason = run.problem ? compactProblem(run.problem, true) : 'unknown reason'
-    return reason.startsWith('at #') ? `blocked ${reason}` : `blocked: ${reason}`
+    return reason.startsWith('#') ? `blocked ${reason}` : `blocked: ${reason}`
   }
   const problem = run.problem ? shortenPids(run.problem.split('\n')[0]!) : undefined
   if (run.status === 'failed') return [problem ? `failed: ${problem}` : 'failed', run.kind === 'workflow' ? undefined : run.waiting].filter(Boolean).join(' · ')

@@ -37,7 +37,8 @@ export function timelineRows(events: readonly HistoryEvent[]): TimelineRow[] {
     if (startSeq !== undefined) ends.set(startSeq, e.ts)
   }
   return events.map((e) => {
-    const summary = summarizeEvent(e)
+    // Whole: the SUMMARY column cuts it to the terminal's width (200 columns show more).
+    const summary = summarizeEvent(e, Number.POSITIVE_INFINITY)
     const gist = shortenPids(summary.startsWith(e.type) ? summary.slice(e.type.length).trimStart() : summary)
     const end = ends.get(e.seq)
     const hasEnd = hasEndEvent(e)

@@ -19,7 +19,7 @@ export function shortenPids(text: string): string {
 
 /**
  * A blocked run's reason, most useful part first: `diverges at event 5 (src/x.lua:12): expected A, got B`;
- * `short` (a list row): `at #5 (x.lua:12): expected A, got B`. Text in another shape is
+ * `short` (a list row): `#5 x.lua:12: expected A, got B`. Text in another shape is
  * returned with its PIDs shortened.
  */
 export function compactProblem(problem: string, short = false): string {
@@ -27,8 +27,8 @@ export function compactProblem(problem: string, short = false): string {
   const m = /^(?:Workflow \S+ )?diverges from its history at event (\d+): ([\s\S]*?)(?: \(([^()]+:\d+)\))?\.?$/.exec(text)
   if (!m) return text
   const [, event, rest, where] = m
-  const at = where ? ` (${short ? (where.split(/[\\/]/).at(-1) ?? where) : where})` : ''
-  return short ? `at #${event}${at}: ${rest}` : `diverges at event ${event}${at}: ${rest}`
+  if (short) return `#${event}${where ? ` ${where.split(/[\\/]/).at(-1) ?? where}` : ''}: ${rest}`
+  return `diverges at event ${event}${where ? ` (${where})` : ''}: ${rest}`
 }
 
 /**

@@ -164,7 +164,7 @@ describe('TUI text', () => {
   test('PIDs are shown as workflow IDs; a divergence leads with its event and file:line', () => {
     expect(shortenPids(`signal approve delivered to ${PID}`)).toBe('signal approve delivered to wf-6eb6d9d7f572')
     expect(compactProblem(DIVERGED)).toBe('diverges at event 5 (src/workflows/approval.lua:12): expected no new command before SignalReceived, got funcs.call app.orders:fulfill("Q-1")')
-    expect(describeRun({...run('wf-6eb6d9d7f572'), problem: DIVERGED, status: 'blocked', waiting: undefined})).toMatch(/^blocked at #5 \(approval\.lua:12\): expected no new command/)
+    expect(describeRun({...run('wf-6eb6d9d7f572'), problem: DIVERGED, status: 'blocked', waiting: undefined})).toMatch(/^blocked #5 approval\.lua:12: expected no new command/)
     expect(compactProblem('boom')).toBe('boom')
   })
 

@@ -92,7 +92,7 @@ describe('a crashing service in the TUI', () => {
     // Then the list has one row for it: no rows of its ended processes, no 20791-day ages, no duplicate
     const rows = frame.split('\n').filter((l) => /^[› ] [●✗○■✓] /.test(l))
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatch(/app\.svc:heartbeat +service app\.svc:heartbeat_proc/)
+    expect(rows[0]).toMatch(/app\.svc:heartbeat +app\.svc:heartbeat_proc +service · /)
     expect(frame).not.toMatch(/\d{3,}d/)
     // And the header and the list count the same things
     expect(frame).toContain('0 runs: 0 open, 0 blocked')

@@ -33,7 +33,11 @@ export function ConfirmPrompt({keys, onCancel, onConfirm, question, withReason =
   const done = useRef(false)
   const [, setVersion] = useState(0)
 
-  const onKey = (input: string, key: Key): void => {
+  const onKey = (input: string, key: Key): boolean => {
+    handleKey(input, key)
+    return !done.current
+  }
+  const handleKey = (input: string, key: Key): void => {
     if (done.current) return
     const close = (confirmed: boolean): void => {
       done.current = true

@@ -278,10 +278,17 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
     const next = keyQueue.current[0]
     if (!next) return
     if (prompt || confirm) {
-      // A prompt that just opened takes its keys once it is mounted (a commit away).
-      if (!promptKeys.current) return void setKeyTick((t) => t + 1)
-      keyQueue.current.shift()
-      promptKeys.current(next.input, next.key)
+      // A prompt that just opened takes its keys once it is mounted (a commit away). Prompts
+      // keep their text in refs, so a paste is handed over whole, in this one pass.
+      const take = promptKeys.current
+      if (!take) return void setKeyTick((t) => t + 1)
+      for (let press = keyQueue.current.shift(); press; press = keyQueue.current.shift()) if (!take(press.input, press.key)) break
+    } else if (filterTyped.current !== undefined) {
+      // The filter too (a ref): every key up to the one that closes it.
+      while (filterTyped.current !== undefined && keyQueue.current.length > 0) {
+        const press = keyQueue.current.shift()!
+        editFilter(press.input, press.key)
+      }
     } else {
       keyQueue.current.shift()
       handleKey(next.input, next.key)

@@ -64,7 +64,7 @@ export function SignalPrompt({keys, onCancel, onSend, target, width}: SignalProm
 
   const onKey = (input: string, key: Key): boolean => {
     const {field, sending, topic} = form.current
-    if (sending) return true
+    if (sending) return false
     // Ctrl-C closes a prompt, as Esc does (outside a prompt it quits).
     if (key.escape || (key.ctrl && input === 'c')) {
       onCancel()
@@ -91,7 +91,7 @@ export function SignalPrompt({keys, onCancel, onSend, target, width}: SignalProm
   // Set on every commit (the handler sees this render's props); the app waits for it before
   // handing over the keys typed right after the prompt opened, so none is lost.
   useLayoutEffect(() => {
-    const handle = (input: string, key: Key): void => void onKey(input, key)
+    const handle = (input: string, key: Key): boolean => onKey(input, key)
     keys.current = handle
     return () => {
       if (keys.current === handle) keys.current = undefined

@@ -63,7 +63,10 @@ export function splitKeys(input: string, key: Key): KeyPress[] {
   return chars.map(charKey)
 }
 
-/** Where the app hands a prompt its keys: the open prompt sets it while it is mounted. */
+/**
+ * Where the app hands a prompt its keys: the open prompt sets it while it is mounted. The
+ * handler returns whether the prompt takes more keys (false once it sent or closed).
+ */
 export interface KeySlot {
-  current: ((input: string, key: Key) => void) | undefined
+  current: ((input: string, key: Key) => boolean) | undefined
 }

@@ -104,6 +104,22 @@ describe('keys that arrive together', () => {
   })
 })
 
+describe('pastes', () => {
+  test('a long payload pasted in one read lands whole and at once (not one redraw per character)', async () => {
+    const {engine, term} = await start()
+    const [id] = await spawnApprovals(engine, 1)
+    await term.waitFor('waiting for a signal')
+    await term.press('s', 'approve\r')
+    const note = 'x'.repeat(3000)
+    const t0 = performance.now()
+    await term.press(`${JSON.stringify({approved: true, note})}\r`)
+    await term.waitFor(`signal approve sent to ${id}`)
+    expect(performance.now() - t0).toBeLessThan(1500)
+    const signal = (await engine.history(id!)).events.find((e) => e.type === 'SignalReceived')
+    expect(signal).toMatchObject({payload: [{approved: true, note}], topic: 'approve'})
+  })
+})
+
 describe('help and prompts are never a trap', () => {
   test('? opens the help and ? again closes it; Esc always goes back; the footer does not point to ? while it is open', async () => {
     const {engine, term} = await start()

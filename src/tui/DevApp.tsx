@@ -12,8 +12,9 @@ import {ProcessView} from './ProcessView.js'
 import {ReplaySteps, replayForkAt} from './ReplaySteps.js'
 import {SIGNAL_PROMPT_ROWS, SignalPrompt} from './SignalPrompt.js'
 import {Timeline} from './Timeline.js'
-import {type LogLine, type RunRow, filterRuns, rowsOf, sortRuns} from './feed-state.js'
+import {type RunRow, filterRuns, logsOf, rowsOf, sortRuns} from './feed-state.js'
 import {clampIndex} from './format.js'
+import {actionApplies, notApplicable} from './key-applies.js'
 import {type KeyPress, type KeySlot, splitKeys} from './keys.js'
 import {editLine} from './line-edit.js'
 import {type ShortcutAction, type View, matchShortcut} from './shortcuts.js'
@@ -47,28 +48,6 @@ interface ReplayState {
 /** Terminal rows left above the live area, where the last log lines stay visible. */
 function logRows(rows: number): number {
   return rows >= 20 ? 4 : 1
-}
-
-/** Keys that act on one workflow run, and whether they apply to a row. */
-export function actionApplies(action: ShortcutAction, view: View, row: RunRow | undefined): boolean {
-  const workflow = row?.kind === 'workflow'
-  const open = workflow && (row.status === 'running' || row.status === 'blocked')
-  switch (action) {
-    case 'open':
-      return row !== undefined
-    case 'signal':
-    case 'skip':
-    case 'cancel':
-    case 'terminate':
-      return open
-    case 'replay':
-      return workflow
-    case 'fork':
-      // In the list, f forks a run a reload left on its old code (at the event the reload named).
-      return workflow && (view !== 'processes' || row.oldCode?.at !== undefined)
-    default:
-      return true
-  }
 }
 
 interface Confirm {
@@ -385,18 +364,4 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
       </Box>
     </>
   )
-}
-
-/** Why a key does nothing on this row. */
-function notApplicable(action: ShortcutAction, row: RunRow): string {
-  if (row.kind !== 'workflow') return `That key acts on workflow runs; ${row.id} is a ${row.kind} (enter shows it).`
-  if (action === 'fork') return `${row.id} runs on the current code: open it (enter) and pick an event to fork at.`
-  return `${row.id} has ${row.status}: only r (replay) and enter apply.`
-}
-
-/** The log lines of a service (its own and those of every process it ran) or a process. */
-function logsOf(feed: {logs: readonly LogLine[]; servicePids: ReadonlyMap<string, string>}, row: RunRow | undefined): LogLine[] {
-  if (!row) return []
-  if (row.kind === 'service') return feed.logs.filter((l) => l.source !== undefined && (l.source === row.id || feed.servicePids.get(l.source) === row.id))
-  return feed.logs.filter((l) => l.source !== undefined && l.source === row.pid)
 }

@@ -233,3 +233,10 @@ export function filterRuns<R extends ProcessInfo>(runs: readonly R[], filter: st
   if (!needle) return [...runs]
   return runs.filter((r) => [r.id, r.entry, r.status, r.waiting ?? '', r.problem ?? ''].some((f) => f.toLowerCase().includes(needle)))
 }
+
+/** The log lines of a service (its own and those of every process it ran) or a process. */
+export function logsOf(feed: Pick<FeedState, 'logs' | 'servicePids'>, row: RunRow | undefined): LogLine[] {
+  if (!row) return []
+  if (row.kind === 'service') return feed.logs.filter((l) => l.source !== undefined && (l.source === row.id || feed.servicePids.get(l.source) === row.id))
+  return feed.logs.filter((l) => l.source !== undefined && l.source === row.pid)
+}

@@ -7,7 +7,7 @@ import type {Key} from 'ink'
 import {describe, expect, test} from 'vitest'
 
 import {WippyError} from '../../src/errors.js'
-import {actionApplies} from '../../src/tui/DevApp.js'
+import {actionApplies} from '../../src/tui/key-applies.js'
 import {parseJsonArg} from '../../src/control/json-arg.js'
 import {applyEngineEvents, filterRuns, initialFeedState, rowsOf, sortRuns} from '../../src/tui/feed-state.js'
 import {OFFSET_WIDTH, cell, cellMiddle, clipStart, describeRun, formatAge, formatOffset, rowAge, windowStart} from '../../src/tui/format.js'

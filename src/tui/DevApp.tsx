@@ -100,7 +100,7 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
     if (stopped) exit()
   }, [stopped, exit])
 
-  const allRuns = useMemo(() => sortRuns(rowsOf(feed)), [feed])
+  const allRuns = useMemo(() => sortRuns(rowsOf({marks: feed.marks, runs: feed.runs})), [feed.marks, feed.runs])
   const byKey = useMemo(() => new Map(allRuns.map((r) => [r.key, r])), [allRuns])
   const runs = useMemo(() => filterRuns(allRuns, filter), [allRuns, filter])
   const found = runs.findIndex((r) => r.key === selectedKey)

@@ -80,17 +80,23 @@ export function matchShortcut(view: View, input: string, key: Key): Shortcut | u
 }
 
 /**
+ * Which keys a narrow footer leaves out first: the ones everybody knows (esc, enter, /), then
+ * the rarer actions; the run actions (cancel, terminate, replay) stay longest.
+ */
+const DROP_FIRST: readonly ShortcutAction[] = ['back', 'expand', 'open', 'filter', 'skip', 'signal', 'fork', 'replay', 'terminate', 'cancel']
+
+/**
  * The footer of a view: `enter open · / filter · ...`, only the keys that `applies` to the
- * current row. When it is wider than `width`, keys are dropped from the end: `? help` and
- * `q quit` always stay, since help lists the rest.
+ * current row. When it is wider than `width`, keys are left out in {@link DROP_FIRST} order:
+ * `? help` and `q quit` always stay, since help lists the rest.
  */
 export function footerText(view: View, width = Number.POSITIVE_INFINITY, applies: (action: ShortcutAction) => boolean = () => true): string {
-  const items = SHORTCUTS.filter((s) => s.footer.includes(view) && applies(s.action)).map((s) => ({keep: s.action === 'help' || s.action === 'quit', text: `${s.label} ${s.short}`}))
+  const items = SHORTCUTS.filter((s) => s.footer.includes(view) && applies(s.action)).map((s) => ({action: s.action, text: `${s.label} ${s.short}`}))
   const join = (): string => items.map((i) => i.text).join(' · ')
-  while (join().length > width) {
-    const drop = items.findLastIndex((i) => !i.keep)
-    if (drop === -1) break
-    items.splice(drop, 1)
+  for (const action of DROP_FIRST) {
+    if (join().length <= width) break
+    const at = items.findIndex((i) => i.action === action)
+    if (at !== -1) items.splice(at, 1)
   }
   return join()
 }

@@ -96,11 +96,13 @@ describe('layout helpers', () => {
 })
 
 describe('shortcuts', () => {
-  test('the footer drops keys from the middle to fit, never ? help and q quit', () => {
+  test('the footer leaves out the well-known keys first to fit, never ? help and q quit', () => {
     expect(footerText('timeline')).toBe('enter details · esc back · s signal · t skip · f fork · c cancel · x terminate · r replay · ? help · q quit')
     const narrow = footerText('timeline', 50)
     expect(narrow.length).toBeLessThanOrEqual(50)
     expect(narrow).toMatch(/\? help · q quit$/)
+    // At 80 the well-known keys go first; cancel, terminate and replay stay
+    expect(footerText('timeline', 80)).toBe('s signal · t skip · f fork · c cancel · x terminate · r replay · ? help · q quit')
   })
 
   test('the footer lists only the keys that apply: none of the run keys on a service row', () => {

@@ -18,6 +18,9 @@ import type {EngineEvent, EngineStatus, ProcessInfo, ReloadReport} from '../engi
 import type {HistoryEvent} from '../history/events.js'
 import {summarizeEvent} from '../history/summary.js'
 
+/** A log line is never cut with `…` (a terminal wraps it; a file keeps it whole). */
+const FULL = Number.POSITIVE_INFINITY
+
 /** Where the lines go. */
 export interface LineSink {
   write(text: string): unknown
@@ -89,14 +92,14 @@ export class LineRenderer {
     const where = 'where' in event && event.where ? ` (${event.where})` : ''
     switch (event.type) {
       case 'SignalReceived':
-        this.#line(`signal ${id} ${summarizeEvent(event).slice('SignalReceived '.length)}`)
+        this.#line(`signal ${id} ${summarizeEvent(event, FULL).slice('SignalReceived '.length)}`)
         return
       case 'WorkflowCompleted':
-        this.#line(`run completed ${id} ${summarizeEvent(event).slice('WorkflowCompleted '.length)}`)
+        this.#line(`run completed ${id} ${summarizeEvent(event, FULL).slice('WorkflowCompleted '.length)}`)
         this.#statuses.set(pid, 'completed')
         return
       case 'WorkflowFailed':
-        this.#line(`run failed ${id}: ${summarizeEvent(event).slice('WorkflowFailed '.length)}`)
+        this.#line(`run failed ${id}: ${summarizeEvent(event, FULL).slice('WorkflowFailed '.length)}`)
         this.#statuses.set(pid, 'failed')
         return
       case 'WorkflowStarted':
@@ -107,7 +110,7 @@ export class LineRenderer {
         }
         return
       default:
-        this.#line(`step ${id} #${event.seq} ${summarizeEvent(event)}${where}`)
+        this.#line(`step ${id} #${event.seq} ${summarizeEvent(event, FULL)}${where}`)
     }
   }
 

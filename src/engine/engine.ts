@@ -318,7 +318,9 @@ export class Engine implements EngineApi {
 
   ps(filter: {all?: boolean; status?: string} = {}): ProcessInfo[] {
     const rows: ProcessInfo[] = [...this.workflows.list(), ...(this.processes?.list({all: filter.all === true || filter.status !== undefined}) ?? [])]
-    return rows.filter((r) => (filter.status ? r.status === filter.status : filter.all || r.status === 'running' || r.status === 'blocked' || r.status === 'damaged'))
+    // Services are listed while supervised (also failed and waiting to restart), not only while running.
+    const live = (r: ProcessInfo): boolean => r.status === 'running' || r.status === 'blocked' || r.status === 'damaged' || (r.kind === 'service' && r.status !== 'stopped' && r.status !== 'exited')
+    return rows.filter((r) => (filter.status ? r.status === filter.status : filter.all || live(r)))
   }
 
   async call(entry: string, args: unknown[]): Promise<{error?: LuaErrorValue; value?: unknown}> {

@@ -52,7 +52,7 @@ export class ProcessSide {
       functions: {call: (entry, args, o) => options.lua.callFunction(entry, args, o.context ? {context: o.context} : {})},
       log: (pid, level, message, fields) => options.emit({fields, level, message, pid, type: 'log'}),
       onChange: (status) => {
-        if (side) options.emit({summary: side.infoOf(status.pid), type: 'run'})
+        if (side) options.emit({summary: side.infoOf(status), type: 'run'})
       },
       registry: options.registry,
       resolveProcess: (id) => {
@@ -65,6 +65,11 @@ export class ProcessSide {
     const supervisor = new ServiceSupervisor({
       host,
       log: (service, level, message) => options.emit({level, message, pid: service, type: 'log'}),
+      // A service's own changes (failed, waiting to restart, restarted) reach the status stream.
+      onChange: (status) => {
+        const row = side?.list({all: true}).find((r) => r.kind === 'service' && r.id === status.id)
+        if (row) options.emit({summary: row, type: 'run'})
+      },
       registry: options.registry(),
     })
     side = new ProcessSide(host, supervisor, options.registry)
@@ -112,9 +117,14 @@ export class ProcessSide {
     this.host.close()
   }
 
-  private infoOf(pid: string): ProcessInfo {
-    const row = this.list({all: true}).find((r) => r.pid === pid)
-    return row ?? {entry: '', id: pid, kind: 'process', loaded: false, pid, startedAt: 0, status: 'exited'}
+  /**
+   * The row a process change updates: the process's own, or for a service's process (which
+   * has no row of its own) its service's row, so an ended service process is not a new row.
+   */
+  private infoOf(status: {entry: string; pid: string; service?: string; startedAt: number; status: string}): ProcessInfo {
+    const rows = this.list({all: true})
+    const row = rows.find((r) => r.pid === status.pid) ?? (status.service ? rows.find((r) => r.kind === 'service' && r.id === status.service) : undefined)
+    return row ?? {entry: status.entry, id: status.pid, kind: 'process', loaded: false, pid: status.pid, startedAt: status.startedAt, status: status.status}
   }
 }
 

@@ -12,35 +12,40 @@ import {needsForms, toForms} from './value-forms.js'
 /** Longest JSON excerpt in a summary before it is cut with `…`. */
 const MAX_JSON = 60
 
-type Summarizers = {[T in HistoryEventType]: (event: EventOf<T>) => string}
+/** Each summarizer gets the longest JSON excerpt it may print (`Infinity`: never cut). */
+type Summarizers = {[T in HistoryEventType]: (event: EventOf<T>, maxJson: number) => string}
 
 // A mapped type: a new event kind does not compile until it has a summary.
 const SUMMARIZERS: Summarizers = {
-  ActivityCancelRequested: (e) => `#${e.scheduled}`,
-  ActivityCompleted: (e) => `#${e.scheduled} ${json(e.result)}${attempts(e.attempts)}`,
-  ActivityFailed: (e) => `#${e.scheduled} ${error(e.error)}${attempts(e.attempts)}`,
-  ActivityScheduled: (e) => `${e.entry}(${args(e.args)})${e.async ? ' async' : ''}`,
+  ActivityCancelRequested: (e, n) => `#${e.scheduled}`,
+  ActivityCompleted: (e, n) => `#${e.scheduled} ${json(e.result, n)}${attempts(e.attempts)}`,
+  ActivityFailed: (e, n) => `#${e.scheduled} ${error(e.error, n)}${attempts(e.attempts)}`,
+  ActivityScheduled: (e, n) => `${e.entry}(${args(e.args, n)})${e.async ? ' async' : ''}`,
   CancelRequested: (e) => cancelGist(e),
-  ChildWorkflowCompleted: (e) => `${e.childPid} ${e.error ? error(e.error) : json(e.result)}`,
-  ChildWorkflowStarted: (e) => `${e.entry}(${args(e.input)}) ${e.childPid}${e.error ? ' ' + error(e.error) : ''}`,
-  MarkerRecorded: (e) => `${e.name} ${json(e.value)}`,
-  SideEffect: (e) => `${e.op} ${json(e.value)}`,
-  SignalReceived: (e) => `${e.topic} ${payload(e.payload)}${e.queued ? ' (queued)' : ''}`,
-  SignalSent: (e) => `${e.topic} → ${e.target} ${payload(e.payload)}${e.error ? ' ' + error(e.error) : ''}`,
-  TimeSkipped: (e) => `+${formatDurationMs(e.byMs)}`,
-  TimerCancelled: (e) => `#${e.started}`,
-  TimerFired: (e) => `#${e.started}`,
-  TimerStarted: (e) => formatDurationMs(e.durationMs),
-  WorkflowCancelled: (e) => e.reason ?? '',
-  WorkflowCompleted: (e) => json(e.result),
-  WorkflowFailed: (e) => error(e.error),
-  WorkflowStarted: (e) => `${e.entry}(${args(e.input)}) ${e.pid}`,
-  WorkflowTerminated: (e) => e.reason ?? '',
+  ChildWorkflowCompleted: (e, n) => `${e.childPid} ${e.error ? error(e.error, n) : json(e.result, n)}`,
+  ChildWorkflowStarted: (e, n) => `${e.entry}(${args(e.input, n)}) ${e.childPid}${e.error ? ' ' + error(e.error, n) : ''}`,
+  MarkerRecorded: (e, n) => `${e.name} ${json(e.value, n)}`,
+  SideEffect: (e, n) => `${e.op} ${json(e.value, n)}`,
+  SignalReceived: (e, n) => `${e.topic} ${payload(e.payload, n)}${e.queued ? ' (queued)' : ''}`,
+  SignalSent: (e, n) => `${e.topic} → ${e.target} ${payload(e.payload, n)}${e.error ? ' ' + error(e.error, n) : ''}`,
+  TimeSkipped: (e, n) => `+${formatDurationMs(e.byMs)}`,
+  TimerCancelled: (e, n) => `#${e.started}`,
+  TimerFired: (e, n) => `#${e.started}`,
+  TimerStarted: (e, n) => formatDurationMs(e.durationMs),
+  WorkflowCancelled: (e, n) => e.reason ?? '',
+  WorkflowCompleted: (e, n) => json(e.result, n),
+  WorkflowFailed: (e, n) => error(e.error, n),
+  WorkflowStarted: (e, n) => `${e.entry}(${args(e.input, n)}) ${e.pid}`,
+  WorkflowTerminated: (e, n) => e.reason ?? '',
 }
 
-/** A short one-line summary: the event type, then its gist (entry, args, duration, result...). */
-export function summarizeEvent(event: HistoryEvent): string {
-  const gist = (SUMMARIZERS[event.type] as (e: HistoryEvent) => string)(event)
+/**
+ * A short one-line summary: the event type, then its gist (entry, args, duration, result...).
+ * JSON excerpts are cut with `…` past `maxJson` characters; a log (`wippy dev --no-tui`)
+ * passes `Infinity` so nothing is ever cut.
+ */
+export function summarizeEvent(event: HistoryEvent, maxJson = MAX_JSON): string {
+  const gist = (SUMMARIZERS[event.type] as (e: HistoryEvent, n: number) => string)(event, maxJson)
   return gist ? `${event.type} ${gist}` : event.type
 }
 
@@ -67,8 +72,8 @@ export function formatDurationMs(ms: number): string {
   return out
 }
 
-function json(value: unknown): string {
-  return truncate(toText(value))
+function json(value: unknown, n: number): string {
+  return truncate(toText(value), n)
 }
 
 /** JSON for display; Lua's `nil` for undefined; never throws. */
@@ -83,23 +88,23 @@ function toText(value: unknown): string {
   }
 }
 
-function truncate(text: string): string {
-  return text.length > MAX_JSON ? text.slice(0, MAX_JSON - 1) + '…' : text
+function truncate(text: string, n: number): string {
+  return text.length > n ? text.slice(0, n - 1) + '…' : text
 }
 
 /** Call arguments, comma-separated, without the array brackets. */
-function args(values: readonly unknown[]): string {
+function args(values: readonly unknown[], n: number): string {
   // One argument is the usual call: no intermediate array.
-  return truncate(values.length === 1 ? toText(values[0]) : values.map(toText).join(', '))
+  return truncate(values.length === 1 ? toText(values[0]) : values.map(toText).join(', '), n)
 }
 
 /** A signal payload: the single value when there is one, else the list. */
-function payload(values: readonly unknown[]): string {
-  return values.length === 1 ? json(values[0]) : json(values)
+function payload(values: readonly unknown[], n: number): string {
+  return values.length === 1 ? json(values[0], n) : json(values, n)
 }
 
-function error(e: RecordedError): string {
-  return truncate(e.kind ? `${e.kind}: ${e.message}` : e.message)
+function error(e: RecordedError, n: number): string {
+  return truncate(e.kind ? `${e.kind}: ${e.message}` : e.message, n)
 }
 
 /** `from the CLI`, or the reason when one was given (`cancelled by parent (from {pid})`). */

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink'
 
 import {clip} from './format.js'
-import {type View, footerText} from './shortcuts.js'
+import {type ShortcutAction, type View, footerText} from './shortcuts.js'
 
 /** A line for the outcome of the last action. */
 export interface Message {
@@ -10,6 +10,8 @@ export interface Message {
 }
 
 export interface FooterProps {
+  /** Whether a key applies to the current row (the footer lists only those). */
+  readonly applies?: (action: ShortcutAction) => boolean
   /** The filter being typed after `/`, when the filter prompt is open. */
   readonly filterInput?: string
   readonly message?: Message
@@ -19,22 +21,26 @@ export interface FooterProps {
 
 const TONE: Record<Message['tone'], string | undefined> = {error: 'red', info: undefined, success: 'green'}
 
+/** Said when nothing else is (not in the help, which is what it points to). */
+const IDLE_HINT = 'Press ? for the keys.'
+
 /** Two lines: the last action's outcome (or the filter prompt), then the view's keys. */
-export function Footer({filterInput, message, view, width}: FooterProps) {
+export function Footer({applies, filterInput, message, view, width}: FooterProps) {
+  const idle = view === 'help' ? '' : IDLE_HINT
   return (
     <Box flexDirection="column">
       {filterInput === undefined ? (
         <Text color={message ? TONE[message.tone] : undefined} dimColor={!message} wrap="truncate">
-          {clip(message?.text ?? '', width) || ' '}
+          {clip(message?.text ?? idle, width) || ' '}
         </Text>
       ) : (
         <Text wrap="truncate">
           <Text color="cyan">/</Text>
-          {clip(`${filterInput}▏  (enter keep · esc clear)`, width - 1)}
+          {clip(`${filterInput}▏  (enter apply · esc/ctrl-c clear)`, width - 1)}
         </Text>
       )}
       <Text dimColor wrap="truncate">
-        {clip(footerText(view, width), width)}
+        {clip(footerText(view, width, applies), width)}
       </Text>
     </Box>
   )

@@ -10,13 +10,14 @@ export interface LogPaneProps {
 
 /**
  * Engine output and Lua `logger`/`print`, append-only: `<Static>` prints each line once above
- * the live area, where the terminal's scrollback keeps it.
+ * the live area, where the terminal's scrollback keeps it. Lines wrap rather than being cut:
+ * a log line's end (a reload's `wippy fork … --at N`, an error's hint) is often its point.
  */
 export function LogPane({epoch, lines}: LogPaneProps) {
   return (
     <Static items={[...lines]} key={epoch}>
       {(line) => (
-        <Text color={levelColor(line.level)} key={line.id} wrap="truncate">
+        <Text color={levelColor(line.level)} key={line.id} wrap="wrap">
           {line.text}
         </Text>
       )}

@@ -4,6 +4,7 @@ import type {ReplayCheckResult} from '../engine/api.js'
 import type {HistoryEvent} from '../history/events.js'
 import {summarizeEvent} from '../history/summary.js'
 import {cell, clip, windowStart} from './format.js'
+import {shortenPids} from './tui-text.js'
 
 export interface ReplayStepsProps {
   /** The replay check's result; undefined while it runs. */
@@ -21,6 +22,18 @@ export interface ReplayStepsProps {
 
 /** How one recorded event fared in the replay. */
 export type StepMark = 'diverged' | 'matched' | 'not-replayed'
+
+/**
+ * The event `f` forks at in the replay view: the selected one, but never the diverging event
+ * or a later one: a fork keeps events 1..N, so it forks just before the divergence (as the
+ * CLI's `wippy fork … --at <divergence − 1>` hint does). Undefined when there is nothing to keep.
+ */
+export function replayForkAt(events: readonly HistoryEvent[], selected: number, check: ReplayCheckResult | undefined): number | undefined {
+  const chosen = events[selected]?.seq
+  const at = check?.divergence?.eventIndex
+  if (at === undefined || at === 0) return chosen
+  return Math.max(1, Math.min(chosen ?? at - 1, at - 1))
+}
 
 /** The mark of each event: ✓ up to the divergence, ✗ at it, · after it. */
 export function stepMarks(events: readonly HistoryEvent[], check: ReplayCheckResult): StepMark[] {
@@ -76,7 +89,7 @@ export function ReplaySteps({check, error, events, height, id, selected, width}:
             <Text inverse={index === selected} key={e.seq} wrap="truncate">
               {index === selected ? '› ' : '  '}
               <Text color={COLOR[mark]}>{GLYPH[mark]}</Text>
-              {` ${cell(`#${e.seq}`, 4)} ${clip(summarizeEvent(e), Math.max(1, width - 9))}`}
+              {` ${cell(`#${e.seq}`, 4)} ${clip(shortenPids(summarizeEvent(e, Number.POSITIVE_INFINITY)), Math.max(1, width - 9))}`}
             </Text>
           )
         })}
@@ -103,10 +116,10 @@ function panelLines({check, error, event, mark}: {check?: ReplayCheckResult; err
   const d = check.divergence
   if (d && (d.eventIndex === 0 || mark === 'diverged')) {
     return [
-      {color: 'red', text: `─ ✗ event ${d.eventIndex}: expected ${d.expected}`},
-      {color: 'red', text: `      got ${d.got}`},
+      {color: 'red', text: `─ ✗ event ${d.eventIndex}: expected ${shortenPids(d.expected)}`},
+      {color: 'red', text: `      got ${shortenPids(d.got)}`},
       ...(d.where ? [{color: 'red', text: `       at ${d.where}`}] : []),
-      {text: '  Revert the change, guard it with workflow.version(), or fork before it (f).'},
+      {text: `  f: fork at event ${Math.max(1, d.eventIndex - 1)} (before it) · or revert, or guard with workflow.version()`},
     ]
   }
   if (!event) return []

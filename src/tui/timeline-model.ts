@@ -6,6 +6,7 @@
 import type {HistoryEvent} from '../history/events.js'
 import {summarizeEvent} from '../history/summary.js'
 import {toJson} from './format.js'
+import {shortenPids} from './tui-text.js'
 
 export interface TimelineRow {
   /** The event's details as JSON lines, shown when the row is unfolded. */
@@ -14,7 +15,7 @@ export interface TimelineRow {
   durationMs?: number
   /** The summary without the type. */
   gist: string
-  /** ms since WorkflowStarted on the workflow clock. */
+  /** ms since WorkflowStarted on the workflow clock, never negative (see {@link timelineRows}). */
   offsetMs: number
   /** Whether the step has started and not ended yet. */
   pending: boolean
@@ -23,7 +24,11 @@ export interface TimelineRow {
   where?: string
 }
 
-/** Builds one row per event; `events` are in `seq` order. */
+/**
+ * Builds one row per event; `events` are in `seq` order. Offsets and durations are clamped at
+ * 0: a fork writes its own WorkflowStarted at the fork's time but keeps the copied events'
+ * original times, so those come before its start (they show `+0ms`, not `+-4m21ms`).
+ */
 export function timelineRows(events: readonly HistoryEvent[]): TimelineRow[] {
   const start = events[0]?.ts ?? 0
   const ends = new Map<number, number>()
@@ -32,18 +37,19 @@ export function timelineRows(events: readonly HistoryEvent[]): TimelineRow[] {
     if (startSeq !== undefined) ends.set(startSeq, e.ts)
   }
   return events.map((e) => {
-    const summary = summarizeEvent(e)
-    const gist = summary.startsWith(e.type) ? summary.slice(e.type.length).trimStart() : summary
+    // Whole: the SUMMARY column cuts it to the terminal's width (200 columns show more).
+    const summary = summarizeEvent(e, Number.POSITIVE_INFINITY)
+    const gist = shortenPids(summary.startsWith(e.type) ? summary.slice(e.type.length).trimStart() : summary)
     const end = ends.get(e.seq)
     const hasEnd = hasEndEvent(e)
     return {
       details: detailsOf(e),
       gist,
-      offsetMs: e.ts - start,
+      offsetMs: Math.max(0, e.ts - start),
       pending: hasEnd && end === undefined,
       seq: e.seq,
       type: e.type,
-      ...(end === undefined ? {} : {durationMs: end - e.ts}),
+      ...(end === undefined ? {} : {durationMs: Math.max(0, end - e.ts)}),
       ...('where' in e && e.where ? {where: e.where} : {}),
     }
   })

@@ -7,7 +7,7 @@ import {useCallback} from 'react'
 import type {EngineApi, ReplayCheckResult, SpawnResult} from '../engine/api.js'
 import {formatDurationMs} from '../history/summary.js'
 import type {Message} from './Footer.js'
-import {errorText} from './SignalPrompt.js'
+import {failureText, tuiErrorText} from './tui-text.js'
 
 export interface RunActions {
   cancel(pid: string, id: string): Promise<void>
@@ -15,6 +15,7 @@ export interface RunActions {
   replayCheck(pid: string): Promise<{check?: ReplayCheckResult; error?: string}>
   signal(pid: string, id: string, topic: string, payload: unknown[]): Promise<void>
   skip(pid: string, id: string): Promise<void>
+  terminate(pid: string, id: string, reason: string): Promise<void>
 }
 
 export function useRunActions(engine: EngineApi, report: (message: Message) => void, note: (text: string, level?: string) => void): RunActions {
@@ -27,7 +28,7 @@ export function useRunActions(engine: EngineApi, report: (message: Message) => v
         note(text)
         return value
       } catch (error) {
-        const text = `Can't ${what}: ${errorText(error)}`
+        const text = failureText(what, error)
         report({text, tone: 'error'})
         note(text, 'error')
         return undefined
@@ -45,7 +46,7 @@ export function useRunActions(engine: EngineApi, report: (message: Message) => v
       try {
         return {check: await engine.replayCheck(pid)}
       } catch (error) {
-        return {error: errorText(error)}
+        return {error: tuiErrorText(error)}
       }
     },
     // The prompt shows a failed send inline, so a rejection is re-thrown to it.
@@ -54,6 +55,10 @@ export function useRunActions(engine: EngineApi, report: (message: Message) => v
       const text = `signal ${topic} sent to ${id}`
       report({text, tone: 'success'})
       note(text)
+    },
+    terminate: async (pid, id, reason) => {
+      const why = reason.trim() || 'terminated from wippy dev'
+      await attempt(`terminate ${id}`, () => engine.terminate(pid, why), () => `terminated ${id}: ${why}`)
     },
     skip: async (pid, id) => {
       await attempt(`skip time on ${id}`, () => engine.skipTime(pid, 'next-timer'), (r) => `skipped ${formatDurationMs(roundSkip(r.skippedMs))} on ${id}'s clock`)

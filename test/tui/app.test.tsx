@@ -103,9 +103,19 @@ describe('the dev TUI on a real engine', () => {
     expect(term.frame()).not.toContain(b.id)
     await term.press(KEYS.enter)
 
-    // Cancel delivers a CancelRequested event; this workflow keeps waiting on its inbox
+    // c asks first: n keeps the run and records nothing
     await term.press('c')
+    await term.waitFor(`Cancel ${a.id}?`)
+    await term.press('n')
+    await term.waitFor(`Kept ${a.id} running: nothing recorded.`)
+    expect((await engine.history(a.pid)).events.map((e) => e.type)).not.toContain('CancelRequested')
+
+    // y delivers a CancelRequested event; the row says so at once (the workflow keeps waiting on its inbox)
+    await term.press('c')
+    await term.waitFor(`Cancel ${a.id}?`)
+    await term.press('y')
     await term.waitFor(`cancel requested for ${a.id}`)
+    await term.waitFor(new RegExp(`● ${a.id} .*cancel requested · waiting for a signal`))
     await term.press(KEYS.enter)
     await term.waitFor(/CancelRequested +cancelled from wippy dev/)
     await term.press(KEYS.escape)

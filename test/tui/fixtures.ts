@@ -16,7 +16,7 @@ export function run(id: string, fields: Partial<ProcessInfo> = {}): ProcessInfo 
 export const RUNS: ProcessInfo[] = [
   run('wf-approve-1', {startedAt: T0 - 12_000}),
   run('wf-pay-7', {entry: 'app.workflows:payment', startedAt: T0 - 3 * 60_000, waiting: 'sleeping, 23h59m left'}),
-  run('wf-pay-8', {entry: 'app.workflows:payment', problem: 'diverges at event 7: expected TimerStarted 24h, got ActivityScheduled app.api:refund (payment.lua:9)', startedAt: T0 - 3_700_000, status: 'blocked', waiting: undefined}),
+  run('wf-pay-8', {entry: 'app.workflows:payment', problem: `Workflow ${PID('wf-pay-8')} diverges from its history at event 7: expected TimerStarted 24h, got ActivityScheduled app.api:refund (src/workflows/payment.lua:9).`, startedAt: T0 - 3_700_000, status: 'blocked', waiting: undefined}),
   run('wf-retry-2', {closedAt: T0 - 1000, entry: 'app.workflows:retry', problem: 'app.api:flaky: bad input', startedAt: T0 - 90_000, status: 'failed', waiting: undefined}),
   run('wf-steps-3', {closedAt: T0 - 2000, entry: 'app.workflows:steps', startedAt: T0 - 2 * 86_400_000, status: 'completed', waiting: undefined}),
 ]

@@ -62,8 +62,8 @@ export interface Terminal {
   stdin: FakeStdin
   stdout: FakeStdout
   unmount(): void
-  /** Waits until the frame matches. */
-  waitFor(match: string | RegExp, timeoutMs?: number): Promise<string>
+  /** Waits until the frame matches (contains the text, matches the pattern, or passes the test). */
+  waitFor(match: string | RegExp | ((frame: string) => boolean), timeoutMs?: number): Promise<string>
   waitUntilExit(): Promise<unknown>
 }
 
@@ -111,7 +111,7 @@ export function renderInTerminal(node: ReactElement, size: {columns: number; row
     unmount: () => instance.unmount(),
     async waitFor(match, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs
-      const test = (s: string): boolean => (typeof match === 'string' ? s.includes(match) : match.test(s))
+      const test = (s: string): boolean => (typeof match === 'string' ? s.includes(match) : typeof match === 'function' ? match(s) : match.test(s))
       for (;;) {
         const text = frame()
         if (test(text)) return text

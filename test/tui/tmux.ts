@@ -21,7 +21,7 @@ export interface TmuxTerminal {
   /** Sends tmux key names (`Enter`, `Escape`, `Down`, `q`). */
   keys(...names: string[]): Promise<void>
   resize(columns: number, rows: number): Promise<void>
-  waitFor(match: string | RegExp, timeoutMs?: number): Promise<string>
+  waitFor(match: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>
 }
 
 export async function startTmux(options: {columns: number; command: string; cwd: string; env?: string[]; rows: number}): Promise<TmuxTerminal> {
@@ -66,7 +66,7 @@ export async function startTmux(options: {columns: number; command: string; cwd:
     },
     waitFor: async (match, timeoutMs = 10_000) => {
       const deadline = Date.now() + timeoutMs
-      const test = (s: string): boolean => (typeof match === 'string' ? s.includes(match) : match.test(s))
+      const test = (s: string): boolean => (typeof match === 'string' ? s.includes(match) : typeof match === 'function' ? match(s) : match.test(s))
       for (;;) {
         const screen = await capture()
         if (test(screen)) return screen

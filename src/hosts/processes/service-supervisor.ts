@@ -30,7 +30,11 @@ export interface ServiceStatus {
   host: string
   id: string
   kind: 'service'
-  /** The error of its last failed run, with file, line and Lua traceback when it crashed. */
+  /**
+   * While it is Failed (waiting to restart, or given up): the error of that failed run, with
+   * file, line and Lua traceback when it crashed. Not reported once it runs again, so `ps`
+   * shows what it does now, not a crash it has recovered from.
+   */
   lastError?: LuaFailure
   /** When the pending restart fires (ms since the epoch). */
   nextRestartAt?: number
@@ -107,6 +111,8 @@ export class ServiceSupervisor {
     }
     slot.attempts = 0
     slot.gaveUp = false
+    // A fresh start (new code after a reload, or by hand): the old failure no longer applies.
+    slot.lastError = undefined
     this.launch(slot)
     return this.statusOf(slot)
   }
@@ -307,7 +313,7 @@ export class ServiceSupervisor {
       const w = this.opts.host.get(slot.pid)?.waiting
       if (w) s.waiting = w
     }
-    if (slot.lastError) s.lastError = slot.lastError
+    if (slot.lastError && slot.state === 'Failed') s.lastError = slot.lastError
     if (slot.nextRestartAt !== undefined) {
       s.nextRestartAt = slot.nextRestartAt
       s.waiting = `restarting in ${Math.max(0, slot.nextRestartAt - this.clock())} ms`

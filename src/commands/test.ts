@@ -10,7 +10,9 @@ export default class Test extends BaseCommand {
     pattern: Args.string({description: 'Run only tests whose entry ID contains one of these strings.', required: false}),
   }
 
-  static override description = `Run the project's tests: every function.lua entry with \`meta.type: test\` (grouped by meta.suite, described by meta.description).
+  static override summary = 'Run the project\'s tests (function.lua entries with `meta.type: test`).'
+
+  static override description = `Tests are grouped by meta.suite and described by meta.description.
 
 A test passes when its main returns a truthy value and raises nothing; it fails when it raises (shown with the Lua file:line and traceback), returns false (optionally with a message) or nil plus an error, or runs past its timeout. \`meta.skip: "reason"\` reports a test as skipped; \`meta.timeout: 30s\` overrides --timeout for one test.
 

@@ -208,7 +208,15 @@ export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
   }
   const text = buf.toString('utf8').trimStart()
   if (text.startsWith('[') || (text.startsWith('{') && /^\{\s*"(pid|events|status|total)"/.test(text))) {
-    const parsed = JSON.parse(text) as unknown
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch (error) {
+      // A truncated or hand-edited export: say where, not a SyntaxError with a stack.
+      throw new WippyError('WIPPY_HISTORY_CORRUPT', `${file} is not valid JSON (${(error as Error).message.replace(/^Unexpected end of JSON input$/, 'it ends too early')}).`, {
+        hint: 'Export the history again with `wippy history export <id> -o FILE` (JSONL), or fix the JSON.',
+      })
+    }
     const events = Array.isArray(parsed) ? parsed : (parsed as {events?: unknown}).events
     const {HistoryEvent} = await import('../history/events.js')
     const checked = HistoryEvent.array().safeParse(events)

@@ -21,7 +21,7 @@ export abstract class BaseCommand extends Command {
   static override baseFlags = {
     path: Flags.string({
       char: 'p',
-      description: 'Project root (default: the nearest folder holding wippy.lock, .wippy.yaml or src/).',
+      description: 'Project root (default: the nearest folder holding wippy.lock, .wippy.yaml or a src/ with an _index.yaml).',
       env: 'WIPPY_PATH',
       helpGroup: 'GLOBAL',
     }),

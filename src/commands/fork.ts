@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {idOf} from '../cli/ids.js'
+import {runRef} from '../cli/ids.js'
 import {checkWorkflowId} from '../cli/workflow-id.js'
 import {forkRun} from '../control/services.js'
 import type {ForkOutput} from '../control/services.js'
@@ -22,7 +22,7 @@ export default class Fork extends BaseCommand {
 
   static override summary = 'Start a new run from the first N events of a workflow\'s history.'
 
-  async run(): Promise<ForkOutput & {forkedFromId: string}> {
+  async run(): Promise<Omit<ForkOutput, 'forkedFrom'> & {forkedFrom: {id: string; pid: string}}> {
     const {args, flags} = await this.parse(Fork)
     if (flags.id !== undefined) checkWorkflowId(flags.id)
     const out = await forkRun({
@@ -33,6 +33,6 @@ export default class Fork extends BaseCommand {
       ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
     })
     this.log(`${this.shown(out.pid)}  ${out.entry}  (forked from ${this.shown(out.forkedFrom)} at event ${out.at})`)
-    return {...out, forkedFromId: idOf(out.forkedFrom)}
+    return {...out, forkedFrom: runRef(out.forkedFrom)}
   }
 }

@@ -219,7 +219,6 @@ export class Engine implements EngineApi {
     if (!Number.isInteger(at) || at < 1 || at > events.length) {
       throw new WippyError('WIPPY_FORK_AT_INVALID', `Can't fork ${run.identity.workflowId} at event ${at}: it has events 1..${events.length}.`, {
         hint: 'Pick an event index from `wippy history inspect`; the fork keeps events 1..N and runs on from there.',
-        kind: 'usage',
       })
     }
     const prefix = events.slice(0, at).filter((e) => !isClosingEvent(e))

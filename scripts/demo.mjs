@@ -29,8 +29,9 @@ if (built < Math.max(newest(join(repo, 'src')), newest(join(repo, 'package.json'
   if (status !== 0) process.exit(status)
 }
 if (!existsSync(join(dir, 'wippy.lock'))) {
+  // --install: demo/package.json links this checkout, so `npx wippy …` from demo/README.md works in demo/.
   // --no-next-steps: the demo starts `wippy dev` itself, so "Next: cd demo / npx wippy dev" would mislead.
-  const status = run(['init', dir, '--template', 'orders', '--no-next-steps'])
+  const status = run(['init', dir, '--template', 'orders', '--install', '--no-next-steps'])
   if (status !== 0) process.exit(status)
 }
 console.error(`demo: wippy dev in ${dir} (try the commands in demo/README.md from a second terminal, e.g. node bin/run.js ps --path demo)`)

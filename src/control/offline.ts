@@ -19,7 +19,7 @@ import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
 import {WippyError} from '../errors.js'
 import {nextTimerAt, outstandingOf} from '../hosts/workflows/outstanding.js'
-import {parsePid} from '../hosts/workflows/pid.js'
+import {parsePid, runKeyOf} from '../hosts/workflows/pid.js'
 import {formatDurationMs} from '../time/duration.js'
 import {liveDevLock} from './dev-lock.js'
 
@@ -182,7 +182,7 @@ export function summarizeOffline(events: readonly HistoryEvent[], now: number): 
   const started = events[0]
   if (!started || started.type !== 'WorkflowStarted') return undefined
   const last = events.at(-1)!
-  const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, startedAt: started.ts}
+  const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, runKey: runKeyOf(started.workflowId, started.runId), startedAt: started.ts}
   const closedAs = closedStatus(last)
   if (closedAs) return {...base, closedAt: last.ts, status: closedAs}
   return {...base, status: 'running', waiting: describeOfflineWait(events, now)}

@@ -215,7 +215,7 @@ export class Engine implements EngineApi {
 
   async fork(pid: string, at: number, id?: string): Promise<SpawnResult> {
     const run = this.workflows.requireRun(pid)
-    const events = await this.workflows.history(run.identity.pid)
+    const events = await this.workflows.history(run.identity.runKey)
     if (!Number.isInteger(at) || at < 1 || at > events.length) {
       throw new WippyError('WIPPY_FORK_AT_INVALID', `Can't fork ${run.identity.workflowId} at event ${at}: it has events 1..${events.length}.`, {
         hint: 'Pick an event index from `wippy history inspect`; the fork keeps events 1..N and runs on from there.',
@@ -237,13 +237,13 @@ export class Engine implements EngineApi {
 
   async history(pid: string, range: HistoryRange = {}): Promise<HistoryView> {
     const run = this.workflows.requireRun(pid)
-    const events = await this.workflows.history(run.identity.pid)
+    const events = await this.workflows.history(run.identity.runKey)
     return {events: sliceHistory(events, range), pid: run.identity.pid, status: run.status, total: events.length}
   }
 
   async replayCheck(pid: string): Promise<ReplayCheckResult> {
     const run = this.workflows.requireRun(pid)
-    const events = await this.workflows.history(run.identity.pid)
+    const events = await this.workflows.history(run.identity.runKey)
     return this.checkEvents(events, run.identity.pid)
   }
 

@@ -39,6 +39,7 @@ const Process = z.strictObject({
   loaded: z.boolean(),
   problem: z.string().optional(),
   restarts: z.number().optional(),
+  runKey: z.string().optional(),
   startedAt: z.number(),
   status: z.string(),
   waiting: z.string().optional(),

@@ -44,6 +44,16 @@ describe('ps table', () => {
   })
 })
 
+describe('a reused workflow ID', () => {
+  it('shows each run by its run key, which every command accepts', () => {
+    const first = row({closedAt: NOW - 4_000, id: 'order-1', runKey: 'order-1~aaaa0001', startedAt: NOW - 6_000, status: 'completed'})
+    const second = row({id: 'order-1', runKey: 'order-1~bbbb0002', waiting: 'waiting for a signal'})
+    const other = row({id: 'order-2', runKey: 'order-2~cccc0003', waiting: 'waiting for a signal'})
+    const lines = formatPsTable([second, first, other], {now: NOW}).split('\n')
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['order-1~bbbb0002', 'order-1~aaaa0001', 'order-2'])
+  })
+})
+
 describe('workflow IDs in human output', () => {
   it('are the PID\'s workflow ID; --verbose adds the PID', () => {
     expect(idOf(PID)).toBe('wf-6eb6d9d7f572')

@@ -79,6 +79,19 @@ describe('run commands against wippy dev (orders template)', () => {
     const again = await dev.cli(['cancel', id])
     expect(again.stderr).not.toContain('{app:')
 
+    // A reused --id: ps shows each run by its run key, and that key reaches the earlier run
+    const order = '{"id":"R-1","amount":10}'
+    expect((await dev.cli(['spawn', 'app.workflows:order_saga', order, '--id', 'dup-1', '--wait'])).exitCode).toBe(0)
+    expect((await dev.cli(['spawn', 'app.workflows:order_saga', order, '--id', 'dup-1', '--wait'])).exitCode).toBe(0)
+    const runs = (JSON.parse((await dev.cli(['ps', '--all', '--json'])).stdout) as {processes: Array<{id: string; runKey?: string; startedAt: number}>}).processes
+      .filter((p) => p.id === 'dup-1')
+      .sort((x, y) => x.startedAt - y.startedAt)
+    expect(runs).toHaveLength(2)
+    const table = (await dev.cli(['ps', '--all'])).stdout
+    for (const r of runs) expect(table).toMatch(new RegExp(`^${r.runKey}  `, 'm'))
+    const firstView = JSON.parse((await dev.cli(['history', 'inspect', runs[0]!.runKey!, '--json'])).stdout) as {events: Array<{ts: number}>}
+    expect(firstView.events[0]!.ts).toBe(runs[0]!.startedAt)
+
     // A skip too far for a date is refused before it is recorded
     const far = await dev.cli(['time', 'skip', id, '--by', '99999999999h'])
     expect(far.exitCode).toBe(2)

@@ -12,6 +12,8 @@ export interface RunSummary {
   pid: string
   /** Why a blocked run is blocked. */
   problem?: string
+  /** `<workflow id>~<run id>`: names this run when its workflow ID was reused (every command takes it). */
+  runKey?: string
   startedAt: number
   status: RunStatus
   /** What the run waits for now: "sleeping 23h59m left", "waiting for a signal", "running app.api:charge". */
@@ -26,6 +28,7 @@ export function summarizeRun(run: WorkflowRun): RunSummary {
     kind: 'workflow',
     loaded: run.loaded,
     pid: run.identity.pid,
+    runKey: run.identity.runKey,
     startedAt: run.startedAt,
     status: run.status,
     ...(run.closing ? {closedAt: run.closing.ts} : {}),

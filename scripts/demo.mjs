@@ -9,7 +9,8 @@ import {fileURLToPath} from 'node:url'
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(repo, 'bin', 'run.js')
-const dir = join(repo, 'demo')
+// WIPPY_DEMO_DIR moves the demo project elsewhere (the test uses a temp dir).
+const dir = process.env.WIPPY_DEMO_DIR || join(repo, 'demo')
 const run = (args) => spawnSync(process.execPath, [bin, ...args], {cwd: repo, stdio: 'inherit'}).status ?? 1
 
 /** The newest mtime of any file under `path` (0 when it is missing). */

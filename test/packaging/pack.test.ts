@@ -73,6 +73,7 @@ describe('the packed tarball', () => {
     expect(files).toContain('dist/commands/init.js')
     expect(files).toContain('dist/commands/schema.js')
     expect(files).toContain('oclif.manifest.json')
+    expect(files).toContain('LICENSE')
     expect(files).toContain(`templates/${TEMPLATE}/_gitignore`)
     // The editor support ships inside each template: .luarc.json is a dotfile npm must keep.
     expect(files).toContain(`templates/${TEMPLATE}/.luarc.json`)

@@ -59,7 +59,7 @@ const SHAPES = {
     template: z.string(),
     wippy: z.strictObject({source: z.enum(['checkout', 'registry', 'tarball']), spec: z.string(), version: z.string()}),
   }),
-  inspect: z.strictObject({...Ref, events: z.array(Event), status: z.string(), total: z.number().int()}),
+  inspect: z.strictObject({...Ref, events: z.array(Event), problem: z.string().optional(), status: z.string(), total: z.number().int()}),
   lint: z.strictObject({errors: z.number().int(), problems: z.array(z.unknown()), warnings: z.number().int()}),
   ps: z.strictObject({processes: z.array(Process), source: z.enum(['engine', 'files'])}),
   registryList: z.strictObject({entries: z.array(z.object({id: z.string(), kind: z.string()}).passthrough())}),

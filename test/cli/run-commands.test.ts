@@ -148,3 +148,24 @@ describe('clear errors for the usual slips', () => {
     }
   }, 60_000)
 })
+
+describe('history inspect on a blocked run', () => {
+  it('says why it is blocked, with the workflow ID in the reason', async () => {
+    // Given a run waiting for its signal, then a restart on code that calls submit differently
+    const dev = await startDev({args: ['--no-watch']})
+    const spawned = await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"B-1","amount":3}'])
+    const id = spawned.stdout.split(/\s+/)[0]!
+    await dev.stop()
+    await dev.editFile('src/workflows/approval.lua', (t) => t.replace('funcs.call("app.reviews:submit", request)', 'funcs.call("app.reviews:submit", {order_id = request.order_id, v = 2})'))
+    const again = await startDev({args: ['--no-watch'], root: dev.root})
+    await again.waitForOutput(/recovered .*; 1 blocked/)
+
+    // When it is inspected, then the header says why
+    const view = await again.cli(['history', 'inspect', id])
+    expect(view.exitCode, view.stderr).toBe(0)
+    const [header, why] = view.stdout.split('\n')
+    expect(header).toMatch(new RegExp(`^${id}  blocked  \\d+ events$`))
+    expect(why).toMatch(new RegExp(`^  why: Workflow ${id} diverges from its history at event \\d`))
+    expect(JSON.parse((await again.cli(['history', 'inspect', id, '--json'])).stdout).problem).toContain('diverges')
+  }, 90_000)
+})

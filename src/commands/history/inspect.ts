@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {idOf} from '../../cli/ids.js'
+import {idOf, shortenPids} from '../../cli/ids.js'
 import {formatTimelineLine} from '../../control/timeline.js'
-import {followHistory, inspectHistory} from '../../control/services.js'
+import {followHistory, inspectHistory, listRuns} from '../../control/services.js'
 import type {HistoryView} from '../../engine/api.js'
 import type {HistoryEvent} from '../../history/events.js'
 
@@ -30,19 +30,22 @@ export default class HistoryInspect extends BaseCommand {
     to: Flags.integer({description: 'Last event index to show.', min: 1}),
   }
 
-  async run(): Promise<HistoryView & {id: string}> {
+  async run(): Promise<HistoryView & {id: string; problem?: string}> {
     const {args, flags} = await this.parse(HistoryInspect)
     const project = {root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})}
     const range = {...(flags.from ? {from: flags.from} : {}), ...(flags.to ? {to: flags.to} : {}), ...(flags.limit ? {limit: flags.limit} : {})}
     if (flags.follow) return this.follow(project, args.pid, flags.from)
     const view = await inspectHistory({...project, pid: args.pid, range})
+    // A blocked run says why (the divergence), as `ps` does; the history itself can't tell.
+    const problem = view.status === 'blocked' ? (await listRuns({...project, status: 'blocked'})).processes.find((p) => p.pid === view.pid)?.problem : undefined
     if (!this.jsonEnabled()) {
       this.log(`${this.shown(view.pid)}  ${view.status}  ${view.total} events${view.events.length < view.total ? ` (showing ${view.events.length})` : ''}`)
+      if (problem) this.log(`  why: ${this.verboseEnabled() ? problem : shortenPids(problem)}`)
       const startTs = view.events[0]?.seq === 1 ? view.events[0].ts : undefined
       const t0 = startTs ?? view.events[0]?.ts ?? 0
       process.stdout.write(view.events.map((e) => formatTimelineLine(e, t0)).join('\n') + '\n')
     }
-    return {id: idOf(view.pid), ...view}
+    return {id: idOf(view.pid), ...view, ...(problem ? {problem} : {})}
   }
 
   private async follow(project: {root: string; stateDir?: string}, pid: string, from: number | undefined): Promise<HistoryView & {id: string}> {

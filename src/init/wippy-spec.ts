@@ -4,9 +4,10 @@
  * it. The spec depends on where this wippy came from:
  *
  * - a registry install: the exact version (`"wippy": "0.1.0"`);
- * - a tarball (`npx --package ./wippy-0.1.0.tgz wippy init`, or `npm install ./wippy-0.1.0.tgz`):
- *   npm records the tarball as a `file:` spec in the package.json of the folder it installed
- *   into (for npx, its cache folder `_npx/<hash>`), so init writes `file:<absolute tarball path>`;
+ * - a tarball (`npx --package ./wippy-0.1.0.tgz wippy init`, `npm install ./wippy-0.1.0.tgz`, or
+ *   `npm install -g ./wippy-0.1.0.tgz`): npm records the tarball as a `file:` spec in the
+ *   package.json of the folder it installed into (for npx, its cache folder `_npx/<hash>`) and
+ *   in `node_modules/.package-lock.json`, so init writes `file:<absolute tarball path>`;
  * - a checkout (`node bin/run.js init`): `file:<absolute checkout path>` (npm links it; the
  *   checkout must stay built).
  *
@@ -31,7 +32,10 @@ export function wippySpecOf(packageRoot: string): WippySpec {
   const parent = dirname(packageRoot)
   if (basename(parent) === 'node_modules') {
     const installer = dirname(parent)
-    const recorded = dependencySpec(readJson(join(installer, 'package.json')), basename(packageRoot))
+    // The installer's package.json (npx's cache folder, a project), else npm's hidden lockfile
+    // in node_modules, which also covers a global install (`npm i -g ./wippy.tgz`).
+    const recorded =
+      dependencySpec(readJson(join(installer, 'package.json')), basename(packageRoot)) ?? lockedSpec(readJson(join(parent, '.package-lock.json')), basename(packageRoot))
     if (recorded?.startsWith('file:')) {
       const path = recorded.slice('file:'.length)
       return {source: 'tarball', spec: `file:${isAbsolute(path) ? path : resolve(installer, path)}`, version: v}
@@ -48,6 +52,11 @@ function dependencySpec(pkg: Record<string, unknown> | undefined, name: string):
     if (typeof deps?.[name] === 'string') return deps[name] as string
   }
   return undefined
+}
+
+function lockedSpec(lock: Record<string, unknown> | undefined, name: string): string | undefined {
+  const entry = (lock?.packages as Record<string, {resolved?: unknown}> | undefined)?.[`node_modules/${name}`]
+  return typeof entry?.resolved === 'string' ? entry.resolved : undefined
 }
 
 function readJson(file: string): Record<string, unknown> | undefined {

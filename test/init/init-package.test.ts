@@ -41,6 +41,15 @@ describe('the wippy a new project depends on', () => {
     expect(wippySpecOf(join(dir, 'node_modules', 'wippy'))).toEqual({source: 'tarball', spec: `file:${join(dirname(dir), 'pack', 'wippy-1.2.3.tgz')}`, version: '1.2.3'})
   })
 
+  it('is the tarball of a global install, from npm\'s hidden lockfile', async () => {
+    // Given a global prefix: <prefix>/lib/node_modules/wippy, no package.json in <prefix>/lib
+    const lib = join(await workspace(), 'lib')
+    await mkdir(join(lib, 'node_modules', 'wippy'), {recursive: true})
+    await writeFile(join(lib, 'node_modules', 'wippy', 'package.json'), JSON.stringify({name: 'wippy', version: '1.2.3'}))
+    await writeFile(join(lib, 'node_modules', '.package-lock.json'), JSON.stringify({packages: {'node_modules/wippy': {resolved: 'file:/srv/wippy-1.2.3.tgz', version: '1.2.3'}}}))
+    expect(wippySpecOf(join(lib, 'node_modules', 'wippy'))).toEqual({source: 'tarball', spec: 'file:/srv/wippy-1.2.3.tgz', version: '1.2.3'})
+  })
+
   it('is the exact version for a registry install, and the checkout path from a checkout', async () => {
     const dir = await workspace()
     await mkdir(join(dir, 'node_modules', 'wippy'), {recursive: true})

@@ -3,7 +3,9 @@ import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 import {EXIT_CODES, WippyError, toWippyError} from '../errors.js'
 import {recordToForms} from '../history/value-forms.js'
 import {findProjectRoot} from '../project/find-root.js'
+import {shownRun} from './ids.js'
 import {renderError} from './render-error.js'
+import {usageErrorFromOclif} from './usage-error.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -20,7 +22,7 @@ export abstract class BaseCommand extends Command {
   static override baseFlags = {
     path: Flags.string({
       char: 'p',
-      description: 'Project root (default: the nearest folder holding wippy.lock, .wippy.yaml or src/).',
+      description: 'Project root (default: the nearest folder holding wippy.lock, .wippy.yaml or a src/ with an _index.yaml).',
       env: 'WIPPY_PATH',
       helpGroup: 'GLOBAL',
     }),
@@ -36,6 +38,16 @@ export abstract class BaseCommand extends Command {
   /** Resolves the project root from --path / WIPPY_PATH or the current directory. */
   protected projectRoot(pathFlag: string | undefined): string {
     return findProjectRoot(process.cwd(), pathFlag)
+  }
+
+  /** --verbose / WIPPY_VERBOSE: show full PIDs, stacks and extra diagnostics. */
+  protected verboseEnabled(): boolean {
+    return this.argv.includes('--verbose') || process.env.WIPPY_VERBOSE === '1' || process.env.WIPPY_VERBOSE === 'true'
+  }
+
+  /** A run as people read it: the workflow ID, plus the full PID with --verbose. */
+  protected shown(pid: string): string {
+    return shownRun(pid, this.verboseEnabled())
   }
 
   /** Progress and status for humans: stderr, silent in --json mode. */
@@ -55,8 +67,8 @@ export abstract class BaseCommand extends Command {
 
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
     if (error instanceof Errors.ExitError) throw error
-    const wippy = fromOclif(error)
-    const verbose = this.argv.includes('--verbose') || process.env.WIPPY_VERBOSE === '1' || process.env.WIPPY_VERBOSE === 'true'
+    const wippy = fromOclif(error, this.id)
+    const verbose = this.verboseEnabled()
     if (this.jsonEnabled()) {
       this.logJson({error: wippy.toJSON()})
       if (wippy.kind === 'bug' || verbose) process.stderr.write(`${wippy.stack ?? ''}\n`)
@@ -72,16 +84,8 @@ export abstract class BaseCommand extends Command {
 }
 
 /** oclif's parse errors become usage errors; anything else non-Wippy is a bug. */
-function fromOclif(error: Error & {oclif?: {exit?: number}}): WippyError {
+function fromOclif(error: Error & {oclif?: {exit?: number}}, commandId: string | undefined): WippyError {
   if (error instanceof WippyError) return error
-  if (error instanceof Errors.CLIError && error.oclif?.exit === 2) {
-    return new WippyError('WIPPY_USAGE', error.message.split('\n')[0] ?? error.message, {
-      hint: `${error.message.split('\n').slice(1).join(' ').trim() || 'See the command help with --help.'}`.trim(),
-      kind: 'usage',
-    })
-  }
-  if (error instanceof Errors.CLIError) {
-    return new WippyError('WIPPY_USAGE', error.message, {hint: 'See the command help with --help.', kind: 'usage'})
-  }
+  if (error instanceof Errors.CLIError) return usageErrorFromOclif(error, commandId)
   return toWippyError(error)
 }

@@ -1,4 +1,5 @@
 import {WippyError} from '../errors.js'
+import {shortenPids} from './ids.js'
 
 /**
  * Renders an error for humans:
@@ -8,8 +9,10 @@ import {WippyError} from '../errors.js'
  */
 export function renderError(error: WippyError, options: {verbose?: boolean} = {}): string {
   const where = error.location ? `${error.location}: ` : ''
-  const lines = [`Error ${error.code}: ${where}${error.message}`]
-  if (error.hint) lines.push(`  Hint: ${error.hint}`)
+  // People read workflow IDs; the full PIDs inside engine messages show with --verbose.
+  const text = (s: string): string => (options.verbose ? s : shortenPids(s))
+  const lines = [`Error ${error.code}: ${where}${text(error.message)}`]
+  if (error.hint) lines.push(`  Hint: ${text(error.hint)}`)
   if (error.kind === 'bug' || options.verbose) {
     if (error.stack) lines.push(error.stack)
   }

@@ -1,12 +1,15 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {runRef} from '../cli/ids.js'
 import {cancelRun} from '../control/services.js'
 
 export default class Cancel extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
 
-  static override description = 'Ask a workflow to cancel: the Lua code sees the cancellation and can clean up. Needs a running `wippy dev`.'
+  static override description = 'The Lua code sees the cancellation and can clean up. Needs a running `wippy dev`.'
+
+  static override summary = 'Ask a workflow to cancel.'
 
   static override examples = ['<%= config.bin %> cancel wf-3f2a', '<%= config.bin %> cancel wf-3f2a --reason "customer withdrew"']
 
@@ -15,7 +18,7 @@ export default class Cancel extends BaseCommand {
     'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
   }
 
-  async run(): Promise<{pid: string}> {
+  async run(): Promise<{id: string; pid: string}> {
     const {args, flags} = await this.parse(Cancel)
     const out = await cancelRun({
       pid: args.pid,
@@ -23,7 +26,7 @@ export default class Cancel extends BaseCommand {
       ...(flags.reason ? {reason: flags.reason} : {}),
       ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
     })
-    this.log(`cancel requested for ${out.pid}`)
-    return out
+    this.log(`cancel requested for ${this.shown(out.pid)}`)
+    return runRef(out.pid)
   }
 }

@@ -6,8 +6,10 @@ import {startDevSession} from '../dev/dev-session.js'
 import {requireDurationMs} from '../time/duration.js'
 
 export default class Dev extends BaseCommand {
+  static override summary = 'Run the project: durable workflows, hot reload and the terminal UI.'
+
   static override description =
-    'Run the project: the engine with durable workflows (recovered by replay), the control channel for `wippy spawn/signal/ps/history`, and hot reload of the registry and Lua sources. In a terminal it shows the interactive UI (press ? for keys); without a TTY, or with --no-tui, it prints one plain line per event. Stop with q or Ctrl-C (histories are flushed).'
+    'Starts the engine with durable workflows (recovered by replay), the control channel for `wippy spawn/signal/ps/history`, and hot reload of the registry and Lua sources. In a terminal it shows the interactive UI (press ? for keys); without a TTY, or with --no-tui, it prints one plain line per event. Stop with q or Ctrl-C (histories are flushed).'
 
   static override examples = ['<%= config.bin %> dev', '<%= config.bin %> dev --no-tui', '<%= config.bin %> dev --no-watch --state-dir /tmp/wippy-state']
 
@@ -32,7 +34,8 @@ export default class Dev extends BaseCommand {
     const session = await startDevSession({
       idleEvictMs,
       // The TUI shows what the line renderer would print, so its lines are dropped.
-      out: useTui ? {write: () => true} : process.stdout,
+      // With --json, stdout holds only the JSON object printed at exit; the lines go to stderr.
+      out: useTui ? {write: () => true} : this.jsonEnabled() ? process.stderr : process.stdout,
       root,
       watch: flags.watch,
       ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
@@ -57,7 +60,7 @@ export default class Dev extends BaseCommand {
       process.once('SIGINT', stop)
       await ui.waitUntilExit()
       await session.stop()
-      return {controlAddress: session.controlAddress, readyMs: session.readyMs}
+      return {controlAddress: session.controlAddress, readyMs: Math.round(session.readyMs)}
     }
     await new Promise<void>((resolve) => {
       const stop = (): void => {
@@ -69,6 +72,6 @@ export default class Dev extends BaseCommand {
       process.once('SIGTERM', stop)
     })
     await session.stop()
-    return {controlAddress: session.controlAddress, readyMs: session.readyMs}
+    return {controlAddress: session.controlAddress, readyMs: Math.round(session.readyMs)}
   }
 }

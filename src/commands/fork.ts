@@ -1,14 +1,16 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {runRef} from '../cli/ids.js'
+import {checkWorkflowId} from '../cli/workflow-id.js'
 import {forkRun} from '../control/services.js'
-import type {SpawnResult} from '../engine/api.js'
+import type {ForkOutput} from '../control/services.js'
 
 export default class Fork extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow to fork: a PID, its workflow ID, or a unique prefix of it.', required: true})}
 
   static override description =
-    'Start a new run that takes the first N events of a workflow\'s history as its own, then runs live on the current code. Use it to restart a run that diverged after a code change. Needs a running `wippy dev`.'
+    'The new run takes the first N events of the old history as its own, then runs live on the current code. Use it to restart a run that diverged after a code change. Needs a running `wippy dev`.'
 
   static override examples = ['<%= config.bin %> fork wf-3f2a --at 4', '<%= config.bin %> fork wf-3f2a --at 4 --id wf-3f2a-retry --json']
 
@@ -18,8 +20,11 @@ export default class Fork extends BaseCommand {
     'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
   }
 
-  async run(): Promise<SpawnResult> {
+  static override summary = 'Start a new run from the first N events of a workflow\'s history.'
+
+  async run(): Promise<Omit<ForkOutput, 'forkedFrom'> & {forkedFrom: {id: string; pid: string}}> {
     const {args, flags} = await this.parse(Fork)
+    if (flags.id !== undefined) checkWorkflowId(flags.id)
     const out = await forkRun({
       at: flags.at,
       pid: args.pid,
@@ -27,7 +32,7 @@ export default class Fork extends BaseCommand {
       ...(flags.id ? {id: flags.id} : {}),
       ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
     })
-    this.log(`${out.id}  ${out.entry}  ${out.pid}  (forked at event ${flags.at})`)
-    return out
+    this.log(`${this.shown(out.pid)}  ${out.entry}  (forked from ${this.shown(out.forkedFrom)} at event ${out.at})`)
+    return {...out, forkedFrom: runRef(out.forkedFrom)}
   }
 }

@@ -9,7 +9,9 @@ import {formatProblem, lintProject, projectLineReader, summarizeLint} from '../r
 import type {LintResult} from '../registry/lint.js'
 
 export default class Lint extends BaseCommand {
-  static override description = 'Check the project registry: YAML syntax, entry schemas, references and workflow-safe modules. Reports every problem with file:line:column, a code and a hint.'
+  static override description = 'Checks YAML syntax, entry schemas, references, Lua syntax and workflow-safe modules. Reports every problem with file:line:column, a code and a hint.'
+
+  static override summary = 'Check the project registry.'
 
   static override examples = [
     '<%= config.bin %> lint',

@@ -7,9 +7,9 @@ import {PROJECT_SCHEMA_FILE, registrySchema, registrySchemaText, writeSchemaFile
 import type {JsonSchema, WriteSchemaResult} from '../schema/index.js'
 
 export default class Schema extends BaseCommand {
-  static override description = `Print the JSON Schema of registry YAML files (generated from the schemas wippy lint uses).
+  static override summary = 'Print the JSON Schema of registry YAML files (generated from the schemas wippy lint uses).'
 
-Point your editor at it with a first line such as
+  static override description = `Point your editor at it with a first line such as
   # yaml-language-server: $schema=../${PROJECT_SCHEMA_FILE}
 (projects made by \`wippy init\` already have it). Use --output to refresh the project's copy after upgrading wippy.`
 

@@ -2,8 +2,10 @@ import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {runRef} from '../cli/ids.js'
 import {parseJsonArg} from '../control/json-arg.js'
 import {type SignalOutput, signalRun} from '../control/services.js'
+import {fileReadError} from '../cli/file-errors.js'
 import {WippyError} from '../errors.js'
 
 export default class Signal extends BaseCommand {
@@ -14,7 +16,9 @@ export default class Signal extends BaseCommand {
   }
 
   static override description =
-    'Send a signal to a workflow. With `wippy dev` running it is delivered at once; without, it is recorded durably in the run\'s history and delivered when the engine next runs.'
+    'With `wippy dev` running it is delivered at once; without, it is recorded durably in the run\'s history and delivered when the engine next runs.'
+
+  static override summary = 'Send a signal to a workflow.'
 
   static override examples = [
     `<%= config.bin %> signal wf-3f2a approve '{"approved": true}'`,
@@ -27,7 +31,7 @@ export default class Signal extends BaseCommand {
     'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
   }
 
-  async run(): Promise<SignalOutput> {
+  async run(): Promise<SignalOutput & {id: string; topic: string}> {
     const {args, flags} = await this.parse(Signal)
     const payload = await readPayload(args.payload, flags.file)
     const out = await signalRun({
@@ -37,9 +41,9 @@ export default class Signal extends BaseCommand {
       topic: args.topic,
       ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
     })
-    if (out.delivered) this.log(`signal ${args.topic} delivered to ${out.pid}`)
-    else this.log(`signal ${args.topic} queued in the history of ${out.pid} (event ${out.seq}); no \`wippy dev\` runs, so it is delivered when the engine next starts`)
-    return out
+    if (out.delivered) this.log(`signal ${args.topic} delivered to ${this.shown(out.pid)}`)
+    else this.log(`signal ${args.topic} queued in the history of ${this.shown(out.pid)} (event ${out.seq}); no \`wippy dev\` runs, so it is delivered when the engine next starts`)
+    return {...runRef(out.pid), ...out, topic: args.topic}
   }
 }
 
@@ -52,7 +56,7 @@ async function readPayload(arg: string | undefined, file: string | undefined): P
     try {
       text = await readFile(file, 'utf8')
     } catch (error) {
-      throw new WippyError('WIPPY_FILE_NOT_FOUND', `Can't read the payload file ${file}: ${(error as Error).message}.`, {file, hint: 'Check the path.'})
+      throw fileReadError(file, error, 'the payload file')
     }
     return parseJsonArg(text, `payload in ${file}`)
   }

@@ -1,10 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {checkWorkflowId} from '../cli/workflow-id.js'
 import {parseJsonArg} from '../control/json-arg.js'
 import {type SpawnOutput, spawnRun} from '../control/services.js'
-import {WippyError} from '../errors.js'
+import {WippyError, type WippyErrorJson} from '../errors.js'
 import {valueToJson} from '../history/value-forms.js'
+import {runErrorJson} from '../cli/run-error.js'
 
 export default class Spawn extends BaseCommand {
   static override args = {
@@ -12,7 +14,8 @@ export default class Spawn extends BaseCommand {
     input: Args.string({description: 'Its input as JSON (one value; a JSON array is passed as one array).'}),
   }
 
-  static override description = 'Start a workflow on the running `wippy dev` and print its PID (short workflow ID first). With --wait, wait for its result; exit 1 when it fails.'
+  static override description =
+    'Prints the workflow ID. With --wait it prints the ID at once (on stderr), then waits for the result and exits 1 when the run fails; Ctrl-C stops waiting and leaves the run running.'
 
   static override examples = [
     `<%= config.bin %> spawn app.workflows:approval '{"order_id": "o-1", "amount": 120}'`,
@@ -26,12 +29,24 @@ export default class Spawn extends BaseCommand {
     wait: Flags.boolean({description: 'Wait for the workflow to finish and print its result.'}),
   }
 
-  async run(): Promise<SpawnOutput> {
+  static override summary = 'Start a workflow on the running `wippy dev`.'
+
+  async run(): Promise<Omit<SpawnOutput, 'error'> & {error?: WippyErrorJson}> {
     const {args, flags} = await this.parse(Spawn)
+    if (flags.id !== undefined) checkWorkflowId(flags.id)
     const input = args.input === undefined ? [] : [parseJsonArg(args.input, 'input')]
     const out = await spawnRun({
       entry: args.entry,
       input,
+      // Named at once, so a run you wait for can be signalled from another terminal.
+      onSpawned: (s) => {
+        if (!flags.wait) return
+        process.stderr.write(`${this.shown(s.pid)}  ${s.entry}${s.existing ? '  (already running)' : ''}: waiting for it to finish (Ctrl-C stops waiting; the run keeps going)\n`)
+        process.once('SIGINT', () => {
+          process.stderr.write(`\nstopped waiting; ${s.id} keeps running (see \`wippy ps\`, \`wippy history inspect ${s.id}\`)\n`)
+          process.exit(130)
+        })
+      },
       root: this.projectRoot(flags.path),
       wait: flags.wait,
       ...(flags.host ? {host: flags.host} : {}),
@@ -39,17 +54,18 @@ export default class Spawn extends BaseCommand {
       ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
     })
     if (!this.jsonEnabled()) {
-      this.log(`${out.id}  ${out.entry}  ${out.pid}${out.existing ? '  (already running)' : ''}`)
-      if (out.status) this.log(out.error ? `${out.status}: ${out.error.message}` : `${out.status}: ${valueToJson(out.result ?? null)}`)
+      if (!flags.wait) this.log(`${this.shown(out.pid)}  ${out.entry}${out.existing ? '  (already running)' : ''}`)
+      else this.log(out.error ? `${out.status}: ${out.error.message}` : `${out.status}: ${valueToJson(out.result ?? null)}`)
     }
+    const {error, ...rest} = out
+    const hint = `See what happened with \`wippy history inspect ${out.id}\`.`
     if (out.status && out.status !== 'completed') {
       if (this.jsonEnabled()) process.exitCode = 1
       else {
-        throw new WippyError('WIPPY_WORKFLOW_FAILED', `Workflow ${out.id} ${out.status}${out.error ? `: ${out.error.message}` : ''}.`, {
-          hint: `See what happened with \`wippy history inspect ${out.id}\`.`,
-        })
+        throw new WippyError('WIPPY_WORKFLOW_FAILED', `Workflow ${out.id} ${out.status}${error ? `: ${error.message}` : ''}.`, {hint})
       }
     }
-    return out
+    // A failed run's error has the keys of every other --json error: {code, message, hint, details}.
+    return {...rest, ...(error ? {error: runErrorJson(error, {code: 'WIPPY_WORKFLOW_FAILED', hint})} : {})}
   }
 }

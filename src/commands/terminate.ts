@@ -1,12 +1,15 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {runRef} from '../cli/ids.js'
 import {terminateRun} from '../control/services.js'
 
 export default class Terminate extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
 
-  static override description = 'Stop a workflow at once, without running its cleanup code. Needs a running `wippy dev`.'
+  static override description = 'Its cleanup code does not run. Needs a running `wippy dev`.'
+
+  static override summary = 'Stop a workflow at once.'
 
   static override examples = ['<%= config.bin %> terminate wf-3f2a --reason "stuck on a bad deploy"']
 
@@ -15,7 +18,7 @@ export default class Terminate extends BaseCommand {
     'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
   }
 
-  async run(): Promise<{pid: string}> {
+  async run(): Promise<{id: string; pid: string}> {
     const {args, flags} = await this.parse(Terminate)
     const out = await terminateRun({
       pid: args.pid,
@@ -23,7 +26,7 @@ export default class Terminate extends BaseCommand {
       ...(flags.reason ? {reason: flags.reason} : {}),
       ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
     })
-    this.log(`terminated ${out.pid}`)
-    return out
+    this.log(`terminated ${this.shown(out.pid)}`)
+    return runRef(out.pid)
   }
 }

@@ -10,9 +10,11 @@ export default class Test extends BaseCommand {
     pattern: Args.string({description: 'Run only tests whose entry ID contains one of these strings.', required: false}),
   }
 
-  static override description = `Run the project's tests: every function.lua entry with \`meta.type: test\` (grouped by meta.suite, described by meta.description).
+  static override summary = 'Run the project\'s tests (function.lua entries with `meta.type: test`).'
 
-A test passes when its main returns a truthy value and raises nothing; it fails when it raises (shown with the Lua file:line and traceback), returns false (optionally with a message) or nil plus an error, or runs past its timeout. \`meta.skip: "reason"\` reports a test as skipped; \`meta.timeout: 30s\` overrides --timeout for one test.
+  static override description = `Tests are grouped by meta.suite and described by meta.description.
+
+A test passes when its main returns a truthy value and raises nothing; it fails when it raises (shown with the Lua file:line and traceback), returns false (optionally with a message) or nil plus an error, or runs past its timeout. Wippy functions return \`value, err\`, so any second return value is an error: \`return true, "note"\` fails too. \`meta.skip: "reason"\` reports a test as skipped; \`meta.timeout: 30s\` overrides --timeout for one test.
 
 The engine is started for the run, in a throw-away state dir in the OS temp dir unless --state-dir is given. Tests can call functions and spawn or exec workflows on a temporal.worker host.
 

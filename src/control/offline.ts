@@ -25,7 +25,7 @@ import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
 import {WippyError} from '../errors.js'
 import {nextTimerAt, outstandingOf} from '../hosts/workflows/outstanding.js'
-import {parsePid} from '../hosts/workflows/pid.js'
+import {parsePid, runKeyOf} from '../hosts/workflows/pid.js'
 import {cancelNote} from '../hosts/workflows/run-summary.js'
 import {formatDurationMs} from '../time/duration.js'
 import {acquireDevLock} from './dev-lock.js'
@@ -214,7 +214,7 @@ export function summarizeOffline(events: readonly HistoryEvent[], now: number): 
   const started = events[0]
   if (!started || started.type !== 'WorkflowStarted') return undefined
   const last = events.at(-1)!
-  const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, startedAt: started.ts}
+  const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, runKey: runKeyOf(started.workflowId, started.runId), startedAt: started.ts}
   const closedAs = closedStatus(last)
   if (closedAs) return {...base, closedAt: last.ts, status: closedAs}
   const cancel = outstandingOf(events).cancelRequested
@@ -242,8 +242,17 @@ export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
   }
   const text = buf.toString('utf8').trimStart()
   if (text.startsWith('[') || (text.startsWith('{') && /^\{\s*"(pid|events|status|total)"/.test(text))) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch (error) {
+      // A truncated or hand-edited export: say where, not a SyntaxError with a stack.
+      throw new WippyError('WIPPY_HISTORY_CORRUPT', `${file} is not valid JSON (${(error as Error).message.replace(/^Unexpected end of JSON input$/, 'it ends too early')}).`, {
+        hint: 'Export the history again with `wippy history export <id> -o FILE` (JSONL), or fix the JSON.',
+      })
+    }
     // `inspect --json` output and event lists carry typed forms like history lines (value-forms.ts).
-    const parsed = recordFromJson(JSON.parse(text) as unknown)
+    parsed = recordFromJson(parsed)
     const listed = Array.isArray(parsed) ? parsed : (parsed as {events?: unknown}).events
     const events = Array.isArray(listed) ? listed.map((e) => recordFromJson(e)) : listed
     const {HistoryEvent} = await import('../history/events.js')

@@ -67,9 +67,13 @@ export interface SpawnOutput extends SpawnResult {
   status?: string
 }
 
-export async function spawnRun(options: ProjectOptions & {entry: string; host?: string; id?: string; input: unknown[]; wait?: boolean}): Promise<SpawnOutput> {
+/** `onSpawned` is called once the run exists, before waiting (so its ID can be shown at once). */
+export async function spawnRun(
+  options: ProjectOptions & {entry: string; host?: string; id?: string; input: unknown[]; onSpawned?: (spawned: SpawnResult) => void; wait?: boolean},
+): Promise<SpawnOutput> {
   return withRequiredClient(options, async (client) => {
     const spawned = await client.spawn({entry: options.entry, input: options.input, ...(options.host ? {host: options.host} : {}), ...(options.id ? {id: options.id} : {})})
+    options.onSpawned?.(spawned)
     if (!options.wait) return spawned
     const outcome: RunOutcome = await client.wait(spawned.pid)
     return {...spawned, status: outcome.status, ...(outcome.error ? {error: outcome.error} : {}), ...('result' in outcome ? {result: outcome.result} : {})}
@@ -215,8 +219,18 @@ export async function terminateRun(options: ProjectOptions & {pid: string; reaso
   return withRequiredClient(options, (client) => client.terminate(options.pid, options.reason))
 }
 
-export async function forkRun(options: ProjectOptions & {at: number; id?: string; pid: string}): Promise<SpawnResult> {
-  return withRequiredClient(options, (client) => client.fork(options.pid, options.at, options.id))
+/** What `wippy fork` returns: the new run, and which run it was forked from at which event. */
+export interface ForkOutput extends SpawnResult {
+  at: number
+  forkedFrom: string
+}
+
+export async function forkRun(options: ProjectOptions & {at: number; id?: string; pid: string}): Promise<ForkOutput> {
+  return withRequiredClient(options, async (client) => {
+    // Resolve the prefix first, so the result can name the source run (the fork reply does not).
+    const source = (await client.history(options.pid, {limit: 1})).pid
+    return {...(await client.fork(source, options.at, options.id)), at: options.at, forkedFrom: source}
+  })
 }
 
 export async function skipTime(options: ProjectOptions & {by: number | 'next-timer'; pid: string}): Promise<{now: number; pid: string; skippedMs: number}> {

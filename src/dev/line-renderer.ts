@@ -39,7 +39,7 @@ export class LineRenderer {
     this.#line(`wippy dev: ${status.root}`)
     this.#line(`  persistence: on (durable), state in ${status.persistence.dir}`)
     this.#line(`  control: ${info.controlAddress}`)
-    this.#line(`  ${status.entries} entries, ${status.processes} processes, ${w.open} open workflows (${w.total} runs, ${w.blocked} blocked)`)
+    this.#line(`  ${plural(status.entries, 'entry', 'entries')}, ${plural(status.processes, 'process', 'processes')}, ${plural(w.open, 'open workflow', 'open workflows')} (${plural(w.total, 'run', 'runs')}, ${w.blocked} blocked)`)
     this.#line(`  watching: ${info.watching ? 'on' : 'off (--no-watch)'}`)
     this.#line(`ready in ${Math.round(info.readyMs)} ms`)
   }
@@ -145,4 +145,9 @@ export function formatReload(report: ReloadReport): string[] {
 export function shortId(pid: string): string {
   const m = /\|([^{}|]+)\}$/.exec(pid)
   return m ? m[1]! : pid
+}
+
+/** `1 process`, `2 processes`. */
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`
 }

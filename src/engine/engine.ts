@@ -242,18 +242,16 @@ export class Engine implements EngineApi {
     const run = damaged ? undefined : this.workflows.requireRun(pid)
     const started = damaged ? damaged.started : run!.started
     const source = damaged ? {entry: damaged.entry, pid: damaged.pid, workflowId: damaged.workflowId} : run!.identity
-    const events = damaged ? damaged.events : await this.workflows.history(source.pid)
+    const events = damaged ? damaged.events : await this.workflows.history(run!.identity.runKey)
     if (!started) {
       throw new WippyError('WIPPY_FORK_AT_INVALID', `Can't fork ${source.workflowId}: no event of its damaged history can be read.`, {
         hint: `There is nothing to fork from; \`wippy history repair ${source.workflowId}\` moves the file aside (keeping a copy).`,
-        kind: 'usage',
       })
     }
     if (!Number.isInteger(at) || at < 1 || at > events.length) {
       const has = damaged ? `only events 1..${events.length} of its damaged history are intact` : `it has events 1..${events.length}`
       throw new WippyError('WIPPY_FORK_AT_INVALID', `Can't fork ${source.workflowId} at event ${at}: ${has}.`, {
         hint: 'Pick an event index from `wippy history inspect`; the fork keeps events 1..N and runs on from there.',
-        kind: 'usage',
       })
     }
     const prefix = events.slice(0, at).filter((e) => !isClosingEvent(e))
@@ -279,7 +277,7 @@ export class Engine implements EngineApi {
     const run = this.workflows.requireRun(pid)
     let events: HistoryEvent[]
     try {
-      events = await this.workflows.history(run.identity.pid)
+      events = await this.workflows.history(run.identity.runKey)
     } catch (error) {
       // Found damaged just now (an evicted run's file was read again): show it as quarantined.
       if ((error as WippyError).code === 'WIPPY_RUN_DAMAGED' && this.workflows.damagedRun(pid)) return this.history(pid, range)
@@ -301,7 +299,7 @@ export class Engine implements EngineApi {
 
   async replayCheck(pid: string): Promise<ReplayCheckResult> {
     const run = this.workflows.requireRun(pid)
-    const events = await this.workflows.history(run.identity.pid)
+    const events = await this.workflows.history(run.identity.runKey)
     return this.checkEvents(events, run.identity.pid)
   }
 

@@ -22,7 +22,6 @@ export function resolveSpawnHost(registry: Registry, entry: RegistryEntry, host?
   if (entry.kind !== 'workflow.lua') {
     throw new WippyError('WIPPY_SPAWN_KIND', `${entry.id} is a ${entry.kind}; wippy spawn starts workflow.lua entries.`, {
       hint: entry.kind === 'function.lua' ? `Run a function with \`wippy call ${entry.id}\`.` : 'Spawn a workflow.lua entry.',
-      kind: 'usage',
     })
   }
   const workers = [...registry.entries.values()].filter((e) => e.kind === 'temporal.worker')

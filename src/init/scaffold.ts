@@ -3,6 +3,7 @@ import {basename, join, relative, resolve, sep} from 'node:path'
 
 import {WippyError} from '../errors.js'
 import {templateDir} from './catalog.js'
+import {assertWritableLocation, initWriteError} from './target-fs.js'
 
 /** What to scaffold and where. */
 export interface ScaffoldOptions {
@@ -55,13 +56,14 @@ export function validateProjectName(target: string): void {
 /**
  * Copies a template into `target`, creating it if needed.
  *
- * @throws WippyError WIPPY_INIT_INVALID_DIR, WIPPY_INIT_NOT_A_DIRECTORY,
- *   WIPPY_INIT_NOT_EMPTY (without `force`), WIPPY_TEMPLATE_UNKNOWN
+ * @throws WippyError WIPPY_INIT_INVALID_DIR, WIPPY_INIT_NOT_A_DIRECTORY, WIPPY_INIT_BAD_LOCATION,
+ *   WIPPY_INIT_CANT_WRITE, WIPPY_INIT_NOT_EMPTY (without `force`), WIPPY_TEMPLATE_UNKNOWN
  */
 export async function scaffoldProject(options: ScaffoldOptions): Promise<ScaffoldResult> {
   const target = resolve(options.target)
   validateProjectName(target)
   const source = templateDir(options.templatesDir, options.template)
+  assertWritableLocation(target)
   await assertUsableTarget(target, options.force === true)
 
   const files: string[] = []
@@ -70,8 +72,12 @@ export async function scaffoldProject(options: ScaffoldOptions): Promise<Scaffol
     const last = parts.at(-1) ?? ''
     parts[parts.length - 1] = RENAMES[last] ?? last
     const out = join(target, ...parts)
-    await mkdir(join(out, '..'), {recursive: true})
-    await copyFile(join(source, ...rel.split('/')), out)
+    try {
+      await mkdir(join(out, '..'), {recursive: true})
+      await copyFile(join(source, ...rel.split('/')), out)
+    } catch (error) {
+      throw initWriteError(out, error)
+    }
     files.push(parts.join('/'))
   }
   files.sort()
@@ -82,8 +88,9 @@ async function assertUsableTarget(target: string, force: boolean): Promise<void>
   let info
   try {
     info = await stat(target)
-  } catch {
-    return // does not exist yet: it is created on copy
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return // does not exist yet: it is created on copy
+    throw initWriteError(target, error)
   }
   if (!info.isDirectory()) {
     throw new WippyError('WIPPY_INIT_NOT_A_DIRECTORY', `${target} exists and is not a directory.`, {

@@ -106,6 +106,10 @@ export function renderSummary(report: TestRunReport, paint: Paint = painter(fals
       out.push('', `${paint.red('✗')} ${paint.bold(t.id)}${t.description ? paint.dim(` — ${t.description}`) : ''}${where}`)
       const label = f.reason === 'timeout' ? 'timeout' : f.reason === 'error' ? `raised${f.errorKind ? ` ${f.errorKind}` : ''}` : `returned${f.errorKind ? ` ${f.errorKind}` : ''}`
       out.push(`    ${label}: ${f.message}`)
+      // Wippy's (value, err) rule: a second return value fails a test even after `true`.
+      if (f.reason === 'returned' && !f.errorKind && !f.message.startsWith('returned ')) {
+        out.push(`    ${paint.dim('(the test returned this text as its second value, the error: any second value fails a test, even after true; return only true to pass)')}`)
+      }
       if (f.traceback) for (const line of f.traceback.split('\n')) out.push(`    ${paint.dim(line.replace(/^\t/, '  '))}`)
     }
   }

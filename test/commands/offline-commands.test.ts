@@ -61,7 +61,7 @@ describe('without a dev server', () => {
     const all = JSON.parse((await cli(['ps', '--all', '--json'])).stdout)
     expect(all.processes.map((p: {id: string; status: string}) => `${p.id}:${p.status}`).sort()).toEqual(['wf-done1:completed', 'wf-open1:running'])
     const human = await cli(['ps', '--all'])
-    expect(human.stdout.split('\n')[0]).toMatch(/^ID +ENTRY +KIND +STATUS +WAITING +AGE$/)
+    expect(human.stdout.split('\n')[0]).toMatch(/^ID +ENTRY +KIND +STATUS +AGE +TOOK +WAITING$/)
   })
 
   it('history inspect reads a run by unique prefix, with ranges; ambiguous and unknown prefixes are errors', async () => {
@@ -92,7 +92,7 @@ describe('without a dev server', () => {
   it('signal appends SignalReceived durably (also from stdin) and refuses closed runs', async () => {
     const sent = await cli(['signal', 'wf-open', 'approve', '-', '--json'], '{"approved": true}')
     expect(sent.exitCode, sent.stderr).toBe(0)
-    expect(JSON.parse(sent.stdout)).toEqual({delivered: false, pid: pidOf('wf-open1'), queued: true, seq: 4})
+    expect(JSON.parse(sent.stdout)).toEqual({delivered: false, id: 'wf-open1', pid: pidOf('wf-open1'), queued: true, seq: 4, topic: 'approve'})
     const text = await readFile(join(stateLayout(root).histories, 'wf-open1~aaaa0001.jsonl'), 'utf8')
     expect(JSON.parse(text.trim().split('\n').at(-1)!)).toMatchObject({from: 'wippy-cli', payload: [{approved: true}], seq: 4, topic: 'approve', type: 'SignalReceived'})
 
@@ -123,7 +123,7 @@ describe('without a dev server', () => {
   it('history export writes JSONL that history replay checks against the current code', async () => {
     const file = join(root, 'approval.jsonl')
     const exported = await cli(['history', 'export', 'wf-open1', '-o', file, '--json'])
-    expect(JSON.parse(exported.stdout)).toEqual({events: 3, file, pid: pidOf('wf-open1')})
+    expect(JSON.parse(exported.stdout)).toEqual({eventCount: 3, file, id: 'wf-open1', pid: pidOf('wf-open1')})
     const ok = await cli(['history', 'replay', file, '--json'])
     expect(ok.exitCode, ok.stderr).toBe(0)
     expect(JSON.parse(ok.stdout)).toMatchObject({ok: true, replayedEvents: 3})

@@ -259,7 +259,7 @@ describe('wippy dev: the control channel and the lock', () => {
     const replies = await exchange(socket, ['not json', '{"id": 1, "method": "nope"}', '{"id": 2, "method": "signal", "params": {"pid": 5}}', '{"id": 3, "method": "status"}'], 4)
     const errors = replies.filter((r) => !r.ok).map((r) => r.error?.code)
     expect(errors).toEqual(['WIPPY_CONTROL_BAD_REQUEST', 'WIPPY_CONTROL_BAD_REQUEST', 'WIPPY_CONTROL_BAD_REQUEST'])
-    expect(replies.find((r) => r.ok)).toMatchObject({id: 3, ok: true, result: {entries: 6}})
+    expect(replies.find((r) => r.ok)).toMatchObject({id: 3, ok: true, result: {entries: 7}})
   })
 
   it('refuses a second `wippy dev` in the same project and says which pid runs it', async () => {

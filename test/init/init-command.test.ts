@@ -1,11 +1,14 @@
 import {existsSync} from 'node:fs'
 import {mkdir, readFile, readdir, writeFile} from 'node:fs/promises'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
 
 import {BIN, ensureBuilt, tempDir, wippy} from './helpers.js'
+
+const REPO_ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))))
 
 let cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -36,7 +39,7 @@ describe('wippy init <dir> --template NAME', () => {
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toContain(`Created my-app from the "${template}" template:`)
     expect(run.stdout).toContain('  wippy.lock')
-    expect(run.stdout).toMatch(/Next:\n {2}cd my-app\n {2}npx wippy dev\n {2}npx wippy (spawn|ps)/)
+    expect(run.stdout).toMatch(/Next:\n {2}cd my-app\n {2}npm install\n {2}npx wippy dev\n {2}npx wippy (spawn|ps)/)
 
     // And the project is a Wippy project: lock file, git-ignored state dir, sources
     const root = join(cwd, 'my-app')
@@ -121,7 +124,7 @@ describe('wippy init into an existing directory', () => {
     expect(run.exitCode).toBe(0)
     const result = JSON.parse(run.stdout) as {next: string[]}
     // no `cd` step when the project is the current directory
-    expect(result.next[0]).toBe('npx wippy dev')
+    expect(result.next.slice(0, 2)).toEqual(['npm install', 'npx wippy dev'])
   })
 
   it('refuses a path that is a file', async () => {
@@ -195,14 +198,20 @@ describe('wippy init --json', () => {
         '.gitignore',
         '.luarc.json',
         'README.md',
+        'package.json',
         'schema/registry.schema.json',
         'src/_index.yaml',
         'src/heartbeat.lua',
+        'src/tests/_index.yaml',
+        'src/tests/heartbeat_test.lua',
         ...['base64', 'channel', 'crypto', 'ctx', 'env', 'errors', 'events', 'funcs', 'hash', 'json', 'logger', 'process', 'security', 'time', 'uuid', 'workflow'].map((m) => `types/wippy/${m}.lua`),
         'wippy.lock',
       ],
-      next: ['cd svc', 'npx wippy dev', 'npx wippy ps'],
+      installed: false,
+      next: ['cd svc', 'npm install', 'npx wippy dev', 'npx wippy ps'],
       template: 'service',
+      // Run from this checkout, the project depends on it (see src/init/wippy-spec.ts).
+      wippy: {source: 'checkout', spec: `file:${REPO_ROOT}`, version: expect.any(String)},
     })
   })
 

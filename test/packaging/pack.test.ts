@@ -8,11 +8,16 @@ import {type ResultPromise, execa} from 'execa'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 /**
- * wippy the way a user gets it: `npm pack` the repository (prepack builds it), install the
- * tarball into a fresh folder with `npm install`, then drive the installed CLI through
- * `npx wippy` from there: init a project, lint it, start `wippy dev --no-tui` and run the
+ * wippy the way a user gets it, by the road the README gives: `npm pack` the repository, then
+ * in an empty folder `npx --package ./wippy-<v>.tgz wippy init app`, then `npm install` in the
+ * new project (its package.json names the tarball as a devDependency) and drive the CLI that
+ * installed there through `npx wippy`: lint, `wippy test`, `wippy dev --no-tui` and the
  * template README's commands exactly as written until the workflow completes. Every command
  * runs outside the checkout, so nothing can be read from it by accident.
+ *
+ * The pack runs with --ignore-scripts: `npm test` builds first, and letting prepack rebuild
+ * dist/ and oclif.manifest.json here would rewrite them under the other tests running in
+ * parallel (and leave the tracked manifest modified).
  */
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -20,8 +25,9 @@ const TEMPLATE = 'approval'
 
 let work: string
 let tarball: string
-let consumer: string
+let app: string
 let version: string
+let init: {exitCode: number | undefined; stderr: string; stdout: string}
 
 /** The environment of a user's shell: no wippy variables, no colour, no CI-only npm noise. */
 function userEnv(): Record<string, string> {
@@ -36,23 +42,24 @@ async function sh(command: string, cwd: string, timeout = 60_000) {
 beforeAll(async () => {
   work = await realpath(await mkdtemp(join(tmpdir(), 'wippy-pack-')))
   version = (JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as {version: string}).version
+  expect(existsSync(join(REPO, 'dist', 'commands', 'init.js')), 'build first: npm run build').toBe(true)
 
-  // Given the tarball `npm pack` makes (its prepack script builds dist/ and the manifest)
+  // Given the tarball `npm pack` makes
   const packDir = join(work, 'pack')
   await mkdir(packDir)
-  const pack = await execa('npm', ['pack', '--pack-destination', packDir], {cwd: REPO, env: userEnv(), reject: false})
+  const pack = await execa('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], {cwd: REPO, env: userEnv(), reject: false})
   expect(pack.exitCode, String(pack.stderr)).toBe(0)
   const tgz = (await readdir(packDir)).filter((f) => f.endsWith('.tgz'))
   expect(tgz).toHaveLength(1)
   tarball = join(packDir, tgz[0] ?? '')
 
-  // And a fresh folder with only that tarball installed
-  consumer = join(work, 'consumer')
-  for (const command of ['mkdir -p consumer', 'cd consumer && npm init -y', `cd consumer && npm install --no-audit --no-fund "${tarball}"`]) {
-    const result = await sh(command, work, 150_000)
-    expect(result.exitCode, `${command}\n${result.stderr}`).toBe(0)
-  }
-}, 240_000)
+  // When a project is made from it as the README says, and its dependencies are installed
+  init = await sh(`npx --yes --package "${tarball}" wippy init app --template ${TEMPLATE}`, work, 150_000)
+  expect(init.exitCode, `${init.stdout}\n${init.stderr}`).toBe(0)
+  app = join(work, 'app')
+  const install = await sh('npm install', app, 150_000)
+  expect(install.exitCode, install.stderr).toBe(0)
+}, 300_000)
 
 afterAll(async () => {
   if (work) await rm(work, {force: true, recursive: true})
@@ -66,6 +73,7 @@ describe('the packed tarball', () => {
     expect(files).toContain('dist/commands/init.js')
     expect(files).toContain('dist/commands/schema.js')
     expect(files).toContain('oclif.manifest.json')
+    expect(files).toContain('LICENSE')
     expect(files).toContain(`templates/${TEMPLATE}/_gitignore`)
     // The editor support ships inside each template: .luarc.json is a dotfile npm must keep.
     expect(files).toContain(`templates/${TEMPLATE}/.luarc.json`)
@@ -74,33 +82,38 @@ describe('the packed tarball', () => {
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([])
   })
 
-  it('installs a working `wippy` bin', async () => {
-    const result = await sh('npx wippy --version', consumer)
+  it('makes a project whose package.json pins this wippy, and `npx wippy` there runs it', async () => {
+    // Then the project depends on the tarball it was made from, and init said what to run next
+    const pkg = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as {devDependencies?: Record<string, string>}
+    expect(pkg.devDependencies?.wippy).toBe(`file:${tarball}`)
+    expect(init.stdout).toMatch(/Next:\n  cd app\n  npm install\n  npx wippy dev\n/)
+
+    // And `npx wippy` inside it is the installed copy (not the checkout, not the registry)
+    const result = await sh('npx wippy --version', app)
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout).toContain(`wippy/${version}`)
-    // It is the installed copy that runs, not the checkout.
-    expect(existsSync(join(consumer, 'node_modules', 'wippy', 'dist', 'commands', 'init.js'))).toBe(true)
+    expect(existsSync(join(app, 'node_modules', 'wippy', 'dist', 'commands', 'init.js'))).toBe(true)
   })
 
   it('scaffolds a project that lints clean and carries editor support', async () => {
-    const init = await sh(`npx wippy init app --template ${TEMPLATE}`, consumer)
-    expect(init.exitCode, init.stderr).toBe(0)
-    expect(init.stdout).toContain('npx wippy dev')
-
-    const lint = await sh('npx wippy lint --path app', consumer)
+    const lint = await sh('npx wippy lint', app)
     expect(lint.exitCode, `${lint.stdout}\n${lint.stderr}`).toBe(0)
 
-    const app = join(consumer, 'app')
     expect(existsSync(join(app, '.gitignore'))).toBe(true)
     expect(existsSync(join(app, '.luarc.json'))).toBe(true)
     // The shipped schema is the one the installed CLI prints.
-    const printed = await sh('npx wippy schema', consumer)
+    const printed = await sh('npx wippy schema', app)
     expect(printed.exitCode, printed.stderr).toBe(0)
     expect(await readFile(join(app, 'schema', 'registry.schema.json'), 'utf8')).toBe(`${printed.stdout}\n`) // execa strips the final newline
   })
 
+  it('runs the template\'s own tests out of the box', async () => {
+    const test = await sh('npx wippy test', app)
+    expect(test.exitCode, `${test.stdout}\n${test.stderr}`).toBe(0)
+    expect(test.stdout).toMatch(/^[1-9]\d* passed, 0 failed$/m)
+  })
+
   it('runs the template README commands against `wippy dev` until the workflow completes', async () => {
-    const app = join(consumer, 'app')
     const readme = await readFile(join(app, 'README.md'), 'utf8')
     const commands = [...readme.matchAll(/^(npx wippy .+)$/gm)].map((m) => m[1] ?? '')
     expect(commands[0]).toBe('npx wippy dev')

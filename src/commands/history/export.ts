@@ -2,14 +2,18 @@ import {Args, Flags} from '@oclif/core'
 import {writeFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {runRef} from '../../cli/ids.js'
 import {exportHistory} from '../../control/services.js'
+import {fsReason} from '../../cli/file-errors.js'
 import {WippyError} from '../../errors.js'
 import {eventToJson} from '../../history/line-codec.js'
 
 export default class HistoryExport extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
 
-  static override description = 'Write a workflow\'s history as JSONL (one event per line), to stdout or a file. `wippy history replay FILE` reads it back.'
+  static override description = 'One event per line, to stdout or a file (--json prints a summary instead: ID, PID, event count, file). `wippy history replay FILE` reads it back.'
+
+  static override summary = 'Write a workflow\'s history as JSONL.'
 
   static override examples = ['<%= config.bin %> history export wf-3f2a -o approval.jsonl', '<%= config.bin %> history export wf-3f2a > approval.jsonl']
 
@@ -18,7 +22,7 @@ export default class HistoryExport extends BaseCommand {
     'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
   }
 
-  async run(): Promise<{events: number; file?: string; pid: string}> {
+  async run(): Promise<{eventCount: number; file?: string; id: string; pid: string}> {
     const {args, flags} = await this.parse(HistoryExport)
     const view = await exportHistory({pid: args.pid, root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})})
     const text = view.events.map((e) => eventToJson(e)).join('\n') + '\n'
@@ -27,12 +31,12 @@ export default class HistoryExport extends BaseCommand {
       try {
         await writeFile(flags.output, text)
       } catch (error) {
-        throw new WippyError('WIPPY_FILE_WRITE', `Can't write ${flags.output}: ${(error as Error).message}.`, {file: flags.output, hint: 'Check that the folder exists and is writable.'})
+        throw new WippyError('WIPPY_FILE_WRITE', `Can't write ${flags.output}: ${fsReason(error)}.`, {hint: 'Check that the folder exists and is writable.'})
       }
-      this.info(`exported ${view.events.length} events of ${view.pid} to ${flags.output}`)
+      this.info(`exported ${view.events.length} events of ${this.shown(view.pid)} to ${flags.output}`)
     } else if (!this.jsonEnabled()) {
       process.stdout.write(text)
     }
-    return {events: view.events.length, pid: view.pid, ...(flags.output ? {file: flags.output} : {})}
+    return {...runRef(view.pid), eventCount: view.events.length, ...(flags.output ? {file: flags.output} : {})}
   }
 }

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {idOf, shortenPids} from '../../cli/ids.js'
 import {formatTimelineLine} from '../../control/timeline.js'
 import {followHistory, inspectHistory} from '../../control/services.js'
 import type {HistoryView} from '../../engine/api.js'
@@ -18,7 +19,9 @@ export default class HistoryInspect extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
 
   static override description =
-    'Show a workflow\'s history as a timeline: index, time since start, event type, a short summary, and the Lua file:line that issued it. Works with or without a running `wippy dev` (it reads the files).'
+    'Each event: index, time since start, event type, a short summary, and the Lua file:line that issued it. Works with or without a running `wippy dev` (it reads the files).'
+
+  static override summary = 'Show a workflow\'s history as a timeline.'
 
   static override examples = [
     '<%= config.bin %> history inspect wf-3f2a',
@@ -35,24 +38,27 @@ export default class HistoryInspect extends BaseCommand {
     to: Flags.integer({description: 'Last event index to show.', min: 1}),
   }
 
-  async run(): Promise<HistoryView> {
+  async run(): Promise<HistoryView & {id: string; problem?: string}> {
     const {args, flags} = await this.parse(HistoryInspect)
     const project = {root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})}
     const range = {...(flags.from ? {from: flags.from} : {}), ...(flags.to ? {to: flags.to} : {}), ...(flags.limit ? {limit: flags.limit} : {})}
     if (flags.follow) return this.follow(project, args.pid, flags.from)
     const view = await inspectHistory({...project, pid: args.pid, range})
+    // A blocked run says why (the divergence), as `ps` does; the history itself can't tell.
+    const problem = view.blocked?.problem
     if (!this.jsonEnabled()) {
-      this.log(`${view.pid}  ${view.status}  ${view.total} events${view.events.length < view.total ? ` (showing ${view.events.length})` : ''}`)
-      if (view.blocked) this.log(`blocked: ${view.blocked.problem}\n  way out: ${view.blocked.hint}`)
+      this.log(`${this.shown(view.pid)}  ${view.status}  ${view.total} events${view.events.length < view.total ? ` (showing ${view.events.length})` : ''}`)
+      const text = (t: string): string => (this.verboseEnabled() ? t : shortenPids(t))
+      if (view.blocked) this.log(`  why: ${text(view.blocked.problem)}\n  way out: ${text(view.blocked.hint)}`)
       const startTs = view.events[0]?.seq === 1 ? view.events[0].ts : undefined
       const t0 = startTs ?? view.events[0]?.ts ?? 0
       if (view.events.length > 0) process.stdout.write(view.events.map((e) => formatTimelineLine(e, t0)).join('\n') + '\n')
       if (view.damage) this.log(formatDamage(view.damage, args.pid))
     }
-    return view
+    return {id: idOf(view.pid), ...view, ...(problem ? {problem} : {})}
   }
 
-  private async follow(project: {root: string; stateDir?: string}, pid: string, from: number | undefined): Promise<HistoryView> {
+  private async follow(project: {root: string; stateDir?: string}, pid: string, from: number | undefined): Promise<HistoryView & {id: string}> {
     const events: HistoryEvent[] = []
     let t0: number | undefined
     const abort = new AbortController()
@@ -69,9 +75,9 @@ export default class HistoryInspect extends BaseCommand {
       signal: abort.signal,
       ...(from === undefined ? {} : {from}),
     })
-    if (!this.jsonEnabled()) this.info(`${end.pid}: ${end.status}`)
+    if (!this.jsonEnabled()) this.info(`${this.shown(end.pid)}: ${end.status}`)
     // --follow --json streams one event per line above; nothing more to print.
     if (this.jsonEnabled()) process.exit(0)
-    return {events, pid: end.pid, status: end.status, total: events.length}
+    return {events, id: idOf(end.pid), pid: end.pid, status: end.status, total: events.length}
   }
 }

@@ -7,7 +7,7 @@ import {listEntries} from '../../registry/query.js'
 import type {EntrySummary} from '../../registry/query.js'
 
 export default class RegistryList extends BaseCommand {
-  static override description = 'List the registry entries of the project (ID, kind, where declared).'
+  static override summary = 'List the registry entries of the project (ID, kind, where declared).'
 
   static override examples = [
     '<%= config.bin %> registry list',

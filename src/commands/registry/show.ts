@@ -12,7 +12,7 @@ export default class RegistryShow extends BaseCommand {
     id: Args.string({description: 'Entry ID (namespace:name), e.g. app.workflows:payment.', required: true}),
   }
 
-  static override description = 'Show one registry entry as resolved: kind, meta, data (after file:// and ${env:}) and its source file.'
+  static override summary = 'Show one registry entry as resolved: kind, meta, data (after file:// and ${env:}) and its source file.'
 
   static override examples = ['<%= config.bin %> registry show app.workflows:payment', '<%= config.bin %> registry show app:temporal_worker --json']
 

@@ -29,6 +29,8 @@ export interface RunSummary {
   problem?: string
   /** Host-fault blocks: when the next attempt runs (ms epoch). */
   retryAt?: number
+  /** `<workflow id>~<run id>`: names this run when its workflow ID was reused (every command takes it). */
+  runKey?: string
   startedAt: number
   /** A run's status; `damaged` for a quarantined history (see damaged-runs.ts). */
   status: RunStatus | 'damaged'
@@ -51,6 +53,7 @@ export function summarizeRun(run: WorkflowRun, extra: {retryAt?: number} = {}): 
     kind: 'workflow',
     loaded: run.loaded,
     pid: run.identity.pid,
+    runKey: run.identity.runKey,
     startedAt: run.startedAt,
     status: run.status,
     ...(run.closing ? {closedAt: run.closing.ts} : {}),

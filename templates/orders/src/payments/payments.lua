@@ -8,6 +8,18 @@ type Order = {id: string, amount: number, fail_at: string?}
 type Charge = {id: string, order_id: string, amount: number, status: string}
 type StatusQuery = {charge_id: string, fail_at: string?}
 
+-- Input checks come first, so a wrong call fails at once with what to pass instead of a
+-- Lua error deep inside ("attempt to concatenate a nil value").
+local function invalid_order(order: Order?): error?
+    if type(order) ~= "table" or type(order.id) ~= "string" or order.id == "" then
+        return errors.new({message = 'the order needs an "id" string, e.g. {"id":"P-1","amount":120}', kind = errors.INVALID, retryable = false})
+    end
+    if type(order.amount) ~= "number" then
+        return errors.new({message = 'order ' .. order.id .. ' needs an "amount" number, e.g. {"id":"' .. order.id .. '","amount":120}', kind = errors.INVALID, retryable = false})
+    end
+    return nil
+end
+
 local function decline(order: Order): error
     return errors.new({
         message = "card declined for order " .. order.id,
@@ -17,6 +29,10 @@ local function decline(order: Order): error
 end
 
 local function charge(order: Order): (Charge?, error?)
+    local bad = invalid_order(order)
+    if bad then
+        return nil, bad
+    end
     if order.fail_at == "payment" then
         return nil, decline(order)
     end
@@ -30,6 +46,10 @@ local function refund(payment_id: string): (boolean?, error?)
 end
 
 local function charge_card(order: Order): (Charge?, error?)
+    local bad = invalid_order(order)
+    if bad then
+        return nil, bad
+    end
     if order.fail_at == "payment" then
         return nil, decline(order)
     end

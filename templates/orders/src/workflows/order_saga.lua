@@ -23,6 +23,9 @@ local function compensate(done: {Undo})
 end
 
 local function main(order: Order): (SagaResult?, error?)
+    if type(order) ~= "table" or type(order.id) ~= "string" or type(order.amount) ~= "number" then
+        return nil, errors.new({message = 'an order needs an "id" string and an "amount" number, e.g. {"id":"A-1","amount":120}', kind = errors.INVALID, retryable = false})
+    end
     local done: {Undo} = {}
 
     local reservation, err = funcs.call("app.inventory:reserve", order)

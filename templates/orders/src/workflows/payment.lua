@@ -8,7 +8,20 @@ local time = require("time")
 type Payment = {id: string, amount: number, fail_at: string?}
 type PaymentResult = {charge_id: string, status: string}
 
+-- Checked before the first step: a payment without an id or amount fails at once, saying
+-- what to pass (`errors` is a global in workflows).
+local function invalid(payment: Payment?): error?
+    if type(payment) ~= "table" or type(payment.id) ~= "string" or type(payment.amount) ~= "number" then
+        return errors.new({message = 'a payment needs an "id" string and an "amount" number, e.g. {"id":"P-1","amount":120}', kind = errors.INVALID, retryable = false})
+    end
+    return nil
+end
+
 local function main(payment: Payment): (PaymentResult?, error?)
+    local bad = invalid(payment)
+    if bad then
+        return nil, bad
+    end
     local charge, err = funcs.call("app.payments:charge_card", payment)
     if err then
         return nil, err

@@ -32,6 +32,7 @@ import type {
   SpawnRequest,
   SpawnResult,
 } from './api.js'
+import {historyLimitsFromEnv} from '../history/history-cap.js'
 import {CodeCatalog, type CodeVersion} from './code-catalog.js'
 import {LuaServices} from './lua-services.js'
 import {ProcessRouter} from './process-router.js'
@@ -89,6 +90,7 @@ export class Engine implements EngineApi {
       code: (entry, runKey) => this.codeFor(entry, runKey),
       env: (key) => this.env[key],
       external: () => this.processes,
+      historyLimits: historyLimitsFromEnv(this.env),
       idleEvictMs: options.idleEvictMs,
       log: (pid, level, message, fields) => this.emit({fields, level, message, pid, type: 'log'}),
       onChange: (summary) => {

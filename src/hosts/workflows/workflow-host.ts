@@ -8,6 +8,7 @@ export type {ExternalTargets, StartRequest, WorkflowCode, WorkflowHostOptions} f
 import type {RunLog} from '../../history/store.js'
 import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {WippyError} from '../../errors.js'
+import {checkPayload, payloadProblem} from '../../history/payload-limits.js'
 import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
 import {ActivityScheduler} from './activity-scheduler.js'
 import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
@@ -35,6 +36,8 @@ export class WorkflowHost {
   private readonly realNow: () => number
   private readonly random: () => number
   private closed = false
+  /** Runs parked by a storage failure with a retry timer armed. */
+  private readonly storageRetries = new Map<WorkflowRun, NodeJS.Timeout>()
 
   constructor(private readonly options: WorkflowHostOptions) {
     this.realNow = options.realNow ?? Date.now
@@ -121,6 +124,7 @@ export class WorkflowHost {
   }
 
   private async startNew(request: StartRequest, code: WorkflowCode): Promise<{pid: string; workflowId: string; existing: boolean}> {
+    checkPayload(request.input, 'workflow input')
     const workflowId = request.workflowId ?? newWorkflowId(this.random)
     const runId = newRunId(this.random)
     const pid = `{${request.client}@${request.worker}|${workflowId}}`
@@ -175,6 +179,7 @@ export class WorkflowHost {
   async signal(pid: string, topic: string, payload: unknown[], from = '', signalId?: string): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'signal')
+    checkPayload(payload, 'signal payload')
     await this.withLoaded(run, async () => {
       if (signalId && run.events.some((e) => e.type === 'SignalReceived' && e.signalId === signalId)) return
       await run.deliver({from, payload, topic, ts: run.now(), type: 'SignalReceived', ...(signalId ? {signalId} : {})})
@@ -266,6 +271,8 @@ export class WorkflowHost {
   /** Stops timers and activities, flushes and closes every history file. */
   async close(): Promise<void> {
     this.closed = true
+    for (const timer of this.storageRetries.values()) clearTimeout(timer)
+    this.storageRetries.clear()
     this.timers.clear()
     this.activities.stop()
     this.evictor.clear()
@@ -277,13 +284,15 @@ export class WorkflowHost {
   private newRun(runKey: string, events: HistoryEvent[]): WorkflowRun {
     const started = events[0] as EventOf<'WorkflowStarted'>
     const ctx: RunContext = {
-      append: async (batch) => {
-        const written = await this.logOf(runKey).append(batch)
+      append: async (batch, limits) => {
+        const written = await this.logOf(runKey).append(batch, limits)
         this.options.onHistory?.(started.pid, written)
         return written
       },
       live: this.live,
       realNow: this.realNow,
+      warn: (message) => this.options.log?.(started.pid, 'warn', message),
+      ...(this.options.historyLimits ? {limits: this.options.historyLimits} : {}),
     }
     const run = new WorkflowRun({entry: started.entry, pid: started.pid, runKey, workflowId: started.workflowId}, ctx, events)
     this.dir.add(run)
@@ -314,7 +323,10 @@ export class WorkflowHost {
       if (prebuilt && prebuilt.codeHash !== code.codeHash) prebuilt.program.close()
       const program = prebuilt && prebuilt.codeHash === code.codeHash ? prebuilt.program : await code.instantiate(instantiateArgs(run.started))
       await run.load(program)
-    }).then(() => this.afterChange(run))
+    }).then(() => {
+      if (run.storageFailed) this.retryStorage(run)
+      this.afterChange(run)
+    })
   }
 
   /**
@@ -327,15 +339,24 @@ export class WorkflowHost {
     try {
       await this.ensureLoaded(run)
       return await fn()
+    } catch (error) {
+      // The disk refused this run's event: it is parked, and tried again without a request.
+      if (run.storageFailed && !this.storageRetries.has(run)) this.retryStorage(run)
+      throw error
     } finally {
       run.holds--
       this.afterChange(run)
     }
   }
 
-  /** Makes sure an evicted run has its history and program back before it is touched. */
+  /**
+   * Makes sure an evicted run has its history and program back before it is touched. A run
+   * parked by a storage failure is reopened from its file and replayed; if that fails again,
+   * the storage error is thrown (the caller's event is not recorded).
+   */
   private async ensureLoaded(run: WorkflowRun): Promise<void> {
     this.evictor.cancel(run)
+    if (run.storageFailed) await this.reopen(run)
     if (!run.open || run.loaded) return
     if (run.evicted) {
       await run.serial(async () => {
@@ -346,6 +367,38 @@ export class WorkflowHost {
       })
     }
     if (run.status !== 'blocked') await this.load(run)
+    if (run.storageFailed) throw run.problem!
+  }
+
+  /** Closes a failed log and opens the file again through the recovery reader. */
+  private async reopen(run: WorkflowRun): Promise<void> {
+    const key = run.identity.runKey
+    await run.exclusive(async () => {
+      if (!run.storageFailed) return
+      const failed = this.logs.get(key)
+      this.logs.delete(key)
+      await failed?.close().catch(() => {})
+      const {events, log} = await this.options.store.open(key)
+      this.logs.set(key, log)
+      run.reopened(events)
+    })
+    clearTimeout(this.storageRetries.get(run))
+    this.storageRetries.delete(run)
+    // A child that closed while this run could not record it tells it again (deduplicated).
+    for (const child of this.dir.all()) if (!child.open && child.started.parent?.pid === run.identity.pid) this.notifyParent(child, child.closing!)
+  }
+
+  /** Tries a run parked by a storage failure again later, until its file takes writes again. */
+  private retryStorage(run: WorkflowRun, again = false): void {
+    if (this.closed || this.storageRetries.has(run)) return
+    if (!again) this.options.log?.(run.identity.pid, 'error', `run parked, retrying every ${this.options.storageRetryMs ?? 2000} ms: ${run.problem?.message}`)
+    const timer = setTimeout(() => {
+      this.storageRetries.delete(run)
+      if (this.closed || !run.storageFailed) return
+      this.withLoaded(run, async () => {}).catch(() => this.retryStorage(run, true))
+    }, this.options.storageRetryMs ?? 2000)
+    timer.unref()
+    this.storageRetries.set(run, timer)
   }
 
   /**
@@ -355,7 +408,8 @@ export class WorkflowHost {
    */
   private async wake(run: WorkflowRun, event: NewHistoryEvent): Promise<void> {
     if (!run.open || this.closed || run.status === 'blocked') return
-    await this.withLoaded(run, () => run.deliver(event, (r) => r.status !== 'blocked'))
+    // Not recorded when the append fails: replay after the retry re-arms the timer / re-runs the activity.
+    await this.withLoaded(run, () => run.deliver(boundedOutcome(event), (r) => r.status !== 'blocked')).catch(() => {})
   }
 
   private fireTimer(run: WorkflowRun, seq: number): void {
@@ -393,7 +447,7 @@ export class WorkflowHost {
     }
     void (async () => {
       await this.withLoaded(parent, () => parent.deliver(event, accept))
-    })()
+    })().catch(() => {})
   }
 
   private readonly live = liveCommandHandler({
@@ -428,7 +482,9 @@ export class WorkflowHost {
       if (!target) return notFound(request.target)
       if (!target.open) return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
       // Delivered off the sender's queue: a signal to oneself must not wait on itself.
-      void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId)
+      void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId).catch((error: unknown) => {
+        this.options.log?.(run.identity.pid, 'warn', `signal to ${request.target} not delivered: ${(error as Error).message}`)
+      })
       return undefined
     },
     startActivity: (run, event) => this.activities.start(run, event),
@@ -457,6 +513,14 @@ export class WorkflowHost {
     },
     uuid: (version) => this.options.uuid?.(version) ?? crypto.randomUUID(),
   })
+}
+
+/** An activity result that could not be replayed (too deep, too big) fails the activity for good. */
+function boundedOutcome(event: NewHistoryEvent): NewHistoryEvent {
+  if (event.type !== 'ActivityCompleted') return event
+  const problem = payloadProblem([event.result], 'activity result')
+  if (!problem) return event
+  return {attempts: event.attempts, error: {kind: 'PayloadTooLarge', message: problem.message, retryable: false}, scheduled: event.scheduled, ts: event.ts, type: 'ActivityFailed'}
 }
 
 function notFound(target: string): LuaErrorValue {

@@ -18,9 +18,9 @@
  * - functions, userdata and threads → null.
  */
 import {type LuaApi, LuaT, REGISTRY_INDEX} from './lua-api.js'
+import {MAX_DEPTH} from './depth-limit.js'
 import {WIRE_FORMS} from './wire-forms.js'
 
-const MAX_DEPTH = 100
 const INT64_MAX = 9_223_372_036_854_775_807n
 const INT64_MIN = -9_223_372_036_854_775_808n
 

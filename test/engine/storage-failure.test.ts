@@ -1,0 +1,142 @@
+/**
+ * Nothing is acknowledged that is not durable, end to end: a real `wippy dev` whose state dir
+ * is a real 2 MiB tmpfs that is filled to the last byte. A signal the disk refuses must fail
+ * in the CLI with the cause (exit 1), the server keeps running, and once space is back the
+ * same run takes signals again without a restart; after a restart exactly the acknowledged
+ * signals are in the history (and reached the code). Needs root for `mount`; skipped otherwise.
+ * Run `npm run build` first.
+ */
+import {execFileSync} from 'node:child_process'
+import {closeSync, mkdirSync, openSync, rmSync, unlinkSync, writeSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it, onTestFinished} from 'vitest'
+
+import {makeProject, startDev} from '../helpers/dev-server.js'
+
+export const COLLECTOR_FILES = {
+  'src/workflows/_index.yaml': (text: string) =>
+    text +
+    `
+  - name: collector
+    kind: workflow.lua
+    source: file://collector.lua
+    method: main
+    meta:
+      temporal:
+        workflow:
+          worker: app:temporal_worker
+`,
+  // Takes {i = n} messages until {stop = true}; returns the i's in the order they arrived.
+  'src/workflows/collector.lua': `local function main()
+    local got = {}
+    local inbox = process.inbox()
+    while true do
+        local data = inbox:receive():payload():data()
+        if data.stop then return {got = got} end
+        table.insert(got, data.i)
+    end
+end
+
+return {main = main}
+`,
+}
+
+/** Mounts a tmpfs of `size` on `dir`; the reason when this machine does not allow it. */
+export function mountTmpfs(dir: string, size = '2m'): string | undefined {
+  mkdirSync(dir, {recursive: true})
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], {stdio: 'pipe'})
+    return undefined
+  } catch (error) {
+    return `mount -t tmpfs is not permitted here (${String((error as {stderr?: Buffer}).stderr ?? error).trim()})`
+  }
+}
+
+/** Writes zeros to `file` until the disk is full; returns the file to remove to free it. */
+export function fillDisk(file: string): string {
+  const fd = openSync(file, 'w')
+  const block = Buffer.alloc(4096)
+  try {
+    for (;;) writeSync(fd, block)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error
+    // The last partial block: fill every byte so even a tiny append finds no room.
+    for (let n = 2048; n >= 1; n = Math.floor(n / 2)) {
+      try {
+        for (;;) writeSync(fd, block, 0, n)
+      } catch {}
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return file
+}
+
+const probe = join('/tmp', `wippy-mount-probe-${process.pid}`)
+const cannotMount = mountTmpfs(probe, '64k')
+if (!cannotMount) execFileSync('umount', [probe])
+rmSync(probe, {force: true, recursive: true})
+
+describe.skipIf(cannotMount !== undefined)(`a full disk under wippy dev${cannotMount ? ` (skipped: ${cannotMount})` : ''}`, () => {
+  it('refuses signals it cannot make durable, recovers without a restart, and keeps exactly the acknowledged ones', async () => {
+    // Given a dev server whose state dir is a 2 MiB tmpfs, and a run collecting signals
+    const root = await makeProject('templates/approval', COLLECTOR_FILES)
+    const state = join(root, '.wippy')
+    expect(mountTmpfs(state)).toBeUndefined()
+    onTestFinished(() => {
+      try {
+        execFileSync('umount', ['-l', state])
+      } catch {}
+      rmSync(root, {force: true, recursive: true})
+    })
+    let dev = await startDev({root})
+    expect((await dev.cli(['spawn', 'app.workflows:collector', '--id', 'col'])).exitCode).toBe(0)
+    const pad = 'x'.repeat(3000)
+    const signal = (i: number) => dev.cli(['signal', 'col', 'go', JSON.stringify({i, pad}), '--json'])
+    expect((await signal(1)).exitCode).toBe(0)
+
+    // When the disk is filled and signals keep coming
+    const filler = fillDisk(join(state, 'filler'))
+    const acked = [1]
+    const refused: number[] = []
+    for (let i = 2; i <= 6; i++) {
+      const r = await signal(i)
+      if (r.exitCode === 0) acked.push(i)
+      else {
+        refused.push(i)
+        // Then each refusal names the cause, with a hint, and no stack
+        expect(r.exitCode).toBe(1)
+        const {error} = JSON.parse(r.stdout || r.stderr) as {error: {code: string; hint: string; message: string}}
+        expect(error.code).toBe('WIPPY_DISK_FULL')
+        expect(error.message).toMatch(/disk is full \(ENOSPC\)\. The event is not recorded/)
+        expect(error.hint).toMatch(/Free space/)
+      }
+    }
+    expect(refused.length).toBeGreaterThan(0)
+    // A terminate the disk refuses is refused too (its reason is longer than a page, so it can't
+    // fit in the history file's last page): the run stays open
+    const term = await dev.cli(['terminate', 'col', '--reason', 'r'.repeat(5000)])
+    expect(term.exitCode).toBe(1)
+    expect(term.stderr).toMatch(/WIPPY_DISK_FULL/)
+    // The server kept running, and shows the run parked with the reason
+    const ps = (JSON.parse((await dev.cli(['ps', '--json'])).stdout) as {processes: Array<{id: string; problem?: string; status: string}>}).processes
+    expect(ps.find((p) => p.id === 'col')).toMatchObject({problem: expect.stringMatching(/disk is full/), status: 'blocked'})
+
+    // When space is freed, the same run takes signals again, without a restart
+    unlinkSync(filler)
+    const again = await signal(7)
+    expect(again.exitCode, again.stderr + again.stdout).toBe(0)
+    acked.push(7)
+
+    // Then after a restart exactly the acknowledged signals are in the history, and reached the code
+    await dev.stop()
+    dev = await startDev({root})
+    const history = JSON.parse((await dev.cli(['history', 'inspect', 'col', '--json'])).stdout) as {events: Array<{payload?: Array<{i: number}>; type: string}>}
+    const received = history.events.filter((e) => e.type === 'SignalReceived').map((e) => e.payload![0]!.i)
+    expect(received).toEqual(acked)
+    expect((await dev.cli(['signal', 'col', 'go', '{"stop": true}'])).exitCode).toBe(0)
+    await dev.waitForOutput(/completed.*col/)
+    const done = JSON.parse((await dev.cli(['history', 'inspect', 'col', '--json'])).stdout) as {events: Array<{result?: {got: number[]}; type: string}>}
+    expect(done.events.at(-1)).toMatchObject({result: {got: acked}, type: 'WorkflowCompleted'})
+  }, 60_000)
+})

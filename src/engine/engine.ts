@@ -91,6 +91,7 @@ export class Engine implements EngineApi {
       env: (key) => this.env[key],
       external: () => this.processes,
       historyLimits: historyLimitsFromEnv(this.env),
+      ...(Number(this.env.WIPPY_STORAGE_RETRY_MS) > 0 ? {storageRetryMs: Number(this.env.WIPPY_STORAGE_RETRY_MS)} : {}),
       idleEvictMs: options.idleEvictMs,
       log: (pid, level, message, fields) => this.emit({fields, level, message, pid, type: 'log'}),
       onChange: (summary) => {

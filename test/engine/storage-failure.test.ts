@@ -89,7 +89,8 @@ describe.skipIf(cannotMount !== undefined)(`a full disk under wippy dev${cannotM
       } catch {}
       rmSync(root, {force: true, recursive: true})
     })
-    let dev = await startDev({root})
+    // (no background retry during the test: the parked state stays visible until a request)
+    let dev = await startDev({env: {WIPPY_STORAGE_RETRY_MS: '600000'}, root})
     expect((await dev.cli(['spawn', 'app.workflows:collector', '--id', 'col'])).exitCode).toBe(0)
     const pad = 'x'.repeat(3000)
     const signal = (i: number) => dev.cli(['signal', 'col', 'go', JSON.stringify({i, pad}), '--json'])
@@ -113,6 +114,10 @@ describe.skipIf(cannotMount !== undefined)(`a full disk under wippy dev${cannotM
       }
     }
     expect(refused.length).toBeGreaterThan(0)
+    // A spawn the disk refuses names the disk too, and leaves no run behind
+    const spawn = await dev.cli(['spawn', 'app.workflows:collector', '--id', 'col2', '--json'])
+    expect(spawn.exitCode).toBe(1)
+    expect(spawn.stdout || spawn.stderr).toMatch(/WIPPY_DISK_FULL/)
     // A terminate the disk refuses is refused too (its reason is longer than a page, so it can't
     // fit in the history file's last page): the run stays open
     const term = await dev.cli(['terminate', 'col', '--reason', 'r'.repeat(5000)])

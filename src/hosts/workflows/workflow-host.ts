@@ -481,6 +481,9 @@ export class WorkflowHost {
       if (!target && external?.owns(request.target)) return external.send(request.target, request.topic, request.payload, run.identity.pid)
       if (!target) return notFound(request.target)
       if (!target.open) return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
+      // Refused here (and the refusal recorded in SignalSent), not later where the sender can't hear of it.
+      const tooBig = payloadProblem(request.payload, 'signal payload')
+      if (tooBig) return {kind: 'PayloadTooLarge', message: tooBig.message, retryable: false}
       // Delivered off the sender's queue: a signal to oneself must not wait on itself.
       void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId).catch((error: unknown) => {
         this.options.log?.(run.identity.pid, 'warn', `signal to ${request.target} not delivered: ${(error as Error).message}`)

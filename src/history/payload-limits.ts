@@ -15,6 +15,7 @@
  * cycle costs no stack and at most the limit's worth of work.
  */
 import {WippyError} from '../errors.js'
+import type {NewHistoryEvent} from './events.js'
 import {MAX_DEPTH} from '../lua/vm/depth-limit.js'
 
 /** Codec levels above a recorded value's outermost table when it is handed back to Lua. */
@@ -71,6 +72,14 @@ export function checkPayload(values: unknown, what: string): void {
         ? `Flatten the value: a recorded value may nest at most ${MAX_PAYLOAD_DEPTH} tables deep, and must not refer to itself.`
         : 'Send a reference (a file path, an ID) instead of the data itself.',
   })
+}
+
+/** An activity result that could not be replayed (too deep, too big) fails the activity for good. */
+export function boundedActivityOutcome(event: NewHistoryEvent): NewHistoryEvent {
+  if (event.type !== 'ActivityCompleted') return event
+  const problem = payloadProblem([event.result], 'activity result')
+  if (!problem) return event
+  return {attempts: event.attempts, error: {kind: 'PayloadTooLarge', message: problem.message, retryable: false}, scheduled: event.scheduled, ts: event.ts, type: 'ActivityFailed'}
 }
 
 function scalarBytes(v: unknown): number {

@@ -11,7 +11,10 @@ import {closeSync, mkdirSync, openSync, rmSync, unlinkSync, writeSync} from 'nod
 import {join} from 'node:path'
 import {describe, expect, it, onTestFinished} from 'vitest'
 
+import {Engine} from '../../src/engine/engine.js'
+import type {EngineEvent} from '../../src/engine/api.js'
 import {makeProject, startDev} from '../helpers/dev-server.js'
+import {writeProject} from '../helpers/project.js'
 
 export const COLLECTOR_FILES = {
   'src/workflows/_index.yaml': (text: string) =>
@@ -144,4 +147,48 @@ describe.skipIf(cannotMount !== undefined)(`a full disk under wippy dev${cannotM
     const done = JSON.parse((await dev.cli(['history', 'inspect', 'col', '--json'])).stdout) as {events: Array<{result?: {got: number[]}; type: string}>}
     expect(done.events.at(-1)).toMatchObject({result: {got: acked}, type: 'WorkflowCompleted'})
   }, 60_000)
+
+  it('retries a parked run in the background: an activity result the disk refused is redone once space is back', async () => {
+    // Given an engine whose state dir is a full tmpfs, retrying parked runs every 100 ms
+    const p = writeProject({
+      'src/fn/_index.yaml': 'version: "1.0"\nnamespace: app.fn\nentries:\n  - {name: big, kind: function.lua, source: file://big.lua, method: main}\n',
+      // Two pages of result: the append needs a page the full disk does not have
+      'src/fn/big.lua': 'local function main() return string.rep("x", 9000) end\nreturn {main = main}\n',
+      'src/wf/_index.yaml': 'version: "1.0"\nnamespace: app.wf\nentries:\n  - {name: big, kind: workflow.lua, source: file://big.lua, method: main, modules: [funcs]}\n',
+      'src/wf/big.lua': `local funcs = require("funcs")
+local function main()
+  process.inbox():receive()
+  local v = funcs.call("app.fn:big")
+  return {len = #v}
+end
+return {main = main}
+`,
+    })
+    const state = join(p.root, 'state')
+    expect(mountTmpfs(state)).toBeUndefined()
+    onTestFinished(() => {
+      try {
+        execFileSync('umount', ['-l', state])
+      } catch {}
+      p.remove()
+    })
+    const engine = await Engine.start({env: {WIPPY_STORAGE_RETRY_MS: '100'}, root: p.root, stateDir: join(state, 'dev')})
+    onTestFinished(() => engine.close())
+    const logs: string[] = []
+    onTestFinished(engine.subscribe((e: EngineEvent) => e.type === 'log' && logs.push(e.message)))
+    const {id} = await engine.spawn({entry: 'app.wf:big', input: []})
+    const filler = fillDisk(join(state, 'filler'))
+    // When the run is let go (the small signal fits in its file's last page; the result does not)
+    await engine.signal(id, 'go', [{}])
+    const t0 = Date.now()
+    while (!logs.some((m) => /run parked, retrying every 100 ms: .*disk is full/.test(m))) {
+      if (Date.now() - t0 > 10_000) throw new Error(`never parked; logs: ${logs.join('\n')}`)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    await new Promise((r) => setTimeout(r, 300))
+    // Then freeing the space is all it takes: no request, no restart
+    unlinkSync(filler)
+    expect(await engine.wait(id)).toMatchObject({result: {len: 9000}, status: 'completed'})
+    expect(logs.filter((m) => /run parked/.test(m))).toHaveLength(1)
+  }, 30_000)
 })

@@ -8,7 +8,7 @@ export type {ExternalTargets, StartRequest, WorkflowCode, WorkflowHostOptions} f
 import type {RunLog} from '../../history/store.js'
 import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {WippyError} from '../../errors.js'
-import {checkPayload, payloadProblem} from '../../history/payload-limits.js'
+import {boundedActivityOutcome, checkPayload, payloadProblem} from '../../history/payload-limits.js'
 import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
 import {ActivityScheduler} from './activity-scheduler.js'
 import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
@@ -20,6 +20,7 @@ import {nextTimerAt} from './outstanding.js'
 import {instantiateArgs, prebuildProgram} from './prebuild.js'
 import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
+import {StorageRetry} from './storage-retry.js'
 import {conflictPolicyOf, contextOf, startErrorOf, workflowIdOf} from './start-policy.js'
 import {RunDirectory} from './run-directory.js'
 import {summarizeRun, type RunSummary} from './run-summary.js'
@@ -36,13 +37,17 @@ export class WorkflowHost {
   private readonly realNow: () => number
   private readonly random: () => number
   private closed = false
-  /** Runs parked by a storage failure with a retry timer armed. */
-  private readonly storageRetries = new Map<WorkflowRun, NodeJS.Timeout>()
+  private readonly storageRetry: StorageRetry
 
   constructor(private readonly options: WorkflowHostOptions) {
     this.realNow = options.realNow ?? Date.now
     this.random = options.random ?? Math.random
     this.timers = new RunTimers((run, seq) => this.fireTimer(run, seq))
+    this.storageRetry = new StorageRetry(
+      options.storageRetryMs ?? 2000,
+      (run) => (this.closed ? Promise.resolve() : this.withLoaded(run, async () => {})),
+      (run, message) => options.log?.(run.identity.pid, 'error', message),
+    )
     this.activities = new ActivityScheduler(options.activities, (run, event) => this.wake(run, event))
     this.evictor = new IdleEvictor(options.idleEvictMs ?? 5000, async (run) => {
       options.onSettled?.(run.identity.runKey, run.historyLength)
@@ -271,8 +276,7 @@ export class WorkflowHost {
   /** Stops timers and activities, flushes and closes every history file. */
   async close(): Promise<void> {
     this.closed = true
-    for (const timer of this.storageRetries.values()) clearTimeout(timer)
-    this.storageRetries.clear()
+    this.storageRetry.clear()
     this.timers.clear()
     this.activities.stop()
     this.evictor.clear()
@@ -286,6 +290,8 @@ export class WorkflowHost {
     const ctx: RunContext = {
       append: async (batch, limits) => {
         const written = await this.logOf(runKey).append(batch, limits)
+        // Its file takes writes again: a parked run's retry is moot.
+        this.storageRetry.cancel(run)
         this.options.onHistory?.(started.pid, written)
         return written
       },
@@ -324,7 +330,7 @@ export class WorkflowHost {
       const program = prebuilt && prebuilt.codeHash === code.codeHash ? prebuilt.program : await code.instantiate(instantiateArgs(run.started))
       await run.load(program)
     }).then(() => {
-      if (run.storageFailed) this.retryStorage(run)
+      if (run.storageFailed) this.storageRetry.park(run)
       this.afterChange(run)
     })
   }
@@ -341,7 +347,7 @@ export class WorkflowHost {
       return await fn()
     } catch (error) {
       // The disk refused this run's event: it is parked, and tried again without a request.
-      if (run.storageFailed && !this.storageRetries.has(run)) this.retryStorage(run)
+      if (run.storageFailed) this.storageRetry.park(run)
       throw error
     } finally {
       run.holds--
@@ -382,23 +388,8 @@ export class WorkflowHost {
       this.logs.set(key, log)
       run.reopened(events)
     })
-    clearTimeout(this.storageRetries.get(run))
-    this.storageRetries.delete(run)
     // A child that closed while this run could not record it tells it again (deduplicated).
     for (const child of this.dir.all()) if (!child.open && child.started.parent?.pid === run.identity.pid) this.notifyParent(child, child.closing!)
-  }
-
-  /** Tries a run parked by a storage failure again later, until its file takes writes again. */
-  private retryStorage(run: WorkflowRun, again = false): void {
-    if (this.closed || this.storageRetries.has(run)) return
-    if (!again) this.options.log?.(run.identity.pid, 'error', `run parked, retrying every ${this.options.storageRetryMs ?? 2000} ms: ${run.problem?.message}`)
-    const timer = setTimeout(() => {
-      this.storageRetries.delete(run)
-      if (this.closed || !run.storageFailed) return
-      this.withLoaded(run, async () => {}).catch(() => this.retryStorage(run, true))
-    }, this.options.storageRetryMs ?? 2000)
-    timer.unref()
-    this.storageRetries.set(run, timer)
   }
 
   /**
@@ -409,7 +400,7 @@ export class WorkflowHost {
   private async wake(run: WorkflowRun, event: NewHistoryEvent): Promise<void> {
     if (!run.open || this.closed || run.status === 'blocked') return
     // Not recorded when the append fails: replay after the retry re-arms the timer / re-runs the activity.
-    await this.withLoaded(run, () => run.deliver(boundedOutcome(event), (r) => r.status !== 'blocked')).catch(() => {})
+    await this.withLoaded(run, () => run.deliver(boundedActivityOutcome(event), (r) => r.status !== 'blocked')).catch(() => {})
   }
 
   private fireTimer(run: WorkflowRun, seq: number): void {
@@ -516,14 +507,6 @@ export class WorkflowHost {
     },
     uuid: (version) => this.options.uuid?.(version) ?? crypto.randomUUID(),
   })
-}
-
-/** An activity result that could not be replayed (too deep, too big) fails the activity for good. */
-function boundedOutcome(event: NewHistoryEvent): NewHistoryEvent {
-  if (event.type !== 'ActivityCompleted') return event
-  const problem = payloadProblem([event.result], 'activity result')
-  if (!problem) return event
-  return {attempts: event.attempts, error: {kind: 'PayloadTooLarge', message: problem.message, retryable: false}, scheduled: event.scheduled, ts: event.ts, type: 'ActivityFailed'}
 }
 
 function notFound(target: string): LuaErrorValue {

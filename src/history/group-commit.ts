@@ -102,6 +102,7 @@ export class GroupCommitter {
 
   async #commit(target: CommitTarget, pending: Pending): Promise<void> {
     let buf: Buffer | undefined
+    const progress = {written: 0}
     try {
       if (target.failure) throw target.failure
       // One fstat per file and round (about a microsecond); see the module comment.
@@ -110,12 +111,12 @@ export class GroupCommitter {
       buf = Buffer.from(text, 'utf8')
       // A synchronous write only copies into the page cache (microseconds for a batch), and
       // keeps the libuv threadpool free for the fdatasyncs, which are the slow part.
-      writeFully(target.fd, buf)
+      writeFully(target.fd, buf, progress)
       this.stats.syncs++
       await fdatasync(target.fd)
     } catch (error) {
       if (!target.failure) {
-        const recorded = buf === undefined || (await cutBack(target)) ? 'no' : 'unknown'
+        const recorded = buf === undefined || (await cutBack(target, progress.written)) ? 'no' : 'unknown'
         target.failure = storageError('write', target.file, error, recorded)
       }
       for (const waiter of pending.waiters) waiter.reject(target.failure)
@@ -126,9 +127,13 @@ export class GroupCommitter {
   }
 }
 
-/** Cuts a file back to its synced size after a failed round; false when that fails too. */
-async function cutBack(target: CommitTarget): Promise<boolean> {
+/**
+ * Cuts a file back to its synced size after a failed round; false when that fails too, or
+ * when the file is not what this round left (another writer appended: cutting would drop its lines).
+ */
+async function cutBack(target: CommitTarget, written: number): Promise<boolean> {
   try {
+    if (fstatSync(target.fd).size !== target.durableBytes + written) return false
     ftruncateSync(target.fd, target.durableBytes)
     await fdatasync(target.fd)
     return true
@@ -137,7 +142,6 @@ async function cutBack(target: CommitTarget): Promise<boolean> {
   }
 }
 
-function writeFully(fd: number, buf: Buffer): void {
-  let offset = 0
-  while (offset < buf.length) offset += writeSync(fd, buf, offset, buf.length - offset)
+function writeFully(fd: number, buf: Buffer, progress: {written: number}): void {
+  while (progress.written < buf.length) progress.written += writeSync(fd, buf, progress.written, buf.length - progress.written)
 }

@@ -33,11 +33,19 @@ export function historyLimitsFromEnv(env: Record<string, string | undefined>): H
   }
 }
 
+/** What a run ended at the cap records as its reason. */
+export function capReason(limits: HistoryLimits): string {
+  return (
+    `history limit reached: the run would grow past ${limits.maxEvents} events or ${limits.maxBytes} bytes, so it is ended. ` +
+    'Continue long work in a new run (a child workflow, or a fresh spawn with the state so far), or raise WIPPY_HISTORY_MAX_EVENTS / WIPPY_HISTORY_MAX_BYTES.'
+  )
+}
+
 /** Thrown by an append that would take a history past its cap; nothing of it was written. */
 export class HistoryLimitError extends WippyError {}
 
 export function historyLimitError(runKey: string, what: string): HistoryLimitError {
-  return new HistoryLimitError('WIPPY_HISTORY_LIMIT', `History ${runKey} would grow past ${what}; the run is ended.`, {
-    hint: 'Split the work: continue in a new run (a child workflow, or spawn a fresh one with the state so far), or raise WIPPY_HISTORY_MAX_EVENTS / WIPPY_HISTORY_MAX_BYTES.',
+  return new HistoryLimitError('WIPPY_HISTORY_LIMIT', `History ${runKey} would grow past ${what}.`, {
+    hint: 'Continue long work in a new run, or raise WIPPY_HISTORY_MAX_EVENTS / WIPPY_HISTORY_MAX_BYTES.',
   })
 }

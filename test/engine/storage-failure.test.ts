@@ -7,7 +7,7 @@
  * Run `npm run build` first.
  */
 import {execFileSync} from 'node:child_process'
-import {closeSync, mkdirSync, openSync, rmSync, unlinkSync, writeSync} from 'node:fs'
+import {rmSync, unlinkSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it, onTestFinished} from 'vitest'
 
@@ -15,6 +15,7 @@ import {Engine} from '../../src/engine/engine.js'
 import type {EngineEvent} from '../../src/engine/api.js'
 import {makeProject, startDev} from '../helpers/dev-server.js'
 import {writeProject} from '../helpers/project.js'
+import {cannotMountTmpfs, fillDisk, mountTmpfs} from '../helpers/tmpfs.js'
 
 export const COLLECTOR_FILES = {
   'src/workflows/_index.yaml': (text: string) =>
@@ -44,41 +45,7 @@ return {main = main}
 `,
 }
 
-/** Mounts a tmpfs of `size` on `dir`; the reason when this machine does not allow it. */
-export function mountTmpfs(dir: string, size = '2m'): string | undefined {
-  mkdirSync(dir, {recursive: true})
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], {stdio: 'pipe'})
-    return undefined
-  } catch (error) {
-    return `mount -t tmpfs is not permitted here (${String((error as {stderr?: Buffer}).stderr ?? error).trim()})`
-  }
-}
-
-/** Writes zeros to `file` until the disk is full; returns the file to remove to free it. */
-export function fillDisk(file: string): string {
-  const fd = openSync(file, 'w')
-  const block = Buffer.alloc(4096)
-  try {
-    for (;;) writeSync(fd, block)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error
-    // The last partial block: fill every byte so even a tiny append finds no room.
-    for (let n = 2048; n >= 1; n = Math.floor(n / 2)) {
-      try {
-        for (;;) writeSync(fd, block, 0, n)
-      } catch {}
-    }
-  } finally {
-    closeSync(fd)
-  }
-  return file
-}
-
-const probe = join('/tmp', `wippy-mount-probe-${process.pid}`)
-const cannotMount = mountTmpfs(probe, '64k')
-if (!cannotMount) execFileSync('umount', [probe])
-rmSync(probe, {force: true, recursive: true})
+const cannotMount = cannotMountTmpfs()
 
 describe.skipIf(cannotMount !== undefined)(`a full disk under wippy dev${cannotMount ? ` (skipped: ${cannotMount})` : ''}`, () => {
   it('refuses signals it cannot make durable, recovers without a restart, and keeps exactly the acknowledged ones', async () => {

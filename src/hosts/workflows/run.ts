@@ -28,7 +28,7 @@
  * A signal refused that way is not recorded (exactly-once for the caller who retries).
  */
 import {type EventOf, type HistoryEvent, type NewHistoryEvent, isClosingEvent} from '../../history/events.js'
-import {type HistoryLimits, HistoryLimitError} from '../../history/history-cap.js'
+import {capReason, type HistoryLimits, HistoryLimitError} from '../../history/history-cap.js'
 import {payloadProblem} from '../../history/payload-limits.js'
 import {isStorageFailure} from '../../history/storage-errors.js'
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgram, StepOutcome} from '../../lua/types.js'
@@ -492,7 +492,7 @@ export class WorkflowRun {
       if (!(error instanceof HistoryLimitError)) throw error
       this.finish()
       this.toActivate = []
-      return this.ctx.append([{reason: error.message, ts: this.now(), type: 'WorkflowTerminated'}])
+      return this.ctx.append([{reason: capReason(this.ctx.limits!), ts: this.now(), type: 'WorkflowTerminated'}])
     }
   }
 

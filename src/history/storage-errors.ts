@@ -3,6 +3,8 @@
  * failure, so the engine can tell "your event is not durable" (reject the caller, park the
  * run until the disk is back) from every other error, and the CLI can name the cause.
  */
+import {basename} from 'node:path'
+
 import {WippyError, type WippyErrorCode} from '../errors.js'
 
 /** Thrown when a history file can't be opened, written or synced; the event was not acknowledged. */
@@ -37,7 +39,7 @@ export function storageError(op: string, file: string, error: unknown, recorded:
   const cause = CAUSES[errno]
   const what = cause?.what ?? (error as Error).message
   const outcome = recorded === 'no' ? 'The event is not recorded.' : 'The event may or may not be recorded.'
-  return new HistoryStorageError(cause?.code ?? 'WIPPY_HISTORY_WRITE_FAILED', `Can't ${op} history ${file}: ${what} (${errno}). ${outcome}`, {
+  return new HistoryStorageError(cause?.code ?? 'WIPPY_HISTORY_WRITE_FAILED', `Can't ${op} history ${basename(file)}: ${what} (${errno}). ${outcome}`, {
     cause: error,
     details: {errno, recorded},
     file,
@@ -47,7 +49,7 @@ export function storageError(op: string, file: string, error: unknown, recorded:
 
 /** The history file was removed while its run was loaded: appending would write to a deleted inode. */
 export function deletedError(file: string): HistoryStorageError {
-  return new HistoryStorageError('WIPPY_HISTORY_DELETED', `History ${file} was deleted while its run was loaded. The event is not recorded.`, {
+  return new HistoryStorageError('WIPPY_HISTORY_DELETED', `History ${basename(file)} was deleted while its run was loaded. The event is not recorded.`, {
     details: {recorded: 'no'},
     file,
     hint: 'Restore the file (e.g. from `wippy history export`), or restart `wippy dev` to drop the run.',

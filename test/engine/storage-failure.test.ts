@@ -92,7 +92,8 @@ describe.skipIf(cannotMount !== undefined)(`a full disk under wippy dev${cannotM
     // fit in the history file's last page): the run stays open
     const term = await dev.cli(['terminate', 'col', '--reason', 'r'.repeat(5000)])
     expect(term.exitCode).toBe(1)
-    expect(term.stderr).toMatch(/WIPPY_DISK_FULL/)
+    expect(term.stderr).toMatch(/^Error WIPPY_DISK_FULL: \S+\.jsonl: Can't write history col~\w+\.jsonl: the disk is full \(ENOSPC\)\. The event is not recorded\.\n  Hint: Free space/m)
+    expect(term.stderr).not.toMatch(/    at /)
     // The server kept running, and shows the run parked with the reason
     const ps = (JSON.parse((await dev.cli(['ps', '--json'])).stdout) as {processes: Array<{id: string; problem?: string; status: string}>}).processes
     expect(ps.find((p) => p.id === 'col')).toMatchObject({problem: expect.stringMatching(/disk is full/), status: 'blocked'})

@@ -2,6 +2,9 @@
  * What a failed history write or open means to the user. One error class for every storage
  * failure, so the engine can tell "your event is not durable" (reject the caller, park the
  * run until the disk is back) from every other error, and the CLI can name the cause.
+ *
+ * `details.recorded` says what a retry means: "no" (the committer cut the failed write away)
+ * makes a retried request exactly-once; "unknown" (the cut failed too) makes it at-least-once.
  */
 import {basename} from 'node:path'
 

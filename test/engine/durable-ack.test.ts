@@ -4,7 +4,7 @@
  * memory and disk in agreement, the per-run history cap ends a run that grows without bound,
  * and payloads too deep or too big are refused before anything is recorded.
  */
-import {unlinkSync} from 'node:fs'
+import {statSync, unlinkSync} from 'node:fs'
 import {afterEach, describe, expect, test} from 'vitest'
 
 import {Engine} from '../../src/engine/engine.js'
@@ -187,6 +187,16 @@ describe('the history cap', () => {
     expect(events.length).toBeGreaterThan(190)
     expect(events.at(-1)).toMatchObject({reason: expect.stringMatching(/^history limit reached: the run would grow past 200 events or 52428800 bytes/), type: 'WorkflowTerminated'})
     expect(logs.filter((m) => /history of .* has \d+ events \(the cap is 200\)/.test(m))).toHaveLength(1)
+  }, 30_000)
+
+  test('the byte cap ends a run too', async () => {
+    const engine = await startEngine(project(), {WIPPY_HISTORY_MAX_BYTES: '20000'})
+    const {id} = await engine.spawn({entry: 'app.wf:sleeploop', input: []})
+    expect((await engine.wait(id)).status).toBe('terminated')
+    const store = new HistoryStore(engine.layout.histories)
+    const file = store.pathOf((await store.list())[0]!)
+    expect(statSync(file).size).toBeLessThanOrEqual(20_000 + 1000)
+    expect((await engine.history(id)).events.at(-1)).toMatchObject({reason: expect.stringMatching(/or 20000 bytes/), type: 'WorkflowTerminated'})
   }, 30_000)
 
   test('one step that would pass the cap writes none of it and ends the run', async () => {

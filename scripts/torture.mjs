@@ -9,7 +9,12 @@
  * twice (must be 0), signals accepted but never delivered (must be 0), and activity
  * executions vs recorded results (the at-least-once surplus).
  *
- *   npm run torture -- [--kills N] [--workflows N] [--seed S] [--keep]
+ * Then a full-disk phase (`torture-disk-full.mjs`): the state dir on a small tmpfs, filled
+ * while signals keep coming; every acknowledged signal must survive, every refused one must
+ * have been refused with the disk as the reason, and runs must take signals again once space
+ * is back. Skipped (with the reason) where tmpfs can't be mounted; `--disk-cycles 0` skips it.
+ *
+ *   npm run torture -- [--kills N] [--workflows N] [--seed S] [--disk-cycles N] [--keep]
  *
  * Exits 1 when any check fails. Needs a build (`npm run build`).
  */
@@ -22,10 +27,12 @@ import {execa} from 'execa'
 
 import {requireControl} from '../dist/control/client.js'
 import {HistoryStore} from '../dist/history/store.js'
+import {diskFullPhase} from './torture-disk-full.mjs'
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..')
 const {values: flags} = parseArgs({
   options: {
+    'disk-cycles': {default: '3', type: 'string'},
     keep: {type: 'boolean'},
     kills: {default: '200', type: 'string'},
     seed: {default: '1', type: 'string'},
@@ -67,7 +74,17 @@ console.log(`signals accepted but never delivered: ${report.undelivered}`)
 console.log(`wrong results: ${report.wrong}`)
 console.log(`activity executions: ${report.executions} for ${report.results} recorded results (at-least-once surplus ${report.executions - report.results})`)
 if (!flags.keep) rmSync(root, {force: true, recursive: true})
-const ok = report.completed === TOTAL && report.lost === 0 && report.doubled === 0 && report.undelivered === 0 && report.wrong === 0
+const disk = Number(flags['disk-cycles']) > 0 ? await diskFullPhase({cycles: Number(flags['disk-cycles']), random, repo}) : {skipped: '--disk-cycles 0'}
+if (disk.skipped) console.log(`disk full: skipped (${disk.skipped})`)
+else {
+  console.log(
+    `disk full: ${disk.acked} signals acknowledged, ${disk.refused} refused in ${disk.seconds.toFixed(1)} s; ` +
+      `acknowledged lost ${disk.lost}, refused but recorded ${disk.recordedRefused}, refused without the disk as reason ${disk.wrongCode}, ` +
+      `refused after space was back ${disk.notRecovered}, wrong results ${disk.wrongResult}`,
+  )
+}
+const diskOk = Boolean(disk.skipped) || (disk.refused > 0 && disk.lost === 0 && disk.recordedRefused === 0 && disk.wrongCode === 0 && disk.notRecovered === 0 && disk.wrongResult === 0)
+const ok = diskOk && report.completed === TOTAL && report.lost === 0 && report.doubled === 0 && report.undelivered === 0 && report.wrong === 0
 console.log(ok ? 'torture: PASS' : 'torture: FAIL')
 process.exit(ok ? 0 : 1)
 

@@ -16,6 +16,7 @@ import type {HistoryView, ProcessInfo, ReplayCheckResult, RunOutcome, SpawnResul
 import type {Engine} from '../engine/engine.js'
 import type {HistoryEvent} from '../history/events.js'
 import {WippyError} from '../errors.js'
+import {checkPayload} from '../history/payload-limits.js'
 import {parsePid} from '../hosts/workflows/pid.js'
 import type {LuaErrorValue} from '../lua/types.js'
 import {requireSkip} from '../time/duration.js'
@@ -71,6 +72,7 @@ export interface SpawnOutput extends SpawnResult {
 export async function spawnRun(
   options: ProjectOptions & {entry: string; host?: string; id?: string; input: unknown[]; onSpawned?: (spawned: SpawnResult) => void; wait?: boolean},
 ): Promise<SpawnOutput> {
+  checkPayload(options.input, 'workflow input')
   return withRequiredClient(options, async (client) => {
     const spawned = await client.spawn({entry: options.entry, input: options.input, ...(options.host ? {host: options.host} : {}), ...(options.id ? {id: options.id} : {})})
     options.onSpawned?.(spawned)
@@ -89,6 +91,8 @@ export interface SignalOutput {
 }
 
 export async function signalRun(options: ProjectOptions & {payload: unknown[]; pid: string; topic: string}): Promise<SignalOutput> {
+  // Before either path: the offline one has no request-size cap of its own.
+  checkPayload(options.payload, 'signal payload')
   return withClient(options, async (client) => {
     if (client) return {delivered: true, pid: (await client.signal(options.pid, options.topic, options.payload)).pid}
     // Only workflows have a durable inbox; a plain process lives only inside a running engine.

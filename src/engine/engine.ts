@@ -36,6 +36,7 @@ import type {
   SpawnRequest,
   SpawnResult,
 } from './api.js'
+import {historyLimitsFromEnv} from '../history/history-cap.js'
 import {CodeCatalog, type CodeVersion} from './code-catalog.js'
 import {LuaServices} from './lua-services.js'
 import {ProcessRouter} from './process-router.js'
@@ -97,6 +98,8 @@ export class Engine implements EngineApi {
       code: (entry, runKey) => this.codeFor(entry, runKey),
       env: (key) => this.env[key],
       external: () => this.processes,
+      historyLimits: historyLimitsFromEnv(this.env),
+      ...(Number(this.env.WIPPY_STORAGE_RETRY_MS) > 0 ? {storageRetryMs: Number(this.env.WIPPY_STORAGE_RETRY_MS)} : {}),
       idleEvictMs: options.idleEvictMs,
       log: (pid, level, message, fields) => this.emit({fields, level, message, pid, type: 'log'}),
       onChange: (summary) => {

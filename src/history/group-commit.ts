@@ -8,15 +8,20 @@
  * workflow woken by the previous round has had the chance to enqueue its next event).
  *
  * Invariant: a promise returned by {@link GroupCommitter.enqueue} resolves only after its
- * bytes were written and fdatasync'd. If a write or sync fails, that file is marked failed:
- * its pending and future appends reject, since after a failed fsync the file's state is unknown
- * (the kernel may have dropped the dirty pages); the owner must reopen it through the recovery
- * reader.
+ * bytes were written and fdatasync'd. If a write or sync fails (disk full, EIO), that file is
+ * marked failed: its pending and future appends reject with a {@link HistoryStorageError}, and
+ * the committer cuts the file back to its last synced size, so a refused event is not in the
+ * file (a partial write would otherwise leave whole lines of it behind for the next reader).
+ * The owner must reopen the file through the recovery reader to append again.
+ *
+ * A file deleted while open (`nlink === 0`) is refused the same way before anything is
+ * written: appending to an unlinked inode would acknowledge events that no restart can find.
  */
-import {fdatasync as fdatasyncCb, writeSync} from 'node:fs'
+import {fdatasync as fdatasyncCb, fstatSync, ftruncateSync, writeSync} from 'node:fs'
 import {promisify} from 'node:util'
 
-import {WippyError} from '../errors.js'
+import type {WippyError} from '../errors.js'
+import {deletedError, storageError} from './storage-errors.js'
 
 const fdatasync = promisify(fdatasyncCb)
 
@@ -26,6 +31,8 @@ export interface CommitTarget {
   /** For error messages. */
   readonly file: string
   failure?: WippyError
+  /** Bytes of the file known durable; the committer adds each synced round. */
+  durableBytes: number
 }
 
 interface Waiter {
@@ -94,34 +101,47 @@ export class GroupCommitter {
   }
 
   async #commit(target: CommitTarget, pending: Pending): Promise<void> {
+    let buf: Buffer | undefined
+    const progress = {written: 0}
     try {
       if (target.failure) throw target.failure
+      // One fstat per file and round (about a microsecond); see the module comment.
+      if (fstatSync(target.fd).nlink === 0) throw deletedError(target.file)
       const text = pending.texts.length === 1 ? pending.texts[0]! : pending.texts.join('')
+      buf = Buffer.from(text, 'utf8')
       // A synchronous write only copies into the page cache (microseconds for a batch), and
       // keeps the libuv threadpool free for the fdatasyncs, which are the slow part.
-      writeFully(target.fd, Buffer.from(text, 'utf8'))
+      writeFully(target.fd, buf, progress)
       this.stats.syncs++
       await fdatasync(target.fd)
     } catch (error) {
-      target.failure ??= writeFailed(target.file, error)
+      if (!target.failure) {
+        const recorded = buf === undefined || (await cutBack(target, progress.written)) ? 'no' : 'unknown'
+        target.failure = storageError('write', target.file, error, recorded)
+      }
       for (const waiter of pending.waiters) waiter.reject(target.failure)
       return
     }
+    target.durableBytes += buf.length
     for (const waiter of pending.waiters) waiter.resolve()
   }
 }
 
-function writeFully(fd: number, buf: Buffer): void {
-  let offset = 0
-  while (offset < buf.length) offset += writeSync(fd, buf, offset, buf.length - offset)
+/**
+ * Cuts a file back to its synced size after a failed round; false when that fails too, or
+ * when the file is not what this round left (another writer appended: cutting would drop its lines).
+ */
+async function cutBack(target: CommitTarget, written: number): Promise<boolean> {
+  try {
+    if (fstatSync(target.fd).size !== target.durableBytes + written) return false
+    ftruncateSync(target.fd, target.durableBytes)
+    await fdatasync(target.fd)
+    return true
+  } catch {
+    return false
+  }
 }
 
-function writeFailed(file: string, error: unknown): WippyError {
-  if (error instanceof WippyError) return error
-  const code = (error as NodeJS.ErrnoException).code ?? 'unknown'
-  return new WippyError('WIPPY_HISTORY_WRITE_FAILED', `Writing history ${file} fails (${code}): ${(error as Error).message}.`, {
-    cause: error,
-    file,
-    hint: 'The events of this append are not durable. Free disk space or fix the disk, then restart: the run is recovered from what reached the file.',
-  })
+function writeFully(fd: number, buf: Buffer, progress: {written: number}): void {
+  while (progress.written < buf.length) progress.written += writeSync(fd, buf, progress.written, buf.length - progress.written)
 }

@@ -22,9 +22,11 @@ import {WippyError} from '../errors.js'
 import type {HistoryEvent, NewHistoryEvent} from './events.js'
 import {type CommitStats, type CommitTarget, GroupCommitter} from './group-commit.js'
 import {keepCopy} from './damage.js'
+import {type HistoryLimits, historyLimitError} from './history-cap.js'
 import {encodeEvent} from './line-codec.js'
 import {readHistoryBuffer, type TornTailReport} from './reader.js'
 import {historyFileOf, listRunKeys, RUN_KEY} from './run-files.js'
+import {storageError} from './storage-errors.js'
 
 const open = promisify(openCb)
 const close = promisify(closeCb)
@@ -42,10 +44,12 @@ export interface RunLog {
   /**
    * Appends events in order; the store assigns their `seq` (continuing after the last one).
    * Resolves with the events as recorded once they are durable (written and fdatasync'd).
-   * Rejects with `WIPPY_HISTORY_WRITE_FAILED` if the disk fails; the log then refuses further
-   * appends and the run must be reopened (the recovery reader decides what survived).
+   * Rejects with a {@link HistoryStorageError} (`WIPPY_DISK_FULL`, ...) if the disk fails; none
+   * of the batch is then in the file, the log refuses further appends and the run must be
+   * reopened. With `limits`, rejects with `WIPPY_HISTORY_LIMIT` (writing nothing) when the
+   * batch would take the history past them.
    */
-  append(events: readonly NewHistoryEvent[]): Promise<HistoryEvent[]>
+  append(events: readonly NewHistoryEvent[], limits?: Pick<HistoryLimits, 'maxBytes' | 'maxEvents'>): Promise<HistoryEvent[]>
   /** Waits for this run's pending appends, then closes its file. */
   close(): Promise<void>
   /** Number of events, counting appends not yet durable (so the next seq is `length + 1`). */
@@ -114,7 +118,12 @@ export class HistoryStore {
     // Write the first line to a private temp name, then link() it into place: link fails if
     // the name exists, so creation is exclusive and a crash never leaves a half-written file.
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`
-    const fd = await open(tmp, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL, 0o644)
+    let fd: number
+    try {
+      fd = await open(tmp, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL, 0o644)
+    } catch (error) {
+      throw storageError('create', file, error)
+    }
     try {
       await writeAll(fd, line)
       await fdatasync(fd)
@@ -123,11 +132,16 @@ export class HistoryStore {
       await close(fd).catch(() => {})
       await unlinkP(tmp).catch(() => {})
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw exists(file)
-      throw error
+      throw storageError('create', file, error)
     }
     // The link is what must be durable; removing the temp name need not come first.
-    await Promise.all([unlinkP(tmp), this.#syncDir()])
-    return this.#register(runKey, file, fd, 1)
+    try {
+      await Promise.all([unlinkP(tmp), this.#syncDir()])
+    } catch (error) {
+      await close(fd).catch(() => {})
+      throw storageError('create', file, error, 'unknown')
+    }
+    return this.#register(runKey, file, fd, 1, Buffer.byteLength(line))
   }
 
   /**
@@ -153,7 +167,7 @@ export class HistoryStore {
       throw notFoundOr(error, file, runKey)
     }
     try {
-      const bytes = await readFd(fd)
+      const bytes = await readFd(fd).catch((error: unknown) => Promise.reject(storageError('read', file, error)))
       const {events, torn, validBytes} = readHistoryBuffer(bytes, file)
       if (torn) {
         // Never cut bytes without a copy: a torn tail is not acknowledged, but it is evidence.
@@ -161,7 +175,7 @@ export class HistoryStore {
         await ftruncate(fd, validBytes)
         await fdatasync(fd)
       }
-      const log = this.#register(runKey, file, fd, events.length)
+      const log = this.#register(runKey, file, fd, events.length, torn ? validBytes : bytes.length)
       return torn ? {events, log, recovered: torn} : {events, log}
     } catch (error) {
       await close(fd).catch(() => {})
@@ -204,8 +218,8 @@ export class HistoryStore {
     }
   }
 
-  #register(runKey: string, file: string, fd: number, length: number): RunLog {
-    const log = new OpenRunLog(runKey, file, fd, length, this.#committer, () => this.#open.delete(runKey))
+  #register(runKey: string, file: string, fd: number, length: number, bytes: number): RunLog {
+    const log = new OpenRunLog(runKey, file, fd, length, bytes, this.#committer, () => this.#open.delete(runKey))
     this.#open.set(runKey, log)
     return log
   }
@@ -242,26 +256,32 @@ export class HistoryStore {
 
 class OpenRunLog implements RunLog, CommitTarget {
   failure?: WippyError
+  durableBytes: number
   #closed = false
   #last: Promise<unknown> = Promise.resolve()
   #length: number
+  /** Bytes including appends not yet durable (for the size cap). */
+  #bytes: number
 
   constructor(
     readonly runKey: string,
     readonly file: string,
     readonly fd: number,
     length: number,
+    bytes: number,
     private readonly committer: GroupCommitter,
     private readonly onClose: () => void,
   ) {
     this.#length = length
+    this.#bytes = bytes
+    this.durableBytes = bytes
   }
 
   get length(): number {
     return this.#length
   }
 
-  append(events: readonly NewHistoryEvent[]): Promise<HistoryEvent[]> {
+  append(events: readonly NewHistoryEvent[], limits?: Pick<HistoryLimits, 'maxBytes' | 'maxEvents'>): Promise<HistoryEvent[]> {
     if (this.#closed) {
       return Promise.reject(
         new WippyError('WIPPY_HISTORY_CLOSED', `History ${this.runKey} is closed.`, {file: this.file, hint: 'Reopen the run to append.', kind: 'bug'}),
@@ -276,8 +296,12 @@ class OpenRunLog implements RunLog, CommitTarget {
     } catch (error) {
       return Promise.reject(error)
     }
-    this.#length += encoded.length
     const text = encoded.length === 1 ? encoded[0]!.line : encoded.map((e) => e.line).join('')
+    const bytes = Buffer.byteLength(text)
+    if (limits && this.#length + encoded.length > limits.maxEvents) return Promise.reject(historyLimitError(this.runKey, `${limits.maxEvents} events`))
+    if (limits && this.#bytes + bytes > limits.maxBytes) return Promise.reject(historyLimitError(this.runKey, `${limits.maxBytes} bytes`))
+    this.#length += encoded.length
+    this.#bytes += bytes
     const done = this.committer.enqueue(this, text).then(() => encoded.map((e) => e.event))
     this.#last = done.catch(() => {})
     return done
@@ -325,7 +349,7 @@ function exists(file: string): WippyError {
 }
 
 function notFoundOr(error: unknown, file: string, runKey: string): unknown {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return storageError('open', file, error)
   return new WippyError('WIPPY_HISTORY_NOT_FOUND', `No history for run ${runKey}.`, {
     file,
     hint: 'List the runs with `wippy history list`.',

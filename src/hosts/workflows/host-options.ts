@@ -1,5 +1,6 @@
 /** What the workflow host is given: its code source, services and options. */
 import type {HistoryEvent} from '../../history/events.js'
+import type {HistoryLimits} from '../../history/history-cap.js'
 import type {HistoryStore} from '../../history/store.js'
 import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
 import type {ActivityExecutor} from './activity-scheduler.js'
@@ -32,6 +33,10 @@ export interface WorkflowHostOptions {
    */
   code(entry: string, runKey?: string): WorkflowCode | undefined
   env?: (key: string) => string | undefined
+  /** The per-run history cap (history-cap.ts); none when undefined. */
+  historyLimits?: HistoryLimits
+  /** How often a run parked by a storage failure (disk full...) tries its file again (ms). Default 2 s. */
+  storageRetryMs?: number
   /** Drop the VM of a run that waited this long with nothing running (ms). Default 5 s. */
   idleEvictMs?: number
   log?: (pid: string, level: string, message: string, fields?: unknown) => void

@@ -17,11 +17,21 @@
  *   result was fsynced runs it again on recovery. Each activity gets a stable idempotency
  *   key (`<workflow id>:<seq>`) in its context for that reason.
  *
- * Invariant: every mutation of a run goes through `serial()`, so events are appended in
- * the order they are handed to the code.
+ * Invariant: every mutation of a run goes through `exclusive()`/`serial()`, so events are
+ * appended in the order they are handed to the code.
+ *
+ * Nothing is acknowledged that is not durable: `deliver`, `record` and `close` reject with the
+ * storage error when their event's append fails (disk full, too many open files, a deleted
+ * file). The run is then parked as blocked with `storageFailed` set; none of the failed batch
+ * is in the file (the committer cut it away), and the host reopens and replays the run from
+ * its file on the next request or retry, so what the code saw of the lost batch is redone.
+ * A signal refused that way is not recorded (exactly-once for the caller who retries).
  */
 import {type EventOf, type HistoryEvent, type NewHistoryEvent, isClosingEvent} from '../../history/events.js'
 import {recordToJson} from '../../history/value-forms.js'
+import {capReason, type HistoryLimits, HistoryLimitError} from '../../history/history-cap.js'
+import {payloadProblem} from '../../history/payload-limits.js'
+import {isStorageFailure} from '../../history/storage-errors.js'
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgram, StepOutcome} from '../../lua/types.js'
 import {HOST_MEMORY_KIND} from '../../lua/vm/limits.js'
 import {statusOfClose} from './closing.js'
@@ -36,8 +46,12 @@ export type RunStatus = 'blocked' | 'cancelled' | 'completed' | 'failed' | 'runn
 
 /** What a run needs from its host. The run never touches files, VMs or timers' owners directly. */
 export interface RunContext {
-  /** Appends events durably (resolves after fsync); returns them with their seq. */
-  append(events: NewHistoryEvent[]): Promise<HistoryEvent[]>
+  /** Appends events durably (resolves after fsync); returns them with their seq. With `limits`, refuses to pass them. */
+  append(events: NewHistoryEvent[], limits?: HistoryLimits): Promise<HistoryEvent[]>
+  /** The history cap (see history-cap.ts); none when undefined. */
+  limits?: HistoryLimits
+  /** A warning for the run's log (the history is getting long). */
+  warn?(message: string): void
   /** Handles one command that needs the world (activity, timer, child, signal...). */
   live: LiveCommandHandler
   /** Real time, ms. */
@@ -78,6 +92,8 @@ export class WorkflowRun {
   blockKind?: BlockKind
   /** Set while a reload left the run on code older than the registry's (see engine/reload.ts). */
   oldCode?: {divergence: string; forkCommand?: string}
+  /** Blocked because an append or open failed: reopen the file and replay to go on. */
+  storageFailed = false
   closing?: HistoryEvent
   /** Events replayed at the last load (for the status stream). */
   replayedEvents = 0
@@ -157,20 +173,26 @@ export class WorkflowRun {
     return undefined
   }
 
-  /** Runs `fn` after every earlier mutation of this run; errors park the run as blocked. */
-  serial(fn: () => Promise<void> | void): Promise<void> {
-    const next = this.chain
-      .then(async () => {
-        this.busy = true
-        try {
-          await fn()
-        } finally {
-          this.busy = false
-        }
-      })
-      .catch((error: unknown) => this.block(error as Error))
-    this.chain = next
+  /**
+   * Runs `fn` after every earlier mutation of this run. An error parks the run as blocked and
+   * rejects the returned promise, so a caller whose event was not made durable hears why.
+   */
+  exclusive(fn: () => Promise<void> | void): Promise<void> {
+    const next = this.chain.then(async () => {
+      this.busy = true
+      try {
+        await fn()
+      } finally {
+        this.busy = false
+      }
+    })
+    this.chain = next.catch((error: unknown) => this.block(error as Error))
     return next
+  }
+
+  /** {@link exclusive} for background work: errors park the run as blocked, the promise resolves. */
+  serial(fn: () => Promise<void> | void): Promise<void> {
+    return this.exclusive(fn).catch(() => {})
   }
 
   /**
@@ -197,7 +219,7 @@ export class WorkflowRun {
    * it sees every event recorded before this one) and can drop the event.
    */
   deliver(event: NewHistoryEvent, accept?: (run: WorkflowRun) => boolean): Promise<void> {
-    return this.serial(async () => {
+    return this.exclusive(async () => {
       if (!this.open || (accept && !accept(this))) return
       const seq = this.nextSeq()
       if (!this.program) {
@@ -217,7 +239,7 @@ export class WorkflowRun {
 
   /** Records an event that changes no Lua state (a time skip); durable before it resolves. */
   record(event: NewHistoryEvent): Promise<void> {
-    return this.serial(async () => {
+    return this.exclusive(async () => {
       const seq = this.nextSeq()
       this.bufferEvent(event)
       applyToOutstanding(this.outstanding, {...event, seq} as HistoryEvent)
@@ -227,7 +249,7 @@ export class WorkflowRun {
 
   /** Ends the run at once with a recorded closing event (terminate). */
   close(event: NewHistoryEvent): Promise<void> {
-    return this.serial(async () => {
+    return this.exclusive(async () => {
       if (!this.open) return
       this.bufferEvent(event)
       this.finish()
@@ -240,6 +262,20 @@ export class WorkflowRun {
     this.events = events
     this.persisted = events.length
     this.outstanding = outstandingOf(events)
+  }
+
+  /** The file was reopened after a storage failure: start again from what it holds. */
+  reopened(events: HistoryEvent[]): void {
+    this.restore(events)
+    this.toActivate = []
+    this.storageFailed = false
+    this.problem = undefined
+    this.blockKind = undefined
+    const last = events.at(-1)
+    if (last && isClosingEvent(last)) {
+      this.closing = last
+      this.status = statusOfClose(last)
+    } else this.status = 'running'
   }
 
   /** Events on disk (the history's length). */
@@ -268,10 +304,11 @@ export class WorkflowRun {
     this.seqByTag.clear()
   }
 
-  /** Marks the run blocked (non-determinism or a load failure); the history is untouched. */
+  /** Marks the run blocked (non-determinism, a load or storage failure); the history is untouched. */
   block(error: Error): void {
     this.problem = error
     this.blockKind = blockKindOf(error)
+    if (isStorageFailure(error)) this.storageFailed = true
     this.program?.close()
     this.program = undefined
     this.replay = undefined
@@ -346,8 +383,13 @@ export class WorkflowRun {
       })
     }
     this.replay = undefined
+    if (!this.open) return
     const ts = this.now()
-    if (outcome.status === 'failed') {
+    // A result that could not be replayed into a parent (too deep, cyclic, too big) fails the run.
+    const tooBig = outcome.status === 'done' && !outcome.error ? payloadProblem([outcome.result ?? null], 'workflow result') : undefined
+    if (tooBig) {
+      this.bufferEvent({error: {kind: 'PayloadTooLarge', message: tooBig.message, retryable: false}, ts, type: 'WorkflowFailed'})
+    } else if (outcome.status === 'failed') {
       this.bufferEvent({error: outcome.error, ts, type: 'WorkflowFailed'})
     } else if (outcome.error) {
       this.bufferEvent({error: outcome.error, ts, type: 'WorkflowFailed'})
@@ -382,6 +424,8 @@ export class WorkflowRun {
       }
     }
     if (this.ctx.live.external(cmd)) await this.flush()
+    // The flush may have ended the run (history cap): nothing is recorded after its closing event.
+    if (!this.open) return
     const seq = this.nextSeq()
     const event = await this.ctx.live.record(this, cmd, seq)
     this.seenSeq = seq
@@ -450,16 +494,26 @@ export class WorkflowRun {
 
   /** Appends the buffered events (one fsync), then starts what they ask for. */
   private async flush(): Promise<void> {
+    if (this.closing) {
+      this.buffer = []
+      this.toActivate = []
+      return
+    }
     if (this.buffer.length === 0 && this.toActivate.length === 0) return
     const batch = this.buffer
     this.buffer = []
     if (batch.length > 0) {
-      const written = await this.ctx.append(batch)
+      const written = await this.appendCapped(batch)
       if (written[0] && written[0].seq !== this.persisted + 1) {
         throw new Error(`history seq mismatch: expected ${this.persisted + 1}, store wrote ${written[0].seq}`)
       }
+      const warnAt = this.ctx.limits?.warnEvents
+      if (warnAt !== undefined && this.persisted < warnAt && this.persisted + written.length >= warnAt) {
+        this.ctx.warn?.(`history of ${this.identity.workflowId} has ${this.persisted + written.length} events (the cap is ${this.ctx.limits!.maxEvents}); split long work into new runs`)
+      }
       this.persisted += written.length
-      this.events.push(...written)
+      // One by one: push(...written) overflows the stack past ~120k events.
+      for (const event of written) this.events.push(event)
       const last = written.at(-1)!
       if (isClosingEvent(last)) {
         this.closing = last
@@ -470,6 +524,24 @@ export class WorkflowRun {
     const activate = this.toActivate
     this.toActivate = []
     if (this.open) for (const e of activate) this.ctx.live.activate(this, e)
+  }
+
+  /**
+   * Appends a batch within the history cap. A batch that would pass it is not written; the run
+   * is ended instead, with the reason recorded (WorkflowTerminated), so the history stays
+   * bounded and replayable.
+   */
+  private async appendCapped(batch: NewHistoryEvent[]): Promise<HistoryEvent[]> {
+    try {
+      // One event short of the cap: room is kept for the closing event below.
+      const limits = this.ctx.limits && {...this.ctx.limits, maxEvents: this.ctx.limits.maxEvents - 1}
+      return await this.ctx.append(batch, limits)
+    } catch (error) {
+      if (!(error instanceof HistoryLimitError)) throw error
+      this.finish()
+      this.toActivate = []
+      return this.ctx.append([{reason: capReason(this.ctx.limits!), ts: this.now(), type: 'WorkflowTerminated'}])
+    }
   }
 
   private findEvent(seq: number): HistoryEvent | undefined {

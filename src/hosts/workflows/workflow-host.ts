@@ -9,6 +9,7 @@ export type {ExternalTargets, StartRequest, WorkflowCode, WorkflowHostOptions} f
 import type {RunLog} from '../../history/store.js'
 import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {WippyError} from '../../errors.js'
+import {boundedActivityOutcome, checkPayload, payloadProblem} from '../../history/payload-limits.js'
 import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
 import {ActivityScheduler} from './activity-scheduler.js'
 import {blockedRunError} from './block-reason.js'
@@ -22,6 +23,7 @@ import {nextTimerAt} from './outstanding.js'
 import {instantiateArgs, prebuildProgram} from './prebuild.js'
 import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
+import {StorageRetry} from './storage-retry.js'
 import {conflictPolicyOf, contextOf, startErrorOf, workflowIdOf} from './start-policy.js'
 import {RunDirectory} from './run-directory.js'
 import {type DamagedRun, DamagedRuns, quarantineOf, runDamagedError, summarizeDamaged} from './damaged-runs.js'
@@ -44,12 +46,18 @@ export class WorkflowHost {
   private readonly realNow: () => number
   private readonly random: () => number
   private closed = false
+  private readonly storageRetry: StorageRetry
 
   constructor(private readonly options: WorkflowHostOptions) {
     this.realNow = options.realNow ?? Date.now
     this.random = options.random ?? Math.random
     this.timers = new RunTimers((run, seq) => this.fireTimer(run, seq))
     this.retries = new BlockRetry(options.blockRetry ?? {}, (run) => this.retryBlocked(run))
+    this.storageRetry = new StorageRetry(
+      options.storageRetryMs ?? 2000,
+      (run) => (this.closed ? Promise.resolve() : this.withLoaded(run, async () => {})),
+      (run, message) => options.log?.(run.identity.pid, 'error', message),
+    )
     this.activities = new ActivityScheduler(options.activities, (run, event) => this.wake(run, event))
     this.evictor = new IdleEvictor(options.idleEvictMs ?? 5000, async (run) => {
       options.onSettled?.(run.identity.runKey, run.historyLength)
@@ -189,6 +197,7 @@ export class WorkflowHost {
   }
 
   private async startNew(request: StartRequest, code: WorkflowCode): Promise<{pid: string; workflowId: string; existing: boolean}> {
+    checkPayload(request.input, 'workflow input')
     const workflowId = request.workflowId ?? newWorkflowId(this.random)
     const runId = newRunId(this.random)
     const pid = `{${request.client}@${request.worker}|${workflowId}}`
@@ -249,6 +258,7 @@ export class WorkflowHost {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'signal')
     if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'signal')
+    checkPayload(payload, 'signal payload')
     await this.withLoaded(run, async () => {
       // Blocked while it loaded: refused too.
       if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'signal')
@@ -426,6 +436,7 @@ export class WorkflowHost {
   async close(): Promise<void> {
     this.closed = true
     this.retries.clear()
+    this.storageRetry.clear()
     this.timers.clear()
     this.activities.stop()
     this.evictor.clear()
@@ -437,14 +448,18 @@ export class WorkflowHost {
   private newRun(runKey: string, events: HistoryEvent[]): WorkflowRun {
     const started = events[0] as EventOf<'WorkflowStarted'>
     const ctx: RunContext = {
-      append: async (batch) => {
-        const written = await this.logOf(runKey).append(batch)
+      append: async (batch, limits) => {
+        const written = await this.logOf(runKey).append(batch, limits)
+        // Its file takes writes again: a parked run's retry is moot.
+        this.storageRetry.cancel(run)
         this.options.onHistory?.(started.pid, written)
         return written
       },
       blocked: (blockedRun) => this.onBlocked(blockedRun),
       live: this.live,
       realNow: this.realNow,
+      warn: (message) => this.options.log?.(started.pid, 'warn', message),
+      ...(this.options.historyLimits ? {limits: this.options.historyLimits} : {}),
     }
     const run = new WorkflowRun({entry: started.entry, pid: started.pid, runKey, workflowId: started.workflowId}, ctx, events)
     this.dir.add(run)
@@ -475,7 +490,10 @@ export class WorkflowHost {
       if (prebuilt && prebuilt.codeHash !== code.codeHash) prebuilt.program.close()
       const program = prebuilt && prebuilt.codeHash === code.codeHash ? prebuilt.program : await code.instantiate(instantiateArgs(run.started))
       await run.load(program)
-    }).then(() => this.afterChange(run))
+    }).then(() => {
+      if (run.storageFailed) this.storageRetry.park(run)
+      this.afterChange(run)
+    })
   }
 
   /**
@@ -488,15 +506,24 @@ export class WorkflowHost {
     try {
       await this.ensureLoaded(run)
       return await fn()
+    } catch (error) {
+      // The disk refused this run's event: it is parked, and tried again without a request.
+      if (run.storageFailed) this.storageRetry.park(run)
+      throw error
     } finally {
       run.holds--
       this.afterChange(run)
     }
   }
 
-  /** Makes sure an evicted run has its history and program back before it is touched. */
+  /**
+   * Makes sure an evicted run has its history and program back before it is touched. A run
+   * parked by a storage failure is reopened from its file and replayed; if that fails again,
+   * the storage error is thrown (the caller's event is not recorded).
+   */
   private async ensureLoaded(run: WorkflowRun): Promise<void> {
     this.evictor.cancel(run)
+    if (run.storageFailed) await this.reopen(run)
     if (!run.open || run.loaded) return
     if (run.evicted) {
       let failed: {error: unknown} | undefined
@@ -514,6 +541,23 @@ export class WorkflowHost {
       if (failed) await this.quarantineLive(run, failed.error).catch((error: unknown) => (error === failed!.error ? run.block(error as Error) : Promise.reject(error)))
     }
     if (run.status !== 'blocked') await this.load(run)
+    if (run.storageFailed) throw run.problem!
+  }
+
+  /** Closes a failed log and opens the file again through the recovery reader. */
+  private async reopen(run: WorkflowRun): Promise<void> {
+    const key = run.identity.runKey
+    await run.exclusive(async () => {
+      if (!run.storageFailed) return
+      const failed = this.logs.get(key)
+      this.logs.delete(key)
+      await failed?.close().catch(() => {})
+      const {events, log} = await this.options.store.open(key)
+      this.logs.set(key, log)
+      run.reopened(events)
+    })
+    // A child that closed while this run could not record it tells it again (deduplicated).
+    for (const child of this.dir.all()) if (!child.open && child.started.parent?.pid === run.identity.pid) this.notifyParent(child, child.closing!)
   }
 
   /**
@@ -523,12 +567,14 @@ export class WorkflowHost {
    */
   private async wake(run: WorkflowRun, event: NewHistoryEvent): Promise<void> {
     if (!run.open || this.closed || run.status === 'blocked') return
-    await this.withLoaded(run, () => run.deliver(event, (r) => r.status !== 'blocked'))
+    // Not recorded when the append fails: replay after the retry re-arms the timer / re-runs the activity.
+    await this.withLoaded(run, () => run.deliver(boundedActivityOutcome(event), (r) => r.status !== 'blocked')).catch(() => {})
   }
 
   /** A run was just blocked: a host fault is retried; waiters hear why. */
   private onBlocked(run: WorkflowRun): void {
-    if (run.blockKind === 'host' && !this.closed) this.retries.schedule(run)
+    // A storage failure has its own retry (storage-retry.ts: reopen the file and replay).
+    if (run.blockKind === 'host' && !run.storageFailed && !this.closed) this.retries.schedule(run)
     const key = run.identity.runKey
     for (const resolve of this.blockWaiters.get(key) ?? []) resolve(run.problem!)
     this.blockWaiters.delete(key)
@@ -594,7 +640,7 @@ export class WorkflowHost {
     }
     void (async () => {
       await this.withLoaded(parent, () => parent.deliver(event, accept))
-    })()
+    })().catch(() => {})
   }
 
   private readonly live = liveCommandHandler({
@@ -631,9 +677,14 @@ export class WorkflowHost {
       if (!target && external?.owns(request.target)) return external.send(request.target, request.topic, request.payload, run.identity.pid)
       if (!target) return notFound(request.target)
       if (!target.open) return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
+      // Refused here (and the refusal recorded in SignalSent), not later where the sender can't hear of it.
+      const tooBig = payloadProblem(request.payload, 'signal payload')
+      if (tooBig) return {kind: 'PayloadTooLarge', message: tooBig.message, retryable: false}
       // Delivered off the sender's queue: a signal to oneself must not wait on itself.
       // Queued if the target is blocked: the sender's SignalSent already says it was sent.
-      void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId, true).catch(() => {})
+      void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId, true).catch((error: unknown) => {
+        this.options.log?.(run.identity.pid, 'warn', `signal to ${request.target} not delivered: ${(error as Error).message}`)
+      })
       return undefined
     },
     startActivity: (run, event) => this.activities.start(run, event),

@@ -29,14 +29,14 @@
  * gave (test/engine/value-fidelity.test.ts checks this with random values).
  */
 import {type LuaApi, LuaT, REGISTRY_INDEX} from './lua-api.js'
+import {MAX_DEPTH} from './depth-limit.js'
 import {WIRE_FORMS} from './wire-forms.js'
 
 /**
  * How deep a value may nest, in the codec and wherever a payload is checked before it is
  * recorded (the one depth limit: a value the host accepts is one Lua can be handed).
  */
-export const MAX_VALUE_DEPTH = 100
-const MAX_DEPTH = MAX_VALUE_DEPTH
+export const MAX_VALUE_DEPTH = MAX_DEPTH
 /**
  * How many table entries one value may hold when read out of Lua. A table shared by
  * reference is read once per reference, so `t = {t, t}` thirty times over is 2^30 entries

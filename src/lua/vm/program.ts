@@ -174,12 +174,21 @@ export class WasmoonProgram implements LuaProgram {
       if (this.limit) outcome = {commands: [], error: {...this.limit}, status: 'failed'}
       else if (status !== LUA_OK) {
         outcome = {commands: [], error: {kind: 'Internal', message: api.toString(L, -1)}, status: 'failed'}
-      } else outcome = toOutcome(this.codec.read(L, -1))
+      } else outcome = this.readOutcome()
     } finally {
       api.setTop(L, 0)
     }
     if (outcome.status !== 'waiting') this.finished = outcome
     return outcome
+  }
+
+  /** The step's outcome from the stack top; a value the codec refuses (too deep, a cycle) fails the step. */
+  private readOutcome(): StepOutcome {
+    try {
+      return toOutcome(this.codec.read(this.L, -1))
+    } catch (error) {
+      return {commands: [], error: {kind: 'PayloadTooLarge', message: `a value leaving Lua is refused: ${(error as Error).message}`, retryable: false}, status: 'failed'}
+    }
   }
 
   /** Calls the `collectgarbage` kept at stack slot 1 (while the program is built only). */

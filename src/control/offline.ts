@@ -241,7 +241,7 @@ export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
     throw new WippyError('WIPPY_FILE_NOT_FOUND', `Can't read ${file}: ${(error as Error).message}.`, {file, hint: 'Pass a file written by `wippy history export`.'})
   }
   const text = buf.toString('utf8').trimStart()
-  if (text.startsWith('[') || (text.startsWith('{') && /^\{\s*"(pid|events|status|total)"/.test(text))) {
+  if (text.startsWith('[') || (text.startsWith('{') && /^\{\s*"(id|pid|events|status|total)"/.test(text))) {
     let parsed: unknown
     try {
       parsed = JSON.parse(text)

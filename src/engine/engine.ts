@@ -135,7 +135,7 @@ export class Engine implements EngineApi {
     const store = new HistoryStore(layout.histories)
     const engine = new Engine(options, registry, store, lua)
     engine.index = await RunIndex.open(layout.runIndex)
-    engine.pins = await CodePins.open(join(layout.dir, 'code'))
+    engine.pins = await CodePins.open(layout.code)
     await lua.bind({
       env: engine.env,
       log: (level, message, fields) => engine.emit({fields, level, message, type: 'log'}),

@@ -4,6 +4,7 @@
  *
  *   .wippy/dev/histories/<workflow id>~<run id>.jsonl   one append-only history per run (source of truth)
  *   .wippy/dev/runs.json                                a cache of run summaries (lowdb) for fast `ps`
+ *   .wippy/dev/code/                                    the code versions runs are pinned to (`engine/code-pins.ts`)
  *   .wippy/dev/dev.lock                                 who holds the state lock (`control/dev-lock.ts`)
  *   .wippy/dev/control.sock                             the control channel (mode 0600)
  */
@@ -17,6 +18,8 @@ import {currentUid} from './private-dir.js'
 export const DEFAULT_STATE_DIR = join('.wippy', 'dev')
 
 export interface StateLayout {
+  /** Code versions that runs left on old code keep across restarts. */
+  code: string
   dir: string
   histories: string
   lockFile: string
@@ -28,6 +31,7 @@ export interface StateLayout {
 export function stateLayout(root: string, stateDir?: string): StateLayout {
   const dir = resolve(root, stateDir ?? DEFAULT_STATE_DIR)
   return {
+    code: join(dir, 'code'),
     dir,
     histories: join(dir, 'histories'),
     lockFile: join(dir, 'dev.lock'),
@@ -37,7 +41,7 @@ export function stateLayout(root: string, stateDir?: string): StateLayout {
 }
 
 /** The names wippy itself puts in a state dir (plus their temp files); anything else is the user's. */
-const WIPPY_NAMES = /^(\.?runs\.json.*|histories|dev\.lock.*|lock|control\.(json|sock).*)$/
+const WIPPY_NAMES = /^(\.?runs\.json.*|histories|code|dev\.lock.*|lock|control\.(json|sock).*)$/
 
 /**
  * Makes sure a state dir is one wippy may own, creating it (mode 0700) when it is absent.

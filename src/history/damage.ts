@@ -18,6 +18,7 @@ import {WippyError} from '../errors.js'
 import type {HistoryEvent} from './events.js'
 import {type HistoryDamage, type ScannedHistory, scanHistoryBuffer} from './reader.js'
 import {historyFileOf} from './run-files.js'
+import {storageError} from './storage-errors.js'
 
 /** What {@link scanRunFile} finds in one run's file. */
 export interface ScannedRunFile extends ScannedHistory {
@@ -35,10 +36,10 @@ export async function scanRunFile(file: string): Promise<ScannedRunFile> {
   try {
     bytes = await readFile(file)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === undefined) throw error
-    const reason = code === 'EISDIR' ? 'it is a directory, not a file' : `it cannot be read (${code}: ${(error as Error).message})`
-    return {bytes: Buffer.alloc(0), damage: {goodEvents: 0, line: 0, offset: 0, reason}, events: [], file, validBytes: 0}
+    // Damage is about what the file holds: a folder in its place is damage; a read the host
+    // failed (EMFILE, EIO, EACCES...) says nothing of the bytes, so the run is blocked and retried.
+    if ((error as NodeJS.ErrnoException).code !== 'EISDIR') throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? error : storageError('read', file, error)
+    return {bytes: Buffer.alloc(0), damage: {goodEvents: 0, line: 0, offset: 0, reason: 'it is a directory, not a file'}, events: [], file, validBytes: 0}
   }
   return {...scanHistoryBuffer(bytes), bytes, file}
 }

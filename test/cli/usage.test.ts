@@ -12,7 +12,7 @@ describe('usage errors', () => {
     [['fork', 'wf-50e4'], 'Error WIPPY_USAGE: Missing the required flag --at.\n  Hint: See the usage with `wippy fork --help`.\n'],
     [['spawn'], 'Error WIPPY_USAGE: Missing the required argument ENTRY: The workflow entry (namespace:name), e.g. app.workflows:approval.\n  Hint: See the usage with `wippy spawn --help`.\n'],
     [['fork', 'wf-b2a9', '--at', 'abc'], 'Error WIPPY_USAGE: Can\'t parse --at: Expected an integer but received: abc.\n  Hint: See the usage with `wippy fork --help`.\n'],
-    [['ps', '--status', 'bogus'], 'Error WIPPY_USAGE: Expected --status=bogus to be one of: running, blocked, completed, failed, cancelled, terminated.\n  Hint: See the usage with `wippy ps --help`.\n'],
+    [['ps', '--status', 'bogus'], 'Error WIPPY_USAGE: Expected --status=bogus to be one of: running, blocked, damaged, completed, failed, cancelled, terminated.\n  Hint: See the usage with `wippy ps --help`.\n'],
     [['ps', '--bogus'], 'Error WIPPY_USAGE: wippy ps has no flag --bogus.\n  Hint: See the usage with `wippy ps --help`.\n'],
   ])('wippy %j says what is wrong in the message and where to look in the hint', async (args, stderr) => {
     const run = await runCli(args)

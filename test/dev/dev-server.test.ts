@@ -347,7 +347,7 @@ describe('wippy dev: runs never strand by the engine\'s fault', () => {
     const again = await startDev({root: dev.root})
     await again.waitForOutput('1 blocked (see `wippy ps --status blocked`)')
     const blocked = await again.cli(['ps', '--status', 'blocked'])
-    expect(blocked.stdout).toMatch(/blk .* blocked +Workflow blk diverges from its history at event 2/)
+    expect(blocked.stdout).toMatch(/blk .* blocked +\S+ +Workflow blk diverges from its history at event 2/)
 
     // When it is signalled, the signal is refused with the reason and the ways out
     const signal = await again.cli(['signal', 'blk', 'approve', '{"approved":true}'])
@@ -359,7 +359,7 @@ describe('wippy dev: runs never strand by the engine\'s fault', () => {
     const t0 = Date.now()
     const waited = await again.cli(['spawn', 'app.workflows:approval', '{"order_id":"B-1","amount":1}', '--id', 'blk', '--wait'])
     expect(waited.exitCode).toBe(1)
-    expect(waited.stdout).toContain('(already running)')
+    expect(waited.stderr).toContain('(already running)')
     expect(waited.stderr).toMatch(/Workflow blk blocked: Workflow blk diverges from its history at event 2/)
     expect(Date.now() - t0).toBeLessThan(10_000)
     // And history inspect says why it is blocked

@@ -9,13 +9,15 @@ export default class HistoryRepair extends BaseCommand {
   static override description =
     'Repair a damaged (quarantined) history: keep a copy of the whole file beside it (`<name>.jsonl.damaged-<time>`), cut the history back to its last good event, and let the run go on from there (it is recovered, or blocked, like after a restart). A history with no readable event is moved aside and the run forgotten. Works with or without a running `wippy dev`.'
 
+  static override summary = 'Repair a damaged history, keeping a copy of it.'
+
   static override examples = ['<%= config.bin %> history repair wf-3f2a', '<%= config.bin %> history repair wf-3f2a --json']
 
   static override flags = {
     'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
   }
 
-  async run(): Promise<RepairRunOutput> {
+  async run(): Promise<RepairRunOutput & {id: string}> {
     const {args, flags} = await this.parse(HistoryRepair)
     const out = await repairRun({pid: args.pid, root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})})
     if (!this.jsonEnabled()) {
@@ -27,6 +29,7 @@ export default class HistoryRepair extends BaseCommand {
         if (out.source === 'files') this.info('(no `wippy dev` runs; the run is recovered when it starts)')
       }
     }
-    return out
+    // `id` as in every command's --json (docs/json.md): the workflow ID, from the run key.
+    return {id: out.summary?.id ?? out.runKey.slice(0, out.runKey.lastIndexOf('~')), ...out}
   }
 }

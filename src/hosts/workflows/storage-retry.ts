@@ -7,7 +7,7 @@
 import type {WorkflowRun} from './run.js'
 
 export class StorageRetry {
-  private readonly timers = new Map<WorkflowRun, NodeJS.Timeout>()
+  private readonly timers = new Map<WorkflowRun, {at: number; timer: NodeJS.Timeout}>()
   /** Parked runs whose parking was logged (once per outage, not per retry). */
   private readonly announced = new Set<WorkflowRun>()
 
@@ -29,18 +29,23 @@ export class StorageRetry {
       this.retry(run).catch(() => this.park(run))
     }, this.delayMs)
     timer.unref()
-    this.timers.set(run, timer)
+    this.timers.set(run, {at: Date.now() + this.delayMs, timer})
+  }
+
+  /** When the parked run is tried next (ms epoch), for `ps`. */
+  nextAt(run: WorkflowRun): number | undefined {
+    return this.timers.get(run)?.at
   }
 
   /** The run took writes again. */
   cancel(run: WorkflowRun): void {
-    clearTimeout(this.timers.get(run))
+    clearTimeout(this.timers.get(run)?.timer)
     this.timers.delete(run)
     this.announced.delete(run)
   }
 
   clear(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer)
+    for (const {timer} of this.timers.values()) clearTimeout(timer)
     this.timers.clear()
     this.announced.clear()
   }

@@ -405,7 +405,7 @@ export class WorkflowHost {
   }
 
   private summary(run: WorkflowRun): RunSummary {
-    const retryAt = this.retries.nextAt(run)
+    const retryAt = this.retries.nextAt(run) ?? this.storageRetry.nextAt(run)
     return summarizeRun(run, retryAt === undefined ? {} : {retryAt})
   }
 

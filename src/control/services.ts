@@ -106,10 +106,10 @@ export async function signalRun(options: ProjectOptions & {payload: unknown[]; p
       const queued = await (await offline()).queueOfflineSignal(options.root, options.pid, options.topic, options.payload, options.stateDir)
       return {delivered: false, pid: queued.pid, queued: true, seq: queued.seq}
     } catch (error) {
-      // A server replaying many runs at start may take a while to answer: wait as long as a start does.
       // A dev server took the state lock first: it owns the files now, so deliver through it.
       // Nothing was written (the lock is taken before the history is read): still exactly one signal.
       if (!(error instanceof WippyError && error.code === 'WIPPY_DEV_STARTING')) throw error
+      // A server replaying many runs at start may take a while to answer: wait as long as a start does.
       const late = await waitForControl(options.root, {timeoutMs: 30_000, ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
       if (!late) throw error
       try {

@@ -43,7 +43,7 @@ export function payloadProblem(value: unknown, what: string): PayloadProblem | u
     if (v === null || typeof v !== 'object' || v instanceof Date) continue
     const level = depth + 1
     if (level > MAX_PAYLOAD_DEPTH + 1) {
-      return {kind: 'depth', message: `The ${what} nests deeper than ${MAX_PAYLOAD_DEPTH} levels (a cycle?).`}
+      return {kind: 'depth', message: `The ${what} nests deeper than ${MAX_PAYLOAD_DEPTH} levels.`}
     }
     if (Array.isArray(v)) {
       bytes += 2 + v.length

@@ -250,18 +250,18 @@ export class WorkflowHost {
 
   /**
    * Delivers a signal (a message on `topic`) to a workflow. Durable once this resolves. A
-   * blocked run refuses it (the user is told why) unless `queueIfBlocked`: a signal from
+   * run blocked by its code refuses it (the user is told why) unless `queueIfBlocked`: a signal from
    * another workflow is then recorded as queued and handed over once the run is unblocked
    * (queued deliveries replay like live ones, so this never makes the run unreplayable).
    */
   async signal(pid: string, topic: string, payload: unknown[], from = '', signalId?: string, queueIfBlocked = false): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'signal')
-    if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'signal')
+    if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'signal')
     checkPayload(payload, 'signal payload')
     await this.withLoaded(run, async () => {
       // Blocked while it loaded: refused too.
-      if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'signal')
+      if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'signal')
       if (signalId && run.events.some((e) => e.type === 'SignalReceived' && e.signalId === signalId)) return
       await run.deliver({from, payload, topic, ts: run.now(), type: 'SignalReceived', ...(signalId ? {signalId} : {})})
     })
@@ -271,9 +271,9 @@ export class WorkflowHost {
   async cancel(pid: string, reason = 'cancelled', from = '', queueIfBlocked = false): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'cancel')
-    if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'cancel')
+    if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'cancel')
     await this.withLoaded(run, async () => {
-      if (run.status === 'blocked' && !queueIfBlocked) throw blockedRunError(run, 'cancel')
+      if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'cancel')
       await run.deliver({from, reason, ts: run.now(), type: 'CancelRequested'})
     })
   }
@@ -350,13 +350,15 @@ export class WorkflowHost {
   }
 
   /**
-   * Resolves when the run closes (with its closing event) or is blocked (with why): what
-   * `wait` answers, so it never hangs on a run that needs a human.
+   * Resolves when the run closes (with its closing event) or is blocked by its code (with
+   * why): what `wait` answers, so it never hangs on a run that needs a human. A run blocked by
+   * a host fault is retried by the engine, so a waiter waits on for its close (as a Temporal
+   * client waits while a failed workflow task is retried).
    */
   waitForCloseOrBlock(pid: string): Promise<{closing: HistoryEvent} | {problem: Error}> {
     const run = this.requireRun(pid)
     if (run.closing) return Promise.resolve({closing: run.closing})
-    if (run.status === 'blocked') return Promise.resolve({problem: run.problem ?? new Error('blocked')})
+    if (run.status === 'blocked' && run.blockKind !== 'host') return Promise.resolve({problem: run.problem ?? new Error('blocked')})
     return new Promise((resolve) => {
       const key = run.identity.runKey
       this.waiters.set(key, [...(this.waiters.get(key) ?? []), (closing) => resolve({closing})])
@@ -571,10 +573,13 @@ export class WorkflowHost {
     await this.withLoaded(run, () => run.deliver(boundedActivityOutcome(event), (r) => r.status !== 'blocked')).catch(() => {})
   }
 
-  /** A run was just blocked: a host fault is retried; waiters hear why. */
+  /** A run was just blocked: a host fault is retried (its waiters wait on); code blocks tell waiters why. */
   private onBlocked(run: WorkflowRun): void {
-    // A storage failure has its own retry (storage-retry.ts: reopen the file and replay).
-    if (run.blockKind === 'host' && !run.storageFailed && !this.closed) this.retries.schedule(run)
+    if (run.blockKind === 'host') {
+      // A storage failure has its own retry (storage-retry.ts: reopen the file and replay).
+      if (!run.storageFailed && !this.closed) this.retries.schedule(run)
+      return
+    }
     const key = run.identity.runKey
     for (const resolve of this.blockWaiters.get(key) ?? []) resolve(run.problem!)
     this.blockWaiters.delete(key)
@@ -724,4 +729,14 @@ function closedError(run: WorkflowRun, verb: string): WippyError {
   return new WippyError('WIPPY_WORKFLOW_CLOSED', `Can't ${verb} workflow ${run.identity.pid}: it has already ${run.status}.`, {
     hint: 'Check its state with `wippy ps --all` or `wippy history inspect`.',
   })
+}
+
+/**
+ * Whether a delivery from the CLI must be refused: a run blocked by its code would only grow a
+ * history it cannot replay yet. A host fault is no reason: a storage failure is retried by the
+ * delivery itself (which then fails with the storage error, or goes through), and anything
+ * else is recorded as queued and replays like a live delivery.
+ */
+function refusesDeliveries(run: WorkflowRun, queueIfBlocked: boolean): boolean {
+  return run.status === 'blocked' && run.blockKind !== 'host' && !run.storageFailed && !queueIfBlocked
 }

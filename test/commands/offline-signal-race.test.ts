@@ -4,7 +4,7 @@
  * seq 3 and the dev server then refused to start), and signals racing a starting `wippy dev`
  * are each recorded exactly once, queued or delivered through the server.
  */
-import {readFile, rm} from 'node:fs/promises'
+import {readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
@@ -17,8 +17,20 @@ import {makeProject, startDev} from '../helpers/dev-server.js'
 const T0 = 1_700_000_000_000
 let root: string
 
+const LISTENER = `local funcs = require("funcs")
+local function main(request)
+    funcs.call("app.reviews:submit", request)
+    local inbox = process.inbox()
+    while true do inbox:receive() end
+end
+return {main = main}
+`
+
 beforeEach(async () => {
   root = await makeProject('templates/approval')
+  // A workflow that takes every signal and never finishes, so each one can be counted (the
+  // template's approval would complete on the first, and refuse the rest as closed).
+  await writeFile(join(root, 'src/workflows/approval.lua'), LISTENER)
   // A run waiting for its approval signal, as a stopped dev server leaves it.
   const store = new HistoryStore(stateLayout(root).histories)
   const log = await store.create('race1~aaaa0001', {

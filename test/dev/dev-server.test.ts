@@ -364,7 +364,8 @@ describe('wippy dev: runs never strand by the engine\'s fault', () => {
     expect(Date.now() - t0).toBeLessThan(10_000)
     // And history inspect says why it is blocked
     const inspect = await again.cli(['history', 'inspect', 'blk'])
-    expect(inspect.stdout).toMatch(/blocked: Workflow blk diverges from its history at event 2/)
+    expect(inspect.stdout).toMatch(/why: Workflow blk diverges from its history at event 2/)
+    expect(inspect.stdout).toMatch(/way out: .*wippy fork blk --at 1/)
 
     // When the code is reverted, the reload unblocks it and it finishes
     const mark = again.output().length

@@ -314,6 +314,8 @@ describe('wippy dev: runs never strand by the engine\'s fault', () => {
   const SUBMIT = '    local _, err = funcs.call("app.reviews:submit", request)'
   /** Diverges at event 2 (the submit call gets another argument). */
   const incompatible = (t: string) => t.replace(SUBMIT, '    local _, err = funcs.call("app.reviews:submit", request, "v2")')
+  /** The template's wait, turned into one that reads only the inbox. */
+  const IGNORES_CANCEL = {from: 'channel.select({inbox:case_receive(), events:case_receive()})', to: '{channel = inbox, value = inbox:receive()}'}
 
   it('two signals queued while dev is down replay after the restart (the run completes, not blocked)', async () => {
     // Given a run waiting for its decision, and the server killed
@@ -377,8 +379,9 @@ describe('wippy dev: runs never strand by the engine\'s fault', () => {
   }, 40_000)
 
   it('ps marks runs on old code (with the fork command) and cancel requests, in text and --json, across a restart', async () => {
-    // Given a run that an incompatible reload leaves on its old code
-    const dev = await startDev()
+    // Given a run that an incompatible reload leaves on its old code, and whose wait ignores
+    // cancels (the template's ends on one), so the run stays open after the request
+    const dev = await startDev({files: {'src/workflows/approval.lua': (t) => t.replace(IGNORES_CANCEL.from, IGNORES_CANCEL.to)}})
     await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"O-1","amount":1}', '--id', 'old'])
     await dev.waitForOutput('step old #3 ActivityCompleted')
     const mark = dev.output().length

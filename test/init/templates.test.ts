@@ -79,7 +79,7 @@ describe.each(names)('the %s template', (name) => {
 
     for (const cmd of commands) {
       // Every command is one of those the dev server provides, spelled as in the docs.
-      expect(cmd).toMatch(/^(dev|ps|spawn \S+ '.*'|signal <id> \w+ '.*'|time skip <id> --to-next-timer|history inspect <id>)$/)
+      expect(cmd).toMatch(/^(dev|ps|spawn \S+ '.*'|signal <id> \w+ '.*'|time skip <id> --to-next-timer|cancel <id>|history inspect <id>)$/)
       const spawn = /^spawn (\S+) '(.*)'$/.exec(cmd)
       if (spawn) {
         // The spawned entry is a workflow of this project and its input is valid JSON.
@@ -110,8 +110,11 @@ describe('the orders template', () => {
       expect(kinds.get(`app.workflows:${wf}`)).toBe('workflow.lua')
     }
     const source = (id: string) => String(registry.entries.get(id)?.data.source)
-    expect(source('app.workflows:payment')).toContain('time.sleep("24h")')
-    expect(source('app.workflows:approval')).toContain('process.inbox():receive()')
+    // The waits listen for a cancel too (a CANCEL event on process.events())
+    expect(source('app.workflows:payment')).toContain('time.after("24h")')
+    expect(source('app.workflows:payment')).toContain('process.event.CANCEL')
+    expect(source('app.workflows:approval')).toContain('channel.select({inbox:case_receive(), events:case_receive()})')
+    expect(source('app.workflows:approval')).toContain('process.event.CANCEL')
     expect(source('app.workflows:order_batch')).toContain('process.spawn("app.workflows:order_saga"')
     expect(source('app.workflows:order_batch')).toContain('process.event.EXIT')
     expect(source('app:metrics_reporter')).toContain('process.event.CANCEL')

@@ -1,7 +1,9 @@
--- Charge now, settle tomorrow. `time.sleep("24h")` is a durable timer: the workflow
+-- Charge now, settle tomorrow. `time.after("24h")` is a durable timer: the workflow
 -- is parked in its history, survives restarts of the dev server, and wakes up when
 -- the (virtual) clock reaches it. In development, skip ahead with:
 --   npx wippy time skip <id> --to-next-timer
+-- or cancel the payment while it waits (the charge is refunded):
+--   npx wippy cancel <id>
 local funcs = require("funcs")
 local time = require("time")
 
@@ -27,7 +29,20 @@ local function main(payment: Payment): (PaymentResult?, error?)
         return nil, err
     end
 
-    time.sleep("24h")
+    -- Wait a day for settlement, unless the run is cancelled first. `time.sleep("24h")`
+    -- would also wait, but nothing could interrupt it; `time.after` gives the same
+    -- timer as a channel, so it can be raced against process.events(), where
+    -- `wippy cancel <id>` arrives as a CANCEL event.
+    local settled, events = time.after("24h"), process.events()
+    local got = channel.select({settled:case_receive(), events:case_receive()})
+    if got.channel == events and got.value.kind == process.event.CANCEL then
+        -- Cancelled while waiting: undo the charge (the compensation), then say so.
+        local _, refund_err = funcs.call("app.payments:refund", charge.id)
+        if refund_err then
+            return nil, refund_err
+        end
+        return {charge_id = charge.id, status = "cancelled"}
+    end
 
     local status, status_err = funcs.call("app.payments:check_status", {
         charge_id = charge.id,

@@ -12,6 +12,7 @@ import {Engine, type EngineOptions} from '../../src/engine/engine.js'
 import {HistoryStore} from '../../src/history/store.js'
 import {isWippyError} from '../../src/errors.js'
 import {writeProject} from '../helpers/project.js'
+import {until} from '../helpers/until.js'
 
 const INDEX = `version: "1.0"
 namespace: app.b
@@ -50,14 +51,6 @@ const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 async function startEngine(root: string, options: Partial<EngineOptions> = {}): Promise<Engine> {
   const engine = await Engine.start({env: {}, root, ...options})

@@ -9,6 +9,7 @@ import {afterEach, describe, expect, test} from 'vitest'
 import {queueOfflineSignal} from '../../src/control/offline.js'
 import {Engine} from '../../src/engine/engine.js'
 import {writeProject} from '../helpers/project.js'
+import {until} from '../helpers/until.js'
 
 const INDEX = `version: "1.0"
 namespace: app.q
@@ -85,14 +86,6 @@ const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 async function startEngine(root: string): Promise<Engine> {
   const engine = await Engine.start({env: {}, root})

@@ -83,7 +83,8 @@ export async function offlineWritersPhase({repo, random, rounds = 3, runs = 4, w
       let sawReady = false
       const life = await killedDev(repo, root, {
         beforeReady: round % 2 === 1,
-        killAfterMs: 100 + Math.floor(random() * 1500),
+        // Past the banner, long enough for some writers launched then to reach it on a busy machine.
+        killAfterMs: 200 + Math.floor(random() * 2800),
         onReady: () => ((sawReady = true), launch(third)),
         onSpawn: () => launch(third),
       })

@@ -81,15 +81,16 @@ export async function offlineWritersPhase({repo, random, rounds = 3, runs = 4, w
         for (let w = 0; w < n; w++) pending.push(writer(Math.floor(random() * 300)))
       }
       let sawReady = false
+      const beforeReady = round % 2 === 1
       const life = await killedDev(repo, root, {
-        beforeReady: round % 2 === 1,
-        // Past the banner, long enough for some writers launched then to reach it on a busy machine.
-        killAfterMs: 200 + Math.floor(random() * 2800),
+        beforeReady,
+        // Before the banner: within a start (~0.5-1 s); after it: long enough for writers launched
+        // then to reach the server on a busy machine.
+        killAfterMs: beforeReady ? 50 + Math.floor(random() * 700) : 200 + Math.floor(random() * 2800),
         onReady: () => ((sawReady = true), launch(third)),
         onSpawn: () => launch(third),
       })
       launch(writers - (sawReady ? 2 : 1) * third)
-      await sleep(Math.floor(random() * 800))
       report.devStarts++
       if (life.early) {
         bad.devFailed++

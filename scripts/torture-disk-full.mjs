@@ -36,11 +36,7 @@ const STORAGE_CODES = new Set(['WIPPY_DISK_FULL'])
  */
 export async function diskFullPhase({repo, random, cycles = 3, collectors = 4, signals = 24}) {
   const t0 = performance.now()
-  const root = mkdtempSync(join(tmpdir(), 'wippy-torture-disk-'))
-  cpSync(join(repo, 'test/fixtures/projects/chaos'), root, {recursive: true})
-  writeFileSync(join(root, 'src/flows/collector.lua'), COLLECTOR)
-  const index = join(root, 'src/flows/_index.yaml')
-  writeFileSync(index, `${readFileSync(index, 'utf8')}  - {name: collector, kind: workflow.lua, source: file://collector.lua, method: main}\n`)
+  const root = collectorProject(repo, 'wippy-torture-disk-')
   const state = join(root, '.wippy')
   mkdirSync(state, {recursive: true})
   try {
@@ -117,6 +113,16 @@ export async function diskFullPhase({repo, random, cycles = 3, collectors = 4, s
   return {...report, seconds: (performance.now() - t0) / 1000}
 }
 
+/** A temp copy of the chaos project plus `app.flows:collector` (returns `{got}`, the `i` of each signal, on a `{stop: true}` one). */
+export function collectorProject(repo, prefix) {
+  const root = mkdtempSync(join(tmpdir(), prefix))
+  cpSync(join(repo, 'test/fixtures/projects/chaos'), root, {recursive: true})
+  writeFileSync(join(root, 'src/flows/collector.lua'), COLLECTOR)
+  const index = join(root, 'src/flows/_index.yaml')
+  writeFileSync(index, `${readFileSync(index, 'utf8')}  - {name: collector, kind: workflow.lua, source: file://collector.lua, method: main}\n`)
+  return root
+}
+
 /** Writes zeros until the disk is full (to the last byte); returns the file that frees it. */
 function fillDisk(file) {
   const fd = openSync(file, 'w')
@@ -132,7 +138,8 @@ function fillDisk(file) {
   return file
 }
 
-async function startDev(repo, root) {
+/** Starts `wippy dev` on `root` and waits for its banner and control channel. */
+export async function startDev(repo, root) {
   const child = execa('node', [join(repo, 'bin/run.js'), 'dev', '--no-tui', '--no-watch', '--path', root], {reject: false})
   let out = ''
   const ready = new Promise((resolve, reject) => {

@@ -7,18 +7,27 @@
  * during the chaos. At the end it checks the history files and prints:
  * workflows completed vs started, acknowledged events lost (must be 0), results recorded
  * twice (must be 0), signals accepted but never delivered (must be 0), and activity
- * executions vs recorded results (the at-least-once surplus).
+ * executions vs recorded results (the at-least-once surplus). Executions are counted from the
+ * functions' `exec` log lines; the server's stdout is a file, which Node writes synchronously,
+ * so a line is in the kernel before its function returns and no SIGKILL loses it (a pipe
+ * queues writes in the process when the reader lags, and a kill dropped them). So a result
+ * recorded with fewer executions than attempts means an activity recorded without running.
  *
  * Then a full-disk phase (`torture-disk-full.mjs`): the state dir on a small tmpfs, filled
  * while signals keep coming; every acknowledged signal must survive, every refused one must
  * have been refused with the disk as the reason, and runs must take signals again once space
  * is back. Skipped (with the reason) where tmpfs can't be mounted; `--disk-cycles 0` skips it.
  *
- *   npm run torture -- [--kills N] [--workflows N] [--seed S] [--disk-cycles N] [--keep]
+ * Then the concurrent-offline-writers phase (`torture-offline-writers.mjs`): parallel
+ * `wippy signal` processes with no server, racing `wippy dev` starts and SIGKILLs; every
+ * signal reported queued or delivered must be recorded once, nothing refused recorded, every
+ * history readable, and each run's code must see its signals once. `--offline-rounds 0` skips it.
+ *
+ *   npm run torture -- [--kills N] [--workflows N] [--seed S] [--disk-cycles N] [--offline-rounds N] [--keep]
  *
  * Exits 1 when any check fails. Needs a build (`npm run build`).
  */
-import {cpSync, mkdtempSync, rmSync} from 'node:fs'
+import {closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -28,6 +37,7 @@ import {execa} from 'execa'
 import {requireControl} from '../dist/control/client.js'
 import {HistoryStore} from '../dist/history/store.js'
 import {diskFullPhase} from './torture-disk-full.mjs'
+import {offlineWritersPhase} from './torture-offline-writers.mjs'
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..')
 const {values: flags} = parseArgs({
@@ -35,6 +45,7 @@ const {values: flags} = parseArgs({
     'disk-cycles': {default: '3', type: 'string'},
     keep: {type: 'boolean'},
     kills: {default: '200', type: 'string'},
+    'offline-rounds': {default: '3', type: 'string'},
     seed: {default: '1', type: 'string'},
     window: {default: '10', type: 'string'},
     workflows: {default: '1000', type: 'string'},
@@ -52,7 +63,7 @@ cpSync(join(repo, 'test/fixtures/projects/chaos'), root, {recursive: true})
 
 const acked = new Map() // pid -> Map(seq -> type), from history events the server reported as durable
 const signalled = new Set() // workflow ids whose signal the server accepted
-const executions = new Map() // idempotency key -> count (from the functions' log lines)
+const devOut = join(root, 'dev-out.log') // every server's stdout, appended (see the header)
 const t0 = performance.now()
 let kills = 0
 
@@ -64,6 +75,7 @@ while (kills < KILLS) {
   if (done) break
 }
 await round(undefined)
+const executions = countExecutions(readFileSync(devOut, 'utf8'))
 const report = await verify()
 const seconds = (performance.now() - t0) / 1000
 console.log(`kills: ${kills} in ${seconds.toFixed(1)} s`)
@@ -72,7 +84,7 @@ console.log(`acknowledged events lost: ${report.lost}`)
 console.log(`results recorded twice: ${report.doubled}`)
 console.log(`signals accepted but never delivered: ${report.undelivered}`)
 console.log(`wrong results: ${report.wrong}`)
-console.log(`activity executions: ${report.executions} for ${report.results} recorded results (at-least-once surplus ${report.executions - report.results})`)
+console.log(`activity executions: ${report.executions} for ${report.results} recorded results (at-least-once surplus ${report.executions - report.results}; results with fewer executions than attempts ${report.unexecuted})`)
 if (!flags.keep) rmSync(root, {force: true, recursive: true})
 const disk = Number(flags['disk-cycles']) > 0 ? await diskFullPhase({cycles: Number(flags['disk-cycles']), random, repo}) : {skipped: '--disk-cycles 0'}
 if (disk.skipped) console.log(`disk full: skipped (${disk.skipped})`)
@@ -84,29 +96,32 @@ else {
   )
 }
 const diskOk = Boolean(disk.skipped) || (disk.refused > 0 && disk.lost === 0 && disk.recordedRefused === 0 && disk.wrongCode === 0 && disk.notRecovered === 0 && disk.wrongResult === 0)
-const ok = diskOk && report.completed === TOTAL && report.lost === 0 && report.doubled === 0 && report.undelivered === 0 && report.wrong === 0
+const offlineRounds = Number(flags['offline-rounds'])
+const offline = offlineRounds > 0 ? await offlineWritersPhase({random, repo, rounds: offlineRounds}) : undefined
+if (!offline) console.log('offline writers: skipped (--offline-rounds 0)')
+else {
+  const o = offline
+  console.log(
+    `offline writers: ${o.queued} signals queued, ${o.delivered} delivered, ${o.refused} refused, ${o.unknown} of unknown outcome (${o.unknownRecorded} recorded) ` +
+      `over ${o.devStarts} dev starts (${o.killedBeforeReady} killed before ready) in ${o.seconds.toFixed(1)} s; ` +
+      `acknowledged lost ${o.lost}, recorded twice ${o.recordedTwice}, refused but recorded ${o.refusedRecorded}, recorded in another run ${o.stray}, ` +
+      `seen wrongly by the code ${o.wrongSeen}, damaged histories ${o.damaged}, unexpected errors ${o.unexpected}, failed dev starts ${o.devFailed}`,
+  )
+}
+const offlineOk = !offline || offline.ok
+const ok =
+  diskOk && offlineOk && report.completed === TOTAL && report.lost === 0 && report.doubled === 0 && report.undelivered === 0 && report.wrong === 0 && report.unexecuted === 0
 console.log(ok ? 'torture: PASS' : 'torture: FAIL')
 process.exit(ok ? 0 : 1)
 
 /** One life of the dev server: drive workflows, then SIGKILL after `killAfterMs` (or run to the end). */
 async function round(killAfterMs) {
-  const child = execa('node', [join(repo, 'bin/run.js'), 'dev', '--no-tui', '--no-watch', '--path', root], {reject: false})
-  let ready
-  const readyP = new Promise((resolve) => (ready = resolve))
-  let buffer = ''
-  child.stdout.on('data', (chunk) => {
-    buffer += chunk
-    let nl
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl)
-      buffer = buffer.slice(nl + 1)
-      if (line.startsWith('ready in')) ready()
-      const exec = / exec (\S+)$/.exec(line)
-      if (exec) executions.set(exec[1], (executions.get(exec[1]) ?? 0) + 1)
-    }
-  })
+  const fd = openSync(devOut, 'a')
+  const from = readFileSync(devOut).length
+  const child = execa('node', [join(repo, 'bin/run.js'), 'dev', '--no-tui', '--no-watch', '--path', root], {reject: false, stdout: fd})
   const exited = child.then((r) => r)
-  const first = await Promise.race([readyP.then(() => 'ready'), exited.then(() => 'exited')])
+  exited.finally(() => closeSync(fd))
+  const first = await Promise.race([waitForOutput(devOut, from, 'ready in', exited), exited.then(() => 'exited')])
   if (first === 'exited') throw new Error(`wippy dev exited before ready:\n${(await exited).stderr}`)
   const client = await requireControl(root, {requestTimeoutMs: 10_000})
   const unsubscribe = await client.subscribe((e) => {
@@ -162,6 +177,26 @@ async function tick(client) {
   return runs.length >= TOTAL && open.length === 0
 }
 
+/** Waits until `file` has `text` past byte `from` (polling: the child writes it directly). */
+async function waitForOutput(file, from, text, exited) {
+  let done = false
+  exited.finally(() => (done = true))
+  while (!done) {
+    if (readFileSync(file).subarray(from).includes(text)) return 'ready'
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+/** idempotency key -> how many times a function ran with it (its `exec` log lines). */
+function countExecutions(text) {
+  const counts = new Map()
+  for (const line of text.split('\n')) {
+    const exec = / exec (\S+)$/.exec(line)
+    if (exec) counts.set(exec[1], (counts.get(exec[1]) ?? 0) + 1)
+  }
+  return counts
+}
+
 async function verify() {
   const store = new HistoryStore(join(root, '.wippy/dev/histories'))
   const byPid = new Map()
@@ -179,6 +214,7 @@ async function verify() {
   let completed = 0
   let wrong = 0
   let undelivered = 0
+  let unexecuted = 0
   for (const events of byPid.values()) {
     const closes = events.filter((e) => ['WorkflowCompleted', 'WorkflowFailed', 'WorkflowCancelled', 'WorkflowTerminated'].includes(e.type))
     if (closes.length > 1) doubled += closes.length - 1
@@ -188,7 +224,10 @@ async function verify() {
     for (const e of done) {
       results += e.attempts
       const key = `${events[0].workflowId}:${e.scheduled}`
-      if ((executions.get(key) ?? 0) < e.attempts && process.env.TORTURE_DEBUG) console.error(`fewer executions than attempts for ${key}: ${executions.get(key)} < ${e.attempts}`)
+      if ((executions.get(key) ?? 0) < e.attempts) {
+        unexecuted++
+        if (unexecuted <= 5) console.error(`fewer executions than attempts for ${key}: ${executions.get(key) ?? 0} < ${e.attempts}`)
+      }
     }
     const started = events[0]
     const i = /^t(\d+)$/.exec(started.workflowId)?.[1]
@@ -202,7 +241,7 @@ async function verify() {
     if (signalled.has(started.workflowId) && !events.some((e) => e.type === 'SignalReceived')) undelivered++
   }
   const executionsTotal = [...executions.values()].reduce((a, b) => a + b, 0)
-  return {completed, doubled, executions: executionsTotal, lost, results, undelivered, wrong}
+  return {completed, doubled, executions: executionsTotal, lost, results, unexecuted, undelivered, wrong}
 }
 
 function inputOf(i) {

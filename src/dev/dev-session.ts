@@ -9,7 +9,7 @@
  */
 import {performance} from 'node:perf_hooks'
 
-import type {EngineApi, ReloadReport} from '../engine/api.js'
+import type {EngineApi, EngineEvent, ReloadReport} from '../engine/api.js'
 import {Engine} from '../engine/engine.js'
 import {acquireDevLock} from '../control/dev-lock.js'
 import {startControlServer, type ControlServer} from './control-server.js'
@@ -33,7 +33,7 @@ export interface DevSessionOptions {
   out: LineSink
   root: string
   /** Starts the engine; default `Engine.start`. */
-  startEngine?: (options: {env?: Record<string, string | undefined>; idleEvictMs?: number; root: string; stateDir?: string}) => Promise<DevEngine>
+  startEngine?: (options: {env?: Record<string, string | undefined>; idleEvictMs?: number; onEvent?: (event: EngineEvent) => void; root: string; stateDir?: string}) => Promise<DevEngine>
   /** Drop the VM of a workflow idle this long (ms); it is rebuilt by replay when woken. */
   idleEvictMs?: number
   stateDir?: string
@@ -65,12 +65,13 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
   let engine: DevEngine | undefined
   let server: ControlServer | undefined
   let watcher: ProjectWatcher | undefined
-  let unsubscribe: (() => void) | undefined
+  // From the engine's start on: what recovery emits (restarted activities' logs) is printed too.
+  let rendering = true
 
   const teardown = async (): Promise<void> => {
     await watcher?.close().catch(() => {})
     await server?.close().catch(() => {})
-    unsubscribe?.()
+    rendering = false
     try {
       await engine?.close()
     } finally {
@@ -85,8 +86,8 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       ...(options.env === undefined ? {} : {env: options.env}),
       ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir}),
       ...(options.idleEvictMs === undefined ? {} : {idleEvictMs: options.idleEvictMs}),
+      onEvent: (event) => rendering && renderer.render(event),
     })
-    unsubscribe = engine.subscribe((event) => renderer.render(event))
     server = await startControlServer({engine, onNote: (message) => renderer.note(message), root: options.root, ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
     engine.controlAddress = server.address
     if (options.watch !== false) {

@@ -55,6 +55,11 @@ export interface EngineOptions {
   env?: Record<string, string | undefined>
   /** Drop an idle workflow's VM after this many ms (default 5000). */
   idleEvictMs?: number
+  /**
+   * Sees every event from the start on. `subscribe` after `start` misses what recovery emits,
+   * such as the logs of the activities it restarts (and `wippy dev` must print those).
+   */
+  onEvent?: (event: EngineEvent) => void
   realNow?: () => number
   root: string
   /** State dir (default `<root>/.wippy/dev`). */
@@ -82,6 +87,7 @@ export class Engine implements EngineApi {
     this.registry = registry
     this.env = options.env ?? process.env
     this.lua = lua
+    if (options.onEvent) this.listeners.add(options.onEvent)
     this.workflows = new WorkflowHost({
       activities: {
         defaultOptions: (entry) => this.registry.entries.get(entry)?.meta.options as Record<string, unknown> | undefined,

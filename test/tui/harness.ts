@@ -81,8 +81,10 @@ export function renderInTerminal(node: ReactElement, size: {columns: number; row
   })
   // Ink makes its exit promise lazily; take it now so an early exit still resolves it.
   const exited = instance.waitUntilExit()
+  // Under CI (is-in-ci) Ink writes one more, empty, "last frame" at unmount in debug mode:
+  // the terminal's last frame is the last non-blank write.
   const whole = (): string[] =>
-    stripVTControlCharacters(stdout.frames.at(-1) ?? '')
+    stripVTControlCharacters(stdout.frames.findLast((f) => f.trim() !== '') ?? '')
       .split('\n')
       .map((l) => l.trimEnd())
   // Debug mode writes the whole <Static> output before the live area: split at the header.

@@ -576,8 +576,13 @@ export class WorkflowHost {
   /** A run was just blocked: a host fault is retried (its waiters wait on); code blocks tell waiters why. */
   private onBlocked(run: WorkflowRun): void {
     if (run.blockKind === 'host') {
-      // A storage failure has its own retry (storage-retry.ts: reopen the file and replay).
-      if (!run.storageFailed && !this.closed) this.retries.schedule(run)
+      if (this.closed) return
+      // A storage failure has its own retry (storage-retry.ts: reopen the file and replay);
+      // one retry per run at a time, so the two never race on one run.
+      if (run.storageFailed) {
+        this.retries.forget(run)
+        this.storageRetry.park(run)
+      } else this.retries.schedule(run)
       return
     }
     const key = run.identity.runKey

@@ -23,6 +23,7 @@ import {nextTimerAt} from './outstanding.js'
 import {instantiateArgs, prebuildProgram} from './prebuild.js'
 import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
+import {RunWaiters} from './run-waiters.js'
 import {StorageRetry} from './storage-retry.js'
 import {conflictPolicyOf, contextOf, startErrorOf, workflowIdOf} from './start-policy.js'
 import {RunDirectory} from './run-directory.js'
@@ -39,9 +40,7 @@ export class WorkflowHost {
   private readonly timers: RunTimers
   private readonly activities: ActivityScheduler
   private readonly evictor: IdleEvictor
-  private readonly waiters = new Map<string, Array<(e: HistoryEvent) => void>>()
-  /** Waiters that also want to hear when a run is blocked (`wait`, `spawn --wait`). */
-  private readonly blockWaiters = new Map<string, Array<(problem: Error) => void>>()
+  private readonly waiters = new RunWaiters()
   private readonly retries: BlockRetry
   private readonly realNow: () => number
   private readonly random: () => number
@@ -349,32 +348,14 @@ export class WorkflowHost {
     this.afterChange(run)
   }
 
-  /**
-   * Resolves when the run closes (with its closing event) or is blocked by its code (with
-   * why): what `wait` answers, so it never hangs on a run that needs a human. A run blocked by
-   * a host fault is retried by the engine, so a waiter waits on for its close (as a Temporal
-   * client waits while a failed workflow task is retried).
-   */
+  /** What `wait` answers: the run's close, or a block by its code (see run-waiters.ts). */
   waitForCloseOrBlock(pid: string): Promise<{closing: HistoryEvent} | {problem: Error}> {
-    const run = this.requireRun(pid)
-    if (run.closing) return Promise.resolve({closing: run.closing})
-    if (run.status === 'blocked' && run.blockKind !== 'host') return Promise.resolve({problem: run.problem ?? new Error('blocked')})
-    return new Promise((resolve) => {
-      const key = run.identity.runKey
-      this.waiters.set(key, [...(this.waiters.get(key) ?? []), (closing) => resolve({closing})])
-      this.blockWaiters.set(key, [...(this.blockWaiters.get(key) ?? []), (problem) => resolve({problem})])
-    })
+    return this.waiters.forCloseOrBlock(this.requireRun(pid))
   }
 
   /** Resolves when the run closes, with its closing event. */
   waitForClose(pid: string): Promise<HistoryEvent> {
-    const run = this.requireRun(pid)
-    if (run.closing) return Promise.resolve(run.closing)
-    return new Promise((resolve) => {
-      const list = this.waiters.get(run.identity.runKey) ?? []
-      list.push(resolve)
-      this.waiters.set(run.identity.runKey, list)
-    })
+    return this.waiters.forClose(this.requireRun(pid))
   }
 
   /** The recorded history of a run (read from disk when the run is evicted). */
@@ -585,11 +566,7 @@ export class WorkflowHost {
       } else this.retries.schedule(run)
       return
     }
-    const key = run.identity.runKey
-    for (const resolve of this.blockWaiters.get(key) ?? []) resolve(run.problem!)
-    this.blockWaiters.delete(key)
-    // Close waiters stay: a process watching the run still hears when it closes (a waiter
-    // that was just answered ignores the second resolve).
+    this.waiters.blocked(run.identity.runKey, run.problem!)
   }
 
   private async retryBlocked(run: WorkflowRun): Promise<void> {
@@ -659,9 +636,7 @@ export class WorkflowHost {
     closed: (run, event) => {
       this.timers.clearRun(run)
       this.activities.abandonRun(run)
-      for (const resolve of this.waiters.get(run.identity.runKey) ?? []) resolve(event)
-      this.waiters.delete(run.identity.runKey)
-      this.blockWaiters.delete(run.identity.runKey)
+      this.waiters.closed(run.identity.runKey, event)
       this.retries.forget(run)
       this.notifyParent(run, event)
       this.options.onChange?.(this.summary(run))

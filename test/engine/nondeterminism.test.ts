@@ -112,4 +112,12 @@ describe('non-determinism', () => {
     const outcome = await engine.wait(recorded.id)
     expect(outcome.status).toBe('completed')
   })
+
+  test('a run terminated while it waited replays cleanly (it was stopped from outside)', async () => {
+    const recorded = await recordRun()
+    const engine = await Engine.start({env: {}, root: recorded.root})
+    cleanups.push(() => engine.close())
+    await engine.terminate(recorded.id, 'stopped by the test')
+    expect(await engine.replayCheck(recorded.id)).toMatchObject({ok: true})
+  })
 })

@@ -79,7 +79,7 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
   } finally {
     program.close()
   }
-  if (closing && !mismatch && !closed) {
+  if (closing && !mismatch && !closed && !stoppedFromOutside(closing)) {
     // The recorded run closed, but the code is still waiting for more.
     const error = nondeterminismError({eventIndex: closing.seq, expected: describeClose(closing), got: 'the workflow still waiting', pid: started.pid})
     mismatch = {...(error.details as unknown as Divergence), message: error.message}
@@ -90,9 +90,16 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
   return mismatch ? {divergence: mismatch, ok: false, replayedEvents: events.length} : {ok: true, replayedEvents: events.length}
 }
 
+/**
+ * Terminated/cancelled runs were stopped from outside (terminate, the history cap): any code
+ * state is compatible, a code still waiting included.
+ */
+function stoppedFromOutside(e: HistoryEvent): boolean {
+  return e.type === 'WorkflowTerminated' || e.type === 'WorkflowCancelled'
+}
+
 function sameClose(a: HistoryEvent, b: HistoryEvent): boolean {
-  // Terminated/cancelled runs were stopped from outside: any code state is compatible.
-  if (a.type === 'WorkflowTerminated' || a.type === 'WorkflowCancelled') return true
+  if (stoppedFromOutside(a)) return true
   if (a.type !== b.type) return false
   if (a.type === 'WorkflowCompleted' && b.type === 'WorkflowCompleted') return canonicalJson(a.result) === canonicalJson(b.result)
   return true

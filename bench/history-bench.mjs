@@ -39,7 +39,6 @@ const step = (i) =>
     : {attempts: 1, result: {charge_id: `ch_${i}_3f9a2b`, status: 'succeeded'}, scheduled: i - 1, ts: T0 + i, type: 'ActivityCompleted'}
 
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]
-const fmt = (n, d = 0) => n.toLocaleString('en-US', {maximumFractionDigits: d, minimumFractionDigits: d})
 const base = process.env.WIPPY_BENCH_DIR ?? tmpdir()
 
 async function withStore(fn) {

@@ -17,7 +17,7 @@ type Summarizers = {[T in HistoryEventType]: (event: EventOf<T>, maxJson: number
 
 // A mapped type: a new event kind does not compile until it has a summary.
 const SUMMARIZERS: Summarizers = {
-  ActivityCancelRequested: (e, n) => `#${e.scheduled}`,
+  ActivityCancelRequested: (e) => `#${e.scheduled}`,
   ActivityCompleted: (e, n) => `#${e.scheduled} ${json(e.result, n)}${attempts(e.attempts)}`,
   ActivityFailed: (e, n) => `#${e.scheduled} ${error(e.error, n)}${attempts(e.attempts)}`,
   ActivityScheduled: (e, n) => `${e.entry}(${args(e.args, n)})${e.async ? ' async' : ''}`,
@@ -28,15 +28,15 @@ const SUMMARIZERS: Summarizers = {
   SideEffect: (e, n) => `${e.op} ${json(e.value, n)}`,
   SignalReceived: (e, n) => `${e.topic} ${payload(e.payload, n)}${e.queued ? ' (queued)' : ''}`,
   SignalSent: (e, n) => `${e.topic} → ${e.target} ${payload(e.payload, n)}${e.error ? ' ' + error(e.error, n) : ''}`,
-  TimeSkipped: (e, n) => `+${formatDurationMs(e.byMs)}`,
-  TimerCancelled: (e, n) => `#${e.started}`,
-  TimerFired: (e, n) => `#${e.started}`,
-  TimerStarted: (e, n) => formatDurationMs(e.durationMs),
-  WorkflowCancelled: (e, n) => e.reason ?? '',
+  TimeSkipped: (e) => `+${formatDurationMs(e.byMs)}`,
+  TimerCancelled: (e) => `#${e.started}`,
+  TimerFired: (e) => `#${e.started}`,
+  TimerStarted: (e) => formatDurationMs(e.durationMs),
+  WorkflowCancelled: (e) => e.reason ?? '',
   WorkflowCompleted: (e, n) => json(e.result, n),
   WorkflowFailed: (e, n) => error(e.error, n),
   WorkflowStarted: (e, n) => `${e.entry}(${args(e.input, n)}) ${e.pid}`,
-  WorkflowTerminated: (e, n) => e.reason ?? '',
+  WorkflowTerminated: (e) => e.reason ?? '',
 }
 
 /**

@@ -176,11 +176,11 @@ export function summarizeOffline(events: readonly HistoryEvent[], now: number): 
   if (!started || started.type !== 'WorkflowStarted') return undefined
   const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, runKey: runKeyOf(started.workflowId, started.runId), startedAt: started.ts}
   const view = viewOfRun(events, now)
-  if (view.closedAt !== undefined) return {...base, closedAt: view.closedAt, status: view.status}
+  if (view.status !== 'running') return {...base, closedAt: view.closedAt, status: view.status}
   const cancel = view.outstanding.cancelRequested
   const marks = cancel ? {cancelRequested: cancel, notes: [cancelNote(cancel.from)]} : {}
   // What it waits for, as the engine says it (children too); nothing runs it until the engine starts.
-  return {...base, ...marks, status: 'running', waiting: `${describeWait(view.waiting!)} (engine stopped)`}
+  return {...base, ...marks, status: 'running', waiting: `${describeWait(view.waiting)} (engine stopped)`}
 }
 
 /** Reads a history file: a JSONL history (as stored or exported), or `history inspect --json` output. */

@@ -189,30 +189,35 @@ export function cancelNote(from: string | undefined): string {
 }
 
 /** A run as its history says it is (what only the engine knows, such as `blocked`, is not here). */
-export interface RunView {
+export type RunView = {
   /** Its workflow clock at `now` (never before its last event). */
   clock: number
-  /** When it closed (its closing event's time). */
-  closedAt?: number
-  /** Closed runs: how it ended. */
-  outcome?: RunOutcome
   /** Its open commands, cancel request and time skips. */
   outstanding: Outstanding
-  status: ClosedStatus | 'running'
-  /** Open runs: what its code waits for. */
-  waiting?: RunWait
-}
+} & (
+  | {
+      status: 'running'
+      /** What its code waits for. */
+      waiting: RunWait
+    }
+  | {
+      /** When it closed (its closing event's time). */
+      closedAt: number
+      /** How it ended. */
+      outcome: RunOutcome
+      status: ClosedStatus
+    }
+)
 
 /** The view of a run from its events (`events[0]` its `WorkflowStarted`), at real time `now`. */
 export function viewOfRun(events: readonly HistoryEvent[], now = Date.now()): RunView {
   const outstanding = outstandingOf(events)
   const last = events.at(-1)
   const clock = workflowClock(now, outstanding.skippedMs, last?.ts)
-  const status = last && closedStatusOf(last)
-  if (!last || !status) return {clock, outstanding, status: 'running', waiting: waitOf(outstanding, clock)}
   const started = events[0]
-  const outcome = outcomeOfClose(started?.type === 'WorkflowStarted' ? started.pid : '', last)!
-  return {clock, closedAt: last.ts, outcome, outstanding, status}
+  const outcome = last && outcomeOfClose(started?.type === 'WorkflowStarted' ? started.pid : '', last)
+  if (!last || !outcome) return {clock, outstanding, status: 'running', waiting: waitOf(outstanding, clock)}
+  return {clock, closedAt: last.ts, outcome, outstanding, status: closedStatusOf(last)!}
 }
 
 /** What a run is known by: a run of the engine, or a history file (only its run key's workflow part). */
@@ -232,7 +237,7 @@ export interface RunCandidate {
 export function resolveRunQuery<T extends RunCandidate>(candidates: readonly T[], query: string): T[] {
   const q = query.trim()
   const id = parsePid(q)?.uniq ?? q
-  const exact = candidates.filter((c) => c.pid === q || c.workflowId === q || c.runKey === q || c.workflowId === id)
+  const exact = candidates.filter((c) => c.pid === q || c.runKey === q || c.workflowId === id)
   if (exact.length > 0) return exact
   const workflows = new Set<string>()
   for (const c of candidates) if (c.workflowId.startsWith(id) || c.pid?.startsWith(q)) workflows.add(c.workflowId)

@@ -14,39 +14,22 @@
 import {existsSync} from 'node:fs'
 import {lstat, readFile} from 'node:fs/promises'
 
-import type {HistoryRange, HistoryView, ProcessInfo} from '../engine/api.js'
+import type {HistoryRange, HistoryView} from '../engine/api.js'
 import {stateLayout} from '../engine/state-dir.js'
-import type {HistoryEvent, HistoryEventType} from '../history/events.js'
+import type {HistoryEvent} from '../history/events.js'
 import {describeDamage, scanRunFile} from '../history/damage.js'
 import {readHistoryBuffer} from '../history/reader.js'
 import {recordFromJson} from '../history/value-forms.js'
 import type {HistoryStore} from '../history/store.js'
 import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
+import {runKeyOf, workflowOfRunKey} from '../history/run-names.js'
+import {type ProcessInfo, cancelNote, closedStatusOf, describeWait, resolveRunQuery, viewOfRun} from '../history/run-view.js'
 import {WippyError} from '../errors.js'
-import {nextTimerAt, outstandingOf} from '../hosts/workflows/outstanding.js'
-import {parsePid, runKeyOf} from '../hosts/workflows/pid.js'
-import {cancelNote} from '../hosts/workflows/run-summary.js'
-import {formatDurationMs} from '../time/duration.js'
 import {acquireDevLock} from './dev-lock.js'
 
 /** Who offline signals say they are from. */
 export const OFFLINE_SENDER = 'wippy-cli'
-
-/**
- * The closing events (role `close` in `EVENT_ROLES`) and the status each leaves. Kept here
- * rather than calling `isClosingEvent`: `events.ts` loads zod (~70 ms), which the read-only
- * commands (`history inspect`, `ps`) do not need; the reader checks events without it.
- */
-const STATUS_OF_CLOSE: Partial<Record<HistoryEventType, ProcessInfo['status']>> = {
-  WorkflowCancelled: 'cancelled',
-  WorkflowCompleted: 'completed',
-  WorkflowFailed: 'failed',
-  WorkflowTerminated: 'terminated',
-}
-
-/** The status a closing event leaves, or undefined for any other event. */
-const closedStatus = (event: HistoryEvent): ProcessInfo['status'] | undefined => STATUS_OF_CLOSE[event.type]
 
 // Read-only access to the history files (named as in `history/run-files.ts`) without loading
 // the store: its write path validates with zod, which reads do not need.
@@ -108,28 +91,11 @@ export async function listOfflineRuns(root: string, options: {all?: boolean; sta
 /** The run a PID, workflow ID or unique prefix names, read from its file. */
 export async function resolveOfflineRun(root: string, query: string, stateDir?: string): Promise<OfflineRun> {
   const dir = stateLayout(root, stateDir).histories
-  const keys = await listRunKeys(dir)
-  const q = parsePid(query)?.uniq ?? query.trim()
-  const workflowOf = (key: string) => key.slice(0, key.lastIndexOf('~'))
-  let candidates = keys.filter((k) => k === q || workflowOf(k) === q)
-  if (candidates.length === 0) {
-    candidates = keys.filter((k) => workflowOf(k).startsWith(q))
-    const workflows = new Set(candidates.map(workflowOf))
-    if (workflows.size > 1) {
-      const ids = [...workflows].slice(0, 5).join(', ')
-      throw new WippyError('WIPPY_PID_AMBIGUOUS', `"${query}" matches ${workflows.size} workflows: ${ids}${workflows.size > 5 ? ', ...' : ''}.`, {
-        hint: 'Type more characters of the workflow ID.',
-      })
-    }
-  }
-  if (candidates.length === 0) {
-    throw new WippyError('WIPPY_PID_UNKNOWN', `No workflow matches "${query}".`, {
-      hint: 'List workflows with `wippy ps --all`; a PID, a workflow ID or a unique prefix of one works.',
-    })
-  }
+  // Only the file names are read to resolve: a run key's workflow part is the file-safe workflow ID.
+  const keys = (await listRunKeys(dir)).map((runKey) => ({runKey, workflowId: workflowOfRunKey(runKey)}))
   // A reused workflow ID has several runs: the newest one wins.
   let best: OfflineRun | undefined
-  for (const runKey of candidates) {
+  for (const {runKey} of resolveRunQuery(keys, query)) {
     const read = await readRunEvents(dir, runKey)
     if (!best || (read.events[0]?.ts ?? 0) >= (best.events[0]?.ts ?? 0)) best = {events: read.events, runKey, ...(read.damage ? {damage: read.damage} : {})}
   }
@@ -142,7 +108,7 @@ export async function offlineHistory(root: string, query: string, range: History
   // What summarizeOffline would say of pid and status, without working out what the run waits for.
   const started = events[0]
   const isRun = started?.type === 'WorkflowStarted'
-  const status = damage ? 'damaged' : isRun ? (closedStatus(events.at(-1)!) ?? 'running') : 'running'
+  const status = damage ? 'damaged' : isRun ? (closedStatusOf(events.at(-1)!) ?? 'running') : 'running'
   return {events: sliceHistory(events, range), pid: isRun ? started.pid : runKey, status, total: events.length, ...(damage ? {damage} : {})}
 }
 
@@ -181,14 +147,14 @@ async function appendOfflineSignal(store: HistoryStore, root: string, query: str
     const last = events.at(-1)
     const started = events[0]
     if (!started || started.type !== 'WorkflowStarted') throw new WippyError('WIPPY_HISTORY_CORRUPT', `History ${runKey} has no WorkflowStarted.`, {hint: 'Inspect the file under .wippy/dev/histories.'})
-    const closedAs = last && closedStatus(last)
+    const closedAs = last && closedStatusOf(last)
     if (closedAs) {
       throw new WippyError('WIPPY_RUN_CLOSED', `Workflow ${started.workflowId} is ${closedAs}; it takes no more signals.`, {
         hint: 'Start a new run with `wippy spawn`, or fork this one with `wippy fork`.',
       })
     }
     // Queued: no code sees it until the engine loads the run (see replay-cursor.ts).
-    const [recorded] = await log.append([{from: OFFLINE_SENDER, payload, queued: true, topic, ts: workflowClock(events, outstandingOf(events).skippedMs, Date.now()), type: 'SignalReceived'}])
+    const [recorded] = await log.append([{from: OFFLINE_SENDER, payload, queued: true, topic, ts: viewOfRun(events).clock, type: 'SignalReceived'}])
     return {pid: started.pid, queued: true, seq: recorded!.seq}
   } finally {
     await log.close()
@@ -196,15 +162,10 @@ async function appendOfflineSignal(store: HistoryStore, root: string, query: str
   }
 }
 
-/** The run's workflow clock now: real time plus every recorded skip, never behind the last event. */
-function workflowClock(events: readonly HistoryEvent[], skippedMs: number, realNow: number): number {
-  return Math.max(realNow + skippedMs, events.at(-1)?.ts ?? 0)
-}
-
 /** The `ps` row of a damaged history: what its good prefix says of the run, and the damage. */
 function damagedRow(runKey: string, events: readonly HistoryEvent[], damage: NonNullable<HistoryView['damage']>, mtimeMs = 0): ProcessInfo {
   const started = events[0]?.type === 'WorkflowStarted' ? events[0] : undefined
-  const workflowId = started?.workflowId ?? (runKey.includes('~') ? runKey.slice(0, runKey.lastIndexOf('~')) : runKey)
+  const workflowId = started?.workflowId ?? workflowOfRunKey(runKey)
   const base = {entry: started?.entry ?? '?', id: workflowId, kind: 'workflow' as const, loaded: false, pid: started?.pid ?? runKey, startedAt: started?.ts ?? mtimeMs}
   return {...base, problem: `${describeDamage(damage)} (${damage.file})`, status: 'damaged'}
 }
@@ -213,23 +174,13 @@ function damagedRow(runKey: string, events: readonly HistoryEvent[], damage: Non
 export function summarizeOffline(events: readonly HistoryEvent[], now: number): ProcessInfo | undefined {
   const started = events[0]
   if (!started || started.type !== 'WorkflowStarted') return undefined
-  const last = events.at(-1)!
   const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, runKey: runKeyOf(started.workflowId, started.runId), startedAt: started.ts}
-  const closedAs = closedStatus(last)
-  if (closedAs) return {...base, closedAt: last.ts, status: closedAs}
-  const cancel = outstandingOf(events).cancelRequested
+  const view = viewOfRun(events, now)
+  if (view.status !== 'running') return {...base, closedAt: view.closedAt, status: view.status}
+  const cancel = view.outstanding.cancelRequested
   const marks = cancel ? {cancelRequested: cancel, notes: [cancelNote(cancel.from)]} : {}
-  return {...base, ...marks, status: 'running', waiting: describeOfflineWait(events, now)}
-}
-
-/** What a stopped run waits for, from the commands it has open. */
-function describeOfflineWait(events: readonly HistoryEvent[], now: number): string {
-  const open = outstandingOf(events)
-  const suffix = ' (engine stopped)'
-  if (open.activities.size > 0) return `running ${[...open.activities.values()].map((a) => a.entry).join(', ')}${suffix}`
-  const at = nextTimerAt(open)
-  if (at !== undefined) return `sleeping, ${formatDurationMs(Math.max(0, at - workflowClock(events, open.skippedMs, now)))} left${suffix}`
-  return `waiting for a signal${suffix}`
+  // What it waits for, as the engine says it (children too); nothing runs it until the engine starts.
+  return {...base, ...marks, status: 'running', waiting: `${describeWait(view.waiting)} (engine stopped)`}
 }
 
 /** Reads a history file: a JSONL history (as stored or exported), or `history inspect --json` output. */

@@ -17,7 +17,8 @@ import type {Engine} from '../engine/engine.js'
 import type {HistoryEvent} from '../history/events.js'
 import {WippyError} from '../errors.js'
 import {checkPayload} from '../history/payload-limits.js'
-import {parsePid} from '../hosts/workflows/pid.js'
+import {parsePid} from '../history/run-names.js'
+import {closedStatusOf} from '../history/run-view.js'
 import type {LuaErrorValue} from '../lua/types.js'
 import {requireSkip} from '../time/duration.js'
 import {type ControlClient, connectControl, requireControl, waitForControl} from './client.js'
@@ -26,13 +27,6 @@ import {type ControlClient, connectControl, requireControl, waitForControl} from
 // command talking to a running dev server, starts fast. (The read path of `offline.ts` loads
 // neither zod nor the history store; its write path, signals, loads the store on demand.)
 const offline = () => import('./offline.js')
-
-const CLOSED_STATUS: Record<string, string> = {
-  WorkflowCancelled: 'cancelled',
-  WorkflowCompleted: 'completed',
-  WorkflowFailed: 'failed',
-  WorkflowTerminated: 'terminated',
-}
 
 /** Options every service takes. */
 export interface ProjectOptions {
@@ -164,7 +158,7 @@ export async function followHistory(
     try {
       let closedAs: string | undefined
       const handle = await client.followHistory(options.pid, options.from, (e) => {
-        closedAs = CLOSED_STATUS[e.type] ?? closedAs
+        closedAs = closedStatusOf(e) ?? closedAs
         options.onEvent(e)
       })
       options.signal?.addEventListener('abort', () => handle.stop(), {once: true})

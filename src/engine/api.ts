@@ -7,7 +7,10 @@ import type {RepairResult} from '../history/damage.js'
 import type {HistoryEvent} from '../history/events.js'
 import type {HistoryDamage} from '../history/reader.js'
 import type {LuaErrorValue} from '../lua/types.js'
-import type {RunSummary} from '../hosts/workflows/run-summary.js'
+import type {ProcessInfo, RunOutcome} from '../history/run-view.js'
+
+// The row and outcome types are the run view's (one read model of a run, shared with the offline readers).
+export type {ProcessInfo, RunOutcome, RunSummary} from '../history/run-view.js'
 
 export interface SpawnRequest {
   entry: string
@@ -25,13 +28,6 @@ export interface SpawnResult {
   /** Bare workflow ID (short, shell-friendly). */
   id: string
   pid: string
-}
-
-export interface RunOutcome {
-  error?: LuaErrorValue
-  pid: string
-  result?: unknown
-  status: string
 }
 
 export interface HistoryRange {
@@ -63,15 +59,6 @@ export interface ReplayCheckResult {
   ok: boolean
   pid: string
   replayedEvents: number
-}
-
-/** A row of `wippy ps`: a workflow run, a plain process or a service. */
-export interface ProcessInfo extends Omit<RunSummary, 'kind' | 'status'> {
-  kind: 'process' | 'service' | 'workflow'
-  /** Services: how many times it was restarted. */
-  restarts?: number
-  /** Workflows: running, completed, failed, cancelled, terminated, blocked, damaged. Processes: running, exited, failed. Services: starting, running, stopping, stopped, exited, failed. */
-  status: string
 }
 
 export interface ReloadReport {

@@ -13,10 +13,9 @@ import {type HistoryEvent, isClosingEvent} from '../history/events.js'
 import {RunIndex} from '../history/run-index.js'
 import {sliceHistory} from '../history/slice.js'
 import type {WorkflowRun} from '../hosts/workflows/run.js'
-import type {RunSummary} from '../hosts/workflows/run-summary.js'
+import {type RunSummary, outcomeOfClose} from '../history/run-view.js'
 import {blockHint} from '../hosts/workflows/block-reason.js'
 import type {BlockRetryOptions} from '../hosts/workflows/block-retry.js'
-import {closingOutcome} from '../hosts/workflows/closing.js'
 import {clientAndWorkerOf} from '../hosts/workflows/pid.js'
 import {checkReplay} from '../hosts/workflows/replay-check.js'
 import {WorkflowHost} from '../hosts/workflows/workflow-host.js'
@@ -463,6 +462,5 @@ function throwIfError(error: LuaErrorValue | undefined): void {
 }
 
 function outcomeOf(run: WorkflowRun, closing: HistoryEvent): RunOutcome {
-  const outcome = closingOutcome(closing) ?? {}
-  return {pid: run.identity.pid, status: run.status, ...(outcome.error ? {error: outcome.error} : {result: outcome.result})}
+  return outcomeOfClose(run.identity.pid, closing) ?? {pid: run.identity.pid, result: undefined, status: run.status}
 }

@@ -9,7 +9,7 @@ import type {WorkflowHost} from '../hosts/workflows/workflow-host.js'
 import type {LuaCommand, LuaErrorValue} from '../lua/types.js'
 import type {Registry} from '../registry/index.js'
 import {conflictPolicyOf, contextOf, startErrorOf, workflowIdOf} from '../hosts/workflows/start-policy.js'
-import {exitEventOf} from './exit-event.js'
+import {exitEventOf} from '../history/run-view.js'
 import {findWorker} from './spawn-host.js'
 
 type Result = {error?: LuaErrorValue; value?: unknown}

@@ -8,9 +8,10 @@
  *   the host retries the run with backoff (see `block-retry.ts`).
  */
 import {WippyError, isWippyError} from '../../errors.js'
+import type {BlockKind} from '../../history/run-view.js'
 import {parsePid} from './pid.js'
 
-export type BlockKind = 'code' | 'host'
+export type {BlockKind} from '../../history/run-view.js'
 
 /** errno codes of resources the host ran out of: retrying later can succeed. */
 const HOST_ERRNOS = new Set(['EAGAIN', 'EBUSY', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'ENOMEM', 'ENOSPC'])

@@ -1,8 +1,12 @@
 /**
  * Workflow PIDs as the platform writes them: `{<temporal.client id>@<temporal.worker id>|<workflow id>}`.
  * Shells dislike the braces and pipes, so every command also accepts the bare workflow ID or
- * a unique prefix of it (see `resolvePidQuery`).
+ * a unique prefix of it (see `resolveRunQuery`). Parsing and run keys live in `history/run-names.ts`.
  */
+import {parsePid} from '../../history/run-names.js'
+
+export {parsePid, runKeyOf} from '../../history/run-names.js'
+
 export interface WorkflowPid {
   client: string
   worker: string
@@ -11,15 +15,6 @@ export interface WorkflowPid {
 
 export function formatWorkflowPid(pid: WorkflowPid): string {
   return `{${pid.client}@${pid.worker}|${pid.workflowId}}`
-}
-
-const PID_RE = /^\{(?:([^@|{}]+)@)?([^|{}]+)\|([^{}]+)\}$/
-
-/** Parses any PID (`{host|id}` or `{node@host|id}`); undefined when the text is not a PID. */
-export function parsePid(text: string): {host: string; node?: string; uniq: string} | undefined {
-  const m = PID_RE.exec(text.trim())
-  if (!m) return undefined
-  return {host: m[2]!, uniq: m[3]!, ...(m[1] ? {node: m[1]} : {})}
 }
 
 /** A generated workflow ID: 12 hex chars of randomness, easy to type by prefix. */
@@ -34,11 +29,6 @@ export function newRunId(random: () => number = Math.random): string {
   let id = ''
   for (let i = 0; i < 8; i++) id += Math.floor(random() * 16).toString(16)
   return id
-}
-
-/** The history file key of a run: filesystem-safe, sorts by workflow ID. */
-export function runKeyOf(workflowId: string, runId: string): string {
-  return `${workflowId.replaceAll(/[^\w.-]/g, '_')}~${runId}`
 }
 
 /** The client and worker of a workflow PID (`{client@worker|id}`). */

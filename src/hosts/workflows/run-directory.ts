@@ -1,8 +1,9 @@
 /**
- * Finds runs by what users type: a full PID, a workflow ID, or a unique prefix of either
- * (like git and docker do). The newest run wins when a workflow ID was reused.
+ * The engine's runs, found by what users type (a full PID, a workflow ID, or a unique prefix
+ * of either, as `history/run-view.ts` resolves it; the offline readers resolve the same way).
+ * The newest run wins when a workflow ID was reused.
  */
-import {WippyError} from '../../errors.js'
+import {resolveRunQuery} from '../../history/run-view.js'
 import type {WorkflowRun} from './run.js'
 
 export class RunDirectory {
@@ -41,24 +42,11 @@ export class RunDirectory {
     return this.runs.findLast((r) => r.identity.pid === target || r.identity.workflowId === target)
   }
 
-  /** @throws WippyError WIPPY_PID_UNKNOWN or WIPPY_PID_AMBIGUOUS */
+  /**
+   * The run a PID, workflow ID, run key or unique prefix names (see `resolveRunQuery`).
+   * @throws WippyError WIPPY_PID_UNKNOWN or WIPPY_PID_AMBIGUOUS
+   */
   resolve(query: string): WorkflowRun {
-    const q = query.trim()
-    const exact = this.runs.findLast((r) => r.identity.pid === q || r.identity.workflowId === q || r.identity.runKey === q)
-    if (exact) return exact
-    const matches = new Map<string, WorkflowRun>()
-    for (const r of this.runs) {
-      if (r.identity.workflowId.startsWith(q) || r.identity.pid.startsWith(q)) matches.set(r.identity.workflowId, r)
-    }
-    if (matches.size === 1) return this.latestByWorkflowId([...matches.keys()][0]!)!
-    if (matches.size > 1) {
-      const ids = [...matches.keys()].slice(0, 5).join(', ')
-      throw new WippyError('WIPPY_PID_AMBIGUOUS', `"${q}" matches ${matches.size} workflows: ${ids}${matches.size > 5 ? ', ...' : ''}.`, {
-        hint: 'Type more characters of the workflow ID.',
-      })
-    }
-    throw new WippyError('WIPPY_PID_UNKNOWN', `No workflow matches "${q}".`, {
-      hint: 'List workflows with `wippy ps --all`; a PID, a workflow ID or a unique prefix of one works.',
-    })
+    return resolveRunQuery(this.runs.map((run) => ({...run.identity, run})), query).at(-1)!.run
   }
 }

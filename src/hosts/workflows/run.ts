@@ -34,15 +34,15 @@ import {payloadProblem} from '../../history/payload-limits.js'
 import {isStorageFailure} from '../../history/storage-errors.js'
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgram, StepOutcome} from '../../lua/types.js'
 import {HOST_MEMORY_KIND} from '../../lua/vm/limits.js'
-import {statusOfClose} from './closing.js'
 import {type CommandIdentity, describeIdentity, identityOfCommand, identityOfEvent, sameIdentity} from './command-identity.js'
 import {arrivalDelivery, immediateResult} from './deliveries.js'
 import {type BlockKind, blockKindOf} from './block-reason.js'
 import {describeMismatch, nondeterminismError} from './nondeterminism.js'
-import {type Outstanding, applyToOutstanding, outstandingOf} from './outstanding.js'
+import {type Outstanding, applyToOutstanding, outstandingOf} from '../../history/outstanding.js'
+import {type RunStatus, closedStatusOf, workflowClock} from '../../history/run-view.js'
 import {ReplayCursor} from './replay-cursor.js'
 
-export type RunStatus = 'blocked' | 'cancelled' | 'completed' | 'failed' | 'running' | 'terminated'
+export type {RunStatus} from '../../history/run-view.js'
 
 /** What a run needs from its host. The run never touches files, VMs or timers' owners directly. */
 export interface RunContext {
@@ -138,7 +138,7 @@ export class WorkflowRun {
     const last = events.at(-1)
     if (last && isClosingEvent(last)) {
       this.closing = last
-      this.status = statusOfClose(last)
+      this.status = closedStatusOf(last)!
     }
   }
 
@@ -156,7 +156,7 @@ export class WorkflowRun {
 
   /** The workflow clock: real time plus every recorded skip. */
   now(): number {
-    return this.ctx.realNow() + this.outstanding.skippedMs
+    return workflowClock(this.ctx.realNow(), this.outstanding.skippedMs)
   }
 
   /** The seq the next appended event will get. */
@@ -274,7 +274,7 @@ export class WorkflowRun {
     const last = events.at(-1)
     if (last && isClosingEvent(last)) {
       this.closing = last
-      this.status = statusOfClose(last)
+      this.status = closedStatusOf(last)!
     } else this.status = 'running'
   }
 
@@ -517,7 +517,7 @@ export class WorkflowRun {
       const last = written.at(-1)!
       if (isClosingEvent(last)) {
         this.closing = last
-        this.status = statusOfClose(last)
+        this.status = closedStatusOf(last)!
         this.ctx.live.closed(this, last)
       }
     }

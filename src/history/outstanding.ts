@@ -2,9 +2,9 @@
  * What a run is still waiting for, derived from its history alone (no VM needed): the
  * activities scheduled but not finished, the timers started but not fired or cancelled,
  * the children started but not finished, and the virtual-clock offset from time skips.
- * Used when a run is recovered after a restart and to describe a run in `wippy ps`.
+ * Used when a run is recovered after a restart, and by `run-view.ts` to say what a run waits for.
  */
-import type {HistoryEvent} from '../../history/events.js'
+import type {HistoryEvent} from './events.js'
 
 export interface OutstandingActivity {
   args: unknown[]

@@ -1,8 +1,5 @@
-/**
- * `@wippy/data.lua`: `json` (encode/decode, pure Lua) and the name-based UUIDs v3/v5
- * (MD5/SHA-1 in pure Lua, deterministic, no host call needed).
- */
-export const DATA_LUA = String.raw`
+-- `@wippy/data.lua`: `json` (encode/decode, pure Lua) and the name-based UUIDs v3/v5
+-- (MD5/SHA-1 in pure Lua, deterministic, no host call needed).
 local W = ...
 local raw_type, raw_getmt, raw_setmt, raw_tostring = type, getmetatable, setmetatable, tostring
 local sformat, sbyte, schar, concat = string.format, string.byte, string.char, table.concat
@@ -259,4 +256,3 @@ function W.uuid_hashed(version, ns, name)
   local s = concat(h)
   return s:sub(1, 8) .. '-' .. s:sub(9, 12) .. '-' .. s:sub(13, 16) .. '-' .. s:sub(17, 20) .. '-' .. s:sub(21, 32), nil
 end
-`

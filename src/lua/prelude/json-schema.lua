@@ -1,10 +1,7 @@
-/**
- * `@wippy/json-schema.lua`: `json.validate(schema, data)` and `json.validate_string(schema,
- * text)`. A subset of JSON Schema in pure Lua: type (and lists of types), properties,
- * required, additionalProperties, items, enum, const, minimum/maximum (and exclusive),
- * minLength/maxLength, minItems/maxItems, allOf/anyOf/oneOf/not. Failures are Invalid.
- */
-export const JSON_SCHEMA_LUA = String.raw`
+-- `@wippy/json-schema.lua`: `json.validate(schema, data)` and `json.validate_string(schema,
+-- text)`. A subset of JSON Schema in pure Lua: type (and lists of types), properties,
+-- required, additionalProperties, items, enum, const, minimum/maximum (and exclusive),
+-- minLength/maxLength, minItems/maxItems, allOf/anyOf/oneOf/not. Failures are Invalid.
 local W = ...
 local raw_type, raw_getmt, raw_tostring = type, getmetatable, tostring
 local mtype = math.type
@@ -138,4 +135,3 @@ function json.validate_string(schema, text)
   if err then return false, invalid('json.validate_string: ' .. err:message()) end
   return json.validate(schema, data)
 end
-`

@@ -1,23 +1,20 @@
-/**
- * `@wippy/range-guard.lua`: the standard library functions whose work in C is set by a range
- * the caller picks, made stoppable by the VM's limits.
- *
- * The count hook runs between Lua instructions, never inside one C call, so
- * `table.move({}, 1, 1e9, 1)` (one call, 10^9 element copies, 38 s) escaped both the
- * instruction budget and the wall-time limit (reliability-review finding 6). Here:
- * - `table.move` over more than a few thousand elements runs as a Lua loop: the budget
- *   charges every element, and the hook checks the clock as it goes.
- * - `table.insert` / `table.remove` shift the elements above the position; the count comes
- *   from `#t`, which a `__len` metamethod can make as large as it likes: then the same.
- * - `string.rep("", n)` loops n times copying nothing (its size check sees 0 bytes); it is
- *   answered at once. Any other `rep` allocates its whole result first, so the memory cap
- *   refuses a huge one before any work.
- * Short ranges, and calls with arguments the natives refuse, keep the native functions
- * (and their error messages). Other library calls are bounded by their input, which the
- * memory cap bounds: `table.concat`/`unpack` fail on the first missing element or at the
- * stack limit, and the pattern functions have their own guard.
- */
-export const RANGE_GUARD_LUA = String.raw`
+-- `@wippy/range-guard.lua`: the standard library functions whose work in C is set by a range
+-- the caller picks, made stoppable by the VM's limits.
+--
+-- The count hook runs between Lua instructions, never inside one C call, so
+-- `table.move({}, 1, 1e9, 1)` (one call, 10^9 element copies, 38 s) escaped both the
+-- instruction budget and the wall-time limit (reliability-review finding 6). Here:
+-- - `table.move` over more than a few thousand elements runs as a Lua loop: the budget
+--   charges every element, and the hook checks the clock as it goes.
+-- - `table.insert` / `table.remove` shift the elements above the position; the count comes
+--   from `#t`, which a `__len` metamethod can make as large as it likes: then the same.
+-- - `string.rep("", n)` loops n times copying nothing (its size check sees 0 bytes); it is
+--   answered at once. Any other `rep` allocates its whole result first, so the memory cap
+--   refuses a huge one before any work.
+-- Short ranges, and calls with arguments the natives refuse, keep the native functions
+-- (and their error messages). Other library calls are bounded by their input, which the
+-- memory cap bounds: `table.concat`/`unpack` fail on the first missing element or at the
+-- stack limit, and the pattern functions have their own guard.
 local W = ...
 local raw_type, raw_getmt, math_tointeger, raw_select = type, getmetatable, math.tointeger, select
 local MAXINT = math.maxinteger
@@ -86,4 +83,3 @@ string.rep = function(s, n, sep)
   local r = rep(s, n, sep)
   return r
 end
-`

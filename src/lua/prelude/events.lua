@@ -1,11 +1,8 @@
-/**
- * `@wippy/events.lua`: the `events` module as an in-program bus. `events.subscribe(system
- * [, kind])` returns a subscription whose `channel()` receives `{system, kind, path, data}`
- * for every `events.send` whose system matches (`*` is a wildcard) and whose kind matches
- * when one was given. Events reach subscribers of the same program only (see
- * docs/conformance.md: a bus shared by every process needs host support).
- */
-export const EVENTS_LUA = String.raw`
+-- `@wippy/events.lua`: the `events` module as an in-program bus. `events.subscribe(system
+-- [, kind])` returns a subscription whose `channel()` receives `{system, kind, path, data}`
+-- for every `events.send` whose system matches (`*` is a wildcard) and whose kind matches
+-- when one was given. Events reach subscribers of the same program only (see
+-- docs/conformance.md: a bus shared by every process needs host support).
 local W = ...
 local raw_setmt, raw_type = setmetatable, type
 local invalid = W.invalid
@@ -47,4 +44,3 @@ W.modules.events = {
     return true, nil
   end,
 }
-`

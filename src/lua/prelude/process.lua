@@ -1,9 +1,6 @@
-/**
- * `@wippy/process.lua`: the `process` global (identity, spawning, messaging, inbox,
- * listen, events, monitor/link, registry, spawner builder) and Message objects.
- * Messages and events arrive as deliveries and feed external channels.
- */
-export const PROCESS_LUA = String.raw`
+-- `@wippy/process.lua`: the `process` global (identity, spawning, messaging, inbox,
+-- listen, events, monitor/link, registry, spawner builder) and Message objects.
+-- Messages and events arrive as deliveries and feed external channels.
 local W = ...
 local raw_setmt, raw_type, raw_tostring, raw_rawget = setmetatable, type, tostring, rawget
 local new_error, invalid, shallow, merge = W.new_error, W.invalid, W.shallow, W.merge
@@ -212,4 +209,3 @@ process = {
 }
 subscribe = function(topic, opts) return process.listen(topic, opts) end
 unsubscribe = function(ch) return process.unlisten(ch) end
-`

@@ -1,9 +1,6 @@
-/**
- * `@wippy/services.lua`: the modules that talk to the host through commands:
- * `funcs`, `ctx`, `logger` (+ `print`), `env`, `uuid`, `workflow`.
- * Every function returns `value, err`; blocking calls park the calling Lua thread.
- */
-export const SERVICES_LUA = String.raw`
+-- `@wippy/services.lua`: the modules that talk to the host through commands:
+-- `funcs`, `ctx`, `logger` (+ `print`), `env`, `uuid`, `workflow`.
+-- Every function returns `value, err`; blocking calls park the calling Lua thread.
 local W = ...
 local raw_setmt, raw_type, raw_tostring, raw_error = setmetatable, type, tostring, error
 local tpack, tconcat = table.pack, table.concat
@@ -264,4 +261,3 @@ W.modules.workflow = {
     return h.size, nil
   end,
 }
-`

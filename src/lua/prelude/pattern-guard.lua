@@ -1,19 +1,16 @@
-/**
- * `@wippy/pattern-guard.lua`: `string.find/match/gmatch/gsub` that the instruction budget
- * can always stop.
- *
- * The native matcher runs in C, out of reach of the VM's count hook, so
- * `("a"):rep(1e6):find(".-b")` would hang the host. Each call here first bounds the
- * native matcher's worst case: (subject length + 1) to the power of the pattern's
- * variable-length items (`* + -` that can backtrack, `%b`, back-references), times the
- * start positions, times 2 per `?`, times the pattern length. Calls under the bound (all
- * short subjects with ordinary patterns, and any pattern on a few KB) keep the native
- * function; the rest run the pure-Lua port in `@wippy/patterns.lua`, which the budget
- * charges like any Lua code. A plain search (`plain` or no special characters) costs
- * memcmp work, (subject length + 1) times the needle length; over its bound it runs as
- * an escaped pattern in the port. User code sees only the four standard functions.
- */
-export const PATTERN_GUARD_LUA = String.raw`
+-- `@wippy/pattern-guard.lua`: `string.find/match/gmatch/gsub` that the instruction budget
+-- can always stop.
+--
+-- The native matcher runs in C, out of reach of the VM's count hook, so
+-- `("a"):rep(1e6):find(".-b")` would hang the host. Each call here first bounds the
+-- native matcher's worst case: (subject length + 1) to the power of the pattern's
+-- variable-length items (`* + -` that can backtrack, `%b`, back-references), times the
+-- start positions, times 2 per `?`, times the pattern length. Calls under the bound (all
+-- short subjects with ordinary patterns, and any pattern on a few KB) keep the native
+-- function; the rest run the pure-Lua port in `@wippy/patterns.lua`, which the budget
+-- charges like any Lua code. A plain search (`plain` or no special characters) costs
+-- memcmp work, (subject length + 1) times the needle length; over its bound it runs as
+-- an escaped pattern in the port. User code sees only the four standard functions.
 local W = ...
 local raw_type, raw_tostring, raw_tonumber, math_type, math_tointeger = type, tostring, tonumber, math.type, math.tointeger
 local sbyte = string.byte
@@ -193,4 +190,3 @@ gsub = function(s, p, repl, max_n)
 end
 
 string.find, string.match, string.gmatch, string.gsub = find, match, gmatch, gsub
-`

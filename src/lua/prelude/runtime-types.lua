@@ -1,13 +1,10 @@
-/**
- * `@wippy/runtime-types.lua`: type aliases as runtime values. The dialect turns
- * `type Name = T` into `local Name = __wippy_type("Name", [==[T]==])`; this chunk parses
- * T and gives the value `Name:is(v)` → `v, nil` or `nil, err` (Invalid). Covered: primitive
- * names, literals, unions/intersections, optional `?`, arrays `{T}` / `T[]`, maps
- * `{[K]: V}`, records (optional fields), `readonly`, function types, constraints
- * `@min_len @max_len @min @max @pattern`, and other aliases by name. Generic parameters and
- * unknown names accept anything.
- */
-export const RUNTIME_TYPES_LUA = String.raw`
+-- `@wippy/runtime-types.lua`: type aliases as runtime values. The dialect turns
+-- `type Name = T` into `local Name = __wippy_type("Name", [==[T]==])`; this chunk parses
+-- T and gives the value `Name:is(v)` → `v, nil` or `nil, err` (Invalid). Covered: primitive
+-- names, literals, unions/intersections, optional `?`, arrays `{T}` / `T[]`, maps
+-- `{[K]: V}`, records (optional fields), `readonly`, function types, constraints
+-- `@min_len @max_len @min @max @pattern`, and other aliases by name. Generic parameters and
+-- unknown names accept anything.
 local W = ...
 local raw_type, raw_setmt, raw_tostring, raw_error = type, setmetatable, tostring, error
 local mtype, sformat = math.type, string.format
@@ -264,4 +261,3 @@ __wippy_type = function(name, text, params)
   aliases[name] = t
   return t
 end
-`

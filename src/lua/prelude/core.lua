@@ -1,11 +1,8 @@
-/**
- * `@wippy/core.lua`: the sandbox, the `errors` global, the FIFO scheduler of Lua threads
- * and channels. Inlined as text so `src/lua/` needs no file system (portability).
- *
- * The chunk returns `W`, the prelude's private table; later chunks receive it as `...`.
- * User code never sees `W`.
- */
-export const CORE_LUA = String.raw`
+-- `@wippy/core.lua`: the sandbox, the `errors` global, the FIFO scheduler of Lua threads
+-- and channels. Inlined as text so `src/lua/` needs no file system (portability).
+--
+-- The chunk returns `W`, the prelude's private table; later chunks receive it as `...`.
+-- User code never sees `W`.
 local W = {}
 local raw_next, raw_type, raw_tostring, raw_error, raw_pcall = next, type, tostring, error, pcall
 local raw_getmt, raw_setmt, raw_rawget = getmetatable, setmetatable, rawget
@@ -599,4 +596,3 @@ os = {
 }
 
 return W
-`

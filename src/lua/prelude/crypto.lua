@@ -1,11 +1,8 @@
-/**
- * `@wippy/crypto.lua`: the `crypto` module. Randomness comes from one host op,
- * `crypto.random` (recorded in workflows, so replay returns the same bytes); random
- * strings, UUIDs and encryption nonces are derived from it here. Everything else (HMAC,
- * AEAD with a given nonce, decryption, PBKDF2, JWT) is the deterministic host op
- * `crypto.compute`. Byte strings cross to the host hex encoded: the codec carries UTF-8.
- */
-export const CRYPTO_LUA = String.raw`
+-- `@wippy/crypto.lua`: the `crypto` module. Randomness comes from one host op,
+-- `crypto.random` (recorded in workflows, so replay returns the same bytes); random
+-- strings, UUIDs and encryption nonces are derived from it here. Everything else (HMAC,
+-- AEAD with a given nonce, decryption, PBKDF2, JWT) is the deterministic host op
+-- `crypto.compute`. Byte strings cross to the host hex encoded: the codec carries UTF-8.
 local W = ...
 local raw_type, raw_tostring = type, tostring
 local sbyte, schar, sformat, srep, ssub = string.byte, string.char, string.format, string.rep, string.sub
@@ -157,4 +154,3 @@ W.modules.crypto = {
   pbkdf2 = pbkdf2,
   constant_time_compare = constant_time_compare,
 }
-`

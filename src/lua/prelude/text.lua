@@ -1,10 +1,7 @@
-/**
- * `@wippy/text.lua`: the `text` module's `regexp` part. `compile` asks the host to check
- * the RE2 pattern once; the compiled regexp keeps the source and flags the host hands
- * back, and each method is one deterministic host op `text.regexp` `[fn, source, flags, ...]`
- * (never recorded in workflows). Group counts and names live here, so they cost no call.
- */
-export const TEXT_LUA = String.raw`
+-- `@wippy/text.lua`: the `text` module's `regexp` part. `compile` asks the host to check
+-- the RE2 pattern once; the compiled regexp keeps the source and flags the host hands
+-- back, and each method is one deterministic host op `text.regexp` `[fn, source, flags, ...]`
+-- (never recorded in workflows). Group counts and names live here, so they cost no call.
 local W = ...
 local raw_type, raw_setmt, raw_getmt, raw_error = type, setmetatable, getmetatable, error
 local invalid = W.invalid
@@ -98,4 +95,3 @@ function regexp.compile(pattern)
 end
 
 W.modules.text = {regexp = regexp}
-`

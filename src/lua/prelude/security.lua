@@ -1,12 +1,9 @@
-/**
- * `@wippy/security.lua`: actors and scopes as values that travel with the context.
- * `security.new_actor(id, meta)` and `security.new_scope(policies)` make them; a spawner's
- * or executor's `with_actor`/`with_scope` put their data in the child's context under
- * reserved keys (so children of children inherit them, like any context value), and
- * `security.actor()` / `security.scope()` read them back. No policy evaluation: wippy runs
- * one trusted project on one machine.
- */
-export const SECURITY_LUA = String.raw`
+-- `@wippy/security.lua`: actors and scopes as values that travel with the context.
+-- `security.new_actor(id, meta)` and `security.new_scope(policies)` make them; a spawner's
+-- or executor's `with_actor`/`with_scope` put their data in the child's context under
+-- reserved keys (so children of children inherit them, like any context value), and
+-- `security.actor()` / `security.scope()` read them back. No policy evaluation: wippy runs
+-- one trusted project on one machine.
 local W = ...
 local raw_setmt, raw_type, raw_getmt = setmetatable, type, getmetatable
 local invalid = W.invalid
@@ -65,4 +62,3 @@ W.modules.security = {
     return scope(W.shallow(s.policies))
   end,
 }
-`

@@ -1,10 +1,7 @@
-/**
- * `@wippy/time.lua`: Time and Duration objects, Go-style durations and layouts (a Time carries
- * its Location; zones live in `@wippy/time-zones.lua`),
- * and the host-backed calls `now`, `sleep`, `after`, `timer`, `ticker`.
- * Numbers are nanoseconds; commands carry milliseconds (`durationMs`).
- */
-export const TIME_LUA = String.raw`
+-- `@wippy/time.lua`: Time and Duration objects, Go-style durations and layouts (a Time carries
+-- its Location; zones live in `@wippy/time-zones.lua`),
+-- and the host-backed calls `now`, `sleep`, `after`, `timer`, `ticker`.
+-- Numbers are nanoseconds; commands carry milliseconds (`durationMs`).
 local W = ...
 local raw_setmt, raw_getmt, raw_type, raw_tostring = setmetatable, getmetatable, type, tostring
 local mtype, floor, tointeger = math.type, math.floor, math.tointeger
@@ -420,4 +417,3 @@ time['until'] = time.until_
 function time.fixed_zone(name, offset) return Z.fixed(raw_tostring(name == nil and '' or name), offset or 0) end
 time.load_location = Z.load
 W.modules.time = time
-`

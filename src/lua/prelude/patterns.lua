@@ -1,15 +1,12 @@
-/**
- * `@wippy/patterns.lua`: Lua 5.4's pattern matcher (lstrlib.c) ported to Lua, as
- * `W.lua_patterns = {find, match, gmatch, gsub}`.
- *
- * Why: the native matcher runs in C, where the VM's instruction hook cannot stop it, so a
- * backtracking pattern on a long subject would hang the host. This port runs as ordinary
- * Lua, charged to the instruction budget; `@wippy/pattern-guard.lua` routes the calls whose
- * worst case is large here. It follows lstrlib.c step by step (same results, same error
- * messages, same 200-level "pattern too complex" depth and 32-capture limit) so the
- * routing is invisible to user code. Arguments arrive already checked and converted.
- */
-export const PATTERNS_LUA = String.raw`
+-- `@wippy/patterns.lua`: Lua 5.4's pattern matcher (lstrlib.c) ported to Lua, as
+-- `W.lua_patterns = {find, match, gmatch, gsub}`.
+--
+-- Why: the native matcher runs in C, where the VM's instruction hook cannot stop it, so a
+-- backtracking pattern on a long subject would hang the host. This port runs as ordinary
+-- Lua, charged to the instruction budget; `@wippy/pattern-guard.lua` routes the calls whose
+-- worst case is large here. It follows lstrlib.c step by step (same results, same error
+-- messages, same 200-level "pattern too complex" depth and 32-capture limit) so the
+-- routing is invisible to user code. Arguments arrive already checked and converted.
 local W = ...
 local raw_type, raw_error, raw_tostring, raw_pcall = type, error, tostring, pcall
 local sbyte, ssub, sfind, sgsub, tconcat, tunpack = string.byte, string.sub, string.find, string.gsub, table.concat, table.unpack
@@ -411,4 +408,3 @@ W.lua_patterns = {
   end,
   gsub = function(s, p, repl, max_n) return finish(raw_pcall(gsub, s, p, repl, max_n)) end,
 }
-`

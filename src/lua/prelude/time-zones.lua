@@ -1,10 +1,7 @@
-/**
- * `@wippy/time-zones.lua`: Location objects for `time` (UTC, fixed offsets, IANA zones).
- * An IANA zone arrives from the host once per `time.load_location` as a transition table
- * (see src/time/zones.ts); offsets are then looked up here without yielding, so
- * `t:format` works inside `tostring` too. Loaded before `@wippy/time.lua`, which uses W.zone.
- */
-export const TIME_ZONES_LUA = String.raw`
+-- `@wippy/time-zones.lua`: Location objects for `time` (UTC, fixed offsets, IANA zones).
+-- An IANA zone arrives from the host once per `time.load_location` as a transition table
+-- (see src/time/zones.ts); offsets are then looked up here without yielding, so
+-- `t:format` works inside `tostring` too. Loaded before `@wippy/time.lua`, which uses W.zone.
 local W = ...
 local raw_setmt, raw_getmt, raw_type, raw_tostring = setmetatable, getmetatable, type, tostring
 local floor, tointeger = math.floor, math.tointeger
@@ -72,4 +69,3 @@ function zone.load(name)
   end
   return new_location({name = name, kind = 'zone', at = t.at, off = t.off, abbr = t.abbr, ['until'] = t['until']}), nil
 end
-`

@@ -1,10 +1,7 @@
-/**
- * `@wippy/channel.lua`: Go-style channels and `channel.select`, pure Lua under the
- * scheduler. Cases are tried in order (not at random as in Go) so runs are deterministic.
- * External channels (inbox, events, listen) are fed by deliveries and never count toward
- * a deadlock: a message can always still arrive.
- */
-export const CHANNEL_LUA = String.raw`
+-- `@wippy/channel.lua`: Go-style channels and `channel.select`, pure Lua under the
+-- scheduler. Cases are tried in order (not at random as in Go) so runs are deterministic.
+-- External channels (inbox, events, listen) are fed by deliveries and never count toward
+-- a deadlock: a message can always still arrive.
 local W = ...
 local raw_setmt, raw_getmt, raw_error, raw_type = setmetatable, getmetatable, error, type
 
@@ -179,4 +176,3 @@ channel = {
   select = select,
   is_channel = is_channel,
 }
-`

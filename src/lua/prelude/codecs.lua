@@ -1,9 +1,6 @@
-/**
- * `@wippy/codecs.lua`: the `base64` and `hash` modules, in pure Lua (deterministic, no host
- * call). Digests are lowercase hex unless the last argument is `true` (raw bytes).
- * SHA-512 relies on Lua 5.4's wrapping 64-bit integers and logical `>>`.
- */
-export const CODECS_LUA = String.raw`
+-- `@wippy/codecs.lua`: the `base64` and `hash` modules, in pure Lua (deterministic, no host
+-- call). Digests are lowercase hex unless the last argument is `true` (raw bytes).
+-- SHA-512 relies on Lua 5.4's wrapping 64-bit integers and logical `>>`.
 local W = ...
 local raw_type = type
 local sbyte, schar, sformat, srep, spack, sunpack = string.byte, string.char, string.format, string.rep, string.pack, string.unpack
@@ -170,4 +167,3 @@ W.modules.hash = {
   hmac_md5 = keyed('hmac_md5', W.md5, 64), hmac_sha1 = keyed('hmac_sha1', W.sha1, 64),
   hmac_sha256 = keyed('hmac_sha256', sha256, 64), hmac_sha512 = keyed('hmac_sha512', sha512, 128),
 }
-`

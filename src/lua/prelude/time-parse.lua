@@ -1,10 +1,7 @@
-/**
- * `@wippy/time-parse.lua`: `time.parse(layout, value [, loc])` with Go's zone rules:
- * `Z` is UTC; a numeric offset uses `loc` when `loc` has that offset then, else a nameless
- * fixed zone; an abbreviation uses `loc` when it names one of its periods, else a fixed
- * zone of that name (offset 0, or N hours for GMT+N); no zone means the wall clock in `loc`.
- */
-export const TIME_PARSE_LUA = String.raw`
+-- `@wippy/time-parse.lua`: `time.parse(layout, value [, loc])` with Go's zone rules:
+-- `Z` is UTC; a numeric offset uses `loc` when `loc` has that offset then, else a nameless
+-- fixed zone; an abbreviation uses `loc` when it names one of its periods, else a fixed
+-- zone of that name (offset 0, or N hours for GMT+N); no zone means the wall clock in `loc`.
 local W = ...
 local raw_type = type
 local sformat, tointeger = string.format, math.tointeger
@@ -125,4 +122,3 @@ end
 
 W.modules.time.parse = parse
 W.modules.time.parse_in_location = function(layout, value, loc) return parse(layout, value, loc) end
-`

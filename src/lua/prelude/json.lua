@@ -1,13 +1,12 @@
--- `@wippy/data.lua`: `json` (encode/decode, pure Lua) and the name-based UUIDs v3/v5
--- (MD5/SHA-1 in pure Lua, deterministic, no host call needed).
+-- `@wippy/json.lua`: the `json` module, encode/decode in pure Lua. Arrays and objects keep
+-- their kind through the array/object marks; object keys encode in sorted order.
 local W = ...
-local raw_type, raw_getmt, raw_setmt, raw_tostring = type, getmetatable, setmetatable, tostring
-local sformat, sbyte, schar, concat = string.format, string.byte, string.char, table.concat
+local raw_setmt, raw_type, raw_tostring, raw_getmt = setmetatable, type, tostring, getmetatable
+local concat = table.concat
+local sformat, sbyte = string.format, string.byte
 local mtype, floor, huge = math.type, math.floor, math.huge
-local invalid = W.invalid
-local ARRAY_MT, OBJECT_MT = W.array_mt, W.object_mt
+local invalid, ARRAY_MT, OBJECT_MT = W.invalid, W.array_mt, W.object_mt
 
--- json -----------------------------------------------------------------------------
 local ESC = {['"'] = '\\"', ['\\'] = '\\\\', ['\b'] = '\\b', ['\f'] = '\\f', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t'}
 local function esc_str(s)
   return '"' .. s:gsub('[%c"\\]', function(c) return ESC[c] or sformat('\\u%04x', sbyte(c)) end) .. '"'
@@ -190,69 +189,3 @@ W.modules.json = {
   end,
 }
 W.json_encode = W.modules.json.encode
-
--- MD5 and SHA-1 for name-based UUIDs -------------------------------------------------
-local function rol(x, n) return ((x << n) | (x >> (32 - n))) & 0xffffffff end
-local function sha1(msg)
-  local h0, h1, h2, h3, h4 = 0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0
-  local ml = #msg * 8
-  msg = msg .. '\128' .. string.rep('\0', (55 - #msg) % 64) .. string.pack('>I8', ml)
-  for chunk = 1, #msg, 64 do
-    local w = {}
-    for i = 0, 15 do w[i] = string.unpack('>I4', msg, chunk + i * 4) end
-    for i = 16, 79 do w[i] = rol(w[i - 3] ~ w[i - 8] ~ w[i - 14] ~ w[i - 16], 1) end
-    local a, b, c, d, e = h0, h1, h2, h3, h4
-    for i = 0, 79 do
-      local f, k
-      if i < 20 then f = (b & c) | ((~b) & d); k = 0x5A827999
-      elseif i < 40 then f = b ~ c ~ d; k = 0x6ED9EBA1
-      elseif i < 60 then f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC
-      else f = b ~ c ~ d; k = 0xCA62C1D6 end
-      local temp = (rol(a, 5) + (f & 0xffffffff) + e + k + w[i]) & 0xffffffff
-      e, d, c, b, a = d, c, rol(b, 30), a, temp
-    end
-    h0, h1, h2, h3, h4 = (h0 + a) & 0xffffffff, (h1 + b) & 0xffffffff, (h2 + c) & 0xffffffff, (h3 + d) & 0xffffffff, (h4 + e) & 0xffffffff
-  end
-  return string.pack('>I4I4I4I4I4', h0, h1, h2, h3, h4)
-end
-local MD5_S = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
-  4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21}
-local MD5_K = {}
-for i = 0, 63 do MD5_K[i] = floor(math.abs(math.sin(i + 1)) * 4294967296) & 0xffffffff end
-local function md5(msg)
-  local a0, b0, c0, d0 = 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476
-  local ml = #msg * 8
-  msg = msg .. '\128' .. string.rep('\0', (55 - #msg) % 64) .. string.pack('<I8', ml)
-  for chunk = 1, #msg, 64 do
-    local m = {}
-    for i = 0, 15 do m[i] = string.unpack('<I4', msg, chunk + i * 4) end
-    local a, b, c, d = a0, b0, c0, d0
-    for i = 0, 63 do
-      local f, g
-      if i < 16 then f = (b & c) | ((~b) & d); g = i
-      elseif i < 32 then f = (d & b) | ((~d) & c); g = (5 * i + 1) % 16
-      elseif i < 48 then f = b ~ c ~ d; g = (3 * i + 5) % 16
-      else f = c ~ (b | (~d)); g = (7 * i) % 16 end
-      f = (f + a + MD5_K[i] + m[g]) & 0xffffffff
-      a, d, c = d, c, b
-      b = (b + rol(f, MD5_S[i + 1])) & 0xffffffff
-    end
-    a0, b0, c0, d0 = (a0 + a) & 0xffffffff, (b0 + b) & 0xffffffff, (c0 + c) & 0xffffffff, (d0 + d) & 0xffffffff
-  end
-  return string.pack('<I4I4I4I4', a0, b0, c0, d0)
-end
-W.md5, W.sha1 = md5, sha1
-function W.uuid_hashed(version, ns, name)
-  if raw_type(ns) ~= 'string' or raw_type(name) ~= 'string' then return nil, invalid('uuid.v' .. version .. ' expects a namespace UUID and a name') end
-  local hex = ns:gsub('-', '')
-  if not hex:match('^%x+$') or #hex ~= 32 then return nil, invalid('invalid namespace UUID ' .. ns) end
-  local nsbytes = hex:gsub('%x%x', function(h) return schar(tonumber(h, 16)) end)
-  local digest = (version == 3 and md5 or sha1)(nsbytes .. name):sub(1, 16)
-  local b = {sbyte(digest, 1, 16)}
-  b[7] = (b[7] & 0x0f) | (version << 4)
-  b[9] = (b[9] & 0x3f) | 0x80
-  local h = {}
-  for i = 1, 16 do h[i] = sformat('%02x', b[i]) end
-  local s = concat(h)
-  return s:sub(1, 8) .. '-' .. s:sub(9, 12) .. '-' .. s:sub(13, 16) .. '-' .. s:sub(17, 20) .. '-' .. s:sub(21, 32), nil
-end

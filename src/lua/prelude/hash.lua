@@ -1,52 +1,64 @@
--- `@wippy/codecs.lua`: the `base64` and `hash` modules, in pure Lua (deterministic, no host
--- call). Digests are lowercase hex unless the last argument is `true` (raw bytes).
--- SHA-512 relies on Lua 5.4's wrapping 64-bit integers and logical `>>`.
+-- `@wippy/hash.lua`: the `hash` module (MD5, SHA-1, SHA-256, SHA-512 and their HMACs), in pure
+-- Lua: deterministic, no host call. Digests are lowercase hex unless the last argument is
+-- `true` (raw bytes). SHA-512 relies on Lua 5.4's wrapping 64-bit integers and logical `>>`.
+-- MD5 and SHA-1 also serve the name-based UUIDs (`W.md5`, `W.sha1`).
 local W = ...
 local raw_type = type
-local sbyte, schar, sformat, srep, spack, sunpack = string.byte, string.char, string.format, string.rep, string.pack, string.unpack
-local concat = table.concat
+local sformat, sbyte, schar, srep, spack, sunpack = string.format, string.byte, string.char, string.rep, string.pack, string.unpack
+local floor = math.floor
 local invalid = W.invalid
 
--- base64 ---------------------------------------------------------------------------------
-local ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-local DEC = {}
-for i = 1, 64 do DEC[sbyte(ALPHA, i)] = i - 1 end
-local function b64_encode(s)
-  local out = {}
-  for i = 1, #s, 3 do
-    local a, b, c = sbyte(s, i, i + 2)
-    local n = (a << 16) | ((b or 0) << 8) | (c or 0)
-    local q = {(n >> 18) & 63, (n >> 12) & 63, (n >> 6) & 63, n & 63}
-    out[#out + 1] = ALPHA:sub(q[1] + 1, q[1] + 1) .. ALPHA:sub(q[2] + 1, q[2] + 1) ..
-      (b and ALPHA:sub(q[3] + 1, q[3] + 1) or '=') .. (c and ALPHA:sub(q[4] + 1, q[4] + 1) or '=')
+-- MD5 and SHA-1 -------------------------------------------------------------------------
+local function rol(x, n) return ((x << n) | (x >> (32 - n))) & 0xffffffff end
+local function sha1(msg)
+  local h0, h1, h2, h3, h4 = 0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0
+  local ml = #msg * 8
+  msg = msg .. '\128' .. string.rep('\0', (55 - #msg) % 64) .. string.pack('>I8', ml)
+  for chunk = 1, #msg, 64 do
+    local w = {}
+    for i = 0, 15 do w[i] = string.unpack('>I4', msg, chunk + i * 4) end
+    for i = 16, 79 do w[i] = rol(w[i - 3] ~ w[i - 8] ~ w[i - 14] ~ w[i - 16], 1) end
+    local a, b, c, d, e = h0, h1, h2, h3, h4
+    for i = 0, 79 do
+      local f, k
+      if i < 20 then f = (b & c) | ((~b) & d); k = 0x5A827999
+      elseif i < 40 then f = b ~ c ~ d; k = 0x6ED9EBA1
+      elseif i < 60 then f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC
+      else f = b ~ c ~ d; k = 0xCA62C1D6 end
+      local temp = (rol(a, 5) + (f & 0xffffffff) + e + k + w[i]) & 0xffffffff
+      e, d, c, b, a = d, c, rol(b, 30), a, temp
+    end
+    h0, h1, h2, h3, h4 = (h0 + a) & 0xffffffff, (h1 + b) & 0xffffffff, (h2 + c) & 0xffffffff, (h3 + d) & 0xffffffff, (h4 + e) & 0xffffffff
   end
-  return concat(out)
+  return string.pack('>I4I4I4I4I4', h0, h1, h2, h3, h4)
 end
-local function b64_decode(s)
-  s = s:gsub('%s', '')
-  if #s % 4 ~= 0 or not s:match('^[A-Za-z0-9+/]*=?=?$') then return nil end
-  local out = {}
-  for i = 1, #s, 4 do
-    local c1, c2, c3, c4 = sbyte(s, i, i + 3)
-    local n = (DEC[c1] << 18) | (DEC[c2] << 12) | ((DEC[c3] or 0) << 6) | (DEC[c4] or 0)
-    out[#out + 1] = schar((n >> 16) & 255)
-    if c3 ~= 61 then out[#out + 1] = schar((n >> 8) & 255) end
-    if c4 ~= 61 then out[#out + 1] = schar(n & 255) end
+local MD5_S = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+  4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21}
+local MD5_K = {}
+for i = 0, 63 do MD5_K[i] = floor(math.abs(math.sin(i + 1)) * 4294967296) & 0xffffffff end
+local function md5(msg)
+  local a0, b0, c0, d0 = 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476
+  local ml = #msg * 8
+  msg = msg .. '\128' .. string.rep('\0', (55 - #msg) % 64) .. string.pack('<I8', ml)
+  for chunk = 1, #msg, 64 do
+    local m = {}
+    for i = 0, 15 do m[i] = string.unpack('<I4', msg, chunk + i * 4) end
+    local a, b, c, d = a0, b0, c0, d0
+    for i = 0, 63 do
+      local f, g
+      if i < 16 then f = (b & c) | ((~b) & d); g = i
+      elseif i < 32 then f = (d & b) | ((~d) & c); g = (5 * i + 1) % 16
+      elseif i < 48 then f = b ~ c ~ d; g = (3 * i + 5) % 16
+      else f = c ~ (b | (~d)); g = (7 * i) % 16 end
+      f = (f + a + MD5_K[i] + m[g]) & 0xffffffff
+      a, d, c = d, c, b
+      b = (b + rol(f, MD5_S[i + 1])) & 0xffffffff
+    end
+    a0, b0, c0, d0 = (a0 + a) & 0xffffffff, (b0 + b) & 0xffffffff, (c0 + c) & 0xffffffff, (d0 + d) & 0xffffffff
   end
-  return concat(out)
+  return string.pack('<I4I4I4I4', a0, b0, c0, d0)
 end
-W.modules.base64 = {
-  encode = function(s)
-    if raw_type(s) ~= 'string' then return nil, invalid('base64.encode expects a string') end
-    return b64_encode(s), nil
-  end,
-  decode = function(s)
-    if raw_type(s) ~= 'string' then return nil, invalid('base64.decode expects a string') end
-    local v = b64_decode(s)
-    if not v then return nil, invalid('base64.decode: the input is not valid base64') end
-    return v, nil
-  end,
-}
+W.md5, W.sha1 = md5, sha1
 
 -- SHA-256 / SHA-512 ------------------------------------------------------------------------
 local K256 = {}
@@ -162,8 +174,8 @@ local function keyed(name, fn, block)
 end
 W.sha256 = sha256
 W.modules.hash = {
-  md5 = digest('md5', W.md5), sha1 = digest('sha1', W.sha1),
+  md5 = digest('md5', md5), sha1 = digest('sha1', sha1),
   sha256 = digest('sha256', sha256), sha512 = digest('sha512', sha512),
-  hmac_md5 = keyed('hmac_md5', W.md5, 64), hmac_sha1 = keyed('hmac_sha1', W.sha1, 64),
+  hmac_md5 = keyed('hmac_md5', md5, 64), hmac_sha1 = keyed('hmac_sha1', sha1, 64),
   hmac_sha256 = keyed('hmac_sha256', sha256, 64), hmac_sha512 = keyed('hmac_sha512', sha512, 128),
 }

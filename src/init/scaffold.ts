@@ -3,6 +3,7 @@ import {basename, join, relative, resolve, sep} from 'node:path'
 
 import {WippyError} from '../errors.js'
 import {templateDir} from './catalog.js'
+import {writeEditorFiles} from './editor-files.js'
 import {assertWritableLocation, initWriteError} from './target-fs.js'
 
 /** What to scaffold and where. */
@@ -15,6 +16,8 @@ export interface ScaffoldOptions {
   readonly template: string
   /** The `templates/` folder to copy from. */
   readonly templatesDir: string
+  /** The `editor/luals/` folder the stubs and .luarc.json come from (see `editor-files.ts`). */
+  readonly editorDir?: string
 }
 
 /** What was created. */
@@ -54,7 +57,8 @@ export function validateProjectName(target: string): void {
 }
 
 /**
- * Copies a template into `target`, creating it if needed.
+ * Copies a template into `target`, creating it if needed, then writes the editor support
+ * (LuaLS stubs, .luarc.json, the registry schema) made from this wippy.
  *
  * @throws WippyError WIPPY_INIT_INVALID_DIR, WIPPY_INIT_NOT_A_DIRECTORY, WIPPY_INIT_BAD_LOCATION,
  *   WIPPY_INIT_CANT_WRITE, WIPPY_INIT_NOT_EMPTY (without `force`), WIPPY_TEMPLATE_UNKNOWN
@@ -80,6 +84,7 @@ export async function scaffoldProject(options: ScaffoldOptions): Promise<Scaffol
     }
     files.push(parts.join('/'))
   }
+  files.push(...(await writeEditorFiles(target, options.editorDir)))
   files.sort()
   return {dir: target, files, template: options.template}
 }

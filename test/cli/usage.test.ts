@@ -62,7 +62,8 @@ describe('help', () => {
     const run = await runCli(['help'])
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toMatch(/^ {2}spawn +Start a workflow on the running `wippy dev`\.$/m)
-    const {default: manifest} = await import('../../oclif.manifest.json', {with: {type: 'json'}})
+    const url = new URL('../../oclif.manifest.json', import.meta.url).href // built, not committed: no static import
+    const {default: manifest} = await import(url, {with: {type: 'json'}})
     for (const [id, command] of Object.entries(manifest.commands as Record<string, {summary?: string}>)) {
       expect(command.summary, id).toMatch(/^[^\n]+\.$/)
     }

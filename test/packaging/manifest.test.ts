@@ -6,8 +6,8 @@ import {describe, expect, it} from 'vitest'
 import {REPO} from '../helpers/dev-server.js'
 
 /**
- * The tracked oclif.manifest.json must come out byte-identical from every build of the same
- * sources, or `npm test` (which builds) leaves it modified. oclif lists commands in the order
+ * oclif.manifest.json is built, not committed (`npm run build`, and so `prepack`), and must come
+ * out byte-identical from every build of the same sources. oclif lists commands in the order
  * their modules finish loading; scripts/manifest.mjs sorts them. And the pack test must not
  * rebuild the tree under the other tests (it packs with --ignore-scripts).
  */
@@ -24,6 +24,8 @@ describe('oclif.manifest.json', () => {
     expect(pkg.scripts.build).toMatch(/node scripts\/manifest\.mjs$/)
     expect(pkg.scripts.build).not.toMatch(/&& oclif manifest/)
     expect(await readFile(join(REPO, 'test', 'packaging', 'pack.test.ts'), 'utf8')).toContain("'pack', '--ignore-scripts'")
+    expect(pkg.scripts.prepack).toBe('npm run build')
+    expect(await readFile(join(REPO, '.gitignore'), 'utf8')).toMatch(/^oclif\.manifest\.json$/m)
   })
 
   it('ships with a LICENSE matching package.json', async () => {

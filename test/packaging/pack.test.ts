@@ -75,10 +75,12 @@ describe('the packed tarball', () => {
     expect(files).toContain('oclif.manifest.json')
     expect(files).toContain('LICENSE')
     expect(files).toContain(`templates/${TEMPLATE}/_gitignore`)
-    // The editor support ships inside each template: .luarc.json is a dotfile npm must keep.
-    expect(files).toContain(`templates/${TEMPLATE}/.luarc.json`)
-    expect(files).toContain(`templates/${TEMPLATE}/schema/registry.schema.json`)
-    expect(files).toContain(`templates/${TEMPLATE}/types/wippy/process.lua`)
+    // The editor support init writes into a project ships once, in editor/luals/ (.luarc.json
+    // is a dotfile npm must keep); templates hold only their own sources.
+    expect(files).toContain('editor/luals/.luarc.json')
+    expect(files).toContain('editor/luals/wippy/process.lua')
+    expect(files.filter((f) => f.startsWith('templates/') && /\/(types|schema)\/|\.luarc\.json$/.test(f))).toEqual([])
+    expect(files.filter((f) => f.startsWith('editor/') && !f.startsWith('editor/luals/'))).toEqual([])
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([])
   })
 

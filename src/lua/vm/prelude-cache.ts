@@ -51,6 +51,17 @@ export async function builtPreludeBytecode(chunks: readonly PreludeChunk[]): Pro
   } catch {
     return undefined
   }
+  return matchingBytecode(built, chunks)
+}
+
+/**
+ * Each chunk's bytecode from `built` (what the build wrote), or undefined when it is absent, was
+ * made for other text, or lacks a chunk. Synchronous, for hosts that bundle the build's module.
+ */
+export function matchingBytecode(
+  built: PreludeBytecode | undefined,
+  chunks: readonly PreludeChunk[],
+): Map<string, Uint8Array> | undefined {
   if (!built || built.key !== preludeKey(chunks)) return undefined
   const out = new Map<string, Uint8Array>()
   for (const chunk of chunks) {

@@ -1,16 +1,19 @@
 /**
  * The Lua runtime: one wasmoon wasm instance shared by every program in the process
  * (a wasm instance reserves memory that never shrinks, so one per process is the measured
- * recommendation). Loading is async once; after that `createProgram` is synchronous.
+ * recommendation). Loading is async once; after that `createProgram` is synchronous. A host
+ * that instantiates the wasm itself (a sandbox with inlined bytes) uses {@link LuaRuntime.fromWasm}.
  */
+import type {LuaWasm} from 'wasmoon'
+
 import type {LuaProgramSpec} from '../types.js'
 import {stripTypes} from '../dialect/strip-types.js'
 import {PRELUDE} from '../prelude/index.js'
 import {LuaApi, LUA_OK} from './lua-api.js'
 import {DEFAULT_TOTAL_MEMORY_BYTES, HeapBudget, type RuntimeLimits} from './limits.js'
-import {builtPreludeBytecode} from './prelude-cache.js'
+import {builtPreludeBytecode, matchingBytecode, type PreludeBytecode} from './prelude-cache.js'
 import {type PreludeChunk, WasmoonProgram} from './program.js'
-import {loadLuaModule} from './wasm-exports.js'
+import {loadLuaModule, type RawExports} from './wasm-exports.js'
 
 /** A Lua syntax problem, positioned in the original (annotated) file. */
 export interface LuaSyntaxProblem {
@@ -54,6 +57,16 @@ export class LuaRuntime {
   static async load(): Promise<LuaRuntime> {
     const [{raw, wasm}, built] = await Promise.all([loadLuaModule(), builtPreludeBytecode(PRELUDE)])
     return new LuaRuntime(new LuaApi(wasm, raw), built)
+  }
+
+  /**
+   * A runtime on a wasmoon module the host loaded itself, synchronously: no `LuaFactory`, no
+   * watch on `WebAssembly.instantiate`, no dynamic import. `raw` are the instance's raw exports
+   * (faster calls, see wasm-exports.ts); `bytecode` is the build's `PRELUDE_BYTECODE`
+   * (dist/lua/vm/prelude-bytecode.js), used only when it was made for this prelude.
+   */
+  static fromWasm(wasm: LuaWasm, options: {bytecode?: PreludeBytecode; raw?: RawExports} = {}): LuaRuntime {
+    return new LuaRuntime(new LuaApi(wasm, options.raw), matchingBytecode(options.bytecode, PRELUDE))
   }
 
   /** The prelude's bytecode by chunk name (what the build stores; see prelude-cache.ts). */

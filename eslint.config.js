@@ -9,11 +9,13 @@ import {defineConfig} from 'eslint/config'
 // The layers, top to bottom. A folder may import only from folders in tiers below its own (not
 // from its tier's other folders). `errors` is src/errors.ts. Folders ARCHITECTURE.md does not
 // name are placed where their imports put them:
-// - init/, schema/, testing/: services only commands/ imports (init/ itself imports cli/);
+// - init/, schema/, testing/: services only commands/ imports (init/ itself imports cli/, and
+//   writes the registry schema into a new project, so it sits above schema/);
 // - time/, project/: utilities registry/ and the layers above use (time/ is imported by registry/).
 const LAYERS = [
   ['commands'],
-  ['init', 'schema', 'testing'],
+  ['init'],
+  ['schema', 'testing'],
   ['cli'],
   ['tui'],
   ['dev'],
@@ -107,7 +109,7 @@ const exceptions = [
 ]
 
 export default defineConfig(
-  {ignores: ['dist/', 'coverage/', 'demo/', '.wippy/', 'templates/', 'editor/luals/']},
+  {ignores: ['dist/', 'coverage/', 'demo/', '.wippy/', 'templates/', 'editor/luals/', 'src/lua/prelude/sources.generated.ts']},
   js.configs.recommended,
   tseslint.configs.recommended,
   {

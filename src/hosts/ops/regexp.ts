@@ -15,8 +15,8 @@
  */
 import {RE2JS} from 're2js'
 
-import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../lua/types.js'
-import {translateRe2} from './text-re2.js'
+import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../../lua/types.js'
+import {translateRe2} from './re2.js'
 
 /** One match: the whole match and each group (undefined when it took no part), and where it starts (UTF-16 index). */
 type Match = Array<string | undefined> & {index: number}

@@ -66,7 +66,7 @@ const LUA_BARE = {
 /**
  * The layer rule for the files `files`, as a `no-restricted-imports` config (static imports and
  * re-exports) plus a `no-restricted-syntax` one for `import('…')` with a literal path. `allow`
- * lists folders to let through (the temporary exceptions below).
+ * lists folders to let through (for a file that may reach past the rule; none today).
  */
 function layerRule(folder, files, allow = [], extra = {}) {
   const forbidden = (extra.forbid ?? forbiddenFor(folder)).filter((f) => !allow.includes(f))
@@ -100,13 +100,6 @@ const apiConfig = layerRule('engine', ['src/engine/api.ts'], [], {
   forbid: apiForbids,
   why: "the public API's types do not depend on a host's internals",
 })
-
-// Temporary exceptions: today's known violations, each being removed by a step of issue 17.
-// Delete an entry once its import is gone; the stricter rule above then applies to the file again.
-const exceptions = [
-  // removed by issue 17 step 1 (time/zones.ts stops building a LuaDelivery)
-  ...layerRule('time', ['src/time/zones.ts'], ['lua']),
-]
 
 export default defineConfig(
   {ignores: ['dist/', 'coverage/', 'demo/', '.wippy/', 'templates/', 'editor/luals/', 'src/lua/prelude/sources.generated.ts']},
@@ -157,5 +150,4 @@ export default defineConfig(
   },
   ...layerConfigs,
   ...apiConfig,
-  ...exceptions,
 )

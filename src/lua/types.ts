@@ -34,54 +34,14 @@ export interface LuaFailure extends LuaErrorValue {
 }
 
 /**
- * A command yielded by Lua. `op` names the operation (see {@link LuaOp}); `args` are
- * decoded JS values. `where` is the `file:line` of the user code that issued it.
+ * A command yielded by Lua ({@link LuaCommand}, discriminated on its {@link LuaOp}) and
+ * every op's arguments, options and policy live in the command catalog, `commands.ts`.
+ * Blocking ops park the calling Lua thread until a `result` delivery with the same tag
+ * arrives; non-blocking ones (`funcs.async`, `time.timer`) return at once and route their
+ * later result to a channel or future.
  */
-export interface LuaCommand {
-  args: unknown[]
-  op: LuaOp
-  /** Builder options (`funcs.new():with_options{}`, spawner options...), when given. */
-  options?: Record<string, unknown>
-  /** Unique per program; the delivery that completes this command carries it back. */
-  tag: number
-  where?: string
-}
-
-/**
- * Every operation Lua can yield. Blocking ones park the calling Lua thread until a
- * `result` delivery with the same tag arrives; non-blocking ones (`funcs.async`,
- * `time.timer`) return at once and route their later result to a channel or future.
- */
-export type LuaOp =
-  | 'crypto.compute' // [fn, ...args] -> deterministic crypto (hmac, seal, open, pbkdf2, jwt); byte strings hex (not recorded)
-  | 'crypto.random' // [length] -> that many random bytes as hex (a SideEffect in workflows)
-  | 'env.get' // [key] -> string|nil
-  | 'funcs.async' // [entryId, ...args] -> (non-blocking) result later resolves the Future
-  | 'funcs.call' // [entryId, ...args] -> result
-  | 'funcs.cancel' // [tagOfAsync] -> true
-  | 'logger.log' // [level, message, fields?] -> nil (also `print`: level "print")
-  | 'process.cancel' // [dest, reason?] -> true
-  | 'process.exec' // [entryId, host, ...args] -> result   (options: name, id, context...)
-  | 'process.link' // [dest]
-  | 'process.lookup' // [name] -> pid|nil
-  | 'process.monitor' // [dest]
-  | 'process.register' // [name, pid?] -> true
-  | 'process.send' // [dest, topic, ...payloads] -> true
-  | 'process.set_options' // [table]
-  | 'process.spawn' // [entryId, host, ...args] -> pid (options: monitor, link, name, messages, context, workflow options)
-  | 'process.terminate' // [dest] -> true
-  | 'process.unlink' // [dest]
-  | 'process.unmonitor' // [dest]
-  | 'process.unregister' // [name] -> true
-  | 'text.regexp' // [fn, ...args] -> RE2 regexp compile / match on JS RegExp (deterministic, not recorded)
-  | 'time.now' // [] -> integer nanoseconds since the epoch, as a BigInt (ns do not fit a double); workflow histories record ms and convert
-  | 'time.sleep' // [durationMs] -> nil
-  | 'time.timer' // [durationMs] -> (non-blocking) fires later on the timer's channel
-  | 'time.timer_stop' // [tagOfTimer] -> true
-  | 'time.zone' // [ianaName] -> the zone's transition table (src/time/zones.ts) or nil when unknown; deterministic, never recorded
-  | 'uuid.generate' // [version: 'v1'|'v4'|'v7'] -> string
-  | 'workflow.version' // [changeId, min, max] -> integer
-  | 'workflow.history' // [] -> {length, size}: events the code has seen so far (not recorded)
+export type {LuaCommand, LuaOp} from './command-catalog.js'
+import type {LuaCommand} from './command-catalog.js'
 
 /** Something the host hands to a running program. */
 export type LuaDelivery =

@@ -4,9 +4,9 @@
  * Lua gets the whole table once per `time.load_location` (one host call), so formatting
  * and calendar accessors stay synchronous in Lua (they run inside `__tostring` too,
  * where a yield is impossible). A zone's table is a pure function of its name and the
- * ICU data, so workflows do not record the lookup: replay gets the same answer.
+ * ICU data, so workflows do not record the lookup: replay gets the same answer. The
+ * `time.zone` command that hands a table to Lua is answered in hosts/ops/zone.ts.
  */
-import type {LuaDelivery} from '../lua/types.js'
 
 /** A zone's offset history: period `i` starts at `at[i]` (the first is open-ended). */
 export interface ZoneTable {
@@ -67,13 +67,6 @@ export function zoneTable(name: string): undefined | ZoneTable {
   if (MEMO.size >= MEMO_LIMIT) MEMO.delete(MEMO.keys().next().value as string)
   MEMO.set(name, table ?? null)
   return table
-}
-
-/** The `time.zone` command's result for all three hosts: the table, or a NotFound error. */
-export function zoneDelivery(tag: number, name: unknown): LuaDelivery {
-  const table = typeof name === 'string' ? zoneTable(name) : undefined
-  if (table) return {kind: 'result', tag, value: table}
-  return {error: {kind: 'NotFound', message: `unknown time zone ${String(name)}`, retryable: false}, kind: 'result', tag}
 }
 
 function buildTable(name: string): undefined | ZoneTable {

@@ -2,7 +2,7 @@ import {createDecipheriv, createHmac, pbkdf2Sync} from 'node:crypto'
 
 import {describe, expect, it} from 'vitest'
 
-import {executeCryptoCommand} from '../../src/hosts/crypto-ops.js'
+import {executeCryptoCommand} from '../../src/hosts/ops/crypto.js'
 import type {LuaCommand, LuaDelivery} from '../../src/lua/types.js'
 import {procProject, startHost} from '../processes/helpers.js'
 import {resultOf, run} from './helpers.js'

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {executeTextCommand} from '../../src/hosts/text-ops.js'
-import {translateRe2} from '../../src/hosts/text-re2.js'
+import {executeTextCommand} from '../../src/hosts/ops/regexp.js'
+import {translateRe2} from '../../src/hosts/ops/re2.js'
 import {resultOf, run} from './helpers.js'
 
 /**

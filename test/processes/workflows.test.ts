@@ -8,6 +8,7 @@ import {describe, expect, test} from 'vitest'
 import {Engine} from '../../src/engine/engine.js'
 import {programSpecOf} from '../../src/engine/code-catalog.js'
 import type {HistoryEvent} from '../../src/history/events.js'
+import type {LuaCommand} from '../../src/lua/types.js'
 import {Mailbox} from '../../src/hosts/functions/drive-program.js'
 import {type ExitResult, ProcessHost, type WorkflowGateway, functionProcessGateway} from '../../src/hosts/processes/index.js'
 import {temporalWorkerConfig} from '../../src/registry/index.js'
@@ -152,7 +153,7 @@ test('a function links to a workflow: EXIT on its end (and LINK_DOWN on failure)
   const [kept, dropped] = [await start('L-1'), await start('L-2')]
   const mailbox = new Mailbox()
   const caller = {entryId: 'app.fn:linker', mailbox, pid: '{functions|0x00001}'}
-  const cmd = (op: 'process.link' | 'process.unlink', pid: string, tag: number) => ({args: [pid], op, tag})
+  const cmd = (op: 'process.link' | 'process.unlink', pid: string, tag: number) => ({args: [pid], op, tag}) as LuaCommand
   // When it links to both, unlinks one, and both workflows finish
   expect(await gateway.execute(cmd('process.link', kept, 1), caller)).toEqual({value: true})
   await gateway.execute(cmd('process.link', dropped, 2), caller)

@@ -9,16 +9,17 @@
  * default 16), and as many idle programs are kept. A program that hit a limit, or whose
  * entry spec changed (hot reload), is closed instead of reused.
  */
+import {type CommandHandlers, dispatchCommand} from '../../lua/command-catalog.js'
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgramSpec} from '../../lua/types.js'
 import {HostLimitError} from '../../lua/vm/limits.js'
 import type {WasmoonProgram} from '../../lua/vm/program.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../../lua/vm/runtime.js'
 import {Mailbox, driveProgram} from './drive-program.js'
 import {msToNs} from '../../time/duration.js'
-import {zoneDelivery} from '../../time/zones.js'
-import {executeCryptoCommand} from '../crypto-ops.js'
-import {executeTextCommand} from '../text-ops.js'
-import {generateUuid} from './uuid.js'
+import {executeCryptoCommand} from '../ops/crypto.js'
+import {executeTextCommand} from '../ops/regexp.js'
+import {executeUuidCommand} from '../ops/uuid.js'
+import {executeZoneCommand} from '../ops/zone.js'
 
 /** Where `process.*` commands go when the function runs inside the engine. */
 export interface ProcessGateway {
@@ -184,85 +185,92 @@ export class FunctionHost {
     context: Record<string, unknown>,
     timers: Map<number, ReturnType<typeof setTimeout>>,
     mailbox: Mailbox,
-  ): LuaDelivery | Promise<LuaDelivery | undefined> | undefined {
-    const ok = (value?: unknown): LuaDelivery => ({kind: 'result', tag: cmd.tag, value})
-    const fail = (kind: string, message: string, retryable = false): LuaDelivery => ({
-      error: {kind, message, retryable},
-      kind: 'result',
-      tag: cmd.tag,
-    })
-    const ms = (v: unknown): number => Math.max(0, typeof v === 'number' ? v : 0)
-    switch (cmd.op) {
-      case 'time.now':
-        return ok(msToNs(this.clock()))
-      case 'time.sleep':
-        return new Promise((resolve) => timers.set(cmd.tag, setTimeout(() => resolve(ok()), ms(cmd.args[0]))))
-      case 'time.timer':
-        return new Promise((resolve) =>
-          timers.set(
-            cmd.tag,
-            setTimeout(() => {
-              timers.delete(cmd.tag)
-              resolve(ok(msToNs(this.clock())))
-            }, ms(cmd.args[0])),
-          ),
-        )
-      case 'time.timer_stop': {
-        const t = timers.get(cmd.args[0] as number)
-        if (t) clearTimeout(t)
-        timers.delete(cmd.args[0] as number)
-        return ok(true)
-      }
-      case 'time.zone':
-        return zoneDelivery(cmd.tag, cmd.args[0])
-      case 'uuid.generate': {
-        const id = generateUuid(String(cmd.args[0]), this.clock())
-        return id ? ok(id) : fail('Invalid', `unknown UUID version ${String(cmd.args[0])}`)
-      }
-      case 'crypto.random':
-      case 'crypto.compute':
-        return executeCryptoCommand(cmd)
-      case 'text.regexp':
-        return executeTextCommand(cmd)
-      case 'logger.log': {
-        const [level, message, fields] = cmd.args as [LogLevel, string, Record<string, unknown> | undefined]
-        this.opts.log?.(level, message, fields ?? undefined)
-        return ok()
-      }
-      case 'env.get': {
-        const v = this.opts.env?.[String(cmd.args[0])]
-        return ok(v)
-      }
-      case 'funcs.call':
-      case 'funcs.async': {
-        const [id, ...args] = cmd.args as [string, ...unknown[]]
-        const childContext = {...context, ...((cmd.options?.context as Record<string, unknown> | undefined) ?? {})}
-        const gw = this.opts.processes
-        const viaProcess = gw && id.includes(':') && !this.opts.resolveFunction(id)
-        const run = viaProcess ? this.callProcess(gw, id, args, childContext, spec, mailbox, cmd.tag) : this.call(id, args, {context: childContext})
-        return run.then((r) => ({
-          ...(r.error ? {error: r.error} : {}),
-          kind: 'result' as const,
-          tag: cmd.tag,
-          value: r.value,
-        }))
-      }
-      case 'funcs.cancel':
-        return ok(true)
-      case 'workflow.version':
-        return fail('Invalid', 'workflow.version is only available inside workflows')
-      default:
-        if (cmd.op.startsWith('process.')) {
-          const gw = this.opts.processes
-          if (!gw) return fail('Unavailable', 'process API not available here')
-          const caller: FunctionCaller = {entryId: spec.source.entryId, mailbox}
-          if (spec.pid) caller.pid = spec.pid
-          return gw.execute(cmd, caller).then((r) => ({...r, kind: 'result' as const, tag: cmd.tag}))
-        }
-        return fail('Invalid', `unknown command ${cmd.op}`)
-    }
+  ): Answer {
+    return dispatchCommand(this.commands, cmd, {context, mailbox, spec, timers})
+  }
+
+  /** Every op, live in a function: real clock and timers, nested calls; `process.*` goes to the ProcessGateway. */
+  private readonly commands: CommandHandlers<Answer, [scope: CallScope]> = {
+    'crypto.compute': (cmd) => executeCryptoCommand(cmd),
+    'crypto.random': (cmd) => executeCryptoCommand(cmd),
+    'env.get': (cmd) => ok(cmd, this.opts.env?.[cmd.args[0]]),
+    'funcs.async': (cmd, scope) => this.callFunction(cmd, scope),
+    'funcs.call': (cmd, scope) => this.callFunction(cmd, scope),
+    'funcs.cancel': (cmd) => ok(cmd, true),
+    'logger.log': (cmd) => {
+      const [level, message, fields] = cmd.args
+      this.opts.log?.(level as LogLevel, message, fields)
+      return ok(cmd)
+    },
+    'process.cancel': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.exec': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.link': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.lookup': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.monitor': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.register': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.send': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.set_options': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.spawn': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.terminate': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.unlink': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.unmonitor': (cmd, scope) => this.toProcesses(cmd, scope),
+    'process.unregister': (cmd, scope) => this.toProcesses(cmd, scope),
+    'text.regexp': (cmd) => executeTextCommand(cmd),
+    'time.now': (cmd) => ok(cmd, msToNs(this.clock())),
+    'time.sleep': (cmd, {timers}) => new Promise((resolve) => timers.set(cmd.tag, setTimeout(() => resolve(ok(cmd)), cmd.args[0]))),
+    'time.timer': (cmd, {timers}) =>
+      new Promise((resolve) =>
+        timers.set(
+          cmd.tag,
+          setTimeout(() => {
+            timers.delete(cmd.tag)
+            resolve(ok(cmd, msToNs(this.clock())))
+          }, cmd.args[0]),
+        ),
+      ),
+    'time.timer_stop': (cmd, {timers}) => {
+      const t = timers.get(cmd.args[0])
+      if (t) clearTimeout(t)
+      timers.delete(cmd.args[0])
+      return ok(cmd, true)
+    },
+    'time.zone': (cmd) => executeZoneCommand(cmd),
+    'uuid.generate': (cmd) => executeUuidCommand(cmd, this.clock()),
+    'workflow.history': (cmd) => fail(cmd, 'Invalid', `unknown command ${cmd.op}`),
+    'workflow.version': (cmd) => fail(cmd, 'Invalid', 'workflow.version is only available inside workflows'),
+  }
+
+  private callFunction(cmd: LuaCommand<'funcs.async' | 'funcs.call'>, {context, mailbox, spec}: CallScope): Answer {
+    const [id, ...args] = cmd.args
+    const childContext = {...context, ...(cmd.options?.context ?? {})}
+    const gw = this.opts.processes
+    const viaProcess = gw && id.includes(':') && !this.opts.resolveFunction(id)
+    const run = viaProcess ? this.callProcess(gw, id, args, childContext, spec, mailbox, cmd.tag) : this.call(id, args, {context: childContext})
+    return run.then((r) => ({...(r.error ? {error: r.error} : {}), kind: 'result' as const, tag: cmd.tag, value: r.value}))
+  }
+
+  /** `process.*` from a function: delegated to the engine's ProcessGateway (workflows or processes). */
+  private toProcesses(cmd: LuaCommand, {mailbox, spec}: CallScope): Answer {
+    const gw = this.opts.processes
+    if (!gw) return fail(cmd, 'Unavailable', 'process API not available here')
+    const caller: FunctionCaller = {entryId: spec.source.entryId, mailbox}
+    if (spec.pid) caller.pid = spec.pid
+    return gw.execute(cmd, caller).then((r) => ({...r, kind: 'result' as const, tag: cmd.tag}))
   }
 }
+
+type Answer = LuaDelivery | Promise<LuaDelivery | undefined> | undefined
+
+/** What a command of one call needs besides the host: the call's spec, context, timers and mailbox. */
+interface CallScope {
+  context: Record<string, unknown>
+  mailbox: Mailbox
+  spec: LuaProgramSpec
+  timers: Map<number, ReturnType<typeof setTimeout>>
+}
+
+const ok = (cmd: LuaCommand, value?: unknown): LuaDelivery => ({kind: 'result', tag: cmd.tag, value})
+const fail = (cmd: LuaCommand, kind: string, message: string): LuaDelivery => ({error: {kind, message, retryable: false}, kind: 'result', tag: cmd.tag})
 
 /** What an exec through the process side says when `id` is no process.lua either. */
 const NOT_A_PROCESS = /^(no process\.lua entry|process\.spawn needs a host)/

@@ -246,7 +246,7 @@ export class ProcessHost implements ProcessOps {
     return this.sendAs(rec.pid, dest, topic, payload)
   }
 
-  spawnFrom(rec: ProcessRecord, cmd: LuaCommand): Reply {
+  spawnFrom(rec: ProcessRecord, cmd: LuaCommand<'process.exec' | 'process.spawn'>): Reply {
     const [entry, host, ...args] = cmd.args as [string, string, ...unknown[]]
     const o = cmd.options ?? {}
     const spec: SpawnSpec = {args, entry: String(entry), host: typeof host === 'string' ? host : '', options: o, parent: rec}
@@ -260,7 +260,7 @@ export class ProcessHost implements ProcessOps {
     return r instanceof Promise ? r.then(toReply) : toReply(r)
   }
 
-  async execFrom(rec: ProcessRecord, cmd: LuaCommand): Promise<ExitResult> {
+  async execFrom(rec: ProcessRecord, cmd: LuaCommand<'process.exec'>): Promise<ExitResult> {
     const started = await this.spawnFrom(rec, {...cmd, options: {...(cmd.options ?? {}), link: false, monitor: false}})
     if (started.error) return started
     const pid = String(started.value)

@@ -1,16 +1,22 @@
 /**
- * What each workflow command means when a run is live: the event it is recorded as, and
- * the effect started once that event is durable. (Replaying, none of this runs: the
- * recorded events answer the code.) This is the one place a Temporal host would map to
- * Temporal commands instead: ScheduleActivityTask, StartTimer, SideEffect,
- * SignalExternalWorkflowExecution, StartChildWorkflowExecution, RequestCancel..., Marker.
+ * What each workflow command means, one full table over the command catalog
+ * (src/lua/command-catalog.ts): a recorded op gets the event it is recorded as (its intent, a pure
+ * function of the command and the run) and the live effect that completes it (sending the
+ * signal, starting the child, producing the uuid...); an unrecorded op gets its immediate
+ * answer. Replay compares the intent's identity with the recorded event's and never runs the
+ * effect, so the live event and its replay are built by one function and cannot drift.
+ * A Temporal host maps the same intents to Temporal commands: ScheduleActivityTask,
+ * StartTimer, SideEffect, SignalExternalWorkflowExecution, StartChildWorkflowExecution,
+ * RequestCancel..., Marker.
  */
 import type {HistoryEvent, NewHistoryEvent, RecordedError} from '../../history/events.js'
+import {type CommandHandlers, type LuaCommand, dispatchCommand, reachesOutside} from '../../lua/command-catalog.js'
 import type {LuaDelivery, LuaErrorValue} from '../../lua/types.js'
-import {zoneDelivery} from '../../time/zones.js'
-import {cryptoSideEffectOp, executeCryptoCommand, randomHex} from '../crypto-ops.js'
-import {executeTextCommand} from '../text-ops.js'
-import type {LiveCommandHandler, WorkflowRun} from './run.js'
+import {cryptoSideEffectOp, executeCryptoCommand, randomHex} from '../ops/crypto.js'
+import {executeTextCommand} from '../ops/regexp.js'
+import {executeZoneCommand} from '../ops/zone.js'
+import type {EventIntent} from './event-identity.js'
+import type {CommandPlan, LiveCommandHandler, WorkflowRun} from './run.js'
 
 /** The host services live commands need; the workflow host implements them. */
 export interface LiveServices {
@@ -35,9 +41,8 @@ export interface LiveServices {
   closed(run: WorkflowRun, event: HistoryEvent): void
 }
 
-const EXTERNAL_OPS = new Set(['process.cancel', 'process.exec', 'process.send', 'process.spawn', 'process.terminate'])
-
 export function liveCommandHandler(services: LiveServices): LiveCommandHandler {
+  const table = workflowCommands(services)
   return {
     activate(run, event) {
       if (event.type === 'ActivityScheduled') services.startActivity(run, event)
@@ -48,141 +53,161 @@ export function liveCommandHandler(services: LiveServices): LiveCommandHandler {
 
     closed: (run, event) => services.closed(run, event),
 
-    external: (cmd) => EXTERNAL_OPS.has(cmd.op),
-
-    async record(run, cmd, seq): Promise<NewHistoryEvent> {
-      const ts = run.now()
-      const where = cmd.where === undefined ? {} : {where: cmd.where}
-      const a = cmd.args
-      switch (cmd.op) {
-        case 'funcs.async':
-        case 'funcs.call': {
-          return {
-            args: a.slice(1),
-            entry: String(a[0]),
-            ts,
-            type: 'ActivityScheduled',
-            ...(cmd.op === 'funcs.async' ? {async: true} : {}),
-            ...(cmd.options ? {options: cmd.options} : {}),
-            ...where,
-          }
-        }
-        case 'funcs.cancel': {
-          return {scheduled: run.seqOfTag(Number(a[0])) ?? 0, ts, type: 'ActivityCancelRequested', ...where}
-        }
-        case 'time.sleep':
-        case 'time.timer': {
-          const durationMs = Math.max(0, Number(a[0]) || 0)
-          return {durationMs, fireAt: ts + durationMs, ts, type: 'TimerStarted', ...where}
-        }
-        case 'time.timer_stop': {
-          return {started: run.seqOfTag(Number(a[0])) ?? 0, ts, type: 'TimerCancelled', ...where}
-        }
-        case 'time.now': {
-          return {op: 'time.now', ts, type: 'SideEffect', value: ts, ...where}
-        }
-        case 'uuid.generate': {
-          const version = String(a[0] ?? 'v4')
-          return {op: `uuid.${version}`, ts, type: 'SideEffect', value: services.uuid(version), ...where}
-        }
-        case 'crypto.random': {
-          // Recorded as hex (JSON-safe); the Lua side decodes, live and on replay alike.
-          return {op: cryptoSideEffectOp(cmd), ts, type: 'SideEffect', value: randomHex(a[0]), ...where}
-        }
-        case 'env.get': {
-          return {op: `env.get:${String(a[0])}`, ts, type: 'SideEffect', value: services.env(String(a[0])) ?? null, ...where}
-        }
-        case 'process.cancel':
-        case 'process.terminate': {
-          const action = cmd.op === 'process.cancel' ? 'cancel' : 'terminate'
-          const error = await services.control(run, action, String(a[0]), a[1] === undefined ? undefined : String(a[1]))
-          return {op: `${cmd.op}:${String(a[0])}`, ts, type: 'SideEffect', value: error ? {error} : true, ...where}
-        }
-        case 'process.send': {
-          const target = String(a[0])
-          const topic = String(a[1])
-          const payload = a.slice(2)
-          const error = await services.signal(run, {payload, signalId: `${run.identity.workflowId}:${seq}`, target, topic})
-          return {payload, target, topic, ts, type: 'SignalSent', ...(error ? {error: recorded(error)} : {}), ...where}
-        }
-        case 'process.exec':
-        case 'process.spawn': {
-          const wait = cmd.op === 'process.exec'
-          const input = a.slice(2)
-          const child = await services.startChild(run, {
-            entry: String(a[0]),
-            host: String(a[1] ?? ''),
-            input,
-            seq,
-            wait,
-            ...(cmd.options ? {options: cmd.options} : {}),
-          })
-          return {
-            childPid: child.pid ?? '',
-            entry: String(a[0]),
-            host: String(a[1] ?? ''),
-            input,
-            ts,
-            type: 'ChildWorkflowStarted',
-            ...(wait ? {wait: true} : {}),
-            ...(child.error ? {error: recorded(child.error)} : {}),
-            ...where,
-          }
-        }
-        case 'workflow.version': {
-          // A new run (or code path) takes the newest version; replay returns the recorded one.
-          return {name: `version:${String(a[0])}`, ts, type: 'MarkerRecorded', value: a[2] ?? a[1] ?? 1, ...where}
-        }
-        default: {
-          throw new Error(`command ${cmd.op} is not recorded`)
-        }
-      }
-    },
-
-    unrecorded(run, cmd, replaying): LuaDelivery {
-      switch (cmd.op) {
-        case 'logger.log': {
-          // Replay re-runs the code: do not print its logs twice.
-          if (!replaying) services.log(run, String(cmd.args[0] ?? 'info'), String(cmd.args[1] ?? ''), cmd.args[2])
-          return {kind: 'result', tag: cmd.tag, value: null}
-        }
-        case 'process.set_options': {
-          return {kind: 'result', tag: cmd.tag, value: true}
-        }
-        case 'time.zone': {
-          // Pure lookup of ICU data: same answer on replay, so not recorded.
-          return zoneDelivery(cmd.tag, cmd.args[0])
-        }
-        case 'crypto.compute': {
-          // Deterministic: recomputed on replay, never recorded.
-          return executeCryptoCommand(cmd)
-        }
-        case 'text.regexp': {
-          // Deterministic: recomputed on replay, never recorded.
-          return executeTextCommand(cmd)
-        }
-        case 'workflow.history': {
-          // Deterministic: counted up to the last event the code has seen, also on replay.
-          return {kind: 'result', tag: cmd.tag, value: {length: run.seenSeq, size: run.seenHistoryBytes()}}
-        }
-        default: {
-          return {
-            error: {
-              kind: 'Invalid',
-              // The platform's wording (code may match on it).
-              message: `${cmd.op} is not supported in workflow context`,
-              retryable: false,
-            },
-            kind: 'result',
-            tag: cmd.tag,
-          }
-        }
-      }
-    },
+    plan: (run, cmd) => dispatchCommand(table, cmd, run),
   }
 }
 
-function recorded(error: LuaErrorValue): RecordedError {
+type Plans = CommandHandlers<CommandPlan, [run: WorkflowRun]>
+
+/** Every op in a workflow: recorded (intent + live effect) or answered at once. */
+export function workflowCommands(services: LiveServices): Plans {
+  const activity = (cmd: LuaCommand<'funcs.async' | 'funcs.call'>, run: WorkflowRun): CommandPlan =>
+    recorded(cmd, () => {
+      const [entry, ...args] = cmd.args
+      return {
+        args,
+        entry,
+        ts: run.now(),
+        type: 'ActivityScheduled',
+        ...(cmd.op === 'funcs.async' ? {async: true} : {}),
+        ...(cmd.options ? {options: cmd.options} : {}),
+        ...whereOf(cmd),
+      }
+    }, same)
+  const timer = (cmd: LuaCommand<'time.sleep' | 'time.timer'>, run: WorkflowRun): CommandPlan =>
+    recorded(cmd, () => {
+      const ts = run.now()
+      const durationMs = cmd.args[0]
+      return {durationMs, fireAt: ts + durationMs, ts, type: 'TimerStarted', ...whereOf(cmd)}
+    }, same)
+  const control = (action: 'cancel' | 'terminate') => (cmd: LuaCommand<'process.cancel' | 'process.terminate'>, run: WorkflowRun) =>
+    recorded(cmd, () => sideEffect(cmd, run, `${cmd.op}:${cmd.args[0]}`), async (intent) => {
+      const error = await services.control(run, action, cmd.args[0], cmd.args[1])
+      return withValue(intent, error ? {error} : true)
+    })
+  const child = (cmd: LuaCommand<'process.exec' | 'process.spawn'>, run: WorkflowRun): CommandPlan => {
+    const wait = cmd.op === 'process.exec'
+    return recorded(cmd, () => {
+      const [entry, host, ...input] = cmd.args
+      return {entry, host, input, ts: run.now(), type: 'ChildWorkflowStarted', ...(wait ? {wait: true} : {}), ...whereOf(cmd)}
+    }, async (intent, seq) => {
+      const {entry, host, input, ts, type} = intent
+      const started = await services.startChild(run, {entry, host, input, seq, wait, ...(cmd.options ? {options: cmd.options} : {})})
+      return {
+        childPid: started.pid ?? '',
+        entry,
+        host,
+        input,
+        ts,
+        type,
+        ...(wait ? {wait: true} : {}),
+        ...(started.error ? {error: recordedError(started.error)} : {}),
+        ...whereOf(intent),
+      }
+    })
+  }
+  const notInWorkflows = (cmd: LuaCommand): CommandPlan =>
+    answered(() => ({
+      // The platform's wording (code may match on it).
+      error: {kind: 'Invalid', message: `${cmd.op} is not supported in workflow context`, retryable: false},
+      kind: 'result',
+      tag: cmd.tag,
+    }))
+  return {
+    // Deterministic: recomputed on replay, never recorded.
+    'crypto.compute': (cmd) => answered(() => executeCryptoCommand(cmd)),
+    // Recorded as hex (JSON-safe); the Lua side decodes, live and on replay alike.
+    'crypto.random': (cmd, run) => recorded(cmd, () => sideEffect(cmd, run, cryptoSideEffectOp(cmd)), (intent) => withValue(intent, randomHex(cmd.args[0]))),
+    'env.get': (cmd, run) =>
+      recorded(cmd, () => sideEffect(cmd, run, `env.get:${cmd.args[0]}`), (intent) => withValue(intent, services.env(cmd.args[0]) ?? null)),
+    'funcs.async': activity,
+    'funcs.call': activity,
+    'funcs.cancel': (cmd, run) =>
+      recorded(cmd, () => ({scheduled: run.seqOfTag(cmd.args[0]) ?? 0, ts: run.now(), type: 'ActivityCancelRequested', ...whereOf(cmd)}), same),
+    'logger.log': (cmd, run) =>
+      answered((replaying) => {
+        // Replay re-runs the code: do not print its logs twice.
+        if (!replaying) services.log(run, cmd.args[0], cmd.args[1], cmd.args[2])
+        return {kind: 'result', tag: cmd.tag, value: null}
+      }),
+    'process.cancel': control('cancel'),
+    'process.exec': child,
+    'process.link': notInWorkflows,
+    'process.lookup': notInWorkflows,
+    'process.monitor': notInWorkflows,
+    'process.register': notInWorkflows,
+    'process.send': (cmd, run) =>
+      recorded(cmd, () => {
+        const [target, topic, ...payload] = cmd.args
+        return {payload, target, topic, ts: run.now(), type: 'SignalSent', ...whereOf(cmd)}
+      }, async (intent, seq) => {
+        const {payload, target, topic, ts, type} = intent
+        const error = await services.signal(run, {payload, signalId: `${run.identity.workflowId}:${seq}`, target, topic})
+        return {payload, target, topic, ts, type, ...(error ? {error: recordedError(error)} : {}), ...whereOf(intent)}
+      }),
+    'process.set_options': (cmd) => answered(() => ({kind: 'result', tag: cmd.tag, value: true})),
+    'process.spawn': child,
+    'process.terminate': control('terminate'),
+    'process.unlink': notInWorkflows,
+    'process.unmonitor': notInWorkflows,
+    'process.unregister': notInWorkflows,
+    // Deterministic: recomputed on replay, never recorded.
+    'text.regexp': (cmd) => answered(() => executeTextCommand(cmd)),
+    'time.now': (cmd, run) => recorded(cmd, () => sideEffect(cmd, run, 'time.now'), (intent) => withValue(intent, intent.ts)),
+    'time.sleep': timer,
+    'time.timer': timer,
+    'time.timer_stop': (cmd, run) =>
+      recorded(cmd, () => ({started: run.seqOfTag(cmd.args[0]) ?? 0, ts: run.now(), type: 'TimerCancelled', ...whereOf(cmd)}), same),
+    // Pure lookup of ICU data: same answer on replay, so not recorded.
+    'time.zone': (cmd) => answered(() => executeZoneCommand(cmd)),
+    'uuid.generate': (cmd, run) =>
+      recorded(cmd, () => sideEffect(cmd, run, `uuid.${cmd.args[0]}`), (intent) => withValue(intent, services.uuid(cmd.args[0]))),
+    // Deterministic: counted up to the last event the code has seen, also on replay.
+    'workflow.history': (cmd, run) => answered(() => ({kind: 'result', tag: cmd.tag, value: {length: run.seenSeq, size: run.seenHistoryBytes()}})),
+    // A new run (or code path) takes the newest version; replay returns the recorded one.
+    'workflow.version': (cmd, run) =>
+      recorded(cmd, () => {
+        const [changeId, min, max] = cmd.args
+        return {name: `version:${changeId}`, ts: run.now(), type: 'MarkerRecorded', value: max ?? min ?? 1, ...whereOf(cmd)}
+      }, same),
+  }
+}
+
+/**
+ * A recorded command: `intent` builds what the code asked for (replay compares it), and
+ * `complete` turns it into the event, performing the effect (live only).
+ */
+function recorded<I extends EventIntent>(
+  cmd: LuaCommand,
+  intent: () => I,
+  complete: (intent: I, seq: number) => NewHistoryEvent | Promise<NewHistoryEvent>,
+): CommandPlan {
+  return {intent, outward: reachesOutside(cmd.op), record: async (seq) => complete(intent(), seq), recorded: true}
+}
+
+function answered(answer: (replaying: boolean) => LuaDelivery): CommandPlan {
+  return {answer, recorded: false}
+}
+
+/** For intents that are the whole event (the host adds nothing). */
+const same = <E extends NewHistoryEvent>(intent: E): E => intent
+
+type SideEffectIntent = Extract<EventIntent, {type: 'SideEffect'}>
+
+function sideEffect(cmd: LuaCommand, run: WorkflowRun, op: string): SideEffectIntent {
+  return {op, ts: run.now(), type: 'SideEffect', ...whereOf(cmd)}
+}
+
+/** The SideEffect event: the intent plus the value the host produced (keys in the order always written). */
+function withValue(intent: SideEffectIntent, value: unknown): NewHistoryEvent {
+  return {op: intent.op, ts: intent.ts, type: 'SideEffect', value, ...whereOf(intent)}
+}
+
+function whereOf(x: {where?: string}): {where?: string} {
+  return x.where === undefined ? {} : {where: x.where}
+}
+
+function recordedError(error: LuaErrorValue): RecordedError {
   return {
     message: error.message,
     ...(error.kind === undefined ? {} : {kind: error.kind}),

@@ -1,5 +1,5 @@
 import {WippyError} from '../../errors.js'
-import {type CommandIdentity, describeIdentity} from './command-identity.js'
+import {type CommandIdentity, describeIdentity} from './event-identity.js'
 import {workflowIdOf} from './block-reason.js'
 
 export interface Divergence {

@@ -7,7 +7,7 @@
 import {isWippyError} from '../../errors.js'
 import {type EventOf, type HistoryEvent, isClosingEvent} from '../../history/events.js'
 import type {LuaProgram} from '../../lua/types.js'
-import {canonicalJson} from './command-identity.js'
+import {canonicalJson} from './event-identity.js'
 import {liveCommandHandler} from './live-commands.js'
 import {type Divergence, nondeterminismError} from './nondeterminism.js'
 import {WorkflowRun, describeEvent} from './run.js'
@@ -58,7 +58,11 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
         }
         throw new CaughtUp()
       },
-      live: {...live, record: unavailable},
+      // Recording would mean the code went past the history: the check is over.
+      live: {...live, plan: (run, cmd) => {
+        const plan = live.plan(run, cmd)
+        return plan.recorded ? {...plan, record: unavailable} : plan
+      }},
       realNow: () => started.ts,
     },
     body,

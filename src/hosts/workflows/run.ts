@@ -34,7 +34,7 @@ import {payloadProblem} from '../../history/payload-limits.js'
 import {isStorageFailure} from '../../history/storage-errors.js'
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgram, StepOutcome} from '../../lua/types.js'
 import {HOST_MEMORY_KIND} from '../../lua/vm/limits.js'
-import {type CommandIdentity, describeIdentity, identityOfCommand, identityOfEvent, sameIdentity} from './command-identity.js'
+import {type CommandIdentity, type EventIntent, describeIdentity, identityOfEvent, sameIdentity} from './event-identity.js'
 import {arrivalDelivery, immediateResult} from './deliveries.js'
 import {type BlockKind, blockKindOf} from './block-reason.js'
 import {describeMismatch, nondeterminismError} from './nondeterminism.js'
@@ -60,15 +60,20 @@ export interface RunContext {
   blocked?(run: WorkflowRun): void
 }
 
+/**
+ * What one command means to a run (see live-commands.ts): recorded, or answered at once.
+ * A recorded plan's `intent()` is the event the code asks for, compared on replay; live,
+ * `record(seq)` builds the same intent and completes it, performing the effect.
+ */
+export type CommandPlan =
+  | {answer(replaying: boolean): LuaDelivery; recorded: false}
+  | {intent(): EventIntent; outward: boolean; record(seq: number): Promise<NewHistoryEvent>; recorded: true}
+
 export interface LiveCommandHandler {
-  /** Turns a command into its event (and, for side effects, performs them). Runs after a flush when `external`. */
-  record(run: WorkflowRun, cmd: LuaCommand, seq: number): Promise<NewHistoryEvent>
+  /** What `cmd` means: its recorded event (`outward`: recording reaches outside the run, so flush first) or its answer. */
+  plan(run: WorkflowRun, cmd: LuaCommand): CommandPlan
   /** After the batch holding `event` is durable: start what it asks for (activity, timer). */
   activate(run: WorkflowRun, event: HistoryEvent): void
-  /** Whether recording this command does something outside the run (needs a flush first). */
-  external(cmd: LuaCommand): boolean
-  /** A command that is not recorded (logging, local-only calls): its immediate answer. */
-  unrecorded(run: WorkflowRun, cmd: LuaCommand, replaying: boolean): LuaDelivery
   /** The run closed (its closing event is durable). */
   closed(run: WorkflowRun, event: HistoryEvent): void
 }
@@ -400,12 +405,14 @@ export class WorkflowRun {
   }
 
   private async handleCommand(cmd: LuaCommand): Promise<void> {
-    const identity = identityOfCommand(cmd, (tag) => (typeof tag === 'number' ? this.seqByTag.get(tag) : undefined))
-    if (!identity) {
-      this.immediate.push(this.ctx.live.unrecorded(this, cmd, this.replay !== undefined))
+    const plan = this.ctx.live.plan(this, cmd)
+    if (!plan.recorded) {
+      this.immediate.push(plan.answer(this.replay !== undefined))
       return
     }
     if (this.replay) {
+      // Every intent is a command event, so it has an identity.
+      const identity = identityOfEvent(plan.intent())!
       const recorded = this.replay.peekCommand()
       if (recorded) return this.matchRecorded(cmd, identity)
       const pending = this.replay.peekDelivery()
@@ -423,11 +430,11 @@ export class WorkflowRun {
         this.finishReplay()
       }
     }
-    if (this.ctx.live.external(cmd)) await this.flush()
+    if (plan.outward) await this.flush()
     // The flush may have ended the run (history cap): nothing is recorded after its closing event.
     if (!this.open) return
     const seq = this.nextSeq()
-    const event = await this.ctx.live.record(this, cmd, seq)
+    const event = await plan.record(seq)
     this.seenSeq = seq
     this.bind(cmd.tag, seq)
     this.bufferEvent(event)

@@ -10,6 +10,7 @@
  * allocator caps the state's memory. Both raise a Lua error and set a flag, so even a user
  * `pcall` that swallows the error cannot hide that the limit was hit.
  */
+import {decodeCommand} from '../command-catalog.js'
 import type {LuaCommand, LuaDelivery, LuaFailure, LuaProgram, LuaProgramSpec, StepOutcome} from '../types.js'
 import {stripTypes} from '../dialect/strip-types.js'
 import {LuaCodec} from './codec.js'
@@ -353,10 +354,7 @@ function toOutcome(raw: unknown): StepOutcome {
   return {commands, status: 'waiting'}
 }
 
+/** The VM's raw command → a decoded one (validated and normalised once, see commands.ts). */
 function toCommand(raw: unknown): LuaCommand {
-  const c = raw as Record<string, unknown>
-  const cmd: LuaCommand = {args: Array.isArray(c.args) ? c.args : [], op: c.op as LuaCommand['op'], tag: c.tag as number}
-  if (c.options && typeof c.options === 'object' && !Array.isArray(c.options)) cmd.options = c.options as Record<string, unknown>
-  if (typeof c.where === 'string') cmd.where = c.where
-  return cmd
+  return decodeCommand(raw)
 }

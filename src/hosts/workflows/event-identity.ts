@@ -1,12 +1,12 @@
 /**
- * What makes two workflow commands "the same" for replay. A command the Lua code issues
- * and the event recorded for it are both projected to an identity (event type plus the
- * fields the code chose: target entry, arguments, duration, topic, ...). Values the host
- * chose (a side effect's result, a timer's fire time, a child's PID) are not part of it.
- * Replay compares the two projections; any difference is non-determinism.
+ * What makes two workflow command events "the same" for replay: an identity (event type
+ * plus the fields the code chose: target entry, arguments, duration, topic, ...). Values the
+ * host chose (a side effect's result, a timer's fire time, a child's PID) are not part of it.
+ * A command the code issues is projected through the event it would be recorded as (its
+ * {@link EventIntent}, built by the same function live recording uses), so the live event and
+ * the replayed command cannot disagree; any difference on replay is non-determinism.
  */
-import type {HistoryEvent} from '../../history/events.js'
-import type {LuaCommand} from '../../lua/types.js'
+import type {EventOf, HistoryEvent} from '../../history/events.js'
 import {formatDurationMs} from '../../time/duration.js'
 
 export interface CommandIdentity {
@@ -15,64 +15,29 @@ export interface CommandIdentity {
   type: HistoryEvent['type']
 }
 
-/** Tag of an earlier command → the seq of its recorded event (for cancels and stops). */
-export type SeqOfTag = (tag: unknown) => number | undefined
+/**
+ * What the code asked for, before the host fills in what it chose: the event a command is
+ * recorded as, without a side effect's value, a child's PID or an outward command's error.
+ * Live recording completes it into the event; replay compares its identity with the
+ * recorded event's. One builder (live-commands.ts) makes it for both.
+ */
+export type EventIntent =
+  | NewOf<'ActivityCancelRequested'>
+  | NewOf<'ActivityScheduled'>
+  | NewOf<'MarkerRecorded'>
+  | NewOf<'TimerCancelled'>
+  | NewOf<'TimerStarted'>
+  | Omit<NewOf<'ChildWorkflowStarted'>, 'childPid' | 'error'>
+  | Omit<NewOf<'SideEffect'>, 'value'>
+  | Omit<NewOf<'SignalSent'>, 'error'>
+
+type NewOf<T extends HistoryEvent['type']> = Omit<EventOf<T>, 'seq'>
 
 /**
- * The identity of a command as issued, or undefined when the op is not recorded in a
- * workflow's history (`logger.log`, local registry lookups...).
+ * The identity of a command event: recorded, or an {@link EventIntent} the code issues now.
+ * Undefined for events the code does not issue (deliveries, start, close).
  */
-export function identityOfCommand(cmd: LuaCommand, seqOfTag: SeqOfTag): CommandIdentity | undefined {
-  const a = cmd.args
-  switch (cmd.op) {
-    case 'funcs.async':
-    case 'funcs.call': {
-      return {key: {args: a.slice(1), async: cmd.op === 'funcs.async', entry: a[0]}, type: 'ActivityScheduled'}
-    }
-    case 'funcs.cancel': {
-      return {key: {scheduled: seqOfTag(a[0])}, type: 'ActivityCancelRequested'}
-    }
-    case 'time.sleep':
-    case 'time.timer': {
-      return {key: {durationMs: a[0]}, type: 'TimerStarted'}
-    }
-    case 'time.timer_stop': {
-      return {key: {started: seqOfTag(a[0])}, type: 'TimerCancelled'}
-    }
-    case 'time.now': {
-      return {key: {op: 'time.now'}, type: 'SideEffect'}
-    }
-    case 'uuid.generate': {
-      return {key: {op: `uuid.${String(a[0] ?? 'v4')}`}, type: 'SideEffect'}
-    }
-    case 'env.get': {
-      return {key: {op: `env.get:${String(a[0])}`}, type: 'SideEffect'}
-    }
-    case 'crypto.random': {
-      return {key: {op: `crypto.random:${String(a[0])}`}, type: 'SideEffect'}
-    }
-    case 'process.cancel':
-    case 'process.terminate': {
-      return {key: {op: `${cmd.op}:${String(a[0])}`}, type: 'SideEffect'}
-    }
-    case 'process.send': {
-      return {key: {payload: a.slice(2), target: a[0], topic: a[1]}, type: 'SignalSent'}
-    }
-    case 'process.exec':
-    case 'process.spawn': {
-      return {key: {entry: a[0], input: a.slice(2), wait: cmd.op === 'process.exec'}, type: 'ChildWorkflowStarted'}
-    }
-    case 'workflow.version': {
-      return {key: {name: `version:${String(a[0])}`}, type: 'MarkerRecorded'}
-    }
-    default: {
-      return undefined
-    }
-  }
-}
-
-/** The identity of a recorded command event (the counterpart of {@link identityOfCommand}). */
-export function identityOfEvent(event: HistoryEvent): CommandIdentity | undefined {
+export function identityOfEvent(event: EventIntent | HistoryEvent): CommandIdentity | undefined {
   switch (event.type) {
     case 'ActivityScheduled': {
       return {key: {args: event.args, async: event.async === true, entry: event.entry}, type: event.type}

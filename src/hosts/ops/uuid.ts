@@ -1,6 +1,8 @@
 /** UUID v1/v4/v7 generation for hosts that run commands live (not part of portable lua/). */
 import {randomBytes, randomUUID} from 'node:crypto'
 
+import type {LuaCommand, LuaDelivery} from '../../lua/types.js'
+
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 const format = (h: string): string => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`
 
@@ -30,4 +32,12 @@ export function generateUuid(version: string, nowMs: number): string | undefined
     return format(hex(b))
   }
   return undefined
+}
+
+/** Runs one `uuid.generate` command live (function and process hosts; workflows record it). */
+export function executeUuidCommand(cmd: LuaCommand<'uuid.generate'>, nowMs: number): LuaDelivery {
+  const version = cmd.args[0]
+  const id = generateUuid(version, nowMs)
+  if (id) return {kind: 'result', tag: cmd.tag, value: id}
+  return {error: {kind: 'Invalid', message: `unknown UUID version ${version}`, retryable: false}, kind: 'result', tag: cmd.tag}
 }

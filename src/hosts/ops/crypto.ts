@@ -14,7 +14,7 @@
  */
 import {type CipherGCMTypes, createCipheriv, createDecipheriv, createHmac, pbkdf2Sync, randomBytes, sign, timingSafeEqual, verify} from 'node:crypto'
 
-import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../lua/types.js'
+import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../../lua/types.js'
 
 /** Largest `crypto.random` request, as the platform documents (1 MiB). */
 export const MAX_RANDOM_BYTES = 1_048_576

@@ -5,7 +5,7 @@
  * finding 6). One command op, `text.regexp` `[fn, ...args]`:
  *
  * - `compile` `[pattern]` → `{source, flags, names}`: the pattern is checked against the RE2
- *   dialect first (`text-re2.ts`: what RE2 refuses, and what we do not translate, is an
+ *   dialect first (`re2.ts`: what RE2 refuses, and what we do not translate, is an
  *   `Invalid` error); `source` is the RE2 pattern itself (re2js reads Go's syntax natively,
  *   inline flags included, so `flags` is empty).
  * - every other fn `[source, flags, ...]` runs one Go `Regexp` method on it. Deterministic,
@@ -15,8 +15,8 @@
  */
 import {RE2JS} from 're2js'
 
-import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../lua/types.js'
-import {translateRe2} from './text-re2.js'
+import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../../lua/types.js'
+import {translateRe2} from './re2.js'
 
 /** One match: the whole match and each group (undefined when it took no part), and where it starts (UTF-16 index). */
 type Match = Array<string | undefined> & {index: number}

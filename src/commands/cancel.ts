@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {runRef} from '../cli/ids.js'
-import {cancelRun} from '../control/services.js'
+import {cancelRun} from '../services/cancel.js'
 
 export default class Cancel extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}

@@ -3,8 +3,8 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {runRef} from '../cli/ids.js'
 import {checkWorkflowId} from '../cli/workflow-id.js'
-import {forkRun} from '../control/services.js'
-import type {ForkOutput} from '../control/services.js'
+import {forkRun} from '../services/fork.js'
+import type {ForkOutput} from '../services/fork.js'
 
 export default class Fork extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow to fork: a PID, its workflow ID, or a unique prefix of it.', required: true})}

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {type PsOutput, listRuns} from '../control/services.js'
+import {type PsOutput, listRuns} from '../services/ps.js'
 import {formatPsTable} from '../cli/ps-table.js'
 
 export default class Ps extends BaseCommand {

@@ -4,7 +4,7 @@ import {readFile} from 'node:fs/promises'
 import {BaseCommand} from '../cli/base-command.js'
 import {runRef} from '../cli/ids.js'
 import {parseJsonArg} from '../control/json-arg.js'
-import {type SignalOutput, signalRun} from '../control/services.js'
+import {type SignalOutput, signalRun} from '../services/signal.js'
 import {fileReadError} from '../cli/file-errors.js'
 import {WippyError} from '../errors.js'
 

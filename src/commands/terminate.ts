@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {runRef} from '../cli/ids.js'
-import {terminateRun} from '../control/services.js'
+import {terminateRun} from '../services/terminate.js'
 
 export default class Terminate extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}

@@ -29,6 +29,7 @@ import {parsePid, runKeyOf} from '../hosts/workflows/pid.js'
 import {cancelNote} from '../hosts/workflows/run-summary.js'
 import {formatDurationMs} from '../time/duration.js'
 import {acquireDevLock} from './dev-lock.js'
+import type {ControlApi} from './protocol.js'
 
 /** Who offline signals say they are from. */
 export const OFFLINE_SENDER = 'wippy-cli'
@@ -263,4 +264,14 @@ export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
     return checked.data
   }
   return readHistoryBuffer(buf, file).events
+}
+
+/** The read half of the engine's API answered from the files: what `ps` and `history` use when no `wippy dev` runs. */
+export type OfflineApi = Pick<ControlApi, 'history' | 'ps'>
+
+export function offlineApi(root: string, stateDir?: string): OfflineApi {
+  return {
+    history: async ({pid, range}) => offlineHistory(root, pid, range ?? {}, stateDir),
+    ps: async ({filter} = {}) => listOfflineRuns(root, {...filter, ...(stateDir === undefined ? {} : {stateDir})}),
+  }
 }

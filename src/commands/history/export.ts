@@ -3,7 +3,7 @@ import {writeFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../../cli/base-command.js'
 import {runRef} from '../../cli/ids.js'
-import {exportHistory} from '../../control/services.js'
+import {exportHistory} from '../../services/history-export.js'
 import {fsReason} from '../../cli/file-errors.js'
 import {WippyError} from '../../errors.js'
 import {eventToJson} from '../../history/line-codec.js'

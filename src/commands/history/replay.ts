@@ -4,7 +4,7 @@ import {resolve} from 'node:path'
 
 import {BaseCommand} from '../../cli/base-command.js'
 import {idOf} from '../../cli/ids.js'
-import {replayHistory} from '../../control/services.js'
+import {replayHistory} from '../../services/history-replay.js'
 import type {ReplayCheckResult} from '../../engine/api.js'
 import {WippyError} from '../../errors.js'
 

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
 import {runRef} from '../../cli/ids.js'
-import {skipTime} from '../../control/services.js'
+import {skipTime} from '../../services/time-skip.js'
 import {WippyError} from '../../errors.js'
 import {formatDurationMs, requireDurationMs} from '../../time/duration.js'
 

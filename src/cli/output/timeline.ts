@@ -3,8 +3,8 @@
  *
  *     3  +0.012s  ActivityScheduled app.reviews:submit({"order_id":"o-1"})   approval.lua:11
  */
-import type {HistoryEvent} from '../history/events.js'
-import {summarizeEvent} from '../history/summary.js'
+import type {HistoryEvent} from '../../history/events.js'
+import {summarizeEvent} from '../../history/summary.js'
 
 /** Formats an event relative to `t0` (the run's start on its workflow clock). */
 export function formatTimelineLine(event: HistoryEvent, t0: number): string {

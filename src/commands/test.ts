@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {CommandFailed} from '../errors.js'
 import {humanReporter} from '../testing/reporters.js'
 import {DEFAULT_TEST_TIMEOUT_MS, type TestRunReport, runTests} from '../testing/run-tests.js'
 import {requireDurationMs} from '../time/duration.js'
@@ -53,8 +54,14 @@ Ends with the line "N passed, N failed" (plus ", N skipped"); exits 1 when any t
         ? {}
         : {reporter: humanReporter({color: process.stdout.hasColors?.() ?? false, live, write: (text) => process.stdout.write(text)})}),
     })
-    // Exit 1 without an error banner: the summary's last line stays `N passed, N failed`.
-    if (report.failed > 0) process.exitCode = 1
+    if (report.failed > 0) {
+      // Exit 1 without an error banner (`reported`): the summary's last line stays `N passed, N failed`.
+      throw new CommandFailed('WIPPY_TESTS_FAILED', `${report.failed} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} failed.`, {
+        details: {result: report},
+        hint: 'See each failed test in `details.result.tests` (its `failure`).',
+        reported: true,
+      })
+    }
     return report
   }
 }

@@ -38,7 +38,7 @@ export default class HistoryInspect extends BaseCommand {
     to: Flags.integer({description: 'Last event index to show.', min: 1}),
   }
 
-  async run(): Promise<HistoryView & {id: string; problem?: string}> {
+  async run(): Promise<(HistoryView & {id: string; problem?: string}) | undefined> {
     const {args, flags} = await this.parse(HistoryInspect)
     const project = {root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})}
     const range = {...(flags.from ? {from: flags.from} : {}), ...(flags.to ? {to: flags.to} : {}), ...(flags.limit ? {limit: flags.limit} : {})}
@@ -58,7 +58,8 @@ export default class HistoryInspect extends BaseCommand {
     return {id: idOf(view.pid), ...view, ...(problem ? {problem} : {})}
   }
 
-  private async follow(project: {root: string; stateDir?: string}, pid: string, from: number | undefined): Promise<HistoryView & {id: string}> {
+  /** With --json the events were streamed one per line, so it returns nothing more to print. */
+  private async follow(project: {root: string; stateDir?: string}, pid: string, from: number | undefined): Promise<(HistoryView & {id: string}) | undefined> {
     const events: HistoryEvent[] = []
     let t0: number | undefined
     const abort = new AbortController()
@@ -75,9 +76,8 @@ export default class HistoryInspect extends BaseCommand {
       signal: abort.signal,
       ...(from === undefined ? {} : {from}),
     })
-    if (!this.jsonEnabled()) this.info(`${this.shown(end.pid)}: ${end.status}`)
-    // --follow --json streams one event per line above; nothing more to print.
-    if (this.jsonEnabled()) process.exit(0)
+    if (this.jsonEnabled()) return undefined
+    this.info(`${this.shown(end.pid)}: ${end.status}`)
     return {events, id: idOf(end.pid), pid: end.pid, status: end.status, total: events.length}
   }
 }

@@ -6,7 +6,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {idOf} from '../../cli/ids.js'
 import {replayHistory} from '../../services/history-replay.js'
 import type {ReplayCheckResult} from '../../engine/api.js'
-import {WippyError} from '../../errors.js'
+import {CommandFailed, WippyError} from '../../errors.js'
 
 /** A target that can only be meant as a file: a path separator, or a history file's extension. */
 const LOOKS_LIKE_PATH = /[/\\]|\.jsonl?$/i
@@ -48,12 +48,8 @@ export default class HistoryReplay extends BaseCommand {
       return result
     }
     const d = out.divergence!
-    if (this.jsonEnabled()) {
-      process.exitCode = 1
-      return result
-    }
-    throw new WippyError('WIPPY_REPLAY_DIVERGED', `${this.shown(out.pid)} diverges at event ${d.eventIndex}: expected ${d.expected}, got ${d.got}${d.where ? ` (${d.where})` : ''}.`, {
-      details: {...d},
+    throw new CommandFailed('WIPPY_REPLAY_DIVERGED', `${this.shown(out.pid)} diverges at event ${d.eventIndex}: expected ${d.expected}, got ${d.got}${d.where ? ` (${d.where})` : ''}.`, {
+      details: {...d, result},
       hint: 'The code changed in a way the recorded run can\'t follow. Keep the old behaviour behind a version check, or restart the run on the new code with `wippy fork`.',
     })
   }

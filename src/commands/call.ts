@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runErrorDetails} from '../cli/run-error.js'
 import {parseJsonArg} from '../control/json-arg.js'
 import {callEntry} from '../services/call.js'
@@ -20,7 +21,7 @@ export default class Call extends BaseCommand {
   static override examples = [`<%= config.bin %> call app.approvals:submit '{"order_id": "A-1", "amount": 120}'`, '<%= config.bin %> call app.lib:add 1 2 --json']
 
   static override flags = {
-    'state-dir': Flags.string({description: 'The state dir of the dev server (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
   }
 
   static override strict = false
@@ -33,7 +34,7 @@ export default class Call extends BaseCommand {
     const {args, argv, flags} = await this.parse(Call)
     const root = this.projectRoot(flags.path)
     const jsonArgs = (argv as string[]).slice(1).map((text, i) => parseJsonArg(text, `argument ${i + 1}`))
-    const out = await callEntry({args: jsonArgs, entry: args.entry, root, ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})})
+    const out = await callEntry({args: jsonArgs, entry: args.entry, root, ...stateDirOption(flags)})
     if (out.error) {
       if (out.error.kind === 'NotFound') await this.refuseNonFunction(root, args.entry)
       throw new CommandFailed('WIPPY_CALL_FAILED', `${args.entry} returned an error: ${out.error.kind ? `${out.error.kind}: ` : ''}${out.error.message}.`, {

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {checkWorkflowId} from '../cli/workflow-id.js'
 import {parseJsonArg} from '../control/json-arg.js'
 import {type SpawnOutput, spawnRun} from '../services/spawn.js'
@@ -25,7 +26,7 @@ export default class Spawn extends BaseCommand {
   static override flags = {
     host: Flags.string({description: 'The host entry to run on (default: the project\'s only temporal.worker).'}),
     id: Flags.string({description: 'The workflow ID (default: generated); a running workflow with this ID is reused.'}),
-    'state-dir': Flags.string({description: 'The state dir of the dev server (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
     wait: Flags.boolean({description: 'Wait for the workflow to finish and print its result.'}),
   }
 
@@ -51,7 +52,7 @@ export default class Spawn extends BaseCommand {
       wait: flags.wait,
       ...(flags.host ? {host: flags.host} : {}),
       ...(flags.id ? {id: flags.id} : {}),
-      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+      ...stateDirOption(flags),
     })
     if (!this.jsonEnabled()) {
       if (!flags.wait) this.log(`${this.shown(out.pid)}  ${out.entry}${out.existing ? '  (already running)' : ''}`)

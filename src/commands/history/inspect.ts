@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {idOf, shortenPids} from '../../cli/ids.js'
 import {formatTimelineLine} from '../../cli/output/timeline.js'
 import {followHistory, inspectHistory} from '../../services/history-inspect.js'
@@ -34,13 +35,13 @@ export default class HistoryInspect extends BaseCommand {
     follow: Flags.boolean({description: 'Keep printing new events until the run closes (Ctrl-C to stop).'}),
     from: Flags.integer({description: 'First event index to show.', min: 1}),
     limit: Flags.integer({description: 'Show at most N events.', min: 1}),
-    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
     to: Flags.integer({description: 'Last event index to show.', min: 1}),
   }
 
   async run(): Promise<(HistoryView & {id: string; problem?: string}) | undefined> {
     const {args, flags} = await this.parse(HistoryInspect)
-    const project = {root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})}
+    const project = {root: this.projectRoot(flags.path), ...stateDirOption(flags)}
     const range = {...(flags.from ? {from: flags.from} : {}), ...(flags.to ? {to: flags.to} : {}), ...(flags.limit ? {limit: flags.limit} : {})}
     if (flags.follow) return this.follow(project, args.pid, flags.from)
     const view = await inspectHistory({...project, pid: args.pid, range})

@@ -3,6 +3,7 @@ import {existsSync} from 'node:fs'
 import {resolve} from 'node:path'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {idOf} from '../../cli/ids.js'
 import {replayHistory} from '../../services/history-replay.js'
 import type {ReplayCheckResult} from '../../engine/api.js'
@@ -22,7 +23,7 @@ export default class HistoryReplay extends BaseCommand {
   static override examples = ['<%= config.bin %> history replay wf-3f2a', '<%= config.bin %> history replay histories/approval.jsonl --json']
 
   static override flags = {
-    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
   }
 
   static override summary = 'Replay a history against the project\'s current code.'
@@ -40,7 +41,7 @@ export default class HistoryReplay extends BaseCommand {
     const out = await replayHistory({
       root,
       ...(isFile ? {file} : {pid: args.target}),
-      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+      ...stateDirOption(flags),
     })
     const result = {id: idOf(out.pid), ...out}
     if (out.ok) {

@@ -13,7 +13,7 @@ import {socketProblem} from '../engine/private-dir.js'
 import {WippyError} from '../errors.js'
 import {resolveSocketPath} from './address.js'
 import type {ControlApi, ControlMethod, ParamsMap, RequestMethod, ResultMap} from './protocol.js'
-import {type ControlReply, MAX_REQUEST_BYTES, REQUEST_METHODS, type ServerMessage, decodeMessage, encodeMessage, errorFromWire} from './wire.js'
+import {MAX_REQUEST_BYTES, REQUEST_METHODS, type ServerMessage, decodeMessage, encodeMessage, errorFromWire} from './wire.js'
 
 /** What `followHistory` returns: the run as it is, and a handle to stop following. */
 export interface FollowHandle {
@@ -278,9 +278,8 @@ class Channel {
     if (!('ok' in message) || typeof message.id !== 'number') return
     const pending = this.#settle(message.id)
     if (!pending) return
-    const reply = message as ControlReply
-    if (reply.ok) pending.resolve(reply.result)
-    else pending.reject(errorFromWire(reply.error))
+    if (message.ok) pending.resolve(message.result)
+    else pending.reject(errorFromWire(message.error))
   }
 
   #onClose(): void {

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
 import {stateDirFlag, stateDirOption} from '../../cli/flags.js'

@@ -12,7 +12,7 @@ import type {HistoryEvent} from '../history/events.js'
 import {socketProblem} from '../engine/private-dir.js'
 import {WippyError} from '../errors.js'
 import {resolveSocketPath} from './address.js'
-import type {ControlApi, ControlMethod, ParamsMap, RequestMethod, ResultMap} from './protocol.js'
+import type {ControlApi, ControlMethod, ParamsMap, RequestMethod, ResultMap, StreamMethod} from './protocol.js'
 import {MAX_REQUEST_BYTES, REQUEST_METHODS, type ServerMessage, decodeMessage, encodeMessage, errorFromWire} from './wire.js'
 
 /** What `followHistory` returns: the run as it is, and a handle to stop following. */
@@ -194,7 +194,7 @@ class Channel {
   }
 
   /** A stream on a fresh connection; resolves with the first reply. */
-  async #openStream(method: ControlMethod, params: unknown, onMessage: (m: ServerMessage) => void, onClose?: () => void): Promise<{result: unknown; socket: Socket}> {
+  async #openStream<M extends StreamMethod>(method: M, params: ParamsMap[M], onMessage: (m: ServerMessage) => void, onClose?: () => void): Promise<{result: unknown; socket: Socket}> {
     const socket = await openSocket(this.address, this.options.connectTimeoutMs ?? 2000)
     if (!socket) throw new WippyError('WIPPY_DEV_NOT_RUNNING', 'The dev server stopped.', {hint: 'Start `wippy dev` in the project again.'})
     this.#streams.add(socket)

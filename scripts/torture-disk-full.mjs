@@ -52,7 +52,7 @@ export async function diskFullPhase({repo, random, cycles = 3, collectors = 4, s
   const send = async (client, id) => {
     const i = next++
     try {
-      await client.signal(id, 'go', [{i, pad: 'x'.repeat(500 + Math.floor(random() * 3000))}])
+      await client.signal({payload: [{i, pad: 'x'.repeat(500 + Math.floor(random() * 3000))}], pid: id, topic: 'go'})
       ackedBy.get(id).push(i)
       report.acked++
       return true
@@ -83,10 +83,10 @@ export async function diskFullPhase({repo, random, cycles = 3, collectors = 4, s
     }
     await dev.kill()
     dev = await startDev(repo, root)
-    for (const id of ids) await dev.client.signal(id, 'go', [{stop: true}])
+    for (const id of ids) await dev.client.signal({payload: [{stop: true}], pid: id, topic: 'go'})
     const store = new HistoryStore(join(state, 'dev/histories'))
     for (let tries = 0; ; tries++) {
-      const open = (await dev.client.ps({all: true})).filter((r) => ids.includes(r.id) && r.status !== 'completed')
+      const open = (await dev.client.ps({filter: {all: true}})).filter((r) => ids.includes(r.id) && r.status !== 'completed')
       if (open.length === 0 || tries > 500) break
       await new Promise((r) => setTimeout(r, 20))
     }

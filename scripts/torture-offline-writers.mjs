@@ -104,10 +104,10 @@ export async function offlineWritersPhase({repo, random, rounds = 3, runs = 4, w
     await Promise.all(pending)
     for (const id of ids) {
       // A run the server could not read (damaged) refuses it; the checks below report why.
-      await dev.client.signal(id, 'go', [{stop: true}]).catch((error) => console.error(`  offline writers: can't stop ${id}: ${error.code} ${error.message}`))
+      await dev.client.signal({payload: [{stop: true}], pid: id, topic: 'go'}).catch((error) => console.error(`  offline writers: can't stop ${id}: ${error.code} ${error.message}`))
     }
     for (let tries = 0; ; tries++) {
-      const open = (await dev.client.ps({all: true})).filter((r) => ids.includes(r.id) && r.status !== 'completed')
+      const open = (await dev.client.ps({filter: {all: true}})).filter((r) => ids.includes(r.id) && r.status !== 'completed')
       if (open.length === 0 || tries > 500) break
       await sleep(20)
     }

@@ -156,7 +156,7 @@ async function round(killAfterMs) {
 
 /** Spawns missing workflows (a window at a time), skips sleeping clocks, signals approvals. */
 async function tick(client) {
-  const runs = await client.ps({all: true})
+  const runs = await client.ps({filter: {all: true}})
   const known = new Set(runs.map((r) => r.id))
   const open = runs.filter((r) => r.status === 'running')
   let room = WINDOW - open.length
@@ -167,10 +167,10 @@ async function tick(client) {
     room--
   }
   for (const run of open) {
-    if (run.waiting?.startsWith('sleeping')) await client.skipTime(run.pid, 'next-timer').catch(() => {})
+    if (run.waiting?.startsWith('sleeping')) await client.skipTime({by: 'next-timer', pid: run.pid}).catch(() => {})
     if (run.entry === 'app.flows:approval' && run.waiting === 'waiting for a signal' && !signalled.has(run.id)) {
       const i = Number(run.id.slice(1))
-      await client.signal(run.pid, 'approve', [{approved: i % 2 === 0}])
+      await client.signal({payload: [{approved: i % 2 === 0}], pid: run.pid, topic: 'approve'})
       signalled.add(run.id)
     }
   }

@@ -66,6 +66,25 @@ export class WippyError extends Error {
   }
 }
 
+/**
+ * A command that ran but failed: a call's Lua error, a run that did not complete, lint errors,
+ * a replay that diverges, failing tests. `details` carry what it produced (the Lua error's
+ * `kind`/`message`/`retryable`, and `result`: the output the command would have printed), so
+ * `--json` prints the one error shape, `{error: {code, message, hint?, details}}`, and exits 1,
+ * like any other user error (`BaseCommand.catch` is the one place that does both).
+ */
+export class CommandFailed extends WippyError {
+  /** The human output already said it (a test summary): no error banner, exit 1 all the same. */
+  readonly reported: boolean
+  declare readonly details: Record<string, unknown>
+
+  constructor(code: WippyErrorCode, message: string, options: Omit<WippyErrorOptions, 'kind'> & {details: Record<string, unknown>; reported?: boolean}) {
+    super(code, message, {...options, kind: 'user'})
+    this.name = 'CommandFailed'
+    this.reported = options.reported ?? false
+  }
+}
+
 export interface WippyErrorJson {
   code: WippyErrorCode
   column?: number

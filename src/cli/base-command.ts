@@ -1,6 +1,6 @@
 import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 
-import {EXIT_CODES, WippyError, toWippyError} from '../errors.js'
+import {CommandFailed, EXIT_CODES, WippyError, toWippyError} from '../errors.js'
 import {recordToForms} from '../history/value-forms.js'
 import {findProjectRoot} from '../project/find-root.js'
 import {shownRun} from './ids.js'
@@ -13,7 +13,9 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(type
  * The base of every wippy command. It owns the shared flags (`--json`, `--path`,
  * `--verbose`), the project-root lookup and the single error handler: user errors exit 1
  * without a stack, usage errors exit 2, bugs exit 70 with the stack. In `--json` mode an
- * error is printed on stdout as `{"error": {code, message, hint, file, line}}`.
+ * error is printed on stdout as `{"error": {code, message, hint, details, file, line}}`. A command
+ * whose work failed (a Lua error, a failed run, lint errors) throws a {@link CommandFailed}
+ * carrying what it produced, so that too prints this one shape; no command sets an exit code.
  *
  * Data goes to stdout (`this.log`, or the returned result with `--json`); progress and
  * warnings go to stderr (`this.info`, `this.warnLine`).
@@ -70,9 +72,10 @@ export abstract class BaseCommand extends Command {
     const wippy = fromOclif(error, this.id)
     const verbose = this.verboseEnabled()
     if (this.jsonEnabled()) {
-      this.logJson({error: wippy.toJSON()})
+      // Details may hold run values (a failed command's result): typed forms, as on success.
+      this.logJson(recordToForms({error: wippy.toJSON()}))
       if (wippy.kind === 'bug' || verbose) process.stderr.write(`${wippy.stack ?? ''}\n`)
-    } else {
+    } else if (!(wippy instanceof CommandFailed && wippy.reported)) {
       process.stderr.write(renderError(wippy, {verbose}))
     }
     const exit = EXIT_CODES[wippy.kind]

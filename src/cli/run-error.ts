@@ -1,12 +1,12 @@
 /**
- * A failed run's or call's error (a Lua error value: kind, message, retryable) in the one error
- * shape every `--json` output uses, `{code, message, hint, details}`; the Lua fields move to
- * `details`, so a script reads `.error.code` and `.error.message` whatever failed.
+ * A failed run's or call's error (a Lua error value: kind, message, retryable) as the details of
+ * a {@link CommandFailed}: the one error shape every `--json` output uses, `{code, message, hint,
+ * details}`, with the Lua fields in `details`, so a script reads `.error.code` and `.error.message`
+ * whatever failed, and `.error.details.kind` for the Lua error's kind.
  */
-import type {WippyErrorCode, WippyErrorJson} from '../errors.js'
+import type {CommandFailed} from '../errors.js'
 import type {LuaErrorValue} from '../lua/types.js'
 
-export function runErrorJson(error: LuaErrorValue, options: {code: WippyErrorCode; hint: string}): WippyErrorJson {
-  const {message, ...lua} = error
-  return {code: options.code, message, hint: options.hint, details: lua}
+export function runErrorDetails(error: LuaErrorValue, result?: Record<string, unknown>): CommandFailed['details'] {
+  return {...error, ...(result === undefined ? {} : {result})}
 }

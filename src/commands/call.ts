@@ -1,10 +1,11 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {runErrorJson} from '../cli/run-error.js'
+import {stateDirFlag, stateDirOption} from '../cli/flags.js'
+import {runErrorDetails} from '../cli/run-error.js'
 import {parseJsonArg} from '../control/json-arg.js'
-import {callEntry} from '../control/services.js'
-import {WippyError, type WippyErrorJson} from '../errors.js'
+import {callEntry} from '../services/call.js'
+import {CommandFailed, WippyError} from '../errors.js'
 import {valueToJson} from '../history/value-forms.js'
 import {userCacheDir} from '../project/cache-dir.js'
 
@@ -20,7 +21,7 @@ export default class Call extends BaseCommand {
   static override examples = [`<%= config.bin %> call app.approvals:submit '{"order_id": "A-1", "amount": 120}'`, '<%= config.bin %> call app.lib:add 1 2 --json']
 
   static override flags = {
-    'state-dir': Flags.string({description: 'The state dir of the dev server (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
   }
 
   static override strict = false
@@ -29,21 +30,16 @@ export default class Call extends BaseCommand {
 
   static override usage = '<%= command.id %> ENTRY [ARGS...]'
 
-  async run(): Promise<{error?: WippyErrorJson; value?: unknown}> {
+  async run(): Promise<{value: unknown}> {
     const {args, argv, flags} = await this.parse(Call)
     const root = this.projectRoot(flags.path)
     const jsonArgs = (argv as string[]).slice(1).map((text, i) => parseJsonArg(text, `argument ${i + 1}`))
-    const out = await callEntry({args: jsonArgs, entry: args.entry, root, ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})})
+    const out = await callEntry({args: jsonArgs, entry: args.entry, root, ...stateDirOption(flags)})
     if (out.error) {
       if (out.error.kind === 'NotFound') await this.refuseNonFunction(root, args.entry)
-      const hint = 'The function returned (nil, err); check its arguments and code.'
-      if (this.jsonEnabled()) {
-        process.exitCode = 1
-        return {error: runErrorJson(out.error, {code: 'WIPPY_CALL_FAILED', hint})}
-      }
-      throw new WippyError('WIPPY_CALL_FAILED', `${args.entry} returned an error: ${out.error.kind ? `${out.error.kind}: ` : ''}${out.error.message}.`, {
-        details: {error: out.error},
-        hint,
+      throw new CommandFailed('WIPPY_CALL_FAILED', `${args.entry} returned an error: ${out.error.kind ? `${out.error.kind}: ` : ''}${out.error.message}.`, {
+        details: runErrorDetails(out.error),
+        hint: 'The function returned (nil, err); check its arguments and code.',
       })
     }
     this.log(valueToJson(out.value ?? null, 2))

@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
-import isInCi from 'is-in-ci'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {inCi} from '../cli/ci.js'
+import {stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {startDevSession} from '../dev/dev-session.js'
 import {requireDurationMs} from '../time/duration.js'
 
@@ -19,7 +20,7 @@ export default class Dev extends BaseCommand {
       description: 'Drop the Lua VM of a workflow that waited this long on a timer or signal; it is rebuilt by replay when woken (Go duration).',
       env: 'WIPPY_EVICT_IDLE_AFTER',
     }),
-    'state-dir': Flags.string({description: 'Where histories, the lock and the control socket live (default: .wippy/dev in the project).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
     tui: Flags.boolean({allowNo: true, default: true, description: 'Use the terminal UI when stdin and stdout are a TTY (and CI is not set); --no-tui forces the plain line output.'}),
     watch: Flags.boolean({allowNo: true, default: true, description: 'Watch sources and hot-reload; --no-watch loads them once.'}),
   }
@@ -29,7 +30,7 @@ export default class Dev extends BaseCommand {
     const root = this.projectRoot(flags.path)
     // Under CI (CI=1, CONTINUOUS_INTEGRATION=1) Ink draws only the last frame, at exit: a blank
     // screen for the whole session. The plain lines are the useful output there.
-    const useTui = flags.tui && !this.jsonEnabled() && !isInCi && process.stdout.isTTY === true && process.stdin.isTTY === true
+    const useTui = flags.tui && !this.jsonEnabled() && !inCi() && process.stdout.isTTY === true && process.stdin.isTTY === true
     const idleEvictMs = requireDurationMs(flags['evict-idle-after'], '--evict-idle-after')
     const session = await startDevSession({
       idleEvictMs,
@@ -38,7 +39,7 @@ export default class Dev extends BaseCommand {
       out: useTui ? {write: () => true} : this.jsonEnabled() ? process.stderr : process.stdout,
       root,
       watch: flags.watch,
-      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+      ...stateDirOption(flags),
     })
     if (useTui) {
       // Loaded only for the TUI: ink and react cost ~0.5 s of start-up the line mode does not need.

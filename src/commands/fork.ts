@@ -1,10 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
 import {checkWorkflowId} from '../cli/workflow-id.js'
-import {forkRun} from '../control/services.js'
-import type {ForkOutput} from '../control/services.js'
+import {forkRun} from '../services/fork.js'
+import type {ForkOutput} from '../services/fork.js'
 
 export default class Fork extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow to fork: a PID, its workflow ID, or a unique prefix of it.', required: true})}
@@ -17,7 +18,7 @@ export default class Fork extends BaseCommand {
   static override flags = {
     at: Flags.integer({description: 'Keep events 1..N of the old history (see `wippy history inspect`).', min: 1, required: true}),
     id: Flags.string({description: 'The new run\'s workflow ID (default: generated).'}),
-    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
   }
 
   static override summary = 'Start a new run from the first N events of a workflow\'s history.'
@@ -30,7 +31,7 @@ export default class Fork extends BaseCommand {
       pid: args.pid,
       root: this.projectRoot(flags.path),
       ...(flags.id ? {id: flags.id} : {}),
-      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+      ...stateDirOption(flags),
     })
     this.log(`${this.shown(out.pid)}  ${out.entry}  (forked from ${this.shown(out.forkedFrom)} at event ${out.at})`)
     return {...out, forkedFrom: runRef(out.forkedFrom)}

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 
 import {userCacheDir} from '../project/cache-dir.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {WippyError} from '../errors.js'
+import {CommandFailed} from '../errors.js'
 // Specific modules, not registry/index.js: the index also loads zod, which lint only needs
 // when some entry is not already known valid.
 import {formatProblem, lintProject, projectLineReader, summarizeLint} from '../registry/lint.js'
@@ -28,17 +28,16 @@ export default class Lint extends BaseCommand {
       // The Lua VM loads only when some source has not passed the check before.
       loadLuaChecker: async () => (await import('../lua/check-syntax.js')).checkLuaSyntax,
     })
-    if (this.jsonEnabled()) {
-      // --json: the problems stay on stdout; exit 1 still signals errors.
-      if (result.errors > 0) process.exitCode = 1
-      return result
+    if (!this.jsonEnabled()) {
+      const sourceLine = projectLineReader(root, (path) => readFileSync(path, 'utf8'))
+      for (const problem of result.problems) this.log(formatProblem(problem, sourceLine))
+      this.log(summarizeLint(result))
     }
-    const sourceLine = projectLineReader(root, (path) => readFileSync(path, 'utf8'))
-    for (const problem of result.problems) this.log(formatProblem(problem, sourceLine))
-    this.log(summarizeLint(result))
     if (result.errors > 0) {
-      throw new WippyError('WIPPY_LINT_FAILED', `Lint found ${result.errors} error${result.errors === 1 ? '' : 's'}.`, {
-        hint: 'Fix the errors listed above, then run `wippy lint` again.',
+      // --json: the problems are `error.details.result.problems`.
+      throw new CommandFailed('WIPPY_LINT_FAILED', `Lint found ${result.errors} error${result.errors === 1 ? '' : 's'}.`, {
+        details: {result},
+        hint: this.jsonEnabled() ? 'Fix the errors in `details.result.problems`, then run `wippy lint` again.' : 'Fix the errors listed above, then run `wippy lint` again.',
       })
     }
     return result

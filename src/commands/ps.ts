@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {type PsOutput, listRuns} from '../control/services.js'
+import {stateDirFlag, stateDirOption} from '../cli/flags.js'
+import {type PsOutput, listRuns} from '../services/ps.js'
 import {formatPsTable} from '../cli/ps-table.js'
 
 export default class Ps extends BaseCommand {
@@ -14,7 +15,7 @@ export default class Ps extends BaseCommand {
 
   static override flags = {
     all: Flags.boolean({char: 'a', description: 'Include closed runs (completed, failed, cancelled, terminated).'}),
-    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
     wide: Flags.boolean({description: 'Do not cut the WAITING column to the terminal width.'}),
     status: Flags.string({description: 'Only runs with this status.', options: ['running', 'blocked', 'damaged', 'completed', 'failed', 'cancelled', 'terminated']}),
   }
@@ -25,7 +26,7 @@ export default class Ps extends BaseCommand {
       root: this.projectRoot(flags.path),
       ...(flags.all ? {all: true} : {}),
       ...(flags.status ? {status: flags.status} : {}),
-      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+      ...stateDirOption(flags),
     })
     if (!this.jsonEnabled()) {
       if (out.source === 'files') this.info('(no `wippy dev` runs; read from the history files)')

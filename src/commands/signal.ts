@@ -2,9 +2,10 @@ import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
 import {parseJsonArg} from '../control/json-arg.js'
-import {type SignalOutput, signalRun} from '../control/services.js'
+import {type SignalOutput, signalRun} from '../services/signal.js'
 import {fileReadError} from '../cli/file-errors.js'
 import {WippyError} from '../errors.js'
 
@@ -28,7 +29,7 @@ export default class Signal extends BaseCommand {
 
   static override flags = {
     file: Flags.string({char: 'f', description: 'Read the JSON payload from this file.'}),
-    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
   }
 
   async run(): Promise<SignalOutput & {id: string; topic: string}> {
@@ -39,7 +40,7 @@ export default class Signal extends BaseCommand {
       pid: args.pid,
       root: this.projectRoot(flags.path),
       topic: args.topic,
-      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+      ...stateDirOption(flags),
     })
     if (out.delivered) this.log(`signal ${args.topic} delivered to ${this.shown(out.pid)}`)
     else this.log(`signal ${args.topic} queued in the history of ${this.shown(out.pid)} (event ${out.seq}); no \`wippy dev\` runs, so it is delivered when the engine next starts`)

@@ -1,12 +1,13 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {checkWorkflowId} from '../cli/workflow-id.js'
 import {parseJsonArg} from '../control/json-arg.js'
-import {type SpawnOutput, spawnRun} from '../control/services.js'
-import {WippyError, type WippyErrorJson} from '../errors.js'
+import {type SpawnOutput, spawnRun} from '../services/spawn.js'
+import {CommandFailed} from '../errors.js'
 import {valueToJson} from '../history/value-forms.js'
-import {runErrorJson} from '../cli/run-error.js'
+import {runErrorDetails} from '../cli/run-error.js'
 
 export default class Spawn extends BaseCommand {
   static override args = {
@@ -25,13 +26,13 @@ export default class Spawn extends BaseCommand {
   static override flags = {
     host: Flags.string({description: 'The host entry to run on (default: the project\'s only temporal.worker).'}),
     id: Flags.string({description: 'The workflow ID (default: generated); a running workflow with this ID is reused.'}),
-    'state-dir': Flags.string({description: 'The state dir of the dev server (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
     wait: Flags.boolean({description: 'Wait for the workflow to finish and print its result.'}),
   }
 
   static override summary = 'Start a workflow on the running `wippy dev`.'
 
-  async run(): Promise<Omit<SpawnOutput, 'error'> & {error?: WippyErrorJson}> {
+  async run(): Promise<SpawnOutput> {
     const {args, flags} = await this.parse(Spawn)
     if (flags.id !== undefined) checkWorkflowId(flags.id)
     const input = args.input === undefined ? [] : [parseJsonArg(args.input, 'input')]
@@ -51,21 +52,20 @@ export default class Spawn extends BaseCommand {
       wait: flags.wait,
       ...(flags.host ? {host: flags.host} : {}),
       ...(flags.id ? {id: flags.id} : {}),
-      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+      ...stateDirOption(flags),
     })
     if (!this.jsonEnabled()) {
       if (!flags.wait) this.log(`${this.shown(out.pid)}  ${out.entry}${out.existing ? '  (already running)' : ''}`)
       else this.log(out.error ? `${out.status}: ${out.error.message}` : `${out.status}: ${valueToJson(out.result ?? null)}`)
     }
-    const {error, ...rest} = out
-    const hint = `See what happened with \`wippy history inspect ${out.id}\`.`
     if (out.status && out.status !== 'completed') {
-      if (this.jsonEnabled()) process.exitCode = 1
-      else {
-        throw new WippyError('WIPPY_WORKFLOW_FAILED', `Workflow ${out.id} ${out.status}${error ? `: ${error.message}` : ''}.`, {hint})
-      }
+      // The error shape of every other failure; the run as far as it got is `details.result`.
+      const {error, ...run} = out
+      throw new CommandFailed('WIPPY_WORKFLOW_FAILED', `Workflow ${out.id} ${out.status}${error ? `: ${error.message}` : ''}.`, {
+        details: error ? runErrorDetails(error, run) : {result: run},
+        hint: `See what happened with \`wippy history inspect ${out.id}\`.`,
+      })
     }
-    // A failed run's error has the keys of every other --json error: {code, message, hint, details}.
-    return {...rest, ...(error ? {error: runErrorJson(error, {code: 'WIPPY_WORKFLOW_FAILED', hint})} : {})}
+    return out
   }
 }

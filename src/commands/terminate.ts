@@ -1,8 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
-import {terminateRun} from '../control/services.js'
+import {terminateRun} from '../services/terminate.js'
 
 export default class Terminate extends BaseCommand {
   static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
@@ -15,7 +16,7 @@ export default class Terminate extends BaseCommand {
 
   static override flags = {
     reason: Flags.string({description: 'Why (recorded in the history).'}),
-    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
   }
 
   async run(): Promise<{id: string; pid: string}> {
@@ -24,7 +25,7 @@ export default class Terminate extends BaseCommand {
       pid: args.pid,
       root: this.projectRoot(flags.path),
       ...(flags.reason ? {reason: flags.reason} : {}),
-      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+      ...stateDirOption(flags),
     })
     this.log(`terminated ${this.shown(out.pid)}`)
     return runRef(out.pid)

@@ -1,6 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {inCi} from '../cli/ci.js'
+import {testStateDirFlag, stateDirOption} from '../cli/flags.js'
+import {CommandFailed} from '../errors.js'
 import {humanReporter} from '../testing/reporters.js'
 import {DEFAULT_TEST_TIMEOUT_MS, type TestRunReport, runTests} from '../testing/run-tests.js'
 import {requireDurationMs} from '../time/duration.js'
@@ -31,7 +34,7 @@ Ends with the line "N passed, N failed" (plus ", N skipped"); exits 1 when any t
 
   static override flags = {
     bail: Flags.boolean({description: 'Stop after the first failing test (the rest are reported as skipped).'}),
-    'state-dir': Flags.string({description: 'Keep workflow histories here instead of a throw-away dir in the OS temp dir.', env: 'WIPPY_TEST_STATE_DIR'}),
+    ...testStateDirFlag,
     suite: Flags.string({description: 'Run only this suite (meta.suite); repeatable.', multiple: true}),
     timeout: Flags.string({description: `Per-test timeout as a Go duration (default ${DEFAULT_TEST_TIMEOUT_MS / 1000}s).`}),
   }
@@ -41,20 +44,26 @@ Ends with the line "N passed, N failed" (plus ", N skipped"); exits 1 when any t
   async run(): Promise<TestRunReport> {
     const {argv, flags} = await this.parse(Test)
     const timeoutMs = flags.timeout === undefined ? undefined : requireDurationMs(flags.timeout, 'timeout')
-    const live = Boolean(process.stdout.isTTY) && process.env.CI === undefined
+    const live = Boolean(process.stdout.isTTY) && !inCi()
     const report = await runTests({
       bail: flags.bail,
       patterns: argv as string[],
       root: this.projectRoot(flags.path),
-      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+      ...stateDirOption(flags),
       ...(flags.suite ? {suites: flags.suite} : {}),
       ...(timeoutMs === undefined ? {} : {timeoutMs}),
       ...(this.jsonEnabled()
         ? {}
         : {reporter: humanReporter({color: process.stdout.hasColors?.() ?? false, live, write: (text) => process.stdout.write(text)})}),
     })
-    // Exit 1 without an error banner: the summary's last line stays `N passed, N failed`.
-    if (report.failed > 0) process.exitCode = 1
+    if (report.failed > 0) {
+      // Exit 1 without an error banner (`reported`): the summary's last line stays `N passed, N failed`.
+      throw new CommandFailed('WIPPY_TESTS_FAILED', `${report.failed} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} failed.`, {
+        details: {result: report},
+        hint: 'See each failed test in `details.result.tests` (its `failure`).',
+        reported: true,
+      })
+    }
     return report
   }
 }

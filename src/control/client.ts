@@ -1,23 +1,19 @@
 /**
  * The commands' end of the control channel: {@link connectControl} finds the project's running
- * `wippy dev` and returns a {@link ControlClient}, an {@link EngineApi} whose methods all return
- * promises (a socket can't answer synchronously). Streams (`subscribe`, `followHistory`) use a
- * connection of their own, so closing one never disturbs requests in flight.
+ * `wippy dev` and returns a {@link ControlClient}: the {@link ControlApi} of `protocol.ts`'s method
+ * table over the socket, built from the table's names (one generic request, one decode point for
+ * every reply), plus the two streams. Streams (`subscribe`, `followHistory`) use a connection of
+ * their own, so closing one never disturbs requests in flight.
  */
 import {type Socket, connect} from 'node:net'
 
-import type {EngineApi, EngineEvent, EngineStatus, ProcessInfo} from '../engine/api.js'
+import type {EngineEvent} from '../engine/api.js'
 import type {HistoryEvent} from '../history/events.js'
 import {socketProblem} from '../engine/private-dir.js'
 import {WippyError} from '../errors.js'
 import {resolveSocketPath} from './address.js'
-import type {ControlMethod, MethodParams} from './protocol.js'
-import {type ControlReply, MAX_REQUEST_BYTES, type ServerMessage, decodeMessage, encodeMessage, errorFromWire} from './wire.js'
-
-/** An EngineApi over the socket: every method is async. */
-export type RemoteEngineApi = {
-  [K in keyof EngineApi]: EngineApi[K] extends (...args: infer A) => infer R ? (...args: A) => R extends Promise<unknown> ? R : Promise<R> : never
-}
+import type {ControlApi, ControlMethod, ParamsMap, RequestMethod, ResultMap, StreamMethod} from './protocol.js'
+import {MAX_REQUEST_BYTES, REQUEST_METHODS, type ServerMessage, decodeMessage, encodeMessage, errorFromWire} from './wire.js'
 
 /** What `followHistory` returns: the run as it is, and a handle to stop following. */
 export interface FollowHandle {
@@ -28,14 +24,13 @@ export interface FollowHandle {
   stop(): void
 }
 
-export interface ControlClient extends Omit<RemoteEngineApi, 'ps' | 'status' | 'subscribe'> {
+/** The engine's request methods over the socket (`client.signal({pid, topic, payload})`), and the streams. */
+export interface ControlClient extends ControlApi {
   readonly address: string
   /** Ends the connection; pending requests reject. */
   close(): void
   /** Streams a run's history events from `from` until it closes. */
   followHistory(pid: string, from: number | undefined, onEvent: (event: HistoryEvent) => void): Promise<FollowHandle>
-  ps(filter?: {all?: boolean; status?: string}): Promise<ProcessInfo[]>
-  status(): Promise<EngineStatus>
   /** Streams every engine event; resolves once subscribed, with the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): Promise<() => void>
 }
@@ -49,7 +44,22 @@ export interface ConnectOptions {
 }
 
 /** No timeout for requests that last as long as a run. */
-const UNBOUNDED: ReadonlySet<ControlMethod> = new Set(['call', 'wait'])
+const UNBOUNDED: ReadonlySet<ControlMethod> = new Set<RequestMethod>(['call', 'wait'])
+
+/**
+ * The one place a reply's result becomes typed. The server is ours (the socket is checked to be
+ * our user's, in our 0700 dir) and answers from the same table, so the shape is trusted once it is
+ * a JSON object or array; the types are checked at compile time on both ends of the table.
+ */
+function decodeResult<M extends ControlMethod>(method: M, raw: unknown): ResultMap[M] {
+  if (typeof raw !== 'object' || raw === null) {
+    throw new WippyError('WIPPY_CONTROL_BAD_REPLY', `The dev server answered "${method}" with ${JSON.stringify(raw) ?? 'nothing'}, not an object.`, {
+      hint: 'Check that `wippy dev` and this command are the same wippy version.',
+      kind: 'bug',
+    })
+  }
+  return raw as ResultMap[M]
+}
 
 /** The error commands throw when they need a dev server and none runs. */
 export function devNotRunning(root: string): WippyError {
@@ -67,7 +77,7 @@ export async function connectControl(root: string, options: ConnectOptions = {})
   const address = resolveSocketPath(root, options.stateDir)
   const socket = await openSocket(address, options.connectTimeoutMs ?? 2000)
   if (!socket) return undefined
-  return new SocketClient(address, socket, options)
+  return createClient(new Channel(address, socket, options))
 }
 
 /** Like {@link connectControl}, but a missing dev server is a `WIPPY_DEV_NOT_RUNNING` error. */
@@ -130,7 +140,20 @@ interface Pending {
   onStream?: (message: ServerMessage) => void
 }
 
-class SocketClient implements ControlClient {
+/** A client over a channel: one method per request row of the table, all through {@link Channel.request}. */
+function createClient(channel: Channel): ControlClient {
+  const api: Partial<Record<RequestMethod, unknown>> = {}
+  for (const method of REQUEST_METHODS) api[method] = (params?: ParamsMap[typeof method]) => channel.request(method, params ?? {})
+  return Object.assign(api as ControlApi, {
+    address: channel.address,
+    close: () => channel.close(),
+    followHistory: channel.followHistory.bind(channel),
+    subscribe: channel.subscribe.bind(channel),
+  })
+}
+
+/** One connection to the dev server: requests matched to replies by id, and streams on connections of their own. */
+class Channel {
   readonly #pending = new Map<number, Pending>()
   readonly #streams = new Set<Socket>()
   #nextId = 1
@@ -144,46 +167,6 @@ class SocketClient implements ControlClient {
     attachReader(socket, (message) => this.#onMessage(message), () => this.#onClose())
     // Requests keep the process alive; an idle client must not.
     socket.unref()
-  }
-
-  call(entry: string, args: unknown[]) {
-    return this.#request('call', {args, entry}) as ReturnType<ControlClient['call']>
-  }
-  cancel(pid: string, reason?: string) {
-    return this.#request('cancel', {pid, ...(reason === undefined ? {} : {reason})}) as ReturnType<ControlClient['cancel']>
-  }
-  fork(pid: string, at: number, id?: string) {
-    return this.#request('fork', {at, pid, ...(id === undefined ? {} : {id})}) as ReturnType<ControlClient['fork']>
-  }
-  history(pid: string, range?: MethodParams<'history'>['range']) {
-    return this.#request('history', {pid, ...(range === undefined ? {} : {range})}) as ReturnType<ControlClient['history']>
-  }
-  ps(filter?: {all?: boolean; status?: string}) {
-    return this.#request('ps', filter === undefined ? {} : {filter}) as Promise<ProcessInfo[]>
-  }
-  replayCheck(pid: string) {
-    return this.#request('replayCheck', {pid}) as ReturnType<ControlClient['replayCheck']>
-  }
-  repair(pid: string) {
-    return this.#request('repair', {pid}) as ReturnType<ControlClient['repair']>
-  }
-  signal(pid: string, topic: string, payload: unknown[]) {
-    return this.#request('signal', {payload, pid, topic}) as ReturnType<ControlClient['signal']>
-  }
-  skipTime(pid: string, by: number | 'next-timer') {
-    return this.#request('skipTime', {by, pid}) as ReturnType<ControlClient['skipTime']>
-  }
-  spawn(request: MethodParams<'spawn'>) {
-    return this.#request('spawn', request) as ReturnType<ControlClient['spawn']>
-  }
-  status() {
-    return this.#request('status', {}) as Promise<EngineStatus>
-  }
-  terminate(pid: string, reason?: string) {
-    return this.#request('terminate', {pid, ...(reason === undefined ? {} : {reason})}) as ReturnType<ControlClient['terminate']>
-  }
-  wait(pid: string) {
-    return this.#request('wait', {pid}) as ReturnType<ControlClient['wait']>
   }
 
   async subscribe(listener: (event: EngineEvent) => void): Promise<() => void> {
@@ -201,7 +184,7 @@ class SocketClient implements ControlClient {
       if (message.stream === 'history') onEvent(message.event)
       if (message.stream === 'end') finish()
     }, finish)
-    const head = stream.result as {pid: string; status: string}
+    const head = decodeResult('follow', stream.result)
     return {done, pid: head.pid, status: head.status, stop: () => stream.socket.destroy()}
   }
 
@@ -211,7 +194,7 @@ class SocketClient implements ControlClient {
   }
 
   /** A stream on a fresh connection; resolves with the first reply. */
-  async #openStream(method: ControlMethod, params: unknown, onMessage: (m: ServerMessage) => void, onClose?: () => void): Promise<{result: unknown; socket: Socket}> {
+  async #openStream<M extends StreamMethod>(method: M, params: ParamsMap[M], onMessage: (m: ServerMessage) => void, onClose?: () => void): Promise<{result: unknown; socket: Socket}> {
     const socket = await openSocket(this.address, this.options.connectTimeoutMs ?? 2000)
     if (!socket) throw new WippyError('WIPPY_DEV_NOT_RUNNING', 'The dev server stopped.', {hint: 'Start `wippy dev` in the project again.'})
     this.#streams.add(socket)
@@ -240,7 +223,8 @@ class SocketClient implements ControlClient {
     })
   }
 
-  #request(method: ControlMethod, params: unknown): Promise<unknown> {
+  /** Sends one request; resolves with its result, decoded in one place ({@link decodeResult}). */
+  request<M extends RequestMethod>(method: M, params: ParamsMap[M]): Promise<ResultMap[M]> {
     if (this.#closedError) return Promise.reject(this.#closedError)
     const id = this.#nextId++
     const line = encodeMessage({id, method, params})
@@ -254,7 +238,16 @@ class SocketClient implements ControlClient {
       )
     }
     return new Promise((resolve, reject) => {
-      const pending: Pending = {reject, resolve}
+      const pending: Pending = {
+        reject,
+        resolve: (raw) => {
+          try {
+            resolve(decodeResult(method, raw))
+          } catch (error) {
+            reject(error as Error)
+          }
+        },
+      }
       const timeoutMs = this.options.requestTimeoutMs ?? 30_000
       if (!UNBOUNDED.has(method)) {
         pending.timer = setTimeout(() => {
@@ -285,9 +278,8 @@ class SocketClient implements ControlClient {
     if (!('ok' in message) || typeof message.id !== 'number') return
     const pending = this.#settle(message.id)
     if (!pending) return
-    const reply = message as ControlReply
-    if (reply.ok) pending.resolve(reply.result)
-    else pending.reject(errorFromWire(reply.error))
+    if (message.ok) pending.resolve(message.result)
+    else pending.reject(errorFromWire(message.error))
   }
 
   #onClose(): void {

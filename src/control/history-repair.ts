@@ -19,7 +19,7 @@ export async function repairRun(options: {pid: string; root: string; stateDir?: 
   const client = await connectControl(options.root, options.stateDir === undefined ? {} : {stateDir: options.stateDir})
   if (client) {
     try {
-      return {...(await client.repair(options.pid)), source: 'engine'}
+      return {...(await client.repair({pid: options.pid})), source: 'engine'}
     } finally {
       client.close()
     }

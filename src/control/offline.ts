@@ -27,6 +27,7 @@ import {runKeyOf, workflowOfRunKey} from '../history/run-names.js'
 import {type ProcessInfo, cancelNote, closedStatusOf, describeWait, resolveRunQuery, viewOfRun} from '../history/run-view.js'
 import {WippyError} from '../errors.js'
 import {acquireDevLock} from './dev-lock.js'
+import type {ControlApi} from './protocol.js'
 
 /** Who offline signals say they are from. */
 export const OFFLINE_SENDER = 'wippy-cli'
@@ -214,4 +215,14 @@ export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
     return checked.data
   }
   return readHistoryBuffer(buf, file).events
+}
+
+/** The read half of the engine's API answered from the files: what `ps` and `history` use when no `wippy dev` runs. */
+export type OfflineApi = Pick<ControlApi, 'history' | 'ps'>
+
+export function offlineApi(root: string, stateDir?: string): OfflineApi {
+  return {
+    history: async ({pid, range}) => offlineHistory(root, pid, range ?? {}, stateDir),
+    ps: async ({filter} = {}) => listOfflineRuns(root, {...filter, ...(stateDir === undefined ? {} : {stateDir})}),
+  }
 }

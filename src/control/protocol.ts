@@ -5,63 +5,121 @@
  *   ← {"id": 1, "ok": true, "result": {"pid": "{app:temporal_client@app:temporal_worker|wf-3f...}"}}
  *   ← {"id": 1, "ok": false, "error": {"code": "WIPPY_PID_UNKNOWN", "message": "...", "hint": "..."}}
  *
- * One method per {@link EngineApi} method, plus two streams: `subscribe` (every
- * {@link EngineEvent}) and `follow` (one run's history events). A stream request is answered
- * with `{id, ok: true, result: {streaming: true}}`, then `{id, stream: "event", event}` lines until
- * `{id, stream: "end"}` or the client closes the connection.
+ * {@link METHODS} is the one table of the engine's methods: each row has its params schema (zod,
+ * checked on the server) and its result type. Everything else is derived from it: the client is a
+ * typed proxy over {@link ControlApi} (`client.ts`), the server looks the method up in an adapter
+ * typed by the same table (`dev/control-server.ts`), and the offline substitutes implement the read
+ * half of {@link ControlApi} (`offline.ts`). Result types are types only, not schemas: the client
+ * imports this module for its types alone, so `wippy signal` starts without loading zod.
+ *
+ * Two rows are streams: `subscribe` (every `EngineEvent` of engine/api.ts) and `follow` (one run's history
+ * events). A stream request is answered with `{id, ok: true, result}`, then `{id, stream: "event", event}`
+ * lines until `{id, stream: "end"}` or the client closes the connection.
  *
  * Every request is validated here; anything malformed, oversized or wrong-typed is answered
  * with `WIPPY_CONTROL_BAD_REQUEST` and the connection keeps serving.
  */
 import {z} from 'zod'
 
-import {type ControlReply, MAX_REQUEST_BYTES, decodeMessage} from './wire.js'
+import type {
+  EngineStatus,
+  HistoryView,
+  ProcessInfo,
+  RepairOutput,
+  ReplayCheckResult,
+  RunOutcome,
+  SpawnResult,
+} from '../engine/api.js'
+import type {LuaErrorValue} from '../lua/types.js'
+import {type ControlReply, MAX_REQUEST_BYTES, type REQUEST_METHODS, decodeMessage} from './wire.js'
 
 export type {ControlErrorJson, ControlReply, ServerMessage, StreamMessage} from './wire.js'
 export {MAX_REQUEST_BYTES, encodeMessage, errorFromWire, errorToWire} from './wire.js'
 
+/** A row's result, carried as a type only (the value is an empty object). */
+interface Returns<R> {
+  readonly result?: R
+}
+const returns = <R>(): Returns<R> => ({})
 
 const pid = z.string().min(1).max(1000)
 const reason = z.string().max(10_000).optional()
 
-/** The parameters of each method; the keys are the protocol's method names. */
-export const METHOD_PARAMS = {
-  call: z.object({args: z.array(z.unknown()), entry: z.string().min(1)}),
-  cancel: z.object({pid, reason}),
-  follow: z.object({from: z.number().int().nonnegative().optional(), pid}),
-  fork: z.object({at: z.number().int().nonnegative(), id: z.string().min(1).optional(), pid}),
-  history: z.object({
-    pid,
-    range: z
-      .object({
-        from: z.number().int().nonnegative().optional(),
-        limit: z.number().int().positive().optional(),
-        to: z.number().int().nonnegative().optional(),
-      })
-      .optional(),
-  }),
-  ps: z.object({filter: z.object({all: z.boolean().optional(), status: z.string().optional()}).optional()}),
-  replayCheck: z.object({pid}),
-  repair: z.object({pid}),
-  signal: z.object({payload: z.array(z.unknown()), pid, topic: z.string().min(1).max(1000)}),
-  skipTime: z.object({by: z.union([z.number().nonnegative(), z.literal('next-timer')]), pid}),
-  spawn: z.object({
-    entry: z.string().min(1),
-    host: z.string().min(1).optional(),
-    id: z.string().min(1).optional(),
-    input: z.array(z.unknown()),
-  }),
-  status: z.object({}),
-  subscribe: z.object({}),
-  terminate: z.object({pid, reason}),
-  wait: z.object({pid}),
+/** The first reply of `follow`: the run as it is when following starts. */
+export interface FollowHead {
+  pid: string
+  status: string
+  total: number
+}
+
+/** What `call` answers: the function's value, or its error (`nil, err` in Lua). */
+export interface CallResult {
+  error?: LuaErrorValue
+  value?: unknown
+}
+
+/** The engine's methods; the keys are the protocol's method names. */
+export const METHODS = {
+  call: {params: z.object({args: z.array(z.unknown()), entry: z.string().min(1)}), ...returns<CallResult>()},
+  cancel: {params: z.object({pid, reason}), ...returns<{pid: string}>()},
+  follow: {params: z.object({from: z.number().int().nonnegative().optional(), pid}), stream: true, ...returns<FollowHead>()},
+  fork: {params: z.object({at: z.number().int().nonnegative(), id: z.string().min(1).optional(), pid}), ...returns<SpawnResult>()},
+  history: {
+    params: z.object({
+      pid,
+      range: z
+        .object({
+          from: z.number().int().nonnegative().optional(),
+          limit: z.number().int().positive().optional(),
+          to: z.number().int().nonnegative().optional(),
+        })
+        .optional(),
+    }),
+    ...returns<HistoryView>(),
+  },
+  ps: {params: z.object({filter: z.object({all: z.boolean().optional(), status: z.string().optional()}).optional()}), ...returns<ProcessInfo[]>()},
+  replayCheck: {params: z.object({pid}), ...returns<ReplayCheckResult>()},
+  repair: {params: z.object({pid}), ...returns<RepairOutput>()},
+  signal: {params: z.object({payload: z.array(z.unknown()), pid, topic: z.string().min(1).max(1000)}), ...returns<{pid: string}>()},
+  skipTime: {params: z.object({by: z.union([z.number().nonnegative(), z.literal('next-timer')]), pid}), ...returns<{now: number; pid: string; skippedMs: number}>()},
+  spawn: {
+    params: z.object({
+      entry: z.string().min(1),
+      host: z.string().min(1).optional(),
+      id: z.string().min(1).optional(),
+      input: z.array(z.unknown()),
+    }),
+    ...returns<SpawnResult>(),
+  },
+  status: {params: z.object({}), ...returns<EngineStatus>()},
+  subscribe: {params: z.object({}), stream: true, ...returns<{streaming: true}>()},
+  terminate: {params: z.object({pid, reason}), ...returns<{pid: string}>()},
+  wait: {params: z.object({pid}), ...returns<RunOutcome>()},
 } as const
 
-export type ControlMethod = keyof typeof METHOD_PARAMS
-export type MethodParams<M extends ControlMethod> = z.infer<(typeof METHOD_PARAMS)[M]>
+type Table = typeof METHODS
+export type ControlMethod = keyof Table
+/** The request methods: one request, one reply. */
+export type RequestMethod = {[M in ControlMethod]: Table[M] extends {stream: true} ? never : M}[ControlMethod]
+export type StreamMethod = Exclude<ControlMethod, RequestMethod>
+
+// The client's list of names (`wire.ts`) and this table name the same request methods: a row
+// added here and not there (or the reverse) fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+export const REQUEST_NAMES_MATCH: Same<(typeof REQUEST_METHODS)[number], RequestMethod> = true
+
+/** The params and the result of each method, as plain maps (indexed by a generic `M`, they stay correlated). */
+export type ParamsMap = {[M in ControlMethod]: z.infer<Table[M]['params']>}
+export type ResultMap = {[M in ControlMethod]: Table[M] extends Returns<infer R> ? R : never}
+export type MethodParams<M extends ControlMethod> = ParamsMap[M]
+export type MethodResult<M extends ControlMethod> = ResultMap[M]
+
+/** The engine's request methods as the channel serves them: params object in (optional when every key is), result out. */
+export type ControlApi = {[M in RequestMethod]: (...params: OptionalWhenEmpty<ParamsMap[M]>) => Promise<ResultMap[M]>}
+type OptionalWhenEmpty<P> = Record<never, never> extends P ? [params?: P] : [params: P]
 
 /** Methods answered with a stream of events rather than one result. */
-export const STREAM_METHODS: ReadonlySet<ControlMethod> = new Set(['follow', 'subscribe'])
+export const STREAM_METHODS: ReadonlySet<string> = new Set(Object.keys(METHODS).filter((m) => isMethod(m) && 'stream' in METHODS[m]))
 
 const RequestId = z.union([z.number().int(), z.string().max(100)])
 
@@ -71,8 +129,13 @@ const RequestEnvelope = z.object({
   params: z.unknown().optional(),
 })
 
+/** A request's method names an engine method (an own key of the table, not `toString`). */
+function isMethod(name: string): name is ControlMethod {
+  return Object.hasOwn(METHODS, name)
+}
+
 /** A validated request. */
-export type ControlRequest = {[M in ControlMethod]: {id: number | string; method: M; params: MethodParams<M>}}[ControlMethod]
+export type ControlRequest = {[M in ControlMethod]: {id: number | string; method: M; params: ParamsMap[M]}}[ControlMethod]
 
 /** What {@link parseRequest} returns: a request, or the error reply to send back. */
 export type ParsedRequest = {ok: true; request: ControlRequest} | {ok: false; reply: ControlReply}
@@ -91,11 +154,8 @@ export function parseRequest(line: string): ParsedRequest {
     return bad(id?.success ? id.data : null, `The request is not {id, method, params}: ${issues(envelope.error)}.`)
   }
   const {id, method} = envelope.data
-  if (!Object.hasOwn(METHOD_PARAMS, method)) {
-    return bad(id, `Unknown method "${method}".`, `Known methods: ${Object.keys(METHOD_PARAMS).join(', ')}.`)
-  }
-  const schema = METHOD_PARAMS[method as ControlMethod]
-  const params = schema.safeParse(envelope.data.params ?? {})
+  if (!isMethod(method)) return bad(id, `Unknown method "${method}".`, `Known methods: ${Object.keys(METHODS).join(', ')}.`)
+  const params = METHODS[method].params.safeParse(envelope.data.params ?? {})
   if (!params.success) return bad(id, `Bad parameters for ${method}: ${issues(params.error)}.`)
   return {ok: true, request: {id, method, params: params.data} as ControlRequest}
 }

@@ -7,6 +7,27 @@ import type {HistoryEvent} from '../history/events.js'
 import {WippyError, type WippyErrorJson, type WippyErrorKind} from '../errors.js'
 import {recordFromJson, recordToJson} from '../history/value-forms.js'
 
+/**
+ * The names of the request methods (the rows of `protocol.ts`'s table that are not streams), for
+ * the client, which builds one method per name without loading zod. `protocol.ts` checks at compile
+ * time that this list and its table name the same methods.
+ */
+export const REQUEST_METHODS = [
+  'call',
+  'cancel',
+  'fork',
+  'history',
+  'ps',
+  'replayCheck',
+  'repair',
+  'signal',
+  'skipTime',
+  'spawn',
+  'status',
+  'terminate',
+  'wait',
+] as const
+
 /** Largest request line the server reads (1 MiB); longer ones are refused, not buffered. */
 export const MAX_REQUEST_BYTES = 1024 * 1024
 

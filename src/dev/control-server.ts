@@ -1,7 +1,7 @@
 /**
  * The dev server's end of the control channel: a Unix socket, mode 0600, in a 0700 state dir,
- * that serves {@link EngineApi} to `wippy signal`, `wippy ps` and friends (protocol in
- * `control/protocol.ts`). Local only by construction: no TCP, and the file mode keeps other
+ * that serves {@link EngineApi} to `wippy signal`, `wippy ps` and friends: each request is
+ * looked up in {@link HANDLERS}, typed by the protocol's method table (`control/protocol.ts`). Local only by construction: no TCP, and the file mode keeps other
  * users out.
  *
  * Invariants:
@@ -24,6 +24,9 @@ import {chooseSocketPath, controlInfoFile, type ControlInfo} from '../control/ad
 import {
   type ControlReply,
   type ControlRequest,
+  type ParamsMap,
+  type RequestMethod,
+  type ResultMap,
   type ServerMessage,
   MAX_REQUEST_BYTES,
   encodeMessage,
@@ -232,7 +235,7 @@ async function handleLine(line: string, engine: EngineApi, send: (m: ServerMessa
   const request = parsed.request
   try {
     if (request.method === 'subscribe') {
-      send({id: request.id, ok: true, result: {streaming: true}})
+      send({id: request.id, ok: true, result: {streaming: true} satisfies ResultMap['subscribe']})
       unsubscribes.push(engine.subscribe((event: EngineEvent) => send({event, id: request.id, stream: 'event'})))
       return
     }
@@ -247,36 +250,30 @@ async function handleLine(line: string, engine: EngineApi, send: (m: ServerMessa
   }
 }
 
-/** Calls the engine method a request names. */
-async function dispatch(request: Exclude<ControlRequest, {method: 'follow' | 'subscribe'}>, engine: EngineApi): Promise<unknown> {
-  switch (request.method) {
-    case 'call':
-      return engine.call(request.params.entry, request.params.args)
-    case 'cancel':
-      return engine.cancel(request.params.pid, request.params.reason)
-    case 'fork':
-      return engine.fork(request.params.pid, request.params.at, request.params.id)
-    case 'history':
-      return engine.history(request.params.pid, request.params.range)
-    case 'ps':
-      return engine.ps(request.params.filter)
-    case 'replayCheck':
-      return engine.replayCheck(request.params.pid)
-    case 'repair':
-      return engine.repair(request.params.pid)
-    case 'signal':
-      return engine.signal(request.params.pid, request.params.topic, request.params.payload)
-    case 'skipTime':
-      return engine.skipTime(request.params.pid, request.params.by)
-    case 'spawn':
-      return engine.spawn(request.params)
-    case 'status':
-      return engine.status()
-    case 'terminate':
-      return engine.terminate(request.params.pid, request.params.reason)
-    case 'wait':
-      return engine.wait(request.params.pid)
-  }
+/**
+ * The engine behind each request row of the protocol's table: params object in, the engine's
+ * positional call out. Typed by the table, so a method the table lists and the engine lacks,
+ * or a result that is not the table's, fails to compile.
+ */
+const HANDLERS: {[M in RequestMethod]: (engine: EngineApi, params: ParamsMap[M]) => ResultMap[M] | Promise<ResultMap[M]>} = {
+  call: (engine, p) => engine.call(p.entry, p.args),
+  cancel: (engine, p) => engine.cancel(p.pid, p.reason),
+  fork: (engine, p) => engine.fork(p.pid, p.at, p.id),
+  history: (engine, p) => engine.history(p.pid, p.range),
+  ps: (engine, p) => engine.ps(p.filter),
+  replayCheck: (engine, p) => engine.replayCheck(p.pid),
+  repair: (engine, p) => engine.repair(p.pid),
+  signal: (engine, p) => engine.signal(p.pid, p.topic, p.payload),
+  skipTime: (engine, p) => engine.skipTime(p.pid, p.by),
+  spawn: (engine, p) => engine.spawn(p),
+  status: (engine) => engine.status(),
+  terminate: (engine, p) => engine.terminate(p.pid, p.reason),
+  wait: (engine, p) => engine.wait(p.pid),
+}
+
+/** Calls the engine method a request names: a lookup in {@link HANDLERS}. */
+async function dispatch<M extends RequestMethod>(request: {method: M; params: ParamsMap[M]}, engine: EngineApi): Promise<ResultMap[M]> {
+  return HANDLERS[request.method](engine, request.params)
 }
 
 /**
@@ -301,7 +298,7 @@ async function follow(
     off()
     throw error
   }
-  send({id: request.id, ok: true, result: {pid: view.pid, status: view.status, total: view.total}})
+  send({id: request.id, ok: true, result: {pid: view.pid, status: view.status, total: view.total} satisfies ResultMap['follow']})
   let lastSeq = 0
   let ended = false
   const emit = (event: EngineEvent): void => {

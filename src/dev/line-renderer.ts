@@ -14,9 +14,11 @@
  *   run blocked wf-3f2a: diverges at ...
  *   log info wf-3f2a: message
  */
-import type {EngineEvent, EngineStatus, ProcessInfo, ReloadReport} from '../engine/api.js'
+import type {EngineEvent, EngineStatus, ProcessInfo} from '../engine/api.js'
 import type {HistoryEvent} from '../history/events.js'
 import {summarizeEvent} from '../history/summary.js'
+import {formatReload} from '../output/reload.js'
+import {shortId} from '../output/short-id.js'
 
 /** A log line is never cut with `…` (a terminal wraps it; a file keeps it whole). */
 const FULL = Number.POSITIVE_INFINITY
@@ -117,34 +119,6 @@ export class LineRenderer {
   #line(text: string): void {
     this.out.write(`${text}\n`)
   }
-}
-
-/** The lines of a reload report. */
-export function formatReload(report: ReloadReport): string[] {
-  const ms = Math.round(report.ms)
-  const errors = report.errors
-  if (errors.length > 0) {
-    return errors.map((e) => {
-      const where = e.file ? `${e.file}${e.line === undefined ? '' : `:${e.line}`}: ` : ''
-      return `reload failed: ${where}${e.message} [${e.code}]${e.hint ? ` (hint: ${e.hint})` : ''}; keeping the last good registry`
-    })
-  }
-  const names = [...report.added, ...report.changed, ...report.removed]
-  const list = names.length === 0 ? '' : ` (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''})`
-  const lines = [`reloaded +${report.added.length} ~${report.changed.length} -${report.removed.length} in ${ms} ms${list}`]
-  for (const w of report.workflows) {
-    if (w.unblocked) lines.push(`reload: ${shortId(w.pid)} replays on the new code; unblocked`)
-    else if (w.blocked) lines.push(`reload: ${shortId(w.pid)} stays blocked: ${w.divergence ?? 'diverges'}${w.forkCommand ? `; restart it on the new code: ${w.forkCommand}` : ''}`)
-    else if (w.compatible) lines.push(`reload: ${shortId(w.pid)} moved to the new code`)
-    else lines.push(`reload: ${shortId(w.pid)} ${w.divergence ?? 'diverges'}; stays on its old code${w.forkCommand ? `; restart it on the new code: ${w.forkCommand}` : ''}`)
-  }
-  return lines
-}
-
-/** The workflow ID part of a PID (`{client@worker|wf-3f2a}` → `wf-3f2a`), else the text. */
-export function shortId(pid: string): string {
-  const m = /\|([^{}|]+)\}$/.exec(pid)
-  return m ? m[1]! : pid
 }
 
 /** `1 process`, `2 processes`. */

@@ -1,7 +1,8 @@
 /**
  * The one API of a running engine: what the dev server, the control channel (and through
  * it every CLI command), the TUI and the tests call. The engine implements it in-process;
- * the control client implements it over the socket. Nothing here knows about terminals.
+ * over the socket the same methods are the rows of `control/protocol.ts`'s table (params objects,
+ * typed results). Nothing here knows about terminals.
  */
 import type {RepairResult} from '../history/damage.js'
 import type {HistoryEvent} from '../history/events.js'
@@ -96,6 +97,11 @@ export type EngineEvent =
   | {level: string; message: string; pid?: string; type: 'log'; fields?: unknown}
   | {report: ReloadReport; type: 'reload'}
 
+/**
+ * The engine's methods, positional, as the engine and the TUI call them. Each request method is
+ * also a row of the control protocol's table; the control server's adapter (`HANDLERS` in
+ * `dev/control-server.ts`) is typed by that table, so this interface and the table can't drift.
+ */
 export interface EngineApi {
   call(entry: string, args: unknown[]): Promise<{error?: LuaErrorValue; value?: unknown}>
   cancel(pid: string, reason?: string): Promise<{pid: string}>

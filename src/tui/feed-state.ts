@@ -9,7 +9,7 @@
  * and a `sync` (a fresh `ps`) replaces the rows, so rows the engine no longer lists go away.
  */
 import type {EngineEvent, EngineStatus, ProcessInfo, ReloadReport} from '../engine/api.js'
-import {shortId} from '../dev/line-renderer.js'
+import {shortId} from '../output/short-id.js'
 import type {RunMarks} from './format.js'
 import {compactProblem, reloadLines, shortenPids} from './tui-text.js'
 

@@ -8,7 +8,8 @@
  * - an error's hint is chosen by its code for the UI ({@link TUI_HINTS}): no shell quoting,
  *   no `--by`, no "check with `wippy ps`" while the UI already shows it.
  */
-import {formatReload, shortId} from '../dev/line-renderer.js'
+import {formatReload} from '../output/reload.js'
+import {shortId} from '../output/short-id.js'
 import type {ReloadReport} from '../engine/api.js'
 
 

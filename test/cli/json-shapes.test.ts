@@ -29,7 +29,7 @@ const Err = z.strictObject({
 const ErrorOut = z.strictObject({error: Err})
 const Ref = {id: z.string().regex(/^wf-[0-9a-f]{12}$|^[\w.-]+$/), pid: z.string().startsWith('{')}
 const Spawn = z.strictObject({...Ref, entry: z.string(), existing: z.boolean(), host: z.string()})
-const SpawnWait = Spawn.extend({error: Err.optional(), result: z.unknown().optional(), status: z.string()}).strict()
+const SpawnWait = Spawn.extend({result: z.unknown().optional(), status: z.string()}).strict()
 const Event = z.object({seq: z.number().int(), ts: z.number(), type: z.string()}).passthrough()
 const Process = z.strictObject({
   ...Ref,
@@ -124,9 +124,12 @@ describe('--json shapes (docs/json.md)', () => {
     expect(expectJson(await cli('terminate', b.id), SHAPES.terminate)).toEqual({id: b.id, pid: b.pid})
 
     // A failed run's error has the keys of every other error
-    const failed = expectJson(await cli('spawn', 'app.workflows:approval', '{"amount":5}', '--wait'), SHAPES.spawnWait, 1)
-    expect(failed.status).toBe('failed')
-    expect(failed.error).toMatchObject({code: 'WIPPY_WORKFLOW_FAILED', message: expect.stringContaining('order_id'), hint: expect.stringContaining(failed.id)})
+    // (the run as far as it got is details.result, in the spawn --wait shape)
+    const failed = expectJson(await cli('spawn', 'app.workflows:approval', '{"amount":5}', '--wait'), ErrorOut, 1).error
+    const failedRun = SpawnWait.parse(failed.details?.result)
+    expect(failedRun.status).toBe('failed')
+    expect(failed).toMatchObject({code: 'WIPPY_WORKFLOW_FAILED', message: expect.stringContaining('order_id'), hint: expect.stringContaining(failedRun.id)})
+    expect(failed.details).toMatchObject({message: expect.stringContaining('order_id')})
 
     const ps = expectJson(await cli('ps', '--all'), SHAPES.ps)
     expect(ps.processes.map((p) => p.id)).toEqual(expect.arrayContaining([a.id, b.id, forked.id]))

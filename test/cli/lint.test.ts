@@ -13,6 +13,15 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, {recursive: true, force: true})
 })
 
+
+/** `lint --json` with errors: the one error shape, `WIPPY_LINT_FAILED`, the lint result in `details.result`. */
+function failedLint(stdout: string): unknown {
+  const out = JSON.parse(stdout) as {error: {code: string; details: {result: unknown}}}
+  expect(Object.keys(out)).toEqual(['error'])
+  expect(out.error.code).toBe('WIPPY_LINT_FAILED')
+  return out.error.details.result
+}
+
 describe('wippy lint', () => {
   it('exits 0 and says so on the valid project', async () => {
     const result = await runCli(['lint'], {cwd: join(PROJECTS, 'valid')})
@@ -39,10 +48,10 @@ describe('wippy lint', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /)
   })
 
-  it('keeps the problems on stdout in --json mode and still exits 1', async () => {
+  it('keeps the problems on stdout in --json mode (in the one error shape) and still exits 1', async () => {
     const result = await runCli(['lint', '--json', '-p', join(PROJECTS, 'broken-duplicate')])
     expect(result.exitCode).toBe(1)
-    const json = JSON.parse(result.stdout) as {problems: Array<Record<string, unknown>>; errors: number; warnings: number}
+    const json = failedLint(result.stdout) as {problems: Array<Record<string, unknown>>; errors: number; warnings: number}
     expect(json.errors).toBe(1)
     expect(json.problems[0]).toMatchObject({
       severity: 'error',
@@ -87,7 +96,7 @@ describe('wippy lint', () => {
     writeFileSync(join(root, 'src/empty.yml'), '')
     const result = await runCli(['lint', '--json'], {cwd: root})
     expect(result.exitCode).toBe(1)
-    const json = JSON.parse(result.stdout) as {problems: Array<{code: string; file: string}>}
+    const json = failedLint(result.stdout) as {problems: Array<{code: string; file: string}>}
     expect(json.problems.map((p) => `${p.file} ${p.code}`)).toEqual(['src/blob.yaml WIPPY_YAML_SYNTAX', 'src/empty.yml WIPPY_YAML_EMPTY'])
     expect(result.stderr).toBe('')
   })
@@ -112,7 +121,7 @@ describe('wippy lint', () => {
       const result = await runCli(['lint', '--json', '-p', root], {env})
       // Then the syntax error is reported in the Lua file, both times
       expect(result.exitCode).toBe(1)
-      const json = JSON.parse(result.stdout) as {problems: Array<Record<string, unknown>>}
+      const json = failedLint(result.stdout) as {problems: Array<Record<string, unknown>>}
       expect(json.problems).toMatchObject([{code: 'WIPPY_LUA_SYNTAX', severity: 'error', file: 'src/app/api/refund.lua', line: 9, entryId: 'app.api:refund'}])
     }
   })

@@ -88,16 +88,16 @@ describe('control server and client', () => {
     const client = (await connectControl(root))!
     try {
       // When a command signals, Then the engine gets it
-      expect(await client.signal('wf-a', 'approve', [{ok: true}])).toEqual({pid: PID})
+      expect(await client.signal({payload: [{ok: true}], pid: 'wf-a', topic: 'approve'})).toEqual({pid: PID})
       expect(fake.signals).toEqual([{payload: [{ok: true}], pid: PID, topic: 'approve'}])
       expect(await client.status()).toMatchObject({entries: 3})
       expect(await client.ps()).toHaveLength(1)
-      expect(await client.skipTime('wf-abc', 'next-timer')).toMatchObject({skippedMs: 1})
-      expect(await client.wait('wf-abc')).toMatchObject({result: 42})
+      expect(await client.skipTime({by: 'next-timer', pid: 'wf-abc'})).toMatchObject({skippedMs: 1})
+      expect(await client.wait({pid: 'wf-abc'})).toMatchObject({result: 42})
       expect(await client.spawn({entry: 'app:wf', id: 'x', input: []})).toMatchObject({id: 'x'})
 
       // When the engine throws a WippyError, Then the client rethrows it intact
-      const error = await client.cancel('zzz').catch((e: unknown) => e)
+      const error = await client.cancel({pid: 'zzz'}).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(WippyError)
       expect(error).toMatchObject({code: 'WIPPY_PID_UNKNOWN', hint: 'List workflows with `wippy ps --all`.'})
     } finally {
@@ -195,7 +195,7 @@ describe('control server and client', () => {
     const server = await startControlServer({engine: fake.engine, root})
     const client = (await connectControl(root, {requestTimeoutMs: 100}))!
     try {
-      await expect(client.replayCheck('wf-abc')).rejects.toMatchObject({code: 'WIPPY_CONTROL_TIMEOUT'})
+      await expect(client.replayCheck({pid: 'wf-abc'})).rejects.toMatchObject({code: 'WIPPY_CONTROL_TIMEOUT'})
     } finally {
       client.close()
       await server.close()

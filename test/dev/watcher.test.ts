@@ -9,7 +9,8 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import type {ReloadReport} from '../../src/engine/api.js'
 import {watchProject} from '../../src/dev/watcher.js'
-import {formatReload, LineRenderer} from '../../src/dev/line-renderer.js'
+import {formatReload} from '../../src/output/reload.js'
+import {LineRenderer} from '../../src/dev/line-renderer.js'
 import {REPO} from '../helpers/dev-server.js'
 
 const EMPTY: ReloadReport = {added: [], changed: [], errors: [], ms: 1, removed: [], workflows: []}

@@ -45,7 +45,7 @@ describe('wippy dev: idle longer than the step time limit', () => {
     try {
       const runOne = async (id: string) => {
         const {pid} = await client.spawn({entry: 'app.workflows:quick', id, input: [{amount: 1, order_id: id}]})
-        return client.wait(pid)
+        return client.wait({pid})
       }
       expect(await runOne('warm-0')).toMatchObject({status: 'completed'})
       // When, 5 times, it idles past the limit and then gets 10 runs at once

@@ -40,7 +40,10 @@ describe('wippy test (CLI)', () => {
   test('--json returns every test with its status and duration; exit 1 on failures', async () => {
     const r = await runCli(['test', '--path', MIXED, '--json'])
     expect(r.exitCode).toBe(1)
-    const report = JSON.parse(r.stdout) as {tests: Array<Record<string, unknown>>; passed: number; failed: number; skipped: number; durationMs: number}
+    // A failed run is the one error shape; the report is its details.result
+    const out = JSON.parse(r.stdout) as {error: {code: string; details: {result: {tests: Array<Record<string, unknown>>; passed: number; failed: number; skipped: number; durationMs: number}}}}
+    expect(out.error.code).toBe('WIPPY_TESTS_FAILED')
+    const report = out.error.details.result
     expect(report).toMatchObject({failed: 3, passed: 2, skipped: 1})
     expect(typeof report.durationMs).toBe('number')
     for (const t of report.tests) {

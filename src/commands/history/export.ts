@@ -2,8 +2,9 @@ import {Args, Flags} from '@oclif/core'
 import {writeFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {runRef} from '../../cli/ids.js'
-import {exportHistory} from '../../control/services.js'
+import {exportHistory} from '../../services/history-export.js'
 import {fsReason} from '../../cli/file-errors.js'
 import {WippyError} from '../../errors.js'
 import {eventToJson} from '../../history/line-codec.js'
@@ -19,12 +20,12 @@ export default class HistoryExport extends BaseCommand {
 
   static override flags = {
     output: Flags.string({char: 'o', description: 'Write to this file instead of stdout.'}),
-    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
   }
 
   async run(): Promise<{eventCount: number; file?: string; id: string; pid: string}> {
     const {args, flags} = await this.parse(HistoryExport)
-    const view = await exportHistory({pid: args.pid, root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})})
+    const view = await exportHistory({pid: args.pid, root: this.projectRoot(flags.path), ...stateDirOption(flags)})
     const text = view.events.map((e) => eventToJson(e)).join('\n') + '\n'
     if (view.damage) this.warnLine(`the history of ${view.pid} is damaged at line ${view.damage.line} (byte ${view.damage.offset}): only its ${view.damage.goodEvents} intact events are exported`)
     if (flags.output) {

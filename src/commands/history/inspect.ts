@@ -1,9 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {idOf, shortenPids} from '../../cli/ids.js'
-import {formatTimelineLine} from '../../control/timeline.js'
-import {followHistory, inspectHistory} from '../../control/services.js'
+import {formatTimelineLine} from '../../output/timeline.js'
+import {followHistory, inspectHistory} from '../../services/history-inspect.js'
 import type {HistoryView} from '../../engine/api.js'
 import type {HistoryEvent} from '../../history/events.js'
 import {eventToJson} from '../../history/line-codec.js'
@@ -34,13 +35,13 @@ export default class HistoryInspect extends BaseCommand {
     follow: Flags.boolean({description: 'Keep printing new events until the run closes (Ctrl-C to stop).'}),
     from: Flags.integer({description: 'First event index to show.', min: 1}),
     limit: Flags.integer({description: 'Show at most N events.', min: 1}),
-    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
     to: Flags.integer({description: 'Last event index to show.', min: 1}),
   }
 
-  async run(): Promise<HistoryView & {id: string; problem?: string}> {
+  async run(): Promise<(HistoryView & {id: string; problem?: string}) | undefined> {
     const {args, flags} = await this.parse(HistoryInspect)
-    const project = {root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})}
+    const project = {root: this.projectRoot(flags.path), ...stateDirOption(flags)}
     const range = {...(flags.from ? {from: flags.from} : {}), ...(flags.to ? {to: flags.to} : {}), ...(flags.limit ? {limit: flags.limit} : {})}
     if (flags.follow) return this.follow(project, args.pid, flags.from)
     const view = await inspectHistory({...project, pid: args.pid, range})
@@ -58,7 +59,8 @@ export default class HistoryInspect extends BaseCommand {
     return {id: idOf(view.pid), ...view, ...(problem ? {problem} : {})}
   }
 
-  private async follow(project: {root: string; stateDir?: string}, pid: string, from: number | undefined): Promise<HistoryView & {id: string}> {
+  /** With --json the events were streamed one per line, so it returns nothing more to print. */
+  private async follow(project: {root: string; stateDir?: string}, pid: string, from: number | undefined): Promise<(HistoryView & {id: string}) | undefined> {
     const events: HistoryEvent[] = []
     let t0: number | undefined
     const abort = new AbortController()
@@ -75,9 +77,8 @@ export default class HistoryInspect extends BaseCommand {
       signal: abort.signal,
       ...(from === undefined ? {} : {from}),
     })
-    if (!this.jsonEnabled()) this.info(`${this.shown(end.pid)}: ${end.status}`)
-    // --follow --json streams one event per line above; nothing more to print.
-    if (this.jsonEnabled()) process.exit(0)
+    if (this.jsonEnabled()) return undefined
+    this.info(`${this.shown(end.pid)}: ${end.status}`)
     return {events, id: idOf(end.pid), pid: end.pid, status: end.status, total: events.length}
   }
 }

@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {type RepairRunOutput, repairRun} from '../../control/history-repair.js'
 
 export default class HistoryRepair extends BaseCommand {
@@ -14,12 +15,12 @@ export default class HistoryRepair extends BaseCommand {
   static override examples = ['<%= config.bin %> history repair wf-3f2a', '<%= config.bin %> history repair wf-3f2a --json']
 
   static override flags = {
-    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
   }
 
   async run(): Promise<RepairRunOutput & {id: string}> {
     const {args, flags} = await this.parse(HistoryRepair)
-    const out = await repairRun({pid: args.pid, root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})})
+    const out = await repairRun({pid: args.pid, root: this.projectRoot(flags.path), ...stateDirOption(flags)})
     if (!this.jsonEnabled()) {
       this.log(`kept the damaged file as ${out.keptAs}`)
       if (out.removed) this.log(`no event of ${out.runKey} was readable: the history was moved aside and the run is forgotten`)

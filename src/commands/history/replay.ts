@@ -1,12 +1,13 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {existsSync} from 'node:fs'
 import {resolve} from 'node:path'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {idOf} from '../../cli/ids.js'
-import {replayHistory} from '../../control/services.js'
+import {replayHistory} from '../../services/history-replay.js'
 import type {ReplayCheckResult} from '../../engine/api.js'
-import {WippyError} from '../../errors.js'
+import {CommandFailed, WippyError} from '../../errors.js'
 
 /** A target that can only be meant as a file: a path separator, or a history file's extension. */
 const LOOKS_LIKE_PATH = /[/\\]|\.jsonl?$/i
@@ -22,7 +23,7 @@ export default class HistoryReplay extends BaseCommand {
   static override examples = ['<%= config.bin %> history replay wf-3f2a', '<%= config.bin %> history replay histories/approval.jsonl --json']
 
   static override flags = {
-    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
   }
 
   static override summary = 'Replay a history against the project\'s current code.'
@@ -40,7 +41,7 @@ export default class HistoryReplay extends BaseCommand {
     const out = await replayHistory({
       root,
       ...(isFile ? {file} : {pid: args.target}),
-      ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {}),
+      ...stateDirOption(flags),
     })
     const result = {id: idOf(out.pid), ...out}
     if (out.ok) {
@@ -48,12 +49,8 @@ export default class HistoryReplay extends BaseCommand {
       return result
     }
     const d = out.divergence!
-    if (this.jsonEnabled()) {
-      process.exitCode = 1
-      return result
-    }
-    throw new WippyError('WIPPY_REPLAY_DIVERGED', `${this.shown(out.pid)} diverges at event ${d.eventIndex}: expected ${d.expected}, got ${d.got}${d.where ? ` (${d.where})` : ''}.`, {
-      details: {...d},
+    throw new CommandFailed('WIPPY_REPLAY_DIVERGED', `${this.shown(out.pid)} diverges at event ${d.eventIndex}: expected ${d.expected}, got ${d.got}${d.where ? ` (${d.where})` : ''}.`, {
+      details: {...d, result},
       hint: 'The code changed in a way the recorded run can\'t follow. Keep the old behaviour behind a version check, or restart the run on the new code with `wippy fork`.',
     })
   }

@@ -1,8 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {runRef} from '../../cli/ids.js'
-import {skipTime} from '../../control/services.js'
+import {skipTime} from '../../services/time-skip.js'
 import {WippyError} from '../../errors.js'
 import {formatDurationMs, requireDurationMs} from '../../time/duration.js'
 
@@ -20,7 +21,7 @@ export default class TimeSkip extends BaseCommand {
 
   static override flags = {
     by: Flags.string({description: 'How far, as a Go duration: 30s, 1h30m, 24h.'}),
-    'state-dir': Flags.string({description: 'The state dir (default: .wippy/dev).', env: 'WIPPY_STATE_DIR'}),
+    ...stateDirFlag,
     'to-next-timer': Flags.boolean({description: 'Skip exactly to the workflow\'s next timer.'}),
   }
 
@@ -37,7 +38,7 @@ export default class TimeSkip extends BaseCommand {
     if (typeof by === 'number' && by > MAX_SKIP_MS) {
       throw new WippyError('WIPPY_DURATION_INVALID', `${flags.by} is too far: a skip moves the clock at most 1000 years.`, {hint: 'Pass a shorter duration, e.g. --by 24h.', kind: 'usage'})
     }
-    const out = await skipTime({by, pid: args.pid, root: this.projectRoot(flags.path), ...(flags['state-dir'] ? {stateDir: flags['state-dir']} : {})})
+    const out = await skipTime({by, pid: args.pid, root: this.projectRoot(flags.path), ...stateDirOption(flags)})
     this.log(`skipped ${formatDurationMs(out.skippedMs)} for ${this.shown(out.pid)}; its clock is now ${new Date(out.now).toISOString()}`)
     return {...runRef(out.pid), now: out.now, skippedMs: out.skippedMs}
   }

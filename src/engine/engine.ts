@@ -39,13 +39,15 @@ import type {
 import {historyLimitsFromEnv} from '../history/history-cap.js'
 import {CodeCatalog, type CodeVersion} from './code-catalog.js'
 import {LuaServices} from './lua-services.js'
-import {ProcessRouter} from './process-router.js'
+import {Node} from './node.js'
+import {FunctionCalls} from '../hosts/processes/index.js'
+import type {Origin} from '../hosts/addressing.js'
 import {unknownEntry, withoutBrokenEntries} from './registry-snapshot.js'
 import {ProcessSide} from './processes.js'
 import {CodePins} from './code-pins.js'
 import {checkRunsAtStart, reloadRegistry} from './reload.js'
 import {type StateLayout, stateLayout} from './state-dir.js'
-import {resolveSpawnHost} from './spawn-host.js'
+import {findWorker, resolveSpawnHost} from './spawn-host.js'
 import {workflowInfo} from './workflow-info.js'
 
 export interface EngineOptions {
@@ -68,8 +70,15 @@ export interface EngineOptions {
   virtualTime?: boolean
 }
 
+/** How the CLI acts on a PID: as `wippy-cli`, by prefix, refused by a blocked run. */
+const CLI: Origin = {code: false, from: 'wippy-cli'}
+
 export class Engine implements EngineApi {
   readonly layout: StateLayout
+  /** Which host owns a PID, and who watches whom: built before the hosts, which register with it. */
+  readonly node: Node
+  /** `process.*` commands of functions (their PIDs are its own). */
+  readonly functionCalls: FunctionCalls
   readonly workflows: WorkflowHost
   readonly lua: LuaServices
   controlAddress?: string
@@ -88,6 +97,8 @@ export class Engine implements EngineApi {
     this.env = options.env ?? process.env
     this.lua = lua
     if (options.onEvent) this.listeners.add(options.onEvent)
+    this.node = new Node(() => this.registry)
+    this.functionCalls = new FunctionCalls(this.node)
     this.workflows = new WorkflowHost({
       activities: {
         defaultOptions: (entry) => this.registry.entries.get(entry)?.meta.options as Record<string, unknown> | undefined,
@@ -103,7 +114,6 @@ export class Engine implements EngineApi {
       ...(options.blockRetry ? {blockRetry: options.blockRetry} : {}),
       code: (entry, runKey) => this.codeFor(entry, runKey),
       env: (key) => this.env[key],
-      external: () => this.processes,
       historyLimits: historyLimitsFromEnv(this.env),
       ...(Number(this.env.WIPPY_STORAGE_RETRY_MS) > 0 ? {storageRetryMs: Number(this.env.WIPPY_STORAGE_RETRY_MS)} : {}),
       idleEvictMs: options.idleEvictMs,
@@ -126,6 +136,8 @@ export class Engine implements EngineApi {
       realNow: options.realNow,
       store,
       virtualTime: options.virtualTime,
+      node: this.node,
+      workers: (host) => findWorker(this.registry, host),
     })
   }
 
@@ -145,7 +157,7 @@ export class Engine implements EngineApi {
     await lua.bind({
       env: engine.env,
       log: (level, message, fields) => engine.emit({fields, level, message, type: 'log'}),
-      processes: new ProcessRouter({processes: () => engine.processes?.gateway, registry: () => engine.registry, workflows: engine.workflows}),
+      processes: engine.functionCalls,
       registry: () => engine.registry,
     })
     const recovered = await engine.workflows.recover()
@@ -161,8 +173,8 @@ export class Engine implements EngineApi {
       emit: (event) => engine.emit(event),
       env: (key) => engine.env[key],
       lua,
+      node: engine.node,
       registry: () => engine.registry,
-      workflows: engine.workflows,
     })
     return engine
   }
@@ -210,33 +222,21 @@ export class Engine implements EngineApi {
     if (topic.startsWith('@')) {
       throw new WippyError('WIPPY_TOPIC_RESERVED', `The topic "${topic}" is reserved.`, {hint: 'Topics starting with @ belong to the platform; pick another name.', kind: 'usage'})
     }
-    if (this.processes?.owns(pid)) {
-      throwIfError(await this.processes.send(pid, topic, payload, 'wippy-cli'))
-      return {pid}
-    }
-    const run = this.workflows.requireRun(pid)
-    await this.workflows.signal(run.identity.pid, topic, payload, 'wippy-cli')
-    return {pid: run.identity.pid}
+    const sent = await this.node.send(pid, topic, payload, CLI)
+    throwIfError(sent.error)
+    return {pid: sent.pid ?? pid}
   }
 
   async cancel(pid: string, reason?: string): Promise<{pid: string}> {
-    if (this.processes?.owns(pid)) {
-      throwIfError(await this.processes.control('cancel', pid, reason ?? 'cancelled from the CLI', 'wippy-cli'))
-      return {pid}
-    }
-    const run = this.workflows.requireRun(pid)
-    await this.workflows.cancel(run.identity.pid, reason ?? 'cancelled from the CLI', 'wippy-cli')
-    return {pid: run.identity.pid}
+    const cancelled = await this.node.cancel(pid, reason ?? 'cancelled from the CLI', CLI)
+    throwIfError(cancelled.error)
+    return {pid: cancelled.pid ?? pid}
   }
 
   async terminate(pid: string, reason?: string): Promise<{pid: string}> {
-    if (this.processes?.owns(pid)) {
-      throwIfError(await this.processes.control('terminate', pid, reason ?? 'terminated from the CLI', 'wippy-cli'))
-      return {pid}
-    }
-    const run = this.workflows.requireRun(pid)
-    await this.workflows.terminate(run.identity.pid, reason ?? 'terminated from the CLI')
-    return {pid: run.identity.pid}
+    const terminated = await this.node.terminate(pid, reason ?? 'terminated from the CLI', CLI)
+    throwIfError(terminated.error)
+    return {pid: terminated.pid ?? pid}
   }
 
   async skipTime(pid: string, by: number | 'next-timer'): Promise<{now: number; pid: string; skippedMs: number}> {

@@ -3,24 +3,7 @@
  * Shells dislike the braces and pipes, so every command also accepts the bare workflow ID or
  * a unique prefix of it (see `resolvePidQuery`).
  */
-export interface WorkflowPid {
-  client: string
-  worker: string
-  workflowId: string
-}
-
-export function formatWorkflowPid(pid: WorkflowPid): string {
-  return `{${pid.client}@${pid.worker}|${pid.workflowId}}`
-}
-
-const PID_RE = /^\{(?:([^@|{}]+)@)?([^|{}]+)\|([^{}]+)\}$/
-
-/** Parses any PID (`{host|id}` or `{node@host|id}`); undefined when the text is not a PID. */
-export function parsePid(text: string): {host: string; node?: string; uniq: string} | undefined {
-  const m = PID_RE.exec(text.trim())
-  if (!m) return undefined
-  return {host: m[2]!, uniq: m[3]!, ...(m[1] ? {node: m[1]} : {})}
-}
+export {clientAndWorkerOf, formatWorkflowPid, parsePid, type WorkflowPid} from '../pid.js'
 
 /** A generated workflow ID: 12 hex chars of randomness, easy to type by prefix. */
 export function newWorkflowId(random: () => number = Math.random): string {
@@ -39,10 +22,4 @@ export function newRunId(random: () => number = Math.random): string {
 /** The history file key of a run: filesystem-safe, sorts by workflow ID. */
 export function runKeyOf(workflowId: string, runId: string): string {
   return `${workflowId.replaceAll(/[^\w.-]/g, '_')}~${runId}`
-}
-
-/** The client and worker of a workflow PID (`{client@worker|id}`). */
-export function clientAndWorkerOf(pid: string): [client: string, worker: string] {
-  const parsed = parsePid(pid)
-  return parsed?.node ? [parsed.node, parsed.host] : ['local', parsed?.host ?? 'local']
 }

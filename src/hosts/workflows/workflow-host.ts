@@ -5,7 +5,7 @@
  * everything in memory here can be rebuilt from them. A history the reader finds damaged
  * quarantines its run (`damaged-runs.ts`) and never stops the others.
  */
-export type {ExternalTargets, StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
+export type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
 import type {RunLog} from '../../history/store.js'
 import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {WippyError} from '../../errors.js'
@@ -18,7 +18,7 @@ import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-optio
 import {closingOutcome} from './closing.js'
 import {IdleEvictor} from './idle-evictor.js'
 import {liveCommandHandler} from './live-commands.js'
-import {clientAndWorkerOf, newRunId, newWorkflowId, runKeyOf} from './pid.js'
+import {clientAndWorkerOf, formatWorkflowPid, newRunId, newWorkflowId, runKeyOf} from './pid.js'
 import {nextTimerAt} from './outstanding.js'
 import {instantiateArgs, prebuildProgram} from './prebuild.js'
 import {WorkflowRun, type RunContext} from './run.js'
@@ -30,6 +30,8 @@ import {RunDirectory} from './run-directory.js'
 import {type DamagedRun, DamagedRuns, quarantineOf, runDamagedError, summarizeDamaged} from './damaged-runs.js'
 import {describeDamage, type RepairResult, repairHistoryFile} from '../../history/damage.js'
 import {summarizeRun, type RunSummary} from './run-summary.js'
+import type {PidOwner} from '../addressing.js'
+import {workflowOwner} from './workflow-owner.js'
 
 export class WorkflowHost {
   private readonly dir = new RunDirectory()
@@ -46,8 +48,12 @@ export class WorkflowHost {
   private readonly random: () => number
   private closed = false
   private readonly storageRetry: StorageRetry
+  /** This host as the node addresses it (workflow-owner.ts). */
+  private readonly owner: PidOwner
 
   constructor(private readonly options: WorkflowHostOptions) {
+    this.owner = workflowOwner(this, options.node, options.workers ?? (() => undefined))
+    options.node.register(this.owner)
     this.realNow = options.realNow ?? Date.now
     this.random = options.random ?? Math.random
     this.timers = new RunTimers((run, seq) => this.fireTimer(run, seq))
@@ -199,7 +205,7 @@ export class WorkflowHost {
     checkPayload(request.input, 'workflow input')
     const workflowId = request.workflowId ?? newWorkflowId(this.random)
     const runId = newRunId(this.random)
-    const pid = `{${request.client}@${request.worker}|${workflowId}}`
+    const pid = formatWorkflowPid({client: request.client, worker: request.worker, workflowId})
     const runKey = runKeyOf(workflowId, runId)
     const ts = this.realNow()
     const started: NewHistoryEvent = {
@@ -642,9 +648,14 @@ export class WorkflowHost {
       this.options.onChange?.(this.summary(run))
     },
     control: async (run, action, target, reason) => {
+      const owner = this.options.node.resolve(target)
+      if (!owner) return notFound(target)
+      if (owner !== this.owner) {
+        const origin = {code: true, from: run.identity.pid}
+        const r = action === 'cancel' ? await this.options.node.cancel(target, reason ?? action, origin) : await this.options.node.terminate(target, reason ?? action, origin)
+        return r.error
+      }
       const child = this.exactRun(target)
-      const external = this.options.external?.()
-      if (!child && external?.owns(target)) return external.control(action, target, reason ?? action, run.identity.pid)
       if (!child) return notFound(target)
       if (!child.open) return undefined
       // From code: a blocked child gets the cancel queued (see signal()).
@@ -656,10 +667,10 @@ export class WorkflowHost {
     env: (key) => this.options.env?.(key),
     log: (run, level, message, fields) => this.options.log?.(run.identity.pid, level, message, fields),
     signal: async (run, request) => {
+      const owner = this.options.node.resolve(request.target)
+      // A plain process or a function: sent once, live; the recorded SignalSent keeps replay from resending.
+      if (owner && owner !== this.owner) return (await this.options.node.send(request.target, request.topic, request.payload, {code: true, from: run.identity.pid})).error
       const target = this.exactRun(request.target)
-      const external = this.options.external?.()
-      // A plain process: sent once, live; the recorded SignalSent keeps replay from resending.
-      if (!target && external?.owns(request.target)) return external.send(request.target, request.topic, request.payload, run.identity.pid)
       if (!target) return notFound(request.target)
       if (!target.open) return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
       // Refused here (and the refusal recorded in SignalSent), not later where the sender can't hear of it.

@@ -15,8 +15,8 @@
  *   imports another host.
  */
 import {WippyError} from '../../errors.js'
-import type {LuaCommand, LuaErrorValue, LuaFailure, LuaProgramSpec, ProcessEvent} from '../../lua/types.js'
-import type {Addressing, PidOwner} from '../addressing.js'
+import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaFailure, LuaProgramSpec, ProcessEvent} from '../../lua/types.js'
+import type {Addressing} from '../addressing.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../../lua/vm/runtime.js'
 import {type Registry, type RegistryDiff, processHostConfig} from '../../registry/index.js'
 import type {ExitResult, FunctionGateway} from './gateways.js'
@@ -24,8 +24,9 @@ import {type CommandServices, executeCommand, internal, type ProcessOps, type Re
 import {type ProcessStatus, ProcessRecord} from './process-record.js'
 import {ProcessNames} from './process-names.js'
 import {ProcessRunner} from './process-runner.js'
+import {ProcessMessaging} from './process-messaging.js'
 import {ProcessRelations} from './process-relations.js'
-import {formatProcessPid, hostOfPid, isPid, isWorkflowPid} from '../pid.js'
+import {formatProcessPid, hostOfPid, isWorkflowPid} from '../pid.js'
 import {type SpawnOptions, spawnOptionsOf} from '../workflows/start-policy.js'
 
 export interface ProcessHostOptions {
@@ -76,12 +77,6 @@ interface SpawnSpec extends SpawnProcessRequest {
   parent?: ProcessRecord
 }
 
-/** What `process.terminate` ends a process with (no `retryable`: a supervisor restarts it). */
-const TERMINATED: LuaErrorValue = {kind: 'Internal', message: 'process terminated'}
-
-/** Where a destination lives: one of this host's PIDs, or a PID another host owns. */
-type Route = {local: string} | {remote: string} | {error: LuaErrorValue}
-
 /** Runs processes; see the module comment. */
 export class ProcessHost implements ProcessOps {
   readonly records = new Map<string, ProcessRecord>()
@@ -93,8 +88,8 @@ export class ProcessHost implements ProcessOps {
   private readonly services: CommandServices
   private readonly runner: ProcessRunner
   private readonly relations = new ProcessRelations(this)
-  /** This host as the node addresses it. */
-  private readonly owner: PidOwner
+  /** Sends, cancels, terminates, monitors and links, here or through the node. */
+  private readonly messaging: ProcessMessaging
   private closed = false
 
   private constructor(
@@ -120,8 +115,8 @@ export class ProcessHost implements ProcessOps {
         else this.exit(rec, {error: failureValue(outcome.error)}, outcome.error)
       },
     )
-    this.owner = processOwner(this)
-    this.node.register(this.owner)
+    this.messaging = new ProcessMessaging(this, this.node, this.relations)
+    this.node.register(this.messaging.owner)
     this.node.setNames(this)
   }
 
@@ -147,17 +142,17 @@ export class ProcessHost implements ProcessOps {
    * registered name. A send to a PID that is not running fails with NotFound.
    */
   async send(dest: string, topic: string, payload: unknown[], from = ''): Promise<LuaErrorValue | undefined> {
-    return (await this.sendAs(from, dest, topic, payload)).error
+    return (await this.messaging.send(from, dest, topic, payload)).error
   }
 
   /** Delivers a CANCEL event (`reason`) to a process or workflow. */
   async cancel(dest: string, reason = 'cancelled', from = ''): Promise<LuaErrorValue | undefined> {
-    return (await this.cancelAs(from, dest, reason)).error
+    return (await this.messaging.cancel(from, dest, reason)).error
   }
 
   /** Ends a process (or workflow) at once with the error "process terminated". */
   async terminate(dest: string, from = ''): Promise<LuaErrorValue | undefined> {
-    return (await this.terminateAs(from, dest)).error
+    return (await this.messaging.terminate(from, dest)).error
   }
 
   /** Calls `callback` once when `pid` ends (at once if it has). Returns an unsubscribe function. */
@@ -247,7 +242,7 @@ export class ProcessHost implements ProcessOps {
   // ---- ProcessOps: what process.* commands do -----------------------------------------
 
   sendFrom(rec: ProcessRecord, dest: string, topic: string, payload: unknown[]): Reply {
-    return this.sendAs(rec.pid, dest, topic, payload)
+    return this.messaging.send(rec.pid, dest, topic, payload)
   }
 
   spawnFrom(rec: ProcessRecord, cmd: LuaCommand): Reply {
@@ -265,19 +260,19 @@ export class ProcessHost implements ProcessOps {
   }
 
   cancelFrom(rec: ProcessRecord, dest: string, reason: string | undefined): Reply {
-    return this.cancelAs(rec.pid, dest, reason ?? 'cancelled')
+    return this.messaging.cancel(rec.pid, dest, reason ?? 'cancelled')
   }
 
   terminateFrom(rec: ProcessRecord, dest: string): Reply {
-    return this.terminateAs(rec.pid, dest)
+    return this.messaging.terminate(rec.pid, dest)
   }
 
   monitorFrom(rec: ProcessRecord, dest: string, on: boolean): Reply {
-    return this.relate(rec, dest, 'monitor', on)
+    return this.messaging.relate(rec, dest, 'monitor', on)
   }
 
   linkFrom(rec: ProcessRecord, dest: string, on: boolean): Reply {
-    return this.relate(rec, dest, 'link', on)
+    return this.messaging.relate(rec, dest, 'link', on)
   }
 
   /** Registers `name` for a running process (for callers that are not processes). */
@@ -301,7 +296,7 @@ export class ProcessHost implements ProcessOps {
   /** A spawn by a process: here, or through the node on a `temporal.worker` host. */
   private spawnAny(parent: ProcessRecord, entry: string, host: string, args: unknown[], o: SpawnOptions): {error: LuaErrorValue} | {pid: string} | Promise<{error: LuaErrorValue} | {pid: string}> {
     const target = this.node.startTarget(entry, host)
-    if (target.owner && target.owner !== this.owner) return this.node.start({args, entry, host: target.host, options: o, origin: {code: true, from: parent.pid}})
+    if (target.owner && target.owner !== this.messaging.owner) return this.node.start({args, entry, host: target.host, options: o, origin: {code: true, from: parent.pid}})
     return this.spawnLocal({args, entry, host: target.host, link: o.link, messages: o.messages, monitor: o.monitor, parent, ...(o.name === undefined ? {} : {name: o.name}), ...(o.context ? {context: o.context} : {})})
   }
 
@@ -351,69 +346,7 @@ export class ProcessHost implements ProcessOps {
     return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_PROCESSES
   }
 
-  // ---- messaging and control ----------------------------------------------------------
-
-  /** One of this host's processes, or a PID the node routes elsewhere (a workflow, a function). */
-  private route(dest: string): Route {
-    const remote = (pid: string): boolean => {
-      const owner = this.records.has(pid) ? undefined : this.node.resolve(pid)
-      return owner !== undefined && owner !== this.owner
-    }
-    if (isWorkflowPid(dest) && remote(dest)) return {remote: dest}
-    const pid = isPid(dest) ? dest : this.lookup(dest)
-    if (!pid) return notFound(`no process is registered as "${dest}"`)
-    return remote(pid) ? {remote: pid} : {local: pid}
-  }
-
-  sendAs(from: string, dest: string, topic: string, payload: unknown[]): Reply {
-    if (topic.startsWith('@')) return invalid(`topic ${topic} is reserved (topics starting with @ are system topics)`)
-    const to = this.route(dest)
-    if ('error' in to) return to
-    if ('remote' in to) return this.node.send(to.remote, topic, payload, {code: true, from})
-    const pid = to.local
-    const rec = this.records.get(pid)
-    // The platform's local send fails for a PID that is not (or no longer) running.
-    if (!rec?.running) return notFound(`process ${pid} not found`)
-    if (rec.queuedMessages >= rec.queueSize) {
-      return {error: {kind: 'Unavailable', message: `the mailbox of ${pid} is full (queue_size ${rec.queueSize})`, retryable: true}}
-    }
-    rec.queue.push({from, kind: 'message', payload, topic})
-    rec.queuedMessages++
-    this.runner.schedule(rec)
-    return {value: true}
-  }
-
-  cancelAs(from: string, dest: string, reason: string): Reply {
-    const to = this.route(dest)
-    if ('error' in to) return to
-    if ('remote' in to) return this.node.cancel(to.remote, reason, {code: true, from})
-    const rec = this.records.get(to.local)
-    if (!rec) return notFound(`no process ${to.local}`)
-    if (rec.running) this.deliverEvent(rec, {at: this.clock(), from, kind: 'pid.cancel', reason})
-    return {value: true}
-  }
-
-  terminateAs(from: string, dest: string): Reply {
-    const to = this.route(dest)
-    if ('error' in to) return to
-    if ('remote' in to) return this.node.terminate(to.remote, from ? `terminated by ${from}` : 'terminated', {code: true, from})
-    const rec = this.records.get(to.local)
-    if (!rec) return notFound(`no process ${to.local}`)
-    this.exit(rec, {error: TERMINATED})
-    return {value: true}
-  }
-
-  private relate(rec: ProcessRecord, dest: string, how: 'link' | 'monitor', on: boolean): Reply {
-    const to = this.route(dest)
-    if ('error' in to) return to
-    if ('remote' in to) {
-      // A running function can be linked to or monitored; it sends no LINK_DOWN/EXIT when it returns.
-      if (this.node.resolve(to.remote)?.kind === 'function') return {value: true}
-      if (!on) this.node.unwatch(rec.pid, to.remote, how)
-      return on ? this.node.watch(rec.pid, to.remote, how) : {value: true}
-    }
-    return this.relations.relate(rec, to.local, how, on)
-  }
+  // ---- delivery -----------------------------------------------------------------------
 
   deliverEvent(rec: ProcessRecord, event: ProcessEvent): void {
     if (!rec.running) return
@@ -421,10 +354,10 @@ export class ProcessHost implements ProcessOps {
     this.runner.schedule(rec)
   }
 
-  /** A watch the node holds for `watcher` fired (a workflow it monitors or links to ended). */
-  notify(watcher: string, how: 'link' | 'monitor', target: string, result: ExitResult): void {
-    const rec = this.records.get(watcher)
-    if (rec?.running) this.relations.told(rec, how, target, result)
+  enqueue(rec: ProcessRecord, delivery: LuaDelivery): void {
+    rec.queue.push(delivery)
+    rec.queuedMessages++
+    this.runner.schedule(rec)
   }
 
   // ---- ending ---------------------------------------------------------------------------
@@ -454,25 +387,6 @@ export class ProcessHost implements ProcessOps {
     const keep = this.opts.keepFinished ?? 200
     while (this.finished.length > keep) this.records.delete(this.finished.shift()!)
     this.opts.onChange?.(rec.status())
-  }
-}
-
-/** The process host as the node sees it. */
-function processOwner(host: ProcessHost): PidOwner {
-  return {
-    cancel: (dest, reason, origin) => host.cancelAs(origin.from, dest, reason),
-    fallbackFor: 'code',
-    kind: 'process',
-    notify: (watcher, how, target, end) => host.notify(watcher, how, target, end.result),
-    onEnd(pid, callback) {
-      if (!host.records.has(pid)) return undefined
-      return host.onExit(pid, (result) => callback({at: host.clock(), result}))
-    },
-    owns: (dest) => host.owns(dest),
-    send: (dest, topic, payload, origin) => host.sendAs(origin.from, dest, topic, payload),
-    start: (spec) => host.startLocal(spec.entry, spec.host, spec.args, spec.options),
-    startsOn: (hostId) => host.ownsHost(hostId),
-    terminate: (dest, _reason, origin) => host.terminateAs(origin.from, dest),
   }
 }
 

@@ -82,8 +82,8 @@ export class Engine implements EngineApi {
   readonly workflows: WorkflowHost
   readonly lua: LuaServices
   controlAddress?: string
-  /** Plain processes and services (started after workflow recovery). */
-  processes?: ProcessSide
+  /** Plain processes and services (the services start after workflow recovery). */
+  readonly processes: ProcessSide
   private registry: Registry
   private readonly catalog = new CodeCatalog()
   /** Runs a reload moved or pinned, bound to their version across restarts (see code-pins.ts). */
@@ -139,6 +139,10 @@ export class Engine implements EngineApi {
       node: this.node,
       workers: (host) => findWorker(this.registry, host),
     })
+    this.processes = new ProcessSide(
+      {emit: (event) => this.emit(event), env: (key) => this.env[key], lua, node: this.node, registry: () => this.registry},
+      lua.runtime,
+    )
   }
 
   /** Loads the project, opens the state dir, and recovers every open workflow by replay. */
@@ -169,13 +173,7 @@ export class Engine implements EngineApi {
     engine.recovery = recovery
     for (const summary of engine.workflows.list()) engine.indexRun(summary)
     engine.startProblems = loaded.problems.filter((p) => p.severity === 'error')
-    engine.processes = await ProcessSide.start({
-      emit: (event) => engine.emit(event),
-      env: (key) => engine.env[key],
-      lua,
-      node: engine.node,
-      registry: () => engine.registry,
-    })
+    await engine.processes.startServices()
     return engine
   }
 
@@ -324,7 +322,7 @@ export class Engine implements EngineApi {
   }
 
   ps(filter: {all?: boolean; status?: string} = {}): ProcessInfo[] {
-    const rows: ProcessInfo[] = [...this.workflows.list(), ...(this.processes?.list({all: filter.all === true || filter.status !== undefined}) ?? [])]
+    const rows: ProcessInfo[] = [...this.workflows.list(), ...this.processes.list({all: filter.all === true || filter.status !== undefined})]
     // Services are listed while supervised (also failed and waiting to restart), not only while running.
     const live = (r: ProcessInfo): boolean => r.status === 'running' || r.status === 'blocked' || r.status === 'damaged' || (r.kind === 'service' && r.status !== 'stopped' && r.status !== 'exited')
     return rows.filter((r) => (filter.status ? r.status === filter.status : filter.all || live(r)))
@@ -356,7 +354,7 @@ export class Engine implements EngineApi {
       },
       runKeyOf: (pid) => this.workflows.requireRun(pid).identity.runKey,
     })
-    if (report.errors.length === 0) await this.processes?.applyRegistry(this.registry, report)
+    if (report.errors.length === 0) await this.processes.applyRegistry(this.registry, report)
     this.emit({report, type: 'reload'})
     return report
   }
@@ -366,7 +364,7 @@ export class Engine implements EngineApi {
     return {
       entries: this.registry.entries.size,
       persistence: {dir: this.layout.dir, durable: true},
-      processes: this.processes?.list().filter((p) => p.kind === 'process' || p.status === 'running').length ?? 0,
+      processes: this.processes.list().filter((p) => p.kind === 'process' || p.status === 'running').length,
       root: this.registry.root,
       workflows: {
         blocked: runs.filter((r) => r.status === 'blocked').length,
@@ -384,7 +382,7 @@ export class Engine implements EngineApi {
 
   /** Stops timers and activities; every acknowledged event is already on disk. */
   async close(): Promise<void> {
-    await this.processes?.close()
+    await this.processes.close()
     await this.workflows.close()
     await this.index?.flush()
     this.lua.close()

@@ -9,6 +9,7 @@ import type {Registry, RegistryDiff} from '../registry/index.js'
 import type {EngineEvent, ProcessInfo} from './api.js'
 import {programSpecOf} from './code-catalog.js'
 import type {LuaServices} from './lua-services.js'
+import type {LuaRuntime} from '../lua/vm/runtime.js'
 
 export interface ProcessSideOptions {
   emit(event: EngineEvent): void
@@ -19,21 +20,16 @@ export interface ProcessSideOptions {
 }
 
 export class ProcessSide {
-  private constructor(
-    readonly host: ProcessHost,
-    readonly supervisor: ServiceSupervisor,
-  ) {}
+  readonly host: ProcessHost
+  readonly supervisor: ServiceSupervisor
 
-  /** Creates the host and starts the `auto_start` services (in `requires` order). */
-  static async start(options: ProcessSideOptions): Promise<ProcessSide> {
-    let side: ProcessSide | undefined
-    const host = await ProcessHost.create({
+  /** Creates the host (registered with the node at once); services start with {@link startServices}. */
+  constructor(options: ProcessSideOptions, runtime: LuaRuntime) {
+    this.host = ProcessHost.open({
       env: options.env,
       functions: {call: (entry, args, o) => options.lua.callFunction(entry, args, o.context ? {context: o.context} : {})},
       log: (pid, level, message, fields) => options.emit({fields, level, message, pid, type: 'log'}),
-      onChange: (status) => {
-        if (side) options.emit({summary: side.infoOf(status), type: 'run'})
-      },
+      onChange: (status) => options.emit({summary: this.infoOf(status), type: 'run'}),
       node: options.node,
       registry: options.registry,
       resolveProcess: (id) => {
@@ -41,20 +37,23 @@ export class ProcessSide {
         const entry = registry.entries.get(id)
         return entry?.kind === 'process.lua' ? programSpecOf(registry, entry, 'process') : undefined
       },
+      runtime,
     })
-    const supervisor = new ServiceSupervisor({
-      host,
+    this.supervisor = new ServiceSupervisor({
+      host: this.host,
       log: (service, level, message) => options.emit({level, message, pid: service, type: 'log'}),
       // A service's own changes (failed, waiting to restart, restarted) reach the status stream.
       onChange: (status) => {
-        const row = side?.list({all: true}).find((r) => r.kind === 'service' && r.id === status.id)
+        const row = this.list({all: true}).find((r) => r.kind === 'service' && r.id === status.id)
         if (row) options.emit({summary: row, type: 'run'})
       },
       registry: options.registry(),
     })
-    side = new ProcessSide(host, supervisor)
-    await supervisor.start()
-    return side
+  }
+
+  /** Starts the `auto_start` services (in `requires` order): after workflow recovery. */
+  startServices(): Promise<void> {
+    return this.supervisor.start()
   }
 
   /** Rows for `wippy ps`: services (any state) and processes (running, or all). */

@@ -124,6 +124,11 @@ export class ProcessHost implements ProcessOps {
     return new ProcessHost(opts.runtime ?? (await sharedLuaRuntime()), opts)
   }
 
+  /** Like {@link create}, on a runtime the caller already has. */
+  static open(opts: ProcessHostOptions & {runtime: LuaRuntime}): ProcessHost {
+    return new ProcessHost(opts.runtime, opts)
+  }
+
   // ---- public API -------------------------------------------------------------------
 
   /** Spawns a process; throws WIPPY_SPAWN_FAILED when the entry or host is wrong. */

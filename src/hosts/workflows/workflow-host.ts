@@ -9,29 +9,28 @@ export type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-optio
 import type {RunLog} from '../../history/store.js'
 import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {WippyError} from '../../errors.js'
-import {boundedActivityOutcome, checkPayload, payloadProblem} from '../../history/payload-limits.js'
-import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
+import {boundedActivityOutcome, checkPayload} from '../../history/payload-limits.js'
+import type {LuaProgram} from '../../lua/types.js'
 import {ActivityScheduler} from './activity-scheduler.js'
 import {blockedRunError} from './block-reason.js'
 import {BlockRetry} from './block-retry.js'
 import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
-import {closingOutcome} from './closing.js'
 import {IdleEvictor} from './idle-evictor.js'
 import {liveCommandHandler} from './live-commands.js'
-import {clientAndWorkerOf, formatWorkflowPid, newRunId, newWorkflowId, runKeyOf} from './pid.js'
+import {formatWorkflowPid, newRunId, newWorkflowId, runKeyOf} from './pid.js'
 import {nextTimerAt} from './outstanding.js'
 import {instantiateArgs, prebuildProgram} from './prebuild.js'
 import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
 import {RunWaiters} from './run-waiters.js'
 import {StorageRetry} from './storage-retry.js'
-import {conflictPolicyOf, contextOf, startErrorOf, workflowIdOf} from './start-policy.js'
 import {RunDirectory} from './run-directory.js'
 import {type DamagedRun, DamagedRuns, quarantineOf, runDamagedError, summarizeDamaged} from './damaged-runs.js'
 import {describeDamage, type RepairResult, repairHistoryFile} from '../../history/damage.js'
 import {summarizeRun, type RunSummary} from './run-summary.js'
 import type {PidOwner} from '../addressing.js'
 import {workflowOwner} from './workflow-owner.js'
+import {RunOutbound} from './run-outbound.js'
 
 export class WorkflowHost {
   private readonly dir = new RunDirectory()
@@ -50,10 +49,23 @@ export class WorkflowHost {
   private readonly storageRetry: StorageRetry
   /** This host as the node addresses it (workflow-owner.ts). */
   private readonly owner: PidOwner
+  /** What runs do to other PIDs (run-outbound.ts). */
+  private readonly outbound: RunOutbound
 
   constructor(private readonly options: WorkflowHostOptions) {
     this.owner = workflowOwner(this, options.node, options.workers ?? (() => undefined))
     options.node.register(this.owner)
+    this.outbound = new RunOutbound({
+      cancel: (pid, reason, from, queueIfBlocked) => this.cancel(pid, reason, from, queueIfBlocked),
+      deliver: (run, event, accept) => this.withLoaded(run, () => run.deliver(event, accept)),
+      exactRun: (target) => this.exactRun(target),
+      node: options.node,
+      owner: this.owner,
+      signal: (pid, topic, payload, from, signalId, queueIfBlocked) => this.signal(pid, topic, payload, from, signalId, queueIfBlocked),
+      start: (request) => this.start(request),
+      terminate: (pid, reason) => this.terminate(pid, reason),
+      warn: (pid, message) => options.log?.(pid, 'warn', message),
+    })
     this.realNow = options.realNow ?? Date.now
     this.random = options.random ?? Math.random
     this.timers = new RunTimers((run, seq) => this.fireTimer(run, seq))
@@ -90,7 +102,7 @@ export class WorkflowHost {
         replayedEvents += opened.replayedEvents
       }
     }
-    for (const run of this.dir.all()) if (!run.open) this.notifyParent(run, run.closing!)
+    for (const run of this.dir.all()) if (!run.open) this.outbound.notifyParent(run, run.closing!)
     const runs = this.dir.all()
     return {
       blocked: runs.filter((r) => r.status === 'blocked').length,
@@ -156,7 +168,7 @@ export class WorkflowHost {
     if (result.removed) return result
     await this.recoverRun(damaged.runKey)
     const run = this.dir.exact(damaged.pid) ?? this.dir.resolve(damaged.runKey)
-    if (!run.open) this.notifyParent(run, run.closing!)
+    if (!run.open) this.outbound.notifyParent(run, run.closing!)
     return {...result, summary: summarizeRun(run)}
   }
 
@@ -546,7 +558,7 @@ export class WorkflowHost {
       run.reopened(events)
     })
     // A child that closed while this run could not record it tells it again (deduplicated).
-    for (const child of this.dir.all()) if (!child.open && child.started.parent?.pid === run.identity.pid) this.notifyParent(child, child.closing!)
+    for (const child of this.dir.all()) if (!child.open && child.started.parent?.pid === run.identity.pid) this.outbound.notifyParent(child, child.closing!)
   }
 
   /**
@@ -616,26 +628,6 @@ export class WorkflowHost {
     })
   }
 
-  /**
-   * Hands a closed child's outcome to its parent, once: only if the parent recorded starting
-   * this child at that seq, and has no outcome for it yet (after a crash both sides may
-   * notify again).
-   */
-  private notifyParent(run: WorkflowRun, closing: HistoryEvent): void {
-    const parentRef = run.started.parent
-    if (!parentRef) return
-    const parent = this.exactRun(parentRef.pid)
-    if (!parent?.open) return
-    const event: NewHistoryEvent = {childPid: run.identity.pid, started: parentRef.seq, ts: parent.now(), type: 'ChildWorkflowCompleted', ...closingOutcome(closing)}
-    const accept = (p: WorkflowRun): boolean => {
-      const start = p.eventAt(parentRef.seq)
-      return start?.type === 'ChildWorkflowStarted' && start.childPid === run.identity.pid && !p.events.some((e) => e.type === 'ChildWorkflowCompleted' && e.started === parentRef.seq)
-    }
-    void (async () => {
-      await this.withLoaded(parent, () => parent.deliver(event, accept))
-    })().catch(() => {})
-  }
-
   private readonly live = liveCommandHandler({
     abandonActivity: (run, seq) => this.activities.abandon(run, seq),
     armTimer: (run, seq, fireAt) => this.timers.arm(run, seq, fireAt),
@@ -644,77 +636,19 @@ export class WorkflowHost {
       this.activities.abandonRun(run)
       this.waiters.closed(run.identity.runKey, event)
       this.retries.forget(run)
-      this.notifyParent(run, event)
+      this.outbound.notifyParent(run, event)
       this.options.onChange?.(this.summary(run))
     },
-    control: async (run, action, target, reason) => {
-      const owner = this.options.node.resolve(target)
-      if (!owner) return notFound(target)
-      if (owner !== this.owner) {
-        const origin = {code: true, from: run.identity.pid}
-        const r = action === 'cancel' ? await this.options.node.cancel(target, reason ?? action, origin) : await this.options.node.terminate(target, reason ?? action, origin)
-        return r.error
-      }
-      const child = this.exactRun(target)
-      if (!child) return notFound(target)
-      if (!child.open) return undefined
-      // From code: a blocked child gets the cancel queued (see signal()).
-      if (action === 'cancel') await this.cancel(target, 'cancelled by parent', '', true)
-      else await this.terminate(target, 'terminated by parent')
-      return undefined
-    },
+    control: (run, action, target, reason) => this.outbound.control(run, action, target, reason),
     disarmTimer: (run, seq) => this.timers.disarm(run, seq),
     env: (key) => this.options.env?.(key),
     log: (run, level, message, fields) => this.options.log?.(run.identity.pid, level, message, fields),
-    signal: async (run, request) => {
-      const owner = this.options.node.resolve(request.target)
-      // A plain process or a function: sent once, live; the recorded SignalSent keeps replay from resending.
-      if (owner && owner !== this.owner) return (await this.options.node.send(request.target, request.topic, request.payload, {code: true, from: run.identity.pid})).error
-      const target = this.exactRun(request.target)
-      if (!target) return notFound(request.target)
-      if (!target.open) return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
-      // Refused here (and the refusal recorded in SignalSent), not later where the sender can't hear of it.
-      const tooBig = payloadProblem(request.payload, 'signal payload')
-      if (tooBig) return {kind: 'PayloadTooLarge', message: tooBig.message, retryable: false}
-      // Delivered off the sender's queue: a signal to oneself must not wait on itself.
-      // Queued if the target is blocked: the sender's SignalSent already says it was sent.
-      void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId, true).catch((error: unknown) => {
-        this.options.log?.(run.identity.pid, 'warn', `signal to ${request.target} not delivered: ${(error as Error).message}`)
-      })
-      return undefined
-    },
+    signal: (run, request) => this.outbound.signal(run, request),
     startActivity: (run, event) => this.activities.start(run, event),
-    startChild: async (run, request) => {
-      const [client, worker] = clientAndWorkerOf(run.identity.pid)
-      const name = workflowIdOf(request.options)
-      const conflictPolicy = conflictPolicyOf(request.options)
-      // A child inherits its parent's context; its spawner's `with_context` adds to it.
-      const context = {...run.started.context, ...contextOf(request.options)}
-      try {
-        const child = await this.start({
-          client,
-          context,
-          entry: request.entry,
-          input: request.input,
-          parent: {pid: run.identity.pid, seq: request.seq},
-          // Deterministic: a child started again after a crash finds the one started before.
-          workflowId: name ?? `${run.identity.workflowId}.${request.seq}`,
-          worker,
-          ...(conflictPolicy ? {conflictPolicy} : {}),
-        })
-        return {pid: child.pid}
-      } catch (error) {
-        return {error: startErrorOf(error)}
-      }
-    },
+    startChild: (run, request) => this.outbound.startChild(run, request),
     uuid: (version) => this.options.uuid?.(version) ?? crypto.randomUUID(),
   })
 }
-
-function notFound(target: string): LuaErrorValue {
-  return {kind: 'NotFound', message: `no workflow or process ${target}`, retryable: false}
-}
-
 
 function closedError(run: WorkflowRun, verb: string): WippyError {
   return new WippyError('WIPPY_WORKFLOW_CLOSED', `Can't ${verb} workflow ${run.identity.pid}: it has already ${run.status}.`, {

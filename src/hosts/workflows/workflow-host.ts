@@ -10,16 +10,15 @@ import type {RunLog} from '../../history/store.js'
 import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {WippyError} from '../../errors.js'
 import {boundedActivityOutcome, checkPayload} from '../../history/payload-limits.js'
-import type {LuaProgram} from '../../lua/types.js'
 import {ActivityScheduler} from './activity-scheduler.js'
 import {blockedRunError} from './block-reason.js'
 import {BlockRetry} from './block-retry.js'
 import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
-import {IdleEvictor} from './idle-evictor.js'
+import {RunResidency} from './run-residency.js'
 import {liveCommandHandler} from './live-commands.js'
 import {formatWorkflowPid, newRunId, newWorkflowId, runKeyOf} from './pid.js'
 import {nextTimerAt} from './outstanding.js'
-import {instantiateArgs, prebuildProgram} from './prebuild.js'
+import {prebuildProgram} from './prebuild.js'
 import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
 import {RunWaiters} from './run-waiters.js'
@@ -37,10 +36,10 @@ export class WorkflowHost {
   private readonly damaged = new DamagedRuns()
   /** Starts with an explicit workflow ID whose file is being created: a second one waits. */
   private readonly starting = new Map<string, Promise<unknown>>()
-  private readonly logs = new Map<string, RunLog>()
   private readonly timers: RunTimers
   private readonly activities: ActivityScheduler
-  private readonly evictor: IdleEvictor
+  /** Logs and VMs, loaded on demand and evicted idle (run-residency.ts). */
+  private readonly residency: RunResidency
   private readonly waiters = new RunWaiters()
   private readonly retries: BlockRetry
   private readonly realNow: () => number
@@ -57,7 +56,7 @@ export class WorkflowHost {
     options.node.register(this.owner)
     this.outbound = new RunOutbound({
       cancel: (pid, reason, from, queueIfBlocked) => this.cancel(pid, reason, from, queueIfBlocked),
-      deliver: (run, event, accept) => this.withLoaded(run, () => run.deliver(event, accept)),
+      deliver: (run, event, accept) => this.residency.withLoaded(run, () => run.deliver(event, accept)),
       exactRun: (target) => this.exactRun(target),
       node: options.node,
       owner: this.owner,
@@ -72,16 +71,22 @@ export class WorkflowHost {
     this.retries = new BlockRetry(options.blockRetry ?? {}, (run) => this.retryBlocked(run))
     this.storageRetry = new StorageRetry(
       options.storageRetryMs ?? 2000,
-      (run) => (this.closed ? Promise.resolve() : this.withLoaded(run, async () => {})),
+      (run) => (this.closed ? Promise.resolve() : this.residency.withLoaded(run, async () => {})),
       (run, message) => options.log?.(run.identity.pid, 'error', message),
     )
     this.activities = new ActivityScheduler(options.activities, (run, event) => this.wake(run, event))
-    this.evictor = new IdleEvictor(options.idleEvictMs ?? 5000, async (run) => {
-      options.onSettled?.(run.identity.runKey, run.historyLength)
-      run.evict()
-      const log = this.logs.get(run.identity.runKey)
-      this.logs.delete(run.identity.runKey)
-      await log?.close()
+    this.residency = new RunResidency({
+      afterChange: (run) => this.afterChange(run),
+      code: (entry, runKey) => options.code(entry, runKey),
+      idleEvictMs: options.idleEvictMs ?? 5000,
+      ...(options.onSettled ? {onSettled: options.onSettled} : {}),
+      park: (run) => this.storageRetry.park(run),
+      quarantine: (run, error) => this.quarantineLive(run, error),
+      // A child that closed while this run could not record it tells it again (deduplicated).
+      reopened: (run) => {
+        for (const child of this.dir.all()) if (!child.open && child.started.parent?.pid === run.identity.pid) this.outbound.notifyParent(child, child.closing!)
+      },
+      store: options.store,
     })
   }
 
@@ -140,8 +145,8 @@ export class WorkflowHost {
       run.evict()
       this.timers.rearm(run)
     } else if (run.open) {
-      this.logs.set(runKey, log)
-      await this.load(run)
+      this.residency.adopt(runKey, log)
+      await this.residency.load(run)
       replayedEvents = run.replayedEvents
     } else {
       await log.close()
@@ -258,10 +263,10 @@ export class WorkflowHost {
         throw error
       }
     }
-    this.logs.set(runKey, log)
+    this.residency.adopt(runKey, log)
     const first = {...started, seq: 1} as HistoryEvent
     const run = this.newRun(runKey, [first, ...events])
-    await this.load(run, program && {codeHash: code.codeHash, program})
+    await this.residency.load(run, program && {codeHash: code.codeHash, program})
     return {existing: false, pid, workflowId}
   }
 
@@ -276,7 +281,7 @@ export class WorkflowHost {
     if (!run.open) throw closedError(run, 'signal')
     if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'signal')
     checkPayload(payload, 'signal payload')
-    await this.withLoaded(run, async () => {
+    await this.residency.withLoaded(run, async () => {
       // Blocked while it loaded: refused too.
       if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'signal')
       if (signalId && run.events.some((e) => e.type === 'SignalReceived' && e.signalId === signalId)) return
@@ -289,7 +294,7 @@ export class WorkflowHost {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'cancel')
     if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'cancel')
-    await this.withLoaded(run, async () => {
+    await this.residency.withLoaded(run, async () => {
       if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'cancel')
       await run.deliver({from, reason, ts: run.now(), type: 'CancelRequested'})
     })
@@ -299,14 +304,14 @@ export class WorkflowHost {
   async terminate(pid: string, reason = 'terminated'): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'terminate')
-    await this.withLoaded(run, () => run.close({reason, ts: run.now(), type: 'WorkflowTerminated'}))
+    await this.residency.withLoaded(run, () => run.close({reason, ts: run.now(), type: 'WorkflowTerminated'}))
   }
 
   /** Moves a run's virtual clock forward; due timers fire at once. Recorded in its history. */
   async skipTime(pid: string, by: number | 'next-timer'): Promise<{skippedMs: number; now: number}> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'skip time of')
-    return this.withLoaded(run, async () => {
+    return this.residency.withLoaded(run, async () => {
       let byMs = by === 'next-timer' ? 0 : by
       if (by === 'next-timer') {
         const at = nextTimerAt(run.outstanding)
@@ -327,7 +332,7 @@ export class WorkflowHost {
     const run = this.requireRun(pid)
     if (!run.open || !run.loaded) return
     await run.serial(() => run.unload())
-    await this.load(run)
+    await this.residency.load(run)
   }
 
   /**
@@ -338,7 +343,7 @@ export class WorkflowHost {
     const run = this.requireRun(pid)
     if (!run.open || run.status !== 'blocked') return
     this.retries.forget(run)
-    await this.reloadFromDisk(run)
+    await this.residency.reloadFromDisk(run)
   }
 
   /** Replaces a blocked run's reason (a reload re-checked it against new code, which also diverges). */
@@ -353,7 +358,7 @@ export class WorkflowHost {
   blockRun(pid: string, problem: Error): void {
     const run = this.requireRun(pid)
     if (!run.open || run.status === 'blocked') return
-    this.evictor.cancel(run)
+    this.residency.cancelEviction(run)
     run.block(problem)
     this.afterChange(run)
   }
@@ -393,7 +398,7 @@ export class WorkflowHost {
     if (!quarantined) throw error
     this.timers.clearRun(run)
     this.activities.abandonRun(run)
-    this.evictor.cancel(run)
+    this.residency.cancelEviction(run)
     this.dir.remove(run)
     this.damaged.add(quarantined)
     this.options.onDamaged?.(run.identity.runKey)
@@ -440,17 +445,14 @@ export class WorkflowHost {
     this.storageRetry.clear()
     this.timers.clear()
     this.activities.stop()
-    this.evictor.clear()
-    await Promise.all(this.dir.all().map((run) => run.serial(() => {})))
-    await Promise.all([...this.logs.values()].map((log) => log.close()))
-    this.logs.clear()
+    await this.residency.close(this.dir.all())
   }
 
   private newRun(runKey: string, events: HistoryEvent[]): WorkflowRun {
     const started = events[0] as EventOf<'WorkflowStarted'>
     const ctx: RunContext = {
       append: async (batch, limits) => {
-        const written = await this.logOf(runKey).append(batch, limits)
+        const written = await this.residency.logOf(runKey).append(batch, limits)
         // Its file takes writes again: a parked run's retry is moot.
         this.storageRetry.cancel(run)
         this.options.onHistory?.(started.pid, written)
@@ -467,100 +469,6 @@ export class WorkflowHost {
     return run
   }
 
-  private logOf(runKey: string): RunLog {
-    const log = this.logs.get(runKey)
-    if (!log) throw new Error(`history ${runKey} is not open`)
-    return log
-  }
-
-  /** Creates the program and replays the run's history into it (inside the run's queue). */
-  private load(run: WorkflowRun, prebuilt?: {codeHash: string; program: LuaProgram}): Promise<void> {
-    return run.serial(async () => {
-      if (!run.open || run.loaded) {
-        prebuilt?.program.close()
-        return
-      }
-      const code = this.options.code(run.identity.entry, run.identity.runKey)
-      if (!code) {
-        prebuilt?.program.close()
-        throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `The code of ${run.identity.entry} is not loaded.`, {
-          hint: 'The workflow.lua entry was removed or renamed; restore it to let this run go on.',
-        })
-      }
-      // A VM built before a reload changed the code is dropped: the run gets today's code, as before.
-      if (prebuilt && prebuilt.codeHash !== code.codeHash) prebuilt.program.close()
-      const program = prebuilt && prebuilt.codeHash === code.codeHash ? prebuilt.program : await code.instantiate(instantiateArgs(run.started))
-      await run.load(program)
-    }).then(() => {
-      if (run.storageFailed) this.storageRetry.park(run)
-      this.afterChange(run)
-    })
-  }
-
-  /**
-   * Runs `fn` on a run with its history and program loaded. The run is held meanwhile, so
-   * the idle evictor cannot drop its VM between the load and `fn` (a delivery to an
-   * unloaded run would be recorded but never handed to the code).
-   */
-  private async withLoaded<T>(run: WorkflowRun, fn: () => Promise<T>): Promise<T> {
-    run.holds++
-    try {
-      await this.ensureLoaded(run)
-      return await fn()
-    } catch (error) {
-      // The disk refused this run's event: it is parked, and tried again without a request.
-      if (run.storageFailed) this.storageRetry.park(run)
-      throw error
-    } finally {
-      run.holds--
-      this.afterChange(run)
-    }
-  }
-
-  /**
-   * Makes sure an evicted run has its history and program back before it is touched. A run
-   * parked by a storage failure is reopened from its file and replayed; if that fails again,
-   * the storage error is thrown (the caller's event is not recorded).
-   */
-  private async ensureLoaded(run: WorkflowRun): Promise<void> {
-    this.evictor.cancel(run)
-    if (run.storageFailed) await this.reopen(run)
-    if (!run.open || run.loaded) return
-    if (run.evicted) {
-      let failed: {error: unknown} | undefined
-      await run.serial(async () => {
-        if (!run.evicted) return
-        try {
-          const {events, log} = await this.options.store.open(run.identity.runKey)
-          this.logs.set(run.identity.runKey, log)
-          run.restore(events)
-        } catch (error) {
-          failed = {error}
-        }
-      })
-      // A damaged file quarantines the run (and refuses the delivery); any other failure blocks it.
-      if (failed) await this.quarantineLive(run, failed.error).catch((error: unknown) => (error === failed!.error ? run.block(error as Error) : Promise.reject(error)))
-    }
-    if (run.status !== 'blocked') await this.load(run)
-    if (run.storageFailed) throw run.problem!
-  }
-
-  /** Closes a failed log and opens the file again through the recovery reader. */
-  private async reopen(run: WorkflowRun): Promise<void> {
-    const key = run.identity.runKey
-    await run.exclusive(async () => {
-      if (!run.storageFailed) return
-      const failed = this.logs.get(key)
-      this.logs.delete(key)
-      await failed?.close().catch(() => {})
-      const {events, log} = await this.options.store.open(key)
-      this.logs.set(key, log)
-      run.reopened(events)
-    })
-    // A child that closed while this run could not record it tells it again (deduplicated).
-    for (const child of this.dir.all()) if (!child.open && child.started.parent?.pid === run.identity.pid) this.outbound.notifyParent(child, child.closing!)
-  }
-
   /**
    * Hands a timer or activity outcome to its run. A blocked run (its code diverges from its
    * history) gets nothing: its history stays as it was until the code is fixed or the run
@@ -569,7 +477,7 @@ export class WorkflowHost {
   private async wake(run: WorkflowRun, event: NewHistoryEvent): Promise<void> {
     if (!run.open || this.closed || run.status === 'blocked') return
     // Not recorded when the append fails: replay after the retry re-arms the timer / re-runs the activity.
-    await this.withLoaded(run, () => run.deliver(boundedActivityOutcome(event), (r) => r.status !== 'blocked')).catch(() => {})
+    await this.residency.withLoaded(run, () => run.deliver(boundedActivityOutcome(event), (r) => r.status !== 'blocked')).catch(() => {})
   }
 
   /** A run was just blocked: a host fault is retried (its waiters wait on); code blocks tell waiters why. */
@@ -589,23 +497,8 @@ export class WorkflowHost {
 
   private async retryBlocked(run: WorkflowRun): Promise<void> {
     if (this.closed || !run.open || run.status !== 'blocked' || run.blockKind !== 'host') return this.retries.forget(run)
-    await this.reloadFromDisk(run)
+    await this.residency.reloadFromDisk(run)
     if (run.status !== 'blocked') this.retries.forget(run)
-  }
-
-  /**
-   * Loads a blocked run again from its history file (what was in memory may be what failed
-   * to be written), on the code \`code()\` gives it now. A failure blocks it again.
-   */
-  private async reloadFromDisk(run: WorkflowRun): Promise<void> {
-    await run.serial(async () => {
-      run.evict()
-      const log = this.logs.get(run.identity.runKey)
-      this.logs.delete(run.identity.runKey)
-      await log?.close().catch(() => {})
-      run.unblock()
-    })
-    await this.withLoaded(run, async () => {})
   }
 
   private fireTimer(run: WorkflowRun, seq: number): void {
@@ -615,7 +508,7 @@ export class WorkflowHost {
   private afterChange(run: WorkflowRun): void {
     if (!this.dir.has(run)) return // quarantined meanwhile (see quarantineLive)
     this.options.onChange?.(this.summary(run))
-    this.evictor.schedule(run)
+    this.residency.scheduleEviction(run)
     if (this.options.virtualTime) this.skipIfOnlyTimers(run)
   }
 

@@ -161,6 +161,21 @@ describe('watch', () => {
     expect(exit.value).toMatchObject({event: 'pid.exit'})
   })
 
+  test('a function call that returned is no PID any more, and its watches are dropped', async () => {
+    const {engine, fn, host, node} = await setup()
+    const proc = host.spawn({entry: 'app.procs:listener', host: HOST}).pid
+    node.watch(fn.pid, proc, 'monitor')
+    // When the call behind the PID returns (the function host tells the function calls)
+    engine.functionCalls.ended(fn.pid)
+    await host.send(proc, 'go', [1])
+    await host.waitForExit(proc)
+    await settle()
+    // Then the process's end reaches nobody, and the PID resolves to no host
+    expect(fn.mailbox.drain()).toEqual([])
+    expect(node.resolve(fn.pid)).toBeUndefined()
+    expect((await node.send(fn.pid, 'late', [], FROM_CODE)).error?.kind).toBe('NotFound')
+  })
+
   test('exec resolves with the end of a process or a workflow', async () => {
     const {host, node, startWorkflow} = await setup()
     const wf = await startWorkflow('E-1')

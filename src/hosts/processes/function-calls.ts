@@ -31,6 +31,12 @@ export class FunctionCalls {
     if (caller.pid && caller.mailbox) this.mailboxes.attach(caller.pid, caller.mailbox)
   }
 
+  /** The call behind `pid` returned: forget its mailbox and drop the watches it held. */
+  ended(pid: string): void {
+    this.mailboxes.forget(pid)
+    this.node.unwatchAll(pid)
+  }
+
   async execute(cmd: LuaCommand, caller: FunctionCallerLike): Promise<ExitResult> {
     this.attach(caller)
     const a = cmd.args

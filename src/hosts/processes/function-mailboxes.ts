@@ -1,8 +1,9 @@
 /**
  * Running function calls as message receivers. A function has a PID for its whole call
  * (`process.pid()`); once it issues a `process.*` command its mailbox is attached here
- * (function-calls.ts), so processes and workflows can reply to it (`process.send(reply_to, ...)`) and names can point at it.
- * A mailbox that closed (the call returned) is forgotten: sends to it are NotFound.
+ * (function-calls.ts), so processes and workflows can reply to it (`process.send(reply_to, ...)`)
+ * and names can point at it. A mailbox that closed (the call returned) is forgotten: sends to
+ * it are NotFound.
  */
 import type {LuaDelivery} from '../../lua/types.js'
 
@@ -27,6 +28,10 @@ export class FunctionMailboxes {
     const box = this.boxes.get(pid)
     if (box && box.closed) this.boxes.delete(pid)
     return box !== undefined && !box.closed
+  }
+
+  forget(pid: string): void {
+    this.boxes.delete(pid)
   }
 
   /** The open mailbox of `pid`. */

@@ -15,6 +15,7 @@ import {blockedRunError} from './block-reason.js'
 import {BlockRetry} from './block-retry.js'
 import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
 import {RunResidency} from './run-residency.js'
+import {type RecoveryHost, type RecoveryReport, recoverAll, recoverRun} from './run-recovery.js'
 import {liveCommandHandler} from './live-commands.js'
 import {formatWorkflowPid, newRunId, newWorkflowId, runKeyOf} from './pid.js'
 import {nextTimerAt} from './outstanding.js'
@@ -25,7 +26,7 @@ import {RunWaiters} from './run-waiters.js'
 import {StorageRetry} from './storage-retry.js'
 import {RunDirectory} from './run-directory.js'
 import {type DamagedRun, DamagedRuns, quarantineOf, runDamagedError, summarizeDamaged} from './damaged-runs.js'
-import {describeDamage, type RepairResult, repairHistoryFile} from '../../history/damage.js'
+import {type RepairResult, repairHistoryFile} from '../../history/damage.js'
 import {summarizeRun, type RunSummary} from './run-summary.js'
 import type {PidOwner} from '../addressing.js'
 import {workflowOwner} from './workflow-owner.js'
@@ -94,64 +95,24 @@ export class WorkflowHost {
    * Reads every history, replays the open runs, and re-notifies parents of finished children.
    * A damaged history is quarantined (listed as `damaged`, skipped), never fatal for the others.
    */
-  async recover(): Promise<{open: number; closed: number; blocked: number; damaged: string[]; tornTails: string[]; replayedEvents: number; ms: number}> {
-    const t0 = performance.now()
-    const tornTails: string[] = []
-    const damaged: string[] = []
-    let replayedEvents = 0
-    for (const runKey of await this.options.store.list()) {
-      const opened = await this.recoverRun(runKey)
-      if ('damaged' in opened) damaged.push(opened.damaged)
-      else {
-        if (opened.torn) tornTails.push(opened.torn)
-        replayedEvents += opened.replayedEvents
-      }
-    }
+  async recover(): Promise<RecoveryReport> {
+    const report = await recoverAll(this.recovery)
     for (const run of this.dir.all()) if (!run.open) this.outbound.notifyParent(run, run.closing!)
-    const runs = this.dir.all()
-    return {
-      blocked: runs.filter((r) => r.status === 'blocked').length,
-      closed: runs.filter((r) => !r.open).length,
-      damaged,
-      ms: performance.now() - t0,
-      open: runs.filter((r) => r.open && r.status !== 'blocked').length,
-      replayedEvents,
-      tornTails,
-    }
+    return report
   }
 
-  /** Opens one history and replays it if open; a damaged one is quarantined instead. */
-  private async recoverRun(runKey: string): Promise<{damaged: string} | {replayedEvents: number; torn?: string}> {
-    let opened
-    try {
-      opened = await this.options.store.open(runKey)
-    } catch (error) {
-      const quarantined = await quarantineOf(this.options.store.pathOf(runKey), runKey)
-      if (!quarantined) throw error
-      this.damaged.add(quarantined)
-      this.options.onDamaged?.(runKey)
-      return {damaged: `${quarantined.file} is ${describeDamage(quarantined.damage)}; the run ${quarantined.workflowId} is quarantined (\`wippy history repair ${quarantined.workflowId}\`)`}
+  /** How recovery opens a run's history (run-recovery.ts). */
+  private get recovery(): RecoveryHost {
+    return {
+      damaged: this.damaged,
+      newRun: (runKey, events) => this.newRun(runKey, events),
+      ...(this.options.onDamaged ? {onDamaged: this.options.onDamaged} : {}),
+      rearm: (run) => this.timers.rearm(run),
+      residency: this.residency,
+      runs: () => this.dir.all(),
+      ...(this.options.settledLength ? {settledLength: this.options.settledLength} : {}),
+      store: this.options.store,
     }
-    const {events, recovered, log} = opened
-    const torn = recovered && `${runKey}: dropped ${recovered.droppedBytes} bytes of a torn last line at byte ${recovered.atOffset}${recovered.keptAs ? ` (kept in ${recovered.keptAs})` : ''}`
-    const settled = this.options.settledLength?.(runKey)
-    // The index saw this many events acknowledged: fewer now means the file was cut (not torn).
-    const lost = settled !== undefined && events.length < settled ? `; events ${events.length + 1}..${settled} were acknowledged before and are gone (the file was cut)` : ''
-    const run = this.newRun(runKey, events)
-    let replayedEvents = 0
-    if (run.open && !recovered && settled === events.length) {
-      // Settled when it was evicted, and nothing happened since: no VM until it is woken.
-      await log.close()
-      run.evict()
-      this.timers.rearm(run)
-    } else if (run.open) {
-      this.residency.adopt(runKey, log)
-      await this.residency.load(run)
-      replayedEvents = run.replayedEvents
-    } else {
-      await log.close()
-    }
-    return torn || lost ? {replayedEvents, torn: (torn ?? `${runKey}: holds ${events.length} events`) + lost} : {replayedEvents}
   }
 
   /**
@@ -171,7 +132,7 @@ export class WorkflowHost {
     const {events: _events, ...result} = await repairHistoryFile(this.options.store.dir, damaged.runKey)
     this.damaged.delete(damaged.runKey)
     if (result.removed) return result
-    await this.recoverRun(damaged.runKey)
+    await recoverRun(this.recovery, damaged.runKey)
     const run = this.dir.exact(damaged.pid) ?? this.dir.resolve(damaged.runKey)
     if (!run.open) this.outbound.notifyParent(run, run.closing!)
     return {...result, summary: summarizeRun(run)}

@@ -6,20 +6,18 @@
  * quarantines its run (`damaged-runs.ts`) and never stops the others.
  */
 export type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
-import type {RunLog} from '../../history/store.js'
 import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {WippyError} from '../../errors.js'
 import {boundedActivityOutcome, checkPayload} from '../../history/payload-limits.js'
 import {ActivityScheduler} from './activity-scheduler.js'
 import {blockedRunError} from './block-reason.js'
 import {BlockRetry} from './block-retry.js'
-import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
+import type {StartRequest, WorkflowHostOptions} from './host-options.js'
 import {RunResidency} from './run-residency.js'
+import {RunStarts} from './run-starts.js'
 import {type RecoveryHost, type RecoveryReport, recoverAll, recoverRun} from './run-recovery.js'
 import {liveCommandHandler} from './live-commands.js'
-import {formatWorkflowPid, newRunId, newWorkflowId, runKeyOf} from './pid.js'
 import {nextTimerAt} from './outstanding.js'
-import {prebuildProgram} from './prebuild.js'
 import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
 import {RunWaiters} from './run-waiters.js'
@@ -36,7 +34,6 @@ export class WorkflowHost {
   private readonly dir = new RunDirectory()
   private readonly damaged = new DamagedRuns()
   /** Starts with an explicit workflow ID whose file is being created: a second one waits. */
-  private readonly starting = new Map<string, Promise<unknown>>()
   private readonly timers: RunTimers
   private readonly activities: ActivityScheduler
   /** Logs and VMs, loaded on demand and evicted idle (run-residency.ts). */
@@ -51,6 +48,8 @@ export class WorkflowHost {
   private readonly owner: PidOwner
   /** What runs do to other PIDs (run-outbound.ts). */
   private readonly outbound: RunOutbound
+  /** New runs: ID conflict policy, history file, first VM (run-starts.ts). */
+  private readonly starts: RunStarts
 
   constructor(private readonly options: WorkflowHostOptions) {
     this.owner = workflowOwner(this, options.node, options.workers ?? (() => undefined))
@@ -88,6 +87,17 @@ export class WorkflowHost {
         for (const child of this.dir.all()) if (!child.open && child.started.parent?.pid === run.identity.pid) this.outbound.notifyParent(child, child.closing!)
       },
       store: options.store,
+    })
+    this.starts = new RunStarts({
+      closed: () => this.closed,
+      code: (entry) => options.code(entry),
+      newRun: (runKey, events) => this.newRun(runKey, events),
+      openByWorkflowId: (workflowId) => this.dir.openByWorkflowId(workflowId),
+      random: this.random,
+      realNow: this.realNow,
+      residency: this.residency,
+      store: options.store,
+      terminate: (pid, reason) => this.terminate(pid, reason),
     })
   }
 
@@ -143,92 +153,9 @@ export class WorkflowHost {
     return this.findRun(query) ? undefined : this.damaged.find(query)
   }
 
-  /** Starts a workflow run, or returns the running one with the same explicit ID. */
-  async start(request: StartRequest): Promise<{pid: string; workflowId: string; existing: boolean}> {
-    if (this.closed) throw new WippyError('WIPPY_ENGINE_STOPPED', 'The workflow host is stopping.', {hint: 'Start `wippy dev` again.'})
-    const code = this.options.code(request.entry)
-    if (!code) {
-      throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `No workflow.lua entry ${request.entry} is loaded.`, {
-        hint: 'Check the entry ID (namespace:name) with `wippy registry list --kind workflow.lua`.',
-      })
-    }
-    if (request.workflowId) {
-      // A start of the same ID under way (its file is being created): decide after it.
-      const pending = this.starting.get(request.workflowId)
-      if (pending) {
-        await pending.catch(() => {})
-        return this.start(request)
-      }
-      const existing = this.dir.openByWorkflowId(request.workflowId)
-      if (existing && request.conflictPolicy === 'fail') {
-        throw new WippyError('WIPPY_WORKFLOW_ALREADY_STARTED', `Workflow ${request.workflowId} is already running (${existing.identity.pid}).`, {
-          hint: 'Its ID conflict policy is "fail": pick another ID, or drop the policy to reuse the running workflow.',
-          kind: 'user',
-        })
-      }
-      if (existing && request.conflictPolicy === 'terminate_existing') await this.terminate(existing.identity.pid, 'terminated by a new start with the same ID')
-      else if (existing) return {existing: true, pid: existing.identity.pid, workflowId: request.workflowId}
-      const started = this.startNew(request, code)
-      this.starting.set(request.workflowId, started)
-      try {
-        return await started
-      } finally {
-        this.starting.delete(request.workflowId)
-      }
-    }
-    return this.startNew(request, code)
-  }
-
-  private async startNew(request: StartRequest, code: WorkflowCode): Promise<{pid: string; workflowId: string; existing: boolean}> {
-    checkPayload(request.input, 'workflow input')
-    const workflowId = request.workflowId ?? newWorkflowId(this.random)
-    const runId = newRunId(this.random)
-    const pid = formatWorkflowPid({client: request.client, worker: request.worker, workflowId})
-    const runKey = runKeyOf(workflowId, runId)
-    const ts = this.realNow()
-    const started: NewHistoryEvent = {
-      codeHash: code.codeHash,
-      entry: request.entry,
-      format: 1,
-      host: request.worker,
-      input: request.input,
-      pid,
-      runId,
-      seed: Math.floor(this.random() * 2 ** 31),
-      ts,
-      type: 'WorkflowStarted',
-      workflowId,
-      ...(request.parent ? {parent: request.parent} : {}),
-      ...(request.context && Object.keys(request.context).length > 0 ? {context: request.context} : {}),
-      ...(request.forkedFrom ? {forkedFrom: {at: request.forkedFrom.at, pid: request.forkedFrom.pid}} : {}),
-    }
-    // The VM is built while the history file is created and synced (see prebuild.ts).
-    const creating = this.options.store.create(runKey, started)
-    // Marked handled now: it is awaited below, after the VM is built.
-    creating.catch(() => {})
-    const program = await prebuildProgram(code, started as EventOf<'WorkflowStarted'>)
-    let log: RunLog
-    try {
-      log = await creating
-    } catch (error) {
-      program?.close()
-      throw error
-    }
-    let events: HistoryEvent[] = []
-    // A fork takes the first N events of another run as its own (after its own start event).
-    if (request.forkedFrom) {
-      try {
-        events = await log.append(request.forkedFrom.events.slice(1).map(({seq: _seq, ...rest}) => rest as NewHistoryEvent))
-      } catch (error) {
-        program?.close()
-        throw error
-      }
-    }
-    this.residency.adopt(runKey, log)
-    const first = {...started, seq: 1} as HistoryEvent
-    const run = this.newRun(runKey, [first, ...events])
-    await this.residency.load(run, program && {codeHash: code.codeHash, program})
-    return {existing: false, pid, workflowId}
+  /** Starts a workflow run, or returns the running one with the same explicit ID (run-starts.ts). */
+  start(request: StartRequest): Promise<{pid: string; workflowId: string; existing: boolean}> {
+    return this.starts.start(request)
   }
 
   /**

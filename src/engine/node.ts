@@ -20,7 +20,7 @@ import type {
 import type {LuaErrorValue} from '../lua/types.js'
 import type {Registry} from '../registry/index.js'
 
-/** Ends a watch; `fired` says the target ended (its watcher was told). */
+/** Ends a watch before its target ends. */
 type Stop = () => void
 
 export class Node implements Addressing {
@@ -88,6 +88,8 @@ export class Node implements Addressing {
     if (!owner) return notFound(`no process ${dest}`)
     const target = owner.pidOf?.(dest) ?? dest
     const from = this.resolve(watcher)
+    // A watcher no host owns could never be told.
+    if (!from) return {value: true}
     return this.add(watcher, target, how, owner, (end) => from?.notify?.(watcher, how, target, end), from)
   }
 

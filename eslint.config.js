@@ -144,12 +144,6 @@ export default defineConfig(
       ],
     },
   },
-  // Temporary: unused imports in files other helpers are restructuring (engine.ts:8 `join`,
-  // process-host.ts:21 `internal`); the integrator removes them and this entry after merging.
-  {
-    files: ['src/engine/engine.ts', 'src/hosts/processes/process-host.ts'],
-    rules: {'@typescript-eslint/no-unused-vars': 'off'},
-  },
   ...layerConfigs,
   ...apiConfig,
 )

@@ -10,6 +10,7 @@ import {rmSync} from 'node:fs'
 
 import {programSpecOf} from '../dist/engine/code-catalog.js'
 import {ProcessHost} from '../dist/hosts/processes/index.js'
+import {Node} from '../dist/engine/node.js'
 import {loadRegistry} from '../dist/registry/index.js'
 import {figure, formatFigure, isMain, tempDir, writeFiles} from './lib.mjs'
 
@@ -59,6 +60,7 @@ async function withHost(fn) {
   writeFiles(root, FILES)
   const registry = await loadRegistry(root, {env: {}})
   const host = await ProcessHost.create({
+    node: new Node(() => registry),
     registry: () => registry,
     resolveProcess: (id) => {
       const entry = registry.entries.get(id)

@@ -5,7 +5,6 @@
  * the status stream (`subscribe`).
  */
 import {mkdir} from 'node:fs/promises'
-import {join} from 'node:path'
 
 import {WippyError} from '../errors.js'
 import {HistoryStore} from '../history/store.js'
@@ -38,13 +37,15 @@ import type {
 import {historyLimitsFromEnv} from '../history/history-cap.js'
 import {CodeCatalog, type CodeVersion} from './code-catalog.js'
 import {LuaServices} from './lua-services.js'
-import {ProcessRouter} from './process-router.js'
+import {Node} from './node.js'
+import {FunctionCalls} from '../hosts/processes/index.js'
+import type {Origin} from '../hosts/addressing.js'
 import {unknownEntry, withoutBrokenEntries} from './registry-snapshot.js'
 import {ProcessSide} from './processes.js'
 import {CodePins} from './code-pins.js'
 import {checkRunsAtStart, reloadRegistry} from './reload.js'
 import {type StateLayout, stateLayout} from './state-dir.js'
-import {resolveSpawnHost} from './spawn-host.js'
+import {findWorker, resolveSpawnHost} from './spawn-host.js'
 import {workflowInfo} from './workflow-info.js'
 
 export interface EngineOptions {
@@ -67,13 +68,20 @@ export interface EngineOptions {
   virtualTime?: boolean
 }
 
+/** How the CLI acts on a PID: as `wippy-cli`, by prefix, refused by a blocked run. */
+const CLI: Origin = {code: false, from: 'wippy-cli'}
+
 export class Engine implements EngineApi {
   readonly layout: StateLayout
+  /** Which host owns a PID, and who watches whom: built before the hosts, which register with it. */
+  readonly node: Node
+  /** `process.*` commands of functions (their PIDs are its own). */
+  readonly functionCalls: FunctionCalls
   readonly workflows: WorkflowHost
   readonly lua: LuaServices
   controlAddress?: string
-  /** Plain processes and services (started after workflow recovery). */
-  processes?: ProcessSide
+  /** Plain processes and services (the services start after workflow recovery). */
+  readonly processes: ProcessSide
   private registry: Registry
   private readonly catalog = new CodeCatalog()
   /** Runs a reload moved or pinned, bound to their version across restarts (see code-pins.ts). */
@@ -87,6 +95,8 @@ export class Engine implements EngineApi {
     this.env = options.env ?? process.env
     this.lua = lua
     if (options.onEvent) this.listeners.add(options.onEvent)
+    this.node = new Node(() => this.registry)
+    this.functionCalls = new FunctionCalls(this.node)
     this.workflows = new WorkflowHost({
       activities: {
         defaultOptions: (entry) => this.registry.entries.get(entry)?.meta.options as Record<string, unknown> | undefined,
@@ -102,7 +112,6 @@ export class Engine implements EngineApi {
       ...(options.blockRetry ? {blockRetry: options.blockRetry} : {}),
       code: (entry, runKey) => this.codeFor(entry, runKey),
       env: (key) => this.env[key],
-      external: () => this.processes,
       historyLimits: historyLimitsFromEnv(this.env),
       ...(Number(this.env.WIPPY_STORAGE_RETRY_MS) > 0 ? {storageRetryMs: Number(this.env.WIPPY_STORAGE_RETRY_MS)} : {}),
       idleEvictMs: options.idleEvictMs,
@@ -125,7 +134,13 @@ export class Engine implements EngineApi {
       realNow: options.realNow,
       store,
       virtualTime: options.virtualTime,
+      node: this.node,
+      workers: (host) => findWorker(this.registry, host),
     })
+    this.processes = new ProcessSide(
+      {emit: (event) => this.emit(event), env: (key) => this.env[key], lua, node: this.node, registry: () => this.registry},
+      lua.runtime,
+    )
   }
 
   /** Loads the project, opens the state dir, and recovers every open workflow by replay. */
@@ -144,7 +159,7 @@ export class Engine implements EngineApi {
     await lua.bind({
       env: engine.env,
       log: (level, message, fields) => engine.emit({fields, level, message, type: 'log'}),
-      processes: new ProcessRouter({processes: () => engine.processes?.gateway, registry: () => engine.registry, workflows: engine.workflows}),
+      processes: engine.functionCalls,
       registry: () => engine.registry,
     })
     const recovered = await engine.workflows.recover()
@@ -156,13 +171,7 @@ export class Engine implements EngineApi {
     engine.recovery = recovery
     for (const summary of engine.workflows.list()) engine.indexRun(summary)
     engine.startProblems = loaded.problems.filter((p) => p.severity === 'error')
-    engine.processes = await ProcessSide.start({
-      emit: (event) => engine.emit(event),
-      env: (key) => engine.env[key],
-      lua,
-      registry: () => engine.registry,
-      workflows: engine.workflows,
-    })
+    await engine.processes.startServices()
     return engine
   }
 
@@ -209,33 +218,21 @@ export class Engine implements EngineApi {
     if (topic.startsWith('@')) {
       throw new WippyError('WIPPY_TOPIC_RESERVED', `The topic "${topic}" is reserved.`, {hint: 'Topics starting with @ belong to the platform; pick another name.', kind: 'usage'})
     }
-    if (this.processes?.owns(pid)) {
-      throwIfError(await this.processes.send(pid, topic, payload, 'wippy-cli'))
-      return {pid}
-    }
-    const run = this.workflows.requireRun(pid)
-    await this.workflows.signal(run.identity.pid, topic, payload, 'wippy-cli')
-    return {pid: run.identity.pid}
+    const sent = await this.node.send(pid, topic, payload, CLI)
+    throwIfError(sent.error)
+    return {pid: sent.pid ?? pid}
   }
 
   async cancel(pid: string, reason?: string): Promise<{pid: string}> {
-    if (this.processes?.owns(pid)) {
-      throwIfError(await this.processes.control('cancel', pid, reason ?? 'cancelled from the CLI', 'wippy-cli'))
-      return {pid}
-    }
-    const run = this.workflows.requireRun(pid)
-    await this.workflows.cancel(run.identity.pid, reason ?? 'cancelled from the CLI', 'wippy-cli')
-    return {pid: run.identity.pid}
+    const cancelled = await this.node.cancel(pid, reason ?? 'cancelled from the CLI', CLI)
+    throwIfError(cancelled.error)
+    return {pid: cancelled.pid ?? pid}
   }
 
   async terminate(pid: string, reason?: string): Promise<{pid: string}> {
-    if (this.processes?.owns(pid)) {
-      throwIfError(await this.processes.control('terminate', pid, reason ?? 'terminated from the CLI', 'wippy-cli'))
-      return {pid}
-    }
-    const run = this.workflows.requireRun(pid)
-    await this.workflows.terminate(run.identity.pid, reason ?? 'terminated from the CLI')
-    return {pid: run.identity.pid}
+    const terminated = await this.node.terminate(pid, reason ?? 'terminated from the CLI', CLI)
+    throwIfError(terminated.error)
+    return {pid: terminated.pid ?? pid}
   }
 
   async skipTime(pid: string, by: number | 'next-timer'): Promise<{now: number; pid: string; skippedMs: number}> {
@@ -323,7 +320,7 @@ export class Engine implements EngineApi {
   }
 
   ps(filter: {all?: boolean; status?: string} = {}): ProcessInfo[] {
-    const rows: ProcessInfo[] = [...this.workflows.list(), ...(this.processes?.list({all: filter.all === true || filter.status !== undefined}) ?? [])]
+    const rows: ProcessInfo[] = [...this.workflows.list(), ...this.processes.list({all: filter.all === true || filter.status !== undefined})]
     // Services are listed while supervised (also failed and waiting to restart), not only while running.
     const live = (r: ProcessInfo): boolean => r.status === 'running' || r.status === 'blocked' || r.status === 'damaged' || (r.kind === 'service' && r.status !== 'stopped' && r.status !== 'exited')
     return rows.filter((r) => (filter.status ? r.status === filter.status : filter.all || live(r)))
@@ -355,7 +352,7 @@ export class Engine implements EngineApi {
       },
       runKeyOf: (pid) => this.workflows.requireRun(pid).identity.runKey,
     })
-    if (report.errors.length === 0) await this.processes?.applyRegistry(this.registry, report)
+    if (report.errors.length === 0) await this.processes.applyRegistry(this.registry, report)
     this.emit({report, type: 'reload'})
     return report
   }
@@ -365,7 +362,7 @@ export class Engine implements EngineApi {
     return {
       entries: this.registry.entries.size,
       persistence: {dir: this.layout.dir, durable: true},
-      processes: this.processes?.list().filter((p) => p.kind === 'process' || p.status === 'running').length ?? 0,
+      processes: this.processes.list().filter((p) => p.kind === 'process' || p.status === 'running').length,
       root: this.registry.root,
       workflows: {
         blocked: runs.filter((r) => r.status === 'blocked').length,
@@ -383,7 +380,7 @@ export class Engine implements EngineApi {
 
   /** Stops timers and activities; every acknowledged event is already on disk. */
   async close(): Promise<void> {
-    await this.processes?.close()
+    await this.processes.close()
     await this.workflows.close()
     await this.index?.flush()
     this.lua.close()

@@ -20,7 +20,8 @@ export interface LuaServicesBinding {
 export class LuaServices {
   private functions?: FunctionHost
 
-  private constructor(private readonly runtime: LuaRuntime) {}
+  /** The one wasm instance every Lua program of the engine runs in. */
+  private constructor(readonly runtime: LuaRuntime) {}
 
   static async create(): Promise<LuaServices> {
     return new LuaServices(await sharedLuaRuntime())

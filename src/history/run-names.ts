@@ -7,8 +7,15 @@
 
 const PID_RE = /^\{(?:([^@|{}]+)@)?([^|{}]+)\|([^{}]+)\}$/
 
+export interface ParsedPid {
+  host: string
+  /** The part before `@`: a workflow's `temporal.client`. */
+  node?: string
+  uniq: string
+}
+
 /** Parses any PID (`{host|id}` or `{node@host|id}`); undefined when the text is not a PID. */
-export function parsePid(text: string): {host: string; node?: string; uniq: string} | undefined {
+export function parsePid(text: string): ParsedPid | undefined {
   const m = PID_RE.exec(text.trim())
   if (!m) return undefined
   return {host: m[2]!, uniq: m[3]!, ...(m[1] ? {node: m[1]} : {})}

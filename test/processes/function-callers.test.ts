@@ -10,7 +10,7 @@ import {expect, test} from 'vitest'
 
 import {programSpecOf} from '../../src/engine/code-catalog.js'
 import {FunctionHost} from '../../src/hosts/functions/index.js'
-import {functionProcessGateway} from '../../src/hosts/processes/index.js'
+import {FunctionCalls} from '../../src/hosts/processes/index.js'
 import {loadRegistry} from '../../src/registry/index.js'
 import {onCleanup, procProject, startHost} from './helpers.js'
 
@@ -28,7 +28,7 @@ async function setup(fnBody: string, procs: Record<string, string>) {
   p.write('src/procs/_index.yaml', readFileSync(join(p.root, 'src/procs/_index.yaml'), 'utf8').replaceAll('    kind: process.lua\n', `    kind: process.lua\n    meta: {default_host: ${HOST}}\n`).replaceAll('modules: [time, logger, uuid, env, ctx, funcs]', 'modules: [time, logger, uuid, env, ctx, funcs, security]'))
   p.write('src/procs/fn.lua', mod(fnBody))
   const registry = await loadRegistry(p.root, {env: {}})
-  let gateway: ReturnType<typeof functionProcessGateway> | undefined
+  let gateway: FunctionCalls | undefined
   const functions = await FunctionHost.create({
     processes: {execute: (cmd, caller) => gateway!.execute(cmd, caller)},
     resolveFunction: (id) => {
@@ -37,8 +37,8 @@ async function setup(fnBody: string, procs: Record<string, string>) {
     },
   })
   onCleanup(() => functions.close())
-  const {host} = await startHost(p)
-  gateway = functionProcessGateway(host, (id) => registry.entries.get(id)?.kind === 'process.host')
+  const {host, node} = await startHost(p)
+  gateway = new FunctionCalls(node)
   return {functions, host}
 }
 

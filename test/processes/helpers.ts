@@ -6,6 +6,7 @@
 import {afterEach} from 'vitest'
 
 import {programSpecOf} from '../../src/engine/code-catalog.js'
+import {Node} from '../../src/engine/node.js'
 import {ProcessHost, type ProcessHostOptions} from '../../src/hosts/processes/index.js'
 import {loadRegistry, type Registry} from '../../src/registry/index.js'
 import {type TempProject, writeProject} from '../helpers/project.js'
@@ -36,6 +37,8 @@ export function procProject(procs: Record<string, string>, extraEntries = ''): T
 
 export interface HostFixture {
   host: ProcessHost
+  /** The PID directory the host registered with (a function caller may register too). */
+  node: Node
   logs: Array<{level: string; message: string; pid: string}>
   registry: Registry
 }
@@ -46,7 +49,8 @@ export async function startHost(project: TempProject, extra: Partial<ProcessHost
   const errors = registry.problems.filter((p) => p.severity === 'error')
   if (errors.length > 0) throw new Error(errors.map((e) => `${e.code} ${e.message}`).join('\n'))
   const logs: HostFixture['logs'] = []
-  const fixture: HostFixture = {host: undefined as unknown as ProcessHost, logs, registry}
+  const fixture: HostFixture = {host: undefined as unknown as ProcessHost, logs, node: undefined as unknown as Node, registry}
+  fixture.node = (extra.node as Node | undefined) ?? new Node(() => fixture.registry)
   fixture.host = await ProcessHost.create({
     log: (pid, level, message) => logs.push({level, message, pid}),
     registry: () => fixture.registry,
@@ -55,6 +59,7 @@ export async function startHost(project: TempProject, extra: Partial<ProcessHost
       return entry?.kind === 'process.lua' ? programSpecOf(fixture.registry, entry, 'process') : undefined
     },
     ...extra,
+    node: fixture.node,
   })
   cleanups.push(() => fixture.host.close())
   return fixture

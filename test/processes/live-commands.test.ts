@@ -7,7 +7,7 @@ import {describe, expect, test} from 'vitest'
 
 import {programSpecOf} from '../../src/engine/code-catalog.js'
 import {FunctionHost} from '../../src/hosts/functions/index.js'
-import {ServiceSupervisor, functionProcessGateway, processTable} from '../../src/hosts/processes/index.js'
+import {FunctionCalls, ServiceSupervisor, processTable} from '../../src/hosts/processes/index.js'
 import {loadRegistry} from '../../src/registry/index.js'
 import {onCleanup, procProject, startHost, waitFor} from './helpers.js'
 
@@ -92,7 +92,7 @@ describe('process calls from functions', () => {
 end}
 `)
     const registry = await loadRegistry(p.root, {env: {}})
-    let gateway: ReturnType<typeof functionProcessGateway> | undefined
+    let gateway: FunctionCalls | undefined
     const functions = await FunctionHost.create({
       processes: {execute: (cmd, caller) => gateway!.execute(cmd, caller)},
       resolveFunction: (id) => {
@@ -101,12 +101,13 @@ end}
       },
     })
     onCleanup(() => functions.close())
-    const {host} = await startHost(p)
-    gateway = functionProcessGateway(host, (id) => registry.entries.get(id)?.kind === 'process.host')
+    const {host, node} = await startHost(p)
+    gateway = new FunctionCalls(node)
+    const owns = (dest: string): boolean => node.resolve(dest)?.kind === 'process'
     const mailbox = host.spawn({entry: 'app.procs:mailbox', host: HOST, name: 'mailbox'}).pid
     const r = await functions.call('app.procs:notify', [])
     expect(r.value).toEqual({doubled: 42, exit: 10, from: true, lerr: 'Invalid', ok: true})
-    expect([gateway.owns(mailbox), gateway.owns('nobody'), gateway.owns('{c@w|wf}')]).toEqual([true, false, false])
+    expect([owns(mailbox), owns('nobody'), owns('{c@w|wf}')]).toEqual([true, false, false])
     expect((await host.waitForExit(mailbox)).value).toEqual({data: 'from a function', topic: 'note'})
   })
 })

@@ -1,16 +1,13 @@
 /**
  * Processes ↔ workflows: a process spawns a workflow on a `temporal.worker` host, signals it,
- * monitors it, cancels it, and gets its EXIT — through a WorkflowGateway built here around
- * the real engine's durable WorkflowHost (real history files, real Lua VMs).
+ * monitors it, cancels it, and gets its EXIT — through the real engine's node and its durable
+ * WorkflowHost (real history files, real Lua VMs).
  */
 import {describe, expect, test} from 'vitest'
 
 import {Engine} from '../../src/engine/engine.js'
-import {programSpecOf} from '../../src/engine/code-catalog.js'
-import type {HistoryEvent} from '../../src/history/events.js'
 import type {LuaCommand} from '../../src/lua/types.js'
 import {Mailbox} from '../../src/hosts/functions/drive-program.js'
-import {type ExitResult, ProcessHost, type WorkflowGateway, functionProcessGateway} from '../../src/hosts/processes/index.js'
 import {temporalWorkerConfig} from '../../src/registry/index.js'
 import {onCleanup, procProject} from './helpers.js'
 
@@ -34,52 +31,14 @@ end
 return {main = main}
 `
 
-function closeResult(event: HistoryEvent): ExitResult {
-  if (event.type === 'WorkflowCompleted') return {value: event.result}
-  if (event.type === 'WorkflowFailed') return {error: event.error}
-  return {error: {kind: 'Canceled', message: 'reason' in event && typeof event.reason === 'string' ? event.reason : event.type}}
-}
-
-/** The gateway the engine will provide, built on the real WorkflowHost. */
-function gatewayOf(engine: Engine): WorkflowGateway {
-  return {
-    cancel: (pid, reason, from) => engine.workflows.cancel(pid, reason, from),
-    onClose: (pid, callback) => {
-      let live = true
-      void engine.workflows.waitForClose(pid).then((event) => live && callback(closeResult(event)))
-      return () => (live = false)
-    },
-    signal: (pid, topic, payload, from) => engine.workflows.signal(pid, topic, payload, from),
-    start: async (request) => {
-      const worker = engine.currentRegistry.entries.get(request.worker)!
-      const started = await engine.workflows.start({
-        client: temporalWorkerConfig(worker).client,
-        entry: request.entry,
-        input: request.input,
-        worker: request.worker,
-        ...(request.workflowId ? {workflowId: request.workflowId} : {}),
-      })
-      return {pid: started.pid}
-    },
-    terminate: (pid, reason) => engine.workflows.terminate(pid, reason),
-  }
-}
-
 async function setup(procs: Record<string, string>) {
   const project = procProject(procs)
   project.write('src/wf/_index.yaml', WORKFLOWS)
   project.write('src/wf/approval.lua', APPROVAL)
   const engine = await Engine.start({env: {}, root: project.root})
   onCleanup(() => engine.close())
-  const host = await ProcessHost.create({
-    registry: () => engine.currentRegistry,
-    resolveProcess: (id) => {
-      const entry = engine.currentRegistry.entries.get(id)
-      return entry?.kind === 'process.lua' ? programSpecOf(engine.currentRegistry, entry, 'process') : undefined
-    },
-    workflows: gatewayOf(engine),
-  })
-  onCleanup(() => host.close())
+  // The engine's own process host: it reaches the workflows through the engine's node.
+  const host = engine.processes!.host
   return {engine, host}
 }
 
@@ -145,8 +104,8 @@ return {main = main}`,
 
 test('a function links to a workflow: EXIT on its end (and LINK_DOWN on failure); unlink stops both', async () => {
   // Given two running approval workflows and a function's gateway and mailbox
-  const {engine, host} = await setup({})
-  const gateway = functionProcessGateway(host, () => false)
+  const {engine} = await setup({})
+  const gateway = engine.functionCalls
   const worker = engine.currentRegistry.entries.get('app:temporal_worker')!
   const start = async (order: string) =>
     (await engine.workflows.start({client: temporalWorkerConfig(worker).client, entry: 'app.wf:approval', input: [order], worker: worker.id})).pid

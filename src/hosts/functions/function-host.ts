@@ -30,6 +30,8 @@ export interface ProcessGateway {
   execute(cmd: LuaCommand, caller: FunctionCaller): Promise<{error?: LuaErrorValue; value?: unknown}>
   /** A PID for a function call (what `process.pid()` returns inside it). */
   newPid?(): string
+  /** The call behind `pid` returned: its PID receives nothing more, and what it watched is dropped. */
+  ended?(pid: string): void
 }
 
 export interface FunctionCaller {
@@ -121,6 +123,7 @@ export class FunctionHost {
       for (const t of timers.values()) clearTimeout(t)
       this.inflightTimers.delete(timers)
       mailbox.closed = true
+      this.opts.processes?.ended?.(pid)
       if (program && reuse && program.reusable && !this.closed && pool.idle.length < (this.opts.maxConcurrent ?? 16)) {
         pool.idle.push({program, spec})
       } else program?.close()

@@ -1,14 +1,17 @@
 /**
  * Running function calls as message receivers. A function has a PID for its whole call
- * (`process.pid()`); once it issues a `process.*` command its mailbox is attached here, so
- * processes can reply to it (`process.send(reply_to, ...)`) and names can point at it.
- * A mailbox that closed (the call returned) is forgotten: sends to it are NotFound.
+ * (`process.pid()`); once it issues a `process.*` command its mailbox is attached here
+ * (function-calls.ts), so processes and workflows can reply to it (`process.send(reply_to, ...)`)
+ * and names can point at it. A mailbox that closed (the call returned) is forgotten: sends to
+ * it are NotFound.
  */
 import type {LuaDelivery} from '../../lua/types.js'
 
 /** The part of a function call's mailbox this host needs. */
 export interface FunctionMailboxLike {
   closed: boolean
+  /** Events the call's driver still waits for (one per watch it holds). */
+  expected: number
   push(delivery: LuaDelivery): void
 }
 
@@ -25,6 +28,15 @@ export class FunctionMailboxes {
     const box = this.boxes.get(pid)
     if (box && box.closed) this.boxes.delete(pid)
     return box !== undefined && !box.closed
+  }
+
+  forget(pid: string): void {
+    this.boxes.delete(pid)
+  }
+
+  /** The open mailbox of `pid`. */
+  get(pid: string): FunctionMailboxLike | undefined {
+    return this.alive(pid) ? this.boxes.get(pid) : undefined
   }
 
   /** Delivers to a running function; false when `pid` is not one. */

@@ -1,8 +1,8 @@
 /** The process host (`process.host` entries) and service supervision (`process.service`). */
 export {ProcessHost, type ProcessHostOptions, type SpawnProcessRequest} from './process-host.js'
 export type {ProcessStatus} from './process-record.js'
-export type {ExitResult, FunctionGateway, WorkflowGateway, WorkflowStartRequest} from './gateways.js'
-export {formatProcessPid, isPid, isWorkflowPid} from './pid.js'
+export type {ExitResult, FunctionGateway} from './gateways.js'
+export {formatProcessPid, isPid, isWorkflowPid} from '../pid.js'
 export {
   ServiceSupervisor,
   backoffDelay,
@@ -12,4 +12,4 @@ export {
   type ServiceSupervisorOptions,
 } from './service-supervisor.js'
 export {processTable, type ProcessRow} from './process-table.js'
-export {functionProcessGateway, type FunctionCallerLike, type FunctionProcessGateway} from './function-calls.js'
+export {FunctionCalls, type FunctionCallerLike} from './function-calls.js'

@@ -10,21 +10,24 @@
  * - Per sender → receiver order is FIFO: sends run in the order the sender issued them and
  *   each receiver's queue is drained in arrival order.
  * - A process that ended never steps again; a send to it fails with NotFound, events are dropped.
- * - Workflow PIDs (`{client@worker|id}`) and `temporal.worker` hosts go through the
- *   {@link WorkflowGateway}; this host never imports the workflow host.
+ * - Every PID this host does not own (workflows, functions) and every start on a
+ *   `temporal.worker` host goes through the node (hosts/addressing.ts); this host never
+ *   imports another host.
  */
 import {WippyError} from '../../errors.js'
-import type {LuaCommand, LuaErrorValue, LuaFailure, LuaProgramSpec, ProcessEvent} from '../../lua/types.js'
+import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaFailure, LuaProgramSpec, ProcessEvent} from '../../lua/types.js'
+import type {Addressing} from '../addressing.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../../lua/vm/runtime.js'
 import {type Registry, type RegistryDiff, processHostConfig} from '../../registry/index.js'
-import type {ExitResult, FunctionGateway, WorkflowGateway} from './gateways.js'
-import {type CommandServices, executeCommand, internal, type ProcessOps, type Reply} from './process-commands.js'
+import type {ExitResult, FunctionGateway} from './gateways.js'
+import {type CommandServices, executeCommand, type ProcessOps, type Reply} from './process-commands.js'
 import {type ProcessStatus, ProcessRecord} from './process-record.js'
 import {ProcessNames} from './process-names.js'
 import {ProcessRunner} from './process-runner.js'
-import {WorkflowRelay} from './workflow-relay.js'
-import {formatProcessPid, isPid, isWorkflowPid} from './pid.js'
-import {FunctionMailboxes} from './function-mailboxes.js'
+import {ProcessMessaging} from './process-messaging.js'
+import {ProcessRelations} from './process-relations.js'
+import {formatProcessPid, hostOfPid, isWorkflowPid} from '../pid.js'
+import {type SpawnOptions, spawnOptionsOf} from '../workflows/start-policy.js'
 
 export interface ProcessHostOptions {
   clock?: () => number
@@ -42,10 +45,11 @@ export interface ProcessHostOptions {
   onChange?: (status: ProcessStatus) => void
   /** The current registry (host kinds, `queue_size`). */
   registry(): Registry
+  /** The PID directory: the host registers with it and reaches workflows and functions through it. */
+  node: Addressing
   /** The program spec of a `process.lua` entry, undefined when there is none. */
   resolveProcess(entryId: string): LuaProgramSpec | undefined
   runtime?: LuaRuntime
-  workflows?: WorkflowGateway
 }
 
 /**
@@ -70,25 +74,22 @@ export interface SpawnProcessRequest {
 interface SpawnSpec extends SpawnProcessRequest {
   link?: boolean
   monitor?: boolean
-  options?: Record<string, unknown>
   parent?: ProcessRecord
 }
 
-/** What `process.terminate` ends a process with (no `retryable`: a supervisor restarts it). */
-const TERMINATED: LuaErrorValue = {kind: 'Internal', message: 'process terminated'}
-
 /** Runs processes; see the module comment. */
 export class ProcessHost implements ProcessOps {
-  private readonly records = new Map<string, ProcessRecord>()
+  readonly records = new Map<string, ProcessRecord>()
   private readonly finished: string[] = []
-  /** Running function calls that can receive messages (see function-mailboxes.ts). */
-  readonly functionMailboxes = new FunctionMailboxes()
-  private readonly names = new ProcessNames(this.records, (pid) => this.functionMailboxes.alive(pid))
+  private readonly node: Addressing
+  private readonly names: ProcessNames
   private readonly counters = new Map<string, number>()
-  private readonly clock: () => number
+  readonly clock: () => number
   private readonly services: CommandServices
   private readonly runner: ProcessRunner
-  private readonly relay: WorkflowRelay
+  private readonly relations = new ProcessRelations(this)
+  /** Sends, cancels, terminates, monitors and links, here or through the node. */
+  private readonly messaging: ProcessMessaging
   private closed = false
 
   private constructor(
@@ -96,6 +97,8 @@ export class ProcessHost implements ProcessOps {
     private readonly opts: ProcessHostOptions,
   ) {
     this.clock = opts.clock ?? Date.now
+    this.node = opts.node
+    this.names = new ProcessNames(this.records, (pid) => this.node.resolve(pid)?.kind === 'function')
     this.services = {
       clock: this.clock,
       ops: this,
@@ -104,10 +107,6 @@ export class ProcessHost implements ProcessOps {
       ...(opts.functions ? {functions: opts.functions} : {}),
       ...(opts.log ? {log: opts.log} : {}),
     }
-    this.relay = new WorkflowRelay(opts.workflows, {
-      exit: (rec, from, result) => this.deliverEvent(rec, {at: this.clock(), from, kind: 'pid.exit', result}),
-      linkDown: (rec, from, error) => this.linkDown(rec, from, error),
-    })
     this.runner = new ProcessRunner(
       runtime,
       (rec, cmd) => executeCommand(this.services, rec, cmd),
@@ -116,10 +115,18 @@ export class ProcessHost implements ProcessOps {
         else this.exit(rec, {error: failureValue(outcome.error)}, outcome.error)
       },
     )
+    this.messaging = new ProcessMessaging(this, this.node, this.relations)
+    this.node.register(this.messaging.owner)
+    this.node.setNames(this)
   }
 
   static async create(opts: ProcessHostOptions): Promise<ProcessHost> {
     return new ProcessHost(opts.runtime ?? (await sharedLuaRuntime()), opts)
+  }
+
+  /** Like {@link create}, on a runtime the caller already has. */
+  static open(opts: ProcessHostOptions & {runtime: LuaRuntime}): ProcessHost {
+    return new ProcessHost(opts.runtime, opts)
   }
 
   // ---- public API -------------------------------------------------------------------
@@ -140,17 +147,17 @@ export class ProcessHost implements ProcessOps {
    * registered name. A send to a PID that is not running fails with NotFound.
    */
   async send(dest: string, topic: string, payload: unknown[], from = ''): Promise<LuaErrorValue | undefined> {
-    return (await this.sendAs(from, dest, topic, payload)).error
+    return (await this.messaging.send(from, dest, topic, payload)).error
   }
 
   /** Delivers a CANCEL event (`reason`) to a process or workflow. */
   async cancel(dest: string, reason = 'cancelled', from = ''): Promise<LuaErrorValue | undefined> {
-    return (await this.cancelAs(from, dest, reason)).error
+    return (await this.messaging.cancel(from, dest, reason)).error
   }
 
   /** Ends a process (or workflow) at once with the error "process terminated". */
   async terminate(dest: string, from = ''): Promise<LuaErrorValue | undefined> {
-    return (await this.terminateAs(from, dest)).error
+    return (await this.messaging.terminate(from, dest)).error
   }
 
   /** Calls `callback` once when `pid` ends (at once if it has). Returns an unsubscribe function. */
@@ -176,29 +183,26 @@ export class ProcessHost implements ProcessOps {
     return new Promise((resolve) => this.onExit(pid, resolve))
   }
 
-  /**
-   * Starts a process, or a workflow when `host` is a `temporal.worker` (for callers outside
-   * a process: functions, the engine). Never throws: failures come back as an error value.
-   */
-  async start(request: SpawnProcessRequest & {options?: Record<string, unknown>}): Promise<{error: LuaErrorValue} | {pid: string}> {
-    return this.spawnAny(request)
-  }
-
-  /** Like {@link waitForExit}, for a process or a workflow PID. */
-  waitForAnyExit(pid: string): Promise<ExitResult> {
-    if (!isWorkflowPid(pid)) return this.waitForExit(pid)
-    const gw = this.opts.workflows
-    if (!gw) return Promise.resolve({error: {kind: 'NotFound', message: `no workflow host for ${pid}`, retryable: false}})
-    return new Promise((resolve) => gw.onClose(pid, resolve))
-  }
-
   /** The PID registered under `name`, if any. */
   lookup(name: string): string | undefined {
     return this.names.lookup(name)
   }
 
+  /** True for a `process.host` entry ID: starts on it run here. */
+  ownsHost(hostId: string): boolean {
+    return this.opts.registry().entries.get(hostId)?.kind === 'process.host'
+  }
+
   get(pid: string): ProcessStatus | undefined {
     return this.records.get(pid)?.status()
+  }
+
+  /** True when `dest` is one of this host's: a PID on a `process.host`, or a registered name. */
+  owns(dest: string): boolean {
+    if (isWorkflowPid(dest)) return false
+    if (this.records.has(dest)) return true
+    const host = hostOfPid(dest)
+    return host ? this.opts.registry().entries.get(host)?.kind === 'process.host' : this.lookup(dest) !== undefined
   }
 
   /** Running processes, and with `all` the recently finished ones too, oldest first. */
@@ -243,20 +247,13 @@ export class ProcessHost implements ProcessOps {
   // ---- ProcessOps: what process.* commands do -----------------------------------------
 
   sendFrom(rec: ProcessRecord, dest: string, topic: string, payload: unknown[]): Reply {
-    return this.sendAs(rec.pid, dest, topic, payload)
+    return this.messaging.send(rec.pid, dest, topic, payload)
   }
 
   spawnFrom(rec: ProcessRecord, cmd: LuaCommand<'process.exec' | 'process.spawn'>): Reply {
     const [entry, host, ...args] = cmd.args as [string, string, ...unknown[]]
-    const o = cmd.options ?? {}
-    const spec: SpawnSpec = {args, entry: String(entry), host: typeof host === 'string' ? host : '', options: o, parent: rec}
-    if (o.monitor === true) spec.monitor = true
-    if (o.link === true) spec.link = true
-    if (typeof o.name === 'string') spec.name = o.name
-    if (Array.isArray(o.messages)) spec.messages = (o.messages as Array<{payload?: unknown[]; topic: string}>).map((m) => ({payload: m.payload ?? [], topic: String(m.topic)}))
-    if (o.context && typeof o.context === 'object') spec.context = o.context as Record<string, unknown>
-    const r = this.spawnAny(spec)
     const toReply = (x: {error: LuaErrorValue} | {pid: string}): ExitResult => ('error' in x ? {error: x.error} : {value: x.pid})
+    const r = this.spawnAny(rec, String(entry), typeof host === 'string' ? host : '', args, spawnOptionsOf(cmd.options))
     return r instanceof Promise ? r.then(toReply) : toReply(r)
   }
 
@@ -264,30 +261,29 @@ export class ProcessHost implements ProcessOps {
     const started = await this.spawnFrom(rec, {...cmd, options: {...(cmd.options ?? {}), link: false, monitor: false}})
     if (started.error) return started
     const pid = String(started.value)
-    if (isWorkflowPid(pid)) return new Promise((resolve) => this.relay.watch(rec, pid, 'exec', true, resolve))
-    return this.waitForExit(pid)
+    return this.records.has(pid) ? this.waitForExit(pid) : this.node.exec(rec.pid, pid)
   }
 
   cancelFrom(rec: ProcessRecord, dest: string, reason: string | undefined): Reply {
-    return this.cancelAs(rec.pid, dest, reason ?? 'cancelled')
+    return this.messaging.cancel(rec.pid, dest, reason ?? 'cancelled')
   }
 
   terminateFrom(rec: ProcessRecord, dest: string): Reply {
-    return this.terminateAs(rec.pid, dest)
+    return this.messaging.terminate(rec.pid, dest)
   }
 
   monitorFrom(rec: ProcessRecord, dest: string, on: boolean): Reply {
-    return this.relate(rec, dest, 'monitor', on)
+    return this.messaging.relate(rec, dest, 'monitor', on)
   }
 
   linkFrom(rec: ProcessRecord, dest: string, on: boolean): Reply {
-    return this.relate(rec, dest, 'link', on)
+    return this.messaging.relate(rec, dest, 'link', on)
   }
 
   /** Registers `name` for a running process (for callers that are not processes). */
   registerPid(name: unknown, pid: string): ExitResult {
     const rec = this.records.get(pid)
-    if (!rec?.running && this.functionMailboxes.alive(pid)) return this.names.registerOther(name, pid)
+    if (!rec?.running && this.node.resolve(pid)?.kind === 'function') return this.names.registerOther(name, pid)
     if (!rec?.running) return notFound(`no running process ${pid}`)
     return this.names.register(rec, name, pid)
   }
@@ -302,29 +298,16 @@ export class ProcessHost implements ProcessOps {
 
   // ---- spawning -------------------------------------------------------------------------
 
-  private spawnAny(s: SpawnSpec): {error: LuaErrorValue} | {pid: string} | Promise<{error: LuaErrorValue} | {pid: string}> {
-    // No host given: the entry's meta.default_host (how funcs.call runs a process.lua).
-    if (!s.host) {
-      const dh = this.opts.registry().entries.get(s.entry)?.meta.default_host
-      if (typeof dh === 'string' && dh !== '') s = {...s, host: dh}
-    }
-    const hostEntry = s.host ? this.opts.registry().entries.get(s.host) : undefined
-    if (hostEntry?.kind === 'temporal.worker') {
-      const id = s.options?.['temporal.workflow.id'] ?? s.name
-      return this.relay.start(
-        {
-          entry: s.entry,
-          input: s.args ?? [],
-          worker: s.host,
-          ...(typeof id === 'string' ? {workflowId: id} : {}),
-          ...(s.context ? {context: s.context} : {}),
-          ...(s.options ? {options: s.options} : {}),
-        },
-        s.parent,
-        s,
-      )
-    }
-    return this.spawnLocal(s)
+  /** A spawn by a process: here, or through the node on a `temporal.worker` host. */
+  private spawnAny(parent: ProcessRecord, entry: string, host: string, args: unknown[], o: SpawnOptions): {error: LuaErrorValue} | {pid: string} | Promise<{error: LuaErrorValue} | {pid: string}> {
+    const target = this.node.startTarget(entry, host)
+    if (target.owner && target.owner !== this.messaging.owner) return this.node.start({args, entry, host: target.host, options: o, origin: {code: true, from: parent.pid}})
+    return this.spawnLocal({args, entry, host: target.host, link: o.link, messages: o.messages, monitor: o.monitor, parent, ...(o.name === undefined ? {} : {name: o.name}), ...(o.context ? {context: o.context} : {})})
+  }
+
+  /** A start the node hands here (from a function or the engine: no parent process). */
+  startLocal(entry: string, host: string, args: unknown[], o: SpawnOptions): {error: LuaErrorValue} | {pid: string} {
+    return this.spawnLocal({args, entry, host, messages: o.messages, ...(o.name === undefined ? {} : {name: o.name}), ...(o.context ? {context: o.context} : {})})
   }
 
   private spawnLocal(s: SpawnSpec): {error: LuaErrorValue} | {pid: string} {
@@ -352,17 +335,9 @@ export class ProcessHost implements ProcessOps {
     const pid = formatProcessPid(s.host, n)
     const context = {...(s.parent?.context ?? {}), ...(s.context ?? {})}
     const rec = new ProcessRecord(pid, s.entry, s.host, {...spec, context: {...(spec.context ?? {}), ...context}, pid}, s.args ?? [], processHostConfig(hostEntry).queueSize, context, s.service, this.clock())
-    const parent = s.parent
-    if (parent && s.monitor) {
-      rec.monitors.add(parent.pid)
-      parent.monitoring.add(pid)
-    }
-    if (parent && s.link) {
-      rec.links.add(parent.pid)
-      parent.links.add(pid)
-    }
+    if (s.parent) this.relations.spawned(s.parent, rec, s)
     if (s.name !== undefined) this.names.set(s.name, rec)
-    for (const m of s.messages ?? []) rec.queue.push({from: parent?.pid ?? '', kind: 'message', payload: m.payload, topic: m.topic})
+    for (const m of s.messages ?? []) rec.queue.push({from: s.parent?.pid ?? '', kind: 'message', payload: m.payload, topic: m.topic})
     this.records.set(pid, rec)
     this.runner.schedule(rec)
     this.opts.onChange?.(rec.status())
@@ -376,103 +351,23 @@ export class ProcessHost implements ProcessOps {
     return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_PROCESSES
   }
 
-  // ---- messaging and control ----------------------------------------------------------
+  // ---- delivery -----------------------------------------------------------------------
 
-  private sendAs(from: string, dest: string, topic: string, payload: unknown[]): Reply {
-    if (topic.startsWith('@')) return invalid(`topic ${topic} is reserved (topics starting with @ are system topics)`)
-    if (isWorkflowPid(dest)) return this.relay.send(from, dest, topic, payload)
-    const pid = this.resolve(dest)
-    if (typeof pid !== 'string') return pid
-    if (this.functionMailboxes.deliver(pid, {from, kind: 'message', payload, topic})) return {value: true}
-    const rec = this.records.get(pid)
-    // The platform's local send fails for a PID that is not (or no longer) running.
-    if (!rec?.running) return notFound(`process ${pid} not found`)
-    if (rec.queuedMessages >= rec.queueSize) {
-      return {error: {kind: 'Unavailable', message: `the mailbox of ${pid} is full (queue_size ${rec.queueSize})`, retryable: true}}
-    }
-    rec.queue.push({from, kind: 'message', payload, topic})
-    rec.queuedMessages++
-    this.runner.schedule(rec)
-    return {value: true}
-  }
-
-  private cancelAs(from: string, dest: string, reason: string): Reply {
-    if (isWorkflowPid(dest)) return this.relay.cancel(from, dest, reason)
-    const pid = this.resolve(dest)
-    if (typeof pid !== 'string') return pid
-    const rec = this.records.get(pid)
-    if (!rec) return notFound(`no process ${pid}`)
-    if (rec.running) this.deliverEvent(rec, {at: this.clock(), from, kind: 'pid.cancel', reason})
-    return {value: true}
-  }
-
-  private terminateAs(from: string, dest: string): Reply {
-    if (isWorkflowPid(dest)) return this.relay.terminate(from, dest)
-    const pid = this.resolve(dest)
-    if (typeof pid !== 'string') return pid
-    const rec = this.records.get(pid)
-    if (!rec) return notFound(`no process ${pid}`)
-    this.exit(rec, {error: TERMINATED})
-    return {value: true}
-  }
-
-  private relate(rec: ProcessRecord, dest: string, how: 'link' | 'monitor', on: boolean): Reply {
-    if (isWorkflowPid(dest)) return this.relay.watch(rec, dest, how, on)
-    const pid = this.resolve(dest)
-    if (typeof pid !== 'string') return pid
-    const target = this.records.get(pid)
-    if (!on) {
-      if (how === 'monitor') {
-        target?.monitors.delete(rec.pid)
-        rec.monitoring.delete(pid)
-      } else {
-        target?.links.delete(rec.pid)
-        rec.links.delete(pid)
-      }
-      return {value: true}
-    }
-    // A running function can be linked to or monitored; it sends no LINK_DOWN/EXIT when it returns.
-    if (!target && this.functionMailboxes.alive(pid)) return {value: true}
-    if (!target) return notFound(`no process ${pid}`)
-    if (pid === rec.pid) return invalid(`a process can't ${how} itself`)
-    if (!target.running) {
-      // Already gone: the watcher still learns how it ended.
-      const result = target.result ?? {}
-      if (how === 'monitor') this.deliverEvent(rec, {at: this.clock(), from: pid, kind: 'pid.exit', result})
-      else if (result.error) this.linkDown(rec, pid, result.error)
-      return {value: true}
-    }
-    if (how === 'monitor') {
-      target.monitors.add(rec.pid)
-      rec.monitoring.add(pid)
-    } else {
-      target.links.add(rec.pid)
-      rec.links.add(pid)
-    }
-    return {value: true}
-  }
-
-  private resolve(dest: string): string | ExitResult {
-    if (isPid(dest)) return dest
-    const pid = this.lookup(dest)
-    return pid ?? notFound(`no process is registered as "${dest}"`)
-  }
-
-  private deliverEvent(rec: ProcessRecord, event: ProcessEvent): void {
+  deliverEvent(rec: ProcessRecord, event: ProcessEvent): void {
     if (!rec.running) return
     rec.queue.push({event, kind: 'event'})
     this.runner.schedule(rec)
   }
 
-  private linkDown(rec: ProcessRecord, from: string, error: LuaErrorValue): void {
-    if (!rec.running) return
-    if (rec.trapLinks) this.deliverEvent(rec, {at: this.clock(), from, kind: 'pid.link.down', reason: error.message})
-    else this.exit(rec, {error: {kind: 'LinkDown', message: `linked process ${from} failed: ${error.message}`, retryable: true}})
+  enqueue(rec: ProcessRecord, delivery: LuaDelivery): void {
+    rec.queue.push(delivery)
+    rec.queuedMessages++
+    this.runner.schedule(rec)
   }
 
   // ---- ending ---------------------------------------------------------------------------
 
-  private exit(rec: ProcessRecord, result: ExitResult, failure?: LuaFailure): void {
+  exit(rec: ProcessRecord, result: ExitResult, failure?: LuaFailure): void {
     if (!rec.running) return
     rec.state = result.error ? 'failed' : 'exited'
     rec.result = result
@@ -489,21 +384,9 @@ export class ProcessHost implements ProcessOps {
       // a program that failed mid-step may already be unusable; nothing else to free
     }
     rec.program = undefined
-    for (const unsub of rec.watching.values()) unsub()
-    rec.watching.clear()
+    this.node.unwatchAll(rec.pid)
     this.names.release(rec)
-    for (const pid of rec.monitoring) this.records.get(pid)?.monitors.delete(rec.pid)
-    const at = this.clock()
-    for (const pid of rec.monitors) {
-      const watcher = this.records.get(pid)
-      if (watcher) this.deliverEvent(watcher, {at, from: rec.pid, kind: 'pid.exit', result})
-    }
-    for (const pid of rec.links) {
-      const other = this.records.get(pid)
-      if (!other) continue
-      other.links.delete(rec.pid)
-      if (result.error) this.linkDown(other, rec.pid, result.error)
-    }
+    this.relations.ended(rec, result)
     for (const listener of rec.exitListeners.splice(0)) listener(result)
     this.finished.push(rec.pid)
     const keep = this.opts.keepFinished ?? 200

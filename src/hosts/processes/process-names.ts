@@ -5,7 +5,7 @@
  */
 import type {LuaErrorValue} from '../../lua/types.js'
 import type {ExitResult} from './gateways.js'
-import {isPid} from './pid.js'
+import {isPid} from '../pid.js'
 import type {ProcessRecord} from './process-record.js'
 
 export class ProcessNames {

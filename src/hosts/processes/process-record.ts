@@ -45,8 +45,6 @@ export class ProcessRecord {
   /** PIDs this one monitors (to drop itself from their sets when it ends). */
   readonly monitoring = new Set<string>()
   readonly links = new Set<string>()
-  /** Workflow PIDs this one monitors or links to: key `monitor:<pid>` / `link:<pid>` → unsubscribe. */
-  readonly watching = new Map<string, () => void>()
   readonly names = new Set<string>()
   readonly exitListeners: Array<(result: ExitResult) => void> = []
   result?: ExitResult

@@ -2,7 +2,8 @@
 import type {HistoryEvent} from '../../history/events.js'
 import type {HistoryLimits} from '../../history/history-cap.js'
 import type {HistoryStore} from '../../history/store.js'
-import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
+import type {LuaProgram} from '../../lua/types.js'
+import type {Addressing} from '../addressing.js'
 import type {ActivityExecutor} from './activity-scheduler.js'
 import type {BlockRetryOptions} from './block-retry.js'
 import type {RunSummary} from './run-summary.js'
@@ -14,19 +15,14 @@ export interface WorkflowCode {
   instantiate(run: {context?: Record<string, unknown>; pid: string; seed: number; workflowId: string; runId: string; entry: string}): Promise<LuaProgram> | LuaProgram
 }
 
-/** Targets outside the workflow host (plain processes) that workflow code may signal or stop. */
-export interface ExternalTargets {
-  control(action: 'cancel' | 'terminate', dest: string, reason: string, from: string): Promise<LuaErrorValue | undefined>
-  owns(dest: string): boolean
-  send(dest: string, topic: string, payload: unknown[], from: string): Promise<LuaErrorValue | undefined>
-}
-
 export interface WorkflowHostOptions {
   activities: ActivityExecutor
   /** Backoff of runs blocked by a host fault (EMFILE, ENOSPC, out of memory). */
   blockRetry?: BlockRetryOptions
-  /** Plain processes, reached by `process.send` / `cancel` / `terminate` from workflows. */
-  external?: () => ExternalTargets | undefined
+  /** The PID directory: every PID this host does not own (processes, functions) is reached through it. */
+  node: Addressing
+  /** The `temporal.worker` a host argument names (by entry ID or task queue), with its client. */
+  workers?: (host: string) => {client: string; worker: string} | undefined
   /**
    * The code a run of `entry` runs on: the current registry's, or (given the run) the
    * version the run is pinned to. Undefined when the entry is unknown.

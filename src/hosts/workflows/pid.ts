@@ -1,21 +1,10 @@
 /**
  * Workflow PIDs as the platform writes them: `{<temporal.client id>@<temporal.worker id>|<workflow id>}`.
  * Shells dislike the braces and pipes, so every command also accepts the bare workflow ID or
- * a unique prefix of it (see `resolveRunQuery`). Parsing and run keys live in `history/run-names.ts`.
+ * a unique prefix of it (see `resolveRunQuery` in history/run-view.ts).
  */
-import {parsePid} from '../../history/run-names.js'
-
-export {parsePid, runKeyOf} from '../../history/run-names.js'
-
-export interface WorkflowPid {
-  client: string
-  worker: string
-  workflowId: string
-}
-
-export function formatWorkflowPid(pid: WorkflowPid): string {
-  return `{${pid.client}@${pid.worker}|${pid.workflowId}}`
-}
+export {clientAndWorkerOf, formatWorkflowPid, parsePid, type WorkflowPid} from '../pid.js'
+export {runKeyOf} from '../../history/run-names.js'
 
 /** A generated workflow ID: 12 hex chars of randomness, easy to type by prefix. */
 export function newWorkflowId(random: () => number = Math.random): string {
@@ -31,8 +20,3 @@ export function newRunId(random: () => number = Math.random): string {
   return id
 }
 
-/** The client and worker of a workflow PID (`{client@worker|id}`). */
-export function clientAndWorkerOf(pid: string): [client: string, worker: string] {
-  const parsed = parsePid(pid)
-  return parsed?.node ? [parsed.node, parsed.host] : ['local', parsed?.host ?? 'local']
-}

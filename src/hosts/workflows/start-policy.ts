@@ -32,3 +32,33 @@ export function startErrorOf(error: unknown): {kind: string; message: string; re
   const kind = e.code === 'WIPPY_WORKFLOW_ALREADY_STARTED' ? 'AlreadyExists' : 'NotFound'
   return {kind, message: String(e.message ?? error), retryable: false}
 }
+
+/** The spawn options of `process.spawn*` / `process.exec` (`cmd.options`), decoded once. */
+export interface SpawnOptions {
+  context?: Record<string, unknown>
+  conflictPolicy?: ConflictPolicy
+  link: boolean
+  messages: Array<{payload: unknown[]; topic: string}>
+  monitor: boolean
+  /** `with_name`: a process name, or a workflow's explicit ID. */
+  name?: string
+  /** The explicit workflow ID (`temporal.workflow.id`, else `with_name`). */
+  workflowId?: string
+}
+
+export function spawnOptionsOf(options: Record<string, unknown> | undefined): SpawnOptions {
+  const o = options ?? {}
+  const context = contextOf(o)
+  const conflictPolicy = conflictPolicyOf(o)
+  const workflowId = workflowIdOf(o)
+  const messages = Array.isArray(o.messages) ? (o.messages as Array<{payload?: unknown[]; topic: string}>).map((m) => ({payload: m.payload ?? [], topic: String(m.topic)})) : []
+  return {
+    link: o.link === true,
+    messages,
+    monitor: o.monitor === true,
+    ...(context ? {context} : {}),
+    ...(conflictPolicy ? {conflictPolicy} : {}),
+    ...(typeof o.name === 'string' ? {name: o.name} : {}),
+    ...(workflowId ? {workflowId} : {}),
+  }
+}

@@ -5,65 +5,99 @@
  * everything in memory here can be rebuilt from them. A history the reader finds damaged
  * quarantines its run (`damaged-runs.ts`) and never stops the others.
  */
-export type {ExternalTargets, StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
-import type {RunLog} from '../../history/store.js'
+export type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
 import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {WippyError} from '../../errors.js'
-import {boundedActivityOutcome, checkPayload, payloadProblem} from '../../history/payload-limits.js'
-import type {LuaErrorValue, LuaProgram} from '../../lua/types.js'
+import {boundedActivityOutcome, checkPayload} from '../../history/payload-limits.js'
 import {ActivityScheduler} from './activity-scheduler.js'
 import {blockedRunError} from './block-reason.js'
 import {BlockRetry} from './block-retry.js'
-import type {StartRequest, WorkflowCode, WorkflowHostOptions} from './host-options.js'
-import {closingOutcome} from '../../history/run-view.js'
-import {IdleEvictor} from './idle-evictor.js'
+import type {StartRequest, WorkflowHostOptions} from './host-options.js'
+import {RunResidency} from './run-residency.js'
+import {RunStarts} from './run-starts.js'
+import {type RecoveryHost, type RecoveryReport, recoverAll, recoverRun} from './run-recovery.js'
 import {liveCommandHandler} from './live-commands.js'
-import {clientAndWorkerOf, newRunId, newWorkflowId, runKeyOf} from './pid.js'
 import {nextTimerAt} from '../../history/outstanding.js'
-import {instantiateArgs, prebuildProgram} from './prebuild.js'
 import {WorkflowRun, type RunContext} from './run.js'
 import {RunTimers} from './run-timers.js'
 import {RunWaiters} from './run-waiters.js'
 import {StorageRetry} from './storage-retry.js'
-import {conflictPolicyOf, contextOf, startErrorOf, workflowIdOf} from './start-policy.js'
 import {RunDirectory} from './run-directory.js'
 import {type DamagedRun, DamagedRuns, quarantineOf, runDamagedError, summarizeDamaged} from './damaged-runs.js'
-import {describeDamage, type RepairResult, repairHistoryFile} from '../../history/damage.js'
+import {type RepairResult, repairHistoryFile} from '../../history/damage.js'
 import {summarizeRun, type RunSummary} from './run-summary.js'
+import type {PidOwner} from '../addressing.js'
+import {workflowOwner} from './workflow-owner.js'
+import {RunOutbound} from './run-outbound.js'
 
 export class WorkflowHost {
   private readonly dir = new RunDirectory()
   private readonly damaged = new DamagedRuns()
   /** Starts with an explicit workflow ID whose file is being created: a second one waits. */
-  private readonly starting = new Map<string, Promise<unknown>>()
-  private readonly logs = new Map<string, RunLog>()
   private readonly timers: RunTimers
   private readonly activities: ActivityScheduler
-  private readonly evictor: IdleEvictor
+  /** Logs and VMs, loaded on demand and evicted idle (run-residency.ts). */
+  private readonly residency: RunResidency
   private readonly waiters = new RunWaiters()
   private readonly retries: BlockRetry
   private readonly realNow: () => number
   private readonly random: () => number
   private closed = false
   private readonly storageRetry: StorageRetry
+  /** This host as the node addresses it (workflow-owner.ts). */
+  private readonly owner: PidOwner
+  /** What runs do to other PIDs (run-outbound.ts). */
+  private readonly outbound: RunOutbound
+  /** New runs: ID conflict policy, history file, first VM (run-starts.ts). */
+  private readonly starts: RunStarts
 
   constructor(private readonly options: WorkflowHostOptions) {
+    this.owner = workflowOwner(this, options.node, options.workers ?? (() => undefined))
+    options.node.register(this.owner)
+    this.outbound = new RunOutbound({
+      cancel: (pid, reason, from, queueIfBlocked) => this.cancel(pid, reason, from, queueIfBlocked),
+      deliver: (run, event, accept) => this.residency.withLoaded(run, () => run.deliver(event, accept)),
+      exactRun: (target) => this.exactRun(target),
+      node: options.node,
+      owner: this.owner,
+      signal: (pid, topic, payload, from, signalId, queueIfBlocked) => this.signal(pid, topic, payload, from, signalId, queueIfBlocked),
+      start: (request) => this.start(request),
+      terminate: (pid, reason) => this.terminate(pid, reason),
+      warn: (pid, message) => options.log?.(pid, 'warn', message),
+    })
     this.realNow = options.realNow ?? Date.now
     this.random = options.random ?? Math.random
     this.timers = new RunTimers((run, seq) => this.fireTimer(run, seq))
     this.retries = new BlockRetry(options.blockRetry ?? {}, (run) => this.retryBlocked(run))
     this.storageRetry = new StorageRetry(
       options.storageRetryMs ?? 2000,
-      (run) => (this.closed ? Promise.resolve() : this.withLoaded(run, async () => {})),
+      (run) => (this.closed ? Promise.resolve() : this.residency.withLoaded(run, async () => {})),
       (run, message) => options.log?.(run.identity.pid, 'error', message),
     )
     this.activities = new ActivityScheduler(options.activities, (run, event) => this.wake(run, event))
-    this.evictor = new IdleEvictor(options.idleEvictMs ?? 5000, async (run) => {
-      options.onSettled?.(run.identity.runKey, run.historyLength)
-      run.evict()
-      const log = this.logs.get(run.identity.runKey)
-      this.logs.delete(run.identity.runKey)
-      await log?.close()
+    this.residency = new RunResidency({
+      afterChange: (run) => this.afterChange(run),
+      code: (entry, runKey) => options.code(entry, runKey),
+      idleEvictMs: options.idleEvictMs ?? 5000,
+      ...(options.onSettled ? {onSettled: options.onSettled} : {}),
+      park: (run) => this.storageRetry.park(run),
+      quarantine: (run, error) => this.quarantineLive(run, error),
+      // A child that closed while this run could not record it tells it again (deduplicated).
+      reopened: (run) => {
+        for (const child of this.dir.all()) if (!child.open && child.started.parent?.pid === run.identity.pid) this.outbound.notifyParent(child, child.closing!)
+      },
+      store: options.store,
+    })
+    this.starts = new RunStarts({
+      closed: () => this.closed,
+      code: (entry) => options.code(entry),
+      newRun: (runKey, events) => this.newRun(runKey, events),
+      openByWorkflowId: (workflowId) => this.dir.openByWorkflowId(workflowId),
+      random: this.random,
+      realNow: this.realNow,
+      residency: this.residency,
+      store: options.store,
+      terminate: (pid, reason) => this.terminate(pid, reason),
     })
   }
 
@@ -71,64 +105,24 @@ export class WorkflowHost {
    * Reads every history, replays the open runs, and re-notifies parents of finished children.
    * A damaged history is quarantined (listed as `damaged`, skipped), never fatal for the others.
    */
-  async recover(): Promise<{open: number; closed: number; blocked: number; damaged: string[]; tornTails: string[]; replayedEvents: number; ms: number}> {
-    const t0 = performance.now()
-    const tornTails: string[] = []
-    const damaged: string[] = []
-    let replayedEvents = 0
-    for (const runKey of await this.options.store.list()) {
-      const opened = await this.recoverRun(runKey)
-      if ('damaged' in opened) damaged.push(opened.damaged)
-      else {
-        if (opened.torn) tornTails.push(opened.torn)
-        replayedEvents += opened.replayedEvents
-      }
-    }
-    for (const run of this.dir.all()) if (!run.open) this.notifyParent(run, run.closing!)
-    const runs = this.dir.all()
-    return {
-      blocked: runs.filter((r) => r.status === 'blocked').length,
-      closed: runs.filter((r) => !r.open).length,
-      damaged,
-      ms: performance.now() - t0,
-      open: runs.filter((r) => r.open && r.status !== 'blocked').length,
-      replayedEvents,
-      tornTails,
-    }
+  async recover(): Promise<RecoveryReport> {
+    const report = await recoverAll(this.recovery)
+    for (const run of this.dir.all()) if (!run.open) this.outbound.notifyParent(run, run.closing!)
+    return report
   }
 
-  /** Opens one history and replays it if open; a damaged one is quarantined instead. */
-  private async recoverRun(runKey: string): Promise<{damaged: string} | {replayedEvents: number; torn?: string}> {
-    let opened
-    try {
-      opened = await this.options.store.open(runKey)
-    } catch (error) {
-      const quarantined = await quarantineOf(this.options.store.pathOf(runKey), runKey)
-      if (!quarantined) throw error
-      this.damaged.add(quarantined)
-      this.options.onDamaged?.(runKey)
-      return {damaged: `${quarantined.file} is ${describeDamage(quarantined.damage)}; the run ${quarantined.workflowId} is quarantined (\`wippy history repair ${quarantined.workflowId}\`)`}
+  /** How recovery opens a run's history (run-recovery.ts). */
+  private get recovery(): RecoveryHost {
+    return {
+      damaged: this.damaged,
+      newRun: (runKey, events) => this.newRun(runKey, events),
+      ...(this.options.onDamaged ? {onDamaged: this.options.onDamaged} : {}),
+      rearm: (run) => this.timers.rearm(run),
+      residency: this.residency,
+      runs: () => this.dir.all(),
+      ...(this.options.settledLength ? {settledLength: this.options.settledLength} : {}),
+      store: this.options.store,
     }
-    const {events, recovered, log} = opened
-    const torn = recovered && `${runKey}: dropped ${recovered.droppedBytes} bytes of a torn last line at byte ${recovered.atOffset}${recovered.keptAs ? ` (kept in ${recovered.keptAs})` : ''}`
-    const settled = this.options.settledLength?.(runKey)
-    // The index saw this many events acknowledged: fewer now means the file was cut (not torn).
-    const lost = settled !== undefined && events.length < settled ? `; events ${events.length + 1}..${settled} were acknowledged before and are gone (the file was cut)` : ''
-    const run = this.newRun(runKey, events)
-    let replayedEvents = 0
-    if (run.open && !recovered && settled === events.length) {
-      // Settled when it was evicted, and nothing happened since: no VM until it is woken.
-      await log.close()
-      run.evict()
-      this.timers.rearm(run)
-    } else if (run.open) {
-      this.logs.set(runKey, log)
-      await this.load(run)
-      replayedEvents = run.replayedEvents
-    } else {
-      await log.close()
-    }
-    return torn || lost ? {replayedEvents, torn: (torn ?? `${runKey}: holds ${events.length} events`) + lost} : {replayedEvents}
   }
 
   /**
@@ -148,9 +142,9 @@ export class WorkflowHost {
     const {events: _events, ...result} = await repairHistoryFile(this.options.store.dir, damaged.runKey)
     this.damaged.delete(damaged.runKey)
     if (result.removed) return result
-    await this.recoverRun(damaged.runKey)
+    await recoverRun(this.recovery, damaged.runKey)
     const run = this.dir.exact(damaged.pid) ?? this.dir.resolve(damaged.runKey)
-    if (!run.open) this.notifyParent(run, run.closing!)
+    if (!run.open) this.outbound.notifyParent(run, run.closing!)
     return {...result, summary: summarizeRun(run)}
   }
 
@@ -159,92 +153,9 @@ export class WorkflowHost {
     return this.findRun(query) ? undefined : this.damaged.find(query)
   }
 
-  /** Starts a workflow run, or returns the running one with the same explicit ID. */
-  async start(request: StartRequest): Promise<{pid: string; workflowId: string; existing: boolean}> {
-    if (this.closed) throw new WippyError('WIPPY_ENGINE_STOPPED', 'The workflow host is stopping.', {hint: 'Start `wippy dev` again.'})
-    const code = this.options.code(request.entry)
-    if (!code) {
-      throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `No workflow.lua entry ${request.entry} is loaded.`, {
-        hint: 'Check the entry ID (namespace:name) with `wippy registry list --kind workflow.lua`.',
-      })
-    }
-    if (request.workflowId) {
-      // A start of the same ID under way (its file is being created): decide after it.
-      const pending = this.starting.get(request.workflowId)
-      if (pending) {
-        await pending.catch(() => {})
-        return this.start(request)
-      }
-      const existing = this.dir.openByWorkflowId(request.workflowId)
-      if (existing && request.conflictPolicy === 'fail') {
-        throw new WippyError('WIPPY_WORKFLOW_ALREADY_STARTED', `Workflow ${request.workflowId} is already running (${existing.identity.pid}).`, {
-          hint: 'Its ID conflict policy is "fail": pick another ID, or drop the policy to reuse the running workflow.',
-          kind: 'user',
-        })
-      }
-      if (existing && request.conflictPolicy === 'terminate_existing') await this.terminate(existing.identity.pid, 'terminated by a new start with the same ID')
-      else if (existing) return {existing: true, pid: existing.identity.pid, workflowId: request.workflowId}
-      const started = this.startNew(request, code)
-      this.starting.set(request.workflowId, started)
-      try {
-        return await started
-      } finally {
-        this.starting.delete(request.workflowId)
-      }
-    }
-    return this.startNew(request, code)
-  }
-
-  private async startNew(request: StartRequest, code: WorkflowCode): Promise<{pid: string; workflowId: string; existing: boolean}> {
-    checkPayload(request.input, 'workflow input')
-    const workflowId = request.workflowId ?? newWorkflowId(this.random)
-    const runId = newRunId(this.random)
-    const pid = `{${request.client}@${request.worker}|${workflowId}}`
-    const runKey = runKeyOf(workflowId, runId)
-    const ts = this.realNow()
-    const started: NewHistoryEvent = {
-      codeHash: code.codeHash,
-      entry: request.entry,
-      format: 1,
-      host: request.worker,
-      input: request.input,
-      pid,
-      runId,
-      seed: Math.floor(this.random() * 2 ** 31),
-      ts,
-      type: 'WorkflowStarted',
-      workflowId,
-      ...(request.parent ? {parent: request.parent} : {}),
-      ...(request.context && Object.keys(request.context).length > 0 ? {context: request.context} : {}),
-      ...(request.forkedFrom ? {forkedFrom: {at: request.forkedFrom.at, pid: request.forkedFrom.pid}} : {}),
-    }
-    // The VM is built while the history file is created and synced (see prebuild.ts).
-    const creating = this.options.store.create(runKey, started)
-    // Marked handled now: it is awaited below, after the VM is built.
-    creating.catch(() => {})
-    const program = await prebuildProgram(code, started as EventOf<'WorkflowStarted'>)
-    let log: RunLog
-    try {
-      log = await creating
-    } catch (error) {
-      program?.close()
-      throw error
-    }
-    let events: HistoryEvent[] = []
-    // A fork takes the first N events of another run as its own (after its own start event).
-    if (request.forkedFrom) {
-      try {
-        events = await log.append(request.forkedFrom.events.slice(1).map(({seq: _seq, ...rest}) => rest as NewHistoryEvent))
-      } catch (error) {
-        program?.close()
-        throw error
-      }
-    }
-    this.logs.set(runKey, log)
-    const first = {...started, seq: 1} as HistoryEvent
-    const run = this.newRun(runKey, [first, ...events])
-    await this.load(run, program && {codeHash: code.codeHash, program})
-    return {existing: false, pid, workflowId}
+  /** Starts a workflow run, or returns the running one with the same explicit ID (run-starts.ts). */
+  start(request: StartRequest): Promise<{pid: string; workflowId: string; existing: boolean}> {
+    return this.starts.start(request)
   }
 
   /**
@@ -258,7 +169,7 @@ export class WorkflowHost {
     if (!run.open) throw closedError(run, 'signal')
     if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'signal')
     checkPayload(payload, 'signal payload')
-    await this.withLoaded(run, async () => {
+    await this.residency.withLoaded(run, async () => {
       // Blocked while it loaded: refused too.
       if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'signal')
       if (signalId && run.events.some((e) => e.type === 'SignalReceived' && e.signalId === signalId)) return
@@ -271,7 +182,7 @@ export class WorkflowHost {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'cancel')
     if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'cancel')
-    await this.withLoaded(run, async () => {
+    await this.residency.withLoaded(run, async () => {
       if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'cancel')
       await run.deliver({from, reason, ts: run.now(), type: 'CancelRequested'})
     })
@@ -281,14 +192,14 @@ export class WorkflowHost {
   async terminate(pid: string, reason = 'terminated'): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'terminate')
-    await this.withLoaded(run, () => run.close({reason, ts: run.now(), type: 'WorkflowTerminated'}))
+    await this.residency.withLoaded(run, () => run.close({reason, ts: run.now(), type: 'WorkflowTerminated'}))
   }
 
   /** Moves a run's virtual clock forward; due timers fire at once. Recorded in its history. */
   async skipTime(pid: string, by: number | 'next-timer'): Promise<{skippedMs: number; now: number}> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'skip time of')
-    return this.withLoaded(run, async () => {
+    return this.residency.withLoaded(run, async () => {
       let byMs = by === 'next-timer' ? 0 : by
       if (by === 'next-timer') {
         const at = nextTimerAt(run.outstanding)
@@ -309,7 +220,7 @@ export class WorkflowHost {
     const run = this.requireRun(pid)
     if (!run.open || !run.loaded) return
     await run.serial(() => run.unload())
-    await this.load(run)
+    await this.residency.load(run)
   }
 
   /**
@@ -320,7 +231,7 @@ export class WorkflowHost {
     const run = this.requireRun(pid)
     if (!run.open || run.status !== 'blocked') return
     this.retries.forget(run)
-    await this.reloadFromDisk(run)
+    await this.residency.reloadFromDisk(run)
   }
 
   /** Replaces a blocked run's reason (a reload re-checked it against new code, which also diverges). */
@@ -335,7 +246,7 @@ export class WorkflowHost {
   blockRun(pid: string, problem: Error): void {
     const run = this.requireRun(pid)
     if (!run.open || run.status === 'blocked') return
-    this.evictor.cancel(run)
+    this.residency.cancelEviction(run)
     run.block(problem)
     this.afterChange(run)
   }
@@ -375,7 +286,7 @@ export class WorkflowHost {
     if (!quarantined) throw error
     this.timers.clearRun(run)
     this.activities.abandonRun(run)
-    this.evictor.cancel(run)
+    this.residency.cancelEviction(run)
     this.dir.remove(run)
     this.damaged.add(quarantined)
     this.options.onDamaged?.(run.identity.runKey)
@@ -422,17 +333,14 @@ export class WorkflowHost {
     this.storageRetry.clear()
     this.timers.clear()
     this.activities.stop()
-    this.evictor.clear()
-    await Promise.all(this.dir.all().map((run) => run.serial(() => {})))
-    await Promise.all([...this.logs.values()].map((log) => log.close()))
-    this.logs.clear()
+    await this.residency.close(this.dir.all())
   }
 
   private newRun(runKey: string, events: HistoryEvent[]): WorkflowRun {
     const started = events[0] as EventOf<'WorkflowStarted'>
     const ctx: RunContext = {
       append: async (batch, limits) => {
-        const written = await this.logOf(runKey).append(batch, limits)
+        const written = await this.residency.logOf(runKey).append(batch, limits)
         // Its file takes writes again: a parked run's retry is moot.
         this.storageRetry.cancel(run)
         this.options.onHistory?.(started.pid, written)
@@ -449,100 +357,6 @@ export class WorkflowHost {
     return run
   }
 
-  private logOf(runKey: string): RunLog {
-    const log = this.logs.get(runKey)
-    if (!log) throw new Error(`history ${runKey} is not open`)
-    return log
-  }
-
-  /** Creates the program and replays the run's history into it (inside the run's queue). */
-  private load(run: WorkflowRun, prebuilt?: {codeHash: string; program: LuaProgram}): Promise<void> {
-    return run.serial(async () => {
-      if (!run.open || run.loaded) {
-        prebuilt?.program.close()
-        return
-      }
-      const code = this.options.code(run.identity.entry, run.identity.runKey)
-      if (!code) {
-        prebuilt?.program.close()
-        throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `The code of ${run.identity.entry} is not loaded.`, {
-          hint: 'The workflow.lua entry was removed or renamed; restore it to let this run go on.',
-        })
-      }
-      // A VM built before a reload changed the code is dropped: the run gets today's code, as before.
-      if (prebuilt && prebuilt.codeHash !== code.codeHash) prebuilt.program.close()
-      const program = prebuilt && prebuilt.codeHash === code.codeHash ? prebuilt.program : await code.instantiate(instantiateArgs(run.started))
-      await run.load(program)
-    }).then(() => {
-      if (run.storageFailed) this.storageRetry.park(run)
-      this.afterChange(run)
-    })
-  }
-
-  /**
-   * Runs `fn` on a run with its history and program loaded. The run is held meanwhile, so
-   * the idle evictor cannot drop its VM between the load and `fn` (a delivery to an
-   * unloaded run would be recorded but never handed to the code).
-   */
-  private async withLoaded<T>(run: WorkflowRun, fn: () => Promise<T>): Promise<T> {
-    run.holds++
-    try {
-      await this.ensureLoaded(run)
-      return await fn()
-    } catch (error) {
-      // The disk refused this run's event: it is parked, and tried again without a request.
-      if (run.storageFailed) this.storageRetry.park(run)
-      throw error
-    } finally {
-      run.holds--
-      this.afterChange(run)
-    }
-  }
-
-  /**
-   * Makes sure an evicted run has its history and program back before it is touched. A run
-   * parked by a storage failure is reopened from its file and replayed; if that fails again,
-   * the storage error is thrown (the caller's event is not recorded).
-   */
-  private async ensureLoaded(run: WorkflowRun): Promise<void> {
-    this.evictor.cancel(run)
-    if (run.storageFailed) await this.reopen(run)
-    if (!run.open || run.loaded) return
-    if (run.evicted) {
-      let failed: {error: unknown} | undefined
-      await run.serial(async () => {
-        if (!run.evicted) return
-        try {
-          const {events, log} = await this.options.store.open(run.identity.runKey)
-          this.logs.set(run.identity.runKey, log)
-          run.restore(events)
-        } catch (error) {
-          failed = {error}
-        }
-      })
-      // A damaged file quarantines the run (and refuses the delivery); any other failure blocks it.
-      if (failed) await this.quarantineLive(run, failed.error).catch((error: unknown) => (error === failed!.error ? run.block(error as Error) : Promise.reject(error)))
-    }
-    if (run.status !== 'blocked') await this.load(run)
-    if (run.storageFailed) throw run.problem!
-  }
-
-  /** Closes a failed log and opens the file again through the recovery reader. */
-  private async reopen(run: WorkflowRun): Promise<void> {
-    const key = run.identity.runKey
-    await run.exclusive(async () => {
-      if (!run.storageFailed) return
-      const failed = this.logs.get(key)
-      this.logs.delete(key)
-      await failed?.close().catch(() => {})
-      const {events, log} = await this.options.store.open(key)
-      this.logs.set(key, log)
-      run.reopened(events)
-    })
-    // A child that closed while this run could not record it tells it again (deduplicated).
-    for (const child of this.dir.all()) if (!child.open && child.started.parent?.pid === run.identity.pid) this.notifyParent(child, child.closing!)
-  }
-
   /**
    * Hands a timer or activity outcome to its run. A blocked run (its code diverges from its
    * history) gets nothing: its history stays as it was until the code is fixed or the run
@@ -551,7 +365,7 @@ export class WorkflowHost {
   private async wake(run: WorkflowRun, event: NewHistoryEvent): Promise<void> {
     if (!run.open || this.closed || run.status === 'blocked') return
     // Not recorded when the append fails: replay after the retry re-arms the timer / re-runs the activity.
-    await this.withLoaded(run, () => run.deliver(boundedActivityOutcome(event), (r) => r.status !== 'blocked')).catch(() => {})
+    await this.residency.withLoaded(run, () => run.deliver(boundedActivityOutcome(event), (r) => r.status !== 'blocked')).catch(() => {})
   }
 
   /** A run was just blocked: a host fault is retried (its waiters wait on); code blocks tell waiters why. */
@@ -571,23 +385,8 @@ export class WorkflowHost {
 
   private async retryBlocked(run: WorkflowRun): Promise<void> {
     if (this.closed || !run.open || run.status !== 'blocked' || run.blockKind !== 'host') return this.retries.forget(run)
-    await this.reloadFromDisk(run)
+    await this.residency.reloadFromDisk(run)
     if (run.status !== 'blocked') this.retries.forget(run)
-  }
-
-  /**
-   * Loads a blocked run again from its history file (what was in memory may be what failed
-   * to be written), on the code \`code()\` gives it now. A failure blocks it again.
-   */
-  private async reloadFromDisk(run: WorkflowRun): Promise<void> {
-    await run.serial(async () => {
-      run.evict()
-      const log = this.logs.get(run.identity.runKey)
-      this.logs.delete(run.identity.runKey)
-      await log?.close().catch(() => {})
-      run.unblock()
-    })
-    await this.withLoaded(run, async () => {})
   }
 
   private fireTimer(run: WorkflowRun, seq: number): void {
@@ -597,7 +396,7 @@ export class WorkflowHost {
   private afterChange(run: WorkflowRun): void {
     if (!this.dir.has(run)) return // quarantined meanwhile (see quarantineLive)
     this.options.onChange?.(this.summary(run))
-    this.evictor.schedule(run)
+    this.residency.scheduleEviction(run)
     if (this.options.virtualTime) this.skipIfOnlyTimers(run)
   }
 
@@ -610,26 +409,6 @@ export class WorkflowHost {
     })
   }
 
-  /**
-   * Hands a closed child's outcome to its parent, once: only if the parent recorded starting
-   * this child at that seq, and has no outcome for it yet (after a crash both sides may
-   * notify again).
-   */
-  private notifyParent(run: WorkflowRun, closing: HistoryEvent): void {
-    const parentRef = run.started.parent
-    if (!parentRef) return
-    const parent = this.exactRun(parentRef.pid)
-    if (!parent?.open) return
-    const event: NewHistoryEvent = {childPid: run.identity.pid, started: parentRef.seq, ts: parent.now(), type: 'ChildWorkflowCompleted', ...closingOutcome(closing)}
-    const accept = (p: WorkflowRun): boolean => {
-      const start = p.eventAt(parentRef.seq)
-      return start?.type === 'ChildWorkflowStarted' && start.childPid === run.identity.pid && !p.events.some((e) => e.type === 'ChildWorkflowCompleted' && e.started === parentRef.seq)
-    }
-    void (async () => {
-      await this.withLoaded(parent, () => parent.deliver(event, accept))
-    })().catch(() => {})
-  }
-
   private readonly live = liveCommandHandler({
     abandonActivity: (run, seq) => this.activities.abandon(run, seq),
     armTimer: (run, seq, fireAt) => this.timers.arm(run, seq, fireAt),
@@ -638,72 +417,19 @@ export class WorkflowHost {
       this.activities.abandonRun(run)
       this.waiters.closed(run.identity.runKey, event)
       this.retries.forget(run)
-      this.notifyParent(run, event)
+      this.outbound.notifyParent(run, event)
       this.options.onChange?.(this.summary(run))
     },
-    control: async (run, action, target, reason) => {
-      const child = this.exactRun(target)
-      const external = this.options.external?.()
-      if (!child && external?.owns(target)) return external.control(action, target, reason ?? action, run.identity.pid)
-      if (!child) return notFound(target)
-      if (!child.open) return undefined
-      // From code: a blocked child gets the cancel queued (see signal()).
-      if (action === 'cancel') await this.cancel(target, 'cancelled by parent', '', true)
-      else await this.terminate(target, 'terminated by parent')
-      return undefined
-    },
+    control: (run, action, target, reason) => this.outbound.control(run, action, target, reason),
     disarmTimer: (run, seq) => this.timers.disarm(run, seq),
     env: (key) => this.options.env?.(key),
     log: (run, level, message, fields) => this.options.log?.(run.identity.pid, level, message, fields),
-    signal: async (run, request) => {
-      const target = this.exactRun(request.target)
-      const external = this.options.external?.()
-      // A plain process: sent once, live; the recorded SignalSent keeps replay from resending.
-      if (!target && external?.owns(request.target)) return external.send(request.target, request.topic, request.payload, run.identity.pid)
-      if (!target) return notFound(request.target)
-      if (!target.open) return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
-      // Refused here (and the refusal recorded in SignalSent), not later where the sender can't hear of it.
-      const tooBig = payloadProblem(request.payload, 'signal payload')
-      if (tooBig) return {kind: 'PayloadTooLarge', message: tooBig.message, retryable: false}
-      // Delivered off the sender's queue: a signal to oneself must not wait on itself.
-      // Queued if the target is blocked: the sender's SignalSent already says it was sent.
-      void this.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId, true).catch((error: unknown) => {
-        this.options.log?.(run.identity.pid, 'warn', `signal to ${request.target} not delivered: ${(error as Error).message}`)
-      })
-      return undefined
-    },
+    signal: (run, request) => this.outbound.signal(run, request),
     startActivity: (run, event) => this.activities.start(run, event),
-    startChild: async (run, request) => {
-      const [client, worker] = clientAndWorkerOf(run.identity.pid)
-      const name = workflowIdOf(request.options)
-      const conflictPolicy = conflictPolicyOf(request.options)
-      // A child inherits its parent's context; its spawner's `with_context` adds to it.
-      const context = {...run.started.context, ...contextOf(request.options)}
-      try {
-        const child = await this.start({
-          client,
-          context,
-          entry: request.entry,
-          input: request.input,
-          parent: {pid: run.identity.pid, seq: request.seq},
-          // Deterministic: a child started again after a crash finds the one started before.
-          workflowId: name ?? `${run.identity.workflowId}.${request.seq}`,
-          worker,
-          ...(conflictPolicy ? {conflictPolicy} : {}),
-        })
-        return {pid: child.pid}
-      } catch (error) {
-        return {error: startErrorOf(error)}
-      }
-    },
+    startChild: (run, request) => this.outbound.startChild(run, request),
     uuid: (version) => this.options.uuid?.(version) ?? crypto.randomUUID(),
   })
 }
-
-function notFound(target: string): LuaErrorValue {
-  return {kind: 'NotFound', message: `no workflow or process ${target}`, retryable: false}
-}
-
 
 function closedError(run: WorkflowRun, verb: string): WippyError {
   return new WippyError('WIPPY_WORKFLOW_CLOSED', `Can't ${verb} workflow ${run.identity.pid}: it has already ${run.status}.`, {

@@ -1,0 +1,122 @@
+/**
+ * New runs: the ID conflict policy of an explicit workflow ID (use the running one, fail, or
+ * terminate it), then the history file (created and synced while the first VM is built, see
+ * prebuild.ts), a fork's borrowed prefix, and the first load.
+ */
+import {WippyError} from '../../errors.js'
+import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
+import {checkPayload} from '../../history/payload-limits.js'
+import type {HistoryStore, RunLog} from '../../history/store.js'
+import type {StartRequest, WorkflowCode} from './host-options.js'
+import {formatWorkflowPid, newRunId, newWorkflowId, runKeyOf} from './pid.js'
+import {prebuildProgram} from './prebuild.js'
+import type {WorkflowRun} from './run.js'
+import type {RunResidency} from './run-residency.js'
+
+/** What starts need of the workflow host. */
+export interface StartsHost {
+  closed(): boolean
+  code(entry: string): WorkflowCode | undefined
+  newRun(runKey: string, events: HistoryEvent[]): WorkflowRun
+  openByWorkflowId(workflowId: string): WorkflowRun | undefined
+  random(): number
+  realNow(): number
+  readonly residency: RunResidency
+  readonly store: HistoryStore
+  terminate(pid: string, reason: string): Promise<void>
+}
+
+export class RunStarts {
+  /** Starts with an explicit workflow ID whose file is being created: a second one waits. */
+  private readonly starting = new Map<string, Promise<unknown>>()
+
+  constructor(private readonly host: StartsHost) {}
+
+  /** Starts a workflow run, or returns the running one with the same explicit ID. */
+  async start(request: StartRequest): Promise<{pid: string; workflowId: string; existing: boolean}> {
+    if (this.host.closed()) throw new WippyError('WIPPY_ENGINE_STOPPED', 'The workflow host is stopping.', {hint: 'Start `wippy dev` again.'})
+    const code = this.host.code(request.entry)
+    if (!code) {
+      throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `No workflow.lua entry ${request.entry} is loaded.`, {
+        hint: 'Check the entry ID (namespace:name) with `wippy registry list --kind workflow.lua`.',
+      })
+    }
+    if (request.workflowId) {
+      // A start of the same ID under way (its file is being created): decide after it.
+      const pending = this.starting.get(request.workflowId)
+      if (pending) {
+        await pending.catch(() => {})
+        return this.start(request)
+      }
+      const existing = this.host.openByWorkflowId(request.workflowId)
+      if (existing && request.conflictPolicy === 'fail') {
+        throw new WippyError('WIPPY_WORKFLOW_ALREADY_STARTED', `Workflow ${request.workflowId} is already running (${existing.identity.pid}).`, {
+          hint: 'Its ID conflict policy is "fail": pick another ID, or drop the policy to reuse the running workflow.',
+          kind: 'user',
+        })
+      }
+      if (existing && request.conflictPolicy === 'terminate_existing') await this.host.terminate(existing.identity.pid, 'terminated by a new start with the same ID')
+      else if (existing) return {existing: true, pid: existing.identity.pid, workflowId: request.workflowId}
+      const started = this.startNew(request, code)
+      this.starting.set(request.workflowId, started)
+      try {
+        return await started
+      } finally {
+        this.starting.delete(request.workflowId)
+      }
+    }
+    return this.startNew(request, code)
+  }
+
+  private async startNew(request: StartRequest, code: WorkflowCode): Promise<{pid: string; workflowId: string; existing: boolean}> {
+    checkPayload(request.input, 'workflow input')
+    const workflowId = request.workflowId ?? newWorkflowId(this.host.random)
+    const runId = newRunId(this.host.random)
+    const pid = formatWorkflowPid({client: request.client, worker: request.worker, workflowId})
+    const runKey = runKeyOf(workflowId, runId)
+    const ts = this.host.realNow()
+    const started: NewHistoryEvent = {
+      codeHash: code.codeHash,
+      entry: request.entry,
+      format: 1,
+      host: request.worker,
+      input: request.input,
+      pid,
+      runId,
+      seed: Math.floor(this.host.random() * 2 ** 31),
+      ts,
+      type: 'WorkflowStarted',
+      workflowId,
+      ...(request.parent ? {parent: request.parent} : {}),
+      ...(request.context && Object.keys(request.context).length > 0 ? {context: request.context} : {}),
+      ...(request.forkedFrom ? {forkedFrom: {at: request.forkedFrom.at, pid: request.forkedFrom.pid}} : {}),
+    }
+    // The VM is built while the history file is created and synced (see prebuild.ts).
+    const creating = this.host.store.create(runKey, started)
+    // Marked handled now: it is awaited below, after the VM is built.
+    creating.catch(() => {})
+    const program = await prebuildProgram(code, started as EventOf<'WorkflowStarted'>)
+    let log: RunLog
+    try {
+      log = await creating
+    } catch (error) {
+      program?.close()
+      throw error
+    }
+    let events: HistoryEvent[] = []
+    // A fork takes the first N events of another run as its own (after its own start event).
+    if (request.forkedFrom) {
+      try {
+        events = await log.append(request.forkedFrom.events.slice(1).map(({seq: _seq, ...rest}) => rest as NewHistoryEvent))
+      } catch (error) {
+        program?.close()
+        throw error
+      }
+    }
+    this.host.residency.adopt(runKey, log)
+    const first = {...started, seq: 1} as HistoryEvent
+    const run = this.host.newRun(runKey, [first, ...events])
+    await this.host.residency.load(run, program && {codeHash: code.codeHash, program})
+    return {existing: false, pid, workflowId}
+  }
+}

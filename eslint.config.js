@@ -104,7 +104,17 @@ const apiConfig = layerRule('engine', ['src/engine/api.ts'], [], {
 })
 
 export default defineConfig(
-  {ignores: ['dist/', 'coverage/', 'demo/', '.wippy/', 'templates/', 'editor/luals/', 'src/lua/prelude/sources.generated.ts']},
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'demo/',
+      '.wippy/',
+      'templates/',
+      'editor/luals/',
+      'src/lua/prelude/sources.generated.ts',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

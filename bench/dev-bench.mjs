@@ -36,7 +36,11 @@ function project(template) {
 /** Starts `wippy dev --no-tui`; resolves with helpers once `ready in` is printed. */
 function startDev(root) {
   const t0 = performance.now()
-  const child = spawnChild(process.execPath, [BIN, 'dev', '--no-tui'], {cwd: root, env: ENV, stdio: ['ignore', 'pipe', 'pipe']})
+  const child = spawnChild(process.execPath, [BIN, 'dev', '--no-tui'], {
+    cwd: root,
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   const waiters = []
   const onData = (chunk) => {
@@ -49,7 +53,9 @@ function startDev(root) {
   const waitFor = (re, from = 0, timeoutMs = 20_000) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}:\n${out}`)), timeoutMs)
-      const w = {check: () => (re.test(out.slice(from)) ? (clearTimeout(timer), resolve(performance.now()), true) : false)}
+      const w = {
+        check: () => (re.test(out.slice(from)) ? (clearTimeout(timer), resolve(performance.now()), true) : false),
+      }
       if (!w.check()) waiters.push(w)
     })
   const stop = async () => {
@@ -71,10 +77,15 @@ function startDev(root) {
 function cli(root, args) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
-    execFile(process.execPath, [BIN, ...args], {cwd: root, env: ENV, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
-      if (error) reject(new Error(`wippy ${args.join(' ')} failed: ${stderr}`))
-      else resolve({ms: performance.now() - t0, stdout})
-    })
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {cwd: root, env: ENV, maxBuffer: 64 * 1024 * 1024},
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`wippy ${args.join(' ')} failed: ${stderr}`))
+        else resolve({ms: performance.now() - t0, stdout})
+      },
+    )
   })
 }
 
@@ -213,11 +224,24 @@ export async function run({quick = false} = {}) {
   const cold = await coldStart(k)
   return [
     figure('dev: baseline `wippy --version` wall time (node + oclif startup, for reference)', 'ms', await cliFloor(k)),
-    figure('dev: file saved → reload done (incl. 100 ms debounce)', 'ms', await reloadLatency(quick ? 5 : 15), {op: '<=', value: 150}),
+    figure('dev: file saved → reload done (incl. 100 ms debounce)', 'ms', await reloadLatency(quick ? 5 : 15), {
+      op: '<=',
+      value: 150,
+    }),
     figure('dev: `wippy signal` wall time (launch → delivered)', 'ms', await signalWallTime(k), {op: '<=', value: 300}),
-    figure('dev: `wippy dev` cold start, launch → ready (templates/orders)', 'ms', cold.samples, {op: '<=', value: 500}),
-    figure('dev: `wippy dev` session start → ready, as the banner reports it (no node/oclif/module load)', 'ms', cold.reported),
-    figure('dev: launch `wippy dev` → 10-step workflow result', 'ms', await spawnToResult(quick ? 3 : 5), {op: '<=', value: 1000}),
+    figure('dev: `wippy dev` cold start, launch → ready (templates/orders)', 'ms', cold.samples, {
+      op: '<=',
+      value: 500,
+    }),
+    figure(
+      'dev: `wippy dev` session start → ready, as the banner reports it (no node/oclif/module load)',
+      'ms',
+      cold.reported,
+    ),
+    figure('dev: launch `wippy dev` → 10-step workflow result', 'ms', await spawnToResult(quick ? 3 : 5), {
+      op: '<=',
+      value: 1000,
+    }),
     figure('dev: `wippy history inspect` of a 10k-event run', 'ms', await inspectBig(k), {op: '<=', value: 300}),
   ]
 }

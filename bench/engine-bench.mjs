@@ -92,10 +92,13 @@ async function idleRss(count = 10_000) {
       // Spawned 50 at a time: the wasm memory grows to the peak of live VMs and never shrinks,
       // so a larger burst measures the burst, not what idle workflows hold.
       for (let i = 0; i < count; i += 50) {
-        await Promise.all(Array.from({length: Math.min(50, count - i)}, () => engine.spawn({entry: 'app:waiter', input: []})))
+        await Promise.all(
+          Array.from({length: Math.min(50, count - i)}, () => engine.spawn({entry: 'app:waiter', input: []})),
+        )
       }
       // Let every VM be evicted, then measure.
-      for (let i = 0; i < 200 && engine.ps({all: true}).some((r) => r.loaded); i++) await new Promise((r) => setTimeout(r, 50))
+      for (let i = 0; i < 200 && engine.ps({all: true}).some((r) => r.loaded); i++)
+        await new Promise((r) => setTimeout(r, 50))
       globalThis.gc?.()
       await new Promise((r) => setTimeout(r, 100))
       globalThis.gc?.()
@@ -117,11 +120,28 @@ export async function run({quick = false} = {}) {
   const r100 = await replay(quick ? 20_000 : 100_000)
   return [
     figure('engine: durable steps/s, 100 concurrent 10-step workflows', 'steps/s', steps, {op: '>=', value: 10_000}),
-    figure('engine: one durable step, sequential 1,000-step workflow (wall time per step)', 'ms', latency, {op: '<=', value: 0.5}),
-    figure(`engine: replay of ${r10.events} events`, 'events/s', [r10.events / (r10.ms / 1000)], {op: '>=', value: 50_000}),
-    figure(`engine: replay of ${r100.events} events`, 'events/s', [r100.events / (r100.ms / 1000)], {op: '>=', value: 50_000}),
-    figure(`engine: replay time ratio ${r100.events}/${r10.events} events (linear ≈ ${Math.round(r100.events / r10.events)})`, 'x', [r100.ms / r10.ms], {op: '<=', value: 1.3 * (r100.events / r10.events)}),
-    figure(`engine: RSS of ${quick ? '1,000' : '10,000'} idle workflows over baseline`, 'MB', [rss], {op: '<=', value: 50}),
+    figure('engine: one durable step, sequential 1,000-step workflow (wall time per step)', 'ms', latency, {
+      op: '<=',
+      value: 0.5,
+    }),
+    figure(`engine: replay of ${r10.events} events`, 'events/s', [r10.events / (r10.ms / 1000)], {
+      op: '>=',
+      value: 50_000,
+    }),
+    figure(`engine: replay of ${r100.events} events`, 'events/s', [r100.events / (r100.ms / 1000)], {
+      op: '>=',
+      value: 50_000,
+    }),
+    figure(
+      `engine: replay time ratio ${r100.events}/${r10.events} events (linear ≈ ${Math.round(r100.events / r10.events)})`,
+      'x',
+      [r100.ms / r10.ms],
+      {op: '<=', value: 1.3 * (r100.events / r10.events)},
+    ),
+    figure(`engine: RSS of ${quick ? '1,000' : '10,000'} idle workflows over baseline`, 'MB', [rss], {
+      op: '<=',
+      value: 50,
+    }),
   ]
 }
 

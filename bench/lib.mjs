@@ -13,13 +13,24 @@ export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 export function figure(name, unit, samples, goal) {
   const m = median(samples)
   const pass = goal ? (goal.op === '<=' ? m <= goal.value : m >= goal.value) : undefined
-  return {goal, max: Math.max(...samples), median: m, min: Math.min(...samples), name, pass, samples: samples.length, unit}
+  return {
+    goal,
+    max: Math.max(...samples),
+    median: m,
+    min: Math.min(...samples),
+    name,
+    pass,
+    samples: samples.length,
+    unit,
+  }
 }
 
 const fmt = (n) => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : Number(n.toPrecision(3)).toString())
 
 export function formatFigure(f) {
-  const goal = f.goal ? ` goal ${f.goal.op === '<=' ? '≤' : '≥'} ${fmt(f.goal.value)} ${f.unit} ${f.pass ? 'PASS' : 'FAIL'}` : ''
+  const goal = f.goal
+    ? ` goal ${f.goal.op === '<=' ? '≤' : '≥'} ${fmt(f.goal.value)} ${f.unit} ${f.pass ? 'PASS' : 'FAIL'}`
+    : ''
   return `${f.name}: median ${fmt(f.median)} ${f.unit} (min ${fmt(f.min)}, max ${fmt(f.max)}, n=${f.samples})${goal}`
 }
 

@@ -53,15 +53,31 @@ entries:
     meta: {temporal: {workflow: {worker: temporal_worker}}}
 `,
   )
-  writeFileSync(join(root, 'src/app/ticker.lua'), 'local function main(): number\n  return 0\nend\nreturn {main = main}\n')
-  writeFileSync(join(root, 'src/app/flow.lua'), 'local funcs = require("funcs")\nlocal function main()\n  return funcs.call("gen0:fn0", 1)\nend\nreturn {main = main}\n')
+  writeFileSync(
+    join(root, 'src/app/ticker.lua'),
+    'local function main(): number\n  return 0\nend\nreturn {main = main}\n',
+  )
+  writeFileSync(
+    join(root, 'src/app/flow.lua'),
+    'local funcs = require("funcs")\nlocal function main()\n  return funcs.call("gen0:fn0", 1)\nend\nreturn {main = main}\n',
+  )
   for (let n = 0; n * perNs < count; n++) {
     const dir = join(root, `src/gen${n}`)
     mkdirSync(dir, {recursive: true})
     const lines = [`version: "1.0"`, `namespace: gen${n}`, 'meta:', '  owner: bench', 'entries:']
     for (let i = n * perNs; i < Math.min(count, (n + 1) * perNs); i++) {
-      lines.push(`  - name: fn${i}`, '    kind: function.lua', `    meta: {comment: "Generated function ${i}"}`, `    source: file://fn${i}.lua`, '    method: main', '    modules: [json, time]')
-      writeFileSync(join(dir, `fn${i}.lua`), `local json = require("json")\n\nlocal function main(x: number): string\n  return json.encode({n = ${i}, x = x})\nend\n\nreturn {main = main}\n`)
+      lines.push(
+        `  - name: fn${i}`,
+        '    kind: function.lua',
+        `    meta: {comment: "Generated function ${i}"}`,
+        `    source: file://fn${i}.lua`,
+        '    method: main',
+        '    modules: [json, time]',
+      )
+      writeFileSync(
+        join(dir, `fn${i}.lua`),
+        `local json = require("json")\n\nlocal function main(x: number): string\n  return json.encode({n = ${i}, x = x})\nend\n\nreturn {main = main}\n`,
+      )
     }
     writeFileSync(join(dir, '_index.yaml'), `${lines.join('\n')}\n`)
   }
@@ -114,7 +130,8 @@ export function runRegistryBench({runs = RUNS, log = console.log} = {}) {
     // Warm the OS file cache and the parse cache, and check the project really is clean.
     const warm = time(['lint', '--json'], root, cached)
     const parsed = JSON.parse(warm.result.stdout)
-    if (warm.result.status !== 0 || parsed.errors !== 0) throw new Error(`generated project does not lint clean: ${warm.result.stdout.slice(0, 500)}`)
+    if (warm.result.status !== 0 || parsed.errors !== 0)
+      throw new Error(`generated project does not lint clean: ${warm.result.stdout.slice(0, 500)}`)
     time(['--version'], root)
 
     const version = stats(Array.from({length: runs}, () => time(['--version'], root)))

@@ -16,7 +16,10 @@ import {formatFigure} from './lib.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const quick = process.argv.includes('--quick')
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',')
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',')
 const SUITES = ['registry', 'lua', 'history', 'engine', 'process', 'dev', 'test']
 
 /** Runs one suite in a child and returns its figures (the child prints them as JSON). */
@@ -26,7 +29,11 @@ function runSuite(name) {
     const figures = m.run ? await m.run({quick: ${quick}}) : (await m.runRegistryBench({log: () => {}})).map((r) => ({name: 'registry: ' + r.name, unit: 'ms', median: r.median, min: r.min, max: r.max, samples: 10, goal: {op: '<=', value: r.goal}, pass: r.ok}))
     process.stdout.write('\\n@@FIGURES@@' + JSON.stringify(figures) + '\\n')
   `
-  const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', child], {encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit']})
+  const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', child], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const line = out.split('\n').find((l) => l.startsWith('@@FIGURES@@'))
   return JSON.parse(line.slice('@@FIGURES@@'.length))
 }
@@ -46,6 +53,11 @@ for (const suite of SUITES.filter((s) => !only || only.includes(s))) {
 }
 const withGoal = all.filter((f) => f.goal)
 const passed = withGoal.filter((f) => f.pass).length
-console.log(`\n${passed} of ${withGoal.length} goals met; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}; ${Math.round((Date.now() - started) / 1000)} s`)
-writeFileSync(join(here, 'results.json'), `${JSON.stringify({at: new Date().toISOString(), cpus: cpus().length, figures: all, load: loadavg()[0], node: process.version, quick}, null, 2)}\n`)
+console.log(
+  `\n${passed} of ${withGoal.length} goals met; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}; ${Math.round((Date.now() - started) / 1000)} s`,
+)
+writeFileSync(
+  join(here, 'results.json'),
+  `${JSON.stringify({at: new Date().toISOString(), cpus: cpus().length, figures: all, load: loadavg()[0], node: process.version, quick}, null, 2)}\n`,
+)
 console.log('written to bench/results.json')

@@ -15,7 +15,9 @@ const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'c
 export async function run({quick = false} = {}) {
   const app = process.env.WIPPY_CONFORMANCE_APP
   if (!app) {
-    console.log('wippy test on the platform suites: skipped (set WIPPY_CONFORMANCE_APP to a copy of wippyai/runtime tests/app)')
+    console.log(
+      'wippy test on the platform suites: skipped (set WIPPY_CONFORMANCE_APP to a copy of wippyai/runtime tests/app)',
+    )
     return []
   }
   const rounds = quick ? 1 : 3
@@ -23,7 +25,9 @@ export async function run({quick = false} = {}) {
   let passed = 0
   let total = 0
   for (let i = 0; i < rounds; i++) {
-    const out = JSON.parse(execFileSync(process.execPath, [SCRIPT, app, '--json'], {encoding: 'utf8', maxBuffer: 64 * 1024 * 1024}))
+    const out = JSON.parse(
+      execFileSync(process.execPath, [SCRIPT, app, '--json'], {encoding: 'utf8', maxBuffer: 64 * 1024 * 1024}),
+    )
     wall.push(out.wallMs)
     passed = out.totals.passed
     total = out.totals.total

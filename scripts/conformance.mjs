@@ -20,7 +20,21 @@ import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseDocument} from 'yaml'
 
-export const SUITES = ['channel', 'ctx', 'errors', 'events', 'funcs', 'json', 'payload', 'process', 'processfunc', 'temporal', 'time', 'types', 'uuid']
+export const SUITES = [
+  'channel',
+  'ctx',
+  'errors',
+  'events',
+  'funcs',
+  'json',
+  'payload',
+  'process',
+  'processfunc',
+  'temporal',
+  'time',
+  'types',
+  'uuid',
+]
 
 const here = dirname(fileURLToPath(import.meta.url))
 const BIN = join(here, '..', 'bin', 'run.js')
@@ -52,7 +66,9 @@ function entriesOfErrors(registry) {
   const byId = new Map()
   for (const p of registry.problems) {
     if (p.severity !== 'error') continue
-    const owners = p.entryId ? [p.entryId] : [...registry.entries.values()].filter((e) => e.sourceFile === p.file || e.file === p.file).map((e) => e.id)
+    const owners = p.entryId
+      ? [p.entryId]
+      : [...registry.entries.values()].filter((e) => e.sourceFile === p.file || e.file === p.file).map((e) => e.id)
     for (const id of owners) if (!byId.has(id)) byId.set(id, p)
   }
   return byId
@@ -100,7 +116,9 @@ async function main() {
   try {
     // Every in-scope test the app declares, before anything is removed.
     const original = await load(root)
-    const declared = [...original.entries.values()].filter((e) => e.kind === 'function.lua' && e.meta?.type === 'test' && args.suites.includes(suiteOf(e)))
+    const declared = [...original.entries.values()].filter(
+      (e) => e.kind === 'function.lua' && e.meta?.type === 'test' && args.suites.includes(suiteOf(e)),
+    )
 
     const pruned = []
     for (let round = 0; round < 10; round++) {
@@ -109,16 +127,36 @@ async function main() {
       if (failing.size === 0) break
       for (const [id, p] of failing) {
         const e = registry.entries.get(id)
-        pruned.push({code: p.code, id, kind: e?.kind, message: p.message, where: p.file ? `${p.file}${p.line ? `:${p.line}` : ''}` : undefined})
+        pruned.push({
+          code: p.code,
+          id,
+          kind: e?.kind,
+          message: p.message,
+          where: p.file ? `${p.file}${p.line ? `:${p.line}` : ''}` : undefined,
+        })
       }
       removeEntries(root, registry, [...failing.keys()])
     }
 
     const t0 = Date.now()
-    const cli = [BIN, 'test', '--json', '--path', root, '--timeout', args.timeout, ...args.suites.flatMap((s) => ['--suite', s])]
+    const cli = [
+      BIN,
+      'test',
+      '--json',
+      '--path',
+      root,
+      '--timeout',
+      args.timeout,
+      ...args.suites.flatMap((s) => ['--suite', s]),
+    ]
     let out
     try {
-      out = execFileSync(process.execPath, cli, {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit']})
+      out = execFileSync(process.execPath, cli, {
+        encoding: 'utf8',
+        env: {...process.env, NO_COLOR: '1'},
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
     } catch (error) {
       out = error.stdout // exit 1 when some test failed
     }
@@ -138,8 +176,18 @@ async function main() {
       if (!r) row.notLoaded++
       else row[r.status]++
     }
-    const totals = Object.values(perSuite).reduce((a, r) => ({failed: a.failed + r.failed, notLoaded: a.notLoaded + r.notLoaded, passed: a.passed + r.passed, total: a.total + r.total}), {failed: 0, notLoaded: 0, passed: 0, total: 0})
-    const failures = report.tests.filter((t) => t.status === 'failed').map((t) => ({id: t.id, message: t.failure?.message, suite: t.suite}))
+    const totals = Object.values(perSuite).reduce(
+      (a, r) => ({
+        failed: a.failed + r.failed,
+        notLoaded: a.notLoaded + r.notLoaded,
+        passed: a.passed + r.passed,
+        total: a.total + r.total,
+      }),
+      {failed: 0, notLoaded: 0, passed: 0, total: 0},
+    )
+    const failures = report.tests
+      .filter((t) => t.status === 'failed')
+      .map((t) => ({id: t.id, message: t.failure?.message, suite: t.suite}))
     if (args.json) {
       console.log(JSON.stringify({failures, perSuite, pruned, totals, wallMs}, null, 2))
     } else {
@@ -148,9 +196,13 @@ async function main() {
       console.log('')
       console.log('suite         passed  total  failed  not loaded')
       for (const [suite, r] of Object.entries(perSuite)) {
-        console.log(`${suite.padEnd(13)} ${String(r.passed).padStart(6)} ${String(r.total).padStart(6)} ${String(r.failed).padStart(7)} ${String(r.notLoaded).padStart(11)}`)
+        console.log(
+          `${suite.padEnd(13)} ${String(r.passed).padStart(6)} ${String(r.total).padStart(6)} ${String(r.failed).padStart(7)} ${String(r.notLoaded).padStart(11)}`,
+        )
       }
-      console.log(`${'total'.padEnd(13)} ${String(totals.passed).padStart(6)} ${String(totals.total).padStart(6)} ${String(totals.failed).padStart(7)} ${String(totals.notLoaded).padStart(11)}`)
+      console.log(
+        `${'total'.padEnd(13)} ${String(totals.passed).padStart(6)} ${String(totals.total).padStart(6)} ${String(totals.failed).padStart(7)} ${String(totals.notLoaded).padStart(11)}`,
+      )
       console.log(`\nwippy test wall time: ${(wallMs / 1000).toFixed(1)}s`)
       console.log(`${totals.passed} passed, ${totals.total - totals.passed} failed`)
     }

@@ -24,7 +24,9 @@ function newest(path) {
 // The build writes the manifest last, so it is the build's timestamp.
 const built = existsSync(join(repo, 'dist', 'commands')) ? newest(join(repo, 'oclif.manifest.json')) : 0
 if (built < Math.max(newest(join(repo, 'src')), newest(join(repo, 'package.json')))) {
-  console.error(built === 0 ? 'demo: building wippy (first run)…' : 'demo: sources changed since the last build; rebuilding…')
+  console.error(
+    built === 0 ? 'demo: building wippy (first run)…' : 'demo: sources changed since the last build; rebuilding…',
+  )
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
   const status = spawnSync(npm, ['run', 'build', '--silent'], {cwd: repo, stdio: 'inherit'}).status ?? 1
   if (status !== 0) process.exit(status)
@@ -35,5 +37,7 @@ if (!existsSync(join(dir, 'wippy.lock'))) {
   const status = run(['init', dir, '--template', 'orders', '--install', '--no-next-steps'])
   if (status !== 0) process.exit(status)
 }
-console.error(`demo: wippy dev in ${dir} (try the commands in demo/README.md from a second terminal, e.g. node bin/run.js ps --path demo)`)
+console.error(
+  `demo: wippy dev in ${dir} (try the commands in demo/README.md from a second terminal, e.g. node bin/run.js ps --path demo)`,
+)
 process.exit(run(['dev', '--path', dir, ...process.argv.slice(2)]))

@@ -10,10 +10,18 @@ import {fileURLToPath} from 'node:url'
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..')
 const oclif = join(repo, 'node_modules', 'oclif', 'bin', 'run.js')
-const run = spawnSync(process.execPath, [oclif, 'manifest'], {cwd: repo, env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}, stdio: 'inherit'})
+const run = spawnSync(process.execPath, [oclif, 'manifest'], {
+  cwd: repo,
+  env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
+  stdio: 'inherit',
+})
 if (run.status !== 0) process.exit(run.status ?? 1)
 
 const file = join(repo, 'oclif.manifest.json')
 const manifest = JSON.parse(readFileSync(file, 'utf8'))
-manifest.commands = Object.fromEntries(Object.keys(manifest.commands).sort().map((id) => [id, manifest.commands[id]]))
+manifest.commands = Object.fromEntries(
+  Object.keys(manifest.commands)
+    .sort()
+    .map((id) => [id, manifest.commands[id]]),
+)
 writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`)

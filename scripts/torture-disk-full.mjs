@@ -9,7 +9,18 @@
  * Needs root (mount -t tmpfs); skipped with the reason otherwise.
  */
 import {execFileSync} from 'node:child_process'
-import {closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
+import {
+  closeSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {execa} from 'execa'
@@ -61,7 +72,8 @@ export async function diskFullPhase({repo, random, cycles = 3, collectors = 4, s
       report.refused++
       if (!STORAGE_CODES.has(error.code)) {
         report.wrongCode++
-        if (report.wrongCode <= 3) console.error(`  disk full: signal ${i} refused with ${error.code}: ${error.message}`)
+        if (report.wrongCode <= 3)
+          console.error(`  disk full: signal ${i} refused with ${error.code}: ${error.message}`)
       }
       return false
     }
@@ -86,7 +98,9 @@ export async function diskFullPhase({repo, random, cycles = 3, collectors = 4, s
     for (const id of ids) await dev.client.signal({payload: [{stop: true}], pid: id, topic: 'go'})
     const store = new HistoryStore(join(state, 'dev/histories'))
     for (let tries = 0; ; tries++) {
-      const open = (await dev.client.ps({filter: {all: true}})).filter((r) => ids.includes(r.id) && r.status !== 'completed')
+      const open = (await dev.client.ps({filter: {all: true}})).filter(
+        (r) => ids.includes(r.id) && r.status !== 'completed',
+      )
       if (open.length === 0 || tries > 500) break
       await new Promise((r) => setTimeout(r, 20))
     }
@@ -100,7 +114,10 @@ export async function diskFullPhase({repo, random, cycles = 3, collectors = 4, s
       const last = events.at(-1)
       if (last.type !== 'WorkflowCompleted' || JSON.stringify(last.result?.got ?? []) !== JSON.stringify(want)) {
         report.wrongResult++
-        if (report.wrongResult <= 3) console.error(`  disk full: ${id} ended ${JSON.stringify(last).slice(0, 300)}, acknowledged ${JSON.stringify(want)}`)
+        if (report.wrongResult <= 3)
+          console.error(
+            `  disk full: ${id} ended ${JSON.stringify(last).slice(0, 300)}, acknowledged ${JSON.stringify(want)}`,
+          )
       }
     }
     await dev.stop()
@@ -119,7 +136,10 @@ export function collectorProject(repo, prefix) {
   cpSync(join(repo, 'test/fixtures/projects/chaos'), root, {recursive: true})
   writeFileSync(join(root, 'src/flows/collector.lua'), COLLECTOR)
   const index = join(root, 'src/flows/_index.yaml')
-  writeFileSync(index, `${readFileSync(index, 'utf8')}  - {name: collector, kind: workflow.lua, source: file://collector.lua, method: main}\n`)
+  writeFileSync(
+    index,
+    `${readFileSync(index, 'utf8')}  - {name: collector, kind: workflow.lua, source: file://collector.lua, method: main}\n`,
+  )
   return root
 }
 
@@ -140,7 +160,9 @@ function fillDisk(file) {
 
 /** Starts `wippy dev` on `root` and waits for its banner and control channel. */
 export async function startDev(repo, root) {
-  const child = execa('node', [join(repo, 'bin/run.js'), 'dev', '--no-tui', '--no-watch', '--path', root], {reject: false})
+  const child = execa('node', [join(repo, 'bin/run.js'), 'dev', '--no-tui', '--no-watch', '--path', root], {
+    reject: false,
+  })
   let out = ''
   const ready = new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {

@@ -38,8 +38,25 @@ export async function offlineWritersPhase({repo, random, rounds = 3, runs = 4, w
   const t0 = performance.now()
   const root = collectorProject(repo, 'wippy-torture-offline-')
   const cli = (args) => execa('node', [join(repo, 'bin/run.js'), ...args, '--path', root, '--json'], {reject: false})
-  const report = {delivered: 0, devStarts: 0, killedBeforeReady: 0, queued: 0, refused: 0, unknown: 0, unknownRecorded: 0}
-  const bad = {damaged: 0, devFailed: 0, lost: 0, recordedTwice: 0, refusedRecorded: 0, stray: 0, unexpected: 0, wrongSeen: 0}
+  const report = {
+    delivered: 0,
+    devStarts: 0,
+    killedBeforeReady: 0,
+    queued: 0,
+    refused: 0,
+    unknown: 0,
+    unknownRecorded: 0,
+  }
+  const bad = {
+    damaged: 0,
+    devFailed: 0,
+    lost: 0,
+    recordedTwice: 0,
+    refusedRecorded: 0,
+    stray: 0,
+    unexpected: 0,
+    wrongSeen: 0,
+  }
   const outcomes = new Map() // i -> {id, outcome: 'queued' | 'delivered' | 'refused' | 'unknown'}
   const ids = Array.from({length: runs}, (_, k) => `c${k}`)
   let next = 0
@@ -53,7 +70,8 @@ export async function offlineWritersPhase({repo, random, rounds = 3, runs = 4, w
       const outcome = out?.delivered ? 'delivered' : 'queued'
       report[outcome]++
       outcomes.set(i, {id, outcome})
-      if (process.env.TORTURE_DEBUG) console.error(`  offline writers: ${(performance.now() - t0) | 0} ms signal ${i} ${outcome}`)
+      if (process.env.TORTURE_DEBUG)
+        console.error(`  offline writers: ${(performance.now() - t0) | 0} ms signal ${i} ${outcome}`)
       return
     }
     const code = out?.error?.code
@@ -62,7 +80,10 @@ export async function offlineWritersPhase({repo, random, rounds = 3, runs = 4, w
     outcomes.set(i, {id, outcome})
     if (!REFUSED.has(code) && !UNKNOWN.has(code)) {
       bad.unexpected++
-      if (bad.unexpected <= 3) console.error(`  offline writers: signal ${i} to ${id} failed with ${code ?? `exit ${r.exitCode}`}: ${(out?.error?.message ?? r.stdout + r.stderr).slice(0, 300)}`)
+      if (bad.unexpected <= 3)
+        console.error(
+          `  offline writers: signal ${i} to ${id} failed with ${code ?? `exit ${r.exitCode}`}: ${(out?.error?.message ?? r.stdout + r.stderr).slice(0, 300)}`,
+        )
     }
   }
   try {
@@ -94,7 +115,9 @@ export async function offlineWritersPhase({repo, random, rounds = 3, runs = 4, w
       report.devStarts++
       if (life.early) {
         bad.devFailed++
-        console.error(`  offline writers: wippy dev exited on its own (${life.early.exitCode}): ${(life.early.stdout + life.early.stderr).slice(-400)}`)
+        console.error(
+          `  offline writers: wippy dev exited on its own (${life.early.exitCode}): ${(life.early.stdout + life.early.stderr).slice(-400)}`,
+        )
       } else if (!life.ready) report.killedBeforeReady++
       await sleep(Math.floor(random() * 500))
     }
@@ -104,10 +127,14 @@ export async function offlineWritersPhase({repo, random, rounds = 3, runs = 4, w
     await Promise.all(pending)
     for (const id of ids) {
       // A run the server could not read (damaged) refuses it; the checks below report why.
-      await dev.client.signal({payload: [{stop: true}], pid: id, topic: 'go'}).catch((error) => console.error(`  offline writers: can't stop ${id}: ${error.code} ${error.message}`))
+      await dev.client
+        .signal({payload: [{stop: true}], pid: id, topic: 'go'})
+        .catch((error) => console.error(`  offline writers: can't stop ${id}: ${error.code} ${error.message}`))
     }
     for (let tries = 0; ; tries++) {
-      const open = (await dev.client.ps({filter: {all: true}})).filter((r) => ids.includes(r.id) && r.status !== 'completed')
+      const open = (await dev.client.ps({filter: {all: true}})).filter(
+        (r) => ids.includes(r.id) && r.status !== 'completed',
+      )
       if (open.length === 0 || tries > 500) break
       await sleep(20)
     }
@@ -123,7 +150,9 @@ export async function offlineWritersPhase({repo, random, rounds = 3, runs = 4, w
         console.error(`  offline writers: history of ${id} does not read: ${JSON.stringify(view).slice(0, 300)}`)
         continue
       }
-      const recorded = view.events.filter((e) => e.type === 'SignalReceived' && !e.payload[0]?.stop).map((e) => e.payload[0].i)
+      const recorded = view.events
+        .filter((e) => e.type === 'SignalReceived' && !e.payload[0]?.stop)
+        .map((e) => e.payload[0].i)
       const counts = new Map()
       for (const i of recorded) counts.set(i, (counts.get(i) ?? 0) + 1)
       for (const [i, n] of counts) {
@@ -140,7 +169,9 @@ export async function offlineWritersPhase({repo, random, rounds = 3, runs = 4, w
       const seen = last?.type === 'WorkflowCompleted' ? last.result?.got : undefined
       if (JSON.stringify(seen ?? null) !== JSON.stringify(recorded)) {
         bad.wrongSeen++
-        console.error(`  offline writers: ${id}'s code saw ${JSON.stringify(seen ?? last).slice(0, 300)}, its history holds ${JSON.stringify(recorded)}`)
+        console.error(
+          `  offline writers: ${id}'s code saw ${JSON.stringify(seen ?? last).slice(0, 300)}, its history holds ${JSON.stringify(recorded)}`,
+        )
       }
     }
   } finally {
@@ -155,7 +186,9 @@ export async function offlineWritersPhase({repo, random, rounds = 3, runs = 4, w
  * is not ready by then), else that long after its banner.
  */
 async function killedDev(repo, root, {beforeReady, killAfterMs, onReady, onSpawn}) {
-  const child = execa('node', [join(repo, 'bin/run.js'), 'dev', '--no-tui', '--no-watch', '--path', root], {reject: false})
+  const child = execa('node', [join(repo, 'bin/run.js'), 'dev', '--no-tui', '--no-watch', '--path', root], {
+    reject: false,
+  })
   let out = ''
   let ready
   const readyP = new Promise((resolve) => (ready = resolve))
@@ -165,12 +198,18 @@ async function killedDev(repo, root, {beforeReady, killAfterMs, onReady, onSpawn
   })
   const exited = child.then((r) => r)
   onSpawn()
-  const early = await Promise.race([(beforeReady ? sleep(killAfterMs) : readyP.then(() => (onReady(), sleep(killAfterMs)))).then(() => undefined), exited])
+  const early = await Promise.race([
+    (beforeReady ? sleep(killAfterMs) : readyP.then(() => (onReady(), sleep(killAfterMs)))).then(() => undefined),
+    exited,
+  ])
   if (early) return {early}
   child.kill('SIGKILL')
   await exited
   const wasReady = out.includes('ready in')
-  if (process.env.TORTURE_DEBUG) console.error(`  offline writers: dev killed ${killAfterMs} ms after its ${beforeReady ? 'spawn' : 'banner'}, ${wasReady ? 'ready' : 'not ready'}`)
+  if (process.env.TORTURE_DEBUG)
+    console.error(
+      `  offline writers: dev killed ${killAfterMs} ms after its ${beforeReady ? 'spawn' : 'banner'}, ${wasReady ? 'ready' : 'not ready'}`,
+    )
   return {ready: wasReady}
 }
 

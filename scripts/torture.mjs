@@ -56,7 +56,10 @@ const TOTAL = Number(flags.workflows)
 const WINDOW = Number(flags.window)
 const random = prng(Number(flags.seed))
 const ENTRIES = ['app.flows:payment', 'app.flows:approval', 'app.flows:parent', 'app.flows:saga', 'app.flows:retry']
-const FAIL_AT = Array.from({length: TOTAL}, () => ['none', 'inventory', 'payment', 'shipping'][Math.floor(random() * 4)])
+const FAIL_AT = Array.from(
+  {length: TOTAL},
+  () => ['none', 'inventory', 'payment', 'shipping'][Math.floor(random() * 4)],
+)
 
 const root = mkdtempSync(join(tmpdir(), 'wippy-torture-'))
 cpSync(join(repo, 'test/fixtures/projects/chaos'), root, {recursive: true})
@@ -71,7 +74,7 @@ console.error(`torture: ${KILLS} kills over ${TOTAL} workflows, seed ${flags.see
 while (kills < KILLS) {
   const done = await round(20 + Math.floor(random() * 380))
   kills++
-  if (kills % 20 === 0) console.error(`  ${kills} kills, ${(performance.now() - t0) / 1000 | 0}s`)
+  if (kills % 20 === 0) console.error(`  ${kills} kills, ${((performance.now() - t0) / 1000) | 0}s`)
   if (done) break
 }
 await round(undefined)
@@ -84,9 +87,14 @@ console.log(`acknowledged events lost: ${report.lost}`)
 console.log(`results recorded twice: ${report.doubled}`)
 console.log(`signals accepted but never delivered: ${report.undelivered}`)
 console.log(`wrong results: ${report.wrong}`)
-console.log(`activity executions: ${report.executions} for ${report.results} recorded results (at-least-once surplus ${report.executions - report.results}; results with fewer executions than attempts ${report.unexecuted})`)
+console.log(
+  `activity executions: ${report.executions} for ${report.results} recorded results (at-least-once surplus ${report.executions - report.results}; results with fewer executions than attempts ${report.unexecuted})`,
+)
 if (!flags.keep) rmSync(root, {force: true, recursive: true})
-const disk = Number(flags['disk-cycles']) > 0 ? await diskFullPhase({cycles: Number(flags['disk-cycles']), random, repo}) : {skipped: '--disk-cycles 0'}
+const disk =
+  Number(flags['disk-cycles']) > 0
+    ? await diskFullPhase({cycles: Number(flags['disk-cycles']), random, repo})
+    : {skipped: '--disk-cycles 0'}
 if (disk.skipped) console.log(`disk full: skipped (${disk.skipped})`)
 else {
   console.log(
@@ -95,7 +103,14 @@ else {
       `refused after space was back ${disk.notRecovered}, wrong results ${disk.wrongResult}`,
   )
 }
-const diskOk = Boolean(disk.skipped) || (disk.refused > 0 && disk.lost === 0 && disk.recordedRefused === 0 && disk.wrongCode === 0 && disk.notRecovered === 0 && disk.wrongResult === 0)
+const diskOk =
+  Boolean(disk.skipped) ||
+  (disk.refused > 0 &&
+    disk.lost === 0 &&
+    disk.recordedRefused === 0 &&
+    disk.wrongCode === 0 &&
+    disk.notRecovered === 0 &&
+    disk.wrongResult === 0)
 const offlineRounds = Number(flags['offline-rounds'])
 const offline = offlineRounds > 0 ? await offlineWritersPhase({random, repo, rounds: offlineRounds}) : undefined
 if (!offline) console.log('offline writers: skipped (--offline-rounds 0)')
@@ -110,7 +125,14 @@ else {
 }
 const offlineOk = !offline || offline.ok
 const ok =
-  diskOk && offlineOk && report.completed === TOTAL && report.lost === 0 && report.doubled === 0 && report.undelivered === 0 && report.wrong === 0 && report.unexecuted === 0
+  diskOk &&
+  offlineOk &&
+  report.completed === TOTAL &&
+  report.lost === 0 &&
+  report.doubled === 0 &&
+  report.undelivered === 0 &&
+  report.wrong === 0 &&
+  report.unexecuted === 0
 console.log(ok ? 'torture: PASS' : 'torture: FAIL')
 process.exit(ok ? 0 : 1)
 
@@ -118,7 +140,10 @@ process.exit(ok ? 0 : 1)
 async function round(killAfterMs) {
   const fd = openSync(devOut, 'a')
   const from = readFileSync(devOut).length
-  const child = execa('node', [join(repo, 'bin/run.js'), 'dev', '--no-tui', '--no-watch', '--path', root], {reject: false, stdout: fd})
+  const child = execa('node', [join(repo, 'bin/run.js'), 'dev', '--no-tui', '--no-watch', '--path', root], {
+    reject: false,
+    stdout: fd,
+  })
   const exited = child.then((r) => r)
   exited.finally(() => closeSync(fd))
   const first = await Promise.race([waitForOutput(devOut, from, 'ready in', exited), exited.then(() => 'exited')])
@@ -216,7 +241,9 @@ async function verify() {
   let undelivered = 0
   let unexecuted = 0
   for (const events of byPid.values()) {
-    const closes = events.filter((e) => ['WorkflowCompleted', 'WorkflowFailed', 'WorkflowCancelled', 'WorkflowTerminated'].includes(e.type))
+    const closes = events.filter((e) =>
+      ['WorkflowCompleted', 'WorkflowFailed', 'WorkflowCancelled', 'WorkflowTerminated'].includes(e.type),
+    )
     if (closes.length > 1) doubled += closes.length - 1
     const done = events.filter((e) => e.type === 'ActivityCompleted' || e.type === 'ActivityFailed')
     const scheduled = new Set(done.map((e) => e.scheduled))
@@ -226,7 +253,8 @@ async function verify() {
       const key = `${events[0].workflowId}:${e.scheduled}`
       if ((executions.get(key) ?? 0) < e.attempts) {
         unexecuted++
-        if (unexecuted <= 5) console.error(`fewer executions than attempts for ${key}: ${executions.get(key) ?? 0} < ${e.attempts}`)
+        if (unexecuted <= 5)
+          console.error(`fewer executions than attempts for ${key}: ${executions.get(key) ?? 0} < ${e.attempts}`)
       }
     }
     const started = events[0]
@@ -276,7 +304,9 @@ function expected(i) {
     }
     case 3: {
       const at = FAIL_AT[i]
-      return at === 'none' ? {completed: 3} : {compensated: ['inventory', 'payment', 'shipping'].indexOf(at), failed: at}
+      return at === 'none'
+        ? {completed: 3}
+        : {compensated: ['inventory', 'payment', 'shipping'].indexOf(at), failed: at}
     }
     default: {
       return {total: 6 * i + 12}
@@ -286,7 +316,12 @@ function expected(i) {
 
 function sortKeys(v) {
   if (Array.isArray(v)) return v.map(sortKeys)
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]))
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys(v[k])]),
+    )
   return v
 }
 

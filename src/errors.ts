@@ -78,7 +78,11 @@ export class CommandFailed extends WippyError {
   readonly reported: boolean
   declare readonly details: Record<string, unknown>
 
-  constructor(code: WippyErrorCode, message: string, options: Omit<WippyErrorOptions, 'kind'> & {details: Record<string, unknown>; reported?: boolean}) {
+  constructor(
+    code: WippyErrorCode,
+    message: string,
+    options: Omit<WippyErrorOptions, 'kind'> & {details: Record<string, unknown>; reported?: boolean},
+  ) {
     super(code, message, {...options, kind: 'user'})
     this.name = 'CommandFailed'
     this.reported = options.reported ?? false

@@ -7,7 +7,9 @@ import {shownRun} from './ids.js'
 import {renderError} from './render-error.js'
 import {usageErrorFromOclif} from './usage-error.js'
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>
 
 /**
  * The base of every wippy command. It owns the shared flags (`--json`, `--path`,
@@ -24,7 +26,8 @@ export abstract class BaseCommand extends Command {
   static override baseFlags = {
     path: Flags.string({
       char: 'p',
-      description: 'Project root (default: the nearest folder holding wippy.lock, .wippy.yaml or a src/ with an _index.yaml).',
+      description:
+        'Project root (default: the nearest folder holding wippy.lock, .wippy.yaml or a src/ with an _index.yaml).',
       env: 'WIPPY_PATH',
       helpGroup: 'GLOBAL',
     }),
@@ -64,7 +67,9 @@ export abstract class BaseCommand extends Command {
 
   /** `--json` output keeps int64, NaN and ±Infinity values in typed forms (`history/value-forms.ts`), as history lines do. */
   override toSuccessJson(result: unknown): unknown {
-    return typeof result === 'object' && result !== null && !Array.isArray(result) ? recordToForms(result as Record<string, unknown>) : result
+    return typeof result === 'object' && result !== null && !Array.isArray(result)
+      ? recordToForms(result as Record<string, unknown>)
+      : result
   }
 
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {

@@ -22,7 +22,13 @@ export function fsReason(error: unknown): string {
 /** `Can't read <what> <file>: <reason>.` with WIPPY_FILE_NOT_FOUND (ENOENT) or WIPPY_FILE_READ. */
 export function fileReadError(file: string, error: unknown, what: string): WippyError {
   const missing = (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
-  return new WippyError(missing ? 'WIPPY_FILE_NOT_FOUND' : 'WIPPY_FILE_READ', `Can't read ${what} ${file}: ${fsReason(error)}.`, {
-    hint: missing ? 'Check the path (it is relative to the current directory).' : 'Check the file and its permissions.',
-  })
+  return new WippyError(
+    missing ? 'WIPPY_FILE_NOT_FOUND' : 'WIPPY_FILE_READ',
+    `Can't read ${what} ${file}: ${fsReason(error)}.`,
+    {
+      hint: missing
+        ? 'Check the path (it is relative to the current directory).'
+        : 'Check the file and its permissions.',
+    },
+  )
 }

@@ -31,13 +31,26 @@ export function formatPsTable(rows: readonly ProcessInfo[], options: PsTableOpti
     const took = p.closedAt !== undefined && known ? formatDurationMs(Math.max(0, p.closedAt - p.startedAt)) : ''
     const waiting = [p.problem ?? p.waiting, ...(p.notes ?? [])].filter(Boolean).join(' · ')
     const id = (seen.get(p.id) ?? 0) > 1 && p.runKey ? p.runKey : p.id
-    return [id, p.entry, p.kind, p.status, age, ...(anyClosed ? [took] : []), options.verbose ? waiting : shortenPids(waiting)]
+    return [
+      id,
+      p.entry,
+      p.kind,
+      p.status,
+      age,
+      ...(anyClosed ? [took] : []),
+      options.verbose ? waiting : shortenPids(waiting),
+    ]
   })
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
   const fixed = widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0)
   const room = options.wide || options.columns === undefined ? Infinity : Math.max(10, options.columns - fixed)
   return [header, ...cells]
-    .map((r) => r.map((c, i) => (i === r.length - 1 ? clip(c, room) : c.padEnd(widths[i]!))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? clip(c, room) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n')
 }
 

@@ -19,7 +19,10 @@ interface ParseErrorFields {
 const ANSI = /\u001B\[[0-9;]*m/g
 
 /** A usage error for `commandId` (oclif's `a:b` form) from an oclif CLIError. */
-export function usageErrorFromOclif(error: Errors.CLIError & ParseErrorFields, commandId: string | undefined): WippyError {
+export function usageErrorFromOclif(
+  error: Errors.CLIError & ParseErrorFields,
+  commandId: string | undefined,
+): WippyError {
   const command = commandId ? `wippy ${commandId.replaceAll(':', ' ')}` : 'wippy'
   const hint = `See the usage with \`${command} --help\`.`
   const text = error.message.replace(ANSI, '').replace(/\n?See more help with --help\s*$/, '')
@@ -30,11 +33,15 @@ export function usageErrorFromOclif(error: Errors.CLIError & ParseErrorFields, c
     case 'RequiredArgsError': {
       const args = (error.args ?? []).map((a) => (typeof a === 'string' ? {name: a} : a))
       const names = args.map((a) => (a.name ?? '').toUpperCase()).filter(Boolean)
-      const what = args.map((a) => `${(a.name ?? '').toUpperCase()}${a.description ? `: ${a.description.replace(/\.$/, '')}` : ''}`).join('; ')
+      const what = args
+        .map((a) => `${(a.name ?? '').toUpperCase()}${a.description ? `: ${a.description.replace(/\.$/, '')}` : ''}`)
+        .join('; ')
       return usage(`Missing the required argument${names.length === 1 ? '' : 's'} ${what}.`, {missingArgs: names})
     }
     case 'UnexpectedArgsError':
-      return usage(`${command} takes no more arguments; got ${(error.args ?? []).map((a) => JSON.stringify(a)).join(', ')}.`)
+      return usage(
+        `${command} takes no more arguments; got ${(error.args ?? []).map((a) => JSON.stringify(a)).join(', ')}.`,
+      )
     case 'NonExistentFlagsError':
       return usage(`${command} has no flag ${(error.flags ?? []).join(', ')}.`)
     default:
@@ -53,7 +60,8 @@ export function usageErrorFromOclif(error: Errors.CLIError & ParseErrorFields, c
     })
   // "Parsing --at\n\tExpected an integer but received: abc" → "Can't parse --at: Expected …".
   const parsing = /^Parsing (--\S+)$/.exec(reasons[0] ?? '')
-  if (parsing && reasons.length > 1) return usage(`Can't parse ${parsing[1]}: ${reasons.slice(1).join(' ')}.`.replace(/\.\.$/, '.'))
+  if (parsing && reasons.length > 1)
+    return usage(`Can't parse ${parsing[1]}: ${reasons.slice(1).join(' ')}.`.replace(/\.\.$/, '.'))
   const message = reasons.join('; ') || 'The command line is not valid.'
   return usage(/[.!?]$/.test(message) ? message : `${message}.`)
 }

@@ -18,8 +18,12 @@ export function checkWorkflowId(id: string, flag = '--id'): void {
       : key.length > 200
         ? 'it is too long (at most 190 characters)'
         : 'it must not start or end with spaces'
-  throw new WippyError('WIPPY_WORKFLOW_ID_INVALID', `${flag} ${JSON.stringify(id)} is not a valid workflow ID: ${why}.`, {
-    hint: 'Use letters, digits, ".", "_" and "-", e.g. --id order-A-1 (the ID names the run\'s history file).',
-    kind: 'usage',
-  })
+  throw new WippyError(
+    'WIPPY_WORKFLOW_ID_INVALID',
+    `${flag} ${JSON.stringify(id)} is not a valid workflow ID: ${why}.`,
+    {
+      hint: 'Use letters, digits, ".", "_" and "-", e.g. --id order-A-1 (the ID names the run\'s history file).',
+      kind: 'usage',
+    },
+  )
 }

@@ -18,7 +18,10 @@ export default class Call extends BaseCommand {
   static override description =
     'Uses the running `wippy dev` when there is one, otherwise loads the project in-process for the call. Each argument is one JSON value; a workflow is started with `wippy spawn` instead.'
 
-  static override examples = [`<%= config.bin %> call app.approvals:submit '{"order_id": "A-1", "amount": 120}'`, '<%= config.bin %> call app.lib:add 1 2 --json']
+  static override examples = [
+    `<%= config.bin %> call app.approvals:submit '{"order_id": "A-1", "amount": 120}'`,
+    '<%= config.bin %> call app.lib:add 1 2 --json',
+  ]
 
   static override flags = {
     ...stateDirFlag,
@@ -37,10 +40,14 @@ export default class Call extends BaseCommand {
     const out = await callEntry({args: jsonArgs, entry: args.entry, root, ...stateDirOption(flags)})
     if (out.error) {
       if (out.error.kind === 'NotFound') await this.refuseNonFunction(root, args.entry)
-      throw new CommandFailed('WIPPY_CALL_FAILED', `${args.entry} returned an error: ${out.error.kind ? `${out.error.kind}: ` : ''}${out.error.message}.`, {
-        details: runErrorDetails(out.error),
-        hint: 'The function returned (nil, err); check its arguments and code.',
-      })
+      throw new CommandFailed(
+        'WIPPY_CALL_FAILED',
+        `${args.entry} returned an error: ${out.error.kind ? `${out.error.kind}: ` : ''}${out.error.message}.`,
+        {
+          details: runErrorDetails(out.error),
+          hint: 'The function returned (nil, err); check its arguments and code.',
+        },
+      )
     }
     this.log(valueToJson(out.value ?? null, 2))
     return {value: out.value ?? null}
@@ -52,7 +59,10 @@ export default class Call extends BaseCommand {
     const found = (await loadRegistry(root, {cacheDir: userCacheDir(process.env), env: process.env})).entries.get(entry)
     if (!found || found.kind === 'function.lua') return
     throw new WippyError('WIPPY_CALL_KIND', `${entry} is a ${found.kind}; wippy call runs function.lua entries.`, {
-      hint: found.kind === 'workflow.lua' ? `Start a workflow with \`wippy spawn ${entry} '<input as JSON>'\` (add --wait for its result).` : 'Call a function.lua entry.',
+      hint:
+        found.kind === 'workflow.lua'
+          ? `Start a workflow with \`wippy spawn ${entry} '<input as JSON>'\` (add --wait for its result).`
+          : 'Call a function.lua entry.',
     })
   }
 }

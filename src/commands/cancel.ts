@@ -6,13 +6,18 @@ import {runRef} from '../cli/ids.js'
 import {cancelRun} from '../services/cancel.js'
 
 export default class Cancel extends BaseCommand {
-  static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
+  static override args = {
+    pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true}),
+  }
 
   static override description = 'The Lua code sees the cancellation and can clean up. Needs a running `wippy dev`.'
 
   static override summary = 'Ask a workflow to cancel.'
 
-  static override examples = ['<%= config.bin %> cancel wf-3f2a', '<%= config.bin %> cancel wf-3f2a --reason "customer withdrew"']
+  static override examples = [
+    '<%= config.bin %> cancel wf-3f2a',
+    '<%= config.bin %> cancel wf-3f2a --reason "customer withdrew"',
+  ]
 
   static override flags = {
     reason: Flags.string({description: 'Why (recorded in the history).'}),

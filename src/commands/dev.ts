@@ -12,17 +12,31 @@ export default class Dev extends BaseCommand {
   static override description =
     'Starts the engine with durable workflows (recovered by replay), the control channel for `wippy spawn/signal/ps/history`, and hot reload of the registry and Lua sources. In a terminal it shows the interactive UI (press ? for keys); without a TTY, or with --no-tui, it prints one plain line per event. Stop with q or Ctrl-C (histories are flushed).'
 
-  static override examples = ['<%= config.bin %> dev', '<%= config.bin %> dev --no-tui', '<%= config.bin %> dev --no-watch --state-dir /tmp/wippy-state']
+  static override examples = [
+    '<%= config.bin %> dev',
+    '<%= config.bin %> dev --no-tui',
+    '<%= config.bin %> dev --no-watch --state-dir /tmp/wippy-state',
+  ]
 
   static override flags = {
     'evict-idle-after': Flags.string({
       default: '5s',
-      description: 'Drop the Lua VM of a workflow that waited this long on a timer or signal; it is rebuilt by replay when woken (Go duration).',
+      description:
+        'Drop the Lua VM of a workflow that waited this long on a timer or signal; it is rebuilt by replay when woken (Go duration).',
       env: 'WIPPY_EVICT_IDLE_AFTER',
     }),
     ...stateDirFlag,
-    tui: Flags.boolean({allowNo: true, default: true, description: 'Use the terminal UI when stdin and stdout are a TTY (and CI is not set); --no-tui forces the plain line output.'}),
-    watch: Flags.boolean({allowNo: true, default: true, description: 'Watch sources and hot-reload; --no-watch loads them once.'}),
+    tui: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description:
+        'Use the terminal UI when stdin and stdout are a TTY (and CI is not set); --no-tui forces the plain line output.',
+    }),
+    watch: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'Watch sources and hot-reload; --no-watch loads them once.',
+    }),
   }
 
   async run(): Promise<{controlAddress: string; readyMs: number}> {
@@ -30,7 +44,8 @@ export default class Dev extends BaseCommand {
     const root = this.projectRoot(flags.path)
     // Under CI (CI=1, CONTINUOUS_INTEGRATION=1) Ink draws only the last frame, at exit: a blank
     // screen for the whole session. The plain lines are the useful output there.
-    const useTui = flags.tui && !this.jsonEnabled() && !inCi() && process.stdout.isTTY === true && process.stdin.isTTY === true
+    const useTui =
+      flags.tui && !this.jsonEnabled() && !inCi() && process.stdout.isTTY === true && process.stdin.isTTY === true
     const idleEvictMs = requireDurationMs(flags['evict-idle-after'], '--evict-idle-after')
     const session = await startDevSession({
       idleEvictMs,
@@ -53,7 +68,10 @@ export default class Dev extends BaseCommand {
         stdout: process.stdout,
       })
       for (const p of session.engine.startProblems ?? []) {
-        ui.note(`registry error: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message} [${p.code}]; left out until fixed`, 'error')
+        ui.note(
+          `registry error: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message} [${p.code}]; left out until fixed`,
+          'error',
+        )
       }
       // In raw mode Ctrl-C arrives as a key (the UI stops cleanly); SIGTERM still comes as a signal.
       const stop = (): void => void session.stop().finally(() => ui.unmount())

@@ -8,20 +8,32 @@ import {forkRun} from '../services/fork.js'
 import type {ForkOutput} from '../services/fork.js'
 
 export default class Fork extends BaseCommand {
-  static override args = {pid: Args.string({description: 'The workflow to fork: a PID, its workflow ID, or a unique prefix of it.', required: true})}
+  static override args = {
+    pid: Args.string({
+      description: 'The workflow to fork: a PID, its workflow ID, or a unique prefix of it.',
+      required: true,
+    }),
+  }
 
   static override description =
     'The new run takes the first N events of the old history as its own, then runs live on the current code. Use it to restart a run that diverged after a code change. Needs a running `wippy dev`.'
 
-  static override examples = ['<%= config.bin %> fork wf-3f2a --at 4', '<%= config.bin %> fork wf-3f2a --at 4 --id wf-3f2a-retry --json']
+  static override examples = [
+    '<%= config.bin %> fork wf-3f2a --at 4',
+    '<%= config.bin %> fork wf-3f2a --at 4 --id wf-3f2a-retry --json',
+  ]
 
   static override flags = {
-    at: Flags.integer({description: 'Keep events 1..N of the old history (see `wippy history inspect`).', min: 1, required: true}),
-    id: Flags.string({description: 'The new run\'s workflow ID (default: generated).'}),
+    at: Flags.integer({
+      description: 'Keep events 1..N of the old history (see `wippy history inspect`).',
+      min: 1,
+      required: true,
+    }),
+    id: Flags.string({description: "The new run's workflow ID (default: generated)."}),
     ...stateDirFlag,
   }
 
-  static override summary = 'Start a new run from the first N events of a workflow\'s history.'
+  static override summary = "Start a new run from the first N events of a workflow's history."
 
   async run(): Promise<Omit<ForkOutput, 'forkedFrom'> & {forkedFrom: {id: string; pid: string}}> {
     const {args, flags} = await this.parse(Fork)

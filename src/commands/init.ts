@@ -30,7 +30,12 @@ The project gets a package.json with this wippy as a devDependency (the exact ve
       default: false,
       description: 'Run `npm install` in the new project afterwards (installs the wippy its package.json names).',
     }),
-    'next-steps': Flags.boolean({allowNo: true, default: true, description: 'Print the commands to run next (--no-next-steps: only what was created).', hidden: true}),
+    'next-steps': Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'Print the commands to run next (--no-next-steps: only what was created).',
+      hidden: true,
+    }),
     template: Flags.string({
       char: 't',
       description: `Template to use: ${TEMPLATES.map((t) => t.name).join(', ')} (default: ${DEFAULT_TEMPLATE}).`,
@@ -46,7 +51,9 @@ The project gets a package.json with this wippy as a devDependency (the exact ve
       force: flags.force,
       ...(flags.install ? {install: npmInstall} : {}),
       ...(flags.template === undefined ? {} : {template: flags.template}),
-      ...(interactive ? {chooseTemplate: () => promptTemplate(TEMPLATES, {input: process.stdin, output: process.stdout})} : {}),
+      ...(interactive
+        ? {chooseTemplate: () => promptTemplate(TEMPLATES, {input: process.stdin, output: process.stdout})}
+        : {}),
     })
     this.log(renderInitSummary(result, process.cwd(), {showNext: flags['next-steps']}))
     return result

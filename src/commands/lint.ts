@@ -9,7 +9,8 @@ import {formatProblem, lintProject, projectLineReader, summarizeLint} from '../r
 import type {LintResult} from '../registry/lint.js'
 
 export default class Lint extends BaseCommand {
-  static override description = 'Checks YAML syntax, entry schemas, references, Lua syntax and workflow-safe modules. Reports every problem with file:line:column, a code and a hint.'
+  static override description =
+    'Checks YAML syntax, entry schemas, references, Lua syntax and workflow-safe modules. Reports every problem with file:line:column, a code and a hint.'
 
   static override summary = 'Check the project registry.'
 
@@ -35,10 +36,16 @@ export default class Lint extends BaseCommand {
     }
     if (result.errors > 0) {
       // --json: the problems are `error.details.result.problems`.
-      throw new CommandFailed('WIPPY_LINT_FAILED', `Lint found ${result.errors} error${result.errors === 1 ? '' : 's'}.`, {
-        details: {result},
-        hint: this.jsonEnabled() ? 'Fix the errors in `details.result.problems`, then run `wippy lint` again.' : 'Fix the errors listed above, then run `wippy lint` again.',
-      })
+      throw new CommandFailed(
+        'WIPPY_LINT_FAILED',
+        `Lint found ${result.errors} error${result.errors === 1 ? '' : 's'}.`,
+        {
+          details: {result},
+          hint: this.jsonEnabled()
+            ? 'Fix the errors in `details.result.problems`, then run `wippy lint` again.'
+            : 'Fix the errors listed above, then run `wippy lint` again.',
+        },
+      )
     }
     return result
   }

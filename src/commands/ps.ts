@@ -11,13 +11,21 @@ export default class Ps extends BaseCommand {
 
   static override summary = 'List workflow runs, processes and services.'
 
-  static override examples = ['<%= config.bin %> ps', '<%= config.bin %> ps --all', '<%= config.bin %> ps --status blocked --json', '<%= config.bin %> ps --status damaged']
+  static override examples = [
+    '<%= config.bin %> ps',
+    '<%= config.bin %> ps --all',
+    '<%= config.bin %> ps --status blocked --json',
+    '<%= config.bin %> ps --status damaged',
+  ]
 
   static override flags = {
     all: Flags.boolean({char: 'a', description: 'Include closed runs (completed, failed, cancelled, terminated).'}),
     ...stateDirFlag,
     wide: Flags.boolean({description: 'Do not cut the WAITING column to the terminal width.'}),
-    status: Flags.string({description: 'Only runs with this status.', options: ['running', 'blocked', 'damaged', 'completed', 'failed', 'cancelled', 'terminated']}),
+    status: Flags.string({
+      description: 'Only runs with this status.',
+      options: ['running', 'blocked', 'damaged', 'completed', 'failed', 'cancelled', 'terminated'],
+    }),
   }
 
   async run(): Promise<PsOutput> {
@@ -33,7 +41,14 @@ export default class Ps extends BaseCommand {
       if (out.processes.length === 0) this.log(flags.all ? 'No runs.' : 'No open runs (--all shows closed ones).')
       else {
         const columns = process.stdout.columns ?? (Number(process.env.COLUMNS) || undefined)
-        this.log(formatPsTable(out.processes, {now: Date.now(), verbose: this.verboseEnabled(), wide: flags.wide, ...(columns ? {columns} : {})}))
+        this.log(
+          formatPsTable(out.processes, {
+            now: Date.now(),
+            verbose: this.verboseEnabled(),
+            wide: flags.wide,
+            ...(columns ? {columns} : {}),
+          }),
+        )
       }
     }
     return out

@@ -17,7 +17,7 @@ export default class Signal extends BaseCommand {
   }
 
   static override description =
-    'With `wippy dev` running it is delivered at once; without, it is recorded durably in the run\'s history and delivered when the engine next runs.'
+    "With `wippy dev` running it is delivered at once; without, it is recorded durably in the run's history and delivered when the engine next runs."
 
   static override summary = 'Send a signal to a workflow.'
 
@@ -43,14 +43,20 @@ export default class Signal extends BaseCommand {
       ...stateDirOption(flags),
     })
     if (out.delivered) this.log(`signal ${args.topic} delivered to ${this.shown(out.pid)}`)
-    else this.log(`signal ${args.topic} queued in the history of ${this.shown(out.pid)} (event ${out.seq}); no \`wippy dev\` runs, so it is delivered when the engine next starts`)
+    else
+      this.log(
+        `signal ${args.topic} queued in the history of ${this.shown(out.pid)} (event ${out.seq}); no \`wippy dev\` runs, so it is delivered when the engine next starts`,
+      )
     return {...runRef(out.pid), ...out, topic: args.topic}
   }
 }
 
 async function readPayload(arg: string | undefined, file: string | undefined): Promise<unknown> {
   if (file !== undefined && arg !== undefined) {
-    throw new WippyError('WIPPY_USAGE', 'Pass the payload either as an argument or with --file, not both.', {hint: 'Drop one of them.', kind: 'usage'})
+    throw new WippyError('WIPPY_USAGE', 'Pass the payload either as an argument or with --file, not both.', {
+      hint: 'Drop one of them.',
+      kind: 'usage',
+    })
   }
   if (file !== undefined) {
     let text: string

@@ -11,7 +11,10 @@ import {runErrorDetails} from '../cli/run-error.js'
 
 export default class Spawn extends BaseCommand {
   static override args = {
-    entry: Args.string({description: 'The workflow entry (namespace:name), e.g. app.workflows:approval.', required: true}),
+    entry: Args.string({
+      description: 'The workflow entry (namespace:name), e.g. app.workflows:approval.',
+      required: true,
+    }),
     input: Args.string({description: 'Its input as JSON (one value; a JSON array is passed as one array).'}),
   }
 
@@ -24,7 +27,7 @@ export default class Spawn extends BaseCommand {
   ]
 
   static override flags = {
-    host: Flags.string({description: 'The host entry to run on (default: the project\'s only temporal.worker).'}),
+    host: Flags.string({description: "The host entry to run on (default: the project's only temporal.worker)."}),
     id: Flags.string({description: 'The workflow ID (default: generated); a running workflow with this ID is reused.'}),
     ...stateDirFlag,
     wait: Flags.boolean({description: 'Wait for the workflow to finish and print its result.'}),
@@ -42,9 +45,13 @@ export default class Spawn extends BaseCommand {
       // Named at once, so a run you wait for can be signalled from another terminal.
       onSpawned: (s) => {
         if (!flags.wait) return
-        process.stderr.write(`${this.shown(s.pid)}  ${s.entry}${s.existing ? '  (already running)' : ''}: waiting for it to finish (Ctrl-C stops waiting; the run keeps going)\n`)
+        process.stderr.write(
+          `${this.shown(s.pid)}  ${s.entry}${s.existing ? '  (already running)' : ''}: waiting for it to finish (Ctrl-C stops waiting; the run keeps going)\n`,
+        )
         process.once('SIGINT', () => {
-          process.stderr.write(`\nstopped waiting; ${s.id} keeps running (see \`wippy ps\`, \`wippy history inspect ${s.id}\`)\n`)
+          process.stderr.write(
+            `\nstopped waiting; ${s.id} keeps running (see \`wippy ps\`, \`wippy history inspect ${s.id}\`)\n`,
+          )
           process.exit(130)
         })
       },
@@ -56,15 +63,22 @@ export default class Spawn extends BaseCommand {
     })
     if (!this.jsonEnabled()) {
       if (!flags.wait) this.log(`${this.shown(out.pid)}  ${out.entry}${out.existing ? '  (already running)' : ''}`)
-      else this.log(out.error ? `${out.status}: ${out.error.message}` : `${out.status}: ${valueToJson(out.result ?? null)}`)
+      else
+        this.log(
+          out.error ? `${out.status}: ${out.error.message}` : `${out.status}: ${valueToJson(out.result ?? null)}`,
+        )
     }
     if (out.status && out.status !== 'completed') {
       // The error shape of every other failure; the run as far as it got is `details.result`.
       const {error, ...run} = out
-      throw new CommandFailed('WIPPY_WORKFLOW_FAILED', `Workflow ${out.id} ${out.status}${error ? `: ${error.message}` : ''}.`, {
-        details: error ? runErrorDetails(error, run) : {result: run},
-        hint: `See what happened with \`wippy history inspect ${out.id}\`.`,
-      })
+      throw new CommandFailed(
+        'WIPPY_WORKFLOW_FAILED',
+        `Workflow ${out.id} ${out.status}${error ? `: ${error.message}` : ''}.`,
+        {
+          details: error ? runErrorDetails(error, run) : {result: run},
+          hint: `See what happened with \`wippy history inspect ${out.id}\`.`,
+        },
+      )
     }
     return out
   }

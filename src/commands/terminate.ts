@@ -6,7 +6,9 @@ import {runRef} from '../cli/ids.js'
 import {terminateRun} from '../services/terminate.js'
 
 export default class Terminate extends BaseCommand {
-  static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
+  static override args = {
+    pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true}),
+  }
 
   static override description = 'Its cleanup code does not run. Needs a running `wippy dev`.'
 

@@ -10,10 +10,13 @@ import {requireDurationMs} from '../time/duration.js'
 
 export default class Test extends BaseCommand {
   static override args = {
-    pattern: Args.string({description: 'Run only tests whose entry ID contains one of these strings.', required: false}),
+    pattern: Args.string({
+      description: 'Run only tests whose entry ID contains one of these strings.',
+      required: false,
+    }),
   }
 
-  static override summary = 'Run the project\'s tests (function.lua entries with `meta.type: test`).'
+  static override summary = "Run the project's tests (function.lua entries with `meta.type: test`)."
 
   static override description = `Tests are grouped by meta.suite and described by meta.description.
 
@@ -36,7 +39,9 @@ Ends with the line "N passed, N failed" (plus ", N skipped"); exits 1 when any t
     bail: Flags.boolean({description: 'Stop after the first failing test (the rest are reported as skipped).'}),
     ...testStateDirFlag,
     suite: Flags.string({description: 'Run only this suite (meta.suite); repeatable.', multiple: true}),
-    timeout: Flags.string({description: `Per-test timeout as a Go duration (default ${DEFAULT_TEST_TIMEOUT_MS / 1000}s).`}),
+    timeout: Flags.string({
+      description: `Per-test timeout as a Go duration (default ${DEFAULT_TEST_TIMEOUT_MS / 1000}s).`,
+    }),
   }
 
   static override strict = false
@@ -54,15 +59,25 @@ Ends with the line "N passed, N failed" (plus ", N skipped"); exits 1 when any t
       ...(timeoutMs === undefined ? {} : {timeoutMs}),
       ...(this.jsonEnabled()
         ? {}
-        : {reporter: humanReporter({color: process.stdout.hasColors?.() ?? false, live, write: (text) => process.stdout.write(text)})}),
+        : {
+            reporter: humanReporter({
+              color: process.stdout.hasColors?.() ?? false,
+              live,
+              write: (text) => process.stdout.write(text),
+            }),
+          }),
     })
     if (report.failed > 0) {
       // Exit 1 without an error banner (`reported`): the summary's last line stays `N passed, N failed`.
-      throw new CommandFailed('WIPPY_TESTS_FAILED', `${report.failed} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} failed.`, {
-        details: {result: report},
-        hint: 'See each failed test in `details.result.tests` (its `failure`).',
-        reported: true,
-      })
+      throw new CommandFailed(
+        'WIPPY_TESTS_FAILED',
+        `${report.failed} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} failed.`,
+        {
+          details: {result: report},
+          hint: 'See each failed test in `details.result.tests` (its `failure`).',
+          reported: true,
+        },
+      )
     }
     return report
   }

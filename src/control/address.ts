@@ -42,7 +42,8 @@ export function chooseSocketPath(root: string, stateDir?: string): {dir?: string
 export function readControlInfo(root: string, stateDir?: string): ControlInfo | undefined {
   try {
     const info = JSON.parse(readFileSync(controlInfoFile(root, stateDir), 'utf8')) as Partial<ControlInfo>
-    if (typeof info.socket === 'string') return {pid: Number(info.pid), socket: info.socket, startedAt: Number(info.startedAt)}
+    if (typeof info.socket === 'string')
+      return {pid: Number(info.pid), socket: info.socket, startedAt: Number(info.startedAt)}
   } catch {
     // No file, or a half-written one: fall back to the default path.
   }

@@ -13,7 +13,14 @@ import {socketProblem} from '../engine/private-dir.js'
 import {WippyError} from '../errors.js'
 import {resolveSocketPath} from './address.js'
 import type {ControlApi, ControlMethod, ParamsMap, RequestMethod, ResultMap, StreamMethod} from './protocol.js'
-import {MAX_REQUEST_BYTES, REQUEST_METHODS, type ServerMessage, decodeMessage, encodeMessage, errorFromWire} from './wire.js'
+import {
+  MAX_REQUEST_BYTES,
+  REQUEST_METHODS,
+  type ServerMessage,
+  decodeMessage,
+  encodeMessage,
+  errorFromWire,
+} from './wire.js'
 
 /** What `followHistory` returns: the run as it is, and a handle to stop following. */
 export interface FollowHandle {
@@ -53,10 +60,14 @@ const UNBOUNDED: ReadonlySet<ControlMethod> = new Set<RequestMethod>(['call', 'w
  */
 function decodeResult<M extends ControlMethod>(method: M, raw: unknown): ResultMap[M] {
   if (typeof raw !== 'object' || raw === null) {
-    throw new WippyError('WIPPY_CONTROL_BAD_REPLY', `The dev server answered "${method}" with ${JSON.stringify(raw) ?? 'nothing'}, not an object.`, {
-      hint: 'Check that `wippy dev` and this command are the same wippy version.',
-      kind: 'bug',
-    })
+    throw new WippyError(
+      'WIPPY_CONTROL_BAD_REPLY',
+      `The dev server answered "${method}" with ${JSON.stringify(raw) ?? 'nothing'}, not an object.`,
+      {
+        hint: 'Check that `wippy dev` and this command are the same wippy version.',
+        kind: 'bug',
+      },
+    )
   }
   return raw as ResultMap[M]
 }
@@ -88,7 +99,10 @@ export async function requireControl(root: string, options: ConnectOptions = {})
 }
 
 /** Polls for a dev server that is starting; undefined when none answers within `timeoutMs`. */
-export async function waitForControl(root: string, options: ConnectOptions & {timeoutMs: number}): Promise<ControlClient | undefined> {
+export async function waitForControl(
+  root: string,
+  options: ConnectOptions & {timeoutMs: number},
+): Promise<ControlClient | undefined> {
   const deadline = Date.now() + options.timeoutMs
   for (;;) {
     const client = await connectControl(root, options)
@@ -102,10 +116,14 @@ function openSocket(address: string, timeoutMs: number): Promise<Socket | undefi
   const problem = socketProblem(address)
   if (problem) {
     return Promise.reject(
-      new WippyError('WIPPY_CONTROL_UNSAFE', `The control socket ${address} ${problem}; wippy does not talk through it.`, {
-        details: {socket: address},
-        hint: 'Another local user may be impersonating the dev server. Stop `wippy dev`, remove that socket or directory, and start it again.',
-      }),
+      new WippyError(
+        'WIPPY_CONTROL_UNSAFE',
+        `The control socket ${address} ${problem}; wippy does not talk through it.`,
+        {
+          details: {socket: address},
+          hint: 'Another local user may be impersonating the dev server. Stop `wippy dev`, remove that socket or directory, and start it again.',
+        },
+      ),
     )
   }
   return new Promise((resolve, reject) => {
@@ -113,9 +131,13 @@ function openSocket(address: string, timeoutMs: number): Promise<Socket | undefi
     const timer = setTimeout(() => {
       socket.destroy()
       reject(
-        new WippyError('WIPPY_CONTROL_TIMEOUT', `The dev server does not answer on ${address} within ${timeoutMs} ms.`, {
-          hint: 'Check that `wippy dev` is not stuck; restart it if needed.',
-        }),
+        new WippyError(
+          'WIPPY_CONTROL_TIMEOUT',
+          `The dev server does not answer on ${address} within ${timeoutMs} ms.`,
+          {
+            hint: 'Check that `wippy dev` is not stuck; restart it if needed.',
+          },
+        ),
       )
     }, timeoutMs)
     socket.once('connect', () => {
@@ -128,7 +150,12 @@ function openSocket(address: string, timeoutMs: number): Promise<Socket | undefi
       socket.destroy()
       // ENOENT: no server ever; ECONNREFUSED: a stale socket file of a killed server.
       if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || error.code === 'ENOTSOCK') resolve(undefined)
-      else reject(new WippyError('WIPPY_CONTROL_CONNECT', `Can't connect to the dev server on ${address}: ${error.message}.`, {hint: 'Check the permissions of the project state directory (.wippy/dev).'}))
+      else
+        reject(
+          new WippyError('WIPPY_CONTROL_CONNECT', `Can't connect to the dev server on ${address}: ${error.message}.`, {
+            hint: 'Check the permissions of the project state directory (.wippy/dev).',
+          }),
+        )
     })
   })
 }
@@ -143,7 +170,8 @@ interface Pending {
 /** A client over a channel: one method per request row of the table, all through {@link Channel.request}. */
 function createClient(channel: Channel): ControlClient {
   const api: Partial<Record<RequestMethod, unknown>> = {}
-  for (const method of REQUEST_METHODS) api[method] = (params?: ParamsMap[typeof method]) => channel.request(method, params ?? {})
+  for (const method of REQUEST_METHODS)
+    api[method] = (params?: ParamsMap[typeof method]) => channel.request(method, params ?? {})
   return Object.assign(api as ControlApi, {
     address: channel.address,
     close: () => channel.close(),
@@ -164,7 +192,11 @@ class Channel {
     private readonly socket: Socket,
     private readonly options: ConnectOptions,
   ) {
-    attachReader(socket, (message) => this.#onMessage(message), () => this.#onClose())
+    attachReader(
+      socket,
+      (message) => this.#onMessage(message),
+      () => this.#onClose(),
+    )
     // Requests keep the process alive; an idle client must not.
     socket.unref()
   }
@@ -176,14 +208,23 @@ class Channel {
     return () => stream.socket.destroy()
   }
 
-  async followHistory(pid: string, from: number | undefined, onEvent: (event: HistoryEvent) => void): Promise<FollowHandle> {
+  async followHistory(
+    pid: string,
+    from: number | undefined,
+    onEvent: (event: HistoryEvent) => void,
+  ): Promise<FollowHandle> {
     let finish!: () => void
     const done = new Promise<void>((resolve) => (finish = resolve))
-    const stream = await this.#openStream('follow', {pid, ...(from === undefined ? {} : {from})}, (message) => {
-      if (!('stream' in message)) return
-      if (message.stream === 'history') onEvent(message.event)
-      if (message.stream === 'end') finish()
-    }, finish)
+    const stream = await this.#openStream(
+      'follow',
+      {pid, ...(from === undefined ? {} : {from})},
+      (message) => {
+        if (!('stream' in message)) return
+        if (message.stream === 'history') onEvent(message.event)
+        if (message.stream === 'end') finish()
+      },
+      finish,
+    )
     const head = decodeResult('follow', stream.result)
     return {done, pid: head.pid, status: head.status, stop: () => stream.socket.destroy()}
   }
@@ -194,9 +235,17 @@ class Channel {
   }
 
   /** A stream on a fresh connection; resolves with the first reply. */
-  async #openStream<M extends StreamMethod>(method: M, params: ParamsMap[M], onMessage: (m: ServerMessage) => void, onClose?: () => void): Promise<{result: unknown; socket: Socket}> {
+  async #openStream<M extends StreamMethod>(
+    method: M,
+    params: ParamsMap[M],
+    onMessage: (m: ServerMessage) => void,
+    onClose?: () => void,
+  ): Promise<{result: unknown; socket: Socket}> {
     const socket = await openSocket(this.address, this.options.connectTimeoutMs ?? 2000)
-    if (!socket) throw new WippyError('WIPPY_DEV_NOT_RUNNING', 'The dev server stopped.', {hint: 'Start `wippy dev` in the project again.'})
+    if (!socket)
+      throw new WippyError('WIPPY_DEV_NOT_RUNNING', 'The dev server stopped.', {
+        hint: 'Start `wippy dev` in the project again.',
+      })
     this.#streams.add(socket)
     return new Promise((resolve, reject) => {
       let first = true
@@ -215,7 +264,12 @@ class Channel {
         },
         () => {
           this.#streams.delete(socket)
-          if (first) reject(new WippyError('WIPPY_CONTROL_CLOSED', 'The dev server closed the connection.', {hint: 'Check the `wippy dev` terminal.'}))
+          if (first)
+            reject(
+              new WippyError('WIPPY_CONTROL_CLOSED', 'The dev server closed the connection.', {
+                hint: 'Check the `wippy dev` terminal.',
+              }),
+            )
           onClose?.()
         },
       )
@@ -232,9 +286,13 @@ class Channel {
     const bytes = Buffer.byteLength(line)
     if (bytes > MAX_REQUEST_BYTES) {
       return Promise.reject(
-        new WippyError('WIPPY_CONTROL_TOO_LARGE', `The "${method}" request is ${bytes} bytes; the dev server takes at most ${MAX_REQUEST_BYTES}.`, {
-          hint: 'Send a smaller payload, or pass large data by reference (e.g. a file path the workflow reads).',
-        }),
+        new WippyError(
+          'WIPPY_CONTROL_TOO_LARGE',
+          `The "${method}" request is ${bytes} bytes; the dev server takes at most ${MAX_REQUEST_BYTES}.`,
+          {
+            hint: 'Send a smaller payload, or pass large data by reference (e.g. a file path the workflow reads).',
+          },
+        ),
       )
     }
     return new Promise((resolve, reject) => {
@@ -253,9 +311,13 @@ class Channel {
         pending.timer = setTimeout(() => {
           this.#settle(id)
           reject(
-            new WippyError('WIPPY_CONTROL_TIMEOUT', `The dev server does not answer "${method}" within ${timeoutMs} ms.`, {
-              hint: 'Check the `wippy dev` terminal for errors; restart it if it is stuck.',
-            }),
+            new WippyError(
+              'WIPPY_CONTROL_TIMEOUT',
+              `The dev server does not answer "${method}" within ${timeoutMs} ms.`,
+              {
+                hint: 'Check the `wippy dev` terminal for errors; restart it if it is stuck.',
+              },
+            ),
           )
         }, timeoutMs)
       }
@@ -283,7 +345,9 @@ class Channel {
   }
 
   #onClose(): void {
-    this.#closedError = new WippyError('WIPPY_CONTROL_CLOSED', 'The dev server closed the connection.', {hint: 'Check the `wippy dev` terminal; it may have stopped.'})
+    this.#closedError = new WippyError('WIPPY_CONTROL_CLOSED', 'The dev server closed the connection.', {
+      hint: 'Check the `wippy dev` terminal; it may have stopped.',
+    })
     for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(this.#closedError)
   }
 }

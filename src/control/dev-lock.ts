@@ -64,7 +64,12 @@ const HAS_ABSTRACT = process.platform === 'linux'
  */
 export async function acquireDevLock(root: string, options: AcquireOptions): Promise<DevLock> {
   const layout = prepareStateDir(root, options.stateDir, {create: options.kind === 'dev'})
-  const info: DevLockInfo = {kind: options.kind, pid: process.pid, startedAt: Date.now(), token: randomBytes(16).toString('hex')}
+  const info: DevLockInfo = {
+    kind: options.kind,
+    pid: process.pid,
+    startedAt: Date.now(),
+    token: randomBytes(16).toString('hex'),
+  }
   const deadline = Date.now() + (options.waitMs ?? 30_000)
   const useFallback = options.fallback === true || process.env.WIPPY_LOCK_FALLBACK === '1' || !HAS_ABSTRACT
   const name = lockName(layout.dir)
@@ -91,14 +96,21 @@ export async function acquireDevLock(root: string, options: AcquireOptions): Pro
     if (holder === undefined) {
       // Between two states (a holder binding but not yet listening, a generation just taken):
       // look again at once; only a holder we can name is worth waiting for.
-      if (++unknown > 200) throw new WippyError('WIPPY_DEV_LOCK', `Can't take the state lock of ${layout.dir}.`, {hint: 'Other wippy commands keep taking it; stop them and try again.'})
+      if (++unknown > 200)
+        throw new WippyError('WIPPY_DEV_LOCK', `Can't take the state lock of ${layout.dir}.`, {
+          hint: 'Other wippy commands keep taking it; stop them and try again.',
+        })
       await new Promise((r) => setTimeout(r, 1))
       continue
     }
     if (Date.now() > deadline) {
-      throw new WippyError('WIPPY_STATE_BUSY', `Another wippy command (pid ${holder.pid}) keeps writing to this project's state.`, {
-        hint: 'Wait for it to finish and run the command again.',
-      })
+      throw new WippyError(
+        'WIPPY_STATE_BUSY',
+        `Another wippy command (pid ${holder.pid}) keeps writing to this project's state.`,
+        {
+          hint: 'Wait for it to finish and run the command again.',
+        },
+      )
     }
     // An offline writer (or a holder still writing dev.lock): it is done in milliseconds.
     await new Promise((r) => setTimeout(r, delay))
@@ -135,10 +147,14 @@ function bindAbstract(name: string, token: string): Promise<Attempt> {
       if (error.code === 'EADDRINUSE') resolve({})
       else {
         reject(
-          new WippyError('WIPPY_DEV_LOCK', `Can't bind the state lock's abstract socket (${error.code ?? error.message}).`, {
-            cause: error,
-            hint: 'This system restricts abstract Unix sockets; set WIPPY_LOCK_FALLBACK=1 for every wippy command of this project to use lock files instead.',
-          }),
+          new WippyError(
+            'WIPPY_DEV_LOCK',
+            `Can't bind the state lock's abstract socket (${error.code ?? error.message}).`,
+            {
+              cause: error,
+              hint: 'This system restricts abstract Unix sockets; set WIPPY_LOCK_FALLBACK=1 for every wippy command of this project to use lock files instead.',
+            },
+          ),
         )
       }
     })
@@ -201,7 +217,12 @@ function readDescription(file: string): DevLockInfo | undefined {
   try {
     const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevLockInfo>
     if (typeof raw.pid === 'number' && Number.isInteger(raw.pid) && raw.pid > 0) {
-      return {kind: raw.kind === 'offline' ? 'offline' : 'dev', pid: raw.pid, startedAt: Number(raw.startedAt ?? 0), token: String(raw.token ?? '')}
+      return {
+        kind: raw.kind === 'offline' ? 'offline' : 'dev',
+        pid: raw.pid,
+        startedAt: Number(raw.startedAt ?? 0),
+        token: String(raw.token ?? ''),
+      }
     }
   } catch {
     // Missing or half-written: no description.
@@ -211,20 +232,32 @@ function readDescription(file: string): DevLockInfo | undefined {
 
 function devHolds(holder: DevLockInfo, kind: LockKind): WippyError {
   if (kind === 'offline') {
-    return new WippyError('WIPPY_DEV_STARTING', `\`wippy dev\` (pid ${holder.pid}) owns this project's state but does not answer yet.`, {
-      details: {...holder},
-      hint: 'Wait until it prints its banner, then run the command again.',
-    })
+    return new WippyError(
+      'WIPPY_DEV_STARTING',
+      `\`wippy dev\` (pid ${holder.pid}) owns this project's state but does not answer yet.`,
+      {
+        details: {...holder},
+        hint: 'Wait until it prints its banner, then run the command again.',
+      },
+    )
   }
-  return new WippyError('WIPPY_DEV_ALREADY_RUNNING', `\`wippy dev\` already runs in this project (pid ${holder.pid}, started ${new Date(holder.startedAt).toISOString()}).`, {
-    details: {...holder},
-    hint: `Use that server (its commands work from any terminal), or stop it first: kill ${holder.pid}.`,
-  })
+  return new WippyError(
+    'WIPPY_DEV_ALREADY_RUNNING',
+    `\`wippy dev\` already runs in this project (pid ${holder.pid}, started ${new Date(holder.startedAt).toISOString()}).`,
+    {
+      details: {...holder},
+      hint: `Use that server (its commands work from any terminal), or stop it first: kill ${holder.pid}.`,
+    },
+  )
 }
 
 function squatted(name: string): WippyError {
-  return new WippyError('WIPPY_LOCK_SQUATTED', `Another process holds this project's lock name (@${name.slice(1)}) but can't show the token in its state dir; it may belong to another local user.`, {
-    details: {name: name.slice(1)},
-    hint: `Find it with \`ss -xlp | grep ${name.slice(1)}\` and stop it; wippy will not share a state dir with it.`,
-  })
+  return new WippyError(
+    'WIPPY_LOCK_SQUATTED',
+    `Another process holds this project's lock name (@${name.slice(1)}) but can't show the token in its state dir; it may belong to another local user.`,
+    {
+      details: {name: name.slice(1)},
+      hint: `Find it with \`ss -xlp | grep ${name.slice(1)}\` and stop it; wippy will not share a state dir with it.`,
+    },
+  )
 }

@@ -26,7 +26,10 @@ export async function repairRun(options: {pid: string; root: string; stateDir?: 
   }
   // The offline path takes the state lock the engine holds, as offline signals do: one writer
   // owns the histories (a dev server holding it gives WIPPY_DEV_STARTING, retry through it).
-  const lock = await acquireDevLock(options.root, {kind: 'offline', ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
+  const lock = await acquireDevLock(options.root, {
+    kind: 'offline',
+    ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir}),
+  })
   try {
     return await repairFiles(options)
   } finally {
@@ -38,10 +41,14 @@ async function repairFiles(options: {pid: string; root: string; stateDir?: strin
   const {resolveOfflineRun, summarizeOffline} = await import('./offline.js')
   const {damage, runKey} = await resolveOfflineRun(options.root, options.pid, options.stateDir)
   if (!damage) {
-    throw new WippyError('WIPPY_RUN_NOT_DAMAGED', `The history of ${options.pid} (${runKey}) is not damaged; there is nothing to repair.`, {
-      hint: 'List damaged runs with `wippy ps --status damaged`.',
-      kind: 'usage',
-    })
+    throw new WippyError(
+      'WIPPY_RUN_NOT_DAMAGED',
+      `The history of ${options.pid} (${runKey}) is not damaged; there is nothing to repair.`,
+      {
+        hint: 'List damaged runs with `wippy ps --status damaged`.',
+        kind: 'usage',
+      },
+    )
   }
   const layout = stateLayout(options.root, options.stateDir)
   const {repairHistoryFile} = await import('../history/damage.js')

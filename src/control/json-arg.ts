@@ -12,7 +12,11 @@ import {setKey} from '../history/value-forms.js'
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
-const LITERALS: ReadonlyArray<readonly [string, unknown]> = [['true', true], ['false', false], ['null', null]]
+const LITERALS: ReadonlyArray<readonly [string, unknown]> = [
+  ['true', true],
+  ['false', false],
+  ['null', null],
+]
 
 /**
  * Parses one JSON argument.
@@ -29,11 +33,15 @@ export function parseJsonArg(text: string, what: string): unknown {
     const given = /position (\d+)/.exec(message)?.[1]
     const at = given === undefined ? jsonErrorOffset(text) : Number(given)
     const around = JSON.stringify(text.slice(Math.max(0, at - 10), at + 10))
-    throw new WippyError('WIPPY_JSON_INVALID', `The ${what} is not valid JSON at position ${at} (near ${around}): ${message}.`, {
-      details: {position: at, text: text.length > 200 ? text.slice(0, 200) + '…' : text},
-      hint: `Quote the JSON for your shell, e.g. '{"approved": true}' (single quotes around it, double quotes inside); strings need quotes too: '"text"'.`,
-      kind: 'usage',
-    })
+    throw new WippyError(
+      'WIPPY_JSON_INVALID',
+      `The ${what} is not valid JSON at position ${at} (near ${around}): ${message}.`,
+      {
+        details: {position: at, text: text.length > 200 ? text.slice(0, 200) + '…' : text},
+        hint: `Quote the JSON for your shell, e.g. '{"approved": true}' (single quotes around it, double quotes inside); strings need quotes too: '"text"'.`,
+        kind: 'usage',
+      },
+    )
   }
   // Only text with a long number needs the exact reading (valid JSON: a digit run outside a
   // string can only be a number, and a false hit inside one costs a re-read, nothing more).
@@ -58,11 +66,15 @@ function exactJson(text: string, what: string): unknown {
     i += token.length
     const n = Number(token)
     if (!Number.isFinite(n)) {
-      throw new WippyError('WIPPY_JSON_NUMBER_RANGE', `The ${what} holds the number ${token} at position ${at}, beyond what a float can hold.`, {
-        details: {position: at, token},
-        hint: 'Numbers must stay within ±1.8e308; pass a larger value as a string ("1e999").',
-        kind: 'usage',
-      })
+      throw new WippyError(
+        'WIPPY_JSON_NUMBER_RANGE',
+        `The ${what} holds the number ${token} at position ${at}, beyond what a float can hold.`,
+        {
+          details: {position: at, token},
+          hint: 'Numbers must stay within ±1.8e308; pass a larger value as a string ("1e999").',
+          kind: 'usage',
+        },
+      )
     }
     if (/^-?\d+$/.test(token) && !Number.isSafeInteger(n)) {
       const big = BigInt(token)

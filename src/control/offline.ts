@@ -24,7 +24,14 @@ import type {HistoryStore} from '../history/store.js'
 import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
 import {runKeyOf, workflowOfRunKey} from '../history/run-names.js'
-import {type ProcessInfo, cancelNote, closedStatusOf, describeWait, resolveRunQuery, viewOfRun} from '../history/run-view.js'
+import {
+  type ProcessInfo,
+  cancelNote,
+  closedStatusOf,
+  describeWait,
+  resolveRunQuery,
+  viewOfRun,
+} from '../history/run-view.js'
 import {WippyError} from '../errors.js'
 import {acquireDevLock} from './dev-lock.js'
 import type {ControlApi} from './protocol.js'
@@ -39,18 +46,30 @@ export const OFFLINE_SENDER = 'wippy-cli'
  * A run's events, read without modifying the file (a torn tail is left in place). A damaged
  * file gives its good prefix and the damage: one bad file never stops a listing.
  */
-async function readRunEvents(dir: string, runKey: string): Promise<{damage?: HistoryView['damage']; events: HistoryEvent[]; mtimeMs?: number}> {
+async function readRunEvents(
+  dir: string,
+  runKey: string,
+): Promise<{damage?: HistoryView['damage']; events: HistoryEvent[]; mtimeMs?: number}> {
   const file = historyFileOf(dir, runKey)
   let scanned
   try {
     scanned = await scanRunFile(file)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-    throw new WippyError('WIPPY_HISTORY_NOT_FOUND', `No history for run ${runKey}.`, {file, hint: 'List the runs with `wippy history list`.'})
+    throw new WippyError('WIPPY_HISTORY_NOT_FOUND', `No history for run ${runKey}.`, {
+      file,
+      hint: 'List the runs with `wippy history list`.',
+    })
   }
   if (!scanned.damage) return {events: scanned.events}
   // With no readable WorkflowStarted, the file's time is the best "started at" a listing has.
-  const mtimeMs = scanned.events.length === 0 ? await lstat(file).then((s) => Math.floor(s.mtimeMs), () => 0) : undefined
+  const mtimeMs =
+    scanned.events.length === 0
+      ? await lstat(file).then(
+          (s) => Math.floor(s.mtimeMs),
+          () => 0,
+        )
+      : undefined
   return {damage: {...scanned.damage, file}, events: scanned.events, ...(mtimeMs === undefined ? {} : {mtimeMs})}
 }
 
@@ -67,7 +86,10 @@ export interface OfflineRun {
  * come from the run index when it has them (a closed history never changes); every other
  * run is read from its file.
  */
-export async function listOfflineRuns(root: string, options: {all?: boolean; stateDir?: string; status?: string; now?: number} = {}): Promise<ProcessInfo[]> {
+export async function listOfflineRuns(
+  root: string,
+  options: {all?: boolean; stateDir?: string; status?: string; now?: number} = {},
+): Promise<ProcessInfo[]> {
   const layout = stateLayout(root, options.stateDir)
   const {RunIndex} = await import('../history/run-index.js')
   const index = await RunIndex.open(layout.runIndex)
@@ -81,7 +103,9 @@ export async function listOfflineRuns(root: string, options: {all?: boolean; sta
       continue
     }
     const read = await readRunEvents(layout.histories, runKey)
-    const info = read.damage ? damagedRow(runKey, read.events, read.damage, read.mtimeMs) : summarizeOffline(read.events, now)
+    const info = read.damage
+      ? damagedRow(runKey, read.events, read.damage, read.mtimeMs)
+      : summarizeOffline(read.events, now)
     if (!info) continue
     if (options.status ? info.status !== options.status : !options.all && info.closedAt !== undefined) continue
     out.push(info)
@@ -98,21 +122,32 @@ export async function resolveOfflineRun(root: string, query: string, stateDir?: 
   let best: OfflineRun | undefined
   for (const {runKey} of resolveRunQuery(keys, query)) {
     const read = await readRunEvents(dir, runKey)
-    if (!best || (read.events[0]?.ts ?? 0) >= (best.events[0]?.ts ?? 0)) best = {events: read.events, runKey, ...(read.damage ? {damage: read.damage} : {})}
+    if (!best || (read.events[0]?.ts ?? 0) >= (best.events[0]?.ts ?? 0))
+      best = {events: read.events, runKey, ...(read.damage ? {damage: read.damage} : {})}
   }
   return best!
 }
 
 /** A run's history (or a range of it) from its file. */
-export async function offlineHistory(root: string, query: string, range: HistoryRange = {}, stateDir?: string): Promise<HistoryView> {
+export async function offlineHistory(
+  root: string,
+  query: string,
+  range: HistoryRange = {},
+  stateDir?: string,
+): Promise<HistoryView> {
   const {damage, events, runKey} = await resolveOfflineRun(root, query, stateDir)
   // What summarizeOffline would say of pid and status, without working out what the run waits for.
   const started = events[0]
   const isRun = started?.type === 'WorkflowStarted'
   const status = damage ? 'damaged' : isRun ? (closedStatusOf(events.at(-1)!) ?? 'running') : 'running'
-  return {events: sliceHistory(events, range), pid: isRun ? started.pid : runKey, status, total: events.length, ...(damage ? {damage} : {})}
+  return {
+    events: sliceHistory(events, range),
+    pid: isRun ? started.pid : runKey,
+    status,
+    total: events.length,
+    ...(damage ? {damage} : {}),
+  }
 }
-
 
 /** What {@link queueOfflineSignal} returns. */
 export interface QueuedSignal {
@@ -126,7 +161,13 @@ export interface QueuedSignal {
  * @throws WippyError `WIPPY_RUN_CLOSED` for a closed run, `WIPPY_DEV_STARTING` when a dev
  *   server holds the lock (it owns the files; retry through it).
  */
-export async function queueOfflineSignal(root: string, query: string, topic: string, payload: unknown[], stateDir?: string): Promise<QueuedSignal> {
+export async function queueOfflineSignal(
+  root: string,
+  query: string,
+  topic: string,
+  payload: unknown[],
+  stateDir?: string,
+): Promise<QueuedSignal> {
   // The engine's own lock, held from the read to the fsync: parallel offline signals queue up
   // behind each other, and a dev server that starts meanwhile waits for this one append. The
   // store loads first, so the lock covers only the read, the append and its fsync.
@@ -135,27 +176,50 @@ export async function queueOfflineSignal(root: string, query: string, topic: str
   if (!existsSync(stateLayout(root, stateDir).dir)) await resolveOfflineRun(root, query, stateDir)
   const lock = await acquireDevLock(root, {kind: 'offline', ...(stateDir === undefined ? {} : {stateDir})})
   try {
-    return await appendOfflineSignal(new HistoryStore(stateLayout(root, stateDir).histories), root, query, topic, payload, stateDir)
+    return await appendOfflineSignal(
+      new HistoryStore(stateLayout(root, stateDir).histories),
+      root,
+      query,
+      topic,
+      payload,
+      stateDir,
+    )
   } finally {
     await lock.release()
   }
 }
 
-async function appendOfflineSignal(store: HistoryStore, root: string, query: string, topic: string, payload: unknown[], stateDir?: string): Promise<QueuedSignal> {
+async function appendOfflineSignal(
+  store: HistoryStore,
+  root: string,
+  query: string,
+  topic: string,
+  payload: unknown[],
+  stateDir?: string,
+): Promise<QueuedSignal> {
   const {runKey} = await resolveOfflineRun(root, query, stateDir)
   const {events, log} = await store.open(runKey)
   try {
     const last = events.at(-1)
     const started = events[0]
-    if (!started || started.type !== 'WorkflowStarted') throw new WippyError('WIPPY_HISTORY_CORRUPT', `History ${runKey} has no WorkflowStarted.`, {hint: 'Inspect the file under .wippy/dev/histories.'})
+    if (!started || started.type !== 'WorkflowStarted')
+      throw new WippyError('WIPPY_HISTORY_CORRUPT', `History ${runKey} has no WorkflowStarted.`, {
+        hint: 'Inspect the file under .wippy/dev/histories.',
+      })
     const closedAs = last && closedStatusOf(last)
     if (closedAs) {
-      throw new WippyError('WIPPY_RUN_CLOSED', `Workflow ${started.workflowId} is ${closedAs}; it takes no more signals.`, {
-        hint: 'Start a new run with `wippy spawn`, or fork this one with `wippy fork`.',
-      })
+      throw new WippyError(
+        'WIPPY_RUN_CLOSED',
+        `Workflow ${started.workflowId} is ${closedAs}; it takes no more signals.`,
+        {
+          hint: 'Start a new run with `wippy spawn`, or fork this one with `wippy fork`.',
+        },
+      )
     }
     // Queued: no code sees it until the engine loads the run (see replay-cursor.ts).
-    const [recorded] = await log.append([{from: OFFLINE_SENDER, payload, queued: true, topic, ts: viewOfRun(events).clock, type: 'SignalReceived'}])
+    const [recorded] = await log.append([
+      {from: OFFLINE_SENDER, payload, queued: true, topic, ts: viewOfRun(events).clock, type: 'SignalReceived'},
+    ])
     return {pid: started.pid, queued: true, seq: recorded!.seq}
   } finally {
     await log.close()
@@ -164,10 +228,22 @@ async function appendOfflineSignal(store: HistoryStore, root: string, query: str
 }
 
 /** The `ps` row of a damaged history: what its good prefix says of the run, and the damage. */
-function damagedRow(runKey: string, events: readonly HistoryEvent[], damage: NonNullable<HistoryView['damage']>, mtimeMs = 0): ProcessInfo {
+function damagedRow(
+  runKey: string,
+  events: readonly HistoryEvent[],
+  damage: NonNullable<HistoryView['damage']>,
+  mtimeMs = 0,
+): ProcessInfo {
   const started = events[0]?.type === 'WorkflowStarted' ? events[0] : undefined
   const workflowId = started?.workflowId ?? workflowOfRunKey(runKey)
-  const base = {entry: started?.entry ?? '?', id: workflowId, kind: 'workflow' as const, loaded: false, pid: started?.pid ?? runKey, startedAt: started?.ts ?? mtimeMs}
+  const base = {
+    entry: started?.entry ?? '?',
+    id: workflowId,
+    kind: 'workflow' as const,
+    loaded: false,
+    pid: started?.pid ?? runKey,
+    startedAt: started?.ts ?? mtimeMs,
+  }
   return {...base, problem: `${describeDamage(damage)} (${damage.file})`, status: 'damaged'}
 }
 
@@ -175,7 +251,15 @@ function damagedRow(runKey: string, events: readonly HistoryEvent[], damage: Non
 export function summarizeOffline(events: readonly HistoryEvent[], now: number): ProcessInfo | undefined {
   const started = events[0]
   if (!started || started.type !== 'WorkflowStarted') return undefined
-  const base = {entry: started.entry, id: started.workflowId, kind: 'workflow' as const, loaded: false, pid: started.pid, runKey: runKeyOf(started.workflowId, started.runId), startedAt: started.ts}
+  const base = {
+    entry: started.entry,
+    id: started.workflowId,
+    kind: 'workflow' as const,
+    loaded: false,
+    pid: started.pid,
+    runKey: runKeyOf(started.workflowId, started.runId),
+    startedAt: started.ts,
+  }
   const view = viewOfRun(events, now)
   if (view.status !== 'running') return {...base, closedAt: view.closedAt, status: view.status}
   const cancel = view.outstanding.cancelRequested
@@ -190,7 +274,10 @@ export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
   try {
     buf = await readFile(file)
   } catch (error) {
-    throw new WippyError('WIPPY_FILE_NOT_FOUND', `Can't read ${file}: ${(error as Error).message}.`, {file, hint: 'Pass a file written by `wippy history export`.'})
+    throw new WippyError('WIPPY_FILE_NOT_FOUND', `Can't read ${file}: ${(error as Error).message}.`, {
+      file,
+      hint: 'Pass a file written by `wippy history export`.',
+    })
   }
   const text = buf.toString('utf8').trimStart()
   if (text.startsWith('[') || (text.startsWith('{') && /^\{\s*"(id|pid|events|status|total)"/.test(text))) {
@@ -199,9 +286,13 @@ export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
       parsed = JSON.parse(text)
     } catch (error) {
       // A truncated or hand-edited export: say where, not a SyntaxError with a stack.
-      throw new WippyError('WIPPY_HISTORY_CORRUPT', `${file} is not valid JSON (${(error as Error).message.replace(/^Unexpected end of JSON input$/, 'it ends too early')}).`, {
-        hint: 'Export the history again with `wippy history export <id> -o FILE` (JSONL), or fix the JSON.',
-      })
+      throw new WippyError(
+        'WIPPY_HISTORY_CORRUPT',
+        `${file} is not valid JSON (${(error as Error).message.replace(/^Unexpected end of JSON input$/, 'it ends too early')}).`,
+        {
+          hint: 'Export the history again with `wippy history export <id> -o FILE` (JSONL), or fix the JSON.',
+        },
+      )
     }
     // `inspect --json` output and event lists carry typed forms like history lines (value-forms.ts).
     parsed = recordFromJson(parsed)
@@ -210,7 +301,10 @@ export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
     const {HistoryEvent} = await import('../history/events.js')
     const checked = HistoryEvent.array().safeParse(events)
     if (!checked.success) {
-      throw new WippyError('WIPPY_HISTORY_CORRUPT', `${file} is JSON but not a list of history events.`, {file, hint: 'Pass a file written by `wippy history export`.'})
+      throw new WippyError('WIPPY_HISTORY_CORRUPT', `${file} is JSON but not a list of history events.`, {
+        file,
+        hint: 'Pass a file written by `wippy history export`.',
+      })
     }
     return checked.data
   }

@@ -62,8 +62,15 @@ export interface CallResult {
 export const METHODS = {
   call: {params: z.object({args: z.array(z.unknown()), entry: z.string().min(1)}), ...returns<CallResult>()},
   cancel: {params: z.object({pid, reason}), ...returns<{pid: string}>()},
-  follow: {params: z.object({from: z.number().int().nonnegative().optional(), pid}), stream: true, ...returns<FollowHead>()},
-  fork: {params: z.object({at: z.number().int().nonnegative(), id: z.string().min(1).optional(), pid}), ...returns<SpawnResult>()},
+  follow: {
+    params: z.object({from: z.number().int().nonnegative().optional(), pid}),
+    stream: true,
+    ...returns<FollowHead>(),
+  },
+  fork: {
+    params: z.object({at: z.number().int().nonnegative(), id: z.string().min(1).optional(), pid}),
+    ...returns<SpawnResult>(),
+  },
   history: {
     params: z.object({
       pid,
@@ -77,11 +84,20 @@ export const METHODS = {
     }),
     ...returns<HistoryView>(),
   },
-  ps: {params: z.object({filter: z.object({all: z.boolean().optional(), status: z.string().optional()}).optional()}), ...returns<ProcessInfo[]>()},
+  ps: {
+    params: z.object({filter: z.object({all: z.boolean().optional(), status: z.string().optional()}).optional()}),
+    ...returns<ProcessInfo[]>(),
+  },
   replayCheck: {params: z.object({pid}), ...returns<ReplayCheckResult>()},
   repair: {params: z.object({pid}), ...returns<RepairOutput>()},
-  signal: {params: z.object({payload: z.array(z.unknown()), pid, topic: z.string().min(1).max(1000)}), ...returns<{pid: string}>()},
-  skipTime: {params: z.object({by: z.union([z.number().nonnegative(), z.literal('next-timer')]), pid}), ...returns<{now: number; pid: string; skippedMs: number}>()},
+  signal: {
+    params: z.object({payload: z.array(z.unknown()), pid, topic: z.string().min(1).max(1000)}),
+    ...returns<{pid: string}>(),
+  },
+  skipTime: {
+    params: z.object({by: z.union([z.number().nonnegative(), z.literal('next-timer')]), pid}),
+    ...returns<{now: number; pid: string; skippedMs: number}>(),
+  },
   spawn: {
     params: z.object({
       entry: z.string().min(1),
@@ -119,7 +135,9 @@ export type ControlApi = {[M in RequestMethod]: (...params: OptionalWhenEmpty<Pa
 type OptionalWhenEmpty<P> = Record<never, never> extends P ? [params?: P] : [params: P]
 
 /** Methods answered with a stream of events rather than one result. */
-export const STREAM_METHODS: ReadonlySet<string> = new Set(Object.keys(METHODS).filter((m) => isMethod(m) && 'stream' in METHODS[m]))
+export const STREAM_METHODS: ReadonlySet<string> = new Set(
+  Object.keys(METHODS).filter((m) => isMethod(m) && 'stream' in METHODS[m]),
+)
 
 const RequestId = z.union([z.number().int(), z.string().max(100)])
 
@@ -135,7 +153,9 @@ function isMethod(name: string): name is ControlMethod {
 }
 
 /** A validated request. */
-export type ControlRequest = {[M in ControlMethod]: {id: number | string; method: M; params: ParamsMap[M]}}[ControlMethod]
+export type ControlRequest = {
+  [M in ControlMethod]: {id: number | string; method: M; params: ParamsMap[M]}
+}[ControlMethod]
 
 /** What {@link parseRequest} returns: a request, or the error reply to send back. */
 export type ParsedRequest = {ok: true; request: ControlRequest} | {ok: false; reply: ControlReply}
@@ -150,11 +170,15 @@ export function parseRequest(line: string): ParsedRequest {
   }
   const envelope = RequestEnvelope.safeParse(raw)
   if (!envelope.success) {
-    const id = typeof raw === 'object' && raw !== null && 'id' in raw ? RequestId.safeParse((raw as {id: unknown}).id) : undefined
+    const id =
+      typeof raw === 'object' && raw !== null && 'id' in raw
+        ? RequestId.safeParse((raw as {id: unknown}).id)
+        : undefined
     return bad(id?.success ? id.data : null, `The request is not {id, method, params}: ${issues(envelope.error)}.`)
   }
   const {id, method} = envelope.data
-  if (!isMethod(method)) return bad(id, `Unknown method "${method}".`, `Known methods: ${Object.keys(METHODS).join(', ')}.`)
+  if (!isMethod(method))
+    return bad(id, `Unknown method "${method}".`, `Known methods: ${Object.keys(METHODS).join(', ')}.`)
   const params = METHODS[method].params.safeParse(envelope.data.params ?? {})
   if (!params.success) return bad(id, `Bad parameters for ${method}: ${issues(params.error)}.`)
   return {ok: true, request: {id, method, params: params.data} as ControlRequest}
@@ -162,10 +186,18 @@ export function parseRequest(line: string): ParsedRequest {
 
 /** The reply for a request line longer than {@link MAX_REQUEST_BYTES}. */
 export function oversizedReply(): ControlReply {
-  return bad(null, `The request is longer than ${MAX_REQUEST_BYTES} bytes.`, 'Send large payloads in pieces, or from a file the workflow reads.').reply
+  return bad(
+    null,
+    `The request is longer than ${MAX_REQUEST_BYTES} bytes.`,
+    'Send large payloads in pieces, or from a file the workflow reads.',
+  ).reply
 }
 
-function bad(id: number | string | null, message: string, hint = 'Send one JSON object per line: {"id": 1, "method": "status", "params": {}}.'): {ok: false; reply: ControlReply} {
+function bad(
+  id: number | string | null,
+  message: string,
+  hint = 'Send one JSON object per line: {"id": 1, "method": "status", "params": {}}.',
+): {ok: false; reply: ControlReply} {
   return {ok: false, reply: {error: {code: 'WIPPY_CONTROL_BAD_REQUEST', hint, kind: 'usage', message}, id, ok: false}}
 }
 

@@ -37,8 +37,7 @@ export interface ControlErrorJson extends WippyErrorJson {
 }
 
 export type ControlReply =
-  | {error: ControlErrorJson; id: number | string | null; ok: false}
-  | {id: number | string; ok: true; result: unknown}
+  {error: ControlErrorJson; id: number | string | null; ok: false} | {id: number | string; ok: true; result: unknown}
 
 export type StreamMessage =
   | {event: EngineEvent; id: number | string; stream: 'event'}
@@ -52,7 +51,12 @@ export type ServerMessage = ControlReply | StreamMessage
 export function errorToWire(error: unknown): ControlErrorJson {
   if (error instanceof WippyError) return {...error.toJSON(), kind: error.kind}
   const message = error instanceof Error ? error.message : String(error)
-  return {code: 'WIPPY_INTERNAL', hint: 'This is a bug in the wippy dev server; its terminal may show more.', kind: 'bug', message: `Internal error: ${message}`}
+  return {
+    code: 'WIPPY_INTERNAL',
+    hint: 'This is a bug in the wippy dev server; its terminal may show more.',
+    kind: 'bug',
+    message: `Internal error: ${message}`,
+  }
 }
 
 /** A wire error back into a WippyError on the client side. */
@@ -80,4 +84,3 @@ export function encodeMessage(message: ServerMessage | {id: number | string; met
 export function decodeMessage(line: string): unknown {
   return recordFromJson(JSON.parse(line) as unknown)
 }
-

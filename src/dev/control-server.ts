@@ -55,7 +55,11 @@ export interface ControlLimits {
   maxConnections: number
 }
 
-export const DEFAULT_CONTROL_LIMITS: ControlLimits = {highWaterBytes: 8 * 1024 * 1024, idleMs: 10_000, maxConnections: 256}
+export const DEFAULT_CONTROL_LIMITS: ControlLimits = {
+  highWaterBytes: 8 * 1024 * 1024,
+  idleMs: 10_000,
+  maxConnections: 256,
+}
 
 /** A listening control server. */
 export interface ControlServer {
@@ -106,12 +110,18 @@ export async function startControlServer(options: ControlServerOptions): Promise
   let closing: Promise<void> | undefined
   return {
     address: socket,
-    close: () => (closing ??= closeServer(server, connections, socket, controlInfoFile(options.root, options.stateDir))),
+    close: () =>
+      (closing ??= closeServer(server, connections, socket, controlInfoFile(options.root, options.stateDir))),
   }
 }
 
 /** Stops at once: a stalled client's unsent bytes are thrown away, never waited for. */
-async function closeServer(server: Server, connections: Map<Socket, () => void>, socket: string, infoFile: string): Promise<void> {
+async function closeServer(
+  server: Server,
+  connections: Map<Socket, () => void>,
+  socket: string,
+  infoFile: string,
+): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
   for (const [conn, unsubscribe] of connections) {
     unsubscribe()
@@ -151,7 +161,12 @@ async function removeStaleSocket(socket: string): Promise<void> {
 function refuseBusy(conn: Socket, max: number): void {
   conn.on('error', () => conn.destroy())
   const reply: ControlReply = {
-    error: {code: 'WIPPY_CONTROL_BUSY', hint: 'Close other wippy commands that hold connections (follows, subscriptions) and try again.', kind: 'user', message: `The dev server already serves ${max} connections.`},
+    error: {
+      code: 'WIPPY_CONTROL_BUSY',
+      hint: 'Close other wippy commands that hold connections (follows, subscriptions) and try again.',
+      kind: 'user',
+      message: `The dev server already serves ${max} connections.`,
+    },
     id: null,
     ok: false,
   }
@@ -166,7 +181,12 @@ function refuseBusy(conn: Socket, max: number): void {
  * unsent drops the connection (its subscriptions end, the developer is told), so a client that
  * stops reading costs at most that much memory.
  */
-function serveConnection(conn: Socket, engine: EngineApi, limits: ControlLimits, onNote: (message: string) => void): () => void {
+function serveConnection(
+  conn: Socket,
+  engine: EngineApi,
+  limits: ControlLimits,
+  onNote: (message: string) => void,
+): () => void {
   const unsubscribes: Array<() => void> = []
   const unsubscribeAll = () => {
     for (const off of unsubscribes.splice(0)) off()
@@ -179,7 +199,9 @@ function serveConnection(conn: Socket, engine: EngineApi, limits: ControlLimits,
     if ('stream' in message && conn.writableLength > limits.highWaterBytes) {
       dropped = true
       unsubscribeAll()
-      onNote(`dropped a control client that stopped reading its stream (${Math.round(conn.writableLength / 1024)} KiB unsent)`)
+      onNote(
+        `dropped a control client that stopped reading its stream (${Math.round(conn.writableLength / 1024)} KiB unsent)`,
+      )
       conn.destroy()
       return
     }
@@ -226,7 +248,12 @@ function serveConnection(conn: Socket, engine: EngineApi, limits: ControlLimits,
   return unsubscribeAll
 }
 
-async function handleLine(line: string, engine: EngineApi, send: (m: ServerMessage) => void, unsubscribes: Array<() => void>): Promise<void> {
+async function handleLine(
+  line: string,
+  engine: EngineApi,
+  send: (m: ServerMessage) => void,
+  unsubscribes: Array<() => void>,
+): Promise<void> {
   const parsed = parseRequest(line)
   if (!parsed.ok) {
     send(parsed.reply)
@@ -255,7 +282,9 @@ async function handleLine(line: string, engine: EngineApi, send: (m: ServerMessa
  * positional call out. Typed by the table, so a method the table lists and the engine lacks,
  * or a result that is not the table's, fails to compile.
  */
-const HANDLERS: {[M in RequestMethod]: (engine: EngineApi, params: ParamsMap[M]) => ResultMap[M] | Promise<ResultMap[M]>} = {
+const HANDLERS: {
+  [M in RequestMethod]: (engine: EngineApi, params: ParamsMap[M]) => ResultMap[M] | Promise<ResultMap[M]>
+} = {
   call: (engine, p) => engine.call(p.entry, p.args),
   cancel: (engine, p) => engine.cancel(p.pid, p.reason),
   fork: (engine, p) => engine.fork(p.pid, p.at, p.id),
@@ -272,7 +301,10 @@ const HANDLERS: {[M in RequestMethod]: (engine: EngineApi, params: ParamsMap[M])
 }
 
 /** Calls the engine method a request names: a lookup in {@link HANDLERS}. */
-async function dispatch<M extends RequestMethod>(request: {method: M; params: ParamsMap[M]}, engine: EngineApi): Promise<ResultMap[M]> {
+async function dispatch<M extends RequestMethod>(
+  request: {method: M; params: ParamsMap[M]},
+  engine: EngineApi,
+): Promise<ResultMap[M]> {
   return HANDLERS[request.method](engine, request.params)
 }
 
@@ -293,12 +325,19 @@ async function follow(
   unsubscribes.push(off)
   let view
   try {
-    view = await engine.history(request.params.pid, request.params.from === undefined ? undefined : {from: request.params.from})
+    view = await engine.history(
+      request.params.pid,
+      request.params.from === undefined ? undefined : {from: request.params.from},
+    )
   } catch (error) {
     off()
     throw error
   }
-  send({id: request.id, ok: true, result: {pid: view.pid, status: view.status, total: view.total} satisfies ResultMap['follow']})
+  send({
+    id: request.id,
+    ok: true,
+    result: {pid: view.pid, status: view.status, total: view.total} satisfies ResultMap['follow'],
+  })
   let lastSeq = 0
   let ended = false
   const emit = (event: EngineEvent): void => {
@@ -319,7 +358,12 @@ async function follow(
 }
 
 function isClosing(type: string): boolean {
-  return type === 'WorkflowCompleted' || type === 'WorkflowFailed' || type === 'WorkflowCancelled' || type === 'WorkflowTerminated'
+  return (
+    type === 'WorkflowCompleted' ||
+    type === 'WorkflowFailed' ||
+    type === 'WorkflowCancelled' ||
+    type === 'WorkflowTerminated'
+  )
 }
 
 function isClosedStatus(status: string): boolean {

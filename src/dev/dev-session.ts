@@ -24,7 +24,14 @@ export interface DevEngine extends EngineApi {
   /** Registry errors at start: the entries they name were left out until a reload fixes them. */
   startProblems?: Array<{code: string; message: string; file?: string; line?: number; hint?: string}>
   /** What the engine's start-up recovery found (open runs replayed, torn tails dropped). */
-  recovery?: {blocked: number; damaged?: string[]; open: number; replayedEvents: number; ms: number; tornTails: string[]}
+  recovery?: {
+    blocked: number
+    damaged?: string[]
+    open: number
+    replayedEvents: number
+    ms: number
+    tornTails: string[]
+  }
 }
 
 export interface DevSessionOptions {
@@ -33,7 +40,13 @@ export interface DevSessionOptions {
   out: LineSink
   root: string
   /** Starts the engine; default `Engine.start`. */
-  startEngine?: (options: {env?: Record<string, string | undefined>; idleEvictMs?: number; onEvent?: (event: EngineEvent) => void; root: string; stateDir?: string}) => Promise<DevEngine>
+  startEngine?: (options: {
+    env?: Record<string, string | undefined>
+    idleEvictMs?: number
+    onEvent?: (event: EngineEvent) => void
+    root: string
+    stateDir?: string
+  }) => Promise<DevEngine>
   /** Drop the VM of a workflow idle this long (ms); it is rebuilt by replay when woken. */
   idleEvictMs?: number
   stateDir?: string
@@ -60,7 +73,10 @@ export interface DevSession {
 export async function startDevSession(options: DevSessionOptions): Promise<DevSession> {
   const t0 = performance.now()
   // The same lock offline writers take: the engine is the state dir's only writer while it runs.
-  const lock = await acquireDevLock(options.root, {kind: 'dev', ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
+  const lock = await acquireDevLock(options.root, {
+    kind: 'dev',
+    ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir}),
+  })
   const renderer = new LineRenderer(options.out)
   let engine: DevEngine | undefined
   let server: ControlServer | undefined
@@ -88,7 +104,12 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       ...(options.idleEvictMs === undefined ? {} : {idleEvictMs: options.idleEvictMs}),
       onEvent: (event) => rendering && renderer.render(event),
     })
-    server = await startControlServer({engine, onNote: (message) => renderer.note(message), root: options.root, ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir})})
+    server = await startControlServer({
+      engine,
+      onNote: (message) => renderer.note(message),
+      root: options.root,
+      ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir}),
+    })
     engine.controlAddress = server.address
     if (options.watch !== false) {
       const running = engine
@@ -109,12 +130,16 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
   // Recovery ran inside Engine.start, before anyone could subscribe: report it here.
   const recovery = engine.recovery
   if (recovery && recovery.open + recovery.blocked > 0) {
-    renderer.note(`recovered ${recovery.open} open runs by replaying ${recovery.replayedEvents} events in ${Math.round(recovery.ms)} ms${recovery.blocked ? `; ${recovery.blocked} blocked (see \`wippy ps --status blocked\`)` : ''}`)
+    renderer.note(
+      `recovered ${recovery.open} open runs by replaying ${recovery.replayedEvents} events in ${Math.round(recovery.ms)} ms${recovery.blocked ? `; ${recovery.blocked} blocked (see \`wippy ps --status blocked\`)` : ''}`,
+    )
   }
   for (const torn of recovery?.tornTails ?? []) renderer.note(`recovered history ${torn}`)
   for (const damaged of recovery?.damaged ?? []) renderer.note(`quarantined history ${damaged}`)
   for (const p of engine.startProblems ?? []) {
-    renderer.note(`registry error: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message} [${p.code}]${p.hint ? ` (hint: ${p.hint})` : ''}; left out until fixed`)
+    renderer.note(
+      `registry error: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message} [${p.code}]${p.hint ? ` (hint: ${p.hint})` : ''}; left out until fixed`,
+    )
   }
   let stopping: Promise<void> | undefined
   return {

@@ -41,7 +41,9 @@ export class LineRenderer {
     this.#line(`wippy dev: ${status.root}`)
     this.#line(`  persistence: on (durable), state in ${status.persistence.dir}`)
     this.#line(`  control: ${info.controlAddress}`)
-    this.#line(`  ${plural(status.entries, 'entry', 'entries')}, ${plural(status.processes, 'process', 'processes')}, ${plural(w.open, 'open workflow', 'open workflows')} (${plural(w.total, 'run', 'runs')}, ${w.blocked} blocked)`)
+    this.#line(
+      `  ${plural(status.entries, 'entry', 'entries')}, ${plural(status.processes, 'process', 'processes')}, ${plural(w.open, 'open workflow', 'open workflows')} (${plural(w.total, 'run', 'runs')}, ${w.blocked} blocked)`,
+    )
     this.#line(`  watching: ${info.watching ? 'on' : 'off (--no-watch)'}`)
     this.#line(`ready in ${Math.round(info.readyMs)} ms`)
   }

@@ -105,7 +105,8 @@ export function watchProject(options: WatcherOptions): ProjectWatcher {
   const watcher: FSWatcher = watch(paths, {ignoreInitial: true, ignored, persistent: true})
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
   watcher.on('all', (event, path) => {
-    if (event === 'add' || event === 'change' || event === 'unlink' || event === 'addDir' || event === 'unlinkDir') schedule(path)
+    if (event === 'add' || event === 'change' || event === 'unlink' || event === 'addDir' || event === 'unlinkDir')
+      schedule(path)
   })
   watcher.on('error', (error) => options.onError?.(error))
 

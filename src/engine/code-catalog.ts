@@ -52,7 +52,13 @@ function importsUnchanged(registry: Registry, spec: LuaProgramSpec): boolean {
 
 function buildProgramSpec(registry: Registry, entry: RegistryEntry, kind: LuaProgramSpec['kind']): LuaProgramSpec {
   const config = luaEntryConfig(entry)
-  return {imports: importClosure(registry, entry, config.imports), kind, method: config.method, modules: config.modules, source: luaSourceOf(entry)}
+  return {
+    imports: importClosure(registry, entry, config.imports),
+    kind,
+    method: config.method,
+    modules: config.modules,
+    source: luaSourceOf(entry),
+  }
 }
 
 /**
@@ -61,7 +67,11 @@ function buildProgramSpec(registry: Registry, entry: RegistryEntry, kind: LuaPro
  * entry's own, then its libraries', and so on. `require(alias)` in the VM resolves in this
  * one namespace. A cycle (b imports a, which imports b) ends where an entry was seen before.
  */
-function importClosure(registry: Registry, entry: RegistryEntry, own: Record<string, string>): Record<string, LuaSource> {
+function importClosure(
+  registry: Registry,
+  entry: RegistryEntry,
+  own: Record<string, string>,
+): Record<string, LuaSource> {
   const imports: Record<string, LuaSource> = {}
   const seen = new Set<string>([entry.id])
   let level: Array<{from: RegistryEntry; refs: Record<string, string>}> = [{from: entry, refs: own}]

@@ -92,7 +92,9 @@ export class CodePins {
 
   private async readVersion(entryId: string, codeHash: string): Promise<CodeVersion | undefined> {
     try {
-      const version = JSON.parse(await readFile(join(this.dir, `${fileSafe(entryId)}@${codeHash}.json`), 'utf8')) as CodeVersion
+      const version = JSON.parse(
+        await readFile(join(this.dir, `${fileSafe(entryId)}@${codeHash}.json`), 'utf8'),
+      ) as CodeVersion
       return version.codeHash === codeHash && version.spec?.source ? version : undefined
     } catch {
       return undefined

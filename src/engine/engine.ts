@@ -99,15 +99,25 @@ export class Engine implements EngineApi {
     this.functionCalls = new FunctionCalls(this.node)
     this.workflows = new WorkflowHost({
       activities: {
-        defaultOptions: (entry) => this.registry.entries.get(entry)?.meta.options as Record<string, unknown> | undefined,
+        defaultOptions: (entry) =>
+          this.registry.entries.get(entry)?.meta.options as Record<string, unknown> | undefined,
         execute: async (request) => {
-          const outcome = await this.lua.callFunction(request.entry, request.args, {context: request.context, timeoutMs: request.timeoutMs})
+          const outcome = await this.lua.callFunction(request.entry, request.args, {
+            context: request.context,
+            timeoutMs: request.timeoutMs,
+          })
           // An activity no worker has (yet) is retryable, as on Temporal: a reload may add it.
-          if (outcome.error?.kind === 'NotFound' && !this.registry.entries.has(request.entry)) return {error: {...outcome.error, retryable: true}}
+          if (outcome.error?.kind === 'NotFound' && !this.registry.entries.has(request.entry))
+            return {error: {...outcome.error, retryable: true}}
           return outcome
         },
         onRetry: (run, entry, attempt, delayMs, error) =>
-          this.emit({level: 'warn', message: `${entry} failed (attempt ${attempt}): ${error.message}; retrying in ${delayMs} ms`, pid: run.identity.pid, type: 'log'}),
+          this.emit({
+            level: 'warn',
+            message: `${entry} failed (attempt ${attempt}): ${error.message}; retrying in ${delayMs} ms`,
+            pid: run.identity.pid,
+            type: 'log',
+          }),
       },
       ...(options.blockRetry ? {blockRetry: options.blockRetry} : {}),
       code: (entry, runKey) => this.codeFor(entry, runKey),
@@ -119,7 +129,8 @@ export class Engine implements EngineApi {
       onChange: (summary) => {
         this.indexRun(summary)
         // A closed run needs no code binding any more.
-        if (summary.closedAt !== undefined) void this.pins?.drop(this.workflows.exactRun(summary.pid)?.identity.runKey ?? '').catch(() => {})
+        if (summary.closedAt !== undefined)
+          void this.pins?.drop(this.workflows.exactRun(summary.pid)?.identity.runKey ?? '').catch(() => {})
         this.emit({summary, type: 'run'})
       },
       onSettled: (runKey, historyLength) => {
@@ -138,7 +149,13 @@ export class Engine implements EngineApi {
       workers: (host) => findWorker(this.registry, host),
     })
     this.processes = new ProcessSide(
-      {emit: (event) => this.emit(event), env: (key) => this.env[key], lua, node: this.node, registry: () => this.registry},
+      {
+        emit: (event) => this.emit(event),
+        env: (key) => this.env[key],
+        lua,
+        node: this.node,
+        registry: () => this.registry,
+      },
       lua.runtime,
     )
   }
@@ -166,8 +183,10 @@ export class Engine implements EngineApi {
     await engine.checkCodeAtStart()
     const blocked = engine.workflows.list().filter((r) => r.status === 'blocked').length
     const recovery = {...recovered, blocked, open: recovered.open + recovered.blocked - blocked}
-    for (const torn of recovery.tornTails) engine.emit({level: 'warn', message: `recovered history ${torn}`, type: 'log'})
-    for (const damaged of recovery.damaged) engine.emit({level: 'error', message: `quarantined history ${damaged}`, type: 'log'})
+    for (const torn of recovery.tornTails)
+      engine.emit({level: 'warn', message: `recovered history ${torn}`, type: 'log'})
+    for (const damaged of recovery.damaged)
+      engine.emit({level: 'error', message: `quarantined history ${damaged}`, type: 'log'})
     engine.recovery = recovery
     for (const summary of engine.workflows.list()) engine.indexRun(summary)
     engine.startProblems = loaded.problems.filter((p) => p.severity === 'error')
@@ -208,7 +227,12 @@ export class Engine implements EngineApi {
     if ('closing' in end) return outcomeOf(run, end.closing)
     const kind = run.blockKind ?? 'code'
     return {
-      error: {details: {blockKind: kind, hint: blockHint(kind, run.identity.workflowId, end.problem)}, kind: 'Blocked', message: end.problem.message, retryable: kind === 'host'},
+      error: {
+        details: {blockKind: kind, hint: blockHint(kind, run.identity.workflowId, end.problem)},
+        kind: 'Blocked',
+        message: end.problem.message,
+        retryable: kind === 'host',
+      },
       pid: run.identity.pid,
       status: 'blocked',
     }
@@ -216,7 +240,10 @@ export class Engine implements EngineApi {
 
   async signal(pid: string, topic: string, payload: unknown[]): Promise<{pid: string}> {
     if (topic.startsWith('@')) {
-      throw new WippyError('WIPPY_TOPIC_RESERVED', `The topic "${topic}" is reserved.`, {hint: 'Topics starting with @ belong to the platform; pick another name.', kind: 'usage'})
+      throw new WippyError('WIPPY_TOPIC_RESERVED', `The topic "${topic}" is reserved.`, {
+        hint: 'Topics starting with @ belong to the platform; pick another name.',
+        kind: 'usage',
+      })
     }
     const sent = await this.node.send(pid, topic, payload, CLI)
     throwIfError(sent.error)
@@ -249,12 +276,18 @@ export class Engine implements EngineApi {
     const source = damaged ? {entry: damaged.entry, pid: damaged.pid, workflowId: damaged.workflowId} : run!.identity
     const events = damaged ? damaged.events : await this.workflows.history(run!.identity.runKey)
     if (!started) {
-      throw new WippyError('WIPPY_FORK_AT_INVALID', `Can't fork ${source.workflowId}: no event of its damaged history can be read.`, {
-        hint: `There is nothing to fork from; \`wippy history repair ${source.workflowId}\` moves the file aside (keeping a copy).`,
-      })
+      throw new WippyError(
+        'WIPPY_FORK_AT_INVALID',
+        `Can't fork ${source.workflowId}: no event of its damaged history can be read.`,
+        {
+          hint: `There is nothing to fork from; \`wippy history repair ${source.workflowId}\` moves the file aside (keeping a copy).`,
+        },
+      )
     }
     if (!Number.isInteger(at) || at < 1 || at > events.length) {
-      const has = damaged ? `only events 1..${events.length} of its damaged history are intact` : `it has events 1..${events.length}`
+      const has = damaged
+        ? `only events 1..${events.length} of its damaged history are intact`
+        : `it has events 1..${events.length}`
       throw new WippyError('WIPPY_FORK_AT_INVALID', `Can't fork ${source.workflowId} at event ${at}: ${has}.`, {
         hint: 'Pick an event index from `wippy history inspect`; the fork keeps events 1..N and runs on from there.',
       })
@@ -277,7 +310,13 @@ export class Engine implements EngineApi {
     const damaged = this.workflows.damagedRun(pid)
     if (damaged) {
       const damage = {...damaged.damage, file: damaged.file}
-      return {damage, events: sliceHistory(damaged.events, range), pid: damaged.pid, status: 'damaged', total: damaged.events.length}
+      return {
+        damage,
+        events: sliceHistory(damaged.events, range),
+        pid: damaged.pid,
+        status: 'damaged',
+        total: damaged.events.length,
+      }
     }
     const run = this.workflows.requireRun(pid)
     let events: HistoryEvent[]
@@ -285,10 +324,16 @@ export class Engine implements EngineApi {
       events = await this.workflows.history(run.identity.runKey)
     } catch (error) {
       // Found damaged just now (an evicted run's file was read again): show it as quarantined.
-      if ((error as WippyError).code === 'WIPPY_RUN_DAMAGED' && this.workflows.damagedRun(pid)) return this.history(pid, range)
+      if ((error as WippyError).code === 'WIPPY_RUN_DAMAGED' && this.workflows.damagedRun(pid))
+        return this.history(pid, range)
       throw error
     }
-    const view: HistoryView = {events: sliceHistory(events, range), pid: run.identity.pid, status: run.status, total: events.length}
+    const view: HistoryView = {
+      events: sliceHistory(events, range),
+      pid: run.identity.pid,
+      status: run.status,
+      total: events.length,
+    }
     if (run.status === 'blocked' && run.problem) {
       const kind = run.blockKind ?? 'code'
       view.blocked = {hint: blockHint(kind, run.identity.workflowId, run.problem), kind, problem: run.problem.message}
@@ -312,7 +357,9 @@ export class Engine implements EngineApi {
   async checkEvents(events: HistoryEvent[], pid: string): Promise<ReplayCheckResult> {
     const started = events[0]
     if (started?.type !== 'WorkflowStarted') {
-      throw new WippyError('WIPPY_HISTORY_CORRUPT', 'The history does not start with WorkflowStarted.', {hint: 'Pass a history exported by `wippy history export`.'})
+      throw new WippyError('WIPPY_HISTORY_CORRUPT', 'The history does not start with WorkflowStarted.', {
+        hint: 'Pass a history exported by `wippy history export`.',
+      })
     }
     const code = this.catalog.workflow(this.registry, started.entry)
     if (!code) throw unknownEntry(started.entry, this.registry)
@@ -320,9 +367,16 @@ export class Engine implements EngineApi {
   }
 
   ps(filter: {all?: boolean; status?: string} = {}): ProcessInfo[] {
-    const rows: ProcessInfo[] = [...this.workflows.list(), ...this.processes.list({all: filter.all === true || filter.status !== undefined})]
+    const rows: ProcessInfo[] = [
+      ...this.workflows.list(),
+      ...this.processes.list({all: filter.all === true || filter.status !== undefined}),
+    ]
     // Services are listed while supervised (also failed and waiting to restart), not only while running.
-    const live = (r: ProcessInfo): boolean => r.status === 'running' || r.status === 'blocked' || r.status === 'damaged' || (r.kind === 'service' && r.status !== 'stopped' && r.status !== 'exited')
+    const live = (r: ProcessInfo): boolean =>
+      r.status === 'running' ||
+      r.status === 'blocked' ||
+      r.status === 'damaged' ||
+      (r.kind === 'service' && r.status !== 'stopped' && r.status !== 'exited')
     return rows.filter((r) => (filter.status ? r.status === filter.status : filter.all || live(r)))
   }
 
@@ -402,7 +456,18 @@ export class Engine implements EngineApi {
           const run = this.workflows.exactRun(summary.pid)
           if (!run?.open) return []
           const bound = this.pins.get(run.identity.runKey)
-          return [{blocked: run.status === 'blocked', entry: run.identity.entry, id: run.identity.workflowId, loaded: run.loaded, pid: run.identity.pid, runKey: run.identity.runKey, startedCodeHash: run.startedCodeHash, ...(bound ? {bound} : {})}]
+          return [
+            {
+              blocked: run.status === 'blocked',
+              entry: run.identity.entry,
+              id: run.identity.workflowId,
+              loaded: run.loaded,
+              pid: run.identity.pid,
+              runKey: run.identity.runKey,
+              startedCodeHash: run.startedCodeHash,
+              ...(bound ? {bound} : {}),
+            },
+          ]
         }),
     })
   }
@@ -410,11 +475,20 @@ export class Engine implements EngineApi {
   /** Replays a history against one code version in a scratch VM (nothing runs, nothing is written). */
   private async checkWithCode(events: HistoryEvent[], version: CodeVersion): Promise<ReplayCheckResult> {
     const started = events[0]
-    const program = await this.lua.createProgram({...version.spec, pid: started?.type === 'WorkflowStarted' ? started.pid : '', seed: started?.type === 'WorkflowStarted' ? started.seed : 0})
+    const program = await this.lua.createProgram({
+      ...version.spec,
+      pid: started?.type === 'WorkflowStarted' ? started.pid : '',
+      seed: started?.type === 'WorkflowStarted' ? started.seed : 0,
+    })
     const check = await checkReplay(events, program)
     if (!check.divergence) return {ok: check.ok, pid: '', replayedEvents: check.replayedEvents}
     const {eventIndex, expected, got, message, where} = check.divergence
-    return {divergence: {eventIndex, expected, got, message, ...(where ? {where} : {})}, ok: false, pid: '', replayedEvents: check.replayedEvents}
+    return {
+      divergence: {eventIndex, expected, got, message, ...(where ? {where} : {})},
+      ok: false,
+      pid: '',
+      replayedEvents: check.replayedEvents,
+    }
   }
 
   private codeFor(entry: string, runKey?: string) {
@@ -422,7 +496,14 @@ export class Engine implements EngineApi {
     if (!version) return undefined
     return {
       codeHash: version.codeHash,
-      instantiate: (run: {context?: Record<string, unknown>; entry: string; pid: string; seed: number; workflowId: string; runId: string}) =>
+      instantiate: (run: {
+        context?: Record<string, unknown>
+        entry: string
+        pid: string
+        seed: number
+        workflowId: string
+        runId: string
+      }) =>
         this.lua.createProgram({
           ...version.spec,
           context: {...run.context, workflow_id: run.workflowId, run_id: run.runId},
@@ -453,9 +534,11 @@ export class Engine implements EngineApi {
   }
 }
 
-
 function throwIfError(error: LuaErrorValue | undefined): void {
-  if (error) throw new WippyError('WIPPY_PROCESS_ERROR', `${error.message}.`, {hint: 'Check the PID or name with `wippy ps --all`.'})
+  if (error)
+    throw new WippyError('WIPPY_PROCESS_ERROR', `${error.message}.`, {
+      hint: 'Check the PID or name with `wippy ps --all`.',
+    })
 }
 
 function outcomeOf(run: WorkflowRun, closing: HistoryEvent): RunOutcome {

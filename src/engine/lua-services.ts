@@ -50,13 +50,28 @@ export class LuaServices {
   }
 
   /** Runs a function once (an activity attempt, or `wippy call`); never throws. */
-  async callFunction(entry: string, args: unknown[], options: {context?: Record<string, unknown>; timeoutMs?: number}): Promise<{error?: LuaErrorValue; value?: unknown}> {
-    if (!this.functions) return {error: {kind: 'Unavailable', message: 'the function host is not started', retryable: true}}
+  async callFunction(
+    entry: string,
+    args: unknown[],
+    options: {context?: Record<string, unknown>; timeoutMs?: number},
+  ): Promise<{error?: LuaErrorValue; value?: unknown}> {
+    if (!this.functions)
+      return {error: {kind: 'Unavailable', message: 'the function host is not started', retryable: true}}
     const call = this.functions.call(entry, args, options.context ? {context: options.context} : {})
     if (!options.timeoutMs) return call
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<{error: LuaErrorValue}>((resolve) => {
-      timer = setTimeout(() => resolve({error: {kind: 'Timeout', message: `${entry} ran past its start_to_close_timeout of ${options.timeoutMs} ms`, retryable: true}}), options.timeoutMs)
+      timer = setTimeout(
+        () =>
+          resolve({
+            error: {
+              kind: 'Timeout',
+              message: `${entry} ran past its start_to_close_timeout of ${options.timeoutMs} ms`,
+              retryable: true,
+            },
+          }),
+        options.timeoutMs,
+      )
       timer.unref()
     })
     try {

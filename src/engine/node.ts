@@ -79,7 +79,8 @@ export class Node implements Addressing {
   async start(spec: StartSpec): Promise<{error: LuaErrorValue} | {pid: string}> {
     const {host, owner} = this.startTarget(spec.entry, spec.host)
     const runner = owner ?? this.owners.find((o) => o.fallbackFor === 'code' && o.start)
-    if (!runner?.start) return {error: {kind: 'NotFound', message: `no process.host or temporal.worker entry ${host}`, retryable: false}}
+    if (!runner?.start)
+      return {error: {kind: 'NotFound', message: `no process.host or temporal.worker entry ${host}`, retryable: false}}
     return runner.start({...spec, host})
   }
 
@@ -114,7 +115,14 @@ export class Node implements Addressing {
   }
 
   /** Puts one edge in the graph; it leaves when the target ends or the watcher stops it. */
-  private add(watcher: string, target: string, how: WatchKind, owner: PidOwner, fire: (end: EndNotice) => void, from?: PidOwner): ExitResult {
+  private add(
+    watcher: string,
+    target: string,
+    how: WatchKind,
+    owner: PidOwner,
+    fire: (end: EndNotice) => void,
+    from?: PidOwner,
+  ): ExitResult {
     let byKey = this.watches.get(watcher)
     if (!byKey) {
       byKey = new Map()
@@ -148,11 +156,20 @@ export class Node implements Addressing {
     return {value: true}
   }
 
-  private async route(op: string, dest: string, origin: Origin, fn: (owner: PidOwner) => Delivered | Promise<Delivered>): Promise<Delivered> {
+  private async route(
+    op: string,
+    dest: string,
+    origin: Origin,
+    fn: (owner: PidOwner) => Delivered | Promise<Delivered>,
+  ): Promise<Delivered> {
     const owner = this.resolve(dest) ?? this.owners.find((o) => o.fallbackFor === (origin.code ? 'code' : 'cli'))
     if (!owner) {
       const message = `${op}: no workflow or process ${dest}`
-      if (!origin.code) throw new WippyError('WIPPY_PID_UNKNOWN', `${message}.`, {hint: 'List runs and processes with `wippy ps --all`.', kind: 'usage'})
+      if (!origin.code)
+        throw new WippyError('WIPPY_PID_UNKNOWN', `${message}.`, {
+          hint: 'List runs and processes with `wippy ps --all`.',
+          kind: 'usage',
+        })
       return notFound(message)
     }
     if (!origin.code) return fn(owner)

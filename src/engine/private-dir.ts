@@ -13,7 +13,8 @@ import {dirname} from 'node:path'
 import {WippyError} from '../errors.js'
 
 /** Our uid, or undefined where the platform has none. */
-export const currentUid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined)
+export const currentUid = (): number | undefined =>
+  typeof process.getuid === 'function' ? process.getuid() : undefined
 
 /** Why a directory is not private to us, or undefined when it is. */
 export function privateDirProblem(stats: Stats, uid = currentUid()): string | undefined {
@@ -21,7 +22,8 @@ export function privateDirProblem(stats: Stats, uid = currentUid()): string | un
   if (!stats.isDirectory()) return 'is not a directory'
   if (uid === undefined) return undefined
   if (stats.uid !== uid) return `belongs to uid ${stats.uid}, not to you (uid ${uid})`
-  if ((stats.mode & 0o077) !== 0) return `has mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}; it must allow no one but you (0700)`
+  if ((stats.mode & 0o077) !== 0)
+    return `has mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}; it must allow no one but you (0700)`
   return undefined
 }
 
@@ -34,8 +36,10 @@ export function ensurePrivateDir(dir: string, code: `WIPPY_${string}` = 'WIPPY_S
   // Whoever may write the parent (without the sticky bit) can rename our dir away and put theirs in.
   const parent = statOrThrow(dirname(dir), code)
   const uid = currentUid()
-  if (uid !== undefined && parent.uid !== uid && parent.uid !== 0) throw unsafe(dir, `sits in ${dirname(dir)}, which belongs to uid ${parent.uid}`, code)
-  if (uid !== undefined && (parent.mode & 0o022) !== 0 && (parent.mode & 0o1000) === 0) throw unsafe(dir, `sits in ${dirname(dir)}, which others may write and which has no sticky bit`, code)
+  if (uid !== undefined && parent.uid !== uid && parent.uid !== 0)
+    throw unsafe(dir, `sits in ${dirname(dir)}, which belongs to uid ${parent.uid}`, code)
+  if (uid !== undefined && (parent.mode & 0o022) !== 0 && (parent.mode & 0o1000) === 0)
+    throw unsafe(dir, `sits in ${dirname(dir)}, which others may write and which has no sticky bit`, code)
   let stats = lstatOrThrow(dir, code)
   if (!stats) {
     try {
@@ -84,10 +88,14 @@ export function lstatOrUndefined(path: string): Stats | undefined {
 }
 
 function unsafe(dir: string, problem: string, code: `WIPPY_${string}`): WippyError {
-  return new WippyError(code, `The directory ${dir} ${problem}, so another local user could reach the dev server's socket through it.`, {
-    details: {dir},
-    hint: `Remove it (if it is yours) or set TMPDIR or XDG_RUNTIME_DIR to a directory only you can write; wippy creates ${dir} itself with mode 0700.`,
-  })
+  return new WippyError(
+    code,
+    `The directory ${dir} ${problem}, so another local user could reach the dev server's socket through it.`,
+    {
+      details: {dir},
+      hint: `Remove it (if it is yours) or set TMPDIR or XDG_RUNTIME_DIR to a directory only you can write; wippy creates ${dir} itself with mode 0700.`,
+    },
+  )
 }
 
 function lstatOrThrow(path: string, code: `WIPPY_${string}`): Stats | undefined {

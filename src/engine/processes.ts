@@ -27,7 +27,9 @@ export class ProcessSide {
   constructor(options: ProcessSideOptions, runtime: LuaRuntime) {
     this.host = ProcessHost.open({
       env: options.env,
-      functions: {call: (entry, args, o) => options.lua.callFunction(entry, args, o.context ? {context: o.context} : {})},
+      functions: {
+        call: (entry, args, o) => options.lua.callFunction(entry, args, o.context ? {context: o.context} : {}),
+      },
       log: (pid, level, message, fields) => options.emit({fields, level, message, pid, type: 'log'}),
       onChange: (status) => options.emit({summary: this.infoOf(status), type: 'run'}),
       node: options.node,
@@ -87,9 +89,27 @@ export class ProcessSide {
    * The row a process change updates: the process's own, or for a service's process (which
    * has no row of its own) its service's row, so an ended service process is not a new row.
    */
-  private infoOf(status: {entry: string; pid: string; service?: string; startedAt: number; status: string}): ProcessInfo {
+  private infoOf(status: {
+    entry: string
+    pid: string
+    service?: string
+    startedAt: number
+    status: string
+  }): ProcessInfo {
     const rows = this.list({all: true})
-    const row = rows.find((r) => r.pid === status.pid) ?? (status.service ? rows.find((r) => r.kind === 'service' && r.id === status.service) : undefined)
-    return row ?? {entry: status.entry, id: status.pid, kind: 'process', loaded: false, pid: status.pid, startedAt: status.startedAt, status: status.status}
+    const row =
+      rows.find((r) => r.pid === status.pid) ??
+      (status.service ? rows.find((r) => r.kind === 'service' && r.id === status.service) : undefined)
+    return (
+      row ?? {
+        entry: status.entry,
+        id: status.pid,
+        kind: 'process',
+        loaded: false,
+        pid: status.pid,
+        startedAt: status.startedAt,
+        status: status.status,
+      }
+    )
   }
 }

@@ -13,6 +13,9 @@ export function withoutBrokenEntries(registry: Registry): Registry {
 export function unknownEntry(id: string, registry: Registry): WippyError {
   const ids = [...registry.entries.keys()].filter((k) => k.split(':')[1] === id.split(':').at(-1))
   return new WippyError('WIPPY_ENTRY_NOT_FOUND', `No entry ${id} in the registry.`, {
-    hint: ids.length > 0 ? `Did you mean ${ids.join(' or ')}?` : 'List entries with `wippy registry list`; IDs are namespace:name.',
+    hint:
+      ids.length > 0
+        ? `Did you mean ${ids.join(' or ')}?`
+        : 'List entries with `wippy registry list`; IDs are namespace:name.',
   })
 }

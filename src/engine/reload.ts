@@ -139,7 +139,16 @@ export interface StartCheckDeps {
   moveRun(pid: string): Promise<void>
   /** Blocks a run that is not loaded (its code does not replay it). */
   block(pid: string, problem: Error): void
-  openRuns(): Array<{id: string; entry: string; pid: string; runKey: string; loaded: boolean; blocked: boolean; bound?: CodeVersion; startedCodeHash: string}>
+  openRuns(): Array<{
+    id: string
+    entry: string
+    pid: string
+    runKey: string
+    loaded: boolean
+    blocked: boolean
+    bound?: CodeVersion
+    startedCodeHash: string
+  }>
 }
 
 /**
@@ -165,7 +174,10 @@ export async function checkRunsAtStart(deps: StartCheckDeps): Promise<void> {
     }
     const d = check.divergence!
     if (run.bound) {
-      deps.markOldCode(run.pid, {divergence: divergenceText(d), forkCommand: `wippy fork ${run.id} --at ${Math.max(1, d.eventIndex - 1)}`})
+      deps.markOldCode(run.pid, {
+        divergence: divergenceText(d),
+        forkCommand: `wippy fork ${run.id} --at ${Math.max(1, d.eventIndex - 1)}`,
+      })
     } else {
       deps.block(run.pid, new WippyError('WIPPY_NONDETERMINISM', d.message, {details: {...d, pid: run.pid}}))
     }

@@ -14,15 +14,28 @@ export function findWorker(registry: Registry, host: string): {client: string; w
   const worker =
     entry?.kind === 'temporal.worker'
       ? entry
-      : [...registry.entries.values()].find((e) => e.kind === 'temporal.worker' && temporalWorkerConfig(e).taskQueue === host)
+      : [...registry.entries.values()].find(
+          (e) => e.kind === 'temporal.worker' && temporalWorkerConfig(e).taskQueue === host,
+        )
   return worker ? {client: temporalWorkerConfig(worker).client, worker: worker.id} : undefined
 }
 
-export function resolveSpawnHost(registry: Registry, entry: RegistryEntry, host?: string): {client: string; worker: string} {
+export function resolveSpawnHost(
+  registry: Registry,
+  entry: RegistryEntry,
+  host?: string,
+): {client: string; worker: string} {
   if (entry.kind !== 'workflow.lua') {
-    throw new WippyError('WIPPY_SPAWN_KIND', `${entry.id} is a ${entry.kind}; wippy spawn starts workflow.lua entries.`, {
-      hint: entry.kind === 'function.lua' ? `Run a function with \`wippy call ${entry.id}\`.` : 'Spawn a workflow.lua entry.',
-    })
+    throw new WippyError(
+      'WIPPY_SPAWN_KIND',
+      `${entry.id} is a ${entry.kind}; wippy spawn starts workflow.lua entries.`,
+      {
+        hint:
+          entry.kind === 'function.lua'
+            ? `Run a function with \`wippy call ${entry.id}\`.`
+            : 'Spawn a workflow.lua entry.',
+      },
+    )
   }
   const workers = [...registry.entries.values()].filter((e) => e.kind === 'temporal.worker')
   let worker: RegistryEntry | undefined
@@ -30,7 +43,10 @@ export function resolveSpawnHost(registry: Registry, entry: RegistryEntry, host?
     const found = findWorker(registry, host)
     if (!found) {
       throw new WippyError('WIPPY_HOST_UNKNOWN', `No temporal.worker entry ${host}.`, {
-        hint: workers.length > 0 ? `Workers in this project: ${workers.map((w) => w.id).join(', ')}.` : 'Add a temporal.worker entry (with a temporal.client) to run workflows.',
+        hint:
+          workers.length > 0
+            ? `Workers in this project: ${workers.map((w) => w.id).join(', ')}.`
+            : 'Add a temporal.worker entry (with a temporal.client) to run workflows.',
         kind: 'usage',
       })
     }

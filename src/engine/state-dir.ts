@@ -53,7 +53,10 @@ const WIPPY_NAMES = /^(\.?runs\.json.*|histories|code|dev\.lock.*|lock|control\.
  */
 export function prepareStateDir(root: string, stateDir: string | undefined, options: {create: boolean}): StateLayout {
   const layout = stateLayout(root, stateDir)
-  const refuse = (why: string, hint = 'Point --state-dir (or WIPPY_STATE_DIR) at a folder that does not exist yet, e.g. `.wippy/dev` or `~/.cache/wippy/<project>`; wippy creates it with mode 0700.') =>
+  const refuse = (
+    why: string,
+    hint = 'Point --state-dir (or WIPPY_STATE_DIR) at a folder that does not exist yet, e.g. `.wippy/dev` or `~/.cache/wippy/<project>`; wippy creates it with mode 0700.',
+  ) =>
     new WippyError('WIPPY_STATE_DIR_UNSAFE', `The state dir ${layout.dir} ${why}.`, {details: {dir: layout.dir}, hint})
   let stats = statOrUndefined(layout.dir)
   if (!stats) {
@@ -63,7 +66,10 @@ export function prepareStateDir(root: string, stateDir: string | undefined, opti
       mkdirSync(layout.dir, {mode: 0o700})
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw refuse(`can't be created (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'Check the permissions of its parent folder, or pass another --state-dir.')
+        throw refuse(
+          `can't be created (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+          'Check the permissions of its parent folder, or pass another --state-dir.',
+        )
       }
     }
     stats = statOrUndefined(layout.dir)
@@ -75,18 +81,25 @@ export function prepareStateDir(root: string, stateDir: string | undefined, opti
   if (sameAs(homedir())) throw refuse('is your home folder')
   if (real === parse(real).root) throw refuse('is the filesystem root')
   if (!stats.isDirectory()) throw refuse('is not a folder')
-  if ((stats.mode & 0o1000) !== 0 || (stats.mode & 0o002) !== 0) throw refuse('is a shared folder (sticky or world-writable, like /tmp)')
+  if ((stats.mode & 0o1000) !== 0 || (stats.mode & 0o002) !== 0)
+    throw refuse('is a shared folder (sticky or world-writable, like /tmp)')
   const uid = currentUid()
   if (uid !== undefined && stats.uid !== uid) throw refuse(`belongs to uid ${stats.uid}, not to you (uid ${uid})`)
   const foreign = readdirSync(layout.dir).filter((name) => !WIPPY_NAMES.test(name))
-  if (foreign.length > 0) throw refuse(`holds files that are not wippy's (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''})`)
+  if (foreign.length > 0)
+    throw refuse(
+      `holds files that are not wippy's (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''})`,
+    )
   if (uid !== undefined && (stats.mode & 0o077) !== 0) {
     // Wippy's own files in it (written by a store that made it with the default mode): it is
     // ours to close. An empty folder someone made for us keeps its mode and is refused.
     const ours = foreign.length === 0 && readdirSync(layout.dir).length > 0
     if (ours && options.create) chmodSync(layout.dir, 0o700)
     if (ours) return layout
-    throw refuse(`has mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}, open to other users, and wippy does not change the mode of a folder it did not create`, `Run \`chmod 700 ${layout.dir}\` if it is yours to close, or point --state-dir at a folder that does not exist yet.`)
+    throw refuse(
+      `has mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}, open to other users, and wippy does not change the mode of a folder it did not create`,
+      `Run \`chmod 700 ${layout.dir}\` if it is yours to close, or point --state-dir at a folder that does not exist yet.`,
+    )
   }
   return layout
 }

@@ -2,9 +2,17 @@
 import {clientAndWorkerOf} from '../hosts/workflows/pid.js'
 import {type Registry, temporalClientConfig, temporalWorkerConfig} from '../registry/index.js'
 
-export function workflowInfo(registry: Registry, run: {entry: string; pid: string; runId: string; workflowId: string}): Record<string, unknown> {
+export function workflowInfo(
+  registry: Registry,
+  run: {entry: string; pid: string; runId: string; workflowId: string},
+): Record<string, unknown> {
   const [client, worker] = clientAndWorkerOf(run.pid)
-  const info: Record<string, unknown> = {attempt: 1, run_id: run.runId, workflow_id: run.workflowId, workflow_type: run.entry}
+  const info: Record<string, unknown> = {
+    attempt: 1,
+    run_id: run.runId,
+    workflow_id: run.workflowId,
+    workflow_type: run.entry,
+  }
   const workerEntry = registry.entries.get(worker)
   const clientEntry = registry.entries.get(client)
   // A broken worker or client entry still lets the run go on; those fields are just left out.

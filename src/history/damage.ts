@@ -38,8 +38,15 @@ export async function scanRunFile(file: string): Promise<ScannedRunFile> {
   } catch (error) {
     // Damage is about what the file holds: a folder in its place is damage; a read the host
     // failed (EMFILE, EIO, EACCES...) says nothing of the bytes, so the run is blocked and retried.
-    if ((error as NodeJS.ErrnoException).code !== 'EISDIR') throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? error : storageError('read', file, error)
-    return {bytes: Buffer.alloc(0), damage: {goodEvents: 0, line: 0, offset: 0, reason: 'it is a directory, not a file'}, events: [], file, validBytes: 0}
+    if ((error as NodeJS.ErrnoException).code !== 'EISDIR')
+      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? error : storageError('read', file, error)
+    return {
+      bytes: Buffer.alloc(0),
+      damage: {goodEvents: 0, line: 0, offset: 0, reason: 'it is a directory, not a file'},
+      events: [],
+      file,
+      validBytes: 0,
+    }
   }
   return {...scanHistoryBuffer(bytes), bytes, file}
 }
@@ -60,7 +67,12 @@ export function copyStamp(now: number): string {
  * Writes `bytes` durably to a new file `<file>.<kind>-<stamp>` (never over an existing one)
  * and returns its path. Called before any byte of `file` is cut.
  */
-export async function keepCopy(file: string, bytes: Uint8Array, kind: 'damaged' | 'torn', now = Date.now()): Promise<string> {
+export async function keepCopy(
+  file: string,
+  bytes: Uint8Array,
+  kind: 'damaged' | 'torn',
+  now = Date.now(),
+): Promise<string> {
   for (let n = 0; ; n++) {
     const copy = `${file}.${kind}-${copyStamp(now)}${n === 0 ? '' : `-${n}`}`
     let handle
@@ -105,10 +117,18 @@ export interface RepairResult {
  *
  * @throws WippyError `WIPPY_HISTORY_NOT_FOUND`, `WIPPY_HISTORY_NOT_DAMAGED` (nothing to repair).
  */
-export async function repairHistoryFile(dir: string, runKey: string, now = Date.now()): Promise<RepairResult & {events: HistoryEvent[]}> {
+export async function repairHistoryFile(
+  dir: string,
+  runKey: string,
+  now = Date.now(),
+): Promise<RepairResult & {events: HistoryEvent[]}> {
   const file = historyFileOf(dir, runKey)
   const info = await lstat(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new WippyError('WIPPY_HISTORY_NOT_FOUND', `No history for run ${runKey}.`, {file, hint: 'List the runs with `wippy ps --all`.'})
+    if (error.code === 'ENOENT')
+      throw new WippyError('WIPPY_HISTORY_NOT_FOUND', `No history for run ${runKey}.`, {
+        file,
+        hint: 'List the runs with `wippy ps --all`.',
+      })
     throw error
   })
   if (!info.isFile()) {
@@ -116,19 +136,33 @@ export async function repairHistoryFile(dir: string, runKey: string, now = Date.
     const keptAs = `${file}.damaged-${copyStamp(now)}`
     await rename(file, keptAs)
     await syncDir(dir)
-    const damage = {goodEvents: 0, line: 0, offset: 0, reason: info.isDirectory() ? 'it is a directory, not a file' : 'it is not a regular file'}
+    const damage = {
+      goodEvents: 0,
+      line: 0,
+      offset: 0,
+      reason: info.isDirectory() ? 'it is a directory, not a file' : 'it is not a regular file',
+    }
     return {damage, droppedBytes: 0, events: [], file, keptAs, keptEvents: 0, removed: true, runKey}
   }
   const scanned = await scanRunFile(file)
   if (!scanned.damage) {
     throw new WippyError('WIPPY_HISTORY_NOT_DAMAGED', `History ${file} is not damaged; there is nothing to repair.`, {
       file,
-      hint: scanned.torn ? 'Its torn last line is dropped (and kept as a copy) when `wippy dev` next opens it.' : 'Inspect it with `wippy history inspect`.',
+      hint: scanned.torn
+        ? 'Its torn last line is dropped (and kept as a copy) when `wippy dev` next opens it.'
+        : 'Inspect it with `wippy history inspect`.',
       kind: 'usage',
     })
   }
   const keptAs = await keepCopy(file, scanned.bytes, 'damaged', now)
-  const base = {damage: scanned.damage, droppedBytes: scanned.bytes.length - scanned.validBytes, file, keptAs, keptEvents: scanned.events.length, runKey}
+  const base = {
+    damage: scanned.damage,
+    droppedBytes: scanned.bytes.length - scanned.validBytes,
+    file,
+    keptAs,
+    keptEvents: scanned.events.length,
+    runKey,
+  }
   if (scanned.events.length === 0) {
     await unlink(file)
     await syncDir(dir)

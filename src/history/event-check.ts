@@ -29,7 +29,8 @@ function received(value: unknown): string {
   return typeof value
 }
 
-const expected = (what: string, value: unknown): Issue => new Issue('', `Invalid input: expected ${what}, received ${received(value)}`)
+const expected = (what: string, value: unknown): Issue =>
+  new Issue('', `Invalid input: expected ${what}, received ${received(value)}`)
 
 const str: Check = (v) => (typeof v === 'string' ? v : expected('string', v))
 const bool: Check = (v) => (typeof v === 'boolean' ? v : expected('boolean', v))
@@ -38,7 +39,12 @@ const int: Check = (v) => {
   if (typeof v !== 'number' || !Number.isFinite(v)) return expected('number', v)
   if (Number.isSafeInteger(v)) return v
   if (!Number.isInteger(v)) return expected('int', v)
-  return new Issue('', v > 0 ? `Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}` : `Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}`)
+  return new Issue(
+    '',
+    v > 0
+      ? `Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}`
+      : `Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}`,
+  )
 }
 const positiveInt: Check = (v) => {
   const n = int(v)
@@ -93,7 +99,13 @@ const nested = (shape: Record<string, Check>): Check => {
   return (v) => object(fields, v)
 }
 
-const recordedError = nested({details: optional(unknown), kind: optional(str), message: str, retryable: optional(bool), traceback: optional(str)})
+const recordedError = nested({
+  details: optional(unknown),
+  kind: optional(str),
+  message: str,
+  retryable: optional(bool),
+  traceback: optional(str),
+})
 const where = optional(str)
 const base = {seq: positiveInt, ts: num, type: str}
 
@@ -121,10 +133,33 @@ const SHAPES: {[T in HistoryEventType]: Shape<EventOf<T>>} = {
   TimerFired: {...base, started: int},
   TimerCancelled: {...base, started: int, where},
   SideEffect: {...base, op: str, value: unknown, where},
-  SignalReceived: {...base, topic: str, payload: unknownArray, from: str, signalId: optional(str), queued: optional(bool)},
+  SignalReceived: {
+    ...base,
+    topic: str,
+    payload: unknownArray,
+    from: str,
+    signalId: optional(str),
+    queued: optional(bool),
+  },
   SignalSent: {...base, target: str, topic: str, payload: unknownArray, error: optional(recordedError), where},
-  ChildWorkflowStarted: {...base, entry: str, host: str, childPid: str, input: unknownArray, wait: optional(bool), error: optional(recordedError), where},
-  ChildWorkflowCompleted: {...base, started: int, childPid: str, result: optional(unknown), error: optional(recordedError), queued: optional(bool)},
+  ChildWorkflowStarted: {
+    ...base,
+    entry: str,
+    host: str,
+    childPid: str,
+    input: unknownArray,
+    wait: optional(bool),
+    error: optional(recordedError),
+    where,
+  },
+  ChildWorkflowCompleted: {
+    ...base,
+    started: int,
+    childPid: str,
+    result: optional(unknown),
+    error: optional(recordedError),
+    queued: optional(bool),
+  },
   CancelRequested: {...base, reason: optional(str), from: optional(str), queued: optional(bool)},
   MarkerRecorded: {...base, name: str, value: unknown, where},
   TimeSkipped: {...base, byMs: nonnegative},
@@ -133,7 +168,9 @@ const SHAPES: {[T in HistoryEventType]: Shape<EventOf<T>>} = {
   WorkflowCancelled: {...base, reason: optional(str)},
   WorkflowTerminated: {...base, reason: optional(str)},
 }
-const FIELDS = Object.fromEntries(Object.entries(SHAPES).map(([type, shape]) => [type, fieldsOf(shape as Record<string, Check>)])) as Record<HistoryEventType, Fields>
+const FIELDS = Object.fromEntries(
+  Object.entries(SHAPES).map(([type, shape]) => [type, fieldsOf(shape as Record<string, Check>)]),
+) as Record<HistoryEventType, Fields>
 
 /**
  * Checks parsed JSON against the history event schema (`HistoryEvent` in `events.ts`) without
@@ -143,9 +180,14 @@ export function validateEvent(json: unknown): HistoryEvent | string {
   if (!isRecord(json)) return `Invalid input: expected object, received ${received(json)}`
   const type = json.type
   const fields = typeof type === 'string' && Object.hasOwn(FIELDS, type) ? FIELDS[type as HistoryEventType] : undefined
-  if (!fields) return `type: Invalid discriminator value. Expected ${Object.keys(FIELDS).map((t) => `'${t}'`).join(' | ')}`
+  if (!fields)
+    return `type: Invalid discriminator value. Expected ${Object.keys(FIELDS)
+      .map((t) => `'${t}'`)
+      .join(' | ')}`
   const checked = object(fields, json)
-  return checked instanceof Issue ? `${checked.path ? checked.path + ': ' : ''}${checked.message}` : (checked as HistoryEvent)
+  return checked instanceof Issue
+    ? `${checked.path ? checked.path + ': ' : ''}${checked.message}`
+    : (checked as HistoryEvent)
 }
 
 /** Whether `type` names an event kind this version knows. */

@@ -187,8 +187,16 @@ export const TimeSkipped = z.object({
 
 export const WorkflowCompleted = z.object({...base, type: z.literal('WorkflowCompleted'), result: z.unknown()})
 export const WorkflowFailed = z.object({...base, type: z.literal('WorkflowFailed'), error: RecordedError})
-export const WorkflowCancelled = z.object({...base, type: z.literal('WorkflowCancelled'), reason: z.string().optional()})
-export const WorkflowTerminated = z.object({...base, type: z.literal('WorkflowTerminated'), reason: z.string().optional()})
+export const WorkflowCancelled = z.object({
+  ...base,
+  type: z.literal('WorkflowCancelled'),
+  reason: z.string().optional(),
+})
+export const WorkflowTerminated = z.object({
+  ...base,
+  type: z.literal('WorkflowTerminated'),
+  reason: z.string().optional(),
+})
 
 export const HistoryEvent = z.discriminatedUnion('type', [
   WorkflowStarted,

@@ -143,5 +143,6 @@ async function cutBack(target: CommitTarget, written: number): Promise<boolean> 
 }
 
 function writeFully(fd: number, buf: Buffer, progress: {written: number}): void {
-  while (progress.written < buf.length) progress.written += writeSync(fd, buf, progress.written, buf.length - progress.written)
+  while (progress.written < buf.length)
+    progress.written += writeSync(fd, buf, progress.written, buf.length - progress.written)
 }

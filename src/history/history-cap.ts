@@ -17,7 +17,11 @@ export interface HistoryLimits {
   maxBytes: number
 }
 
-export const DEFAULT_HISTORY_LIMITS: Readonly<HistoryLimits> = {maxBytes: 50 * 1024 * 1024, maxEvents: 50_000, warnEvents: 10_000}
+export const DEFAULT_HISTORY_LIMITS: Readonly<HistoryLimits> = {
+  maxBytes: 50 * 1024 * 1024,
+  maxEvents: 50_000,
+  warnEvents: 10_000,
+}
 
 /** The limits, with overrides from the environment (positive integers; anything else is ignored). */
 export function historyLimitsFromEnv(env: Record<string, string | undefined>): HistoryLimits {

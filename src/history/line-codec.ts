@@ -78,7 +78,13 @@ function plainlyValid(e: Record<string, unknown>): boolean {
   if (!isPositiveInt(e.seq) || !Number.isFinite(e.ts)) return false
   switch (e.type) {
     case 'ActivityScheduled':
-      return typeof e.entry === 'string' && Array.isArray(e.args) && e.options === undefined && isOptional(e.async, 'boolean') && isOptional(e.where, 'string')
+      return (
+        typeof e.entry === 'string' &&
+        Array.isArray(e.args) &&
+        e.options === undefined &&
+        isOptional(e.async, 'boolean') &&
+        isOptional(e.where, 'string')
+      )
     case 'ActivityCompleted':
       return isInt(e.scheduled) && isPositiveInt(e.attempts)
     default:

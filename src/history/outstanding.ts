@@ -62,7 +62,11 @@ export function applyToOutstanding(into: Outstanding, event: HistoryEvent): void
       break
     }
     case 'CancelRequested': {
-      into.cancelRequested = {at: event.ts, ...(event.from ? {from: event.from} : {}), ...(event.reason ? {reason: event.reason} : {})}
+      into.cancelRequested = {
+        at: event.ts,
+        ...(event.from ? {from: event.from} : {}),
+        ...(event.reason ? {reason: event.reason} : {}),
+      }
       break
     }
     case 'TimeSkipped': {

@@ -65,13 +65,17 @@ export function payloadProblem(value: unknown, what: string): PayloadProblem | u
 export function checkPayload(values: unknown, what: string): void {
   const problem = payloadProblem(values, what)
   if (!problem) return
-  throw new WippyError(problem.kind === 'depth' ? 'WIPPY_PAYLOAD_TOO_DEEP' : 'WIPPY_PAYLOAD_TOO_LARGE', `${problem.message} Nothing is recorded.`, {
-    details: {maxBytes: MAX_PAYLOAD_BYTES, maxDepth: MAX_PAYLOAD_DEPTH},
-    hint:
-      problem.kind === 'depth'
-        ? `Flatten the value: a recorded value may nest at most ${MAX_PAYLOAD_DEPTH} tables deep, and must not refer to itself.`
-        : 'Send a reference (a file path, an ID) instead of the data itself.',
-  })
+  throw new WippyError(
+    problem.kind === 'depth' ? 'WIPPY_PAYLOAD_TOO_DEEP' : 'WIPPY_PAYLOAD_TOO_LARGE',
+    `${problem.message} Nothing is recorded.`,
+    {
+      details: {maxBytes: MAX_PAYLOAD_BYTES, maxDepth: MAX_PAYLOAD_DEPTH},
+      hint:
+        problem.kind === 'depth'
+          ? `Flatten the value: a recorded value may nest at most ${MAX_PAYLOAD_DEPTH} tables deep, and must not refer to itself.`
+          : 'Send a reference (a file path, an ID) instead of the data itself.',
+    },
+  )
 }
 
 /** An activity result that could not be replayed (too deep, too big) fails the activity for good. */
@@ -79,7 +83,13 @@ export function boundedActivityOutcome(event: NewHistoryEvent): NewHistoryEvent 
   if (event.type !== 'ActivityCompleted') return event
   const problem = payloadProblem([event.result], 'activity result')
   if (!problem) return event
-  return {attempts: event.attempts, error: {kind: 'PayloadTooLarge', message: problem.message, retryable: false}, scheduled: event.scheduled, ts: event.ts, type: 'ActivityFailed'}
+  return {
+    attempts: event.attempts,
+    error: {kind: 'PayloadTooLarge', message: problem.message, retryable: false},
+    scheduled: event.scheduled,
+    ts: event.ts,
+    type: 'ActivityFailed',
+  }
 }
 
 function scalarBytes(v: unknown): number {

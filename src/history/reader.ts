@@ -100,12 +100,19 @@ export function lineChecksum(body: Buffer | string): string {
 export function readHistoryBuffer(buf: Buffer, file: string): RecoveredHistory {
   const scanned = scanHistoryBuffer(buf)
   if (scanned.damage) throw damageError(file, scanned.damage)
-  return scanned.torn ? {events: scanned.events, torn: scanned.torn, validBytes: scanned.validBytes} : {events: scanned.events, validBytes: scanned.validBytes}
+  return scanned.torn
+    ? {events: scanned.events, torn: scanned.torn, validBytes: scanned.validBytes}
+    : {events: scanned.events, validBytes: scanned.validBytes}
 }
 
 /** Parses a history file's bytes: the good events, a torn tail, or the damage. Never throws. */
 export function scanHistoryBuffer(buf: Buffer): ScannedHistory {
-  if (buf.length === 0) return {damage: {goodEvents: 0, line: 1, offset: 0, reason: 'the file is empty (0 bytes)'}, events: [], validBytes: 0}
+  if (buf.length === 0)
+    return {
+      damage: {goodEvents: 0, line: 1, offset: 0, reason: 'the file is empty (0 bytes)'},
+      events: [],
+      validBytes: 0,
+    }
   // NULs after the last record are padding from a crash, never data (JSON text has no raw NUL).
   let end = buf.length
   while (end > 0 && buf[end - 1] === 0) end--
@@ -118,13 +125,19 @@ export function scanHistoryBuffer(buf: Buffer): ScannedHistory {
   let start = 0
   let lineNo = 0
   let checksummed: boolean | undefined
-  const damaged = (reason: string): ScannedHistory => ({damage: {goodEvents: events.length, line: lineNo, offset: start, reason}, events, validBytes: start})
+  const damaged = (reason: string): ScannedHistory => ({
+    damage: {goodEvents: events.length, line: lineNo, offset: start, reason},
+    events,
+    validBytes: start,
+  })
   while (start < end) {
     lineNo++
     const nl = text === undefined ? buf.indexOf(NEWLINE, start) : text.indexOf('\n', start)
     if (nl === -1 || nl >= end) {
       // The last line has no newline: a write cut short, if it could be one.
-      const notTorn = swallowedRecord(buf, start, end) ?? (checksummed ? notARecordStart(buf, start, end, events.length + 1) : undefined)
+      const notTorn =
+        swallowedRecord(buf, start, end) ??
+        (checksummed ? notARecordStart(buf, start, end, events.length + 1) : undefined)
       if (notTorn !== undefined) return damaged(notTorn)
       return finish(events, start, buf.length, lineNo, 'no-newline')
     }
@@ -137,13 +150,19 @@ export function scanHistoryBuffer(buf: Buffer): ScannedHistory {
       continue
     }
     // A complete last line is torn only if part of it never landed (NULs); see the module comment.
-    if (isLast && (problem.kind === 'unparsable' || problem.kind === 'checksum-mismatch') && buf.subarray(start, nl).includes(0)) {
+    if (
+      isLast &&
+      (problem.kind === 'unparsable' || problem.kind === 'checksum-mismatch') &&
+      buf.subarray(start, nl).includes(0)
+    ) {
       return finish(events, start, buf.length, lineNo, problem.kind)
     }
     const swallowed = isLast ? swallowedRecord(buf, start, nl) : undefined
     if (swallowed !== undefined) return damaged(swallowed)
     if (isLast && (problem.kind === 'unparsable' || problem.kind === 'checksum-mismatch')) {
-      return damaged(`${problem.message}, and the line is complete (it ends in its newline), so it is an acknowledged event, not a torn write`)
+      return damaged(
+        `${problem.message}, and the line is complete (it ends in its newline), so it is an acknowledged event, not a torn write`,
+      )
     }
     return damaged(problem.message)
   }
@@ -157,7 +176,11 @@ export function scanHistoryBuffer(buf: Buffer): ScannedHistory {
  * so dropping the line would silently lose an acknowledged event.
  */
 function swallowedRecord(buf: Buffer, start: number, end: number): string | undefined {
-  for (let at = buf.indexOf(CRC_PREFIX, start); at !== -1 && at + CRC_SUFFIX_LENGTH < end; at = buf.indexOf(CRC_PREFIX, at + 1)) {
+  for (
+    let at = buf.indexOf(CRC_PREFIX, start);
+    at !== -1 && at + CRC_SUFFIX_LENGTH < end;
+    at = buf.indexOf(CRC_PREFIX, at + 1)
+  ) {
     const after = buf[at + CRC_SUFFIX_LENGTH]
     if (after === 0 || storedChecksum(buf, at) !== crc32(buf.subarray(start, at))) continue
     return `a complete record ends at byte ${at + CRC_SUFFIX_LENGTH} without its newline (0x${after!.toString(16).padStart(2, '0')} instead of 0x0a)`
@@ -196,7 +219,10 @@ function checkLine(
   const hasCrc = stored !== -1
   // For an ASCII file the string slice holds the same bytes, and costs less than a Buffer view.
   if (hasCrc && crc32(text === undefined ? buf.subarray(start, crcAt) : text.slice(start, crcAt)) !== stored) {
-    return {kind: 'checksum-mismatch', message: `its checksum does not match its content (crc ${buf.toString('latin1', crcAt + 8, nl - 2)})`}
+    return {
+      kind: 'checksum-mismatch',
+      message: `its checksum does not match its content (crc ${buf.toString('latin1', crcAt + 8, nl - 2)})`,
+    }
   }
   let json: unknown
   try {
@@ -212,10 +238,18 @@ function checkLine(
       ? {kind: 'invalid', message: 'it carries a "crc" field but line 1 does not'}
       : {kind: 'checksum-mismatch', message: 'it lacks the "crc" field that line 1 carries'}
   }
-  const type = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as {type?: unknown}).type : undefined
-  if (type === undefined) return {kind: 'invalid', message: `it is not a history event (${Array.isArray(json) || typeof json !== 'object' || json === null ? 'not a JSON object' : 'no "type" field'})`}
+  const type =
+    typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as {type?: unknown}).type : undefined
+  if (type === undefined)
+    return {
+      kind: 'invalid',
+      message: `it is not a history event (${Array.isArray(json) || typeof json !== 'object' || json === null ? 'not a JSON object' : 'no "type" field'})`,
+    }
   if (typeof type === 'string' && !isKnownEventType(type)) {
-    return {kind: 'invalid', message: `its event type ${JSON.stringify(type).slice(0, 80)} is not one this wippy knows (written by a newer version, or by hand?)`}
+    return {
+      kind: 'invalid',
+      message: `its event type ${JSON.stringify(type).slice(0, 80)} is not one this wippy knows (written by a newer version, or by hand?)`,
+    }
   }
   const event = validateEvent(json)
   if (typeof event === 'string') return {kind: 'invalid', message: `it is not a valid history event (${event})`}
@@ -226,7 +260,10 @@ function checkLine(
   if ((seen === 0) !== (event.type === 'WorkflowStarted')) {
     return {
       kind: 'invalid',
-      message: seen === 0 ? `the first event is ${event.type}, not WorkflowStarted` : 'WorkflowStarted appears again after line 1',
+      message:
+        seen === 0
+          ? `the first event is ${event.type}, not WorkflowStarted`
+          : 'WorkflowStarted appears again after line 1',
     }
   }
   return {event, hasCrc}
@@ -250,9 +287,18 @@ function storedChecksum(buf: Buffer, at: number): number {
   return value
 }
 
-function finish(events: HistoryEvent[], validBytes: number, size: number, line: number, reason: TornTailReport['reason']): ScannedHistory {
+function finish(
+  events: HistoryEvent[],
+  validBytes: number,
+  size: number,
+  line: number,
+  reason: TornTailReport['reason'],
+): ScannedHistory {
   if (events.length === 0) {
-    const why = validBytes === size ? 'it holds no WorkflowStarted event' : 'it holds no complete WorkflowStarted event (its first line is cut short)'
+    const why =
+      validBytes === size
+        ? 'it holds no WorkflowStarted event'
+        : 'it holds no complete WorkflowStarted event (its first line is cut short)'
     return {damage: {goodEvents: 0, line: 1, offset: 0, reason: why}, events, validBytes: 0}
   }
   if (validBytes === size) return {events, validBytes}
@@ -271,10 +317,14 @@ export function damageError(file: string, damage: HistoryDamage, runKey?: string
     goodEvents === 0
       ? `No event of this run can be read, so there is nothing to fork from. ${repair} moves the file aside (it keeps it as a copy) and forgets the run; or restore the file from a copy.`
       : `Events 1..${goodEvents} are intact. ${repair} keeps a copy of the file and cuts the history back to event ${goodEvents}, then the run goes on from there; or \`wippy fork ${name} --at ${goodEvents}\` (with \`wippy dev\` running) starts a new run from them. wippy never skips damaged events.`
-  return new WippyError('WIPPY_HISTORY_CORRUPT', `History ${file} is damaged at line ${line} (byte ${offset}): ${reason}.`, {
-    details: {goodEvents, offset},
-    file,
-    hint,
-    line,
-  })
+  return new WippyError(
+    'WIPPY_HISTORY_CORRUPT',
+    `History ${file} is damaged at line ${line} (byte ${offset}): ${reason}.`,
+    {
+      details: {goodEvents, offset},
+      file,
+      hint,
+      line,
+    },
+  )
 }

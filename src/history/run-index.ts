@@ -41,7 +41,8 @@ export class RunIndex {
     } catch {
       db.data = {format: 1, runs: {}}
     }
-    if (db.data?.format !== 1 || typeof db.data.runs !== 'object' || db.data.runs === null) db.data = {format: 1, runs: {}}
+    if (db.data?.format !== 1 || typeof db.data.runs !== 'object' || db.data.runs === null)
+      db.data = {format: 1, runs: {}}
     return new RunIndex(db)
   }
 
@@ -52,7 +53,13 @@ export class RunIndex {
   /** Records a run's summary; written shortly after (or on {@link flush}). */
   set(runKey: string, run: IndexedRun): void {
     const before = this.db.data.runs[runKey]
-    if (before && before.status === run.status && before.closedAt === run.closedAt && before.settledLength === run.settledLength) return
+    if (
+      before &&
+      before.status === run.status &&
+      before.closedAt === run.closedAt &&
+      before.settledLength === run.settledLength
+    )
+      return
     this.db.data.runs[runKey] = run
     this.timer ??= setTimeout(() => void this.flush(), WRITE_DELAY_MS)
     this.timer.unref()

@@ -114,7 +114,13 @@ export function closingOutcome(closing: HistoryEvent): {error?: RecordedError; r
     }
     case 'WorkflowCancelled':
     case 'WorkflowTerminated': {
-      return {error: {kind: 'Canceled', message: closing.reason ?? (closing.type === 'WorkflowCancelled' ? 'workflow cancelled' : 'workflow terminated')}}
+      return {
+        error: {
+          kind: 'Canceled',
+          message:
+            closing.reason ?? (closing.type === 'WorkflowCancelled' ? 'workflow cancelled' : 'workflow terminated'),
+        },
+      }
     }
     default: {
       return undefined
@@ -136,7 +142,12 @@ export function outcomeOfClose(pid: string, closing: HistoryEvent): RunOutcome |
  */
 export function exitEventOf(pid: string, closing: HistoryEvent): ProcessEvent {
   const outcome = closingOutcome(closing) ?? {}
-  return {at: closing.ts, from: pid, kind: 'pid.exit', result: outcome.error ? {error: outcome.error} : {value: outcome.result}}
+  return {
+    at: closing.ts,
+    from: pid,
+    kind: 'pid.exit',
+    result: outcome.error ? {error: outcome.error} : {value: outcome.result},
+  }
 }
 
 /**
@@ -247,9 +258,13 @@ export function resolveRunQuery<T extends RunCandidate>(candidates: readonly T[]
   }
   if (workflows.size > 1) {
     const ids = [...workflows].slice(0, 5).join(', ')
-    throw new WippyError('WIPPY_PID_AMBIGUOUS', `"${q}" matches ${workflows.size} workflows: ${ids}${workflows.size > 5 ? ', ...' : ''}.`, {
-      hint: 'Type more characters of the workflow ID.',
-    })
+    throw new WippyError(
+      'WIPPY_PID_AMBIGUOUS',
+      `"${q}" matches ${workflows.size} workflows: ${ids}${workflows.size > 5 ? ', ...' : ''}.`,
+      {
+        hint: 'Type more characters of the workflow ID.',
+      },
+    )
   }
   throw new WippyError('WIPPY_PID_UNKNOWN', `No workflow matches "${q}".`, {
     hint: 'List workflows with `wippy ps --all`; a PID, a workflow ID or a unique prefix of one works.',

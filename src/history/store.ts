@@ -13,7 +13,19 @@
  * One process owns a store directory at a time; this module does not lock it.
  */
 import {randomBytes} from 'node:crypto'
-import {close as closeCb, constants, write, fdatasync as fdatasyncCb, fsync as fsyncCb, ftruncate as ftruncateCb, link, mkdir, open as openCb, readFile as readFileCb, unlink} from 'node:fs'
+import {
+  close as closeCb,
+  constants,
+  write,
+  fdatasync as fdatasyncCb,
+  fsync as fsyncCb,
+  ftruncate as ftruncateCb,
+  link,
+  mkdir,
+  open as openCb,
+  readFile as readFileCb,
+  unlink,
+} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {dirname, resolve} from 'node:path'
 import {promisify} from 'node:util'
@@ -38,7 +50,6 @@ const linkP = promisify(link)
 const unlinkP = promisify(unlink)
 const mkdirP = promisify(mkdir)
 
-
 /** The append side of one open run. */
 export interface RunLog {
   /**
@@ -49,7 +60,10 @@ export interface RunLog {
    * reopened. With `limits`, rejects with `WIPPY_HISTORY_LIMIT` (writing nothing) when the
    * batch would take the history past them.
    */
-  append(events: readonly NewHistoryEvent[], limits?: Pick<HistoryLimits, 'maxBytes' | 'maxEvents'>): Promise<HistoryEvent[]>
+  append(
+    events: readonly NewHistoryEvent[],
+    limits?: Pick<HistoryLimits, 'maxBytes' | 'maxEvents'>,
+  ): Promise<HistoryEvent[]>
   /** Waits for this run's pending appends, then closes its file. */
   close(): Promise<void>
   /** Number of events, counting appends not yet durable (so the next seq is `length + 1`). */
@@ -107,10 +121,14 @@ export class HistoryStore {
     const file = this.pathOf(runKey)
     this.#checkOpen()
     if (started.type !== 'WorkflowStarted') {
-      throw new WippyError('WIPPY_HISTORY_INVALID_EVENT', `A history starts with WorkflowStarted, not ${started.type}.`, {
-        hint: 'This is a bug in the workflow engine.',
-        kind: 'bug',
-      })
+      throw new WippyError(
+        'WIPPY_HISTORY_INVALID_EVENT',
+        `A history starts with WorkflowStarted, not ${started.type}.`,
+        {
+          hint: 'This is a bug in the workflow engine.',
+          kind: 'bug',
+        },
+      )
     }
     const {line} = encodeEvent(1, started)
     if (this.#open.has(runKey)) throw exists(file)
@@ -214,7 +232,10 @@ export class HistoryStore {
 
   #checkOpen(): void {
     if (this.#closed) {
-      throw new WippyError('WIPPY_HISTORY_CLOSED', 'The history store is closed.', {hint: 'This is a bug in the caller.', kind: 'bug'})
+      throw new WippyError('WIPPY_HISTORY_CLOSED', 'The history store is closed.', {
+        hint: 'This is a bug in the caller.',
+        kind: 'bug',
+      })
     }
   }
 
@@ -281,10 +302,17 @@ class OpenRunLog implements RunLog, CommitTarget {
     return this.#length
   }
 
-  append(events: readonly NewHistoryEvent[], limits?: Pick<HistoryLimits, 'maxBytes' | 'maxEvents'>): Promise<HistoryEvent[]> {
+  append(
+    events: readonly NewHistoryEvent[],
+    limits?: Pick<HistoryLimits, 'maxBytes' | 'maxEvents'>,
+  ): Promise<HistoryEvent[]> {
     if (this.#closed) {
       return Promise.reject(
-        new WippyError('WIPPY_HISTORY_CLOSED', `History ${this.runKey} is closed.`, {file: this.file, hint: 'Reopen the run to append.', kind: 'bug'}),
+        new WippyError('WIPPY_HISTORY_CLOSED', `History ${this.runKey} is closed.`, {
+          file: this.file,
+          hint: 'Reopen the run to append.',
+          kind: 'bug',
+        }),
       )
     }
     if (this.failure) return Promise.reject(this.failure)
@@ -298,8 +326,10 @@ class OpenRunLog implements RunLog, CommitTarget {
     }
     const text = encoded.length === 1 ? encoded[0]!.line : encoded.map((e) => e.line).join('')
     const bytes = Buffer.byteLength(text)
-    if (limits && this.#length + encoded.length > limits.maxEvents) return Promise.reject(historyLimitError(this.runKey, `${limits.maxEvents} events`))
-    if (limits && this.#bytes + bytes > limits.maxBytes) return Promise.reject(historyLimitError(this.runKey, `${limits.maxBytes} bytes`))
+    if (limits && this.#length + encoded.length > limits.maxEvents)
+      return Promise.reject(historyLimitError(this.runKey, `${limits.maxEvents} events`))
+    if (limits && this.#bytes + bytes > limits.maxBytes)
+      return Promise.reject(historyLimitError(this.runKey, `${limits.maxBytes} bytes`))
     this.#length += encoded.length
     this.#bytes += bytes
     const done = this.committer.enqueue(this, text).then(() => encoded.map((e) => e.event))
@@ -320,7 +350,9 @@ async function writeAll(fd: number, text: string): Promise<void> {
   const buf = Buffer.from(text, 'utf8')
   let offset = 0
   while (offset < buf.length) {
-    offset += await new Promise<number>((res, rej) => write(fd, buf, offset, buf.length - offset, null, (e, n) => (e ? rej(e) : res(n))))
+    offset += await new Promise<number>((res, rej) =>
+      write(fd, buf, offset, buf.length - offset, null, (e, n) => (e ? rej(e) : res(n))),
+    )
   }
 }
 

@@ -23,7 +23,8 @@ const SUMMARIZERS: Summarizers = {
   ActivityScheduled: (e, n) => `${e.entry}(${args(e.args, n)})${e.async ? ' async' : ''}`,
   CancelRequested: (e) => cancelGist(e),
   ChildWorkflowCompleted: (e, n) => `${e.childPid} ${e.error ? error(e.error, n) : json(e.result, n)}`,
-  ChildWorkflowStarted: (e, n) => `${e.entry}(${args(e.input, n)}) ${e.childPid}${e.error ? ' ' + error(e.error, n) : ''}`,
+  ChildWorkflowStarted: (e, n) =>
+    `${e.entry}(${args(e.input, n)}) ${e.childPid}${e.error ? ' ' + error(e.error, n) : ''}`,
   MarkerRecorded: (e, n) => `${e.name} ${json(e.value, n)}`,
   SideEffect: (e, n) => `${e.op} ${json(e.value, n)}`,
   SignalReceived: (e, n) => `${e.topic} ${payload(e.payload, n)}${e.queued ? ' (queued)' : ''}`,

@@ -86,7 +86,8 @@ export function fromForms(value: unknown, depth = 0): unknown {
     const inner = record[form]
     if (form === '$int' && typeof inner === 'string' && /^-?\d+$/.test(inner)) return BigInt(inner)
     if (form === '$float' && typeof inner === 'string' && FLOATS.has(inner)) return FLOATS.get(inner)
-    if (form === '$obj' && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) return objectFrom(inner as Record<string, unknown>, depth)
+    if (form === '$obj' && typeof inner === 'object' && inner !== null && !Array.isArray(inner))
+      return objectFrom(inner as Record<string, unknown>, depth)
   }
   return objectFrom(record, depth)
 }
@@ -106,7 +107,8 @@ function objectFrom(record: Record<string, unknown>, depth: number): Record<stri
 
 /** Sets an own key; `__proto__` too (a plain assignment would set the prototype and drop it). */
 export function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, {configurable: true, enumerable: true, value, writable: true})
+  if (key === '__proto__')
+    Object.defineProperty(target, key, {configurable: true, enumerable: true, value, writable: true})
   else target[key] = value
 }
 
@@ -147,8 +149,10 @@ export function valueToJson(value: unknown, indent?: number): string {
 
 /** A parsed record back to its values: decoded when it carries the flag, as it is otherwise. */
 export function recordFromJson<T = unknown>(parsed: T): T {
-  if (typeof parsed !== 'object' || parsed === null || (parsed as Record<string, unknown>)[TYPED_FLAG] !== true) return parsed
+  if (typeof parsed !== 'object' || parsed === null || (parsed as Record<string, unknown>)[TYPED_FLAG] !== true)
+    return parsed
   const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) if (k !== TYPED_FLAG) setKey(out, k, fromForms(v, 1))
+  for (const [k, v] of Object.entries(parsed as Record<string, unknown>))
+    if (k !== TYPED_FLAG) setKey(out, k, fromForms(v, 1))
   return out as T
 }

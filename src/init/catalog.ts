@@ -21,7 +21,8 @@ export interface TemplateInfo {
  */
 export const TEMPLATES: readonly TemplateInfo[] = [
   {
-    description: 'Order processing: saga with compensation, 24h payment timer, approval signal, child workflows, a supervised service',
+    description:
+      'Order processing: saga with compensation, 24h payment timer, approval signal, child workflows, a supervised service',
     name: 'orders',
     tryCommand: `npx wippy spawn app.workflows:order_saga '{"id":"A-1","amount":120}'`,
   },
@@ -54,7 +55,9 @@ export function getTemplate(name: string): TemplateInfo {
   const valid = templateNames().join(', ')
   throw new WippyError('WIPPY_TEMPLATE_UNKNOWN', `There is no template named "${name}". Valid templates: ${valid}.`, {
     details: {template: name, valid: templateNames()},
-    hint: `Pass one of: ${templateNames().map((n) => `--template ${n}`).join(', ')}.`,
+    hint: `Pass one of: ${templateNames()
+      .map((n) => `--template ${n}`)
+      .join(', ')}.`,
     kind: 'usage',
   })
 }

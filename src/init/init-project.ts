@@ -56,7 +56,12 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const files = [...new Set([...result.files, 'package.json'])].sort()
   if (options.install) await options.install(target)
   const rel = relative(options.cwd, target)
-  const next = [...(rel === '' ? [] : [`cd ${quoteIfNeeded(rel)}`]), ...(options.install ? [] : ['npm install']), 'npx wippy dev', info.tryCommand]
+  const next = [
+    ...(rel === '' ? [] : [`cd ${quoteIfNeeded(rel)}`]),
+    ...(options.install ? [] : ['npm install']),
+    'npx wippy dev',
+    info.tryCommand,
+  ]
   return {...result, files, installed: options.install !== undefined, next, wippy}
 }
 
@@ -68,13 +73,20 @@ async function writePackageJson(dir: string, wippy: WippySpec): Promise<void> {
     existing = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new WippyError('WIPPY_INIT_PACKAGE_JSON', `${file} exists but is not valid JSON, so wippy can't add itself to it.`, {
-        hint: 'Fix or remove that package.json, then run `wippy init` again.',
-      })
+      throw new WippyError(
+        'WIPPY_INIT_PACKAGE_JSON',
+        `${file} exists but is not valid JSON, so wippy can't add itself to it.`,
+        {
+          hint: 'Fix or remove that package.json, then run `wippy init` again.',
+        },
+      )
     }
   }
   try {
-    await writeFile(file, `${JSON.stringify(projectPackageJson(dir.split(/[/\\]/).at(-1) ?? 'app', wippy, existing), null, 2)}\n`)
+    await writeFile(
+      file,
+      `${JSON.stringify(projectPackageJson(dir.split(/[/\\]/).at(-1) ?? 'app', wippy, existing), null, 2)}\n`,
+    )
   } catch (error) {
     throw initWriteError(file, error)
   }
@@ -85,7 +97,10 @@ export function renderInitSummary(result: InitResult, cwd: string, options: {sho
   const shown = relative(cwd, result.dir) || '.'
   const lines = [`Created ${shown} from the "${result.template}" template:`]
   for (const file of result.files) lines.push(`  ${file}`)
-  lines.push('', `package.json depends on wippy ${result.wippy.spec}${result.wippy.source === 'registry' ? '' : ` (the ${result.wippy.source} this wippy runs from; the path is valid on this machine only)`}.`)
+  lines.push(
+    '',
+    `package.json depends on wippy ${result.wippy.spec}${result.wippy.source === 'registry' ? '' : ` (the ${result.wippy.source} this wippy runs from; the path is valid on this machine only)`}.`,
+  )
   if (result.installed) lines.push('npm install done: `npx wippy …` in the project runs that wippy.')
   if (options.showNext !== false) {
     lines.push('', 'Next:')

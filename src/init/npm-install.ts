@@ -8,10 +8,20 @@ import {WippyError} from '../errors.js'
 
 export async function npmInstall(dir: string): Promise<void> {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-  const result = await execa(npm, ['install', '--no-audit', '--no-fund'], {cwd: dir, reject: false, stdin: 'ignore', stdout: process.stderr, stderr: process.stderr})
+  const result = await execa(npm, ['install', '--no-audit', '--no-fund'], {
+    cwd: dir,
+    reject: false,
+    stdin: 'ignore',
+    stdout: process.stderr,
+    stderr: process.stderr,
+  })
   if (result.exitCode !== 0) {
-    throw new WippyError('WIPPY_INIT_INSTALL_FAILED', `npm install failed in ${dir} (exit ${result.exitCode ?? result.signal}); the project files are written.`, {
-      hint: 'See npm\'s output above, fix the cause (network, registry access), then run `npm install` in the project.',
-    })
+    throw new WippyError(
+      'WIPPY_INIT_INSTALL_FAILED',
+      `npm install failed in ${dir} (exit ${result.exitCode ?? result.signal}); the project files are written.`,
+      {
+        hint: "See npm's output above, fix the cause (network, registry access), then run `npm install` in the project.",
+      },
+    )
   }
 }

@@ -35,9 +35,13 @@ export function assertWritableLocation(target: string): void {
   const byName = PSEUDO_ROOTS.find((root) => abs === root || abs.startsWith(`${root}/`))
   const fsType = byName ? undefined : pseudoFsOf(abs)
   if (byName || fsType) {
-    throw new WippyError('WIPPY_INIT_BAD_LOCATION', `Can't create a project in ${abs}: it is on ${fsType ? `a ${fsType} pseudo filesystem` : `${byName}, a system pseudo filesystem`}.`, {
-      hint: 'Choose a folder in your home or work directory, e.g. `wippy init ~/my-app`.',
-    })
+    throw new WippyError(
+      'WIPPY_INIT_BAD_LOCATION',
+      `Can't create a project in ${abs}: it is on ${fsType ? `a ${fsType} pseudo filesystem` : `${byName}, a system pseudo filesystem`}.`,
+      {
+        hint: 'Choose a folder in your home or work directory, e.g. `wippy init ~/my-app`.',
+      },
+    )
   }
 }
 
@@ -55,7 +59,8 @@ function pseudoFsOf(abs: string): string | undefined {
 /** A write during init failed: name the path and the reason in words, no stack. */
 export function initWriteError(path: string, error: unknown): WippyError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
-  const reason = code === 'EROFS' ? 'the filesystem is read-only' : code === 'ENOSPC' ? 'the disk is full' : fsReason(error)
+  const reason =
+    code === 'EROFS' ? 'the filesystem is read-only' : code === 'ENOSPC' ? 'the disk is full' : fsReason(error)
   return new WippyError('WIPPY_INIT_CANT_WRITE', `Can't write ${path}: ${reason}.`, {
     hint: 'Choose a folder you can write to, e.g. `wippy init ~/my-app`.',
   })

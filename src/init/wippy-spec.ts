@@ -35,7 +35,8 @@ export function wippySpecOf(packageRoot: string): WippySpec {
     // The installer's package.json (npx's cache folder, a project), else npm's hidden lockfile
     // in node_modules, which also covers a global install (`npm i -g ./wippy.tgz`).
     const recorded =
-      dependencySpec(readJson(join(installer, 'package.json')), basename(packageRoot)) ?? lockedSpec(readJson(join(parent, '.package-lock.json')), basename(packageRoot))
+      dependencySpec(readJson(join(installer, 'package.json')), basename(packageRoot)) ??
+      lockedSpec(readJson(join(parent, '.package-lock.json')), basename(packageRoot))
     if (recorded?.startsWith('file:')) {
       const path = recorded.slice('file:'.length)
       return {source: 'tarball', spec: `file:${isAbsolute(path) ? path : resolve(installer, path)}`, version: v}
@@ -43,7 +44,9 @@ export function wippySpecOf(packageRoot: string): WippySpec {
     return {source: 'registry', spec: v, version: v}
   }
   // Not under node_modules: a checkout (npm link or `node bin/run.js`).
-  return existsSync(join(packageRoot, 'package.json')) ? {source: 'checkout', spec: `file:${packageRoot}`, version: v} : {source: 'registry', spec: v, version: v}
+  return existsSync(join(packageRoot, 'package.json'))
+    ? {source: 'checkout', spec: `file:${packageRoot}`, version: v}
+    : {source: 'registry', spec: v, version: v}
 }
 
 function dependencySpec(pkg: Record<string, unknown> | undefined, name: string): string | undefined {
@@ -68,7 +71,11 @@ function readJson(file: string): Record<string, unknown> | undefined {
 }
 
 /** The project's package.json: the given one (kept) with wippy set in devDependencies. */
-export function projectPackageJson(name: string, wippy: WippySpec, existing?: Record<string, unknown>): Record<string, unknown> {
+export function projectPackageJson(
+  name: string,
+  wippy: WippySpec,
+  existing?: Record<string, unknown>,
+): Record<string, unknown> {
   const base = existing ?? {
     name: name.toLowerCase(),
     version: '0.0.0',

@@ -200,7 +200,11 @@ export type CommandHandlers<Result, Ctx extends unknown[] = []> = {
 }
 
 /** Calls the handler of `cmd.op`. */
-export function dispatchCommand<Result, Ctx extends unknown[]>(handlers: CommandHandlers<Result, Ctx>, cmd: LuaCommand, ...ctx: Ctx): Result {
+export function dispatchCommand<Result, Ctx extends unknown[]>(
+  handlers: CommandHandlers<Result, Ctx>,
+  cmd: LuaCommand,
+  ...ctx: Ctx
+): Result {
   const handler = handlers[cmd.op] as (cmd: LuaCommand, ...ctx: Ctx) => Result
   return handler(cmd, ...ctx)
 }

@@ -17,12 +17,20 @@ export function formatReload(report: ReloadReport): string[] {
   }
   const names = [...report.added, ...report.changed, ...report.removed]
   const list = names.length === 0 ? '' : ` (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''})`
-  const lines = [`reloaded +${report.added.length} ~${report.changed.length} -${report.removed.length} in ${ms} ms${list}`]
+  const lines = [
+    `reloaded +${report.added.length} ~${report.changed.length} -${report.removed.length} in ${ms} ms${list}`,
+  ]
   for (const w of report.workflows) {
     if (w.unblocked) lines.push(`reload: ${shortId(w.pid)} replays on the new code; unblocked`)
-    else if (w.blocked) lines.push(`reload: ${shortId(w.pid)} stays blocked: ${w.divergence ?? 'diverges'}${w.forkCommand ? `; restart it on the new code: ${w.forkCommand}` : ''}`)
+    else if (w.blocked)
+      lines.push(
+        `reload: ${shortId(w.pid)} stays blocked: ${w.divergence ?? 'diverges'}${w.forkCommand ? `; restart it on the new code: ${w.forkCommand}` : ''}`,
+      )
     else if (w.compatible) lines.push(`reload: ${shortId(w.pid)} moved to the new code`)
-    else lines.push(`reload: ${shortId(w.pid)} ${w.divergence ?? 'diverges'}; stays on its old code${w.forkCommand ? `; restart it on the new code: ${w.forkCommand}` : ''}`)
+    else
+      lines.push(
+        `reload: ${shortId(w.pid)} ${w.divergence ?? 'diverges'}; stays on its old code${w.forkCommand ? `; restart it on the new code: ${w.forkCommand}` : ''}`,
+      )
   }
   return lines
 }

@@ -27,7 +27,13 @@ function hasRegistryYaml(dir: string, depth = 0): boolean {
     return false
   }
   if (names.some((d) => d.isFile() && /\.ya?ml$/i.test(d.name))) return true
-  return names.some((d) => d.isDirectory() && d.name !== 'node_modules' && !d.name.startsWith('.') && hasRegistryYaml(join(dir, d.name), depth + 1))
+  return names.some(
+    (d) =>
+      d.isDirectory() &&
+      d.name !== 'node_modules' &&
+      !d.name.startsWith('.') &&
+      hasRegistryYaml(join(dir, d.name), depth + 1),
+  )
 }
 
 /** The nearest folder from `start` up with a `src/` but no registry in it (for the hint). */
@@ -55,9 +61,15 @@ export function findProjectRoot(start: string, explicit?: string): string {
     // A directory without a registry is not a project: refuse it rather than write state there.
     if (!isProjectDir(root)) {
       const bare = existsSync(join(root, 'src'))
-      throw new WippyError('WIPPY_PROJECT_NOT_FOUND', `${root} is not a Wippy project (${bare ? 'its src/ holds no _index.yaml, and there is no wippy.lock' : 'no wippy.lock, .wippy.yaml or src/'}).`, {
-        hint: bare ? 'Add src/_index.yaml (or a wippy.lock), or create a project with `wippy init my-app`.' : 'Pass --path with a project directory, or create one with `wippy init my-app`.',
-      })
+      throw new WippyError(
+        'WIPPY_PROJECT_NOT_FOUND',
+        `${root} is not a Wippy project (${bare ? 'its src/ holds no _index.yaml, and there is no wippy.lock' : 'no wippy.lock, .wippy.yaml or src/'}).`,
+        {
+          hint: bare
+            ? 'Add src/_index.yaml (or a wippy.lock), or create a project with `wippy init my-app`.'
+            : 'Pass --path with a project directory, or create one with `wippy init my-app`.',
+        },
+      )
     }
     return root
   }
@@ -66,9 +78,13 @@ export function findProjectRoot(start: string, explicit?: string): string {
     if (dirname(dir) === dir) break
   }
   const bare = bareSrcDir(start)
-  throw new WippyError('WIPPY_PROJECT_NOT_FOUND', `No Wippy project found in ${resolve(start)} or its parents${bare ? ` (${bare} has a src/ folder, but no _index.yaml in it and no wippy.lock)` : ''}.`, {
-    hint: bare
-      ? `If ${bare} is meant to be a Wippy project, add src/_index.yaml (or a wippy.lock); otherwise run the command inside a project, pass --path, or create one with \`wippy init my-app\`.`
-      : 'Run the command inside a project (a folder with wippy.lock or src/_index.yaml), pass --path, or create one with `wippy init my-app`.',
-  })
+  throw new WippyError(
+    'WIPPY_PROJECT_NOT_FOUND',
+    `No Wippy project found in ${resolve(start)} or its parents${bare ? ` (${bare} has a src/ folder, but no _index.yaml in it and no wippy.lock)` : ''}.`,
+    {
+      hint: bare
+        ? `If ${bare} is meant to be a Wippy project, add src/_index.yaml (or a wippy.lock); otherwise run the command inside a project, pass --path, or create one with \`wippy init my-app\`.`
+        : 'Run the command inside a project (a folder with wippy.lock or src/_index.yaml), pass --path, or create one with `wippy init my-app`.',
+    },
+  )
 }

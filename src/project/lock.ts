@@ -33,7 +33,11 @@ export const LOCK_FILE = 'wippy.lock'
  * defaults are used so that the rest of the project can still be checked.
  */
 export function readProjectLayout(root: string): ProjectLayout {
-  const defaults = (): ProjectLayout => ({srcDirs: [resolve(root, 'src')], modulesDir: resolve(root, '.wippy'), problems: []})
+  const defaults = (): ProjectLayout => ({
+    srcDirs: [resolve(root, 'src')],
+    modulesDir: resolve(root, '.wippy'),
+    problems: [],
+  })
   const path = join(root, LOCK_FILE)
   if (!existsSync(path) || !statSync(path).isFile()) return defaults()
   const layout = defaults()

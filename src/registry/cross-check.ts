@@ -105,7 +105,15 @@ export function crossCheck(valid: readonly CheckedEntry[], all: ReadonlyMap<stri
         const lib = ref(raw, ['library.lua', 'function.lua'], `the import "${alias}"`, 'data', ['imports', alias])
         if (lib && entry.kind === 'workflow.lua') {
           const unsafe = unsafeModulesOf(lib, all, new Set())
-          for (const m of unsafe) problems.push(notWorkflowSafe(entry, m, `imports ${lib.id}, which uses the module "${m}"`, at('data', ['imports', alias])))
+          for (const m of unsafe)
+            problems.push(
+              notWorkflowSafe(
+                entry,
+                m,
+                `imports ${lib.id}, which uses the module "${m}"`,
+                at('data', ['imports', alias]),
+              ),
+            )
         }
       }
       // Platform metadata binding entries to Temporal workers (§4): accept, but check the worker.
@@ -113,7 +121,14 @@ export function crossCheck(valid: readonly CheckedEntry[], all: ReadonlyMap<stri
       for (const role of ['workflow', 'activity'] as const) {
         const binding = temporal?.[role] as Record<string, unknown> | undefined
         if (binding && binding.worker !== undefined) {
-          ref(binding.worker, ['temporal.worker'], `the Temporal worker of its ${role} binding`, 'meta', ['temporal', role, 'worker'], 'warning')
+          ref(
+            binding.worker,
+            ['temporal.worker'],
+            `the Temporal worker of its ${role} binding`,
+            'meta',
+            ['temporal', role, 'worker'],
+            'warning',
+          )
         }
       }
     }
@@ -137,7 +152,12 @@ function unsafeModulesOf(lib: RegistryEntry, all: ReadonlyMap<string, RegistryEn
   return [...new Set(out)]
 }
 
-function notWorkflowSafe(entry: RegistryEntry, module: string, how: string, at: {file: string; line: number; column: number; entryId: string}): Problem {
+function notWorkflowSafe(
+  entry: RegistryEntry,
+  module: string,
+  how: string,
+  at: {file: string; line: number; column: number; entryId: string},
+): Problem {
   const logger = module === 'logger' ? ' For logging, `print` is always available.' : ''
   return {
     severity: 'error',

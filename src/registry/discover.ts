@@ -7,7 +7,10 @@ import {isAbsolute, join, relative, sep} from 'node:path'
  * Symlinked directories are not followed (no loops, no escaping the project); symlinked files
  * are returned only when they resolve inside `realRoot`.
  */
-export function findDefinitionFiles(dir: string, realRoot: string): {files: string[]; escaped: string[]; plainFiles: string[]} {
+export function findDefinitionFiles(
+  dir: string,
+  realRoot: string,
+): {files: string[]; escaped: string[]; plainFiles: string[]} {
   const files: string[] = []
   const escaped: string[] = []
   // Regular files reached without crossing a symlink, under a source dir that is itself inside

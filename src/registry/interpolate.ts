@@ -43,7 +43,16 @@ export function interpolateData(data: Record<string, unknown>, ctx: InterpolateC
   let sourceFile: string | undefined
   const report = (code: `WIPPY_${string}`, message: string, hint: string, path: readonly PathKey[]) => {
     const pos = ctx.locate(path)
-    problems.push({severity: 'error', code, message, hint, file: ctx.file, line: pos.line, column: pos.column, entryId: ctx.entryId})
+    problems.push({
+      severity: 'error',
+      code,
+      message,
+      hint,
+      file: ctx.file,
+      line: pos.line,
+      column: pos.column,
+      entryId: ctx.entryId,
+    })
   }
 
   const visitString = (value: string, path: readonly PathKey[]): string => {
@@ -57,7 +66,12 @@ export function interpolateData(data: Record<string, unknown>, ctx: InterpolateC
       const v = ctx.env[name]
       if (v !== undefined) return v
       if (ctx.strictEnv) {
-        report('WIPPY_ENV_UNSET', `Entry ${ctx.entryId} uses \${env:${name}}, but ${name} is not set.`, `Set ${name} in the environment (e.g. \`export ${name}=...\`) before starting wippy.`, path)
+        report(
+          'WIPPY_ENV_UNSET',
+          `Entry ${ctx.entryId} uses \${env:${name}}, but ${name} is not set.`,
+          `Set ${name} in the environment (e.g. \`export ${name}=...\`) before starting wippy.`,
+          path,
+        )
       }
       return whole
     })
@@ -68,9 +82,19 @@ export function interpolateData(data: Record<string, unknown>, ctx: InterpolateC
     const abs = spec.startsWith('/') ? resolve(ctx.srcRoot, `.${spec}`) : resolve(ctx.yamlDir, spec)
     // Prefix checks on resolved (normalised) paths: cheaper than path.relative per source file.
     const inside = abs.startsWith(ctx.root + sep)
-    const shown = inside ? abs.slice(ctx.root.length + 1).split(sep).join('/') : abs
+    const shown = inside
+      ? abs
+          .slice(ctx.root.length + 1)
+          .split(sep)
+          .join('/')
+      : abs
     if (spec === '' || !inside) {
-      report('WIPPY_FILE_ESCAPES_ROOT', `Entry ${ctx.entryId} refers to ${value}, which is outside the project.`, 'Keep referenced files inside the project; `file://x` is relative to the YAML file, `file:///x` to the source root.', path)
+      report(
+        'WIPPY_FILE_ESCAPES_ROOT',
+        `Entry ${ctx.entryId} refers to ${value}, which is outside the project.`,
+        'Keep referenced files inside the project; `file://x` is relative to the YAML file, `file:///x` to the source root.',
+        path,
+      )
       return undefined
     }
     // realpath (one syscall) both checks existence and resolves symlinks for the escape check;
@@ -78,21 +102,37 @@ export function interpolateData(data: Record<string, unknown>, ctx: InterpolateC
     let real: string
     if (ctx.plainFiles.has(abs)) {
       real = abs
-    } else try {
-      real = realpathSync.native(abs)
-    } catch {
-      report('WIPPY_SOURCE_MISSING', `Entry ${ctx.entryId} refers to ${shown}, which does not exist.`, `Create ${shown}, or fix the path in \`${value}\` (relative to ${relative(ctx.root, ctx.yamlDir).split('\\').join('/') || '.'}).`, path)
-      return undefined
-    }
+    } else
+      try {
+        real = realpathSync.native(abs)
+      } catch {
+        report(
+          'WIPPY_SOURCE_MISSING',
+          `Entry ${ctx.entryId} refers to ${shown}, which does not exist.`,
+          `Create ${shown}, or fix the path in \`${value}\` (relative to ${relative(ctx.root, ctx.yamlDir).split('\\').join('/') || '.'}).`,
+          path,
+        )
+        return undefined
+      }
     if (real !== abs && !real.startsWith(ctx.realRoot + sep)) {
-      report('WIPPY_FILE_ESCAPES_ROOT', `Entry ${ctx.entryId} refers to ${shown}, a symlink to ${real} outside the project.`, 'Copy the file into the project instead of linking to it.', path)
+      report(
+        'WIPPY_FILE_ESCAPES_ROOT',
+        `Entry ${ctx.entryId} refers to ${shown}, a symlink to ${real} outside the project.`,
+        'Copy the file into the project instead of linking to it.',
+        path,
+      )
       return undefined
     }
     let text: string
     try {
       text = readFileSync(real, 'utf8')
     } catch {
-      report('WIPPY_SOURCE_MISSING', `Entry ${ctx.entryId} refers to ${shown}, which is not a readable file.`, 'Point `file://` at a file, not a directory.', path)
+      report(
+        'WIPPY_SOURCE_MISSING',
+        `Entry ${ctx.entryId} refers to ${shown}, which is not a readable file.`,
+        'Point `file://` at a file, not a directory.',
+        path,
+      )
       return undefined
     }
     return {rel: shown, text}

@@ -69,14 +69,51 @@ export type LuaKind = (typeof LUA_KINDS)[number]
 
 /** Modules a `workflow.lua` may list (platform §2.7: class `deterministic` or `workflow`). */
 export const WORKFLOW_SAFE_MODULES: readonly string[] = [
-  'json', 'yaml', 'base64', 'compress', 'hash', 'html', 'text', 'expr', 'templates', 'treesitter',
-  'payload', 'time', 'os', 'uuid', 'crypto', 'ctx', 'funcs', 'process', 'workflow', 'contract',
+  'json',
+  'yaml',
+  'base64',
+  'compress',
+  'hash',
+  'html',
+  'text',
+  'expr',
+  'templates',
+  'treesitter',
+  'payload',
+  'time',
+  'os',
+  'uuid',
+  'crypto',
+  'ctx',
+  'funcs',
+  'process',
+  'workflow',
+  'contract',
 ]
 
 /** Modules that exist but are refused in workflows (`logger` is class `io` only). */
 export const NON_WORKFLOW_MODULES: readonly string[] = [
-  'sql', 'http_client', 'http', 'store', 'queue', 'fs', 'env', 'logger', 'events', 'registry',
-  'security', 'exec', 'system', 'metrics', 'io', 'websocket', 'excel', 'pg', 'stream', 'tty', 'hub',
+  'sql',
+  'http_client',
+  'http',
+  'store',
+  'queue',
+  'fs',
+  'env',
+  'logger',
+  'events',
+  'registry',
+  'security',
+  'exec',
+  'system',
+  'metrics',
+  'io',
+  'websocket',
+  'excel',
+  'pg',
+  'stream',
+  'tty',
+  'hub',
 ]
 
 export const KNOWN_MODULES: readonly string[] = [...WORKFLOW_SAFE_MODULES, ...NON_WORKFLOW_MODULES]

@@ -16,22 +16,31 @@ export async function lintProject(root: string, options: LoadOptions = {}): Prom
 }
 
 /** `src/app/_index.yaml:12:5 error WIPPY_X message` plus an indented hint line. */
-export function formatProblem(problem: Problem, sourceLine?: (file: string, line: number) => string | undefined): string {
-  const where = problem.file ? `${problem.file}${problem.line === undefined ? '' : `:${problem.line}:${problem.column ?? 1}`} ` : ''
+export function formatProblem(
+  problem: Problem,
+  sourceLine?: (file: string, line: number) => string | undefined,
+): string {
+  const where = problem.file
+    ? `${problem.file}${problem.line === undefined ? '' : `:${problem.line}:${problem.column ?? 1}`} `
+    : ''
   const lines = [`${where}${problem.severity} ${problem.code} ${problem.message}`]
   const text = problem.file && problem.line !== undefined ? sourceLine?.(problem.file, problem.line) : undefined
   if (text !== undefined) {
     // The offending line with a caret under the column, as compilers print it.
     const gutter = String(problem.line)
     lines.push(`    ${gutter} | ${text.replaceAll('\t', ' ')}`)
-    if (problem.column !== undefined) lines.push(`    ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, problem.column - 1))}^`)
+    if (problem.column !== undefined)
+      lines.push(`    ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, problem.column - 1))}^`)
   }
   if (problem.hint) lines.push(`    hint: ${problem.hint}`)
   return lines.join('\n')
 }
 
 /** Reads line `line` (1-based) of a project file, for {@link formatProblem}; cached per file. */
-export function projectLineReader(root: string, readText: (path: string) => string): (file: string, line: number) => string | undefined {
+export function projectLineReader(
+  root: string,
+  readText: (path: string) => string,
+): (file: string, line: number) => string | undefined {
   const cache = new Map<string, string[] | undefined>()
   return (file, line) => {
     if (!cache.has(file)) {

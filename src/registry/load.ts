@@ -41,7 +41,15 @@ export async function loadRegistry(projectRoot: string, options: LoadOptions = {
     })
   }
   for (const link of sources.escaped) {
-    problems.push({severity: 'error', code: 'WIPPY_FILE_ESCAPES_ROOT', message: `${rel(link)} is a symlink to a file outside the project.`, hint: 'Copy the file into the project instead of linking to it.', file: rel(link), line: 1, column: 1})
+    problems.push({
+      severity: 'error',
+      code: 'WIPPY_FILE_ESCAPES_ROOT',
+      message: `${rel(link)} is a symlink to a file outside the project.`,
+      hint: 'Copy the file into the project instead of linking to it.',
+      file: rel(link),
+      line: 1,
+      column: 1,
+    })
   }
   for (const {abs, file, srcDir, entries: raws, problems: fileProblems} of sources.files) {
     problems.push(...fileProblems)
@@ -88,7 +96,8 @@ export async function loadRegistry(projectRoot: string, options: LoadOptions = {
         ...(interpolated.sourceFile === undefined ? {} : {sourceFile: interpolated.sourceFile}),
       }
       entries.set(id, entry)
-      if (isRunKind(raw.kind) && interpolated.problems.length === 0) pending.push({entry, locate: raw.locate, kind: raw.kind})
+      if (isRunKind(raw.kind) && interpolated.problems.length === 0)
+        pending.push({entry, locate: raw.locate, kind: raw.kind})
       else if (isRunKind(raw.kind)) invalidAfterInterpolation.push({entry, locate: raw.locate, kind: raw.kind})
     }
   }
@@ -144,7 +153,8 @@ function checkKind(kind: string, id: string): Omit<Problem, 'file' | 'line' | 'c
 /** Problems in file, line, column order (problems without a file first). */
 export function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort(
-    (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
   )
 }
 
@@ -157,7 +167,10 @@ export function assertNoErrors(registry: Registry): void {
   const errors = registry.problems.filter((p) => p.severity === 'error')
   const first = errors[0]
   if (!first) return
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''}; run \`wippy lint\` to see all)` : ''
+  const more =
+    errors.length > 1
+      ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''}; run \`wippy lint\` to see all)`
+      : ''
   throw new WippyError(first.code, `${first.message}${more}`, {
     hint: first.hint ?? 'Run `wippy lint` to see every problem.',
     ...(first.file === undefined ? {} : {file: first.file}),

@@ -46,7 +46,9 @@ export async function checkLuaSources(
         continue
       }
       // Inline sources have no file of their own: point at the entry.
-      const where = entry.sourceFile ? {file: entry.sourceFile} : {file: entry.file, line: entry.line, column: entry.column}
+      const where = entry.sourceFile
+        ? {file: entry.sourceFile}
+        : {file: entry.file, line: entry.line, column: entry.column}
       problems.push({...found, ...where, entryId: entry.id})
     }
   }

@@ -10,7 +10,8 @@ import type {Problem, RegistryEntry} from './types.js'
  * Inside a workflow the spawn `host` is a task-queue name (platform §4), so it is not checked.
  */
 
-const CALL_RE = /\b(funcs\.(?:call|async)|process\.(?:spawn(?:_linked_monitored|_monitored|_linked)?|exec)|workflow\.exec)\s*\(\s*(["'])([^"'\n]*)\2(?:\s*,\s*(["'])([^"'\n]*)\4)?/g
+const CALL_RE =
+  /\b(funcs\.(?:call|async)|process\.(?:spawn(?:_linked_monitored|_monitored|_linked)?|exec)|workflow\.exec)\s*\(\s*(["'])([^"'\n]*)\2(?:\s*,\s*(["'])([^"'\n]*)\4)?/g
 
 const FUNC_KINDS = ['function.lua']
 const SPAWN_KINDS = ['process.lua', 'workflow.lua']
@@ -45,23 +46,48 @@ export function checkLuaReferences(valid: readonly CheckedEntry[], all: Readonly
       const isFuncs = fn.startsWith('funcs.')
       const kinds = isFuncs ? FUNC_KINDS : SPAWN_KINDS
       if (!target.includes(':')) {
-        warn('WIPPY_REF_NOT_QUALIFIED', `${fn}("${target}") in ${entry.id} needs a full entry ID (namespace:name).`, `Write "${entry.namespace}:${target}" if that is the entry you mean; Lua calls do not resolve bare names.`, targetOffset)
+        warn(
+          'WIPPY_REF_NOT_QUALIFIED',
+          `${fn}("${target}") in ${entry.id} needs a full entry ID (namespace:name).`,
+          `Write "${entry.namespace}:${target}" if that is the entry you mean; Lua calls do not resolve bare names.`,
+          targetOffset,
+        )
         continue
       }
       const found = all.get(target)
       if (!found) {
-        warn('WIPPY_REF_UNKNOWN', `${fn}("${target}") in ${entry.id} names an entry that does not exist.${didYouMean(target, ids)}`, `Declare ${target} (a ${kinds.join(' or ')}) or fix the ID.`, targetOffset)
+        warn(
+          'WIPPY_REF_UNKNOWN',
+          `${fn}("${target}") in ${entry.id} names an entry that does not exist.${didYouMean(target, ids)}`,
+          `Declare ${target} (a ${kinds.join(' or ')}) or fix the ID.`,
+          targetOffset,
+        )
       } else if (!kinds.includes(found.kind)) {
-        warn('WIPPY_REF_WRONG_KIND', `${fn}("${target}") in ${entry.id} names a ${found.kind}, not a ${kinds.join(' or ')}.`, `Point it at a ${kinds.join(' or ')} entry (${target} is declared at ${found.file}:${found.line}).`, targetOffset)
+        warn(
+          'WIPPY_REF_WRONG_KIND',
+          `${fn}("${target}") in ${entry.id} names a ${found.kind}, not a ${kinds.join(' or ')}.`,
+          `Point it at a ${kinds.join(' or ')} entry (${target} is declared at ${found.file}:${found.line}).`,
+          targetOffset,
+        )
       }
       const spawnsOnHost = fn.startsWith('process.') && host !== undefined && host.includes(':')
       if (spawnsOnHost && entry.kind !== 'workflow.lua') {
         const hostOffset = (m.index ?? 0) + whole.lastIndexOf(host)
         const hostEntry = all.get(host)
         if (!hostEntry) {
-          warn('WIPPY_REF_UNKNOWN', `${fn}(..., "${host}") in ${entry.id} names a host that does not exist.${didYouMean(host, ids)}`, `Declare ${host} (a ${HOST_KINDS.join(' or ')}) or fix the ID.`, hostOffset)
+          warn(
+            'WIPPY_REF_UNKNOWN',
+            `${fn}(..., "${host}") in ${entry.id} names a host that does not exist.${didYouMean(host, ids)}`,
+            `Declare ${host} (a ${HOST_KINDS.join(' or ')}) or fix the ID.`,
+            hostOffset,
+          )
         } else if (!HOST_KINDS.includes(hostEntry.kind)) {
-          warn('WIPPY_REF_WRONG_KIND', `${fn}(..., "${host}") in ${entry.id} names a ${hostEntry.kind}, not a host.`, `Spawn on a ${HOST_KINDS.join(' or ')}.`, hostOffset)
+          warn(
+            'WIPPY_REF_WRONG_KIND',
+            `${fn}(..., "${host}") in ${entry.id} names a ${hostEntry.kind}, not a host.`,
+            `Spawn on a ${HOST_KINDS.join(' or ')}.`,
+            hostOffset,
+          )
         }
       }
     }

@@ -9,11 +9,9 @@ import type {RunKind} from './kinds.js'
  * and an unchanged project is validated from the parse cache.
  */
 
-const goDuration = z
-  .string()
-  .refine((s) => parseGoDuration(s) !== undefined, {
-    message: 'must be a Go duration such as "500ms", "90s" or "1h30m" (units ns us ms s m h; no "d")',
-  })
+const goDuration = z.string().refine((s) => parseGoDuration(s) !== undefined, {
+  message: 'must be a Go duration such as "500ms", "90s" or "1h30m" (units ns us ms s m h; no "d")',
+})
 
 const idRef = z.string().min(1, 'must be an entry ID such as "app:name"')
 
@@ -46,7 +44,11 @@ export const poolSchema = z.looseObject({
   max_size: z.number().int().positive().optional(),
 })
 
-export const functionLuaSchema = z.looseObject({...luaCommon, method: z.string().min(1).optional(), pool: poolSchema.optional()})
+export const functionLuaSchema = z.looseObject({
+  ...luaCommon,
+  method: z.string().min(1).optional(),
+  pool: poolSchema.optional(),
+})
 export const processLuaSchema = z.looseObject({...luaCommon, method: z.string().min(1).optional()})
 export const workflowLuaSchema = z.looseObject({...luaCommon, method: z.string().min(1).optional()})
 export const libraryLuaSchema = z.looseObject({...luaCommon})

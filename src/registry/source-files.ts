@@ -43,7 +43,8 @@ export interface SourceFiles {
 /** Reads the layout and parses every definition file under the source dirs. */
 export function readSourceFiles(root: string, realRoot: string, cacheDir: string | undefined): SourceFiles {
   const cachePath = cacheDir === undefined ? undefined : parseCachePath(cacheDir, root)
-  const cache: ParseCache = cachePath === undefined ? {version: PARSE_CACHE_VERSION, files: {}} : readParseCache(cachePath)
+  const cache: ParseCache =
+    cachePath === undefined ? {version: PARSE_CACHE_VERSION, files: {}} : readParseCache(cachePath)
   const next: ParseCache = {version: PARSE_CACHE_VERSION, files: {}}
   let dirty = false
 
@@ -56,7 +57,8 @@ export function readSourceFiles(root: string, realRoot: string, cacheDir: string
     layout = readProjectLayout(root)
     dirty = true
   }
-  if (layout.problems.length === 0) next.lock = {stamp: lockStamp, layout: {srcDirs: layout.srcDirs, modulesDir: layout.modulesDir}}
+  if (layout.problems.length === 0)
+    next.lock = {stamp: lockStamp, layout: {srcDirs: layout.srcDirs, modulesDir: layout.modulesDir}}
 
   const rel = (abs: string) => relative(root, abs).split('\\').join('/')
   const files: DefinitionFile[] = []
@@ -88,7 +90,15 @@ export function readSourceFiles(root: string, realRoot: string, cacheDir: string
       }
       next.files[file] = {
         stamp,
-        entries: entries.map(({namespace, name, kind, meta, data, line, column}) => ({namespace, name, kind, meta, data, line, column})),
+        entries: entries.map(({namespace, name, kind, meta, data, line, column}) => ({
+          namespace,
+          name,
+          kind,
+          meta,
+          data,
+          line,
+          column,
+        })),
         problems,
       }
       files.push({abs, file, srcDir, entries, problems})
@@ -100,10 +110,16 @@ export function readSourceFiles(root: string, realRoot: string, cacheDir: string
   const serialized = cachePath !== undefined && dirty ? JSON.stringify(next) : undefined
   const saveCache = (known: {luaOk: string[]; validOk: string[]}) => {
     if (cachePath === undefined) return
-    const same = (a: readonly string[] | undefined, b: readonly string[]) => a !== undefined && a.length === b.length && a.every((h, i) => h === b[i])
+    const same = (a: readonly string[] | undefined, b: readonly string[]) =>
+      a !== undefined && a.length === b.length && a.every((h, i) => h === b[i])
     if (serialized === undefined && same(cache.luaOk, known.luaOk) && same(cache.validOk, known.validOk)) return
     const tail = `"luaOk":${JSON.stringify(known.luaOk)},"validOk":${JSON.stringify(known.validOk)}}`
-    writeParseCache(cachePath, serialized === undefined ? `${JSON.stringify({...cache, luaOk: undefined, validOk: undefined}).slice(0, -1)},${tail}` : `${serialized.slice(0, -1)},${tail}`)
+    writeParseCache(
+      cachePath,
+      serialized === undefined
+        ? `${JSON.stringify({...cache, luaOk: undefined, validOk: undefined}).slice(0, -1)},${tail}`
+        : `${serialized.slice(0, -1)},${tail}`,
+    )
   }
   return {layout, files, escaped, missingDirs, plainFiles, cache, saveCache}
 }

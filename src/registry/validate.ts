@@ -21,7 +21,10 @@ export interface ValidationResult {
   okHashes: string[]
 }
 
-export async function validateEntries(pending: readonly PendingEntry[], knownOk: readonly string[]): Promise<ValidationResult> {
+export async function validateEntries(
+  pending: readonly PendingEntry[],
+  knownOk: readonly string[],
+): Promise<ValidationResult> {
   const ok = new Set(knownOk)
   const valid: CheckedEntry[] = []
   const problems: Problem[] = []
@@ -30,7 +33,9 @@ export async function validateEntries(pending: readonly PendingEntry[], knownOk:
   for (const item of pending) {
     // The schemas only check that `source` is a string, so its (long) text is left out of the hash.
     const {source, ...rest} = item.entry.data
-    const hash = createHash('sha1').update(`${item.kind}\0${typeof source}\0${JSON.stringify(rest)}`).digest('base64url')
+    const hash = createHash('sha1')
+      .update(`${item.kind}\0${typeof source}\0${JSON.stringify(rest)}`)
+      .digest('base64url')
     if (ok.has(hash)) {
       valid.push(item)
       okHashes.push(hash)
@@ -70,6 +75,7 @@ export async function validateEntries(pending: readonly PendingEntry[], knownOk:
 
 function describeIssue(issue: {code: string; message: string; input?: unknown}): string {
   // zod's default "Invalid input: expected string, received undefined" reads as "is required".
-  if (issue.code === 'invalid_type' && issue.input === undefined) return /required/.test(issue.message) ? issue.message : 'is required'
+  if (issue.code === 'invalid_type' && issue.input === undefined)
+    return /required/.test(issue.message) ? issue.message : 'is required'
   return issue.message.replace(/^Invalid input: /, 'is invalid: ')
 }

@@ -74,27 +74,36 @@ export interface TemporalWorkerConfig {
 function parseAs(entry: RegistryEntry, kinds: readonly RunKind[]): Record<string, unknown> {
   const kind = kinds.find((k) => k === entry.kind)
   if (!kind) {
-    throw new WippyError('WIPPY_ENTRY_INVALID', `Entry ${entry.id} has kind ${entry.kind}, not ${kinds.join(' or ')}.`, {
-      hint: 'Check the entry ID you passed.',
-      file: entry.file,
-      line: entry.line,
-      column: entry.column,
-    })
+    throw new WippyError(
+      'WIPPY_ENTRY_INVALID',
+      `Entry ${entry.id} has kind ${entry.kind}, not ${kinds.join(' or ')}.`,
+      {
+        hint: 'Check the entry ID you passed.',
+        file: entry.file,
+        line: entry.line,
+        column: entry.column,
+      },
+    )
   }
   const result = kindSchemas[kind].safeParse(entry.data)
   if (!result.success) {
     const issue = result.error.issues[0]
-    throw new WippyError('WIPPY_ENTRY_INVALID', `Entry ${entry.id} is not a valid ${kind}: ${issue ? `${issue.path.join('.') || 'data'} ${issue.message}` : 'invalid'}.`, {
-      hint: 'Run `wippy lint` to see every problem with its position.',
-      file: entry.file,
-      line: entry.line,
-      column: entry.column,
-    })
+    throw new WippyError(
+      'WIPPY_ENTRY_INVALID',
+      `Entry ${entry.id} is not a valid ${kind}: ${issue ? `${issue.path.join('.') || 'data'} ${issue.message}` : 'invalid'}.`,
+      {
+        hint: 'Run `wippy lint` to see every problem with its position.',
+        file: entry.file,
+        line: entry.line,
+        column: entry.column,
+      },
+    )
   }
   return result.data as Record<string, unknown>
 }
 
-const ms = (value: unknown, fallback: number): number => (typeof value === 'string' ? (parseGoDuration(value) ?? fallback) : fallback)
+const ms = (value: unknown, fallback: number): number =>
+  typeof value === 'string' ? (parseGoDuration(value) ?? fallback) : fallback
 
 /** Lifecycle with the platform defaults (§1.6) filled in and durations in milliseconds. */
 export function lifecycleConfig(raw: unknown, fromNamespace: string): LifecycleConfig {

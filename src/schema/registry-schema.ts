@@ -59,7 +59,8 @@ const metaSchema: JsonSchema = {
     comment: {type: 'string', description: 'A human description of the entry.'},
     temporal: {
       type: 'object',
-      description: 'Binds a workflow.lua to a worker (temporal.workflow.worker) or a function to one as an activity (temporal.activity.worker).',
+      description:
+        'Binds a workflow.lua to a worker (temporal.workflow.worker) or a function to one as an activity (temporal.activity.worker).',
     },
   },
 }

@@ -13,7 +13,8 @@ export interface ProjectOptions {
 }
 
 /** The connect options of a project's state dir. */
-export const stateDirOf = (options: ProjectOptions): {stateDir?: string} => (options.stateDir === undefined ? {} : {stateDir: options.stateDir})
+export const stateDirOf = (options: ProjectOptions): {stateDir?: string} =>
+  options.stateDir === undefined ? {} : {stateDir: options.stateDir}
 
 // The offline readers load only when needed, so the common path, a command talking to a running
 // dev server, starts fast. (The read path of `offline.ts` loads neither zod nor the history store;
@@ -21,7 +22,10 @@ export const stateDirOf = (options: ProjectOptions): {stateDir?: string} => (opt
 export const offline = () => import('../control/offline.js')
 
 /** Runs `fn` with a client of the running dev server (closed after), or undefined without one. */
-export async function withClient<T>(options: ProjectOptions, fn: (client: ControlClient | undefined) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  options: ProjectOptions,
+  fn: (client: ControlClient | undefined) => Promise<T>,
+): Promise<T> {
   const client = await connectControl(options.root, stateDirOf(options))
   try {
     return await fn(client)
@@ -31,7 +35,10 @@ export async function withClient<T>(options: ProjectOptions, fn: (client: Contro
 }
 
 /** Like {@link withClient} but requires a dev server (`WIPPY_DEV_NOT_RUNNING` without one). */
-export async function withRequiredClient<T>(options: ProjectOptions, fn: (client: ControlClient) => Promise<T>): Promise<T> {
+export async function withRequiredClient<T>(
+  options: ProjectOptions,
+  fn: (client: ControlClient) => Promise<T>,
+): Promise<T> {
   const client = await requireControl(options.root, stateDirOf(options))
   try {
     return await fn(client)

@@ -12,7 +12,11 @@ export async function forkRun(options: ProjectOptions & {at: number; id?: string
   return withRequiredClient(options, async (client) => {
     // Resolve the prefix first, so the result can name the source run (the fork reply does not).
     const source = (await client.history({pid: options.pid, range: {limit: 1}})).pid
-    const forked = await client.fork({at: options.at, pid: source, ...(options.id === undefined ? {} : {id: options.id})})
+    const forked = await client.fork({
+      at: options.at,
+      pid: source,
+      ...(options.id === undefined ? {} : {id: options.id}),
+    })
     return {...forked, at: options.at, forkedFrom: source}
   })
 }

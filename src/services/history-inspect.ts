@@ -8,7 +8,9 @@ import {closedStatusOf} from '../history/run-view.js'
 import {type ProjectOptions, offline, stateDirOf, withClient} from './control.js'
 import {connectControl} from '../control/client.js'
 
-export async function inspectHistory(options: ProjectOptions & {pid: string; range?: HistoryRange}): Promise<HistoryView> {
+export async function inspectHistory(
+  options: ProjectOptions & {pid: string; range?: HistoryRange},
+): Promise<HistoryView> {
   // Load the file reader while finding out whether a dev server answers (no zod or store in it).
   const reader = offline()
   reader.catch(() => {})
@@ -24,7 +26,13 @@ export async function inspectHistory(options: ProjectOptions & {pid: string; ran
  * is followed too).
  */
 export async function followHistory(
-  options: ProjectOptions & {from?: number; onEvent: (e: HistoryEvent) => void; pid: string; pollMs?: number; signal?: AbortSignal},
+  options: ProjectOptions & {
+    from?: number
+    onEvent: (e: HistoryEvent) => void
+    pid: string
+    pollMs?: number
+    signal?: AbortSignal
+  },
 ): Promise<{pid: string; status: string}> {
   const client = await connectControl(options.root, stateDirOf(options))
   if (client) {

@@ -8,7 +8,9 @@ import {type ProjectOptions, offline} from './control.js'
 import {inspectHistory} from './history-inspect.js'
 import {withScratchEngine} from './scratch-engine.js'
 
-export async function replayHistory(options: ProjectOptions & {file?: string; pid?: string}): Promise<ReplayCheckResult> {
+export async function replayHistory(
+  options: ProjectOptions & {file?: string; pid?: string},
+): Promise<ReplayCheckResult> {
   let events: HistoryEvent[]
   let pid: string
   if (options.file) {

@@ -16,7 +16,9 @@ export interface SignalOutput {
   seq?: number
 }
 
-export async function signalRun(options: ProjectOptions & {payload: unknown[]; pid: string; topic: string}): Promise<SignalOutput> {
+export async function signalRun(
+  options: ProjectOptions & {payload: unknown[]; pid: string; topic: string},
+): Promise<SignalOutput> {
   // Before either path: the offline one has no request-size cap of its own.
   checkPayload(options.payload, 'signal payload')
   const request = {payload: options.payload, pid: options.pid, topic: options.topic}
@@ -25,12 +27,18 @@ export async function signalRun(options: ProjectOptions & {payload: unknown[]; p
     // Only workflows have a durable inbox; a plain process lives only inside a running engine.
     const target = parsePid(options.pid)
     if (target && !target.node) {
-      throw new WippyError('WIPPY_DEV_NOT_RUNNING', `Can't signal the process ${options.pid}: processes live only while \`wippy dev\` runs.`, {
-        hint: 'Start `wippy dev` in the project, then send the signal again. (Signals to workflows are queued durably without it.)',
-      })
+      throw new WippyError(
+        'WIPPY_DEV_NOT_RUNNING',
+        `Can't signal the process ${options.pid}: processes live only while \`wippy dev\` runs.`,
+        {
+          hint: 'Start `wippy dev` in the project, then send the signal again. (Signals to workflows are queued durably without it.)',
+        },
+      )
     }
     try {
-      const queued = await (await offline()).queueOfflineSignal(options.root, options.pid, options.topic, options.payload, options.stateDir)
+      const queued = await (
+        await offline()
+      ).queueOfflineSignal(options.root, options.pid, options.topic, options.payload, options.stateDir)
       return {delivered: false, pid: queued.pid, queued: true, seq: queued.seq}
     } catch (error) {
       // A dev server took the state lock first: it owns the files now, so deliver through it.

@@ -13,14 +13,31 @@ export interface SpawnOutput extends SpawnResult {
 
 /** `onSpawned` is called once the run exists, before waiting (so its ID can be shown at once). */
 export async function spawnRun(
-  options: ProjectOptions & {entry: string; host?: string; id?: string; input: unknown[]; onSpawned?: (spawned: SpawnResult) => void; wait?: boolean},
+  options: ProjectOptions & {
+    entry: string
+    host?: string
+    id?: string
+    input: unknown[]
+    onSpawned?: (spawned: SpawnResult) => void
+    wait?: boolean
+  },
 ): Promise<SpawnOutput> {
   checkPayload(options.input, 'workflow input')
   return withRequiredClient(options, async (client) => {
-    const spawned = await client.spawn({entry: options.entry, input: options.input, ...(options.host ? {host: options.host} : {}), ...(options.id ? {id: options.id} : {})})
+    const spawned = await client.spawn({
+      entry: options.entry,
+      input: options.input,
+      ...(options.host ? {host: options.host} : {}),
+      ...(options.id ? {id: options.id} : {}),
+    })
     options.onSpawned?.(spawned)
     if (!options.wait) return spawned
     const outcome: RunOutcome = await client.wait({pid: spawned.pid})
-    return {...spawned, status: outcome.status, ...(outcome.error ? {error: outcome.error} : {}), ...('result' in outcome ? {result: outcome.result} : {})}
+    return {
+      ...spawned,
+      status: outcome.status,
+      ...(outcome.error ? {error: outcome.error} : {}),
+      ...('result' in outcome ? {result: outcome.result} : {}),
+    }
   })
 }

@@ -2,5 +2,7 @@
 import {type ProjectOptions, withRequiredClient} from './control.js'
 
 export async function terminateRun(options: ProjectOptions & {pid: string; reason?: string}): Promise<{pid: string}> {
-  return withRequiredClient(options, (client) => client.terminate({pid: options.pid, ...(options.reason === undefined ? {} : {reason: options.reason})}))
+  return withRequiredClient(options, (client) =>
+    client.terminate({pid: options.pid, ...(options.reason === undefined ? {} : {reason: options.reason})}),
+  )
 }

@@ -2,7 +2,9 @@
 import {requireSkip} from '../time/duration.js'
 import {type ProjectOptions, withRequiredClient} from './control.js'
 
-export async function skipTime(options: ProjectOptions & {by: number | 'next-timer'; pid: string}): Promise<{now: number; pid: string; skippedMs: number}> {
+export async function skipTime(
+  options: ProjectOptions & {by: number | 'next-timer'; pid: string},
+): Promise<{now: number; pid: string; skippedMs: number}> {
   requireSkip(options.by)
   return withRequiredClient(options, (client) => client.skipTime({by: options.by, pid: options.pid}))
 }

@@ -32,7 +32,9 @@ export function humanReporter(options: ReporterOptions): TestReporter {
   const {write} = options
   let total = 0
   let done = 0
-  let suite: {failed: string[]; name: string; passed: number; run: number; size: number; skipped: number; startedAt: number} | undefined
+  let suite:
+    | {failed: string[]; name: string; passed: number; run: number; size: number; skipped: number; startedAt: number}
+    | undefined
   const suiteSizes = new Map<string, number>()
 
   const settleSuite = (): void => {
@@ -54,7 +56,9 @@ export function humanReporter(options: ReporterOptions): TestReporter {
     onPlan(tests, notRun) {
       total = tests.length
       for (const t of tests) suiteSizes.set(t.suite, (suiteSizes.get(t.suite) ?? 0) + 1)
-      write(`Running ${total} test${total === 1 ? '' : 's'} in ${suiteSizes.size} suite${suiteSizes.size === 1 ? '' : 's'}\n`)
+      write(
+        `Running ${total} test${total === 1 ? '' : 's'} in ${suiteSizes.size} suite${suiteSizes.size === 1 ? '' : 's'}\n`,
+      )
       if (notRun.length > 0) {
         const kinds = notRun.map((k) => `${k.kind} (${k.count})`).join(', ')
         write(`${paint.dim(`Loaded but not run (kinds wippy does not run): ${kinds}`)}\n`)
@@ -78,10 +82,20 @@ export function humanReporter(options: ReporterOptions): TestReporter {
       if (!options.live) return
       if (suite?.name !== test.suite) {
         settleSuite()
-        suite = {failed: [], name: test.suite, passed: 0, run: 0, size: suiteSizes.get(test.suite) ?? 0, skipped: 0, startedAt: performance.now()}
+        suite = {
+          failed: [],
+          name: test.suite,
+          passed: 0,
+          run: 0,
+          size: suiteSizes.get(test.suite) ?? 0,
+          skipped: 0,
+          startedAt: performance.now(),
+        }
       }
       const spin = SPINNER[done % SPINNER.length]!
-      write(`\r\u001B[2K${paint.yellow(spin)} ${paint.bold(test.suite)} ${suite.run + 1}/${suite.size} ${paint.dim(test.id)}  ${paint.dim(`[${done}/${total}]`)}`)
+      write(
+        `\r\u001B[2K${paint.yellow(spin)} ${paint.bold(test.suite)} ${suite.run + 1}/${suite.size} ${paint.dim(test.id)}  ${paint.dim(`[${done}/${total}]`)}`,
+      )
     },
   }
 }
@@ -90,7 +104,8 @@ function lineOf(result: TestResult, test: TestCase, paint: Paint): string {
   const name = `${test.suite} › ${test.id}`
   const took = paint.dim(`(${formatDurationMs(result.durationMs)})`)
   if (result.status === 'passed') return `${paint.green('✓')} ${name} ${took}`
-  if (result.status === 'skipped') return `${paint.yellow('-')} ${name} ${paint.dim(`skipped: ${result.skipReason ?? ''}`)}`
+  if (result.status === 'skipped')
+    return `${paint.yellow('-')} ${name} ${paint.dim(`skipped: ${result.skipReason ?? ''}`)}`
   return `${paint.red('✗')} ${name} ${took}: ${result.failure?.message ?? ''}`
 }
 
@@ -103,17 +118,33 @@ export function renderSummary(report: TestRunReport, paint: Paint = painter(fals
     for (const t of failed) {
       const f = t.failure!
       const where = f.file ? ` ${paint.dim(`(${f.file}${f.line ? `:${f.line}` : ''})`)}` : ''
-      out.push('', `${paint.red('✗')} ${paint.bold(t.id)}${t.description ? paint.dim(` — ${t.description}`) : ''}${where}`)
-      const label = f.reason === 'timeout' ? 'timeout' : f.reason === 'error' ? `raised${f.errorKind ? ` ${f.errorKind}` : ''}` : `returned${f.errorKind ? ` ${f.errorKind}` : ''}`
+      out.push(
+        '',
+        `${paint.red('✗')} ${paint.bold(t.id)}${t.description ? paint.dim(` — ${t.description}`) : ''}${where}`,
+      )
+      const label =
+        f.reason === 'timeout'
+          ? 'timeout'
+          : f.reason === 'error'
+            ? `raised${f.errorKind ? ` ${f.errorKind}` : ''}`
+            : `returned${f.errorKind ? ` ${f.errorKind}` : ''}`
       out.push(`    ${label}: ${f.message}`)
       // Wippy's (value, err) rule: a second return value fails a test even after `true`.
       if (f.reason === 'returned' && !f.errorKind && !f.message.startsWith('returned ')) {
-        out.push(`    ${paint.dim('(the test returned this text as its second value, the error: any second value fails a test, even after true; return only true to pass)')}`)
+        out.push(
+          `    ${paint.dim('(the test returned this text as its second value, the error: any second value fails a test, even after true; return only true to pass)')}`,
+        )
       }
-      if (f.traceback) for (const line of f.traceback.split('\n')) out.push(`    ${paint.dim(line.replace(/^\t/, '  '))}`)
+      if (f.traceback)
+        for (const line of f.traceback.split('\n')) out.push(`    ${paint.dim(line.replace(/^\t/, '  '))}`)
     }
   }
-  out.push('', paint.dim(`${report.tests.length} test${report.tests.length === 1 ? '' : 's'} in ${formatDurationMs(report.durationMs)}`))
+  out.push(
+    '',
+    paint.dim(
+      `${report.tests.length} test${report.tests.length === 1 ? '' : 's'} in ${formatDurationMs(report.durationMs)}`,
+    ),
+  )
   out.push(totalsLine(report))
   return `${out.join('\n')}\n`
 }

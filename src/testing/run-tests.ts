@@ -85,7 +85,12 @@ export async function runTests(options: RunTestsOptions): Promise<TestRunReport>
   const throwAway = options.stateDir === undefined
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'wippy-test-')))
   try {
-    const engine = await Engine.start({env: options.env ?? process.env, root: options.root, stateDir, virtualTime: true})
+    const engine = await Engine.start({
+      env: options.env ?? process.env,
+      root: options.root,
+      stateDir,
+      virtualTime: true,
+    })
     try {
       const tests = findTests(engine.currentRegistry, options)
       const notRun = entriesNotRun(engine.currentRegistry)
@@ -94,7 +99,9 @@ export async function runTests(options: RunTestsOptions): Promise<TestRunReport>
       let bailed = false
       for (const test of tests) {
         options.reporter?.onTestStart?.(test)
-        const result = bailed ? skippedResult(test, 'not run: --bail stopped after a failure') : await runOne(engine, test, options.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS)
+        const result = bailed
+          ? skippedResult(test, 'not run: --bail stopped after a failure')
+          : await runOne(engine, test, options.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS)
         results.push(result)
         options.reporter?.onTestEnd?.(result, test)
         if (result.status === 'failed' && options.bail) bailed = true
@@ -129,9 +136,18 @@ async function runOne(engine: Engine, test: TestCase, defaultTimeoutMs: number):
   try {
     const outcome = await Promise.race([engine.call(test.id, []), timedOut])
     const durationMs = Math.round(performance.now() - started)
-    const base = {durationMs, id: test.id, suite: test.suite, ...(test.description ? {description: test.description} : {})}
+    const base = {
+      durationMs,
+      id: test.id,
+      suite: test.suite,
+      ...(test.description ? {description: test.description} : {}),
+    }
     if (outcome === 'timeout') {
-      return {...base, failure: {message: `ran past its timeout of ${formatMs(timeoutMs)}`, reason: 'timeout'}, status: 'failed'}
+      return {
+        ...base,
+        failure: {message: `ran past its timeout of ${formatMs(timeoutMs)}`, reason: 'timeout'},
+        status: 'failed',
+      }
     }
     const failure = failureOf(outcome)
     return failure ? {...base, failure, status: 'failed'} : {...base, status: 'passed'}
@@ -157,13 +173,23 @@ export function failureOf(outcome: {error?: LuaErrorValue; value?: unknown}): Te
   }
   const value = outcome.value
   if (value === undefined || value === null || value === false) {
-    return {message: `returned ${value === false ? 'false' : 'nil'} (a test passes by returning true)`, reason: 'returned'}
+    return {
+      message: `returned ${value === false ? 'false' : 'nil'} (a test passes by returning true)`,
+      reason: 'returned',
+    }
   }
   return undefined
 }
 
 function skippedResult(test: TestCase, reason: string): TestResult {
-  return {durationMs: 0, id: test.id, skipReason: reason, status: 'skipped', suite: test.suite, ...(test.description ? {description: test.description} : {})}
+  return {
+    durationMs: 0,
+    id: test.id,
+    skipReason: reason,
+    status: 'skipped',
+    suite: test.suite,
+    ...(test.description ? {description: test.description} : {}),
+  }
 }
 
 function formatMs(ms: number): string {

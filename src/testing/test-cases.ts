@@ -42,7 +42,11 @@ export function findTests(registry: Registry, selection: TestSelection = {}): Te
   }
   const patterns = selection.patterns?.filter((p) => p.length > 0) ?? []
   const suites = selection.suites ?? []
-  const kept = all.filter((t) => (patterns.length === 0 || patterns.some((p) => t.id.includes(p))) && (suites.length === 0 || suites.includes(t.suite)))
+  const kept = all.filter(
+    (t) =>
+      (patterns.length === 0 || patterns.some((p) => t.id.includes(p))) &&
+      (suites.length === 0 || suites.includes(t.suite)),
+  )
   if (kept.length === 0) throw noTests(all, selection)
   return kept.sort(compareTests)
 }
@@ -66,11 +70,15 @@ function testCaseOf(id: string, meta: Record<string, unknown>, file: string, lin
   if (typeof meta.timeout === 'string') {
     const ms = parseDurationMs(meta.timeout)
     if (ms === undefined || ms <= 0) {
-      throw new WippyError('WIPPY_TEST_TIMEOUT_INVALID', `Test ${id} has the timeout "${meta.timeout}", which is not a duration.`, {
-        file,
-        hint: 'Write meta.timeout as a Go duration: "500ms", "30s", "2m".',
-        line,
-      })
+      throw new WippyError(
+        'WIPPY_TEST_TIMEOUT_INVALID',
+        `Test ${id} has the timeout "${meta.timeout}", which is not a duration.`,
+        {
+          file,
+          hint: 'Write meta.timeout as a Go duration: "500ms", "30s", "2m".',
+          line,
+        },
+      )
     }
     test.timeoutMs = ms
   }
@@ -94,7 +102,10 @@ function noTests(all: TestCase[], selection: TestSelection): WippyError {
     })
   }
   const suites = [...new Set(all.map((t) => t.suite))].sort()
-  const filter = [...(selection.patterns ?? []).map((p) => `"${p}"`), ...(selection.suites ?? []).map((s) => `suite ${s}`)].join(', ')
+  const filter = [
+    ...(selection.patterns ?? []).map((p) => `"${p}"`),
+    ...(selection.suites ?? []).map((s) => `suite ${s}`),
+  ].join(', ')
   return new WippyError('WIPPY_TESTS_NOT_FOUND', `No test matches ${filter}.`, {
     details: {suites},
     hint: `Patterns are substrings of entry IDs; the suites are ${suites.join(', ')}.`,

@@ -50,7 +50,7 @@ export function requireDurationMs(text: string, what = 'duration'): number {
   const parsed = parse(text)
   if ('problem' in parsed && parsed.problem === 'range') {
     throw new WippyError('WIPPY_DURATION_INVALID', `The ${what} "${text}" is out of range.`, {
-      hint: 'A duration is at most 2562047h47m16.854775807s (Go\'s time.Duration, which the platform uses).',
+      hint: "A duration is at most 2562047h47m16.854775807s (Go's time.Duration, which the platform uses).",
       kind: 'usage',
     })
   }
@@ -71,13 +71,20 @@ export function requireDurationMs(text: string, what = 'duration'): number {
 export function requireSkip(by: number | 'next-timer'): void {
   if (by === 'next-timer') return
   if (!Number.isFinite(by) || by < 0) {
-    throw new WippyError('WIPPY_DURATION_INVALID', `Can't skip a workflow clock by ${by} ms.`, {hint: 'Time only moves forward: pass a positive duration, e.g. --by 1h.', kind: 'usage'})
-  }
-  if (by > MAX_SKIP_MS) {
-    throw new WippyError('WIPPY_DURATION_INVALID', `A skip of ${formatDurationMs(by)} is too far: one skip moves a workflow clock by at most 876000h (100 years).`, {
-      hint: 'Skip by less, e.g. --by 8760h for a year, or use --to-next-timer.',
+    throw new WippyError('WIPPY_DURATION_INVALID', `Can't skip a workflow clock by ${by} ms.`, {
+      hint: 'Time only moves forward: pass a positive duration, e.g. --by 1h.',
       kind: 'usage',
     })
+  }
+  if (by > MAX_SKIP_MS) {
+    throw new WippyError(
+      'WIPPY_DURATION_INVALID',
+      `A skip of ${formatDurationMs(by)} is too far: one skip moves a workflow clock by at most 876000h (100 years).`,
+      {
+        hint: 'Skip by less, e.g. --by 8760h for a year, or use --to-next-timer.',
+        kind: 'usage',
+      },
+    )
   }
 }
 

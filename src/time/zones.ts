@@ -75,17 +75,24 @@ function buildTable(name: string): undefined | ZoneTable {
   let wall: Intl.DateTimeFormat
   try {
     wall = new Intl.DateTimeFormat('en-US', {
-      day: 'numeric', hour: 'numeric', hourCycle: 'h23', minute: 'numeric', month: 'numeric',
-      second: 'numeric', timeZone: name, year: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      hourCycle: 'h23',
+      minute: 'numeric',
+      month: 'numeric',
+      second: 'numeric',
+      timeZone: name,
+      year: 'numeric',
     })
   } catch {
     return undefined
   }
-  if (wall.resolvedOptions().timeZone.toLowerCase() === name.toLowerCase() && wall.resolvedOptions().timeZone !== name) return undefined
+  if (wall.resolvedOptions().timeZone.toLowerCase() === name.toLowerCase() && wall.resolvedOptions().timeZone !== name)
+    return undefined
   const offsetAt = (s: number): number => {
     const m = WALL.exec(wall.format(s * 1000))
     if (!m) return 0
-    return (Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6])) / 1000) - s
+    return Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6])) / 1000 - s
   }
   const at = [FIRST]
   const off = [offsetAt(FIRST)]

@@ -79,7 +79,12 @@ export function ConfirmPrompt({keys, onCancel, onConfirm, question, withReason =
         </Text>
       ) : null}
       <Text dimColor wrap="truncate">
-        {clip(withReason ? 'enter confirm (the reason is optional) · esc/ctrl-c keep it running' : 'y/enter confirm · n/esc/ctrl-c keep it running', inner)}
+        {clip(
+          withReason
+            ? 'enter confirm (the reason is optional) · esc/ctrl-c keep it running'
+            : 'y/enter confirm · n/esc/ctrl-c keep it running',
+          inner,
+        )}
       </Text>
     </Box>
   )

@@ -111,9 +111,22 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
     const shown = runs[selected]
     if (filter && found === -1 && shown) setSelectedKey(shown.key)
   }, [filter, found, runs, selected])
-  const openRun: RunRow | undefined = openPid ? (byKey.get(openPid) ?? {entry: '', id: openPid, key: openPid, kind: 'workflow', loaded: false, pid: openPid, startedAt: 0, status: 'running'}) : undefined
+  const openRun: RunRow | undefined = openPid
+    ? (byKey.get(openPid) ?? {
+        entry: '',
+        id: openPid,
+        key: openPid,
+        kind: 'workflow',
+        loaded: false,
+        pid: openPid,
+        startedAt: 0,
+        status: 'running',
+      })
+    : undefined
   const rowsOfTimeline = useMemo(() => timelineRows(history.events), [history.events])
-  const timelineIndex = cursor.follow ? Math.max(0, rowsOfTimeline.length - 1) : clampIndex(cursor.index, rowsOfTimeline.length)
+  const timelineIndex = cursor.follow
+    ? Math.max(0, rowsOfTimeline.length - 1)
+    : clampIndex(cursor.index, rowsOfTimeline.length)
 
   const liveHeight = Math.max(10, rows - logRows(rows))
   const promptHeight = prompt ? SIGNAL_PROMPT_ROWS : confirm ? CONFIRM_PROMPT_ROWS : 0
@@ -121,7 +134,14 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
 
   /** The row an action applies to: the open run or process, else the selected row of the list. */
   const keyView = view === 'help' ? helpReturn : view
-  const target: RunRow | undefined = keyView === 'process' ? (openKey ? byKey.get(openKey) : undefined) : keyView !== 'processes' ? openRun : runs[selected]
+  const target: RunRow | undefined =
+    keyView === 'process'
+      ? openKey
+        ? byKey.get(openKey)
+        : undefined
+      : keyView !== 'processes'
+        ? openRun
+        : runs[selected]
   const applies = (action: ShortcutAction): boolean => actionApplies(action, keyView, target)
 
   const runReplayCheck = useCallback(
@@ -213,7 +233,11 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
         return setView('replay')
       case 'fork': {
         const at =
-          view === 'replay' ? replayForkAt(history.events, replayIndex, replay.check) : view === 'timeline' ? rowsOfTimeline[timelineIndex]?.seq : target.oldCodeMark?.at
+          view === 'replay'
+            ? replayForkAt(history.events, replayIndex, replay.check)
+            : view === 'timeline'
+              ? rowsOfTimeline[timelineIndex]?.seq
+              : target.oldCodeMark?.at
         if (at === undefined) return setMessage({text: 'Select an event to fork at.', tone: 'info'})
         void actions.fork(target.pid, target.id, at).then((forked) => {
           if (!forked) return
@@ -229,7 +253,13 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
   // When a replay check lands on a divergence, put the cursor on it.
   useEffect(() => {
     const at = replay.check?.divergence?.eventIndex
-    if (at) setReplayIndex(Math.max(0, history.events.findIndex((e) => e.seq === at)))
+    if (at)
+      setReplayIndex(
+        Math.max(
+          0,
+          history.events.findIndex((e) => e.seq === at),
+        ),
+      )
   }, [replay.check, history.events])
 
   const handleKey = (input: string, key: Key): void => {
@@ -261,7 +291,8 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
       // keep their text in refs, so a paste is handed over whole, in this one pass.
       const take = promptKeys.current
       if (!take) return void setKeyTick((t) => t + 1)
-      for (let press = keyQueue.current.shift(); press; press = keyQueue.current.shift()) if (!take(press.input, press.key)) break
+      for (let press = keyQueue.current.shift(); press; press = keyQueue.current.shift())
+        if (!take(press.input, press.key)) break
     } else if (filterTyped.current !== undefined) {
       // The filter too (a ref): every key up to the one that closes it.
       while (filterTyped.current !== undefined && keyQueue.current.length > 0) {
@@ -318,15 +349,56 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
     <>
       <LogPane epoch={feed.logEpoch} lines={feed.logs} />
       <Box flexDirection="column" height={liveHeight} width={columns}>
-        <Header info={header} status={feed.status} width={columns} {...(feed.lastReload ? {lastReload: feed.lastReload} : {})} />
-        {view === 'processes' ? <ProcessList all={allRuns} filter={filter} height={bodyHeight} now={now} runs={runs} selected={selected} total={allRuns.length} width={columns} /> : null}
+        <Header
+          info={header}
+          status={feed.status}
+          width={columns}
+          {...(feed.lastReload ? {lastReload: feed.lastReload} : {})}
+        />
+        {view === 'processes' ? (
+          <ProcessList
+            all={allRuns}
+            filter={filter}
+            height={bodyHeight}
+            now={now}
+            runs={runs}
+            selected={selected}
+            total={allRuns.length}
+            width={columns}
+          />
+        ) : null}
         {view === 'timeline' ? (
-          <Timeline expanded={expanded} height={bodyHeight} loading={history.loading} rows={rowsOfTimeline} selected={timelineIndex} width={columns} {...(openRun ? {run: openRun} : {})} {...(history.error ? {error: history.error} : {})} />
+          <Timeline
+            expanded={expanded}
+            height={bodyHeight}
+            loading={history.loading}
+            rows={rowsOfTimeline}
+            selected={timelineIndex}
+            width={columns}
+            {...(openRun ? {run: openRun} : {})}
+            {...(history.error ? {error: history.error} : {})}
+          />
         ) : null}
         {view === 'replay' ? (
-          <ReplaySteps events={history.events} height={bodyHeight} id={openRun?.id ?? openPid ?? ''} selected={replayIndex} width={columns} {...(replay.check ? {check: replay.check} : {})} {...(replay.error || history.error ? {error: replay.error ?? history.error} : {})} />
+          <ReplaySteps
+            events={history.events}
+            height={bodyHeight}
+            id={openRun?.id ?? openPid ?? ''}
+            selected={replayIndex}
+            width={columns}
+            {...(replay.check ? {check: replay.check} : {})}
+            {...(replay.error || history.error ? {error: replay.error ?? history.error} : {})}
+          />
         ) : null}
-        {view === 'process' ? <ProcessView height={bodyHeight} logs={logsOf(feed, openKey ? byKey.get(openKey) : undefined)} now={now} width={columns} {...(openKey && byKey.get(openKey) ? {row: byKey.get(openKey)} : {})} /> : null}
+        {view === 'process' ? (
+          <ProcessView
+            height={bodyHeight}
+            logs={logsOf(feed, openKey ? byKey.get(openKey) : undefined)}
+            now={now}
+            width={columns}
+            {...(openKey && byKey.get(openKey) ? {row: byKey.get(openKey)} : {})}
+          />
+        ) : null}
         {view === 'help' ? <HelpView height={bodyHeight} width={columns} /> : null}
         {prompt ? (
           <SignalPrompt
@@ -349,7 +421,9 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
             }}
             onConfirm={(reason) => {
               setConfirm(undefined)
-              void (confirm.action === 'cancel' ? actions.cancel(confirm.pid, confirm.id) : actions.terminate(confirm.pid, confirm.id, reason))
+              void (confirm.action === 'cancel'
+                ? actions.cancel(confirm.pid, confirm.id)
+                : actions.terminate(confirm.pid, confirm.id, reason))
             }}
             question={
               confirm.action === 'cancel'
@@ -360,7 +434,13 @@ export function DevApp({engine, header, notes, onForceQuit, onQuit}: DevAppProps
             withReason={confirm.action === 'terminate'}
           />
         ) : null}
-        <Footer applies={applies} view={view} width={columns} {...(message && view !== 'help' ? {message} : {})} {...(filterInput === undefined ? {} : {filterInput})} />
+        <Footer
+          applies={applies}
+          view={view}
+          width={columns}
+          {...(message && view !== 'help' ? {message} : {})}
+          {...(filterInput === undefined ? {} : {filterInput})}
+        />
       </Box>
     </>
   )

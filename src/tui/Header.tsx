@@ -55,7 +55,9 @@ export function Header({info, lastReload, status, width}: HeaderProps) {
 function ReloadSummary({report}: {readonly report: ReloadReport}) {
   const changes = `+${report.added.length} ~${report.changed.length} -${report.removed.length}`
   if (report.errors.length > 0) {
-    return <Text color="red">{` · reload failed in ${Math.round(report.ms)} ms: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`}</Text>
+    return (
+      <Text color="red">{` · reload failed in ${Math.round(report.ms)} ms: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`}</Text>
+    )
   }
   const diverged = report.workflows.filter((w) => !w.compatible).length
   return (

@@ -28,7 +28,10 @@ export function HelpView({height, width}: HelpViewProps) {
             {group.map((s) => (
               <Text key={s.action} wrap="truncate">
                 <Text color="cyan">{`  ${s.label.padEnd(7)}`}</Text>
-                {clip(`${s.description}${columns === 1 && s.views && s.views.length < 3 ? `  (${s.views.join(', ')})` : ''}`, Math.max(1, columnWidth - 10))}
+                {clip(
+                  `${s.description}${columns === 1 && s.views && s.views.length < 3 ? `  (${s.views.join(', ')})` : ''}`,
+                  Math.max(1, columnWidth - 10),
+                )}
               </Text>
             ))}
           </Box>

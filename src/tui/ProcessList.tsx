@@ -35,7 +35,8 @@ const ID_MIN = 14
  * tail that tells child runs apart stays), then ENTRY.
  */
 export function listColumns(rows: readonly ProcessInfo[], width: number): {entry: number; id: number; status: number} {
-  const longest = (f: (r: ProcessInfo) => string, floor: number): number => Math.max(floor, ...rows.map((r) => f(r).length))
+  const longest = (f: (r: ProcessInfo) => string, floor: number): number =>
+    Math.max(floor, ...rows.map((r) => f(r).length))
   const available = Math.max(20, width - 4 - 1 - 1 - 1 - AGE)
   let id = longest((r) => r.id, 8)
   let entry = longest(entryText, 10)
@@ -82,11 +83,19 @@ export function ProcessList({all, filter, height, now, runs, selected, total, wi
         {clip(title, width)}
       </Text>
       <Text dimColor wrap="truncate">
-        {clip(`    ${cell('ID', cols.id)} ${cell('ENTRY', cols.entry)} ${cell('STATUS', cols.status)} ${'AGE'.padStart(AGE)}`, width)}
+        {clip(
+          `    ${cell('ID', cols.id)} ${cell('ENTRY', cols.entry)} ${cell('STATUS', cols.status)} ${'AGE'.padStart(AGE)}`,
+          width,
+        )}
       </Text>
       {visible.length === 0 ? (
         <Text dimColor wrap="truncate">
-          {clip(total === 0 ? "  No runs yet. Start one: wippy spawn <entry> '<json input>'" : `  No runs match /${filter}/ (esc clears the filter)`, width)}
+          {clip(
+            total === 0
+              ? "  No runs yet. Start one: wippy spawn <entry> '<json input>'"
+              : `  No runs match /${filter}/ (esc clears the filter)`,
+            width,
+          )}
         </Text>
       ) : (
         visible.map((run, i) => {
@@ -98,7 +107,9 @@ export function ProcessList({all, filter, height, now, runs, selected, total, wi
               {isSelected ? '› ' : '  '}
               <Text color={marked ? 'yellow' : statusColor(run.status)}>{statusGlyph(run.status)}</Text>
               {` ${cellMiddle(run.id, cols.id)} ${cell(entryText(run), cols.entry)} `}
-              <Text color={run.status === 'blocked' || run.status === 'failed' ? 'red' : marked ? 'yellow' : undefined}>{cell(describeRun(run), cols.status)}</Text>
+              <Text color={run.status === 'blocked' || run.status === 'failed' ? 'red' : marked ? 'yellow' : undefined}>
+                {cell(describeRun(run), cols.status)}
+              </Text>
               {` ${age}`}
             </Text>
           )

@@ -43,7 +43,10 @@ export function ProcessView({height, logs, now, row, width}: ProcessViewProps) {
     ['age', rowAge(now, row.startedAt)],
   ]
   const problem = row.problem ? row.problem.split('\n') : []
-  const logRows = Math.max(0, height - 2 - fields.length - (problem.length > 0 ? Math.min(problem.length, 4) + 1 : 0) - 1)
+  const logRows = Math.max(
+    0,
+    height - 2 - fields.length - (problem.length > 0 ? Math.min(problem.length, 4) + 1 : 0) - 1,
+  )
   const recent = logs.slice(-logRows)
   return (
     <Box flexDirection="column" height={height}>
@@ -72,7 +75,11 @@ export function ProcessView({height, logs, now, row, width}: ProcessViewProps) {
         {clip(recent.length > 0 ? 'RECENT LOGS' : 'RECENT LOGS (none yet)', width)}
       </Text>
       {recent.map((line) => (
-        <Text color={line.level === 'error' ? 'red' : line.level === 'warn' ? 'yellow' : undefined} key={line.id} wrap="truncate">
+        <Text
+          color={line.level === 'error' ? 'red' : line.level === 'warn' ? 'yellow' : undefined}
+          key={line.id}
+          wrap="truncate"
+        >
           {clip(`  ${line.text}`, width)}
         </Text>
       ))}

@@ -28,7 +28,11 @@ export type StepMark = 'diverged' | 'matched' | 'not-replayed'
  * or a later one: a fork keeps events 1..N, so it forks just before the divergence (as the
  * CLI's `wippy fork … --at <divergence − 1>` hint does). Undefined when there is nothing to keep.
  */
-export function replayForkAt(events: readonly HistoryEvent[], selected: number, check: ReplayCheckResult | undefined): number | undefined {
+export function replayForkAt(
+  events: readonly HistoryEvent[],
+  selected: number,
+  check: ReplayCheckResult | undefined,
+): number | undefined {
   const chosen = events[selected]?.seq
   const at = check?.divergence?.eventIndex
   if (at === undefined || at === 0) return chosen
@@ -110,7 +114,17 @@ interface PanelLine {
   text: string
 }
 
-function panelLines({check, error, event, mark}: {check?: ReplayCheckResult; error?: string; event?: HistoryEvent; mark?: StepMark}): PanelLine[] {
+function panelLines({
+  check,
+  error,
+  event,
+  mark,
+}: {
+  check?: ReplayCheckResult
+  error?: string
+  event?: HistoryEvent
+  mark?: StepMark
+}): PanelLine[] {
   if (error) return [{color: 'red', text: `─ ${error}`}]
   if (!check) return [{text: '─ replaying the history against the current code…'}]
   const d = check.divergence
@@ -119,11 +133,17 @@ function panelLines({check, error, event, mark}: {check?: ReplayCheckResult; err
       {color: 'red', text: `─ ✗ event ${d.eventIndex}: expected ${shortenPids(d.expected)}`},
       {color: 'red', text: `      got ${shortenPids(d.got)}`},
       ...(d.where ? [{color: 'red', text: `       at ${d.where}`}] : []),
-      {text: `  f: fork at event ${Math.max(1, d.eventIndex - 1)} (before it) · or revert, or guard with workflow.version()`},
+      {
+        text: `  f: fork at event ${Math.max(1, d.eventIndex - 1)} (before it) · or revert, or guard with workflow.version()`,
+      },
     ]
   }
   if (!event) return []
   const where = 'where' in event && event.where ? ` (${event.where})` : ''
-  if (mark === 'not-replayed') return [{color: 'gray', text: `─ · #${event.seq} not replayed: the code diverged at event ${d?.eventIndex ?? '?'}`}]
-  return [{color: 'green', text: `─ ✓ #${event.seq} ${event.type} matched${where}`}, ...(d ? [{color: 'red', text: `  diverges later, at event ${d.eventIndex}`}] : [])]
+  if (mark === 'not-replayed')
+    return [{color: 'gray', text: `─ · #${event.seq} not replayed: the code diverged at event ${d?.eventIndex ?? '?'}`}]
+  return [
+    {color: 'green', text: `─ ✓ #${event.seq} ${event.type} matched${where}`},
+    ...(d ? [{color: 'red', text: `  diverges later, at event ${d.eventIndex}`}] : []),
+  ]
 }

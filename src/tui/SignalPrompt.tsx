@@ -118,7 +118,9 @@ export function SignalPrompt({keys, onCancel, onSend, target, width}: SignalProm
       <Text wrap="truncate">
         <Text color={field === 'payload' ? 'magenta' : undefined}>{'payload: '}</Text>
         {value(payload, 'payload')}
-        {payload === '' && field === 'payload' ? <Text dimColor>{clip(' JSON, e.g. {"approved": true}', Math.max(0, inner - 10))}</Text> : null}
+        {payload === '' && field === 'payload' ? (
+          <Text dimColor>{clip(' JSON, e.g. {"approved": true}', Math.max(0, inner - 10))}</Text>
+        ) : null}
       </Text>
       {errorLines.length > 0 ? (
         errorLines.map((line, i) => (

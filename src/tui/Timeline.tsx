@@ -2,7 +2,17 @@ import {Box, Text} from 'ink'
 
 import type {ProcessInfo} from '../engine/api.js'
 import type {RunMarks} from './format.js'
-import {OFFSET_WIDTH, cell, clip, clipStart, describeRun, formatOffset, statusColor, statusGlyph, windowStart} from './format.js'
+import {
+  OFFSET_WIDTH,
+  cell,
+  clip,
+  clipStart,
+  describeRun,
+  formatOffset,
+  statusColor,
+  statusGlyph,
+  windowStart,
+} from './format.js'
 import {type TimelineRow, durationBar} from './timeline-model.js'
 
 export interface TimelineProps {
@@ -51,17 +61,33 @@ function tookText(ms: number): string {
  */
 export function timelineColumns(rows: readonly TimelineRow[], width: number): Columns {
   const longest = (values: string[], floor: number): number => Math.max(floor, ...values.map((v) => v.length))
-  const seq = longest(rows.map((r) => `#${r.seq}`), 3)
-  const time = Math.min(OFFSET_WIDTH, longest(rows.map((r) => formatOffset(r.offsetMs)), 4))
+  const seq = longest(
+    rows.map((r) => `#${r.seq}`),
+    3,
+  )
+  const time = Math.min(
+    OFFSET_WIDTH,
+    longest(
+      rows.map((r) => formatOffset(r.offsetMs)),
+      4,
+    ),
+  )
   const wheres = rows.map((r) => baseName(r.where ?? ''))
   const where = wheres.some(Boolean) ? Math.min(width >= 120 ? 28 : 18, longest(wheres, 5)) : 0
   const bar = width >= 110 ? BAR : 0
-  const fixed = (t: number): number => 2 + seq + 1 + time + 1 + t + 1 + (bar ? bar + 1 : 0) + TOOK + 1 + (where ? where + 1 : 0)
-  let type = longest(rows.map((r) => r.type), 5)
+  const fixed = (t: number): number =>
+    2 + seq + 1 + time + 1 + t + 1 + (bar ? bar + 1 : 0) + TOOK + 1 + (where ? where + 1 : 0)
+  let type = longest(
+    rows.map((r) => r.type),
+    5,
+  )
   let shortNames = false
   if (width - fixed(type) < SUMMARY_MIN) {
     shortNames = true
-    type = longest(rows.map((r) => eventName(r.type, true)), 5)
+    type = longest(
+      rows.map((r) => eventName(r.type, true)),
+      5,
+    )
   }
   if (width - fixed(type) < SUMMARY_MIN) type = Math.max(12, Math.min(type, width - SUMMARY_MIN - fixed(0)))
   return {bar, seq, shortNames, summary: Math.max(8, width - fixed(type)), time, type, where}
@@ -100,7 +126,9 @@ export function Timeline({error, expanded, height, loading, run, rows, selected,
         {clip(header, width)}
       </Text>
       {error ? <Text color="red">{clip(`  Can't load the history: ${error}`, width)}</Text> : null}
-      {!error && rows.length === 0 ? <Text dimColor>{clip(loading ? '  Loading the history…' : '  No events.', width)}</Text> : null}
+      {!error && rows.length === 0 ? (
+        <Text dimColor>{clip(loading ? '  Loading the history…' : '  No events.', width)}</Text>
+      ) : null}
       {visible.map((r, i) => {
         const isSelected = start + i === selected
         const took = r.durationMs === undefined ? (r.pending ? '…' : '') : tookText(r.durationMs)

@@ -92,7 +92,15 @@ export type FeedEvent = EngineEvent | NoteEvent | SyncEvent
 const MAX_LOGS = 500
 
 export function initialFeedState(runs: readonly ProcessInfo[], status: EngineStatus): FeedState {
-  return {logEpoch: 0, logs: [], marks: new Map(), nextLogId: 1, runs: new Map(runs.map((r) => [rowKey(r), r])), servicePids: servicePidsOf(new Map(), runs), status}
+  return {
+    logEpoch: 0,
+    logs: [],
+    marks: new Map(),
+    nextLogId: 1,
+    runs: new Map(runs.map((r) => [rowKey(r), r])),
+    servicePids: servicePidsOf(new Map(), runs),
+    status,
+  }
 }
 
 function servicePidsOf(known: ReadonlyMap<string, string>, rows: Iterable<ProcessInfo>): ReadonlyMap<string, string> {
@@ -156,14 +164,34 @@ export function applyEngineEvents(state: FeedState, events: readonly FeedEvent[]
       }
       case 'reload':
         lastReload = event.report
-        for (const text of reloadLines(event.report)) lines.push({level: event.report.errors.length > 0 ? 'error' : event.report.workflows.some((w) => !w.compatible) ? 'warn' : 'info', text})
+        for (const text of reloadLines(event.report))
+          lines.push({
+            level:
+              event.report.errors.length > 0
+                ? 'error'
+                : event.report.workflows.some((w) => !w.compatible)
+                  ? 'warn'
+                  : 'info',
+            text,
+          })
         for (const w of event.report.workflows) {
           const at = forkAt(w.forkCommand)
-          mark(w.pid, ({oldCodeMark: _old, ...rest}) => (w.compatible ? rest : {...rest, oldCodeMark: {...(at === undefined ? {} : {at}), ...(w.divergence ? {divergence: w.divergence} : {})}}))
+          mark(w.pid, ({oldCodeMark: _old, ...rest}) =>
+            w.compatible
+              ? rest
+              : {
+                  ...rest,
+                  oldCodeMark: {...(at === undefined ? {} : {at}), ...(w.divergence ? {divergence: w.divergence} : {})},
+                },
+          )
         }
         break
       case 'log':
-        lines.push({level: event.level, text: `${event.level}${event.pid ? ` ${shortId(event.pid)}` : ''}: ${shortenPids(event.message)}`, ...(event.pid ? {source: event.pid} : {})})
+        lines.push({
+          level: event.level,
+          text: `${event.level}${event.pid ? ` ${shortId(event.pid)}` : ''}: ${shortenPids(event.message)}`,
+          ...(event.pid ? {source: event.pid} : {}),
+        })
         break
       case 'note':
         lines.push({level: event.level, text: event.text})
@@ -198,7 +226,15 @@ export function applyEngineEvents(state: FeedState, events: readonly FeedEvent[]
 }
 
 function sameRun(a: ProcessInfo, b: ProcessInfo): boolean {
-  return a.status === b.status && a.waiting === b.waiting && a.problem === b.problem && a.closedAt === b.closedAt && a.pid === b.pid && a.restarts === b.restarts && a.startedAt === b.startedAt
+  return (
+    a.status === b.status &&
+    a.waiting === b.waiting &&
+    a.problem === b.problem &&
+    a.closedAt === b.closedAt &&
+    a.pid === b.pid &&
+    a.restarts === b.restarts &&
+    a.startedAt === b.startedAt
+  )
 }
 
 /** "run started wf-1 app.workflows:approval" when a run appears or changes status. */
@@ -208,11 +244,22 @@ function lifecycleLine(before: ProcessInfo | undefined, after: ProcessInfo): {le
   const what = after.kind === 'workflow' ? 'run' : after.kind
   switch (after.status) {
     case 'running':
-      return {level: 'info', text: before ? `${what} ${after.kind === 'workflow' ? 'resumed' : 'running'} ${id}` : `${what} started ${id} ${after.entry}`}
+      return {
+        level: 'info',
+        text: before
+          ? `${what} ${after.kind === 'workflow' ? 'resumed' : 'running'} ${id}`
+          : `${what} started ${id} ${after.entry}`,
+      }
     case 'blocked':
-      return {level: 'error', text: `run blocked ${id}: ${after.problem ? compactProblem(after.problem) : 'unknown reason'}`}
+      return {
+        level: 'error',
+        text: `run blocked ${id}: ${after.problem ? compactProblem(after.problem) : 'unknown reason'}`,
+      }
     case 'failed':
-      return {level: 'error', text: `${what} failed ${id}${after.problem ? `: ${shortenPids(after.problem.split('\n')[0]!)}` : ''}`}
+      return {
+        level: 'error',
+        text: `${what} failed ${id}${after.problem ? `: ${shortenPids(after.problem.split('\n')[0]!)}` : ''}`,
+      }
     default:
       return {level: 'info', text: `${what} ${after.status} ${id}`}
   }
@@ -228,12 +275,17 @@ export function sortRuns<R extends ProcessInfo>(runs: Iterable<R>): R[] {
 export function filterRuns<R extends ProcessInfo>(runs: readonly R[], filter: string): R[] {
   const needle = filter.trim().toLowerCase()
   if (!needle) return [...runs]
-  return runs.filter((r) => [r.id, r.entry, r.status, r.waiting ?? '', r.problem ?? ''].some((f) => f.toLowerCase().includes(needle)))
+  return runs.filter((r) =>
+    [r.id, r.entry, r.status, r.waiting ?? '', r.problem ?? ''].some((f) => f.toLowerCase().includes(needle)),
+  )
 }
 
 /** The log lines of a service (its own and those of every process it ran) or a process. */
 export function logsOf(feed: Pick<FeedState, 'logs' | 'servicePids'>, row: RunRow | undefined): LogLine[] {
   if (!row) return []
-  if (row.kind === 'service') return feed.logs.filter((l) => l.source !== undefined && (l.source === row.id || feed.servicePids.get(l.source) === row.id))
+  if (row.kind === 'service')
+    return feed.logs.filter(
+      (l) => l.source !== undefined && (l.source === row.id || feed.servicePids.get(l.source) === row.id),
+    )
   return feed.logs.filter((l) => l.source !== undefined && l.source === row.pid)
 }

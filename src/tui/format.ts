@@ -131,7 +131,11 @@ export interface RunMarks {
  * "service · sleeping 100 ms".
  */
 export function describeRun(run: Omit<ProcessInfo, keyof RunMarks> & RunMarks): string {
-  const marks = [...(run.kind === 'workflow' ? [] : [run.kind]), ...(run.cancelMarked && (run.status === 'running' || run.status === 'blocked') ? ['cancel requested'] : []), ...(run.oldCodeMark && run.status === 'running' ? ['old code'] : [])]
+  const marks = [
+    ...(run.kind === 'workflow' ? [] : [run.kind]),
+    ...(run.cancelMarked && (run.status === 'running' || run.status === 'blocked') ? ['cancel requested'] : []),
+    ...(run.oldCodeMark && run.status === 'running' ? ['old code'] : []),
+  ]
   const base = baseStatus(run)
   return marks.length > 0 ? `${marks.join(' · ')} · ${base}` : base
 }
@@ -143,7 +147,10 @@ function baseStatus(run: Omit<ProcessInfo, keyof RunMarks>): string {
   }
   if (run.status === 'damaged') return run.problem ?? 'damaged history'
   const problem = run.problem ? shortenPids(run.problem.split('\n')[0]!) : undefined
-  if (run.status === 'failed') return [problem ? `failed: ${problem}` : 'failed', run.kind === 'workflow' ? undefined : run.waiting].filter(Boolean).join(' · ')
+  if (run.status === 'failed')
+    return [problem ? `failed: ${problem}` : 'failed', run.kind === 'workflow' ? undefined : run.waiting]
+      .filter(Boolean)
+      .join(' · ')
   if (run.waiting) return shortenPids(run.waiting)
   return run.status
 }
@@ -165,7 +172,12 @@ export function clampIndex(index: number, count: number): number {
 
 /** The project's folder name from its root path. */
 export function projectName(root: string): string {
-  return root.replace(/[\\/]+$/, '').split(/[\\/]/).at(-1) || root
+  return (
+    root
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .at(-1) || root
+  )
 }
 
 /** A value as JSON for display, never throwing (`nil` for Lua's nothing). */

@@ -96,7 +96,10 @@ function detailsOf(e: HistoryEvent): string[] {
     case 'ActivityCompleted':
     case 'ChildWorkflowCompleted':
     case 'WorkflowCompleted':
-      Object.assign(fields, {result: 'result' in e ? e.result : undefined, ...('error' in e && e.error ? {error: e.error} : {})})
+      Object.assign(fields, {
+        result: 'result' in e ? e.result : undefined,
+        ...('error' in e && e.error ? {error: e.error} : {}),
+      })
       break
     case 'ActivityFailed':
     case 'WorkflowFailed':

@@ -12,7 +12,6 @@ import {formatReload} from '../output/reload.js'
 import {shortId} from '../output/short-id.js'
 import type {ReloadReport} from '../engine/api.js'
 
-
 /** Every PID in `text` replaced by its workflow ID (`{client@worker|wf-3f2a}` → `wf-3f2a`). */
 export function shortenPids(text: string): string {
   return text.replace(/\{[^{}|]*\|([^{}|]+)\}/g, '$1')
@@ -25,7 +24,9 @@ export function shortenPids(text: string): string {
  */
 export function compactProblem(problem: string, short = false): string {
   const text = shortenPids(problem).trim()
-  const m = /^(?:Workflow \S+ )?diverges from its history at event (\d+): ([\s\S]*?)(?: \(([^()]+:\d+)\))?\.?$/.exec(text)
+  const m = /^(?:Workflow \S+ )?diverges from its history at event (\d+): ([\s\S]*?)(?: \(([^()]+:\d+)\))?\.?$/.exec(
+    text,
+  )
   if (!m) return text
   const [, event, rest, where] = m
   if (short) return `#${event}${where ? ` ${where.split(/[\\/]/).at(-1) ?? where}` : ''}: ${rest}`

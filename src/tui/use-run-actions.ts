@@ -18,7 +18,11 @@ export interface RunActions {
   terminate(pid: string, id: string, reason: string): Promise<void>
 }
 
-export function useRunActions(engine: EngineApi, report: (message: Message) => void, note: (text: string, level?: string) => void): RunActions {
+export function useRunActions(
+  engine: EngineApi,
+  report: (message: Message) => void,
+  note: (text: string, level?: string) => void,
+): RunActions {
   const attempt = useCallback(
     async <T>(what: string, run: () => Promise<T>, success: (value: T) => string): Promise<T | undefined> => {
       try {
@@ -39,9 +43,18 @@ export function useRunActions(engine: EngineApi, report: (message: Message) => v
 
   return {
     cancel: async (pid, id) => {
-      await attempt(`cancel ${id}`, () => engine.cancel(pid, 'cancelled from wippy dev'), () => `cancel requested for ${id}`)
+      await attempt(
+        `cancel ${id}`,
+        () => engine.cancel(pid, 'cancelled from wippy dev'),
+        () => `cancel requested for ${id}`,
+      )
     },
-    fork: (pid, id, at) => attempt(`fork ${id} at event ${at}`, () => engine.fork(pid, at), (r) => `forked ${id} at event ${at} → ${r.id}`),
+    fork: (pid, id, at) =>
+      attempt(
+        `fork ${id} at event ${at}`,
+        () => engine.fork(pid, at),
+        (r) => `forked ${id} at event ${at} → ${r.id}`,
+      ),
     replayCheck: async (pid) => {
       try {
         return {check: await engine.replayCheck(pid)}
@@ -58,10 +71,18 @@ export function useRunActions(engine: EngineApi, report: (message: Message) => v
     },
     terminate: async (pid, id, reason) => {
       const why = reason.trim() || 'terminated from wippy dev'
-      await attempt(`terminate ${id}`, () => engine.terminate(pid, why), () => `terminated ${id}: ${why}`)
+      await attempt(
+        `terminate ${id}`,
+        () => engine.terminate(pid, why),
+        () => `terminated ${id}: ${why}`,
+      )
     },
     skip: async (pid, id) => {
-      await attempt(`skip time on ${id}`, () => engine.skipTime(pid, 'next-timer'), (r) => `skipped ${formatDurationMs(roundSkip(r.skippedMs))} on ${id}'s clock`)
+      await attempt(
+        `skip time on ${id}`,
+        () => engine.skipTime(pid, 'next-timer'),
+        (r) => `skipped ${formatDurationMs(roundSkip(r.skippedMs))} on ${id}'s clock`,
+      )
     },
   }
 }

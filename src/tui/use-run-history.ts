@@ -39,7 +39,9 @@ export function useRunHistory(engine: EngineApi, pid: string | undefined, frameM
     })
     engine.history(pid).then(
       (view) => live && setState((s) => ({events: mergeEvents(view.events, s.events), loading: false})),
-      (error: unknown) => live && setState((s) => ({...s, error: error instanceof Error ? error.message : String(error), loading: false})),
+      (error: unknown) =>
+        live &&
+        setState((s) => ({...s, error: error instanceof Error ? error.message : String(error), loading: false})),
     )
     return () => {
       live = false

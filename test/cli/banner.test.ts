@@ -7,7 +7,13 @@ describe('wippy dev banner counts', () => {
   const banner = (entries: number, processes: number, open: number, total: number): string => {
     let text = ''
     new LineRenderer({write: (t: string) => (text += t)}).banner(
-      {entries, persistence: {dir: '.wippy/dev', durable: true}, processes, root: '/p', workflows: {blocked: 0, open, total}},
+      {
+        entries,
+        persistence: {dir: '.wippy/dev', durable: true},
+        processes,
+        root: '/p',
+        workflows: {blocked: 0, open, total},
+      },
       {controlAddress: 'sock', readyMs: 12.7, watching: true},
     )
     return text.split('\n')[3] ?? ''

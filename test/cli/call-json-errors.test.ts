@@ -34,7 +34,10 @@ describe('wippy call --json errors', () => {
       expect(typeof out.error.hint).toBe('string')
     }
     // The Lua error is a command failure: its code, a message naming the entry, the Lua fields in details
-    expect(a.error).toMatchObject({code: 'WIPPY_CALL_FAILED', details: {message: expect.stringContaining('order_id is required')}})
+    expect(a.error).toMatchObject({
+      code: 'WIPPY_CALL_FAILED',
+      details: {message: expect.stringContaining('order_id is required')},
+    })
     expect(a.error.message).toContain('app.reviews:submit returned an error')
     expect(a.error.message).toContain('order_id is required')
     expect(b.error.code).toBe('WIPPY_ENTRY_NOT_FOUND')

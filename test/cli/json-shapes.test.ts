@@ -34,7 +34,9 @@ const Event = z.object({seq: z.number().int(), ts: z.number(), type: z.string()}
 const Process = z.strictObject({
   ...Ref,
   blockKind: z.enum(['code', 'host']).optional(),
-  cancelRequested: z.strictObject({at: z.number(), from: z.string().optional(), reason: z.string().optional()}).optional(),
+  cancelRequested: z
+    .strictObject({at: z.number(), from: z.string().optional(), reason: z.string().optional()})
+    .optional(),
   closedAt: z.number().optional(),
   entry: z.string(),
   kind: z.enum(['process', 'service', 'workflow']),
@@ -67,33 +69,72 @@ const SHAPES = {
   inspect: z.strictObject({
     ...Ref,
     blocked: z.strictObject({hint: z.string(), kind: z.enum(['code', 'host']), problem: z.string()}).optional(),
-    damage: z.object({file: z.string(), goodEvents: z.number().int(), line: z.number().int(), offset: z.number().int(), reason: z.string()}).optional(),
+    damage: z
+      .object({
+        file: z.string(),
+        goodEvents: z.number().int(),
+        line: z.number().int(),
+        offset: z.number().int(),
+        reason: z.string(),
+      })
+      .optional(),
     events: z.array(Event),
-    problem: z.string().optional(), status: z.string(), total: z.number().int()}),
+    problem: z.string().optional(),
+    status: z.string(),
+    total: z.number().int(),
+  }),
   lint: z.strictObject({errors: z.number().int(), problems: z.array(z.unknown()), warnings: z.number().int()}),
   ps: z.strictObject({processes: z.array(Process), source: z.enum(['engine', 'files'])}),
   registryList: z.strictObject({entries: z.array(z.object({id: z.string(), kind: z.string()}).passthrough())}),
   registryShow: z.strictObject({entry: z.object({id: z.string(), kind: z.string()}).passthrough()}),
   replay: z.strictObject({
     ...Ref,
-    divergence: z.strictObject({eventIndex: z.number(), expected: z.string(), got: z.string(), message: z.string(), where: z.string().optional()}).optional(),
+    divergence: z
+      .strictObject({
+        eventIndex: z.number(),
+        expected: z.string(),
+        got: z.string(),
+        message: z.string(),
+        where: z.string().optional(),
+      })
+      .optional(),
     ok: z.boolean(),
     replayedEvents: z.number().int(),
   }),
-  signal: z.strictObject({...Ref, delivered: z.boolean(), queued: z.boolean().optional(), seq: z.number().int().optional(), topic: z.string()}),
+  signal: z.strictObject({
+    ...Ref,
+    delivered: z.boolean(),
+    queued: z.boolean().optional(),
+    seq: z.number().int().optional(),
+    topic: z.string(),
+  }),
   skip: z.strictObject({...Ref, now: z.number(), skippedMs: z.number()}),
   spawn: Spawn,
   spawnWait: SpawnWait,
   terminate: z.strictObject({...Ref}),
-  test: z.strictObject({durationMs: z.number(), failed: z.number(), notRun: z.array(z.unknown()), passed: z.number(), skipped: z.number(), tests: z.array(z.unknown())}),
+  test: z.strictObject({
+    durationMs: z.number(),
+    failed: z.number(),
+    notRun: z.array(z.unknown()),
+    passed: z.number(),
+    skipped: z.number(),
+    tests: z.array(z.unknown()),
+  }),
   dev: z.strictObject({controlAddress: z.string(), readyMs: z.number().int()}),
 }
 
 /** Runs `wippy <args> --json`, checks the exit code, and parses stdout with `shape`. */
-function expectJson<T>(result: {exitCode: number; stderr: string; stdout: string}, shape: z.ZodType<T>, exitCode = 0): T {
+function expectJson<T>(
+  result: {exitCode: number; stderr: string; stdout: string},
+  shape: z.ZodType<T>,
+  exitCode = 0,
+): T {
   expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(exitCode)
   const parsed = shape.safeParse(JSON.parse(result.stdout))
-  expect(parsed.success, `${result.stdout}\n${parsed.success ? '' : JSON.stringify(parsed.error.issues, null, 2)}`).toBe(true)
+  expect(
+    parsed.success,
+    `${result.stdout}\n${parsed.success ? '' : JSON.stringify(parsed.error.issues, null, 2)}`,
+  ).toBe(true)
   return parsed.data as T
 }
 
@@ -112,13 +153,21 @@ describe('--json shapes (docs/json.md)', () => {
     const view = expectJson(await cli('history', 'inspect', a.id), SHAPES.inspect)
     expect(view).toMatchObject({id: a.id, status: 'completed'})
     const file = join(dev.root, 'a.jsonl')
-    expect(expectJson(await cli('history', 'export', a.id, '-o', file), SHAPES.export)).toEqual({eventCount: view.total, file, id: a.id, pid: a.pid})
+    expect(expectJson(await cli('history', 'export', a.id, '-o', file), SHAPES.export)).toEqual({
+      eventCount: view.total,
+      file,
+      id: a.id,
+      pid: a.pid,
+    })
     expect(expectJson(await cli('history', 'replay', a.id), SHAPES.replay)).toMatchObject({id: a.id, ok: true})
     expect(expectJson(await cli('history', 'replay', file), SHAPES.replay)).toMatchObject({id: a.id, ok: true})
 
     const forked = expectJson(await cli('fork', a.id, '--at', '2'), SHAPES.fork)
     expect(forked).toMatchObject({at: 2, forkedFrom: {id: a.id, pid: a.pid}})
-    expect(expectJson(await cli('time', 'skip', forked.id, '--by', '1h'), SHAPES.skip)).toMatchObject({id: forked.id, skippedMs: 3_600_000})
+    expect(expectJson(await cli('time', 'skip', forked.id, '--by', '1h'), SHAPES.skip)).toMatchObject({
+      id: forked.id,
+      skippedMs: 3_600_000,
+    })
     expect(expectJson(await cli('cancel', forked.id), SHAPES.cancel)).toEqual({id: forked.id, pid: forked.pid})
     const b = expectJson(await cli('spawn', 'app.workflows:approval', '{"order_id":"J-2","amount":5}'), SHAPES.spawn)
     expect(expectJson(await cli('terminate', b.id), SHAPES.terminate)).toEqual({id: b.id, pid: b.pid})
@@ -128,15 +177,23 @@ describe('--json shapes (docs/json.md)', () => {
     const failed = expectJson(await cli('spawn', 'app.workflows:approval', '{"amount":5}', '--wait'), ErrorOut, 1).error
     const failedRun = SpawnWait.parse(failed.details?.result)
     expect(failedRun.status).toBe('failed')
-    expect(failed).toMatchObject({code: 'WIPPY_WORKFLOW_FAILED', message: expect.stringContaining('order_id'), hint: expect.stringContaining(failedRun.id)})
+    expect(failed).toMatchObject({
+      code: 'WIPPY_WORKFLOW_FAILED',
+      message: expect.stringContaining('order_id'),
+      hint: expect.stringContaining(failedRun.id),
+    })
     expect(failed.details).toMatchObject({message: expect.stringContaining('order_id')})
 
     const ps = expectJson(await cli('ps', '--all'), SHAPES.ps)
     expect(ps.processes.map((p) => p.id)).toEqual(expect.arrayContaining([a.id, b.id, forked.id]))
 
     // Functions, tests, the registry
-    expect(expectJson(await cli('call', 'app.reviews:submit', '{"order_id":"J-3","amount":1}'), SHAPES.call)).toEqual({value: 'submitted'})
-    expect(expectJson(await cli('call', 'app.reviews:submit', '{}'), SHAPES.callFailed, 1).error.code).toBe('WIPPY_CALL_FAILED')
+    expect(expectJson(await cli('call', 'app.reviews:submit', '{"order_id":"J-3","amount":1}'), SHAPES.call)).toEqual({
+      value: 'submitted',
+    })
+    expect(expectJson(await cli('call', 'app.reviews:submit', '{}'), SHAPES.callFailed, 1).error.code).toBe(
+      'WIPPY_CALL_FAILED',
+    )
     expect(expectJson(await cli('test'), SHAPES.test).failed).toBe(0)
     expect(expectJson(await cli('lint'), SHAPES.lint).errors).toBe(0)
     expectJson(await cli('registry', 'list'), SHAPES.registryList)
@@ -145,8 +202,14 @@ describe('--json shapes (docs/json.md)', () => {
     // Errors: user errors exit 1, usage errors 2, unknown commands too; all in one shape
     expectJson(await cli('history', 'inspect', 'wf-nope'), ErrorOut, 1)
     expect(expectJson(await cli('fork', a.id, '--at', '99'), ErrorOut, 1).error.code).toBe('WIPPY_FORK_AT_INVALID')
-    expect(expectJson(await cli('fork', a.id), ErrorOut, 2).error).toMatchObject({code: 'WIPPY_USAGE', message: 'Missing the required flag --at.'})
-    expect(expectJson(await cli('spwan', 'app.workflows:approval'), ErrorOut, 2).error).toMatchObject({code: 'WIPPY_COMMAND_UNKNOWN', details: {suggestion: 'spawn'}})
+    expect(expectJson(await cli('fork', a.id), ErrorOut, 2).error).toMatchObject({
+      code: 'WIPPY_USAGE',
+      message: 'Missing the required flag --at.',
+    })
+    expect(expectJson(await cli('spwan', 'app.workflows:approval'), ErrorOut, 2).error).toMatchObject({
+      code: 'WIPPY_COMMAND_UNKNOWN',
+      details: {suggestion: 'spawn'},
+    })
   }, 90_000)
 
   it('init --json and dev --json', async () => {
@@ -159,7 +222,12 @@ describe('--json shapes (docs/json.md)', () => {
       // dev --json: the plain lines go to stderr, stdout is one JSON object at exit
       const root = await makeProject('templates/approval')
       try {
-        const child = execa(process.execPath, [BIN, 'dev', '--json', '--no-watch'], {cwd: root, env: {NO_COLOR: '1'}, reject: false, stdin: 'ignore'})
+        const child = execa(process.execPath, [BIN, 'dev', '--json', '--no-watch'], {
+          cwd: root,
+          env: {NO_COLOR: '1'},
+          reject: false,
+          stdin: 'ignore',
+        })
         let err = ''
         child.stderr?.on('data', (c: Buffer) => (err += c.toString()))
         while (!/ready in \d+ ms/.test(err)) await new Promise((r) => setTimeout(r, 20))

@@ -13,7 +13,6 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, {recursive: true, force: true})
 })
 
-
 /** `lint --json` with errors: the one error shape, `WIPPY_LINT_FAILED`, the lint result in `details.result`. */
 function failedLint(stdout: string): unknown {
   const out = JSON.parse(stdout) as {error: {code: string; details: {result: unknown}}}
@@ -38,7 +37,9 @@ describe('wippy lint', () => {
     const result = await runCli(['lint', '-p', join(PROJECTS, 'broken-module-not-workflow-safe')])
     expect(result.exitCode).toBe(1)
     const lines = result.stdout.split('\n')
-    expect(lines[0]).toBe('src/app/_index.yaml:7:28 error WIPPY_MODULE_NOT_WORKFLOW_SAFE Workflow app:order lists the module "http_client", which is not deterministic and can\'t run in a workflow.')
+    expect(lines[0]).toBe(
+      'src/app/_index.yaml:7:28 error WIPPY_MODULE_NOT_WORKFLOW_SAFE Workflow app:order lists the module "http_client", which is not deterministic and can\'t run in a workflow.',
+    )
     expect(lines[1]).toBe('    7 |     modules: [funcs, time, http_client, logger]')
     expect(lines[2]).toBe(`      | ${' '.repeat(27)}^`)
     expect(lines[3]).toMatch(/^ {4}hint: Move that work into a function\.lua .*funcs\.call/)
@@ -51,7 +52,11 @@ describe('wippy lint', () => {
   it('keeps the problems on stdout in --json mode (in the one error shape) and still exits 1', async () => {
     const result = await runCli(['lint', '--json', '-p', join(PROJECTS, 'broken-duplicate')])
     expect(result.exitCode).toBe(1)
-    const json = failedLint(result.stdout) as {problems: Array<Record<string, unknown>>; errors: number; warnings: number}
+    const json = failedLint(result.stdout) as {
+      problems: Array<Record<string, unknown>>
+      errors: number
+      warnings: number
+    }
     expect(json.errors).toBe(1)
     expect(json.problems[0]).toMatchObject({
       severity: 'error',
@@ -79,7 +84,13 @@ describe('wippy lint', () => {
   })
 
   it('reports every broken fixture without a stack trace', async () => {
-    const broken = ['broken-yaml-syntax', 'broken-yaml-tabs', 'broken-lock-invalid', 'broken-src-missing', 'broken-registry-invalid']
+    const broken = [
+      'broken-yaml-syntax',
+      'broken-yaml-tabs',
+      'broken-lock-invalid',
+      'broken-src-missing',
+      'broken-registry-invalid',
+    ]
     for (const dir of broken) {
       const result = await runCli(['lint', '-p', join(PROJECTS, dir)])
       expect(result.exitCode, dir).toBe(1)
@@ -97,7 +108,10 @@ describe('wippy lint', () => {
     const result = await runCli(['lint', '--json'], {cwd: root})
     expect(result.exitCode).toBe(1)
     const json = failedLint(result.stdout) as {problems: Array<{code: string; file: string}>}
-    expect(json.problems.map((p) => `${p.file} ${p.code}`)).toEqual(['src/blob.yaml WIPPY_YAML_SYNTAX', 'src/empty.yml WIPPY_YAML_EMPTY'])
+    expect(json.problems.map((p) => `${p.file} ${p.code}`)).toEqual([
+      'src/blob.yaml WIPPY_YAML_SYNTAX',
+      'src/empty.yml WIPPY_YAML_EMPTY',
+    ])
     expect(result.stderr).toBe('')
   })
 
@@ -122,7 +136,15 @@ describe('wippy lint', () => {
       // Then the syntax error is reported in the Lua file, both times
       expect(result.exitCode).toBe(1)
       const json = failedLint(result.stdout) as {problems: Array<Record<string, unknown>>}
-      expect(json.problems).toMatchObject([{code: 'WIPPY_LUA_SYNTAX', severity: 'error', file: 'src/app/api/refund.lua', line: 9, entryId: 'app.api:refund'}])
+      expect(json.problems).toMatchObject([
+        {
+          code: 'WIPPY_LUA_SYNTAX',
+          severity: 'error',
+          file: 'src/app/api/refund.lua',
+          line: 9,
+          entryId: 'app.api:refund',
+        },
+      ])
     }
   })
 })

@@ -13,7 +13,9 @@ describe('wippy registry list', () => {
     expect(result.exitCode).toBe(0)
     const lines = result.stdout.trimEnd().split('\n')
     expect(lines[0]).toMatch(/^ID\s+KIND\s+FILE$/)
-    expect(lines).toContainEqual(expect.stringMatching(/^app\.workflows:payment\s+workflow\.lua\s+src\/app\/workflows\/_index\.yaml:6$/))
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^app\.workflows:payment\s+workflow\.lua\s+src\/app\/workflows\/_index\.yaml:6$/),
+    )
     expect(lines).toHaveLength(11)
   })
 
@@ -23,7 +25,16 @@ describe('wippy registry list', () => {
     expect(entries.map((e) => e.id)).toEqual(['app.api:charge_card', 'app.api:check_status', 'app.api:refund'])
     const byNs = await runCli(['registry', 'list', '--ns', 'app', '--kind', 'process.host', '--json', '-p', VALID])
     expect(JSON.parse(byNs.stdout)).toEqual({
-      entries: [{id: 'app:processes', kind: 'process.host', namespace: 'app', name: 'processes', file: 'src/app/_index.yaml', line: 19}],
+      entries: [
+        {
+          id: 'app:processes',
+          kind: 'process.host',
+          namespace: 'app',
+          name: 'processes',
+          file: 'src/app/_index.yaml',
+          line: 19,
+        },
+      ],
     })
   })
 })
@@ -41,7 +52,9 @@ describe('wippy registry show', () => {
 
   it('returns the whole entry with --json, source text included', async () => {
     const result = await runCli(['registry', 'show', 'app.api:charge_card', '--json', '-p', VALID])
-    const {entry} = JSON.parse(result.stdout) as {entry: {data: {source: string; imports: Record<string, string>}; meta: Record<string, unknown>}}
+    const {entry} = JSON.parse(result.stdout) as {
+      entry: {data: {source: string; imports: Record<string, string>}; meta: Record<string, unknown>}
+    }
     expect(entry.data.source).toContain('local function main(payment: Payment)')
     expect(entry.data.imports).toEqual({money: 'app.lib:money'})
     expect(entry.meta.owner).toBe('payments')
@@ -53,7 +66,9 @@ describe('wippy registry show', () => {
     expect(result.stderr).toContain('WIPPY_ENTRY_NOT_FOUND')
     expect(result.stderr).toContain('Did you mean "app.workflows:payment"?')
     const json = await runCli(['registry', 'show', 'charge_card', '--json', '-p', VALID])
-    expect(JSON.parse(json.stdout)).toMatchObject({error: {code: 'WIPPY_ENTRY_NOT_FOUND', message: expect.stringContaining('app.api:charge_card')}})
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      error: {code: 'WIPPY_ENTRY_NOT_FOUND', message: expect.stringContaining('app.api:charge_card')},
+    })
   })
 
   it('is a usage error without an id', async () => {

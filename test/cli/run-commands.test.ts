@@ -15,7 +15,11 @@ import {REPO, makeProject, startDev} from '../helpers/dev-server.js'
 describe('run commands against wippy dev (orders template)', () => {
   it('spawn --wait prints the ID at once; Ctrl-C stops waiting and the run keeps running', async () => {
     const dev = await startDev({args: ['--no-watch'], template: 'templates/orders'})
-    const child = execa(process.execPath, [BIN, 'spawn', 'app.workflows:approval', '{"order_id":"W-2","amount":3}', '--wait'], {cwd: dev.root, env: {NO_COLOR: '1'}, reject: false, stdin: 'ignore'})
+    const child = execa(
+      process.execPath,
+      [BIN, 'spawn', 'app.workflows:approval', '{"order_id":"W-2","amount":3}', '--wait'],
+      {cwd: dev.root, env: {NO_COLOR: '1'}, reject: false, stdin: 'ignore'},
+    )
     let stderr = ''
     child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
     const deadline = Date.now() + 15_000
@@ -64,7 +68,9 @@ describe('run commands against wippy dev (orders template)', () => {
     // call on a workflow points to spawn, as spawn on a function points to call
     const call = await dev.cli(['call', 'app.workflows:payment', '{"id":"X","amount":5}'])
     expect(call.exitCode).toBe(1)
-    expect(call.stderr).toContain('Error WIPPY_CALL_KIND: app.workflows:payment is a workflow.lua; wippy call runs function.lua entries.')
+    expect(call.stderr).toContain(
+      'Error WIPPY_CALL_KIND: app.workflows:payment is a workflow.lua; wippy call runs function.lua entries.',
+    )
     expect(call.stderr).toContain("wippy spawn app.workflows:payment '<input as JSON>'")
 
     // Human output names runs by their workflow ID
@@ -75,7 +81,9 @@ describe('run commands against wippy dev (orders template)', () => {
     expect(skip.stdout).toMatch(new RegExp(`^skipped 1h for ${id}; its clock is now `))
     expect((await dev.cli(['cancel', id])).stdout).toBe(`cancel requested for ${id}\n`)
     // (the payment ends on the cancel, refunding the charge, so terminate another one)
-    const other = (await dev.cli(['spawn', 'app.workflows:payment', '{"id":"P-2","amount":10}'])).stdout.split(/\s+/)[0]!
+    const other = (await dev.cli(['spawn', 'app.workflows:payment', '{"id":"P-2","amount":10}'])).stdout.split(
+      /\s+/,
+    )[0]!
     expect((await dev.cli(['terminate', other])).stdout).toBe(`terminated ${other}\n`)
     // An engine error message that holds the PID is shown with the ID
     const again = await dev.cli(['cancel', id])
@@ -85,13 +93,19 @@ describe('run commands against wippy dev (orders template)', () => {
     const order = '{"id":"R-1","amount":10}'
     expect((await dev.cli(['spawn', 'app.workflows:order_saga', order, '--id', 'dup-1', '--wait'])).exitCode).toBe(0)
     expect((await dev.cli(['spawn', 'app.workflows:order_saga', order, '--id', 'dup-1', '--wait'])).exitCode).toBe(0)
-    const runs = (JSON.parse((await dev.cli(['ps', '--all', '--json'])).stdout) as {processes: Array<{id: string; runKey?: string; startedAt: number}>}).processes
+    const runs = (
+      JSON.parse((await dev.cli(['ps', '--all', '--json'])).stdout) as {
+        processes: Array<{id: string; runKey?: string; startedAt: number}>
+      }
+    ).processes
       .filter((p) => p.id === 'dup-1')
       .sort((x, y) => x.startedAt - y.startedAt)
     expect(runs).toHaveLength(2)
     const table = (await dev.cli(['ps', '--all'])).stdout
     for (const r of runs) expect(table).toMatch(new RegExp(`^${r.runKey}  `, 'm'))
-    const firstView = JSON.parse((await dev.cli(['history', 'inspect', runs[0]!.runKey!, '--json'])).stdout) as {events: Array<{ts: number}>}
+    const firstView = JSON.parse((await dev.cli(['history', 'inspect', runs[0]!.runKey!, '--json'])).stdout) as {
+      events: Array<{ts: number}>
+    }
     expect(firstView.events[0]!.ts).toBe(runs[0]!.startedAt)
 
     // A skip too far for a date is refused before it is recorded
@@ -107,12 +121,16 @@ describe('clear errors for the usual slips', () => {
     try {
       const run = await runCli(['spawn', 'app.workflows:approval', '{}', '--id', '{x|y}'], {cwd: root})
       expect(run.exitCode).toBe(2)
-      expect(run.stderr).toContain('Error WIPPY_WORKFLOW_ID_INVALID: --id "{x|y}" is not a valid workflow ID: it must start with a letter or digit.')
+      expect(run.stderr).toContain(
+        'Error WIPPY_WORKFLOW_ID_INVALID: --id "{x|y}" is not a valid workflow ID: it must start with a letter or digit.',
+      )
       expect(run.stderr).not.toContain('run key')
 
       // --file names the file once, in words
       const file = await runCli(['signal', 'wf-1', 'approve', '--file', '/nope.json'], {cwd: root})
-      expect(file.stderr).toBe("Error WIPPY_FILE_NOT_FOUND: Can't read the payload file /nope.json: there is no such file.\n  Hint: Check the path (it is relative to the current directory).\n")
+      expect(file.stderr).toBe(
+        "Error WIPPY_FILE_NOT_FOUND: Can't read the payload file /nope.json: there is no such file.\n  Hint: Check the path (it is relative to the current directory).\n",
+      )
 
       // history replay notices a path
       const path = await runCli(['history', 'replay', '/nope.jsonl'], {cwd: root})
@@ -137,7 +155,9 @@ describe('clear errors for the usual slips', () => {
       await writeFile(join(dir, 'x', 'src', 'index.ts'), 'export {}\n')
       const lint = await runCli(['lint'], {cwd: join(dir, 'x')})
       expect(lint.exitCode).toBe(1)
-      expect(lint.stderr).toContain(`Error WIPPY_PROJECT_NOT_FOUND: No Wippy project found in ${join(dir, 'x')} or its parents (${join(dir, 'x')} has a src/ folder, but no _index.yaml in it and no wippy.lock).`)
+      expect(lint.stderr).toContain(
+        `Error WIPPY_PROJECT_NOT_FOUND: No Wippy project found in ${join(dir, 'x')} or its parents (${join(dir, 'x')} has a src/ folder, but no _index.yaml in it and no wippy.lock).`,
+      )
       const dev = await runCli(['dev', '--no-tui', '--path', join(dir, 'x')], {cwd: dir})
       expect(dev.exitCode).toBe(1)
       expect(dev.stderr).toContain('is not a Wippy project (its src/ holds no _index.yaml, and there is no wippy.lock)')
@@ -158,7 +178,12 @@ describe('history inspect on a blocked run', () => {
     const spawned = await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"B-1","amount":3}'])
     const id = spawned.stdout.split(/\s+/)[0]!
     await dev.stop()
-    await dev.editFile('src/workflows/approval.lua', (t) => t.replace('funcs.call("app.reviews:submit", request)', 'funcs.call("app.reviews:submit", {order_id = request.order_id, v = 2})'))
+    await dev.editFile('src/workflows/approval.lua', (t) =>
+      t.replace(
+        'funcs.call("app.reviews:submit", request)',
+        'funcs.call("app.reviews:submit", {order_id = request.order_id, v = 2})',
+      ),
+    )
     const again = await startDev({args: ['--no-watch'], root: dev.root})
     await again.waitForOutput(/recovered .*; 1 blocked/)
 

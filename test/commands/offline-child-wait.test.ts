@@ -25,8 +25,10 @@ const FAMILY = {
     '  - {name: parent, kind: workflow.lua, source: file://parent.lua, method: main}',
     '',
   ].join('\n'),
-  'src/family/child.lua': 'return {main = function() local msg = process.inbox():receive() return msg:payload():data() end}\n',
-  'src/family/parent.lua': 'return {main = function() return {child = process.exec("app.family:child", "app:temporal_worker")} end}\n',
+  'src/family/child.lua':
+    'return {main = function() local msg = process.inbox():receive() return msg:payload():data() end}\n',
+  'src/family/parent.lua':
+    'return {main = function() return {child = process.exec("app.family:child", "app:temporal_worker")} end}\n',
 }
 
 async function until(check: () => boolean, ms = 10_000): Promise<void> {
@@ -39,7 +41,8 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
 
 it('offline ps says a parent waits for its child workflow, as the engine does', async () => {
   root = await makeProject('templates/approval', FAMILY)
-  const waitsOf = (rows: Array<{entry: string; waiting?: string}>) => Object.fromEntries(rows.map((r) => [r.entry, r.waiting]))
+  const waitsOf = (rows: Array<{entry: string; waiting?: string}>) =>
+    Object.fromEntries(rows.map((r) => [r.entry, r.waiting]))
 
   // Given a parent that execs a child, and the child waiting on its inbox, as the engine sees them
   const engine = await Engine.start({env: {}, root})
@@ -53,7 +56,10 @@ it('offline ps says a parent waits for its child workflow, as the engine does', 
   } finally {
     await engine.close()
   }
-  expect(live).toEqual({'app.family:child': 'waiting for a signal', 'app.family:parent': 'waiting for a child workflow'})
+  expect(live).toEqual({
+    'app.family:child': 'waiting for a signal',
+    'app.family:parent': 'waiting for a child workflow',
+  })
 
   // When ps reads the files with the engine stopped
   const ps = await runCli(['ps', '--json'], {cwd: root})

@@ -17,7 +17,12 @@ let root: string
 const pidOf = (id: string) => `{app:temporal_client@app:temporal_worker|${id}}`
 const T0 = 1_700_000_000_000
 
-async function writeRun(id: string, runId: string, rest: NewHistoryEvent[], input: unknown[] = [{amount: 1, order_id: 'o-1'}]): Promise<void> {
+async function writeRun(
+  id: string,
+  runId: string,
+  rest: NewHistoryEvent[],
+  input: unknown[] = [{amount: 1, order_id: 'o-1'}],
+): Promise<void> {
   const store = new HistoryStore(stateLayout(root).histories)
   const log = await store.create(`${id}~${runId}`, {
     codeHash: 'x',
@@ -38,7 +43,13 @@ async function writeRun(id: string, runId: string, rest: NewHistoryEvent[], inpu
 }
 
 const SUBMITTED: NewHistoryEvent[] = [
-  {args: [{amount: 1, order_id: 'o-1'}], entry: 'app.reviews:submit', ts: T0 + 5, type: 'ActivityScheduled', where: 'src/workflows/approval.lua:11'},
+  {
+    args: [{amount: 1, order_id: 'o-1'}],
+    entry: 'app.reviews:submit',
+    ts: T0 + 5,
+    type: 'ActivityScheduled',
+    where: 'src/workflows/approval.lua:11',
+  },
   {attempts: 1, result: 'submitted', scheduled: 2, ts: T0 + 9, type: 'ActivityCompleted'},
 ]
 
@@ -57,9 +68,17 @@ describe('without a dev server', () => {
   it('ps lists runs from the files', async () => {
     const open = await cli(['ps', '--json'])
     expect(open.exitCode, open.stderr).toBe(0)
-    expect(JSON.parse(open.stdout)).toMatchObject({processes: [{id: 'wf-open1', kind: 'workflow', status: 'running', waiting: 'waiting for a signal (engine stopped)'}], source: 'files'})
+    expect(JSON.parse(open.stdout)).toMatchObject({
+      processes: [
+        {id: 'wf-open1', kind: 'workflow', status: 'running', waiting: 'waiting for a signal (engine stopped)'},
+      ],
+      source: 'files',
+    })
     const all = JSON.parse((await cli(['ps', '--all', '--json'])).stdout)
-    expect(all.processes.map((p: {id: string; status: string}) => `${p.id}:${p.status}`).sort()).toEqual(['wf-done1:completed', 'wf-open1:running'])
+    expect(all.processes.map((p: {id: string; status: string}) => `${p.id}:${p.status}`).sort()).toEqual([
+      'wf-done1:completed',
+      'wf-open1:running',
+    ])
     const human = await cli(['ps', '--all'])
     expect(human.stdout.split('\n')[0]).toMatch(/^ID +ENTRY +KIND +STATUS +AGE +TOOK +WAITING$/)
   })
@@ -68,16 +87,23 @@ describe('without a dev server', () => {
     const view = JSON.parse((await cli(['history', 'inspect', 'wf-o', '--json'])).stdout)
     expect(view).toMatchObject({pid: pidOf('wf-open1'), status: 'running', total: 3})
     expect(view.events.map((e: {seq: number}) => e.seq)).toEqual([1, 2, 3])
-    const range = JSON.parse((await cli(['history', 'inspect', pidOf('wf-open1'), '--from', '2', '--limit', '1', '--json'])).stdout)
+    const range = JSON.parse(
+      (await cli(['history', 'inspect', pidOf('wf-open1'), '--from', '2', '--limit', '1', '--json'])).stdout,
+    )
     expect(range.events.map((e: {seq: number}) => e.seq)).toEqual([2])
     const human = await cli(['history', 'inspect', 'wf-open1'])
-    expect(human.stdout).toContain('   2    +0.005s  ActivityScheduled app.reviews:submit({"amount":1,"order_id":"o-1"})   src/workflows/approval.lua:11')
+    expect(human.stdout).toContain(
+      '   2    +0.005s  ActivityScheduled app.reviews:submit({"amount":1,"order_id":"o-1"})   src/workflows/approval.lua:11',
+    )
 
     const ambiguous = await cli(['history', 'inspect', 'wf-'])
     expect(ambiguous.exitCode).toBe(1)
     expect(ambiguous.stderr).toContain('WIPPY_PID_AMBIGUOUS')
     const unknown = await cli(['history', 'inspect', 'nope', '--json'])
-    expect(JSON.parse(unknown.stdout).error).toMatchObject({code: 'WIPPY_PID_UNKNOWN', hint: expect.stringContaining('wippy ps --all')})
+    expect(JSON.parse(unknown.stdout).error).toMatchObject({
+      code: 'WIPPY_PID_UNKNOWN',
+      hint: expect.stringContaining('wippy ps --all'),
+    })
   })
 
   it('history inspect --follow on a closed run prints it and ends (and streams JSON lines with --json)', async () => {
@@ -86,15 +112,33 @@ describe('without a dev server', () => {
     expect(human.stdout.trimEnd().split('\n')).toHaveLength(4)
     expect(human.stderr).toContain(': completed')
     const lines = await cli(['history', 'inspect', 'wf-done1', '--follow', '--json'])
-    expect(lines.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).seq)).toEqual([1, 2, 3, 4])
+    expect(
+      lines.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).seq),
+    ).toEqual([1, 2, 3, 4])
   })
 
   it('signal appends SignalReceived durably (also from stdin) and refuses closed runs', async () => {
     const sent = await cli(['signal', 'wf-open', 'approve', '-', '--json'], '{"approved": true}')
     expect(sent.exitCode, sent.stderr).toBe(0)
-    expect(JSON.parse(sent.stdout)).toEqual({delivered: false, id: 'wf-open1', pid: pidOf('wf-open1'), queued: true, seq: 4, topic: 'approve'})
+    expect(JSON.parse(sent.stdout)).toEqual({
+      delivered: false,
+      id: 'wf-open1',
+      pid: pidOf('wf-open1'),
+      queued: true,
+      seq: 4,
+      topic: 'approve',
+    })
     const text = await readFile(join(stateLayout(root).histories, 'wf-open1~aaaa0001.jsonl'), 'utf8')
-    expect(JSON.parse(text.trim().split('\n').at(-1)!)).toMatchObject({from: 'wippy-cli', payload: [{approved: true}], seq: 4, topic: 'approve', type: 'SignalReceived'})
+    expect(JSON.parse(text.trim().split('\n').at(-1)!)).toMatchObject({
+      from: 'wippy-cli',
+      payload: [{approved: true}],
+      seq: 4,
+      topic: 'approve',
+      type: 'SignalReceived',
+    })
 
     const closed = await cli(['signal', 'wf-done1', 'approve', '{}'])
     expect(closed.exitCode).toBe(1)
@@ -104,12 +148,21 @@ describe('without a dev server', () => {
   it('bad JSON is WIPPY_JSON_INVALID with the position', async () => {
     const bad = await cli(['signal', 'wf-open1', 'approve', '{"approved": tru}', '--json'])
     expect(bad.exitCode).toBe(2)
-    expect(JSON.parse(bad.stdout).error).toMatchObject({code: 'WIPPY_JSON_INVALID', details: {position: expect.any(Number)}})
+    expect(JSON.parse(bad.stdout).error).toMatchObject({
+      code: 'WIPPY_JSON_INVALID',
+      details: {position: expect.any(Number)},
+    })
     expect(JSON.parse(bad.stdout).error.message).toMatch(/at position \d+/)
   })
 
   it('spawn, cancel, terminate, fork and time skip need a dev server', async () => {
-    for (const args of [['spawn', 'app.workflows:approval'], ['cancel', 'wf-open1'], ['terminate', 'wf-open1'], ['fork', 'wf-open1', '--at', '2'], ['time', 'skip', 'wf-open1', '--by', '1h']]) {
+    for (const args of [
+      ['spawn', 'app.workflows:approval'],
+      ['cancel', 'wf-open1'],
+      ['terminate', 'wf-open1'],
+      ['fork', 'wf-open1', '--at', '2'],
+      ['time', 'skip', 'wf-open1', '--by', '1h'],
+    ]) {
       const r = await cli(args)
       expect(r.exitCode, args.join(' ')).toBe(1)
       expect(r.stderr).toContain('WIPPY_DEV_NOT_RUNNING')
@@ -129,7 +182,10 @@ describe('without a dev server', () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ok: true, replayedEvents: 3})
 
     // Given a history whose second step the code never issues
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     lines[1].entry = 'app.reviews:fulfill'
     const altered = join(root, 'altered.jsonl')
     await writeFile(altered, lines.map((l) => JSON.stringify(l)).join('\n') + '\n')
@@ -150,4 +206,3 @@ describe('without a dev server', () => {
     expect(failed.stderr).toContain('order_id is required')
   })
 })
-

@@ -47,7 +47,13 @@ beforeEach(async () => {
     workflowId: 'race1',
   })
   await log.append([
-    {args: [{amount: 1, order_id: 'o-1'}], entry: 'app.reviews:submit', ts: T0 + 5, type: 'ActivityScheduled', where: 'src/workflows/approval.lua:11'},
+    {
+      args: [{amount: 1, order_id: 'o-1'}],
+      entry: 'app.reviews:submit',
+      ts: T0 + 5,
+      type: 'ActivityScheduled',
+      where: 'src/workflows/approval.lua:11',
+    },
     {attempts: 1, result: 'submitted', scheduled: 2, ts: T0 + 9, type: 'ActivityCompleted'},
   ])
   await log.close()
@@ -63,7 +69,8 @@ async function historyEvents() {
   return readHistoryBuffer(await readFile(file), file).events
 }
 
-const signal = (i: number) => runCli(['signal', 'race1', 'ping', JSON.stringify({i}), '--json'], {cwd: root, timeout: 60_000})
+const signal = (i: number) =>
+  runCli(['signal', 'race1', 'ping', JSON.stringify({i}), '--json'], {cwd: root, timeout: 60_000})
 
 describe('offline signal under concurrency', () => {
   it('12 parallel signals with no server are all queued, in 12 distinct events, and the dev server then starts', async () => {
@@ -74,7 +81,9 @@ describe('offline signal under concurrency', () => {
 
     const events = await historyEvents()
     expect(events.map((e) => e.seq)).toEqual(Array.from({length: 15}, (_, i) => i + 1))
-    const sent = events.filter((e) => e.type === 'SignalReceived').map((e) => (e as {payload: Array<{i: number}>}).payload[0]!.i)
+    const sent = events
+      .filter((e) => e.type === 'SignalReceived')
+      .map((e) => (e as {payload: Array<{i: number}>}).payload[0]!.i)
     expect(sent.sort((a, b) => a - b)).toEqual(Array.from({length: 12}, (_, i) => i))
 
     const dev = await startDev({args: ['--no-watch'], root})
@@ -90,10 +99,14 @@ describe('offline signal under concurrency', () => {
     expect(outcomes.length).toBe(8)
 
     // Each signal is in the history once, whichever way it went; the file reads without damage.
-    await expect.poll(async () => (await historyEvents()).filter((e) => e.type === 'SignalReceived').length, {timeout: 10_000}).toBe(8)
+    await expect
+      .poll(async () => (await historyEvents()).filter((e) => e.type === 'SignalReceived').length, {timeout: 10_000})
+      .toBe(8)
     const events = await historyEvents()
     expect(events.map((e) => e.seq)).toEqual(Array.from({length: events.length}, (_, i) => i + 1))
-    const sent = events.filter((e) => e.type === 'SignalReceived').map((e) => (e as {payload: Array<{i: number}>}).payload[0]!.i)
+    const sent = events
+      .filter((e) => e.type === 'SignalReceived')
+      .map((e) => (e as {payload: Array<{i: number}>}).payload[0]!.i)
     expect(sent.sort((a, b) => a - b)).toEqual(Array.from({length: 8}, (_, i) => i))
   }, 120_000)
 })

@@ -27,7 +27,8 @@ afterEach(async () => {
 })
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o7777
-const dev = (args: string[], env: Record<string, string> = {}) => runCli(['dev', '--no-tui', '--no-watch', ...args], {cwd: root, env, timeout: 30_000})
+const dev = (args: string[], env: Record<string, string> = {}) =>
+  runCli(['dev', '--no-tui', '--no-watch', ...args], {cwd: root, env, timeout: 30_000})
 
 describe('the state dir', () => {
   it('refuses the project root, home, shared, foreign and open folders, leaving their modes alone', async () => {
@@ -67,7 +68,9 @@ describe('the state dir', () => {
     expect(await modeOf(shared)).toBe(0o1777)
     expect(await modeOf(open)).toBe(0o755)
     // Nothing of wippy's was written into any of them
-    expect((await readdir(root)).filter((n) => ['runs.json', 'histories', 'dev.lock', 'control.sock'].includes(n))).toEqual([])
+    expect(
+      (await readdir(root)).filter((n) => ['runs.json', 'histories', 'dev.lock', 'control.sock'].includes(n)),
+    ).toEqual([])
     expect(await readdir(shared)).toEqual([])
     expect(await readdir(open)).toEqual([])
     expect(await readdir(foreign)).toEqual(['notes.txt'])

@@ -57,21 +57,34 @@ describe('values through the CLI', () => {
     // When it is signalled 1e999, the signal is refused with a code and nothing is recorded
     const refused = await dev.cli(['signal', id, 'v', '[1e999]', '--json'])
     expect(refused.exitCode).toBe(2)
-    expect(JSON.parse(refused.stdout)).toMatchObject({error: {code: 'WIPPY_JSON_NUMBER_RANGE', details: {token: '1e999'}}})
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      error: {code: 'WIPPY_JSON_NUMBER_RANGE', details: {token: '1e999'}},
+    })
     // And signalled -9223372036854775808, then woken once its VM was evicted
     expect((await dev.cli(['signal', id, 'v', '-9223372036854775808'])).exitCode).toBe(0)
-    const evicted = async () => (JSON.parse((await dev.cli(['ps', '--json'])).stdout) as {processes: Array<{id: string; loaded: boolean}>}).processes.some((p) => p.id === id && !p.loaded)
+    const evicted = async () =>
+      (
+        JSON.parse((await dev.cli(['ps', '--json'])).stdout) as {processes: Array<{id: string; loaded: boolean}>}
+      ).processes.some((p) => p.id === id && !p.loaded)
     for (let tries = 0; !(await evicted()) && tries < 100; tries++) await new Promise((r) => setTimeout(r, 50))
     expect((await dev.cli(['signal', id, 'go', '{}'])).exitCode).toBe(0)
     let closing: {result?: unknown; type: string} | undefined
     for (let i = 0; i < 200 && !closing; i++) {
-      const view = JSON.parse((await dev.cli(['history', 'inspect', id, '--json'])).stdout) as {events: Array<{result?: unknown; type: string}>}
+      const view = JSON.parse((await dev.cli(['history', 'inspect', id, '--json'])).stdout) as {
+        events: Array<{result?: unknown; type: string}>
+      }
       closing = view.events.find((e) => e.type.startsWith('Workflow') && e.type !== 'WorkflowStarted')
       if (!closing) await new Promise((r) => setTimeout(r, 50))
     }
     // Then replay handed it the very values the live run had
     expect(closing).toMatchObject({
-      result: {big: 'integer 9223372036854775807', inf: true, input: 'integer 9007199254740993', nan: true, signal: 'integer -9223372036854775808'},
+      result: {
+        big: 'integer 9223372036854775807',
+        inf: true,
+        input: 'integer 9007199254740993',
+        nan: true,
+        signal: 'integer -9223372036854775808',
+      },
       type: 'WorkflowCompleted',
     })
     // And the history export holds typed forms, and replays against the code
@@ -98,6 +111,9 @@ describe('values through the CLI', () => {
     expect(big.exitCode, big.stderr).toBe(0)
     expect(JSON.parse(big.stdout)).toEqual({$int: '9223372036854775807'})
     const nan = await dev.cli(['call', 'app.vals:nums', '"nan"', '--json'])
-    expect(JSON.parse(nan.stdout)).toEqual({typed: true, value: [{$float: 'NaN'}, {$float: 'Infinity'}, {$float: '-Infinity'}]})
+    expect(JSON.parse(nan.stdout)).toEqual({
+      typed: true,
+      value: [{$float: 'NaN'}, {$float: 'Infinity'}, {$float: '-Infinity'}],
+    })
   }, 60_000)
 })

@@ -22,11 +22,27 @@ const PID = '{app:c@app:w|wf-abc}'
 function fakeEngine() {
   const listeners = new Set<(e: EngineEvent) => void>()
   const events: HistoryEvent[] = [
-    {codeHash: 'h', entry: 'app:wf', format: 1, host: 'app:w', input: [], pid: PID, runId: 'r1', seed: 1, seq: 1, ts: 1000, type: 'WorkflowStarted', workflowId: 'wf-abc'},
+    {
+      codeHash: 'h',
+      entry: 'app:wf',
+      format: 1,
+      host: 'app:w',
+      input: [],
+      pid: PID,
+      runId: 'r1',
+      seed: 1,
+      seq: 1,
+      ts: 1000,
+      type: 'WorkflowStarted',
+      workflowId: 'wf-abc',
+    },
   ]
   const signals: Array<{pid: string; topic: string; payload: unknown[]}> = []
   const resolvePid = (pid: string) => {
-    if (!'wf-abc'.startsWith(pid) && pid !== PID) throw new WippyError('WIPPY_PID_UNKNOWN', `No workflow matches "${pid}".`, {hint: 'List workflows with `wippy ps --all`.'})
+    if (!'wf-abc'.startsWith(pid) && pid !== PID)
+      throw new WippyError('WIPPY_PID_UNKNOWN', `No workflow matches "${pid}".`, {
+        hint: 'List workflows with `wippy ps --all`.',
+      })
     return PID
   }
   const emit = (e: EngineEvent) => listeners.forEach((l) => l(e))
@@ -34,11 +50,20 @@ function fakeEngine() {
     call: async (entry, args) => ({value: {args, entry}}),
     cancel: async (pid) => ({pid: resolvePid(pid)}),
     fork: async () => ({entry: 'app:wf', existing: false, host: 'app:w', id: 'wf-new', pid: '{app:c@app:w|wf-new}'}),
-    history: async (pid, range): Promise<HistoryView> => ({events: events.filter((e) => e.seq >= (range?.from ?? 1)), pid: resolvePid(pid), status: 'running', total: events.length}),
-    ps: () => [{entry: 'app:wf', id: 'wf-abc', kind: 'workflow', loaded: true, pid: PID, startedAt: 1000, status: 'running'}],
+    history: async (pid, range): Promise<HistoryView> => ({
+      events: events.filter((e) => e.seq >= (range?.from ?? 1)),
+      pid: resolvePid(pid),
+      status: 'running',
+      total: events.length,
+    }),
+    ps: () => [
+      {entry: 'app:wf', id: 'wf-abc', kind: 'workflow', loaded: true, pid: PID, startedAt: 1000, status: 'running'},
+    ],
     replayCheck: async (pid) => ({ok: true, pid, replayedEvents: 1}),
     repair: async (pid) => {
-      throw new WippyError('WIPPY_RUN_NOT_DAMAGED', `Workflow ${resolvePid(pid)} is not damaged.`, {hint: 'List damaged runs with `wippy ps --status damaged`.'})
+      throw new WippyError('WIPPY_RUN_NOT_DAMAGED', `Workflow ${resolvePid(pid)} is not damaged.`, {
+        hint: 'List damaged runs with `wippy ps --status damaged`.',
+      })
     },
     signal: async (pid, topic, payload) => {
       signals.push({payload, pid: resolvePid(pid), topic})
@@ -46,7 +71,13 @@ function fakeEngine() {
     },
     skipTime: async (pid, by) => ({now: 5, pid, skippedMs: by === 'next-timer' ? 1 : by}),
     spawn: async (req) => ({entry: req.entry, existing: false, host: 'app:w', id: req.id ?? 'wf-abc', pid: PID}),
-    status: () => ({entries: 3, persistence: {dir: '/x', durable: true}, processes: 0, root: '/r', workflows: {blocked: 0, open: 1, total: 1}}),
+    status: () => ({
+      entries: 3,
+      persistence: {dir: '/x', durable: true},
+      processes: 0,
+      root: '/r',
+      workflows: {blocked: 0, open: 1, total: 1},
+    }),
     subscribe: (l) => {
       listeners.add(l)
       return () => listeners.delete(l)
@@ -71,8 +102,19 @@ afterEach(async () => {
 
 describe('protocol', () => {
   it('validates requests and never throws', () => {
-    expect(parseRequest('{"id":1,"method":"signal","params":{"pid":"wf","topic":"t","payload":[1]}}')).toMatchObject({ok: true, request: {method: 'signal'}})
-    for (const bad of ['', '[]', 'null', '{"id":{},"method":"status"}', '{"id":1,"method":"toString"}', '{"id":1,"method":"skipTime","params":{"pid":"x","by":-5}}', '\u0000']) {
+    expect(parseRequest('{"id":1,"method":"signal","params":{"pid":"wf","topic":"t","payload":[1]}}')).toMatchObject({
+      ok: true,
+      request: {method: 'signal'},
+    })
+    for (const bad of [
+      '',
+      '[]',
+      'null',
+      '{"id":{},"method":"status"}',
+      '{"id":1,"method":"toString"}',
+      '{"id":1,"method":"skipTime","params":{"pid":"x","by":-5}}',
+      '\u0000',
+    ]) {
       const parsed = parseRequest(bad)
       expect(parsed.ok, bad).toBe(false)
       if (!parsed.ok) expect(parsed.reply).toMatchObject({error: {code: 'WIPPY_CONTROL_BAD_REQUEST'}, ok: false})
@@ -111,8 +153,16 @@ describe('control server and client', () => {
     const server = await startControlServer({engine: fake.engine, root})
     try {
       const huge = 'x'.repeat(MAX_REQUEST_BYTES + 10)
-      const replies = await exchange(server.address, [huge, '{"id":7,"method":"signal","params":{"pid":1}}', '{oops', '{"id":8,"method":"status","params":{}}'], 4)
-      expect(replies.filter((r) => !r.ok).map((r) => r.error.code)).toEqual(['WIPPY_CONTROL_BAD_REQUEST', 'WIPPY_CONTROL_BAD_REQUEST', 'WIPPY_CONTROL_BAD_REQUEST'])
+      const replies = await exchange(
+        server.address,
+        [huge, '{"id":7,"method":"signal","params":{"pid":1}}', '{oops', '{"id":8,"method":"status","params":{}}'],
+        4,
+      )
+      expect(replies.filter((r) => !r.ok).map((r) => r.error.code)).toEqual([
+        'WIPPY_CONTROL_BAD_REQUEST',
+        'WIPPY_CONTROL_BAD_REQUEST',
+        'WIPPY_CONTROL_BAD_REQUEST',
+      ])
       expect(replies.find((r) => r.ok)).toMatchObject({id: 8, result: {entries: 3}})
       // And a fresh client still works
       const client = (await connectControl(root))!
@@ -186,7 +236,10 @@ describe('control server and client', () => {
   })
 
   it('says WIPPY_DEV_NOT_RUNNING with a hint when no server runs', async () => {
-    await expect(requireControl(root)).rejects.toMatchObject({code: 'WIPPY_DEV_NOT_RUNNING', hint: expect.stringContaining('wippy dev')})
+    await expect(requireControl(root)).rejects.toMatchObject({
+      code: 'WIPPY_DEV_NOT_RUNNING',
+      hint: expect.stringContaining('wippy dev'),
+    })
   })
 
   it('times out a request the server never answers', async () => {

@@ -19,7 +19,13 @@ import type {EngineApi, EngineEvent} from '../../src/engine/api.js'
 function streamingEngine() {
   const listeners = new Set<(e: EngineEvent) => void>()
   const engine = {
-    status: () => ({entries: 1, persistence: {dir: '/x', durable: true}, processes: 0, root: '/r', workflows: {blocked: 0, open: 0, total: 0}}),
+    status: () => ({
+      entries: 1,
+      persistence: {dir: '/x', durable: true},
+      processes: 0,
+      root: '/r',
+      workflows: {blocked: 0, open: 0, total: 0},
+    }),
     subscribe: (l: (e: EngineEvent) => void) => {
       listeners.add(l)
       return () => listeners.delete(l)
@@ -51,7 +57,8 @@ function rawConnect(address: string): Promise<Socket> {
   })
 }
 
-const closed = (conn: Socket) => new Promise<void>((resolve) => (conn.destroyed ? resolve() : conn.once('close', () => resolve())))
+const closed = (conn: Socket) =>
+  new Promise<void>((resolve) => (conn.destroyed ? resolve() : conn.once('close', () => resolve())))
 const PAD = 'x'.repeat(4096)
 
 describe('control server limits', () => {
@@ -94,7 +101,10 @@ describe('control server limits', () => {
       extra.setEncoding('utf8')
       extra.on('data', (d: string) => (text += d))
       await closed(extra)
-      expect(JSON.parse(text.trim())).toMatchObject({error: {code: 'WIPPY_CONTROL_BUSY', hint: expect.stringContaining('Close other')}, ok: false})
+      expect(JSON.parse(text.trim())).toMatchObject({
+        error: {code: 'WIPPY_CONTROL_BUSY', hint: expect.stringContaining('Close other')},
+        ok: false,
+      })
 
       held[0]!.destroy()
       await expect

@@ -84,14 +84,20 @@ async function raceRounds(env: Record<string, string>): Promise<number[]> {
       // All at once: one write each, back to back.
       for (const r of pool) r.child.stdin!.write('go\n')
       const outcomes = await Promise.all(pool.map((r) => r.line()))
-      for (const [i, outcome] of outcomes.entries()) if (outcome !== 'won') expect(outcome, `racer ${i} of round ${round}`).toBe('lost WIPPY_DEV_ALREADY_RUNNING')
+      for (const [i, outcome] of outcomes.entries())
+        if (outcome !== 'won') expect(outcome, `racer ${i} of round ${round}`).toBe('lost WIPPY_DEV_ALREADY_RUNNING')
       const winners = pool.filter((_, i) => outcomes[i] === 'won')
       winnersPerRound.push(winners.length)
       if (winners.length === 0) throw new Error(`nobody won round ${round}: ${outcomes.join(', ')}`)
       for (const extra of winners.slice(1)) extra.child.kill('SIGKILL')
       holder = winners[0]!
       const survivors = pool.filter((r) => !winners.includes(r))
-      pool.splice(0, pool.length, ...survivors, ...(await Promise.all(Array.from({length: RACERS - survivors.length}, () => startRacer(env)))))
+      pool.splice(
+        0,
+        pool.length,
+        ...survivors,
+        ...(await Promise.all(Array.from({length: RACERS - survivors.length}, () => startRacer(env)))),
+      )
     }
   } finally {
     for (const r of [holder, ...pool]) r.child.kill('SIGKILL')
@@ -101,31 +107,47 @@ async function raceRounds(env: Record<string, string>): Promise<number[]> {
 }
 
 describe('state lock', () => {
-  it.runIf(process.platform === 'linux')(`abstract socket: exactly one of ${RACERS} racers takes a SIGKILLed holder's lock, ${ROUNDS} rounds`, async () => {
-    expect(await raceRounds({})).toEqual(Array(ROUNDS).fill(1))
-  }, 120_000)
+  it.runIf(process.platform === 'linux')(
+    `abstract socket: exactly one of ${RACERS} racers takes a SIGKILLed holder's lock, ${ROUNDS} rounds`,
+    async () => {
+      expect(await raceRounds({})).toEqual(Array(ROUNDS).fill(1))
+    },
+    120_000,
+  )
 
   it(`generation-file fallback: exactly one of ${RACERS} racers takes a SIGKILLed holder's lock, ${ROUNDS} rounds`, async () => {
     expect(await raceRounds({WIPPY_LOCK_FALLBACK: '1'})).toEqual(Array(ROUNDS).fill(1))
   }, 120_000)
 
-  it.runIf(process.platform === 'linux')('a SIGKILLed holder not yet reaped (a zombie) holds nothing, in both modes', async () => {
-    for (const env of [{}, {WIPPY_LOCK_FALLBACK: '1'}] as Array<Record<string, string>>) {
-      // Given a holder whose parent never reaps it: `exec sleep` replaces the shell that started it
-      const zombie = execa('sh', ['-c', `${process.execPath} ${racer} ${root} dev now > /dev/null & echo $!; exec sleep 30`], {env, reject: false})
-      const pid = await new Promise<number>((resolve) => zombie.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))))
-      await until(async () => (await readFile(join(root, '.wippy/dev/dev.lock'), 'utf8').catch(() => '')).includes(`"pid":${pid}`))
-      process.kill(pid, 'SIGKILL')
-      await until(async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.startsWith('Z'))
-      // When another process takes the lock, it gets it (not "already runs (pid <zombie>)")
-      const next = await startRacer(env)
-      next.child.stdin!.write('go\n')
-      expect(await next.line()).toBe('won')
-      next.child.kill('SIGKILL')
-      zombie.kill('SIGKILL')
-      await Promise.all([next.child, zombie])
-    }
-  }, 30_000)
+  it.runIf(process.platform === 'linux')(
+    'a SIGKILLed holder not yet reaped (a zombie) holds nothing, in both modes',
+    async () => {
+      for (const env of [{}, {WIPPY_LOCK_FALLBACK: '1'}] as Array<Record<string, string>>) {
+        // Given a holder whose parent never reaps it: `exec sleep` replaces the shell that started it
+        const zombie = execa(
+          'sh',
+          ['-c', `${process.execPath} ${racer} ${root} dev now > /dev/null & echo $!; exec sleep 30`],
+          {env, reject: false},
+        )
+        const pid = await new Promise<number>((resolve) =>
+          zombie.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))),
+        )
+        await until(async () =>
+          (await readFile(join(root, '.wippy/dev/dev.lock'), 'utf8').catch(() => '')).includes(`"pid":${pid}`),
+        )
+        process.kill(pid, 'SIGKILL')
+        await until(async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.startsWith('Z'))
+        // When another process takes the lock, it gets it (not "already runs (pid <zombie>)")
+        const next = await startRacer(env)
+        next.child.stdin!.write('go\n')
+        expect(await next.line()).toBe('won')
+        next.child.kill('SIGKILL')
+        zombie.kill('SIGKILL')
+        await Promise.all([next.child, zombie])
+      }
+    },
+    30_000,
+  )
 })
 
 describe.runIf(process.platform === 'linux')('state lock: a squatted abstract name', () => {
@@ -138,7 +160,10 @@ describe.runIf(process.platform === 'linux')('state lock: a squatted abstract na
     await new Promise<void>((resolve) => squatter.listen(lockName(dir), () => resolve()))
     try {
       // When wippy takes the lock, it refuses with the name and a way to find the squatter
-      await expect(acquireDevLock(root, {kind: 'dev'})).rejects.toMatchObject({code: 'WIPPY_LOCK_SQUATTED', hint: expect.stringContaining('ss -xlp')})
+      await expect(acquireDevLock(root, {kind: 'dev'})).rejects.toMatchObject({
+        code: 'WIPPY_LOCK_SQUATTED',
+        hint: expect.stringContaining('ss -xlp'),
+      })
     } finally {
       await new Promise((r) => squatter.close(r))
     }

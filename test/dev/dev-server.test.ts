@@ -84,7 +84,9 @@ describe('wippy dev: hot reload', () => {
     const mark = dev.output().length
 
     // When the YAML breaks
-    await dev.editFile('src/reviews/_index.yaml', (t) => t.replace('  - name: submit', '  - name: submit\n   bad: [indent'))
+    await dev.editFile('src/reviews/_index.yaml', (t) =>
+      t.replace('  - name: submit', '  - name: submit\n   bad: [indent'),
+    )
     const out = await dev.waitForOutput(/reload failed: src\/reviews\/_index\.yaml:\d+/, {from: mark})
     expect(out).toContain('keeping the last good registry')
 
@@ -114,7 +116,12 @@ describe('wippy dev: driving runs from a second process', () => {
     await dev.waitForOutput(`step ${id} #3 ActivityCompleted`)
     const ps = await dev.cli(['ps', '--json'])
     const row = json(ps.stdout).processes.find((p: {id: string}) => p.id === id)
-    expect(row).toMatchObject({entry: 'app.workflows:approval', kind: 'workflow', status: 'running', waiting: 'waiting for a signal'})
+    expect(row).toMatchObject({
+      entry: 'app.workflows:approval',
+      kind: 'workflow',
+      status: 'running',
+      waiting: 'waiting for a signal',
+    })
 
     // When it is signalled by a unique prefix of its ID
     const signal = await dev.cli(['signal', id.slice(0, 8), 'approve', '{"approved": true}', '--json'])
@@ -137,20 +144,37 @@ describe('wippy dev: driving runs from a second process', () => {
     ])
     expect(view.events.at(-1).result).toEqual({order_id: 'o-7', status: 'fulfilled'})
     const human = await dev.cli(['history', 'inspect', id])
-    expect(human.stdout).toMatch(/ {3}2 +\+\d+\.\d{3}s {2}ActivityScheduled app\.reviews:submit\(.*\) {3}src\/workflows\/approval\.lua:\d+/)
+    expect(human.stdout).toMatch(
+      / {3}2 +\+\d+\.\d{3}s {2}ActivityScheduled app\.reviews:submit\(.*\) {3}src\/workflows\/approval\.lua:\d+/,
+    )
 
     // And `spawn --wait` waits for the result (here: until a second process signals a rejection)
-    const waiting = dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"o-8","amount":1}', '--id', 'o-8', '--wait', '--json'])
+    const waiting = dev.cli([
+      'spawn',
+      'app.workflows:approval',
+      '{"order_id":"o-8","amount":1}',
+      '--id',
+      'o-8',
+      '--wait',
+      '--json',
+    ])
     await dev.waitForOutput('step o-8 #3 ActivityCompleted')
     await dev.cli(['signal', 'o-8', 'approve', '{"approved": false, "reason": "no"}'])
     const waited = await waiting
     expect(waited.exitCode, waited.stderr).toBe(0)
-    expect(json(waited.stdout)).toMatchObject({id: 'o-8', result: {order_id: 'o-8', status: 'rejected'}, status: 'completed'})
+    expect(json(waited.stdout)).toMatchObject({
+      id: 'o-8',
+      result: {order_id: 'o-8', status: 'rejected'},
+      status: 'completed',
+    })
   }, 40_000)
 
   it('queues a signal while no dev server runs and delivers it on the next start', async () => {
     const dev = await startDev()
-    const spawned = json((await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"o-q","amount":3}', '--id', 'order-q', '--json'])).stdout)
+    const spawned = json(
+      (await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"o-q","amount":3}', '--id', 'order-q', '--json']))
+        .stdout,
+    )
     await dev.waitForOutput('step order-q #3 ActivityCompleted')
     expect(await dev.stop()).toBe(0)
 
@@ -217,14 +241,19 @@ describe('wippy dev: replay-aware reload and follow', () => {
     // When the code starts rejecting large orders before submitting them
     const mark = dev.output().length
     await dev.editFile('src/workflows/approval.lua', (t) =>
-      t.replace('    local _, err = funcs.call("app.reviews:submit", request)', '    if request.amount > 100 then\n        return nil, "too large"\n    end\n    local _, err = funcs.call("app.reviews:submit", request)'),
+      t.replace(
+        '    local _, err = funcs.call("app.reviews:submit", request)',
+        '    if request.amount > 100 then\n        return nil, "too large"\n    end\n    local _, err = funcs.call("app.reviews:submit", request)',
+      ),
     )
     const out = await dev.waitForOutput(/reload: large .*\n/, {from: mark})
 
     // Then the small run moves, and the large one stays on its old code with a way forward
     expect(out).toMatch(/reloaded \+0 ~1 -0 in \d+ ms \(app\.workflows:approval\)/)
     expect(out).toContain('reload: small moved to the new code')
-    expect(out).toMatch(/reload: large diverges at event \d+: expected .*; stays on its old code; restart it on the new code: wippy fork large --at \d+/)
+    expect(out).toMatch(
+      /reload: large diverges at event \d+: expected .*; stays on its old code; restart it on the new code: wippy fork large --at \d+/,
+    )
 
     // And both finish: the pinned one on the code it started with
     await dev.cli(['signal', 'large', 'approve', '{"approved": true}'])
@@ -256,7 +285,16 @@ describe('wippy dev: the control channel and the lock', () => {
     expect(statSync(socket).mode & 0o777).toBe(0o600)
     expect(statSync(`${dev.root}/.wippy/dev`).mode & 0o777).toBe(0o700)
 
-    const replies = await exchange(socket, ['not json', '{"id": 1, "method": "nope"}', '{"id": 2, "method": "signal", "params": {"pid": 5}}', '{"id": 3, "method": "status"}'], 4)
+    const replies = await exchange(
+      socket,
+      [
+        'not json',
+        '{"id": 1, "method": "nope"}',
+        '{"id": 2, "method": "signal", "params": {"pid": 5}}',
+        '{"id": 3, "method": "status"}',
+      ],
+      4,
+    )
     const errors = replies.filter((r) => !r.ok).map((r) => r.error?.code)
     expect(errors).toEqual(['WIPPY_CONTROL_BAD_REQUEST', 'WIPPY_CONTROL_BAD_REQUEST', 'WIPPY_CONTROL_BAD_REQUEST'])
     expect(replies.find((r) => r.ok)).toMatchObject({id: 3, ok: true, result: {entries: 7}})
@@ -292,7 +330,11 @@ describe('wippy dev: the control channel and the lock', () => {
 })
 
 /** Sends raw lines to a socket and collects `count` reply lines. */
-function exchange(socket: string, lines: string[], count: number): Promise<Array<{id: unknown; ok: boolean; error?: {code: string}; result?: unknown}>> {
+function exchange(
+  socket: string,
+  lines: string[],
+  count: number,
+): Promise<Array<{id: unknown; ok: boolean; error?: {code: string}; result?: unknown}>> {
   return new Promise((resolve, reject) => {
     const conn = connect(socket)
     let buffer = ''
@@ -310,12 +352,16 @@ function exchange(socket: string, lines: string[], count: number): Promise<Array
   })
 }
 
-describe('wippy dev: runs never strand by the engine\'s fault', () => {
+describe("wippy dev: runs never strand by the engine's fault", () => {
   const SUBMIT = '    local _, err = funcs.call("app.reviews:submit", request)'
   /** Diverges at event 2 (the submit call gets another argument). */
-  const incompatible = (t: string) => t.replace(SUBMIT, '    local _, err = funcs.call("app.reviews:submit", request, "v2")')
+  const incompatible = (t: string) =>
+    t.replace(SUBMIT, '    local _, err = funcs.call("app.reviews:submit", request, "v2")')
   /** The template's wait, turned into one that reads only the inbox. */
-  const IGNORES_CANCEL = {from: 'channel.select({inbox:case_receive(), events:case_receive()})', to: '{channel = inbox, value = inbox:receive()}'}
+  const IGNORES_CANCEL = {
+    from: 'channel.select({inbox:case_receive(), events:case_receive()})',
+    to: '{channel = inbox, value = inbox:receive()}',
+  }
 
   it('two signals queued while dev is down replay after the restart (the run completes, not blocked)', async () => {
     // Given a run waiting for its decision, and the server killed
@@ -359,7 +405,14 @@ describe('wippy dev: runs never strand by the engine\'s fault', () => {
     expect(signal.stderr).toContain('wippy terminate blk')
     // And `spawn --wait` on it (the same ID reuses the run) answers at once with the reason, non-zero
     const t0 = Date.now()
-    const waited = await again.cli(['spawn', 'app.workflows:approval', '{"order_id":"B-1","amount":1}', '--id', 'blk', '--wait'])
+    const waited = await again.cli([
+      'spawn',
+      'app.workflows:approval',
+      '{"order_id":"B-1","amount":1}',
+      '--id',
+      'blk',
+      '--wait',
+    ])
     expect(waited.exitCode).toBe(1)
     expect(waited.stderr).toContain('(already running)')
     expect(waited.stderr).toMatch(/Workflow blk blocked: Workflow blk diverges from its history at event 2/)
@@ -381,7 +434,9 @@ describe('wippy dev: runs never strand by the engine\'s fault', () => {
   it('ps marks runs on old code (with the fork command) and cancel requests, in text and --json, across a restart', async () => {
     // Given a run that an incompatible reload leaves on its old code, and whose wait ignores
     // cancels (the template's ends on one), so the run stays open after the request
-    const dev = await startDev({files: {'src/workflows/approval.lua': (t) => t.replace(IGNORES_CANCEL.from, IGNORES_CANCEL.to)}})
+    const dev = await startDev({
+      files: {'src/workflows/approval.lua': (t) => t.replace(IGNORES_CANCEL.from, IGNORES_CANCEL.to)},
+    })
     await dev.cli(['spawn', 'app.workflows:approval', '{"order_id":"O-1","amount":1}', '--id', 'old'])
     await dev.waitForOutput('step old #3 ActivityCompleted')
     const mark = dev.output().length

@@ -41,11 +41,16 @@ describe('watchProject', () => {
       expect(reloads).toEqual([])
 
       // When three files are saved in a burst, Then one reload sees all three
-      for (const f of ['src/_index.yaml', 'src/reviews/reviews.lua', 'src/workflows/approval.lua']) await writeFile(join(root, f), '-- touched\n', {flag: 'a'})
+      for (const f of ['src/_index.yaml', 'src/reviews/reviews.lua', 'src/workflows/approval.lua'])
+        await writeFile(join(root, f), '-- touched\n', {flag: 'a'})
       await sleep(400)
       await watcher.idle()
       expect(reloads).toHaveLength(1)
-      expect(reloads[0]!.map((f) => f.slice(root.length + 1)).sort()).toEqual(['src/_index.yaml', 'src/reviews/reviews.lua', 'src/workflows/approval.lua'])
+      expect(reloads[0]!.map((f) => f.slice(root.length + 1)).sort()).toEqual([
+        'src/_index.yaml',
+        'src/reviews/reviews.lua',
+        'src/workflows/approval.lua',
+      ])
 
       // When wippy.lock changes, Then it reloads too
       await writeFile(join(root, 'wippy.lock'), '\n', {flag: 'a'})
@@ -124,12 +129,43 @@ describe('line renderer', () => {
     let out = ''
     const r = new LineRenderer({write: (t: string) => (out += t)})
     const pid = '{app:c@app:w|wf-1}'
-    r.render({event: {codeHash: 'h', entry: 'app:wf', format: 1, host: 'app:w', input: [], pid, runId: 'r', seed: 1, seq: 1, ts: 0, type: 'WorkflowStarted', workflowId: 'wf-1'}, pid, type: 'history'})
-    r.render({summary: {entry: 'app:wf', id: 'wf-1', kind: 'workflow', loaded: true, pid, startedAt: 0, status: 'running'}, type: 'run'})
-    r.render({event: {args: [1], entry: 'app.api:charge', seq: 2, ts: 1, type: 'ActivityScheduled', where: 'src/wf.lua:7'}, pid, type: 'history'})
-    r.render({event: {from: 'cli', payload: [{ok: true}], seq: 3, topic: 'approve', ts: 2, type: 'SignalReceived'}, pid, type: 'history'})
+    r.render({
+      event: {
+        codeHash: 'h',
+        entry: 'app:wf',
+        format: 1,
+        host: 'app:w',
+        input: [],
+        pid,
+        runId: 'r',
+        seed: 1,
+        seq: 1,
+        ts: 0,
+        type: 'WorkflowStarted',
+        workflowId: 'wf-1',
+      },
+      pid,
+      type: 'history',
+    })
+    r.render({
+      summary: {entry: 'app:wf', id: 'wf-1', kind: 'workflow', loaded: true, pid, startedAt: 0, status: 'running'},
+      type: 'run',
+    })
+    r.render({
+      event: {args: [1], entry: 'app.api:charge', seq: 2, ts: 1, type: 'ActivityScheduled', where: 'src/wf.lua:7'},
+      pid,
+      type: 'history',
+    })
+    r.render({
+      event: {from: 'cli', payload: [{ok: true}], seq: 3, topic: 'approve', ts: 2, type: 'SignalReceived'},
+      pid,
+      type: 'history',
+    })
     r.render({event: {result: 'done', seq: 4, ts: 3, type: 'WorkflowCompleted'}, pid, type: 'history'})
-    r.render({summary: {entry: 'app:wf', id: 'wf-1', kind: 'workflow', loaded: true, pid, startedAt: 0, status: 'completed'}, type: 'run'})
+    r.render({
+      summary: {entry: 'app:wf', id: 'wf-1', kind: 'workflow', loaded: true, pid, startedAt: 0, status: 'completed'},
+      type: 'run',
+    })
     r.render({level: 'warn', message: 'slow', pid, type: 'log'})
     expect(out).toMatchInlineSnapshot(`
       "run started wf-1 app:wf {app:c@app:w|wf-1}
@@ -142,11 +178,31 @@ describe('line renderer', () => {
   })
 
   it('formats reloads with errors and diverging runs', () => {
-    expect(formatReload({...EMPTY, errors: [{code: 'WIPPY_YAML_SYNTAX', file: 'src/_index.yaml', hint: 'Fix it.', line: 4, message: 'Bad YAML.'}]})).toEqual([
+    expect(
+      formatReload({
+        ...EMPTY,
+        errors: [{code: 'WIPPY_YAML_SYNTAX', file: 'src/_index.yaml', hint: 'Fix it.', line: 4, message: 'Bad YAML.'}],
+      }),
+    ).toEqual([
       'reload failed: src/_index.yaml:4: Bad YAML. [WIPPY_YAML_SYNTAX] (hint: Fix it.); keeping the last good registry',
     ])
     expect(
-      formatReload({...EMPTY, changed: ['app:wf'], ms: 12.4, workflows: [{compatible: false, divergence: 'diverges at event 3: expected A, got B (wf.lua:9)', forkCommand: 'wippy fork wf-1 --at 2', pid: '{a@b|wf-1}'}]}),
-    ).toEqual(['reloaded +0 ~1 -0 in 12 ms (app:wf)', 'reload: wf-1 diverges at event 3: expected A, got B (wf.lua:9); stays on its old code; restart it on the new code: wippy fork wf-1 --at 2'])
+      formatReload({
+        ...EMPTY,
+        changed: ['app:wf'],
+        ms: 12.4,
+        workflows: [
+          {
+            compatible: false,
+            divergence: 'diverges at event 3: expected A, got B (wf.lua:9)',
+            forkCommand: 'wippy fork wf-1 --at 2',
+            pid: '{a@b|wf-1}',
+          },
+        ],
+      }),
+    ).toEqual([
+      'reloaded +0 ~1 -0 in 12 ms (app:wf)',
+      'reload: wf-1 diverges at event 3: expected A, got B (wf.lua:9); stays on its old code; restart it on the new code: wippy fork wf-1 --at 2',
+    ])
   })
 })

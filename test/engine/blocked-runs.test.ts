@@ -59,7 +59,10 @@ async function startEngine(root: string, options: Partial<EngineOptions> = {}): 
 }
 
 /** A run recorded up to its signal wait, then the engine restarted on `code` (so it blocks). */
-async function blockedRun(code: string, recorded = FLOW): Promise<{engine: Engine; id: string; root: string; file: string; write: (p: string, t: string) => void}> {
+async function blockedRun(
+  code: string,
+  recorded = FLOW,
+): Promise<{engine: Engine; id: string; root: string; file: string; write: (p: string, t: string) => void}> {
   const project = writeProject({...FILES, 'src/b/flow.lua': recorded})
   cleanups.push(() => project.remove())
   const first = await Engine.start({env: {}, root: project.root})
@@ -77,7 +80,8 @@ async function refusal(promise: Promise<unknown>): Promise<{code: string; messag
   try {
     await promise
   } catch (error) {
-    if (isWippyError(error)) return {code: error.code, message: error.message, ...(error.hint ? {hint: error.hint} : {})}
+    if (isWippyError(error))
+      return {code: error.code, message: error.message, ...(error.hint ? {hint: error.hint} : {})}
     throw error
   }
   throw new Error('expected a refusal')
@@ -148,7 +152,9 @@ describe('a blocked run', () => {
     const {engine, id, write} = await blockedRun(DIVERGING)
     write('src/b/flow.lua', FLOW.replace('"one"', '"eins"'))
     const report = await engine.applyRegistry()
-    expect(report.workflows).toEqual([expect.objectContaining({blocked: true, compatible: false, forkCommand: `wippy fork ${id} --at 1`})])
+    expect(report.workflows).toEqual([
+      expect.objectContaining({blocked: true, compatible: false, forkCommand: `wippy fork ${id} --at 1`}),
+    ])
     const row = engine.ps().find((r) => r.id === id)!
     expect(row.status).toBe('blocked')
     expect(row.problem).toContain('"eins"')
@@ -195,7 +201,14 @@ describe('divergence messages', () => {
     cleanups.push(() => project.remove())
     const first = await Engine.start({env: {}, root: project.root})
     const {id} = await first.spawn({entry: 'app.b:flow', input: [{}]})
-    await until('the sleep', () => first.ps().find((r) => r.id === id)?.waiting?.startsWith('sleeping') === true)
+    await until(
+      'the sleep',
+      () =>
+        first
+          .ps()
+          .find((r) => r.id === id)
+          ?.waiting?.startsWith('sleeping') === true,
+    )
     await first.close()
     project.write('src/b/flow.lua', napping.replace('"1h"', '"90m30s"'))
     const engine = await startEngine(project.root)
@@ -265,7 +278,9 @@ describe('a run left on old code by a reload', () => {
     // When an incompatible edit is reloaded
     project.write('src/b/flow.lua', DIVERGING)
     const report = await engine.applyRegistry()
-    expect(report.workflows).toEqual([expect.objectContaining({compatible: false, forkCommand: `wippy fork ${id} --at 1`})])
+    expect(report.workflows).toEqual([
+      expect.objectContaining({compatible: false, forkCommand: `wippy fork ${id} --at 1`}),
+    ])
 
     // Then ps marks it as on old code, with the whole fork command
     const marked = engine.ps().find((r) => r.id === id)!

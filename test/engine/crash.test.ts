@@ -87,51 +87,67 @@ function expectedResult(i: number): unknown {
   }
 }
 
-describe.each([{kills: 25, seed: 7}, {kills: 25, seed: 1234}])('crash recovery (seed $seed)', ({kills, seed}) => {
-  test(`${kills} SIGKILLs: every workflow finishes right, nothing acknowledged is lost or doubled`, {timeout: 240_000}, async () => {
-    expect(existsSync(join(import.meta.dirname, '../../dist/engine/engine.js')), 'run `npm run build` first').toBe(true)
-    const project = writeProject({...PAYMENT_FILES, ...SAGA_FILES})
-    const random = prng(seed)
-    const observed: Observed = {acked: new Map(), done: false, signals: new Set()}
-    let killed = 0
-    for (let i = 0; i < kills && !observed.done; i++) {
-      await runDriver(project.root, observed, Math.floor(random() * 60))
-      killed++
-    }
-    await runDriver(project.root, observed)
-    expect(observed.done).toBe(true)
-    expect(killed).toBe(kills)
+describe.each([
+  {kills: 25, seed: 7},
+  {kills: 25, seed: 1234},
+])('crash recovery (seed $seed)', ({kills, seed}) => {
+  test(
+    `${kills} SIGKILLs: every workflow finishes right, nothing acknowledged is lost or doubled`,
+    {timeout: 240_000},
+    async () => {
+      expect(existsSync(join(import.meta.dirname, '../../dist/engine/engine.js')), 'run `npm run build` first').toBe(
+        true,
+      )
+      const project = writeProject({...PAYMENT_FILES, ...SAGA_FILES})
+      const random = prng(seed)
+      const observed: Observed = {acked: new Map(), done: false, signals: new Set()}
+      let killed = 0
+      for (let i = 0; i < kills && !observed.done; i++) {
+        await runDriver(project.root, observed, Math.floor(random() * 60))
+        killed++
+      }
+      await runDriver(project.root, observed)
+      expect(observed.done).toBe(true)
+      expect(killed).toBe(kills)
 
-    const store = new HistoryStore(join(project.root, '.wippy/dev/histories'))
-    const histories = new Map<string, HistoryEvent[]>()
-    for (const key of await store.list()) {
-      const {events} = await store.read(key)
-      histories.set(events[0]!.type === 'WorkflowStarted' ? events[0]!.pid : key, events)
-    }
-    // Every acknowledged event is on disk, same seq, same type.
-    let lost = 0
-    for (const [pid, acked] of observed.acked) {
-      const events = histories.get(pid) ?? []
-      for (const [seq, type] of acked) if (events[seq - 1]?.type !== type) lost++
-    }
-    expect(lost).toBe(0)
-    // Every top-level workflow finished with the right result.
-    for (let i = 0; i < WORKFLOWS; i++) {
-      const runs = [...histories.values()].filter((e) => e[0]!.type === 'WorkflowStarted' && e[0]!.workflowId === `w${i}`)
-      expect(runs, `w${i} ran once`).toHaveLength(1)
-      expect(runs[0]!.at(-1), `w${i}`).toMatchObject({result: expectedResult(i), type: 'WorkflowCompleted'})
-    }
-    for (const events of histories.values()) {
-      // One closing event, and at most one result per scheduled activity.
-      expect(events.filter((e) => e.type.startsWith('Workflow') && e.type !== 'WorkflowStarted')).toHaveLength(1)
-      const results = events.filter((e) => e.type === 'ActivityCompleted' || e.type === 'ActivityFailed') as Array<{scheduled: number}>
-      expect(new Set(results.map((r) => r.scheduled)).size).toBe(results.length)
-    }
-    // Every accepted signal was delivered.
-    for (const id of observed.signals) {
-      const events = [...histories.values()].find((e) => e[0]!.type === 'WorkflowStarted' && e[0]!.workflowId === id)!
-      expect(events.some((e) => e.type === 'SignalReceived'), `signal to ${id}`).toBe(true)
-    }
-    project.remove()
-  })
+      const store = new HistoryStore(join(project.root, '.wippy/dev/histories'))
+      const histories = new Map<string, HistoryEvent[]>()
+      for (const key of await store.list()) {
+        const {events} = await store.read(key)
+        histories.set(events[0]!.type === 'WorkflowStarted' ? events[0]!.pid : key, events)
+      }
+      // Every acknowledged event is on disk, same seq, same type.
+      let lost = 0
+      for (const [pid, acked] of observed.acked) {
+        const events = histories.get(pid) ?? []
+        for (const [seq, type] of acked) if (events[seq - 1]?.type !== type) lost++
+      }
+      expect(lost).toBe(0)
+      // Every top-level workflow finished with the right result.
+      for (let i = 0; i < WORKFLOWS; i++) {
+        const runs = [...histories.values()].filter(
+          (e) => e[0]!.type === 'WorkflowStarted' && e[0]!.workflowId === `w${i}`,
+        )
+        expect(runs, `w${i} ran once`).toHaveLength(1)
+        expect(runs[0]!.at(-1), `w${i}`).toMatchObject({result: expectedResult(i), type: 'WorkflowCompleted'})
+      }
+      for (const events of histories.values()) {
+        // One closing event, and at most one result per scheduled activity.
+        expect(events.filter((e) => e.type.startsWith('Workflow') && e.type !== 'WorkflowStarted')).toHaveLength(1)
+        const results = events.filter((e) => e.type === 'ActivityCompleted' || e.type === 'ActivityFailed') as Array<{
+          scheduled: number
+        }>
+        expect(new Set(results.map((r) => r.scheduled)).size).toBe(results.length)
+      }
+      // Every accepted signal was delivered.
+      for (const id of observed.signals) {
+        const events = [...histories.values()].find((e) => e[0]!.type === 'WorkflowStarted' && e[0]!.workflowId === id)!
+        expect(
+          events.some((e) => e.type === 'SignalReceived'),
+          `signal to ${id}`,
+        ).toBe(true)
+      }
+      project.remove()
+    },
+  )
 })

@@ -72,7 +72,12 @@ test('random bytes are recorded as hex SideEffects and a restarted engine replay
   await first.close()
 
   // Then only the random draws were recorded (bytes, string, uuid, nonce), hex in JSON
-  expect(recorded.map((e) => e.op)).toEqual(['crypto.random:16', 'crypto.random:12', 'crypto.random:16', 'crypto.random:12'])
+  expect(recorded.map((e) => e.op)).toEqual([
+    'crypto.random:16',
+    'crypto.random:12',
+    'crypto.random:16',
+    'crypto.random:12',
+  ])
   for (const e of recorded) expect(e.value).toMatch(/^([0-9a-f]{2})+$/)
 
   // When a new engine replays the run and wakes it
@@ -96,6 +101,8 @@ test('random bytes are recorded as hex SideEffects and a restarted engine replay
 
   // And the finished history replays cleanly; altering a recorded draw is caught
   expect(await second.checkEvents(after, id)).toMatchObject({ok: true})
-  const altered = after.map((e) => (e.type === 'SideEffect' && e.op === 'crypto.random:16' ? {...e, value: '00'.repeat(16)} : e))
+  const altered = after.map((e) =>
+    e.type === 'SideEffect' && e.op === 'crypto.random:16' ? {...e, value: '00'.repeat(16)} : e,
+  )
   expect((await second.checkEvents(altered, id)).ok).toBe(false)
 })

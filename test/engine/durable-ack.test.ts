@@ -134,7 +134,8 @@ function nested(levels: number): unknown {
   return v
 }
 
-const waiting = (engine: Engine, id: string) => () => engine.ps().some((p) => p.id === id && p.waiting === 'waiting for a signal')
+const waiting = (engine: Engine, id: string) => () =>
+  engine.ps().some((p) => p.id === id && p.waiting === 'waiting for a signal')
 
 describe('a history deleted while its run is loaded', () => {
   test('refuses the next signal loudly instead of appending to the unlinked file', async () => {
@@ -148,8 +149,14 @@ describe('a history deleted while its run is loaded', () => {
     const [key] = await store.list()
     unlinkSync(store.pathOf(key!))
     // When a signal arrives, Then it is refused with the reason, and the run shows it
-    await expect(engine.signal(id, 'go', [{}])).rejects.toMatchObject({code: 'WIPPY_HISTORY_DELETED', message: expect.stringMatching(/was deleted while its run was loaded/)})
-    expect(engine.ps().find((r) => r.id === id)).toMatchObject({problem: expect.stringMatching(/deleted/), status: 'blocked'})
+    await expect(engine.signal(id, 'go', [{}])).rejects.toMatchObject({
+      code: 'WIPPY_HISTORY_DELETED',
+      message: expect.stringMatching(/was deleted while its run was loaded/),
+    })
+    expect(engine.ps().find((r) => r.id === id)).toMatchObject({
+      problem: expect.stringMatching(/deleted/),
+      status: 'blocked',
+    })
     // and the next one is refused too (the file is not there to reopen), not acknowledged
     await expect(engine.signal(id, 'go', [{}])).rejects.toMatchObject({code: 'WIPPY_HISTORY_NOT_FOUND'})
   })
@@ -158,7 +165,10 @@ describe('a history deleted while its run is loaded', () => {
 describe('the history cap', () => {
   test('a step of 125k events leaves memory and disk in agreement', async () => {
     // Given a cap above the step's size
-    const engine = await startEngine(project(), {WIPPY_HISTORY_MAX_EVENTS: '200000', WIPPY_HISTORY_WARN_EVENTS: '200000'})
+    const engine = await startEngine(project(), {
+      WIPPY_HISTORY_MAX_EVENTS: '200000',
+      WIPPY_HISTORY_WARN_EVENTS: '200000',
+    })
     // When one step issues 125,000 uuid.v4() side effects
     const {id} = await engine.spawn({entry: 'app.wf:uuidbomb', input: [125_000]})
     const outcome = await engine.wait(id)
@@ -185,7 +195,10 @@ describe('the history cap', () => {
     const events = (await engine.history(id)).events
     expect(events.length).toBeLessThanOrEqual(200)
     expect(events.length).toBeGreaterThan(190)
-    expect(events.at(-1)).toMatchObject({reason: expect.stringMatching(/^history limit reached: the run would grow past 200 events or 52428800 bytes/), type: 'WorkflowTerminated'})
+    expect(events.at(-1)).toMatchObject({
+      reason: expect.stringMatching(/^history limit reached: the run would grow past 200 events or 52428800 bytes/),
+      type: 'WorkflowTerminated',
+    })
     expect(logs.filter((m) => /history of .* has \d+ events \(the cap is 200\)/.test(m))).toHaveLength(1)
   }, 30_000)
 
@@ -196,7 +209,10 @@ describe('the history cap', () => {
     const store = new HistoryStore(engine.layout.histories)
     const file = store.pathOf((await store.list())[0]!)
     expect(statSync(file).size).toBeLessThanOrEqual(20_000 + 1000)
-    expect((await engine.history(id)).events.at(-1)).toMatchObject({reason: expect.stringMatching(/or 20000 bytes/), type: 'WorkflowTerminated'})
+    expect((await engine.history(id)).events.at(-1)).toMatchObject({
+      reason: expect.stringMatching(/or 20000 bytes/),
+      type: 'WorkflowTerminated',
+    })
   }, 30_000)
 
   test('one step that would pass the cap writes none of it and ends the run', async () => {
@@ -215,9 +231,13 @@ describe('payload limits, checked before anything is recorded', () => {
     const {id} = await engine.spawn({entry: 'app.wf:collector', id: 'deep', input: []})
     // When it gets a payload exactly at the limit, one level deeper, a 200,000-deep one and a 3 MiB one
     await engine.signal(id, 'go', [nested(MAX_PAYLOAD_DEPTH)])
-    await expect(engine.signal(id, 'go', [nested(MAX_PAYLOAD_DEPTH + 1)])).rejects.toMatchObject({code: 'WIPPY_PAYLOAD_TOO_DEEP'})
+    await expect(engine.signal(id, 'go', [nested(MAX_PAYLOAD_DEPTH + 1)])).rejects.toMatchObject({
+      code: 'WIPPY_PAYLOAD_TOO_DEEP',
+    })
     await expect(engine.signal(id, 'go', [nested(200_000)])).rejects.toMatchObject({code: 'WIPPY_PAYLOAD_TOO_DEEP'})
-    await expect(engine.signal(id, 'go', ['x'.repeat(3 * 1024 * 1024)])).rejects.toMatchObject({code: 'WIPPY_PAYLOAD_TOO_LARGE'})
+    await expect(engine.signal(id, 'go', ['x'.repeat(3 * 1024 * 1024)])).rejects.toMatchObject({
+      code: 'WIPPY_PAYLOAD_TOO_LARGE',
+    })
     // Then only the accepted one is recorded, the run is not blocked, and later signals still arrive
     await engine.signal(id, 'go', [{}])
     await waitFor(waiting(engine, id))
@@ -232,7 +252,9 @@ describe('payload limits, checked before anything is recorded', () => {
 
   test('a spawn with too deep an input is refused and creates no run', async () => {
     const engine = await startEngine(project())
-    await expect(engine.spawn({entry: 'app.wf:collector', input: [nested(MAX_PAYLOAD_DEPTH + 1)]})).rejects.toMatchObject({code: 'WIPPY_PAYLOAD_TOO_DEEP'})
+    await expect(
+      engine.spawn({entry: 'app.wf:collector', input: [nested(MAX_PAYLOAD_DEPTH + 1)]}),
+    ).rejects.toMatchObject({code: 'WIPPY_PAYLOAD_TOO_DEEP'})
     expect(await new HistoryStore(engine.layout.histories).list()).toEqual([])
   })
 
@@ -241,7 +263,13 @@ describe('payload limits, checked before anything is recorded', () => {
     const {id} = await engine.spawn({entry: 'app.wf:activity', input: [99]})
     expect(await engine.wait(id)).toMatchObject({result: {failed: true}, status: 'completed'})
     const failed = (await engine.history(id)).events.find((e) => e.type === 'ActivityFailed')
-    expect(failed).toMatchObject({error: {kind: 'PayloadTooLarge', message: expect.stringMatching(/activity result nests deeper than 96 levels/), retryable: false}})
+    expect(failed).toMatchObject({
+      error: {
+        kind: 'PayloadTooLarge',
+        message: expect.stringMatching(/activity result nests deeper than 96 levels/),
+        retryable: false,
+      },
+    })
   })
 
   test.each([
@@ -251,6 +279,9 @@ describe('payload limits, checked before anything is recorded', () => {
   ])('a workflow returning a %s %i table fails clearly (wait does not hang)', async (how, n, message) => {
     const engine = await startEngine(project())
     const {id} = await engine.spawn({entry: 'app.wf:result', input: [how, n]})
-    expect(await engine.wait(id)).toMatchObject({error: {kind: 'PayloadTooLarge', message: expect.stringMatching(message)}, status: 'failed'})
+    expect(await engine.wait(id)).toMatchObject({
+      error: {kind: 'PayloadTooLarge', message: expect.stringMatching(message)},
+      status: 'failed',
+    })
   })
 })

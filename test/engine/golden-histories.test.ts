@@ -31,11 +31,14 @@ function load(name: string): {bytes: Buffer; events: ReturnType<typeof readHisto
 }
 
 // golden-payment-int64: typed forms (an amount beyond 2^53, value-forms.ts); replay rebuilds "ch_9007199254740993" from it exactly.
-test.each(['golden-payment.jsonl', 'golden-approval.jsonl', 'golden-payment-int64.jsonl'])('%s replays against the current code', async (name) => {
-  const {events} = load(name)
-  const check = await engine.checkEvents(events, events[0]!.type === 'WorkflowStarted' ? events[0]!.pid : name)
-  expect(check).toMatchObject({ok: true, replayedEvents: events.length})
-})
+test.each(['golden-payment.jsonl', 'golden-approval.jsonl', 'golden-payment-int64.jsonl'])(
+  '%s replays against the current code',
+  async (name) => {
+    const {events} = load(name)
+    const check = await engine.checkEvents(events, events[0]!.type === 'WorkflowStarted' ? events[0]!.pid : name)
+    expect(check).toMatchObject({ok: true, replayedEvents: events.length})
+  },
+)
 
 test('an altered history is refused at the altered event and left untouched', async () => {
   const {bytes, events} = load('golden-payment-altered.jsonl')

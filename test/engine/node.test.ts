@@ -48,7 +48,15 @@ async function setup() {
   onCleanup(() => engine.close())
   const worker = engine.currentRegistry.entries.get('app:temporal_worker')!
   const startWorkflow = async (order: string, workflowId?: string) =>
-    (await engine.workflows.start({client: temporalWorkerConfig(worker).client, entry: 'app.wf:approval', input: [order], worker: worker.id, ...(workflowId ? {workflowId} : {})})).pid
+    (
+      await engine.workflows.start({
+        client: temporalWorkerConfig(worker).client,
+        entry: 'app.wf:approval',
+        input: [order],
+        worker: worker.id,
+        ...(workflowId ? {workflowId} : {}),
+      })
+    ).pid
   const host = engine.processes!.host
   // A function call's mailbox, as the function host gives one to each call.
   const fn = {entryId: 'app.fn:caller', mailbox: new Mailbox(), pid: '{functions|0x00042}'}
@@ -66,9 +74,18 @@ describe('resolve', () => {
     const proc = host.spawn({entry: 'app.procs:listener', host: HOST, name: 'keeper'}).pid
     const kind = (dest: string) => node.resolve(dest)?.kind
     // Then workflows own their PID, their workflow ID and any workflow-shaped PID
-    expect([kind(wf), kind('order-r1'), kind('{app:temporal_client@app:temporal_worker|nobody}')]).toEqual(['workflow', 'workflow', 'workflow'])
+    expect([kind(wf), kind('order-r1'), kind('{app:temporal_client@app:temporal_worker|nobody}')]).toEqual([
+      'workflow',
+      'workflow',
+      'workflow',
+    ])
     // And the process host owns its PIDs (running or not) and its names; functions their PIDs
-    expect([kind(proc), kind('keeper'), kind(`{${HOST}|0x09999}`), kind(fn.pid)]).toEqual(['process', 'process', 'process', 'function'])
+    expect([kind(proc), kind('keeper'), kind(`{${HOST}|0x09999}`), kind(fn.pid)]).toEqual([
+      'process',
+      'process',
+      'process',
+      'function',
+    ])
     // And nobody owns an unknown name, or a PID of a host that is no process.host
     expect([kind('nobody'), kind('{elsewhere|0x00001}')]).toEqual([undefined, undefined])
   })
@@ -109,14 +126,26 @@ describe('send, cancel and terminate', () => {
   test('an unknown destination: the owner of last resort answers, or the node itself', async () => {
     const {node} = await setup()
     // From code, the process host says which name is unknown; from the CLI, the workflow host
-    expect((await node.send('nobody', 't', [], FROM_CODE)).error).toEqual({kind: 'NotFound', message: 'no process is registered as "nobody"', retryable: false})
-    await expect(node.send('nobody', 't', [], {code: false, from: 'wippy-cli'})).rejects.toMatchObject({code: 'WIPPY_PID_UNKNOWN'})
+    expect((await node.send('nobody', 't', [], FROM_CODE)).error).toEqual({
+      kind: 'NotFound',
+      message: 'no process is registered as "nobody"',
+      retryable: false,
+    })
+    await expect(node.send('nobody', 't', [], {code: false, from: 'wippy-cli'})).rejects.toMatchObject({
+      code: 'WIPPY_PID_UNKNOWN',
+    })
     // And with no host registered at all, the node names the operation
     const bare = new Node(() => {
       throw new Error('no registry needed')
     })
-    expect((await bare.cancel('x', 'r', FROM_CODE)).error).toEqual({kind: 'NotFound', message: 'process.cancel: no workflow or process x', retryable: false})
-    await expect(bare.terminate('x', 'r', {code: false, from: 'wippy-cli'})).rejects.toThrow('process.terminate: no workflow or process x')
+    expect((await bare.cancel('x', 'r', FROM_CODE)).error).toEqual({
+      kind: 'NotFound',
+      message: 'process.cancel: no workflow or process x',
+      retryable: false,
+    })
+    await expect(bare.terminate('x', 'r', {code: false, from: 'wippy-cli'})).rejects.toThrow(
+      'process.terminate: no workflow or process x',
+    )
   })
 })
 
@@ -140,10 +169,16 @@ describe('watch', () => {
     // Then one EXIT arrives, from the kept one, and nothing is awaited any more
     const got = fn.mailbox.drain()
     expect(got).toHaveLength(1)
-    expect(got[0]).toMatchObject({event: {from: kept, kind: 'pid.exit', result: {value: {data: 1, topic: 'go'}}}, kind: 'event'})
+    expect(got[0]).toMatchObject({
+      event: {from: kept, kind: 'pid.exit', result: {value: {data: 1, topic: 'go'}}},
+      kind: 'event',
+    })
     expect(fn.mailbox.expected).toBe(0)
     // And watching what does not exist is NotFound
-    expect(node.watch(fn.pid, `{${HOST}|0x09999}`, 'monitor').error).toMatchObject({kind: 'NotFound', message: `no process {${HOST}|0x09999}`})
+    expect(node.watch(fn.pid, `{${HOST}|0x09999}`, 'monitor').error).toMatchObject({
+      kind: 'NotFound',
+      message: `no process {${HOST}|0x09999}`,
+    })
   })
 
   test('a link to a failing workflow brings EXIT and LINK_DOWN; a process watcher hears of it once', async () => {

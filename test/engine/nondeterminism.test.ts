@@ -40,17 +40,49 @@ entries:
 
 /** Each edit, the event index it must be caught at, and the line of the offending command (if the code issued one). */
 const EDITS: Array<{name: string; edit: (src: string) => string; event: number; line?: number}> = [
-  {edit: (s) => s.replace('local a = funcs.call("app.api:charge_card", {amount = 1})\n  time.sleep("1h")', 'time.sleep("1h")\n  local a = funcs.call("app.api:charge_card", {amount = 1})'), event: 2, line: 5, name: 'reordered calls'},
-  {edit: (s) => s.replace('app.api:charge_card', 'app.api:check_status'), event: 2, line: 5, name: 'changed function id'},
+  {
+    edit: (s) =>
+      s.replace(
+        'local a = funcs.call("app.api:charge_card", {amount = 1})\n  time.sleep("1h")',
+        'time.sleep("1h")\n  local a = funcs.call("app.api:charge_card", {amount = 1})',
+      ),
+    event: 2,
+    line: 5,
+    name: 'reordered calls',
+  },
+  {
+    edit: (s) => s.replace('app.api:charge_card', 'app.api:check_status'),
+    event: 2,
+    line: 5,
+    name: 'changed function id',
+  },
   {edit: (s) => s.replace('{amount = 1}', '{amount = 2}'), event: 2, line: 5, name: 'changed arguments'},
   {edit: (s) => s.replace('  time.sleep("1h")\n', '\n'), event: 4, line: 7, name: 'removed sleep'},
-  {edit: (s) => s.replace('  local id = uuid.v4()', '  time.sleep("5s")\n  local id = uuid.v4()'), event: 7, line: 7, name: 'added sleep'},
+  {
+    edit: (s) => s.replace('  local id = uuid.v4()', '  time.sleep("5s")\n  local id = uuid.v4()'),
+    event: 7,
+    line: 7,
+    name: 'added sleep',
+  },
   {edit: (s) => s.replace('time.sleep("1h")', 'time.sleep("2h")'), event: 4, line: 6, name: 'changed sleep duration'},
   {edit: (s) => s.replace('for i = 1, 2 do', 'for i = 1, 1 do'), event: 10, line: 9, name: 'loop bound lowered'},
   {edit: (s) => s.replace('for i = 1, 2 do', 'for i = 1, 3 do'), event: 12, line: 8, name: 'loop bound raised'},
   {edit: (s) => s.replace('uuid.v4()', 'uuid.v7()'), event: 7, line: 7, name: 'uuid version changed'},
-  {edit: (s) => s.replace('  local t = os.time()\n', '  if os.time() > 0 then funcs.call("app.api:refund", 0) end\n  local t = os.time()\n'), event: 13, line: 9, name: 'branch on os.time added'},
-  {edit: (s) => s.replace('  if input.flag then funcs.call("app.api:check_status", "x1") end\n', '\n'), event: 13, name: 'removed call (code waits instead)'},
+  {
+    edit: (s) =>
+      s.replace(
+        '  local t = os.time()\n',
+        '  if os.time() > 0 then funcs.call("app.api:refund", 0) end\n  local t = os.time()\n',
+      ),
+    event: 13,
+    line: 9,
+    name: 'branch on os.time added',
+  },
+  {
+    edit: (s) => s.replace('  if input.flag then funcs.call("app.api:check_status", "x1") end\n', '\n'),
+    event: 13,
+    name: 'removed call (code waits instead)',
+  },
   {edit: (s) => s.replace('if input.flag then', 'if not input.flag then'), event: 13, name: 'flipped branch'},
 ]
 
@@ -59,7 +91,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-async function recordRun(): Promise<{root: string; id: string; file: string; bytes: Buffer; write: (p: string, t: string) => void}> {
+async function recordRun(): Promise<{
+  root: string
+  id: string
+  file: string
+  bytes: Buffer
+  write: (p: string, t: string) => void
+}> {
   const project = writeProject({...PAYMENT_FILES, 'src/det/_index.yaml': INDEX, 'src/det/flow.lua': BASE})
   cleanups.push(() => project.remove())
   const engine = await Engine.start({env: {}, root: project.root})

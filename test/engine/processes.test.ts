@@ -89,6 +89,7 @@ return {main = main}
   // The service registers its name on its first step.
   for (let i = 0; i < 100 && !engine.processes!.host.lookup('echo'); i++) await new Promise((r) => setTimeout(r, 10))
   await engine.signal('echo', 'stop', [{}])
-  for (let i = 0; i < 100 && engine.ps({all: true}).find((p) => p.kind === 'service')?.status !== 'exited'; i++) await new Promise((r) => setTimeout(r, 20))
+  for (let i = 0; i < 100 && engine.ps({all: true}).find((p) => p.kind === 'service')?.status !== 'exited'; i++)
+    await new Promise((r) => setTimeout(r, 20))
   expect(engine.ps({all: true}).find((p) => p.kind === 'service')).toMatchObject({status: 'exited'})
 })

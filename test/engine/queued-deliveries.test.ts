@@ -79,7 +79,8 @@ const FILES = {
   'src/q/_index.yaml': INDEX,
   'src/q/collect.lua': COLLECT,
   'src/q/echo.lua': 'local function main(v) return "seen " .. tostring(v.n) end\nreturn {main = main}\n',
-  'src/q/slow.lua': 'local time = require("time")\nlocal function main(ms) time.sleep(tostring(ms) .. "ms") return "slow done" end\nreturn {main = main}\n',
+  'src/q/slow.lua':
+    'local time = require("time")\nlocal function main(ms) time.sleep(tostring(ms) .. "ms") return "slow done" end\nreturn {main = main}\n',
 }
 
 const cleanups: Array<() => Promise<void> | void> = []
@@ -147,7 +148,14 @@ describe('signals queued while the engine is down', () => {
     cleanups.push(() => project.remove())
     let engine = await startEngine(project.root)
     const {id} = await engine.spawn({entry: 'app.q:concurrent', input: [input]})
-    await until('the pending command', () => engine.ps().find((r) => r.id === id)?.waiting?.startsWith(waiting) === true)
+    await until(
+      'the pending command',
+      () =>
+        engine
+          .ps()
+          .find((r) => r.id === id)
+          ?.waiting?.startsWith(waiting) === true,
+    )
     await engine.close()
 
     // When three signals are queued
@@ -156,7 +164,10 @@ describe('signals queued while the engine is down', () => {
     // Then the restart hands them over (the code issues new commands while replay has queued ones left) and it completes
     engine = await startEngine(project.root)
     expect(engine.ps().find((r) => r.id === id)?.status).not.toBe('blocked')
-    expect(await engine.wait(id)).toMatchObject({result: {got: ['seen 1', 'seen 2', 'seen 3'], slow}, status: 'completed'})
+    expect(await engine.wait(id)).toMatchObject({
+      result: {got: ['seen 1', 'seen 2', 'seen 3'], slow},
+      status: 'completed',
+    })
     expect(await engine.replayCheck(id)).toMatchObject({ok: true})
   })
 
@@ -171,7 +182,10 @@ describe('signals queued while the engine is down', () => {
     await queueOfflineSignal(project.root, id, 'go', [{n: 1}])
     await queueOfflineSignal(project.root, id, 'go', [{n: 2}])
     engine = await startEngine(project.root)
-    await until('both answers', async () => (await engine.history(id)).events.filter((e) => e.type === 'ActivityCompleted').length === 2)
+    await until(
+      'both answers',
+      async () => (await engine.history(id)).events.filter((e) => e.type === 'ActivityCompleted').length === 2,
+    )
     await engine.close()
 
     // When the engine starts again and the third signal arrives live

@@ -22,13 +22,25 @@ test('offline ps lists closed runs from the index and open runs from their histo
   const waiting = await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: 'I'}]})
   await engine.close()
 
-  const index = JSON.parse(readFileSync(engine.layout.runIndex, 'utf8')) as {runs: Record<string, {status: string; workflowId: string}>}
-  expect(Object.values(index.runs).map((r) => [r.workflowId, r.status]).sort()).toEqual(
-    [[done.id, 'completed'], [waiting.id, 'running']].sort(),
+  const index = JSON.parse(readFileSync(engine.layout.runIndex, 'utf8')) as {
+    runs: Record<string, {status: string; workflowId: string}>
+  }
+  expect(
+    Object.values(index.runs)
+      .map((r) => [r.workflowId, r.status])
+      .sort(),
+  ).toEqual(
+    [
+      [done.id, 'completed'],
+      [waiting.id, 'running'],
+    ].sort(),
   )
   const rows = await listOfflineRuns(project.root, {all: true})
   expect(rows.find((r) => r.id === done.id)).toMatchObject({status: 'completed'})
-  expect(rows.find((r) => r.id === waiting.id)).toMatchObject({status: 'running', waiting: 'waiting for a signal (engine stopped)'})
+  expect(rows.find((r) => r.id === waiting.id)).toMatchObject({
+    status: 'running',
+    waiting: 'waiting for a signal (engine stopped)',
+  })
 
   // A damaged index is only a cache: the listing falls back to the histories.
   writeFileSync(engine.layout.runIndex, '{"format": 1, "runs": {')

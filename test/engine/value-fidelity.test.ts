@@ -146,19 +146,41 @@ return {main = main}
 // ---------------------------------------------------------------------------------------------
 // Values: the corners JSON mishandles, and random bytes, numbers and tables.
 
-const INT_CORNERS = ['9223372036854775807', '-9223372036854775808', '9007199254740993', '-9007199254740993', '9007199254740992', '0', '1', '-1']
+const INT_CORNERS = [
+  '9223372036854775807',
+  '-9223372036854775808',
+  '9007199254740993',
+  '-9007199254740993',
+  '9007199254740992',
+  '0',
+  '1',
+  '-1',
+]
 const FLOAT_CORNERS = ['nan', 'inf', '-inf', '-0', '0.5', '1e308', '5e-324', '2', '1e21', '9007199254740993']
-const intSpec: fc.Arbitrary<Spec> = fc.oneof(
-  fc.constantFrom(...INT_CORNERS),
-  fc.bigInt({max: 2n ** 63n - 1n, min: -(2n ** 63n)}).map(String),
-  fc.integer({max: 20, min: -3}).map(String),
-).map((v) => ({t: 'int', v}))
-const floatSpec: fc.Arbitrary<Spec> = fc.oneof(fc.constantFrom(...FLOAT_CORNERS), fc.double({noNaN: true}).map((d) => (Object.is(d, -0) ? '-0' : String(d)))).map((v) => ({t: 'float', v}))
-const strSpec: fc.Arbitrary<Spec> = fc.oneof(
-  fc.uint8Array({maxLength: 12}).map((b) => [...b]),
-  fc.string({maxLength: 8}).map((s) => [...Buffer.from(s)]),
-  fc.constantFrom<number[]>([0xff, 0xfe, 0, 0x61], [0x5f, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x5f, 0x5f], [0x24, 0x69, 0x6e, 0x74]),
-).map((b) => ({b, t: 'str'}))
+const intSpec: fc.Arbitrary<Spec> = fc
+  .oneof(
+    fc.constantFrom(...INT_CORNERS),
+    fc.bigInt({max: 2n ** 63n - 1n, min: -(2n ** 63n)}).map(String),
+    fc.integer({max: 20, min: -3}).map(String),
+  )
+  .map((v) => ({t: 'int', v}))
+const floatSpec: fc.Arbitrary<Spec> = fc
+  .oneof(
+    fc.constantFrom(...FLOAT_CORNERS),
+    fc.double({noNaN: true}).map((d) => (Object.is(d, -0) ? '-0' : String(d))),
+  )
+  .map((v) => ({t: 'float', v}))
+const strSpec: fc.Arbitrary<Spec> = fc
+  .oneof(
+    fc.uint8Array({maxLength: 12}).map((b) => [...b]),
+    fc.string({maxLength: 8}).map((s) => [...Buffer.from(s)]),
+    fc.constantFrom<number[]>(
+      [0xff, 0xfe, 0, 0x61],
+      [0x5f, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x5f, 0x5f],
+      [0x24, 0x69, 0x6e, 0x74],
+    ),
+  )
+  .map((b) => ({b, t: 'str'}))
 const keySpec: fc.Arbitrary<Spec> = fc.oneof(
   fc.integer({max: 6, min: -1}).map((n): Spec => ({t: 'int', v: String(n)})),
   intSpec,
@@ -186,7 +208,9 @@ const valueSpec: fc.Arbitrary<Spec> = fc.letrec<{v: Spec}>((tie) => ({
       const seen = new Set<string>()
       return {e: e.filter(([k]) => !seen.has(payloadName(k)) && (seen.add(payloadName(k)), true)), t: 'tbl'}
     }),
-    fc.array(tie('v'), {maxLength: 5}).map((vs): Spec => ({e: vs.map((v, i) => [{t: 'int', v: String(i + 1)}, v]), t: 'tbl'})),
+    fc
+      .array(tie('v'), {maxLength: 5})
+      .map((vs): Spec => ({e: vs.map((v, i) => [{t: 'int', v: String(i + 1)}, v]), t: 'tbl'})),
   ),
 })).v
 
@@ -196,8 +220,26 @@ const CORNERS: Spec[] = [
   ...['nan', 'inf', '-inf', '-0'].map((v): Spec => ({t: 'float', v})),
   ...['9223372036854775807', '-9223372036854775808', '9007199254740993'].map((v): Spec => ({t: 'int', v})),
   str('\xff\xfe\0abc'),
-  {e: [[str('__proto__'), {t: 'int', v: '1'}], [str('$int'), str('5')]], t: 'tbl'},
-  {e: [[{t: 'bool', v: true}, {t: 'float', v: 'nan'}], [{t: 'int', v: '9007199254740993'}, {t: 'float', v: '-0'}]], t: 'tbl'},
+  {
+    e: [
+      [str('__proto__'), {t: 'int', v: '1'}],
+      [str('$int'), str('5')],
+    ],
+    t: 'tbl',
+  },
+  {
+    e: [
+      [
+        {t: 'bool', v: true},
+        {t: 'float', v: 'nan'},
+      ],
+      [
+        {t: 'int', v: '9007199254740993'},
+        {t: 'float', v: '-0'},
+      ],
+    ],
+    t: 'tbl',
+  },
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -219,7 +261,8 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms
 async function notes(engine: Engine, id: string): Promise<Record<string, string>> {
   const events = (await engine.history(id)).events as HistoryEvent[]
   const out: Record<string, string> = {}
-  for (const e of events) if (e.type === 'ActivityScheduled' && e.entry === 'app.fid:note') out[String(e.args[0])] = String(e.args[1])
+  for (const e of events)
+    if (e.type === 'ActivityScheduled' && e.entry === 'app.fid:note') out[String(e.args[0])] = String(e.args[1])
   return out
 }
 
@@ -238,11 +281,17 @@ describe('value fidelity: replay equals live', () => {
       const children = new Map<string, string>()
       const childOf = (id: string) => children.get(id)!
       for (const {id} of parents) {
-        await waitFor(async () => (await first.history(id)).events.some((e) => e.type === 'ChildWorkflowStarted'), `${id} to start its child`)
+        await waitFor(
+          async () => (await first.history(id)).events.some((e) => e.type === 'ChildWorkflowStarted'),
+          `${id} to start its child`,
+        )
         const started = (await first.history(id)).events.find((e) => e.type === 'ChildWorkflowStarted')!
         children.set(id, `${id}.${started.seq}`)
         await waitFor(async () => Object.keys(await notes(first, id)).length === 2, `${id} to note its signal`)
-        await waitFor(async () => Object.keys(await notes(first, childOf(id))).length === 1, `${childOf(id)} to note its input`)
+        await waitFor(
+          async () => Object.keys(await notes(first, childOf(id))).length === 1,
+          `${childOf(id)} to note its input`,
+        )
       }
       const live = new Map<string, Record<string, string>>()
       for (const {id} of parents) live.set(id, {...(await notes(first, id)), ...(await notes(first, childOf(id)))})

@@ -27,13 +27,16 @@ async function startEngine(p: TempProject, options: {idleEvictMs?: number} = {})
   return engine
 }
 
-const INDEX = (entries: string[]): string => ['version: "1.0"', 'namespace: app.probe', 'entries:', ...entries.map((e) => `  - ${e}`), ''].join('\n')
+const INDEX = (entries: string[]): string =>
+  ['version: "1.0"', 'namespace: app.probe', 'entries:', ...entries.map((e) => `  - ${e}`), ''].join('\n')
 
 describe('workflow behaviours from the platform suite', () => {
   test('workflow.info() has the IDs, type and task queue; history length and size grow, the same on replay', async () => {
     // Given a workflow that reads its info and history counters before and after waiting for a signal
     const p = project({
-      'src/probe/_index.yaml': INDEX(['{name: info, kind: workflow.lua, source: file://info.lua, method: main, modules: [workflow, time]}']),
+      'src/probe/_index.yaml': INDEX([
+        '{name: info, kind: workflow.lua, source: file://info.lua, method: main, modules: [workflow, time]}',
+      ]),
       'src/probe/info.lua': [
         'local workflow = require("workflow")',
         'local time = require("time")',
@@ -54,7 +57,8 @@ describe('workflow behaviours from the platform suite', () => {
     await new Promise<void>((resolve, reject) => {
       const t0 = Date.now()
       const tick = (): void => {
-        if (engine.ps({all: true}).some((r) => r.id === id && r.waiting === 'waiting for a signal' && !r.loaded)) resolve()
+        if (engine.ps({all: true}).some((r) => r.id === id && r.waiting === 'waiting for a signal' && !r.loaded))
+          resolve()
         else if (Date.now() - t0 > 5000) reject(new Error('the run was not evicted'))
         else setTimeout(tick, 10)
       }
@@ -63,8 +67,19 @@ describe('workflow behaviours from the platform suite', () => {
     await engine.signal(id, 'go', [])
     const outcome = await engine.wait(id)
     // Then info names the run, and the counters grew: before the sleep the code had seen 1 event
-    const r = outcome.result as {after: number; before: number; info: Record<string, unknown>; size_after: number; size_before: number}
-    expect(r.info).toMatchObject({attempt: 1, task_queue: expect.any(String), workflow_id: id, workflow_type: 'app.probe:info'})
+    const r = outcome.result as {
+      after: number
+      before: number
+      info: Record<string, unknown>
+      size_after: number
+      size_before: number
+    }
+    expect(r.info).toMatchObject({
+      attempt: 1,
+      task_queue: expect.any(String),
+      workflow_id: id,
+      workflow_type: 'app.probe:info',
+    })
     expect(pid).toContain(String(r.info.workflow_id))
     expect(r.before).toBe(1)
     // TimerStarted, TimerFired, SignalReceived (the TimeSkipped-free clock: real time)
@@ -76,7 +91,8 @@ describe('workflow behaviours from the platform suite', () => {
   test('process.link inside a workflow is refused "not supported in workflow context"', async () => {
     const p = project({
       'src/probe/_index.yaml': INDEX(['{name: link, kind: workflow.lua, source: file://link.lua, method: main}']),
-      'src/probe/link.lua': 'return {main = function()\n  local ok, err = process.link(process.pid())\n  return {ok = ok, err = tostring(err)}\nend}\n',
+      'src/probe/link.lua':
+        'return {main = function()\n  local ok, err = process.link(process.pid())\n  return {ok = ok, err = tostring(err)}\nend}\n',
     })
     const engine = await startEngine(p)
     const {id} = await engine.spawn({entry: 'app.probe:link', input: []})
@@ -86,7 +102,9 @@ describe('workflow behaviours from the platform suite', () => {
 
   test('an activity no entry provides fails NotFound and retryable (as on Temporal)', async () => {
     const p = project({
-      'src/probe/_index.yaml': INDEX(['{name: missing, kind: workflow.lua, source: file://missing.lua, method: main, modules: [funcs]}']),
+      'src/probe/_index.yaml': INDEX([
+        '{name: missing, kind: workflow.lua, source: file://missing.lua, method: main, modules: [funcs]}',
+      ]),
       'src/probe/missing.lua': [
         'local funcs = require("funcs")',
         'return {main = function()',
@@ -103,7 +121,9 @@ describe('workflow behaviours from the platform suite', () => {
   test('process.unmonitor of a workflow stops its EXIT from reaching the function', async () => {
     // Given a function that monitors a waiting workflow, unmonitors it, then ends it
     const p = project({
-      'src/probe/_index.yaml': INDEX(['{name: unmonitor, kind: function.lua, source: file://unmonitor.lua, method: main, modules: [time]}']),
+      'src/probe/_index.yaml': INDEX([
+        '{name: unmonitor, kind: function.lua, source: file://unmonitor.lua, method: main, modules: [time]}',
+      ]),
       'src/probe/unmonitor.lua': [
         'local time = require("time")',
         'return {main = function()',
@@ -177,7 +197,9 @@ describe('workflow behaviours from the platform suite', () => {
     })
     const engine = await startEngine(p)
     // Then each policy did what it says
-    expect(await engine.call('app.probe:starts', [])).toEqual({value: {kind: 'AlreadyExists', refused: true, replaced: true, same: true}})
+    expect(await engine.call('app.probe:starts', [])).toEqual({
+      value: {kind: 'AlreadyExists', refused: true, replaced: true, same: true},
+    })
     // And the first run was terminated by the last start, which runs on
     const runs = engine.ps({all: true}).filter((r) => r.id === 'order-7')
     expect(runs.map((r) => r.status).sort()).toEqual(['running', 'terminated'])
@@ -186,7 +208,11 @@ describe('workflow behaviours from the platform suite', () => {
   test('two starts of one workflow ID at the same moment make one run, not two', async () => {
     const engine = await startEngine(project({}))
     // When ten spawns with the same explicit ID race
-    const results = await Promise.all(Array.from({length: 10}, () => engine.spawn({entry: 'app.workflows:approval', id: 'same-7', input: [{order_id: '7'}]})))
+    const results = await Promise.all(
+      Array.from({length: 10}, () =>
+        engine.spawn({entry: 'app.workflows:approval', id: 'same-7', input: [{order_id: '7'}]}),
+      ),
+    )
     // Then they all name one run, and only one exists
     expect(new Set(results.map((r) => r.pid)).size).toBe(1)
     expect(results.filter((r) => !r.existing)).toHaveLength(1)

@@ -49,8 +49,17 @@ describe('workflow engine', () => {
     expect(outcome).toMatchObject({result: {charge: {id: 'ch_10'}, status: 'refunded'}, status: 'completed'})
     const types = (await engine.history(id)).events.map((e) => e.type)
     expect(types).toEqual([
-      'WorkflowStarted', 'ActivityScheduled', 'ActivityCompleted', 'TimerStarted', 'TimeSkipped', 'TimerFired',
-      'ActivityScheduled', 'ActivityCompleted', 'ActivityScheduled', 'ActivityCompleted', 'WorkflowCompleted',
+      'WorkflowStarted',
+      'ActivityScheduled',
+      'ActivityCompleted',
+      'TimerStarted',
+      'TimeSkipped',
+      'TimerFired',
+      'ActivityScheduled',
+      'ActivityCompleted',
+      'ActivityScheduled',
+      'ActivityCompleted',
+      'WorkflowCompleted',
     ])
   })
 
@@ -123,7 +132,11 @@ describe('workflow engine', () => {
     // Given an engine that would keep idle VMs for a minute
     const engine = await startEngine(project(), {idleEvictMs: 60_000})
     // When 150 approvals start and wait for a signal
-    const runs = await Promise.all(Array.from({length: 150}, (_, i) => engine.spawn({entry: 'app.workflows:approval', input: [{order_id: `B-${i}`}]})))
+    const runs = await Promise.all(
+      Array.from({length: 150}, (_, i) =>
+        engine.spawn({entry: 'app.workflows:approval', input: [{order_id: `B-${i}`}]}),
+      ),
+    )
     await waitFor(() => engine.ps().filter((r) => r.waiting === 'waiting for a signal').length === 150)
     await waitFor(() => engine.ps({all: true}).filter((r) => r.loaded).length <= 64)
     // Then the runs dropped for the cap are rebuilt by replay when signalled
@@ -178,13 +191,22 @@ describe('workflow engine', () => {
     await engine.terminate(id, 'no longer needed')
     const outcome = await engine.wait(id)
     expect(outcome.status).toBe('terminated')
-    expect((await engine.history(id)).events.at(-1)).toMatchObject({reason: 'no longer needed', type: 'WorkflowTerminated'})
+    expect((await engine.history(id)).events.at(-1)).toMatchObject({
+      reason: 'no longer needed',
+      type: 'WorkflowTerminated',
+    })
   })
 
   test('time.now and os.time in a workflow read the workflow clock, recorded as side effects', async () => {
     const p = project()
-    p.write('src/clock/_index.yaml', 'version: "1.0"\nnamespace: app.clock\nentries:\n  - {name: clock, kind: workflow.lua, source: file://clock.lua, method: main, modules: [time]}\n')
-    p.write('src/clock/clock.lua', 'local time = require("time")\nreturn {main = function()\n  local a = time.now()\n  time.sleep("48h")\n  local b = time.now()\n  return {unix = a:unix(), hours = (b:unix() - a:unix()) // 3600, os = os.time() - a:unix() >= 48 * 3600}\nend}\n')
+    p.write(
+      'src/clock/_index.yaml',
+      'version: "1.0"\nnamespace: app.clock\nentries:\n  - {name: clock, kind: workflow.lua, source: file://clock.lua, method: main, modules: [time]}\n',
+    )
+    p.write(
+      'src/clock/clock.lua',
+      'local time = require("time")\nreturn {main = function()\n  local a = time.now()\n  time.sleep("48h")\n  local b = time.now()\n  return {unix = a:unix(), hours = (b:unix() - a:unix()) // 3600, os = os.time() - a:unix() >= 48 * 3600}\nend}\n',
+    )
     const engine = await startEngine(p)
     const before = Math.floor(Date.now() / 1000)
     const {id} = await engine.spawn({entry: 'app.clock:clock', input: []})
@@ -202,7 +224,10 @@ describe('workflow engine', () => {
   test('a result holding a Time, a Duration and an integer beyond 2^53 is recorded, not stuck', async () => {
     // Given a workflow that returns sandbox objects (the platform's hello workflow returns time.now())
     const p = project()
-    p.write('src/objects/_index.yaml', 'version: "1.0"\nnamespace: app.objects\nentries:\n  - {name: objects, kind: workflow.lua, source: file://objects.lua, method: main, modules: [time]}\n')
+    p.write(
+      'src/objects/_index.yaml',
+      'version: "1.0"\nnamespace: app.objects\nentries:\n  - {name: objects, kind: workflow.lua, source: file://objects.lua, method: main, modules: [time]}\n',
+    )
     p.write(
       'src/objects/objects.lua',
       'local time = require("time")\nreturn {main = function()\n  time.sleep("1s")\n  local at = time.unix(1795571727, 123000000)\n  return {at = at, ny = at:in_location(time.load_location("America/New_York")), took = time.parse_duration("1m30s"), big = 2^62 // 1, loc = time.utc}\nend}\n',
@@ -214,7 +239,13 @@ describe('workflow engine', () => {
     const outcome = await engine.wait(id)
     // Then it completes with the payload forms (RFC 3339 text in the time's own offset, nanoseconds, the zone's name)
     expect(outcome.status).toBe('completed')
-    expect(outcome.result).toEqual({at: '2026-11-25T01:55:27.123Z', big: 2 ** 62, loc: 'UTC', ny: '2026-11-24T20:55:27.123-05:00', took: 90_000_000_000})
+    expect(outcome.result).toEqual({
+      at: '2026-11-25T01:55:27.123Z',
+      big: 2 ** 62,
+      loc: 'UTC',
+      ny: '2026-11-24T20:55:27.123-05:00',
+      took: 90_000_000_000,
+    })
     // And the history on disk says the same
     const closing = (await engine.history(id)).events.at(-1)
     expect(closing).toMatchObject({result: outcome.result, type: 'WorkflowCompleted'})
@@ -222,7 +253,10 @@ describe('workflow engine', () => {
 
   test('a function spawns a workflow monitored, signals it and receives its EXIT', async () => {
     const p = project()
-    p.write('src/driver/_index.yaml', 'version: "1.0"\nnamespace: app.driver\nentries:\n  - {name: drive, kind: function.lua, source: file://drive.lua, method: main}\n')
+    p.write(
+      'src/driver/_index.yaml',
+      'version: "1.0"\nnamespace: app.driver\nentries:\n  - {name: drive, kind: function.lua, source: file://drive.lua, method: main}\n',
+    )
     p.write(
       'src/driver/drive.lua',
       [
@@ -256,7 +290,10 @@ describe('workflow engine', () => {
         '',
       ].join('\n'),
     )
-    p.write('src/ctx/read.lua', 'local ctx = require("ctx")\nreturn {main = function() return {user = ctx.get("user"), extra = ctx.get("extra")} end}\n')
+    p.write(
+      'src/ctx/read.lua',
+      'local ctx = require("ctx")\nreturn {main = function() return {user = ctx.get("user"), extra = ctx.get("extra")} end}\n',
+    )
     p.write('src/ctx/child.lua', 'local ctx = require("ctx")\nreturn {main = function() return ctx.get("user") end}\n')
     p.write(
       'src/ctx/parent.lua',
@@ -270,7 +307,10 @@ describe('workflow engine', () => {
         'end}',
       ].join('\n'),
     )
-    p.write('src/ctx/start.lua', 'return {main = function()\n  return process.with_context({user = "u-1"}):spawn("app.ctx:parent", "app:temporal_worker")\nend}\n')
+    p.write(
+      'src/ctx/start.lua',
+      'return {main = function()\n  return process.with_context({user = "u-1"}):spawn("app.ctx:parent", "app:temporal_worker")\nend}\n',
+    )
     const engine = await startEngine(p)
     // When a function spawns it with_context
     const spawned = await engine.call('app.ctx:start', [])
@@ -298,10 +338,20 @@ describe('workflow engine', () => {
 
   test('a broken entry at start is left out and reported; the rest of the project runs', async () => {
     const p = project()
-    p.write('src/broken/_index.yaml', 'version: "1.0"\nnamespace: app.broken\nentries:\n  - {name: bad, kind: function.lua, source: file://bad.lua, method: main}\n')
+    p.write(
+      'src/broken/_index.yaml',
+      'version: "1.0"\nnamespace: app.broken\nentries:\n  - {name: bad, kind: function.lua, source: file://bad.lua, method: main}\n',
+    )
     p.write('src/broken/bad.lua', 'local function main(\n  return 1\nend\nreturn {main = main}\n')
     const engine = await startEngine(p)
-    expect(engine.startProblems).toEqual([expect.objectContaining({code: 'WIPPY_LUA_SYNTAX', entryId: 'app.broken:bad', file: 'src/broken/bad.lua', line: 2})])
+    expect(engine.startProblems).toEqual([
+      expect.objectContaining({
+        code: 'WIPPY_LUA_SYNTAX',
+        entryId: 'app.broken:bad',
+        file: 'src/broken/bad.lua',
+        line: 2,
+      }),
+    ])
     await expect(engine.call('app.broken:bad', [])).rejects.toMatchObject({code: 'WIPPY_ENTRY_NOT_FOUND'})
     const {id} = await engine.spawn({entry: 'app.workflows:steps', input: [2]})
     expect((await engine.wait(id)).status).toBe('completed')

@@ -35,7 +35,32 @@ const at = (n: number, len: number) => (len === 0 ? 0 : n % len)
 const linesOf = (text: string) => text.split('\n')
 
 /** Values of the wrong type for a YAML key. */
-const WRONG_VALUES = ['[1, 2]', '{a: 1}', '123', '-1', 'null', '~', 'true', '""', "''", '[]', '{}', '1e999', '0x1F', '!!binary aGk=', '&a [*a]', '*nope', '|', '>-', '"\\u0000"', 'file://../../etc/passwd', 'file:///etc/passwd', '${env:NOPE}', '${env:}', '{{x}}']
+const WRONG_VALUES = [
+  '[1, 2]',
+  '{a: 1}',
+  '123',
+  '-1',
+  'null',
+  '~',
+  'true',
+  '""',
+  "''",
+  '[]',
+  '{}',
+  '1e999',
+  '0x1F',
+  '!!binary aGk=',
+  '&a [*a]',
+  '*nope',
+  '|',
+  '>-',
+  '"\\u0000"',
+  'file://../../etc/passwd',
+  'file:///etc/passwd',
+  '${env:NOPE}',
+  '${env:}',
+  '{{x}}',
+]
 
 /** Single mutations; `mutation` combines one to three of them. */
 export const singleMutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -45,7 +70,11 @@ export const singleMutation: fc.Arbitrary<Mutation> = fc.oneof(
     return t.slice(0, i) + String.fromCharCode(code) + t.slice(i + 1)
   }),
   // truncated
-  fc.nat().map((pos): Mutation => (t) => t.slice(0, at(pos, t.length + 1))),
+  fc.nat().map(
+    (pos): Mutation =>
+      (t) =>
+        t.slice(0, at(pos, t.length + 1)),
+  ),
   // a line deleted
   fc.nat().map((n): Mutation => (t) => {
     const ls = linesOf(t)
@@ -72,7 +101,9 @@ export const singleMutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.tuple(fc.nat(), fc.constantFrom('\t', ' ', '  \t', '')).map(([n, indent]): Mutation => (t) => {
     const ls = linesOf(t)
     const i = at(n, ls.length)
-    ls[i] = (ls[i] ?? '').replace(/^ */, (s) => (indent === ' ' ? s + ' ' : indent === '' ? '' : indent.repeat(Math.max(1, s.length / 2))))
+    ls[i] = (ls[i] ?? '').replace(/^ */, (s) =>
+      indent === ' ' ? s + ' ' : indent === '' ? '' : indent.repeat(Math.max(1, s.length / 2)),
+    )
     return ls.join('\n')
   }),
   // binary bytes inserted
@@ -81,31 +112,114 @@ export const singleMutation: fc.Arbitrary<Mutation> = fc.oneof(
     return t.slice(0, i) + Buffer.from(bytes).toString('latin1') + t.slice(i)
   }),
   // a whole line replaced by YAML punctuation soup
-  fc.tuple(fc.nat(), fc.string({unit: fc.constantFrom(...'-:?[]{},&*!|>\'"%@`# \t\nab1'.split('')), maxLength: 30})).map(([n, soup]): Mutation => (t) => {
-    const ls = linesOf(t)
-    ls[at(n, ls.length)] = soup
-    return ls.join('\n')
-  }),
+  fc
+    .tuple(fc.nat(), fc.string({unit: fc.constantFrom(...'-:?[]{},&*!|>\'"%@`# \t\nab1'.split('')), maxLength: 30}))
+    .map(([n, soup]): Mutation => (t) => {
+      const ls = linesOf(t)
+      ls[at(n, ls.length)] = soup
+      return ls.join('\n')
+    }),
 )
 
 /** One to three mutations applied in order. */
 export const mutation: fc.Arbitrary<Mutation> = fc.array(singleMutation, {minLength: 1, maxLength: 3}).map(
-  (ms): Mutation => (t) => ms.reduce((acc, m) => m(acc), t),
+  (ms): Mutation =>
+    (t) =>
+      ms.reduce((acc, m) => m(acc), t),
 )
 
 // ---------------------------------------------------------------------------------------------
 // Lua sources.
 
 const LUA_TOKENS = [
-  'local', 'function', 'end', 'if', 'then', 'else', 'elseif', 'while', 'do', 'for', 'in', 'repeat', 'until', 'return',
-  'break', 'goto', '::l::', 'nil', 'true', 'false', 'and', 'or', 'not', '...', '..', '=', '==', '~=', '<', '<=', '+', '-',
-  '*', '/', '//', '%', '^', '#', '&', '|', '~', '<<', '>>', '(', ')', '{', '}', '[', ']', '[[', ']]', ';', ':', ',', '.',
-  'x', 'y', 'main', 'self', 'string', 'table', 'math', 'error', 'pcall', 'require', 'setmetatable', 'coroutine', '0',
-  '1', '1e308', '0x7fffffffffffffff', '"s"', "'\\z'", '"\\xff"', '--', '--[[', '\n', ' ', ':string', '<T>', 'type', 'as',
+  'local',
+  'function',
+  'end',
+  'if',
+  'then',
+  'else',
+  'elseif',
+  'while',
+  'do',
+  'for',
+  'in',
+  'repeat',
+  'until',
+  'return',
+  'break',
+  'goto',
+  '::l::',
+  'nil',
+  'true',
+  'false',
+  'and',
+  'or',
+  'not',
+  '...',
+  '..',
+  '=',
+  '==',
+  '~=',
+  '<',
+  '<=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '//',
+  '%',
+  '^',
+  '#',
+  '&',
+  '|',
+  '~',
+  '<<',
+  '>>',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  '[[',
+  ']]',
+  ';',
+  ':',
+  ',',
+  '.',
+  'x',
+  'y',
+  'main',
+  'self',
+  'string',
+  'table',
+  'math',
+  'error',
+  'pcall',
+  'require',
+  'setmetatable',
+  'coroutine',
+  '0',
+  '1',
+  '1e308',
+  '0x7fffffffffffffff',
+  '"s"',
+  "'\\z'",
+  '"\\xff"',
+  '--',
+  '--[[',
+  '\n',
+  ' ',
+  ':string',
+  '<T>',
+  'type',
+  'as',
 ]
 
 /** Random Lua token soup (mostly syntax errors, sometimes valid code). */
-export const luaTokenSoup: fc.Arbitrary<string> = fc.array(fc.constantFrom(...LUA_TOKENS), {maxLength: 60}).map((ts) => ts.join(' '))
+export const luaTokenSoup: fc.Arbitrary<string> = fc
+  .array(fc.constantFrom(...LUA_TOKENS), {maxLength: 60})
+  .map((ts) => ts.join(' '))
 
 /** Lua programs that compile but fail at run time (or finish) in varied ways. */
 export const luaRuntimeError: fc.Arbitrary<string> = fc.oneof(
@@ -138,7 +252,11 @@ export const luaRuntimeError: fc.Arbitrary<string> = fc.oneof(
   ),
   // a random runtime failure with a random message (also odd bytes)
   fc.string({maxLength: 40}).map((s) => `return function() error(${JSON.stringify(s)}) end`),
-  fc.tuple(fc.constantFrom('nil', '{}', '"s"', '1', 'true', 'function() end'), fc.constantFrom('+ 1', '.. {}', '()', '.x.y', '[1][2]', '< {}'))
+  fc
+    .tuple(
+      fc.constantFrom('nil', '{}', '"s"', '1', 'true', 'function() end'),
+      fc.constantFrom('+ 1', '.. {}', '()', '.x.y', '[1][2]', '< {}'),
+    )
     .map(([v, op]) => `return function() local v = ${v}; return v ${op} end`),
 )
 
@@ -157,29 +275,78 @@ export const luaSource: fc.Arbitrary<string> = fc.oneof(
 /** JSON values of any shape (incl. deep nesting and odd strings). */
 export const anyJson: fc.Arbitrary<unknown> = fc.jsonValue({maxDepth: 6})
 
-const METHODS = ['call', 'cancel', 'follow', 'fork', 'history', 'ps', 'replayCheck', 'signal', 'skipTime', 'spawn', 'status', 'subscribe', 'terminate', 'wait']
+const METHODS = [
+  'call',
+  'cancel',
+  'follow',
+  'fork',
+  'history',
+  'ps',
+  'replayCheck',
+  'signal',
+  'skipTime',
+  'spawn',
+  'status',
+  'subscribe',
+  'terminate',
+  'wait',
+]
 
 /** Request lines that are each wrong in some way (never a valid request). */
-export const badRequestLine: fc.Arbitrary<string> = fc.oneof(
-  // not JSON at all
-  fc.string({maxLength: 200}).filter((s) => !s.includes('\n') && !isJson(s)),
-  fc.uint8Array({minLength: 1, maxLength: 200}).map((b) => Buffer.from(b).toString('latin1').replace(/\n/g, ' ')).filter((s) => s.trim() !== '' && !isJson(s)),
-  // JSON but not an envelope
-  anyJson.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)).map((v) => JSON.stringify(v)),
-  // unknown methods (incl. Object.prototype names)
-  fc.tuple(fc.integer(), fc.oneof(fc.string({maxLength: 30}), fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', 'SIGNAL', 'ps ')))
-    .filter(([, m]) => !METHODS.includes(m))
-    .map(([id, method]) => JSON.stringify({id, method, params: {}})),
-  // known methods with wrong-typed params
-  fc.tuple(fc.integer(), fc.constantFrom(...METHODS.filter((m) => !['ps', 'status', 'subscribe'].includes(m))), fc.dictionary(fc.constantFrom('pid', 'topic', 'payload', 'entry', 'args', 'input', 'by', 'at', 'range', 'from'), fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.constant(''), fc.object({maxDepth: 1})), {maxKeys: 3}))
-    .map(([id, method, params]) => JSON.stringify({id, method, params})),
-  // wrong-typed method fields
-  fc.tuple(fc.integer(), fc.oneof(fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.constantFrom(...METHODS), {maxLength: 2})))
-    .map(([id, method]) => JSON.stringify({id, method, params: {}})),
-  // JSON with an id the envelope refuses: fractions, objects, long strings
-  fc.tuple(fc.oneof(fc.double().filter((d) => !Number.isInteger(d)), fc.object({maxDepth: 1}), fc.boolean(), fc.string({minLength: 101, maxLength: 120})), fc.constantFrom(...METHODS))
-    .map(([id, method]) => JSON.stringify({id, method, params: {}})),
-).filter((line) => line.trim() !== '') // the server skips blank lines without a reply
+export const badRequestLine: fc.Arbitrary<string> = fc
+  .oneof(
+    // not JSON at all
+    fc.string({maxLength: 200}).filter((s) => !s.includes('\n') && !isJson(s)),
+    fc
+      .uint8Array({minLength: 1, maxLength: 200})
+      .map((b) => Buffer.from(b).toString('latin1').replace(/\n/g, ' '))
+      .filter((s) => s.trim() !== '' && !isJson(s)),
+    // JSON but not an envelope
+    anyJson.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)).map((v) => JSON.stringify(v)),
+    // unknown methods (incl. Object.prototype names)
+    fc
+      .tuple(
+        fc.integer(),
+        fc.oneof(
+          fc.string({maxLength: 30}),
+          fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', 'SIGNAL', 'ps '),
+        ),
+      )
+      .filter(([, m]) => !METHODS.includes(m))
+      .map(([id, method]) => JSON.stringify({id, method, params: {}})),
+    // known methods with wrong-typed params
+    fc
+      .tuple(
+        fc.integer(),
+        fc.constantFrom(...METHODS.filter((m) => !['ps', 'status', 'subscribe'].includes(m))),
+        fc.dictionary(
+          fc.constantFrom('pid', 'topic', 'payload', 'entry', 'args', 'input', 'by', 'at', 'range', 'from'),
+          fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.constant(''), fc.object({maxDepth: 1})),
+          {maxKeys: 3},
+        ),
+      )
+      .map(([id, method, params]) => JSON.stringify({id, method, params})),
+    // wrong-typed method fields
+    fc
+      .tuple(
+        fc.integer(),
+        fc.oneof(fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.constantFrom(...METHODS), {maxLength: 2})),
+      )
+      .map(([id, method]) => JSON.stringify({id, method, params: {}})),
+    // JSON with an id the envelope refuses: fractions, objects, long strings
+    fc
+      .tuple(
+        fc.oneof(
+          fc.double().filter((d) => !Number.isInteger(d)),
+          fc.object({maxDepth: 1}),
+          fc.boolean(),
+          fc.string({minLength: 101, maxLength: 120}),
+        ),
+        fc.constantFrom(...METHODS),
+      )
+      .map(([id, method]) => JSON.stringify({id, method, params: {}})),
+  )
+  .filter((line) => line.trim() !== '') // the server skips blank lines without a reply
 
 function isJson(s: string): boolean {
   try {
@@ -192,13 +359,40 @@ function isJson(s: string): boolean {
 
 /** Strings that are not valid JSON (for `wippy signal ... <payload>`). */
 export const badJsonText: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('{', '}', '{"a":}', "{'a': 1}", '[1,]', 'undefined', 'NaN', '{"a" 1}', '"unterminated', 'tru', '01', '{"a":1}}', '\u0000', '{"\\x"}'),
+  fc.constantFrom(
+    '{',
+    '}',
+    '{"a":}',
+    "{'a': 1}",
+    '[1,]',
+    'undefined',
+    'NaN',
+    '{"a" 1}',
+    '"unterminated',
+    'tru',
+    '01',
+    '{"a":1}}',
+    '\u0000',
+    '{"\\x"}',
+  ),
   fc.string({maxLength: 80}).filter((s) => !isJson(s) && !s.includes('\u0000')),
 )
 
 /** PIDs and workflow IDs nobody runs. */
 export const unknownPid: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('wf-nope', 'zzzzzz', '{app:c@app:w|wf-none}', '{', '}', '|', 'wf-', '..', '../../etc', '%s%s%n', '0000000000000000000000000'),
+  fc.constantFrom(
+    'wf-nope',
+    'zzzzzz',
+    '{app:c@app:w|wf-none}',
+    '{',
+    '}',
+    '|',
+    'wf-',
+    '..',
+    '../../etc',
+    '%s%s%n',
+    '0000000000000000000000000',
+  ),
   fc.stringMatching(/^[a-z0-9-]{3,20}$/).map((s) => `no-${s}`),
 )
 

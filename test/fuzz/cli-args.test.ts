@@ -22,7 +22,8 @@ interface Case {
 }
 
 /** Arguments a shell can pass (no NUL), not mistaken for flags. */
-const argText = (a: fc.Arbitrary<string>) => a.map((s) => s.replace(/\0/g, '')).filter((s) => s !== '' && !s.startsWith('-'))
+const argText = (a: fc.Arbitrary<string>) =>
+  a.map((s) => s.replace(/\0/g, '')).filter((s) => s !== '' && !s.startsWith('-'))
 
 function cases(closedId: string): fc.Arbitrary<Case> {
   const pid = argText(unknownPid)
@@ -30,29 +31,69 @@ function cases(closedId: string): fc.Arbitrary<Case> {
   const json = anyJson.map((v) => JSON.stringify(v))
   return fc.oneof(
     // unknown pids, any topic, valid or broken payloads
-    fc.tuple(pid, topic, fc.option(fc.oneof(json, argText(badJsonText)), {nil: undefined})).map(([p, t, j]) => ({args: ['signal', p, t, ...(j === undefined ? [] : [j])]})),
+    fc
+      .tuple(pid, topic, fc.option(fc.oneof(json, argText(badJsonText)), {nil: undefined}))
+      .map(([p, t, j]) => ({args: ['signal', p, t, ...(j === undefined ? [] : [j])]})),
     // a real (closed) workflow: reserved topics, broken JSON, or any signal (it has finished)
-    fc.tuple(fc.constantFrom('@cancel', '@exit', '@', '@link.down', '@@x'), json).map(([t, j]) => ({args: ['signal', closedId, t, j]})),
+    fc
+      .tuple(fc.constantFrom('@cancel', '@exit', '@', '@link.down', '@@x'), json)
+      .map(([t, j]) => ({args: ['signal', closedId, t, j]})),
     argText(badJsonText).map((j) => ({args: ['signal', closedId, 'approve', j]})),
     json.map((j) => ({args: ['signal', closedId, 'approve', j]})),
     // payloads on stdin: binary, huge invalid, huge valid to an unknown pid
-    fc.uint8Array({minLength: 1, maxLength: 4096}).map((b) => ({args: ['signal', closedId, 'approve', '-'], input: Buffer.from(b).toString('latin1')})),
-    fc.integer({min: 100_000, max: 2_000_000}).map((n) => ({args: ['signal', closedId, 'approve', '-'], input: '{"a": "' + 'x'.repeat(n)})),
-    fc.integer({min: 100_000, max: 2_000_000}).map((n) => ({args: ['signal', 'wf-nope', 'approve', '-'], input: JSON.stringify({a: 'x'.repeat(n)})})),
+    fc
+      .uint8Array({minLength: 1, maxLength: 4096})
+      .map((b) => ({args: ['signal', closedId, 'approve', '-'], input: Buffer.from(b).toString('latin1')})),
+    fc
+      .integer({min: 100_000, max: 2_000_000})
+      .map((n) => ({args: ['signal', closedId, 'approve', '-'], input: '{"a": "' + 'x'.repeat(n)})),
+    fc
+      .integer({min: 100_000, max: 2_000_000})
+      .map((n) => ({args: ['signal', 'wf-nope', 'approve', '-'], input: JSON.stringify({a: 'x'.repeat(n)})})),
     // a payload argument near the OS limit for one argument (128 KiB)
-    fc.integer({min: 10_000, max: 120_000}).map((n) => ({args: ['signal', 'wf-nope', 'approve', JSON.stringify('y'.repeat(n))]})),
+    fc
+      .integer({min: 10_000, max: 120_000})
+      .map((n) => ({args: ['signal', 'wf-nope', 'approve', JSON.stringify('y'.repeat(n))]})),
     // other commands on unknown pids
-    fc.tuple(fc.constantFrom(['cancel'], ['terminate'], ['history', 'inspect'], ['history', 'export'], ['time', 'skip'], ['fork']), pid).map(([cmd, p]) => ({
-      args: [...cmd, p, ...(cmd[0] === 'fork' ? ['--at', '1'] : cmd[0] === 'time' ? ['--by', '1h'] : [])],
-    })),
+    fc
+      .tuple(
+        fc.constantFrom(
+          ['cancel'],
+          ['terminate'],
+          ['history', 'inspect'],
+          ['history', 'export'],
+          ['time', 'skip'],
+          ['fork'],
+        ),
+        pid,
+      )
+      .map(([cmd, p]) => ({
+        args: [...cmd, p, ...(cmd[0] === 'fork' ? ['--at', '1'] : cmd[0] === 'time' ? ['--by', '1h'] : [])],
+      })),
     // unknown entries and broken inputs for spawn and call
-    fc.tuple(fc.constantFrom('spawn', 'call'), argText(fc.string({minLength: 1, maxLength: 30})), fc.option(json, {nil: undefined})).map(([cmd, e, j]) => ({args: [cmd, `nope:${e}`, ...(j === undefined ? [] : [j])]})),
+    fc
+      .tuple(
+        fc.constantFrom('spawn', 'call'),
+        argText(fc.string({minLength: 1, maxLength: 30})),
+        fc.option(json, {nil: undefined}),
+      )
+      .map(([cmd, e, j]) => ({args: [cmd, `nope:${e}`, ...(j === undefined ? [] : [j])]})),
     argText(badJsonText).map((j) => ({args: ['spawn', 'app.workflows:approval', j]})),
     // bad flags, flag values and missing arguments
-    fc.constantFrom(
-      ['ps', '--nope'], ['signal'], ['signal', 'wf-nope'], ['history', 'inspect', 'wf-nope', '--limit', '-3'], ['history', 'inspect', 'wf-nope', '--from', 'x'],
-      ['time', 'skip', closedId, '--by', 'forever'], ['fork', closedId, '--at', '0'], ['spawn'], ['nope-command'], ['ps', '--status'],
-    ).map((args) => ({args})),
+    fc
+      .constantFrom(
+        ['ps', '--nope'],
+        ['signal'],
+        ['signal', 'wf-nope'],
+        ['history', 'inspect', 'wf-nope', '--limit', '-3'],
+        ['history', 'inspect', 'wf-nope', '--from', 'x'],
+        ['time', 'skip', closedId, '--by', 'forever'],
+        ['fork', closedId, '--at', '0'],
+        ['spawn'],
+        ['nope-command'],
+        ['ps', '--status'],
+      )
+      .map((args) => ({args})),
   )
 }
 

@@ -59,7 +59,8 @@ async function open(path: string): Promise<RawConnection> {
         })
       }
     },
-    write: (data) => new Promise<void>((resolve, reject) => socket.write(data, (error) => (error ? reject(error) : resolve()))),
+    write: (data) =>
+      new Promise<void>((resolve, reject) => socket.write(data, (error) => (error ? reject(error) : resolve()))),
   }
 }
 
@@ -80,21 +81,26 @@ describe('fuzz: control channel', () => {
       let conn = await open(path)
       let n = 0
       await fc.assert(
-        fc.asyncProperty(badRequestLine, fc.boolean(), fc.integer({min: 0, max: 9}), async (line, asBytes, reconnect) => {
-          // Sometimes on a fresh connection, mostly on the same one
-          if (reconnect === 0) {
-            conn.close()
-            conn = await open(path)
-          }
-          // When a malformed line is sent (as text or as raw latin1 bytes)
-          await conn.write(asBytes ? Buffer.concat([Buffer.from(line, 'latin1'), Buffer.from('\n')]) : `${line}\n`)
-          // Then it is answered with a coded, hinted error
-          expectCodedError(await conn.next(isError), line)
-          // And the next valid request is served
-          const id = `ok-${n++}`
-          await conn.write(JSON.stringify({id, method: n % 2 ? 'status' : 'ps', params: {}}) + '\n')
-          expect(await conn.next((r) => r.id === id)).toMatchObject({id, ok: true})
-        }),
+        fc.asyncProperty(
+          badRequestLine,
+          fc.boolean(),
+          fc.integer({min: 0, max: 9}),
+          async (line, asBytes, reconnect) => {
+            // Sometimes on a fresh connection, mostly on the same one
+            if (reconnect === 0) {
+              conn.close()
+              conn = await open(path)
+            }
+            // When a malformed line is sent (as text or as raw latin1 bytes)
+            await conn.write(asBytes ? Buffer.concat([Buffer.from(line, 'latin1'), Buffer.from('\n')]) : `${line}\n`)
+            // Then it is answered with a coded, hinted error
+            expectCodedError(await conn.next(isError), line)
+            // And the next valid request is served
+            const id = `ok-${n++}`
+            await conn.write(JSON.stringify({id, method: n % 2 ? 'status' : 'ps', params: {}}) + '\n')
+            expect(await conn.next((r) => r.id === id)).toMatchObject({id, ok: true})
+          },
+        ),
         params(),
       )
       conn.close()
@@ -108,13 +114,27 @@ describe('fuzz: control channel', () => {
       const dev = await startDev({args: ['--no-watch']})
       const conn = await open(resolveSocketPath(dev.root))
       const request = fc.oneof(
-        fc.tuple(unknownPid, signalTopic, fc.array(anyJson, {maxLength: 2})).map(([pid, topic, payload]) => ({method: 'signal', params: {payload, pid, topic}})),
-        fc.tuple(fc.constantFrom('cancel', 'terminate', 'history', 'wait', 'replayCheck', 'follow'), unknownPid).map(([method, pid]) => ({method, params: {pid}})),
-        fc.tuple(unknownPid, fc.oneof(fc.nat(), fc.constant('next-timer'))).map(([pid, by]) => ({method: 'skipTime', params: {by, pid}})),
+        fc
+          .tuple(unknownPid, signalTopic, fc.array(anyJson, {maxLength: 2}))
+          .map(([pid, topic, payload]) => ({method: 'signal', params: {payload, pid, topic}})),
+        fc
+          .tuple(fc.constantFrom('cancel', 'terminate', 'history', 'wait', 'replayCheck', 'follow'), unknownPid)
+          .map(([method, pid]) => ({method, params: {pid}})),
+        fc
+          .tuple(unknownPid, fc.oneof(fc.nat(), fc.constant('next-timer')))
+          .map(([pid, by]) => ({method: 'skipTime', params: {by, pid}})),
         fc.tuple(unknownPid, fc.nat()).map(([pid, at]) => ({method: 'fork', params: {at, pid}})),
-        fc.tuple(fc.constantFrom('spawn', 'call'), fc.string({minLength: 1, maxLength: 40}), fc.array(anyJson, {maxLength: 2})).map(([method, entry, input]) =>
-          method === 'spawn' ? {method, params: {entry: `nope:${entry}`, input}} : {method, params: {args: input, entry: `nope:${entry}`}},
-        ),
+        fc
+          .tuple(
+            fc.constantFrom('spawn', 'call'),
+            fc.string({minLength: 1, maxLength: 40}),
+            fc.array(anyJson, {maxLength: 2}),
+          )
+          .map(([method, entry, input]) =>
+            method === 'spawn'
+              ? {method, params: {entry: `nope:${entry}`, input}}
+              : {method, params: {args: input, entry: `nope:${entry}`}},
+          ),
       )
       let n = 0
       await fc.assert(
@@ -136,29 +156,29 @@ describe('fuzz: control channel', () => {
     budget(RUNS, 50, 60_000),
   )
 
-  it(
-    'refuses lines over 1 MiB (with and without a newline in sight) and serves the next request',
-    async () => {
-      const dev = await startDev({args: ['--no-watch']})
-      const conn = await open(resolveSocketPath(dev.root))
-      const big = (n: number) => JSON.stringify({id: 1, method: 'signal', params: {payload: ['x'.repeat(n)], pid: 'wf', topic: 't'}})
-      const cases: Array<[string, Array<string | Buffer>]> = [
-        ['one line just over the limit', [big(MAX_REQUEST_BYTES) + '\n']],
-        ['3 MiB in 64 KiB chunks, then a newline', [...Array.from({length: 48}, () => 'y'.repeat(64 * 1024)), '\n']],
-        ['binary garbage over the limit', [Buffer.alloc(MAX_REQUEST_BYTES + 10, 0xff), Buffer.from('\n')]],
-        ['multi-byte text over the limit in bytes, under it in characters', ['é'.repeat(MAX_REQUEST_BYTES / 2 + 10) + '\n']],
-      ]
-      for (const [i, [name, chunks]] of cases.entries()) {
-        for (const chunk of chunks) await conn.write(chunk)
-        const reply = await conn.next(isError, 20_000)
-        expectCodedError(reply, name)
-        expect((reply.error as {message: string}).message, name).toMatch(/longer than/)
-        const id = `after-${i}`
-        await conn.write(JSON.stringify({id, method: 'status', params: {}}) + '\n')
-        expect(await conn.next((r) => r.id === id), name).toMatchObject({ok: true})
-      }
-      conn.close()
-    },
-    60_000,
-  )
+  it('refuses lines over 1 MiB (with and without a newline in sight) and serves the next request', async () => {
+    const dev = await startDev({args: ['--no-watch']})
+    const conn = await open(resolveSocketPath(dev.root))
+    const big = (n: number) =>
+      JSON.stringify({id: 1, method: 'signal', params: {payload: ['x'.repeat(n)], pid: 'wf', topic: 't'}})
+    const cases: Array<[string, Array<string | Buffer>]> = [
+      ['one line just over the limit', [big(MAX_REQUEST_BYTES) + '\n']],
+      ['3 MiB in 64 KiB chunks, then a newline', [...Array.from({length: 48}, () => 'y'.repeat(64 * 1024)), '\n']],
+      ['binary garbage over the limit', [Buffer.alloc(MAX_REQUEST_BYTES + 10, 0xff), Buffer.from('\n')]],
+      [
+        'multi-byte text over the limit in bytes, under it in characters',
+        ['é'.repeat(MAX_REQUEST_BYTES / 2 + 10) + '\n'],
+      ],
+    ]
+    for (const [i, [name, chunks]] of cases.entries()) {
+      for (const chunk of chunks) await conn.write(chunk)
+      const reply = await conn.next(isError, 20_000)
+      expectCodedError(reply, name)
+      expect((reply.error as {message: string}).message, name).toMatch(/longer than/)
+      const id = `after-${i}`
+      await conn.write(JSON.stringify({id, method: 'status', params: {}}) + '\n')
+      expect(await conn.next((r) => r.id === id), name).toMatchObject({ok: true})
+    }
+    conn.close()
+  }, 60_000)
 })

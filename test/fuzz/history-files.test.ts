@@ -36,7 +36,7 @@ beforeAll(async () => {
   const engine = await Engine.start({env: {}, root: project.root})
   try {
     const {id} = await engine.spawn({entry: 'app.workflows:payment', input: [{amount: 10}]})
-    for (let t = Date.now(); !engine.ps().some((p) => p.id === id && p.waiting?.startsWith('sleeping')); ) {
+    for (let t = Date.now(); !engine.ps().some((p) => p.id === id && p.waiting?.startsWith('sleeping'));) {
       if (Date.now() - t > 10_000) throw new Error('the payment workflow never slept')
       await new Promise((r) => setTimeout(r, 10))
     }
@@ -61,7 +61,10 @@ afterAll(async () => {
 })
 
 /** Reads `bytes` as the run's history: the events, or the WippyError it was refused with. */
-async function readAs(bytes: Buffer, mode: 'open' | 'read'): Promise<{error?: WippyError; events?: HistoryEvent[]; kept?: Buffer; size: number}> {
+async function readAs(
+  bytes: Buffer,
+  mode: 'open' | 'read',
+): Promise<{error?: WippyError; events?: HistoryEvent[]; kept?: Buffer; size: number}> {
   const dir = await mkdtemp(join(work, 'case-'))
   try {
     const store = new HistoryStore(dir)
@@ -84,7 +87,8 @@ async function readAs(bytes: Buffer, mode: 'open' | 'read'): Promise<{error?: Wi
 }
 
 /** How many whole lines (newline included) the first `cut` bytes hold. */
-const completeLines = (cut: number) => starts.filter((s, i) => (starts[i + 1] ?? original.length) <= cut && s < cut).length
+const completeLines = (cut: number) =>
+  starts.filter((s, i) => (starts[i + 1] ?? original.length) <= cut && s < cut).length
 
 describe('fuzz: history files', () => {
   it('starts from a real engine history', () => {
@@ -116,7 +120,10 @@ describe('fuzz: history files', () => {
           if (mode === 'open') {
             const boundary = complete === 0 ? 0 : (starts[complete] ?? original.length)
             expect(got.size).toBe(boundary)
-            if (boundary < cut) expect(got.kept?.equals(original.subarray(boundary, cut)), `cut ${cut}: the dropped bytes are kept`).toBe(true)
+            if (boundary < cut)
+              expect(got.kept?.equals(original.subarray(boundary, cut)), `cut ${cut}: the dropped bytes are kept`).toBe(
+                true,
+              )
           }
         }
       }
@@ -161,7 +168,10 @@ describe('fuzz: history files', () => {
             // And only a last line a torn write could leave counts as torn (finding 11): one that
             // lost its newline, or holds NULs (a page that never landed); never a complete line
             const tail = bytes.subarray(lastStart)
-            expect(tail.at(-1) !== 0x0a || tail.includes(0), `a complete last line was dropped (flips at ${positions.join(',')})`).toBe(true)
+            expect(
+              tail.at(-1) !== 0x0a || tail.includes(0),
+              `a complete last line was dropped (flips at ${positions.join(',')})`,
+            ).toBe(true)
             expect(got.events).toEqual(events.slice(0, got.events!.length))
             expect(starts[got.events!.length] ?? original.length).toBeLessThanOrEqual(first)
           },
@@ -200,7 +210,9 @@ describe('fuzz: history files', () => {
         bytes[nl] = byte
         for (const mode of ['read', 'open'] as const) {
           const got = await readAs(bytes, mode)
-          expect(got.error?.code, `newline of line ${line} → 0x${byte.toString(16)} (${mode})`).toBe('WIPPY_HISTORY_CORRUPT')
+          expect(got.error?.code, `newline of line ${line} → 0x${byte.toString(16)} (${mode})`).toBe(
+            'WIPPY_HISTORY_CORRUPT',
+          )
           expect(got.size).toBe(original.length)
         }
       }

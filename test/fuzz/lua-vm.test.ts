@@ -40,7 +40,9 @@ function runOnce(text: string): {outcome?: StepOutcome; thrown?: unknown} {
 
 /** The VM still works: a known program gives its known answer. */
 function expectHealthy(): void {
-  const {outcome} = runOnce('return function() local t = {} for i = 1, 10 do t[i] = i * i end return table.concat(t, ",") end')
+  const {outcome} = runOnce(
+    'return function() local t = {} for i = 1, 10 do t[i] = i * i end return table.concat(t, ",") end',
+  )
   expect(outcome).toMatchObject({result: '1,4,9,16,25,36,49,64,81,100', status: 'done'})
 }
 

@@ -33,7 +33,9 @@ beforeAll(async () => {
   for (const name of TEMPLATES) {
     const root = join(work, name)
     await cp(join(REPO, 'templates', name), root, {recursive: true})
-    const yamls = readdirSync(join(root, 'src'), {recursive: true, encoding: 'utf8'}).filter((f) => f.endsWith('_index.yaml'))
+    const yamls = readdirSync(join(root, 'src'), {recursive: true, encoding: 'utf8'}).filter((f) =>
+      f.endsWith('_index.yaml'),
+    )
     const files = [...yamls.map((f) => join('src', f)), 'wippy.lock']
     for (const rel of files) targets.push({original: await readFile(join(root, rel), 'utf8'), rel, root})
   }
@@ -50,7 +52,17 @@ describe('fuzz: registry YAML', () => {
       const runtime = await sharedLuaRuntime()
       const checkLua = (text: string, chunk: string) => {
         const p = runtime.checkSyntax(text, chunk)
-        return p && {code: 'WIPPY_LUA_SYNTAX' as const, file: chunk, hint: 'Fix the syntax.', line: p.line ?? 1, column: p.column ?? 1, message: p.message, severity: 'error' as const}
+        return (
+          p && {
+            code: 'WIPPY_LUA_SYNTAX' as const,
+            file: chunk,
+            hint: 'Fix the syntax.',
+            line: p.line ?? 1,
+            column: p.column ?? 1,
+            message: p.message,
+            severity: 'error' as const,
+          }
+        )
       }
       expect(targets.length).toBeGreaterThan(10)
       await fc.assert(

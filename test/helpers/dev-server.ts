@@ -69,13 +69,17 @@ export async function startDev(options: StartDevOptions = {}): Promise<DevServer
   let exited: number | undefined
   const done = child.then((r) => (exited = r.exitCode ?? -1))
 
-  const waitForOutput = async (match: string | RegExp, opts: {from?: number; timeoutMs?: number} = {}): Promise<string> => {
+  const waitForOutput = async (
+    match: string | RegExp,
+    opts: {from?: number; timeoutMs?: number} = {},
+  ): Promise<string> => {
     const deadline = Date.now() + (opts.timeoutMs ?? 15_000)
     const test = (s: string) => (typeof match === 'string' ? s.includes(match) : match.test(s))
     for (;;) {
       const seen = text.slice(opts.from ?? 0)
       if (test(seen)) return seen
-      if (exited !== undefined) throw new Error(`wippy dev exited (${exited}) before printing ${String(match)}. Output:\n${text}`)
+      if (exited !== undefined)
+        throw new Error(`wippy dev exited (${exited}) before printing ${String(match)}. Output:\n${text}`)
       if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(match)}. Output:\n${text}`)
       await new Promise((r) => setTimeout(r, 20))
     }

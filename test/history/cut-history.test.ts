@@ -18,7 +18,7 @@ let project: TempProject | undefined
 afterEach(() => project?.remove())
 
 async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  for (const t = Date.now(); !cond(); ) {
+  for (const t = Date.now(); !cond();) {
     if (Date.now() - t > ms) throw new Error('timed out')
     await new Promise((r) => setTimeout(r, 10))
   }

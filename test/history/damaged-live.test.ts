@@ -22,14 +22,14 @@ afterEach(async () => {
 })
 
 async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  for (const t = Date.now(); !cond(); ) {
+  for (const t = Date.now(); !cond();) {
     if (Date.now() - t > ms) throw new Error('timed out')
     await new Promise((r) => setTimeout(r, 10))
   }
 }
 
 describe('a history damaged while the engine runs', () => {
-  it('is shown as quarantined when an evicted run\'s history is read again', async () => {
+  it("is shown as quarantined when an evicted run's history is read again", async () => {
     root = await makeProject('templates/approval')
     engine = await Engine.start({env: {}, idleEvictMs: 20, root})
     const {id} = await engine.spawn({entry: 'app.workflows:approval', input: [{amount: 1, order_id: 'o-1'}]})
@@ -38,7 +38,11 @@ describe('a history damaged while the engine runs', () => {
     const [name] = (await readdir(dir)).filter((n) => n.endsWith('.jsonl'))
     await writeFile(join(dir, name!), '')
     // When its history is asked for, it is the quarantined view, not an error
-    expect(await engine.history(id)).toMatchObject({damage: {goodEvents: 0, reason: 'the file is empty (0 bytes)'}, events: [], status: 'damaged'})
+    expect(await engine.history(id)).toMatchObject({
+      damage: {goodEvents: 0, reason: 'the file is empty (0 bytes)'},
+      events: [],
+      status: 'damaged',
+    })
     expect(engine.ps().find((r) => r.id === id)?.status).toBe('damaged')
   })
 
@@ -56,9 +60,15 @@ describe('a history damaged while the engine runs', () => {
     await writeFile(join(dir, name!), damaged)
 
     // When a signal arrives, it is refused with a code and the way out
-    await expect(engine.signal(id, 'approve', [{approved: true}])).rejects.toMatchObject({code: 'WIPPY_RUN_DAMAGED', hint: expect.stringContaining(`wippy history repair ${id}`)})
+    await expect(engine.signal(id, 'approve', [{approved: true}])).rejects.toMatchObject({
+      code: 'WIPPY_RUN_DAMAGED',
+      hint: expect.stringContaining(`wippy history repair ${id}`),
+    })
     // And the run is listed as damaged, with the good prefix in its history
-    expect(engine.ps().find((r) => r.id === id)).toMatchObject({problem: expect.stringContaining('damaged at line 2'), status: 'damaged'})
+    expect(engine.ps().find((r) => r.id === id)).toMatchObject({
+      problem: expect.stringContaining('damaged at line 2'),
+      status: 'damaged',
+    })
     expect(await engine.history(id)).toMatchObject({damage: {goodEvents: 1, line: 2}, status: 'damaged', total: 1})
 
     // When it is repaired, the run goes on from its last good event and takes the signal

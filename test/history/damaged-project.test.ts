@@ -22,7 +22,13 @@ import {makeProject, startDev} from '../helpers/dev-server.js'
 const pidOf = (id: string) => `{app:temporal_client@app:temporal_worker|${id}}`
 const T0 = 1_700_000_000_000
 const SUBMITTED: NewHistoryEvent[] = [
-  {args: [{amount: 1, order_id: 'o-1'}], entry: 'app.reviews:submit', ts: T0 + 5, type: 'ActivityScheduled', where: 'src/workflows/approval.lua:11'},
+  {
+    args: [{amount: 1, order_id: 'o-1'}],
+    entry: 'app.reviews:submit',
+    ts: T0 + 5,
+    type: 'ActivityScheduled',
+    where: 'src/workflows/approval.lua:11',
+  },
   {attempts: 1, result: 'submitted', scheduled: 2, ts: T0 + 9, type: 'ActivityCompleted'},
 ]
 
@@ -88,7 +94,10 @@ async function damagedProject(): Promise<{dir: string; root: string}> {
   await writeFile(flip.file, flipped)
   // A duplicated line
   const dup = await writeRun(dir, 'wf-dup')
-  await writeFile(dup.file, Buffer.concat([dup.bytes.subarray(0, dup.starts[2]), dup.bytes.subarray(dup.starts[1]!, dup.starts[2])]))
+  await writeFile(
+    dup.file,
+    Buffer.concat([dup.bytes.subarray(0, dup.starts[2]), dup.bytes.subarray(dup.starts[1]!, dup.starts[2])]),
+  )
   // An empty file
   await writeFile(join(dir, 'wf-empty~r1.jsonl'), '')
   // `{}` in a file with an odd name
@@ -97,7 +106,10 @@ async function damagedProject(): Promise<{dir: string; root: string}> {
   await mkdir(join(dir, 'dir~x.jsonl'))
   // An unknown (future) event type with a valid checksum
   const future = await writeRun(dir, 'wf-future')
-  await writeFile(future.file, Buffer.concat([future.bytes, Buffer.from(checksummed({seq: 4, type: 'FutureEvent', ts: T0 + 20}))]))
+  await writeFile(
+    future.file,
+    Buffer.concat([future.bytes, Buffer.from(checksummed({seq: 4, type: 'FutureEvent', ts: T0 + 20}))]),
+  )
   // Finding 11: a flipped byte inside the complete last line (it ends in its newline)
   const last = await writeRun(dir, 'wf-lastflip')
   const lastFlipped = Buffer.from(last.bytes)
@@ -142,22 +154,38 @@ describe('a project with damaged histories', () => {
     expect(onlyDamaged.processes.map((r) => r.id).sort()).toEqual(Object.keys(DAMAGED).sort())
 
     // inspect shows the good prefix and the damage
-    const view = json<{damage: {goodEvents: number; line: number; offset: number}; events: Array<{seq: number}>; status: string}>(await cli(['history', 'inspect', 'wf-lastflip', '--json']))
+    const view = json<{
+      damage: {goodEvents: number; line: number; offset: number}
+      events: Array<{seq: number}>
+      status: string
+    }>(await cli(['history', 'inspect', 'wf-lastflip', '--json']))
     expect(view.status).toBe('damaged')
     expect(view.events.map((e) => e.seq)).toEqual([1, 2])
     expect(view.damage).toMatchObject({goodEvents: 2, line: 3})
     const human = await cli(['history', 'inspect', 'wf-empty'])
     expect(human.exitCode, human.stderr).toBe(0)
     expect(human.stdout).toContain('DAMAGED')
-    expect(human.stdout).toContain('the file is empty (0 bytes); no event is readable. Run `wippy history repair wf-empty`')
+    expect(human.stdout).toContain(
+      'the file is empty (0 bytes); no event is readable. Run `wippy history repair wf-empty`',
+    )
     expect(human.stdout + human.stderr).not.toMatch(/seq 0|--at 0/)
 
     // repair without a dev server: a copy is kept, the history is cut to its last good event
     const before = await readFile(join(dir, 'wf-dup~r1.jsonl'))
-    const repaired = json<{keptAs: string; keptEvents: number; removed: boolean; source: string; summary: Row}>(await cli(['history', 'repair', 'wf-dup', '--json']))
-    expect(repaired).toMatchObject({keptEvents: 2, removed: false, source: 'files', summary: {id: 'wf-dup', status: 'running'}})
+    const repaired = json<{keptAs: string; keptEvents: number; removed: boolean; source: string; summary: Row}>(
+      await cli(['history', 'repair', 'wf-dup', '--json']),
+    )
+    expect(repaired).toMatchObject({
+      keptEvents: 2,
+      removed: false,
+      source: 'files',
+      summary: {id: 'wf-dup', status: 'running'},
+    })
     expect((await readFile(repaired.keptAs)).equals(before)).toBe(true)
-    expect(json<{status: string; total: number}>(await cli(['history', 'inspect', 'wf-dup', '--json']))).toMatchObject({status: 'running', total: 2})
+    expect(json<{status: string; total: number}>(await cli(['history', 'inspect', 'wf-dup', '--json']))).toMatchObject({
+      status: 'running',
+      total: 2,
+    })
     // A run that is not damaged has nothing to repair
     const intact = await cli(['history', 'repair', 'wf-ok', '--json'])
     expect(intact.exitCode).not.toBe(0)
@@ -165,8 +193,10 @@ describe('a project with damaged histories', () => {
 
     // And the next `wippy dev` recovers the repaired run like any other: it waits for its signal again
     const dev = await startDev({args: ['--no-watch'], root})
-    for (let t = Date.now(); ; ) {
-      const row = json<{processes: Array<Row & {waiting?: string}>}>(await dev.cli(['ps', '--json'])).processes.find((r) => r.id === 'wf-dup')
+    for (let t = Date.now(); ;) {
+      const row = json<{processes: Array<Row & {waiting?: string}>}>(await dev.cli(['ps', '--json'])).processes.find(
+        (r) => r.id === 'wf-dup',
+      )
       if (row?.status === 'running' && row.waiting === 'waiting for a signal') break
       if (Date.now() - t > 15_000) throw new Error(`wf-dup was not recovered: ${JSON.stringify(row)}`)
       await new Promise((r) => setTimeout(r, 100))
@@ -180,9 +210,16 @@ describe('a project with damaged histories', () => {
     const dev = await startDev({args: ['--no-watch'], root})
     const out = dev.output()
     // The dev log names each quarantined file and the command that works now
-    for (const id of Object.keys(DAMAGED)) expect(out, id).toMatch(new RegExp(`quarantined history .*${id === 'bad' ? 'bad~name' : id === 'dir' ? 'dir~x' : id}.*wippy history repair`))
+    for (const id of Object.keys(DAMAGED))
+      expect(out, id).toMatch(
+        new RegExp(
+          `quarantined history .*${id === 'bad' ? 'bad~name' : id === 'dir' ? 'dir~x' : id}.*wippy history repair`,
+        ),
+      )
     // The real torn tail was dropped, and its bytes kept
-    expect(out).toMatch(/recovered history wf-torn~r1: dropped \d+ bytes of a torn last line at byte \d+ \(kept in .*wf-torn~r1\.jsonl\.torn-/)
+    expect(out).toMatch(
+      /recovered history wf-torn~r1: dropped \d+ bytes of a torn last line at byte \d+ \(kept in .*wf-torn~r1\.jsonl\.torn-/,
+    )
     expect((await readdir(dir)).some((n) => n.startsWith('wf-torn~r1.jsonl.torn-'))).toBe(true)
 
     // ps through the server lists the quarantined runs too
@@ -194,7 +231,7 @@ describe('a project with damaged histories', () => {
 
     // Everything else works: the healthy run takes a signal and completes
     json(await dev.cli(['signal', 'wf-ok', 'decision', '{"approved":true}', '--json']))
-    for (let t = Date.now(); ; ) {
+    for (let t = Date.now(); ;) {
       const all = json<{processes: Row[]}>(await dev.cli(['ps', '--all', '--json']))
       if (all.processes.find((r) => r.id === 'wf-ok')?.status === 'completed') break
       if (Date.now() - t > 15_000) throw new Error(`wf-ok never completed: ${JSON.stringify(all)}`)
@@ -203,10 +240,15 @@ describe('a project with damaged histories', () => {
     // A damaged run takes no delivery, and says what to do
     const refused = await dev.cli(['signal', 'wf-flip', 'decision', '{}', '--json'])
     expect(refused.exitCode).toBe(1)
-    expect(JSON.parse(refused.stdout).error).toMatchObject({code: 'WIPPY_RUN_DAMAGED', hint: expect.stringContaining('wippy history repair wf-flip')})
+    expect(JSON.parse(refused.stdout).error).toMatchObject({
+      code: 'WIPPY_RUN_DAMAGED',
+      hint: expect.stringContaining('wippy history repair wf-flip'),
+    })
 
     // inspect through the server shows the good prefix and the damage
-    const view = json<{damage: {line: number}; events: Array<{seq: number}>; status: string}>(await dev.cli(['history', 'inspect', 'wf-future', '--json']))
+    const view = json<{damage: {line: number}; events: Array<{seq: number}>; status: string}>(
+      await dev.cli(['history', 'inspect', 'wf-future', '--json']),
+    )
     expect(view).toMatchObject({damage: {line: 4}, status: 'damaged', total: 3})
 
     // fork --at the last good event reads the good prefix
@@ -215,17 +257,26 @@ describe('a project with damaged histories', () => {
     const forked = json<{events: Array<{type: string}>}>(await dev.cli(['history', 'inspect', 'wf-forked', '--json']))
     expect(forked.events.slice(1, 2).map((e) => e.type)).toEqual(['ActivityScheduled'])
     const noPrefix = await dev.cli(['fork', 'wf-empty', '--at', '1', '--json'])
-    expect(JSON.parse(noPrefix.stdout).error).toMatchObject({code: 'WIPPY_FORK_AT_INVALID', message: expect.stringContaining('no event of its damaged history can be read')})
+    expect(JSON.parse(noPrefix.stdout).error).toMatchObject({
+      code: 'WIPPY_FORK_AT_INVALID',
+      message: expect.stringContaining('no event of its damaged history can be read'),
+    })
 
     // repair through the server: the copy is kept and the run goes on at once
     const damagedBytes = await readFile(join(dir, 'wf-lastflip~r1.jsonl'))
-    const repaired = json<{keptAs: string; keptEvents: number; source: string; summary: Row}>(await dev.cli(['history', 'repair', 'wf-lastflip', '--json']))
+    const repaired = json<{keptAs: string; keptEvents: number; source: string; summary: Row}>(
+      await dev.cli(['history', 'repair', 'wf-lastflip', '--json']),
+    )
     expect(repaired).toMatchObject({keptEvents: 2, source: 'engine', summary: {id: 'wf-lastflip'}})
     expect((await readFile(repaired.keptAs)).equals(damagedBytes)).toBe(true)
     // (the history goes on after event 2: the submit activity, whose result was lost, runs again)
-    expect((await readFile(join(dir, 'wf-lastflip~r1.jsonl'))).subarray(0, 300).equals(damagedBytes.subarray(0, 300))).toBe(true)
-    for (let t = Date.now(); ; ) {
-      const row = json<{processes: Row[]}>(await dev.cli(['ps', '--json'])).processes.find((r) => r.id === 'wf-lastflip')
+    expect(
+      (await readFile(join(dir, 'wf-lastflip~r1.jsonl'))).subarray(0, 300).equals(damagedBytes.subarray(0, 300)),
+    ).toBe(true)
+    for (let t = Date.now(); ;) {
+      const row = json<{processes: Row[]}>(await dev.cli(['ps', '--json'])).processes.find(
+        (r) => r.id === 'wf-lastflip',
+      )
       if (row?.status === 'running' && (row as {waiting?: string}).waiting === 'waiting for a signal') break
       if (Date.now() - t > 15_000) throw new Error(`wf-lastflip did not go on: ${JSON.stringify(row)}`)
       await new Promise((r) => setTimeout(r, 100))
@@ -237,7 +288,9 @@ describe('a project with damaged histories', () => {
     const dirGone = json<{keptAs: string; removed: boolean}>(await dev.cli(['history', 'repair', 'dir', '--json']))
     expect(dirGone.removed).toBe(true)
     expect((await lstat(dirGone.keptAs)).isDirectory()).toBe(true)
-    const left = json<{processes: Row[]}>(await dev.cli(['ps', '--status', 'damaged', '--json'])).processes.map((r) => r.id).sort()
+    const left = json<{processes: Row[]}>(await dev.cli(['ps', '--status', 'damaged', '--json']))
+      .processes.map((r) => r.id)
+      .sort()
     expect(left).toEqual(['wf-dup', 'wf-empty', 'wf-flip', 'wf-future', 'wf-sed'])
     expect(await dev.stop()).toBe(0)
   }, 90_000)

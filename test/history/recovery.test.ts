@@ -53,11 +53,19 @@ describe('recovery reader on real files', () => {
 
       // When it is opened for writing, the tail is truncated and reported
       const {events, log, recovered} = await store.open('run')
-      expect(events.map((e) => e.seq), `cut at ${cut}`).toEqual(Array.from({length: complete}, (_, i) => i + 1))
+      expect(
+        events.map((e) => e.seq),
+        `cut at ${cut}`,
+      ).toEqual(Array.from({length: complete}, (_, i) => i + 1))
       if (cut === boundary) {
         expect(recovered, `cut at ${cut} leaves a complete file`).toBeUndefined()
       } else {
-        expect(recovered).toMatchObject({atOffset: boundary, droppedBytes: cut - boundary, line: complete + 1, reason: 'no-newline'})
+        expect(recovered).toMatchObject({
+          atOffset: boundary,
+          droppedBytes: cut - boundary,
+          line: complete + 1,
+          reason: 'no-newline',
+        })
         // And the dropped bytes are kept beside the file before they are cut
         const {keptAs, ...report} = recovered!
         expect(read.recovered).toEqual(report)
@@ -107,7 +115,9 @@ describe('recovery reader on real files', () => {
       expect(error.file).toBe(file)
       expect(error.message).toContain(`line ${line} (byte ${lineStart})`)
       // And the hint names commands that work without a dev server (repair) and with one (fork)
-      expect(error.hint).toContain(`\`wippy history repair run\` keeps a copy of the file and cuts the history back to event ${line - 1}`)
+      expect(error.hint).toContain(
+        `\`wippy history repair run\` keeps a copy of the file and cuts the history back to event ${line - 1}`,
+      )
       expect(error.hint).toContain(`\`wippy fork run --at ${line - 1}\``)
 
       // And the file is byte-for-byte unchanged
@@ -153,7 +163,10 @@ describe('recovery reader on real files', () => {
     await writeFile(file, Buffer.concat([bytes.subarray(0, bytes.length - 50), Buffer.alloc(1000)]))
     const {events, recovered} = await store.open('run')
     expect(events).toHaveLength(EVENTS - 1)
-    expect(recovered).toMatchObject({atOffset: starts[EVENTS - 1], droppedBytes: bytes.length - 50 - starts[EVENTS - 1]! + 1000})
+    expect(recovered).toMatchObject({
+      atOffset: starts[EVENTS - 1],
+      droppedBytes: bytes.length - 50 - starts[EVENTS - 1]! + 1000,
+    })
   })
 })
 
@@ -188,12 +201,20 @@ describe('recovery reader: sequence and structure', () => {
   })
 
   it('refuses a file whose first event is not WorkflowStarted, or that starts twice', () => {
-    expect(() => readHistoryBuffer(handWritten([ok(1), ok(2)]), 'h')).toThrow(/first event is ActivityCompleted|first event is ActivityScheduled/)
-    expect(() => readHistoryBuffer(handWritten([{seq: 1, ...started()}, {seq: 2, ...started()}, ok(3)]), 'h')).toThrow(/appears again/)
+    expect(() => readHistoryBuffer(handWritten([ok(1), ok(2)]), 'h')).toThrow(
+      /first event is ActivityCompleted|first event is ActivityScheduled/,
+    )
+    expect(() => readHistoryBuffer(handWritten([{seq: 1, ...started()}, {seq: 2, ...started()}, ok(3)]), 'h')).toThrow(
+      /appears again/,
+    )
   })
 
   it('refuses a schema failure or a blank line mid-file', () => {
-    const bad = handWritten([{seq: 1, ...started()}, {seq: 2, type: 'TimerStarted', ts: 1, durationMs: 'soon', fireAt: 2}, ok(3)])
+    const bad = handWritten([
+      {seq: 1, ...started()},
+      {seq: 2, type: 'TimerStarted', ts: 1, durationMs: 'soon', fireAt: 2},
+      ok(3),
+    ])
     expect(() => readHistoryBuffer(bad, 'h')).toThrow(/line 2 .*durationMs/)
     const blank = Buffer.concat([handWritten([{seq: 1, ...started()}]), Buffer.from('\n'), handWritten([ok(2)])])
     expect(() => readHistoryBuffer(blank, 'h')).toThrow(/line 2 .*not valid JSON/)
@@ -221,7 +242,8 @@ describe('recovery reader: a mangled checksum suffix', () => {
     const text = bytes.toString()
     const lines = text.split('\n')
     // Uppercase hex is not what wippy writes: the suffix no longer counts as a checksum
-    const mangle = (l: string) => l.replace(/"crc":"([0-9a-f]{8})"/, (_, h: string) => `"crc":"${h.toUpperCase().replace(/[0-9]/g, 'A')}"`)
+    const mangle = (l: string) =>
+      l.replace(/"crc":"([0-9a-f]{8})"/, (_, h: string) => `"crc":"${h.toUpperCase().replace(/[0-9]/g, 'A')}"`)
     const mid = [lines[0], mangle(lines[1]!), lines[2], ''].join('\n')
     expect(() => readHistoryBuffer(Buffer.from(mid), 'm')).toThrow(/line 2 .*lacks the "crc" field/)
     // On a complete last line (it ends in its newline) it is damage too: a torn write cannot leave one
@@ -262,7 +284,10 @@ describe('recovery reader: torn tail or damage (reliability findings 3 and 11)',
     }
     // A prefix of record 24's start (or NULs where a page never landed) is a torn append
     for (const tail of ['{', '{"se', '{"seq":2', '{"seq":24,"type":"ActivityComp', '\0\0\0{"seq"']) {
-      expect(scanHistoryBuffer(Buffer.concat([good, Buffer.from(tail)])).torn, JSON.stringify(tail)).toMatchObject({line: EVENTS, reason: 'no-newline'})
+      expect(scanHistoryBuffer(Buffer.concat([good, Buffer.from(tail)])).torn, JSON.stringify(tail)).toMatchObject({
+        line: EVENTS,
+        reason: 'no-newline',
+      })
     }
   })
 
@@ -277,8 +302,18 @@ describe('recovery reader: torn tail or damage (reliability findings 3 and 11)',
       ['empty', Buffer.alloc(0), {goodEvents: 0, line: 1}, /the file is empty \(0 bytes\)/],
       ['{}', Buffer.from('{}\n'), {goodEvents: 0, line: 1}, /not a history event \(no "type" field\)/],
       ['[]', Buffer.from('[]\n'), {goodEvents: 0, line: 1}, /not a JSON object/],
-      ['a duplicated line', Buffer.concat([bytes.subarray(0, starts[5]), line(5), bytes.subarray(starts[5]!)]), {goodEvents: 5, line: 6}, /seq 5 repeats/],
-      ['a future event type with a valid crc', Buffer.concat([bytes, withCrc({seq: EVENTS + 1, type: 'WorkflowPaused', ts: 1})]), {goodEvents: EVENTS, line: EVENTS + 1}, /event type "WorkflowPaused" is not one this wippy knows/],
+      [
+        'a duplicated line',
+        Buffer.concat([bytes.subarray(0, starts[5]), line(5), bytes.subarray(starts[5]!)]),
+        {goodEvents: 5, line: 6},
+        /seq 5 repeats/,
+      ],
+      [
+        'a future event type with a valid crc',
+        Buffer.concat([bytes, withCrc({seq: EVENTS + 1, type: 'WorkflowPaused', ts: 1})]),
+        {goodEvents: EVENTS, line: EVENTS + 1},
+        /event type "WorkflowPaused" is not one this wippy knows/,
+      ],
     ]
     for (const [what, buf, where, reason] of cases) {
       const scanned = scanHistoryBuffer(buf)

@@ -6,7 +6,14 @@
 import {describe, expect, it} from 'vitest'
 
 import {EVENT_ROLES, HistoryEvent, type HistoryEventType, type NewHistoryEvent} from '../../src/history/events.js'
-import {type RunView, closedStatusOf, describeWait, exitEventOf, resolveRunQuery, viewOfRun} from '../../src/history/run-view.js'
+import {
+  type RunView,
+  closedStatusOf,
+  describeWait,
+  exitEventOf,
+  resolveRunQuery,
+  viewOfRun,
+} from '../../src/history/run-view.js'
 import {isWippyError} from '../../src/errors.js'
 import {started} from './fixtures/events.js'
 
@@ -19,10 +26,23 @@ function history(...rest: NewHistoryEvent[]): HistoryEvent[] {
 }
 
 const charge: NewHistoryEvent = {args: [1], entry: 'app.api:charge', ts: T0 + 1, type: 'ActivityScheduled'}
-const sleep = (fireAt: number, ts = T0 + 1): NewHistoryEvent => ({durationMs: fireAt - ts, fireAt, ts, type: 'TimerStarted'})
+const sleep = (fireAt: number, ts = T0 + 1): NewHistoryEvent => ({
+  durationMs: fireAt - ts,
+  fireAt,
+  ts,
+  type: 'TimerStarted',
+})
 /** What an open run waits for (undefined for a closed one). */
 const waitingOf = (view: RunView) => (view.status === 'running' ? view.waiting : undefined)
-const child = (id: string, ts = T0 + 1): NewHistoryEvent => ({childPid: `{wippy@app:worker|${id}}`, entry: 'app:child', host: 'app:worker', input: [], ts, type: 'ChildWorkflowStarted', wait: true})
+const child = (id: string, ts = T0 + 1): NewHistoryEvent => ({
+  childPid: `{wippy@app:worker|${id}}`,
+  entry: 'app:child',
+  host: 'app:worker',
+  input: [],
+  ts,
+  type: 'ChildWorkflowStarted',
+  wait: true,
+})
 
 describe('viewOfRun', () => {
   it('an open run is running, with its clock and no outcome', () => {
@@ -43,8 +63,12 @@ describe('viewOfRun', () => {
       outcome: {error: {kind: 'Invalid', message: 'bad'}, pid: PID, status: 'failed'},
       status: 'failed',
     })
-    expect(closed({ts: T0 + 9, type: 'WorkflowCancelled'})).toMatchObject({outcome: {error: {kind: 'Canceled', message: 'workflow cancelled'}, pid: PID, status: 'cancelled'}})
-    expect(closed({reason: 'history cap', ts: T0 + 9, type: 'WorkflowTerminated'})).toMatchObject({outcome: {error: {kind: 'Canceled', message: 'history cap'}, pid: PID, status: 'terminated'}})
+    expect(closed({ts: T0 + 9, type: 'WorkflowCancelled'})).toMatchObject({
+      outcome: {error: {kind: 'Canceled', message: 'workflow cancelled'}, pid: PID, status: 'cancelled'},
+    })
+    expect(closed({reason: 'history cap', ts: T0 + 9, type: 'WorkflowTerminated'})).toMatchObject({
+      outcome: {error: {kind: 'Canceled', message: 'history cap'}, pid: PID, status: 'terminated'},
+    })
     // A closed run waits for nothing, even with an activity left open.
     expect(closed({ts: T0 + 9, type: 'WorkflowTerminated'})).not.toHaveProperty('waiting')
   })
@@ -58,7 +82,11 @@ describe('viewOfRun', () => {
   it('waits first on activities, then the next timer, then children, then a signal', () => {
     const wait = (...rest: NewHistoryEvent[]) => waitingOf(viewOfRun(history(...rest), T0 + 1000))
     expect(wait(charge, sleep(T0 + 5000), child('c1'))).toEqual({entries: ['app.api:charge'], kind: 'activities'})
-    expect(wait(sleep(T0 + 61_000), sleep(T0 + 5000), child('c1'))).toEqual({fireAt: T0 + 5000, kind: 'timer', leftMs: 4000})
+    expect(wait(sleep(T0 + 61_000), sleep(T0 + 5000), child('c1'))).toEqual({
+      fireAt: T0 + 5000,
+      kind: 'timer',
+      leftMs: 4000,
+    })
     expect(wait(child('c1'))).toEqual({count: 1, kind: 'children'})
     expect(wait(child('c1'), child('c2'))).toEqual({count: 2, kind: 'children'})
     expect(wait()).toEqual({kind: 'signal'})
@@ -81,7 +109,11 @@ describe('viewOfRun', () => {
   })
 
   it('the clock adds every time skip and never reads before the last event', () => {
-    const skipped = history(sleep(T0 + 86_400_000), {byMs: 3_600_000, ts: T0 + 3_600_002, type: 'TimeSkipped'}, {byMs: 60_000, ts: T0 + 3_660_003, type: 'TimeSkipped'})
+    const skipped = history(
+      sleep(T0 + 86_400_000),
+      {byMs: 3_600_000, ts: T0 + 3_600_002, type: 'TimeSkipped'},
+      {byMs: 60_000, ts: T0 + 3_660_003, type: 'TimeSkipped'},
+    )
     const view = viewOfRun(skipped, T0 + 10_000)
     expect(view.outstanding.skippedMs).toBe(3_660_000)
     expect(view.clock).toBe(T0 + 10_000 + 3_660_000)
@@ -98,7 +130,9 @@ describe('viewOfRun', () => {
 
 describe('describeWait', () => {
   it('says what the ps column says', () => {
-    expect(describeWait({entries: ['app.api:charge', 'app.api:ship'], kind: 'activities'})).toBe('running app.api:charge, app.api:ship')
+    expect(describeWait({entries: ['app.api:charge', 'app.api:ship'], kind: 'activities'})).toBe(
+      'running app.api:charge, app.api:ship',
+    )
     expect(describeWait({fireAt: 0, kind: 'timer', leftMs: 86_340_000})).toBe('sleeping, 23h59m left')
     expect(describeWait({count: 1, kind: 'children'})).toBe('waiting for a child workflow')
     expect(describeWait({count: 3, kind: 'children'})).toBe('waiting for 3 child workflows')
@@ -116,7 +150,11 @@ describe('exitEventOf', () => {
 })
 
 describe('resolveRunQuery', () => {
-  const run = (workflowId: string, runId: string) => ({pid: `{app:client@app:worker|${workflowId}}`, runKey: `${workflowId}~${runId}`, workflowId})
+  const run = (workflowId: string, runId: string) => ({
+    pid: `{app:client@app:worker|${workflowId}}`,
+    runKey: `${workflowId}~${runId}`,
+    workflowId,
+  })
   const runs = [run('wf-abc123', 'r1'), run('wf-abd456', 'r2'), run('order-7', 'r3'), run('wf-abc123', 'r4')]
 
   const failure = (query: string, candidates = runs) => {
@@ -147,7 +185,11 @@ describe('resolveRunQuery', () => {
   })
 
   it('an ambiguous prefix lists up to five workflows', () => {
-    expect(failure('wf-ab')).toEqual({code: 'WIPPY_PID_AMBIGUOUS', hint: 'Type more characters of the workflow ID.', message: '"wf-ab" matches 2 workflows: wf-abc123, wf-abd456.'})
+    expect(failure('wf-ab')).toEqual({
+      code: 'WIPPY_PID_AMBIGUOUS',
+      hint: 'Type more characters of the workflow ID.',
+      message: '"wf-ab" matches 2 workflows: wf-abc123, wf-abd456.',
+    })
     const many = ['wf-1', 'wf-2', 'wf-3', 'wf-4', 'wf-5', 'wf-6'].map((id) => run(id, 'r'))
     expect(failure('wf-', many).message).toBe('"wf-" matches 6 workflows: wf-1, wf-2, wf-3, wf-4, wf-5, ....')
   })

@@ -25,7 +25,9 @@ describe('HistoryStore', () => {
     const lines = text.split('\n')
     expect(lines).toHaveLength(4)
     expect(lines[3]).toBe('')
-    expect(lines[1]).toMatch(/^\{"seq":2,"type":"ActivityScheduled","ts":1700000000002,"args":.*,"crc":"[0-9a-f]{8}"\}$/)
+    expect(lines[1]).toMatch(
+      /^\{"seq":2,"type":"ActivityScheduled","ts":1700000000002,"args":.*,"crc":"[0-9a-f]{8}"\}$/,
+    )
 
     // And reading gives back the same events (the crc field is not part of an event)
     const {events, recovered} = await new HistoryStore(store.dir).read('order-1')
@@ -69,7 +71,7 @@ describe('HistoryStore', () => {
       }),
     )
     // Then far fewer rounds than appends happened (the syncs were shared)
-    expect(store.stats.rounds).toBeLessThan(100 * 19 / 10)
+    expect(store.stats.rounds).toBeLessThan((100 * 19) / 10)
     await store.close()
 
     // And every run reads back complete and in order
@@ -120,7 +122,9 @@ describe('HistoryStore', () => {
     const log = await store.create('y', started())
     const bad = {type: 'TimerStarted', ts: 1, durationMs: 'soon'} as never
     await expect(log.append([step(2), bad])).rejects.toMatchObject({code: 'WIPPY_HISTORY_INVALID_EVENT'})
-    await expect(log.append([{...step(2), crc: 'x'} as never])).rejects.toMatchObject({code: 'WIPPY_HISTORY_INVALID_EVENT'})
+    await expect(log.append([{...step(2), crc: 'x'} as never])).rejects.toMatchObject({
+      code: 'WIPPY_HISTORY_INVALID_EVENT',
+    })
     expect(log.length).toBe(1)
     const [next] = await log.append([step(2)])
     expect(next!.seq).toBe(2)
@@ -189,47 +193,60 @@ describe('HistoryStore: what it refuses to acknowledge', () => {
     await log.append([step(2)])
     await unlink(store.pathOf('gone'))
     // Then the next append is refused (not acknowledged into the unlinked inode)
-    await expect(log.append([step(3)])).rejects.toMatchObject({code: 'WIPPY_HISTORY_DELETED', details: {recorded: 'no'}})
+    await expect(log.append([step(3)])).rejects.toMatchObject({
+      code: 'WIPPY_HISTORY_DELETED',
+      details: {recorded: 'no'},
+    })
     await store.close()
   })
 
   it('refuses a batch past its limits without writing any of it; the log stays usable', async () => {
     const store = new HistoryStore(await tempDir())
     const log = await store.create('capped', started())
-    await expect(log.append([step(2), step(3), step(4)], {maxBytes: 1e9, maxEvents: 3})).rejects.toMatchObject({code: 'WIPPY_HISTORY_LIMIT'})
-    await expect(log.append([step(2)], {maxBytes: 10, maxEvents: 100})).rejects.toMatchObject({code: 'WIPPY_HISTORY_LIMIT'})
+    await expect(log.append([step(2), step(3), step(4)], {maxBytes: 1e9, maxEvents: 3})).rejects.toMatchObject({
+      code: 'WIPPY_HISTORY_LIMIT',
+    })
+    await expect(log.append([step(2)], {maxBytes: 10, maxEvents: 100})).rejects.toMatchObject({
+      code: 'WIPPY_HISTORY_LIMIT',
+    })
     // Nothing was numbered or written: the next append within the limits gets seq 2
     expect((await log.append([step(2)], {maxBytes: 1e9, maxEvents: 3})).map((e) => e.seq)).toEqual([2])
     await store.close()
     expect((await new HistoryStore(store.dir).read('capped')).events).toHaveLength(2)
   })
 
-  it.skipIf(cannotMount !== undefined)(`on a full disk rejects with WIPPY_DISK_FULL and cuts the partial write away${cannotMount ? ` (skipped: ${cannotMount})` : ''}`, async () => {
-    // Given a run on a 1 MiB tmpfs that is then filled to the last byte
-    const dir = await tempDir()
-    expect(mountTmpfs(dir, '1m')).toBeUndefined()
-    try {
-      const store = new HistoryStore(join(dir, 'h'))
-      const log = await store.create('full', started())
-      const before = (await stat(store.pathOf('full'))).size
-      fillDisk(join(dir, 'filler'))
-      // When a batch needs more room than the disk has (some of it fits in the file's last page)
-      const big = Array.from({length: 20}, (_, i) => ({...step(2 + i), args: ['x'.repeat(1000)]}))
-      const failure = log.append(big)
-      // Then it is refused with the cause, nothing of it is left in the file, and the log stays failed
-      await expect(failure).rejects.toMatchObject({code: 'WIPPY_DISK_FULL', details: {errno: 'ENOSPC', recorded: 'no'}})
-      await expect(failure).rejects.toThrow(/the disk is full \(ENOSPC\)\. The event is not recorded\./)
-      expect((await stat(store.pathOf('full'))).size).toBe(before)
-      await expect(log.append([step(2)])).rejects.toMatchObject({code: 'WIPPY_DISK_FULL'})
-      await store.close()
-      // And once space is back, a reopened log continues after the last durable event
-      await unlink(join(dir, 'filler'))
-      const reopened = await new HistoryStore(join(dir, 'h')).open('full')
-      expect(reopened.recovered).toBeUndefined()
-      expect((await reopened.log.append([step(2)])).map((e) => e.seq)).toEqual([2])
-      await reopened.log.close()
-    } finally {
-      execFileSync('umount', ['-l', dir])
-    }
-  })
+  it.skipIf(cannotMount !== undefined)(
+    `on a full disk rejects with WIPPY_DISK_FULL and cuts the partial write away${cannotMount ? ` (skipped: ${cannotMount})` : ''}`,
+    async () => {
+      // Given a run on a 1 MiB tmpfs that is then filled to the last byte
+      const dir = await tempDir()
+      expect(mountTmpfs(dir, '1m')).toBeUndefined()
+      try {
+        const store = new HistoryStore(join(dir, 'h'))
+        const log = await store.create('full', started())
+        const before = (await stat(store.pathOf('full'))).size
+        fillDisk(join(dir, 'filler'))
+        // When a batch needs more room than the disk has (some of it fits in the file's last page)
+        const big = Array.from({length: 20}, (_, i) => ({...step(2 + i), args: ['x'.repeat(1000)]}))
+        const failure = log.append(big)
+        // Then it is refused with the cause, nothing of it is left in the file, and the log stays failed
+        await expect(failure).rejects.toMatchObject({
+          code: 'WIPPY_DISK_FULL',
+          details: {errno: 'ENOSPC', recorded: 'no'},
+        })
+        await expect(failure).rejects.toThrow(/the disk is full \(ENOSPC\)\. The event is not recorded\./)
+        expect((await stat(store.pathOf('full'))).size).toBe(before)
+        await expect(log.append([step(2)])).rejects.toMatchObject({code: 'WIPPY_DISK_FULL'})
+        await store.close()
+        // And once space is back, a reopened log continues after the last durable event
+        await unlink(join(dir, 'filler'))
+        const reopened = await new HistoryStore(join(dir, 'h')).open('full')
+        expect(reopened.recovered).toBeUndefined()
+        expect((await reopened.log.append([step(2)])).map((e) => e.seq)).toEqual([2])
+        await reopened.log.close()
+      } finally {
+        execFileSync('umount', ['-l', dir])
+      }
+    },
+  )
 })

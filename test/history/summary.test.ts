@@ -8,11 +8,30 @@ const ts = 1_700_000_000_000
 describe('summarizeEvent', () => {
   it('summarizes the seed workflow events on one line', () => {
     const cases: Array<[HistoryEvent, string]> = [
-      [{args: [{amount: 100}], entry: 'app.api:charge_card', seq: 2, ts, type: 'ActivityScheduled'}, 'ActivityScheduled app.api:charge_card({"amount":100})'],
-      [{attempts: 3, result: {charge_id: 'ch_1'}, scheduled: 2, seq: 3, ts, type: 'ActivityCompleted'}, 'ActivityCompleted #2 {"charge_id":"ch_1"} (attempt 3)'],
-      [{attempts: 1, error: {kind: 'TIMEOUT', message: 'took too long'}, scheduled: 2, seq: 3, ts, type: 'ActivityFailed'}, 'ActivityFailed #2 TIMEOUT: took too long'],
+      [
+        {args: [{amount: 100}], entry: 'app.api:charge_card', seq: 2, ts, type: 'ActivityScheduled'},
+        'ActivityScheduled app.api:charge_card({"amount":100})',
+      ],
+      [
+        {attempts: 3, result: {charge_id: 'ch_1'}, scheduled: 2, seq: 3, ts, type: 'ActivityCompleted'},
+        'ActivityCompleted #2 {"charge_id":"ch_1"} (attempt 3)',
+      ],
+      [
+        {
+          attempts: 1,
+          error: {kind: 'TIMEOUT', message: 'took too long'},
+          scheduled: 2,
+          seq: 3,
+          ts,
+          type: 'ActivityFailed',
+        },
+        'ActivityFailed #2 TIMEOUT: took too long',
+      ],
       [{durationMs: 86_400_000, fireAt: ts + 86_400_000, seq: 4, ts, type: 'TimerStarted'}, 'TimerStarted 24h'],
-      [{from: 'cli', payload: [{approved: true}], seq: 5, topic: 'approve', ts, type: 'SignalReceived'}, 'SignalReceived approve {"approved":true}'],
+      [
+        {from: 'cli', payload: [{approved: true}], seq: 5, topic: 'approve', ts, type: 'SignalReceived'},
+        'SignalReceived approve {"approved":true}',
+      ],
       [{op: 'time.now', seq: 6, ts, type: 'SideEffect', value: ts}, `SideEffect time.now ${ts}`],
       [{byMs: 5_400_000, seq: 7, ts, type: 'TimeSkipped'}, 'TimeSkipped +1h30m'],
       [{result: undefined, seq: 8, ts, type: 'WorkflowCompleted'}, 'WorkflowCompleted nil'],
@@ -22,7 +41,13 @@ describe('summarizeEvent', () => {
   })
 
   it('cuts long JSON at about 60 characters', () => {
-    const long = summarizeEvent({args: [{note: 'x'.repeat(200)}], entry: 'app:f', seq: 2, ts, type: 'ActivityScheduled'})
+    const long = summarizeEvent({
+      args: [{note: 'x'.repeat(200)}],
+      entry: 'app:f',
+      seq: 2,
+      ts,
+      type: 'ActivityScheduled',
+    })
     expect(long).toMatch(/^ActivityScheduled app:f\(\{"note":"x+…\)$/)
     expect(long.length).toBeLessThan(90)
   })

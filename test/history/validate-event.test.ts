@@ -10,15 +10,74 @@ import {HistoryEvent} from '../../src/history/events.js'
 import {validateEvent} from '../../src/history/event-check.js'
 
 const TYPES = [
-  'WorkflowStarted', 'ActivityScheduled', 'ActivityCompleted', 'ActivityFailed', 'ActivityCancelRequested', 'TimerStarted', 'TimerFired',
-  'TimerCancelled', 'SideEffect', 'SignalReceived', 'SignalSent', 'ChildWorkflowStarted', 'ChildWorkflowCompleted', 'CancelRequested',
-  'MarkerRecorded', 'TimeSkipped', 'WorkflowCompleted', 'WorkflowFailed', 'WorkflowCancelled', 'WorkflowTerminated',
+  'WorkflowStarted',
+  'ActivityScheduled',
+  'ActivityCompleted',
+  'ActivityFailed',
+  'ActivityCancelRequested',
+  'TimerStarted',
+  'TimerFired',
+  'TimerCancelled',
+  'SideEffect',
+  'SignalReceived',
+  'SignalSent',
+  'ChildWorkflowStarted',
+  'ChildWorkflowCompleted',
+  'CancelRequested',
+  'MarkerRecorded',
+  'TimeSkipped',
+  'WorkflowCompleted',
+  'WorkflowFailed',
+  'WorkflowCancelled',
+  'WorkflowTerminated',
 ]
 const KEYS = [
-  'seq', 'ts', 'type', 'format', 'workflowId', 'runId', 'pid', 'entry', 'host', 'input', 'codeHash', 'seed', 'parent', 'context', 'forkedFrom',
-  'args', 'options', 'async', 'where', 'scheduled', 'result', 'attempts', 'error', 'durationMs', 'fireAt', 'started', 'op', 'value', 'topic',
-  'payload', 'from', 'signalId', 'target', 'childPid', 'wait', 'reason', 'name', 'byMs', 'details', 'kind', 'message', 'retryable', 'traceback',
-  'at', 'crc', 'extra',
+  'seq',
+  'ts',
+  'type',
+  'format',
+  'workflowId',
+  'runId',
+  'pid',
+  'entry',
+  'host',
+  'input',
+  'codeHash',
+  'seed',
+  'parent',
+  'context',
+  'forkedFrom',
+  'args',
+  'options',
+  'async',
+  'where',
+  'scheduled',
+  'result',
+  'attempts',
+  'error',
+  'durationMs',
+  'fireAt',
+  'started',
+  'op',
+  'value',
+  'topic',
+  'payload',
+  'from',
+  'signalId',
+  'target',
+  'childPid',
+  'wait',
+  'reason',
+  'name',
+  'byMs',
+  'details',
+  'kind',
+  'message',
+  'retryable',
+  'traceback',
+  'at',
+  'crc',
+  'extra',
 ]
 /** A valid event body per type, which the property then mutates. */
 const GOOD: Record<string, Record<string, unknown>> = {
@@ -40,22 +99,54 @@ const GOOD: Record<string, Record<string, unknown>> = {
   WorkflowCancelled: {},
   WorkflowCompleted: {result: null},
   WorkflowFailed: {error: {message: 'm'}},
-  WorkflowStarted: {codeHash: 'c', entry: 'e', format: 1, host: 'h', input: [], pid: 'p', runId: 'r', seed: 1, workflowId: 'w'},
+  WorkflowStarted: {
+    codeHash: 'c',
+    entry: 'e',
+    format: 1,
+    host: 'h',
+    input: [],
+    pid: 'p',
+    runId: 'r',
+    seed: 1,
+    workflowId: 'w',
+  },
   WorkflowTerminated: {},
 }
 
 const leaf = fc.oneof(
-  fc.constant(undefined), fc.constant(null), fc.boolean(), fc.integer({max: 3, min: -3}),
-  fc.constantFrom(1.5, 0, 1, -0, 2 ** 60, 1e308, 'x', ''), fc.string({maxLength: 3}), fc.constant([]), fc.constant([1, 'a']), fc.constant({}),
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer({max: 3, min: -3}),
+  fc.constantFrom(1.5, 0, 1, -0, 2 ** 60, 1e308, 'x', ''),
+  fc.string({maxLength: 3}),
+  fc.constant([]),
+  fc.constant([1, 'a']),
+  fc.constant({}),
 )
-const errorLike = fc.dictionary(fc.constantFrom('message', 'kind', 'details', 'retryable', 'traceback', 'extra'), leaf, {maxKeys: 5})
+const errorLike = fc.dictionary(
+  fc.constantFrom('message', 'kind', 'details', 'retryable', 'traceback', 'extra'),
+  leaf,
+  {maxKeys: 5},
+)
 const value = fc.oneof(
   {arbitrary: leaf, weight: 4},
   {arbitrary: errorLike, weight: 1},
-  {arbitrary: fc.record({at: fc.oneof(fc.constant(2), leaf), pid: fc.oneof(fc.constant('p'), leaf), seq: fc.oneof(fc.constant(1), leaf), z: leaf}, {requiredKeys: []}), weight: 1},
+  {
+    arbitrary: fc.record(
+      {
+        at: fc.oneof(fc.constant(2), leaf),
+        pid: fc.oneof(fc.constant('p'), leaf),
+        seq: fc.oneof(fc.constant(1), leaf),
+        z: leaf,
+      },
+      {requiredKeys: []},
+    ),
+    weight: 1,
+  },
 )
 
-describe('validateEvent (the reader\'s schema check)', () => {
+describe("validateEvent (the reader's schema check)", () => {
   test('agrees with the zod schema on mutated events: accept/reject, output and first message', () => {
     const cases = fc.tuple(
       fc.constantFrom(...TYPES, 'Nope'),

@@ -204,7 +204,24 @@ describe('wippy init --json', () => {
         'src/heartbeat.lua',
         'src/tests/_index.yaml',
         'src/tests/heartbeat_test.lua',
-        ...['base64', 'channel', 'crypto', 'ctx', 'env', 'errors', 'events', 'funcs', 'hash', 'json', 'logger', 'process', 'security', 'time', 'uuid', 'workflow'].map((m) => `types/wippy/${m}.lua`),
+        ...[
+          'base64',
+          'channel',
+          'crypto',
+          'ctx',
+          'env',
+          'errors',
+          'events',
+          'funcs',
+          'hash',
+          'json',
+          'logger',
+          'process',
+          'security',
+          'time',
+          'uuid',
+          'workflow',
+        ].map((m) => `types/wippy/${m}.lua`),
         'wippy.lock',
       ],
       installed: false,
@@ -224,7 +241,12 @@ describe('wippy init --json', () => {
     expect(result.template).toBe('orders')
     const onDisk = (await readdir(result.dir, {recursive: true, withFileTypes: true}))
       .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath, e.name).slice(result.dir.length + 1).split('\\').join('/'))
+      .map((e) =>
+        join(e.parentPath, e.name)
+          .slice(result.dir.length + 1)
+          .split('\\')
+          .join('/'),
+      )
       .sort()
     expect(result.files).toEqual(onDisk)
   })

@@ -34,28 +34,52 @@ describe('the wippy a new project depends on', () => {
     // Given the layout npx leaves in its cache: <dir>/package.json names the tarball, <dir>/node_modules/wippy is it
     const dir = await workspace()
     await mkdir(join(dir, 'node_modules', 'wippy'), {recursive: true})
-    await writeFile(join(dir, 'node_modules', 'wippy', 'package.json'), JSON.stringify({name: 'wippy', version: '1.2.3'}))
+    await writeFile(
+      join(dir, 'node_modules', 'wippy', 'package.json'),
+      JSON.stringify({name: 'wippy', version: '1.2.3'}),
+    )
     await writeFile(join(dir, 'package.json'), JSON.stringify({dependencies: {wippy: 'file:../pack/wippy-1.2.3.tgz'}}))
 
     // Then the spec is that tarball, as an absolute path
-    expect(wippySpecOf(join(dir, 'node_modules', 'wippy'))).toEqual({source: 'tarball', spec: `file:${join(dirname(dir), 'pack', 'wippy-1.2.3.tgz')}`, version: '1.2.3'})
+    expect(wippySpecOf(join(dir, 'node_modules', 'wippy'))).toEqual({
+      source: 'tarball',
+      spec: `file:${join(dirname(dir), 'pack', 'wippy-1.2.3.tgz')}`,
+      version: '1.2.3',
+    })
   })
 
-  it('is the tarball of a global install, from npm\'s hidden lockfile', async () => {
+  it("is the tarball of a global install, from npm's hidden lockfile", async () => {
     // Given a global prefix: <prefix>/lib/node_modules/wippy, no package.json in <prefix>/lib
     const lib = join(await workspace(), 'lib')
     await mkdir(join(lib, 'node_modules', 'wippy'), {recursive: true})
-    await writeFile(join(lib, 'node_modules', 'wippy', 'package.json'), JSON.stringify({name: 'wippy', version: '1.2.3'}))
-    await writeFile(join(lib, 'node_modules', '.package-lock.json'), JSON.stringify({packages: {'node_modules/wippy': {resolved: 'file:/srv/wippy-1.2.3.tgz', version: '1.2.3'}}}))
-    expect(wippySpecOf(join(lib, 'node_modules', 'wippy'))).toEqual({source: 'tarball', spec: 'file:/srv/wippy-1.2.3.tgz', version: '1.2.3'})
+    await writeFile(
+      join(lib, 'node_modules', 'wippy', 'package.json'),
+      JSON.stringify({name: 'wippy', version: '1.2.3'}),
+    )
+    await writeFile(
+      join(lib, 'node_modules', '.package-lock.json'),
+      JSON.stringify({packages: {'node_modules/wippy': {resolved: 'file:/srv/wippy-1.2.3.tgz', version: '1.2.3'}}}),
+    )
+    expect(wippySpecOf(join(lib, 'node_modules', 'wippy'))).toEqual({
+      source: 'tarball',
+      spec: 'file:/srv/wippy-1.2.3.tgz',
+      version: '1.2.3',
+    })
   })
 
   it('is the exact version for a registry install, and the checkout path from a checkout', async () => {
     const dir = await workspace()
     await mkdir(join(dir, 'node_modules', 'wippy'), {recursive: true})
-    await writeFile(join(dir, 'node_modules', 'wippy', 'package.json'), JSON.stringify({name: 'wippy', version: '1.2.3'}))
+    await writeFile(
+      join(dir, 'node_modules', 'wippy', 'package.json'),
+      JSON.stringify({name: 'wippy', version: '1.2.3'}),
+    )
     await writeFile(join(dir, 'package.json'), JSON.stringify({dependencies: {wippy: '^1.2.0'}}))
-    expect(wippySpecOf(join(dir, 'node_modules', 'wippy'))).toEqual({source: 'registry', spec: '1.2.3', version: '1.2.3'})
+    expect(wippySpecOf(join(dir, 'node_modules', 'wippy'))).toEqual({
+      source: 'registry',
+      spec: '1.2.3',
+      version: '1.2.3',
+    })
     expect(wippySpecOf(REPO_ROOT)).toMatchObject({source: 'checkout', spec: `file:${REPO_ROOT}`})
   })
 })
@@ -82,7 +106,10 @@ describe('wippy init', () => {
   it('keeps an existing package.json with --force and only sets wippy in devDependencies', async () => {
     const cwd = await workspace()
     await mkdir(join(cwd, 'shop'))
-    await writeFile(join(cwd, 'shop', 'package.json'), JSON.stringify({devDependencies: {typescript: '^5'}, name: 'shop', scripts: {build: 'tsc'}}))
+    await writeFile(
+      join(cwd, 'shop', 'package.json'),
+      JSON.stringify({devDependencies: {typescript: '^5'}, name: 'shop', scripts: {build: 'tsc'}}),
+    )
 
     const run = await wippy(['init', 'shop', '--template', 'service', '--force', '--json'], cwd)
 
@@ -121,18 +148,22 @@ describe('wippy init where no project can live', () => {
     const run = await wippy(['init', target], await workspace())
     expect(Date.now() - started).toBeLessThan(10_000)
     expect(run.exitCode).toBe(1)
-    expect(run.stderr).toMatch(/^Error WIPPY_INIT_BAD_LOCATION: Can't create a project in \/(proc|sys)\/.*pseudo filesystem/)
+    expect(run.stderr).toMatch(
+      /^Error WIPPY_INIT_BAD_LOCATION: Can't create a project in \/(proc|sys)\/.*pseudo filesystem/,
+    )
     expect(run.stderr).not.toMatch(/\n\s+at /)
   })
 
-  it('explains a path it can\'t write to in words (here: under a regular file)', async () => {
+  it("explains a path it can't write to in words (here: under a regular file)", async () => {
     const cwd = await workspace()
     await writeFile(join(cwd, 'file'), 'x')
 
     const run = await wippy(['init', 'file/app'], cwd)
 
     expect(run.exitCode).toBe(1)
-    expect(run.stderr).toContain(`Error WIPPY_INIT_CANT_WRITE: Can't write ${join(cwd, 'file', 'app')}: a part of the path is not a directory.`)
+    expect(run.stderr).toContain(
+      `Error WIPPY_INIT_CANT_WRITE: Can't write ${join(cwd, 'file', 'app')}: a part of the path is not a directory.`,
+    )
     expect(run.stderr).not.toMatch(/ENOTDIR|\n\s+at /)
   })
 })

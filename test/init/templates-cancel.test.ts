@@ -56,27 +56,44 @@ describe('cancelling a template workflow while it waits', () => {
     const {ms, view} = await cancelAndInspect(dev, 'ap-c')
 
     expect(view.status).toBe('completed')
-    expect(view.events.map((e) => e.type)).toEqual(['WorkflowStarted', 'ActivityScheduled', 'ActivityCompleted', 'CancelRequested', 'WorkflowCompleted'])
+    expect(view.events.map((e) => e.type)).toEqual([
+      'WorkflowStarted',
+      'ActivityScheduled',
+      'ActivityCompleted',
+      'CancelRequested',
+      'WorkflowCompleted',
+    ])
     expect(view.events.at(-1)?.result).toEqual({order_id: 'C-1', status: 'cancelled'})
     expect(ms).toBeLessThan(PROMPT_MS)
     // And ps no longer lists it as waiting
-    const ps = JSON.parse((await dev.cli(['ps', '--all', '--json'])).stdout) as {processes: Array<{id: string; status: string; waiting?: string}>}
+    const ps = JSON.parse((await dev.cli(['ps', '--all', '--json'])).stdout) as {
+      processes: Array<{id: string; status: string; waiting?: string}>
+    }
     expect(ps.processes.find((p) => p.id === 'ap-c')).toMatchObject({status: 'completed'})
   }, 40_000)
 
-  it('orders: a cancel interrupts the payment\'s 24h timer and refunds; the approval ends too; the timer still settles', async () => {
+  it("orders: a cancel interrupts the payment's 24h timer and refunds; the approval ends too; the timer still settles", async () => {
     const dev = await devOn('orders')
 
     // Given a payment sleeping for settlement
     await dev.cli(['spawn', 'app.workflows:payment', '{"id":"P-9","amount":9}', '--id', 'pay-c'])
     await dev.waitForOutput('step pay-c #4 TimerStarted 24h')
-    const ps = JSON.parse((await dev.cli(['ps', '--json'])).stdout) as {processes: Array<{id: string; waiting?: string}>}
+    const ps = JSON.parse((await dev.cli(['ps', '--json'])).stdout) as {
+      processes: Array<{id: string; waiting?: string}>
+    }
     expect(ps.processes.find((p) => p.id === 'pay-c')?.waiting).toMatch(/^sleeping/)
 
     // When it is cancelled, then it refunds the charge at once and ends cancelled
     const pay = await cancelAndInspect(dev, 'pay-c')
     expect(pay.view.events.map((e) => e.type)).toEqual([
-      'WorkflowStarted', 'ActivityScheduled', 'ActivityCompleted', 'TimerStarted', 'CancelRequested', 'ActivityScheduled', 'ActivityCompleted', 'WorkflowCompleted',
+      'WorkflowStarted',
+      'ActivityScheduled',
+      'ActivityCompleted',
+      'TimerStarted',
+      'CancelRequested',
+      'ActivityScheduled',
+      'ActivityCompleted',
+      'WorkflowCompleted',
     ])
     expect(pay.view.events[5]?.entry).toBe('app.payments:refund')
     expect(pay.view.events.at(-1)?.result).toEqual({charge_id: 'ch-P-9', status: 'cancelled'})

@@ -37,7 +37,9 @@ describe('the template catalog', () => {
   })
 
   it('has a folder for every template and a template for every folder', async () => {
-    const folders = (await readdir(join(REPO, 'templates'), {withFileTypes: true})).filter((e) => e.isDirectory()).map((e) => e.name)
+    const folders = (await readdir(join(REPO, 'templates'), {withFileTypes: true}))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
     expect(folders.sort()).toEqual([...names].sort())
   })
 
@@ -79,7 +81,9 @@ describe.each(names)('the %s template', (name) => {
 
     for (const cmd of commands) {
       // Every command is one of those the dev server provides, spelled as in the docs.
-      expect(cmd).toMatch(/^(dev|ps|spawn \S+ '.*'|signal <id> \w+ '.*'|time skip <id> --to-next-timer|cancel <id>|history inspect <id>)$/)
+      expect(cmd).toMatch(
+        /^(dev|ps|spawn \S+ '.*'|signal <id> \w+ '.*'|time skip <id> --to-next-timer|cancel <id>|history inspect <id>)$/,
+      )
       const spawn = /^spawn (\S+) '(.*)'$/.exec(cmd)
       if (spawn) {
         // The spawned entry is a workflow of this project and its input is valid JSON.
@@ -119,7 +123,9 @@ describe('the orders template', () => {
     expect(source('app.workflows:order_batch')).toContain('process.event.EXIT')
     expect(source('app:metrics_reporter')).toContain('process.event.CANCEL')
 
-    const service = registry.entries.get('app:metrics_service')?.data as {lifecycle: {auto_start: boolean; restart: Record<string, unknown>}}
+    const service = registry.entries.get('app:metrics_service')?.data as {
+      lifecycle: {auto_start: boolean; restart: Record<string, unknown>}
+    }
     expect(service.lifecycle.auto_start).toBe(true)
     expect(service.lifecycle.restart).toEqual({initial_delay: '1s', max_attempts: 5})
   })

@@ -53,9 +53,15 @@ describe('JS ⇄ Lua codec', () => {
                 return a
               })()
             : x && typeof x === 'object'
-              ? Object.fromEntries(Object.entries(x).filter(([, y]) => y !== null).map(([k, y]) => [k, norm(y)]))
-              // (Object.fromEntries keeps a `__proto__` key as an own key, as the codec must)
-              : Object.is(x, -0) ? 0 : x
+              ? Object.fromEntries(
+                  Object.entries(x)
+                    .filter(([, y]) => y !== null)
+                    .map(([k, y]) => [k, norm(y)]),
+                )
+              : // (Object.fromEntries keeps a `__proto__` key as an own key, as the codec must)
+                Object.is(x, -0)
+                ? 0
+                : x
         const q = echo()
         try {
           expect(resultOf(q.start([v]))).toEqual(norm(v))
@@ -69,8 +75,18 @@ describe('JS ⇄ Lua codec', () => {
   })
 
   it('hands Lua the whole int64 range as integers, math.mininteger included', () => {
-    const p = runtime.createProgram(spec('return function(a, b, c) return {math.type(a), a == math.mininteger, math.type(b), b == math.maxinteger, math.type(c)} end'))
-    expect(resultOf(p.start([-(2 ** 63), 9223372036854775807n, 2 ** 63]))).toEqual(['integer', true, 'integer', true, 'float'])
+    const p = runtime.createProgram(
+      spec(
+        'return function(a, b, c) return {math.type(a), a == math.mininteger, math.type(b), b == math.maxinteger, math.type(c)} end',
+      ),
+    )
+    expect(resultOf(p.start([-(2 ** 63), 9223372036854775807n, 2 ** 63]))).toEqual([
+      'integer',
+      true,
+      'integer',
+      true,
+      'float',
+    ])
     p.close()
   })
 
@@ -103,11 +119,20 @@ describe('JS ⇄ Lua codec', () => {
     expect(refusal('{[true] = "a", ["true"] = "b"}')).toMatch(/both the key true and the key "true"/)
     expect(refusal('{[1.5] = "a", ["1.5"] = "b"}')).toMatch(/both the float key 1.5 and the key "1.5"/)
     // And keys of different kinds that do not collide are all kept
-    expect(returning('{[true] = 1, [false] = 2, [1.5] = 3, [1] = 4, x = 5}')).toEqual({'1': 4, '1.5': 3, false: 2, true: 1, x: 5})
+    expect(returning('{[true] = 1, [false] = 2, [1.5] = 3, [1] = 4, x = 5}')).toEqual({
+      '1': 4,
+      '1.5': 3,
+      false: 2,
+      true: 1,
+      x: 5,
+    })
   })
 
   it('keeps integer keys beyond 2^53 apart, named by their exact digits', () => {
-    expect(returning('{[9007199254740992] = "a", [9007199254740993] = "b"}')).toEqual({'9007199254740992': 'a', '9007199254740993': 'b'})
+    expect(returning('{[9007199254740992] = "a", [9007199254740993] = "b"}')).toEqual({
+      '9007199254740992': 'a',
+      '9007199254740993': 'b',
+    })
   })
 
   it('keeps a __proto__ key as a key (not as the prototype)', () => {
@@ -127,7 +152,7 @@ describe('JS ⇄ Lua codec', () => {
     p.close()
   })
 
-  it('turns bytes that are not UTF-8 into U+FFFD when they leave Lua, as the platform\'s JSON does', () => {
+  it("turns bytes that are not UTF-8 into U+FFFD when they leave Lua, as the platform's JSON does", () => {
     // Replay-equals-live holds because both see the value after this one conversion.
     expect(returning('"\\xff\\xfe\\0abc"')).toBe('\uFFFD\uFFFD\u0000abc')
   })
@@ -136,7 +161,9 @@ describe('JS ⇄ Lua codec', () => {
     // Given a few bytes of Lua that reference one table twice, 40 times over (2^40 entries as a tree)
     const t0 = Date.now()
     // Then reading it is refused instead of freezing the process
-    expect(refusal('(function() local t = {} for i = 1, 40 do t = {t, t} end return t end)()')).toMatch(/more than 1000000 table entries/)
+    expect(refusal('(function() local t = {} for i = 1, 40 do t = {t, t} end return t end)()')).toMatch(
+      /more than 1000000 table entries/,
+    )
     expect(Date.now() - t0).toBeLessThan(20_000)
   }, 30_000)
 })

@@ -31,12 +31,14 @@ const PRELUDE = join(import.meta.dirname, '../../src/lua/prelude')
 function preludeOps(): Set<string> {
   const ops = new Set<string>()
   for (const file of readdirSync(PRELUDE).filter((f) => f.endsWith('.ts'))) {
-    for (const m of readFileSync(join(PRELUDE, file), 'utf8').matchAll(/W\.(?:call|emit)\('([a-z_]+\.[a-z_]+)'/g)) ops.add(m[1]!)
+    for (const m of readFileSync(join(PRELUDE, file), 'utf8').matchAll(/W\.(?:call|emit)\('([a-z_]+\.[a-z_]+)'/g))
+      ops.add(m[1]!)
   }
   return ops
 }
 
-const decode = (op: string, args: unknown[], extra: Record<string, unknown> = {}): LuaCommand => decodeCommand({args, op, tag: 1, ...extra})
+const decode = (op: string, args: unknown[], extra: Record<string, unknown> = {}): LuaCommand =>
+  decodeCommand({args, op, tag: 1, ...extra})
 
 describe('the catalog', () => {
   test('lists exactly the ops the Lua prelude yields', () => {
@@ -46,12 +48,33 @@ describe('the catalog', () => {
   test('gives every op a kind, and the recording policy follows from it', () => {
     expect(LUA_OPS).toHaveLength(29)
     expect(LUA_OPS.filter((op) => !recordedInHistory(op)).sort()).toEqual([
-      'crypto.compute', 'logger.log', 'process.link', 'process.lookup', 'process.monitor', 'process.register',
-      'process.set_options', 'process.unlink', 'process.unmonitor', 'process.unregister', 'text.regexp', 'time.zone', 'workflow.history',
+      'crypto.compute',
+      'logger.log',
+      'process.link',
+      'process.lookup',
+      'process.monitor',
+      'process.register',
+      'process.set_options',
+      'process.unlink',
+      'process.unmonitor',
+      'process.unregister',
+      'text.regexp',
+      'time.zone',
+      'workflow.history',
     ])
     // Pure ops depend on Node/ICU/V8: recorded on Temporal as local activities or markers.
-    expect(LUA_OPS.filter((op) => COMMAND_KIND[op] === 'pure').sort()).toEqual(['crypto.compute', 'text.regexp', 'time.zone'])
-    expect(LUA_OPS.filter((op) => reachesOutside(op)).sort()).toEqual(['process.cancel', 'process.exec', 'process.send', 'process.spawn', 'process.terminate'])
+    expect(LUA_OPS.filter((op) => COMMAND_KIND[op] === 'pure').sort()).toEqual([
+      'crypto.compute',
+      'text.regexp',
+      'time.zone',
+    ])
+    expect(LUA_OPS.filter((op) => reachesOutside(op)).sort()).toEqual([
+      'process.cancel',
+      'process.exec',
+      'process.send',
+      'process.spawn',
+      'process.terminate',
+    ])
   })
 })
 
@@ -95,17 +118,41 @@ describe('decodeCommand', () => {
 
   test('options: known keys of the wrong type are dropped, messages normalised, unknown keys kept', () => {
     const spawn = decode('process.spawn', ['app:p', 'app:host'], {
-      options: {context: 'nope', custom: 1, link: 'yes', messages: [{topic: 5}, {payload: ['x'], topic: 't'}], monitor: true, name: 3, 'temporal.workflow.id': 'wf-1'},
+      options: {
+        context: 'nope',
+        custom: 1,
+        link: 'yes',
+        messages: [{topic: 5}, {payload: ['x'], topic: 't'}],
+        monitor: true,
+        name: 3,
+        'temporal.workflow.id': 'wf-1',
+      },
     })
-    expect(spawn.options).toEqual({custom: 1, messages: [{payload: [], topic: '5'}, {payload: ['x'], topic: 't'}], monitor: true, 'temporal.workflow.id': 'wf-1'})
-    expect(decode('funcs.call', ['app:x'], {options: {context: {trace: 't'}, timeout: 5000}}).options).toEqual({context: {trace: 't'}, timeout: 5000})
+    expect(spawn.options).toEqual({
+      custom: 1,
+      messages: [
+        {payload: [], topic: '5'},
+        {payload: ['x'], topic: 't'},
+      ],
+      monitor: true,
+      'temporal.workflow.id': 'wf-1',
+    })
+    expect(decode('funcs.call', ['app:x'], {options: {context: {trace: 't'}, timeout: 5000}}).options).toEqual({
+      context: {trace: 't'},
+      timeout: 5000,
+    })
     // Ops without options drop them; an empty Lua table arrives as [] and is no options.
     expect(decode('time.sleep', [1], {options: {x: 1}}).options).toBeUndefined()
     expect(decode('funcs.call', ['app:x'], {options: []}).options).toBeUndefined()
   })
 
   test('keeps tag and where; refuses an op outside the catalog', () => {
-    expect(decodeCommand({args: [1], op: 'time.sleep', tag: 9, where: 'src/a.lua:3'})).toEqual({args: [1], op: 'time.sleep', tag: 9, where: 'src/a.lua:3'})
+    expect(decodeCommand({args: [1], op: 'time.sleep', tag: 9, where: 'src/a.lua:3'})).toEqual({
+      args: [1],
+      op: 'time.sleep',
+      tag: 9,
+      where: 'src/a.lua:3',
+    })
     expect(() => decode('time.travel', [])).toThrow(UnknownCommandError)
     expect(() => decodeCommand(undefined)).toThrow('unknown command op undefined')
   })
@@ -118,7 +165,9 @@ describe('decodeCommand', () => {
 
 describe('handler tables', () => {
   test('a table that forgets an op does not compile, and has no handler at run time', () => {
-    const complete = Object.fromEntries(LUA_OPS.map((op) => [op, (cmd: LuaCommand) => cmd.op])) as CommandHandlers<string>
+    const complete = Object.fromEntries(
+      LUA_OPS.map((op) => [op, (cmd: LuaCommand) => cmd.op]),
+    ) as CommandHandlers<string>
     expect(dispatchCommand(complete, decode('time.now', []))).toBe('time.now')
     const {'time.zone': _forgotten, ...rest} = complete
     // @ts-expect-error 'time.zone' is missing from the table
@@ -132,7 +181,12 @@ describe('handler tables', () => {
     const table = workflowCommands(UNTOUCHED)
     expect(Object.keys(table).sort()).toEqual([...LUA_OPS].sort())
     const wfRun = newRun()
-    const argsOf: Partial<Record<LuaOp, unknown[]>> = {'funcs.async': ['app:f'], 'funcs.call': ['app:f'], 'process.exec': ['app:w', 'app:host'], 'process.spawn': ['app:w', 'app:host']}
+    const argsOf: Partial<Record<LuaOp, unknown[]>> = {
+      'funcs.async': ['app:f'],
+      'funcs.call': ['app:f'],
+      'process.exec': ['app:w', 'app:host'],
+      'process.spawn': ['app:w', 'app:host'],
+    }
     for (const op of LUA_OPS) {
       const plan = dispatchCommand(table, decode(op, argsOf[op] ?? ['x']), wfRun)
       expect({op, recorded: plan.recorded}).toEqual({op, recorded: recordedInHistory(op)})
@@ -146,7 +200,12 @@ describe('handler tables', () => {
   test('replay identity is the identity of the event live recording builds (a negative sleep: 0 ms both ways)', async () => {
     const table = workflowCommands({...UNTOUCHED, env: () => 'v', uuid: () => 'u-1'})
     const wfRun = newRun()
-    for (const cmd of [decode('time.sleep', [-1]), decode('env.get', ['HOME']), decode('uuid.generate', []), decode('workflow.version', ['c', 1, 3])]) {
+    for (const cmd of [
+      decode('time.sleep', [-1]),
+      decode('env.get', ['HOME']),
+      decode('uuid.generate', []),
+      decode('workflow.version', ['c', 1, 3]),
+    ]) {
       const plan = dispatchCommand(table, cmd, wfRun)
       if (!plan.recorded) throw new Error(`${cmd.op} is recorded`)
       const event = await plan.record(2)
@@ -162,8 +221,17 @@ const untouched = (): never => {
 }
 /** Host services that refuse to be called: building a plan or an intent must not need them. */
 const UNTOUCHED: LiveServices = {
-  abandonActivity: untouched, armTimer: untouched, closed: untouched, control: untouched, disarmTimer: untouched, env: untouched,
-  log: untouched, signal: untouched, startActivity: untouched, startChild: untouched, uuid: untouched,
+  abandonActivity: untouched,
+  armTimer: untouched,
+  closed: untouched,
+  control: untouched,
+  disarmTimer: untouched,
+  env: untouched,
+  log: untouched,
+  signal: untouched,
+  startActivity: untouched,
+  startChild: untouched,
+  uuid: untouched,
 }
 
 /** A run with no history and no code, for building plans (nothing is appended). */

@@ -13,7 +13,9 @@ import {resultOf, run} from './helpers.js'
  */
 // The crypto ops go to the real host code; os.time() (JWT expiry) reads the wall clock.
 const host = (cmd: LuaCommand): LuaDelivery =>
-  cmd.op === 'time.now' ? {kind: 'result', tag: cmd.tag, value: BigInt(Date.now()) * 1_000_000n} : executeCryptoCommand(cmd)
+  cmd.op === 'time.now'
+    ? {kind: 'result', tag: cmd.tag, value: BigInt(Date.now()) * 1_000_000n}
+    : executeCryptoCommand(cmd)
 const value = async (src: string, answer: (cmd: LuaCommand) => LuaDelivery = host) =>
   resultOf((await run(src, answer, {modules: ['crypto']})).outcome)
 const hexOf = `local function hex(s) return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end)) end`
@@ -41,13 +43,17 @@ describe('crypto.random', () => {
   it('keeps every byte value intact across the codec (all 256 from a fixed answer)', async () => {
     // Given a host that answers crypto.random with the bytes 0..255
     const all = Buffer.from(Array.from({length: 256}, (_, i) => i)).toString('hex')
-    const fixed = (cmd: LuaCommand): LuaDelivery => (cmd.op === 'crypto.random' ? {kind: 'result', tag: cmd.tag, value: all} : host(cmd))
+    const fixed = (cmd: LuaCommand): LuaDelivery =>
+      cmd.op === 'crypto.random' ? {kind: 'result', tag: cmd.tag, value: all} : host(cmd)
     // When Lua reads them back byte by byte
-    const r = await value(`local crypto = require("crypto") return function()
+    const r = await value(
+      `local crypto = require("crypto") return function()
       local b = crypto.random.bytes(256)
       for i = 1, 256 do if b:byte(i) ~= i - 1 then return i end end
       return #b
-    end`, fixed)
+    end`,
+      fixed,
+    )
     // Then each byte is the one the host gave
     expect(r).toBe(256)
   })

@@ -48,7 +48,9 @@ describe('dialect: type stripping', () => {
     expect(problem).toMatchObject({file: 'src/app/bad.lua', line: 2, column: 11, code: 'WIPPY_LUA_SYNTAX'})
     const {outcome} = await run('local x = = 1\nreturn function() end')
     expect(outcome.status === 'failed' && outcome.error).toMatchObject({file: 'src/app/test.lua', line: 1})
-    expect(outcome.status === 'failed' && outcome.error.message).toMatch(/^src\/app\/test\.lua:1: unexpected symbol near '='/)
+    expect(outcome.status === 'failed' && outcome.error.message).toMatch(
+      /^src\/app\/test\.lua:1: unexpected symbol near '='/,
+    )
   })
 
   it('makes plain type aliases runtime values whose :is(v) checks shape, literals and constraints', async () => {

@@ -11,7 +11,9 @@ import {startDev} from '../helpers/dev-server.js'
 import {run} from './helpers.js'
 
 const sleepWith = (expr: string) =>
-  run(`local time = require("time") return function() local _, err = time.sleep(${expr}) return err and tostring(err) or "slept" end`)
+  run(
+    `local time = require("time") return function() local _, err = time.sleep(${expr}) return err and tostring(err) or "slept" end`,
+  )
 
 describe('time.sleep durations', () => {
   it.each([
@@ -44,7 +46,7 @@ describe('time.sleep durations', () => {
 })
 
 describe('the shared duration parser (CLI flags, registry YAML)', () => {
-  it('refuses what overflows Go\'s time.Duration, as time.ParseDuration does', () => {
+  it("refuses what overflows Go's time.Duration, as time.ParseDuration does", () => {
     expect(parseDurationMs('99999999999h')).toBeUndefined()
     expect(parseDurationMs('2562047h')).toBe(2562047 * 3_600_000)
     expect(parseDurationMs('2562048h')).toBeUndefined()
@@ -62,8 +64,10 @@ describe('wippy time skip with an absurd duration', () => {
     const dev = await startDev({
       files: {
         'src/workflows/_index.yaml': (text: string) =>
-          text + '\n  - name: sleeper\n    kind: workflow.lua\n    source: file://sleeper.lua\n    method: main\n    modules: [time]\n    meta:\n      temporal:\n        workflow:\n          worker: app:temporal_worker\n',
-        'src/workflows/sleeper.lua': 'local time = require("time")\nlocal function main() time.sleep("24h") return true end\nreturn {main = main}\n',
+          text +
+          '\n  - name: sleeper\n    kind: workflow.lua\n    source: file://sleeper.lua\n    method: main\n    modules: [time]\n    meta:\n      temporal:\n        workflow:\n          worker: app:temporal_worker\n',
+        'src/workflows/sleeper.lua':
+          'local time = require("time")\nlocal function main() time.sleep("24h") return true end\nreturn {main = main}\n',
       },
     })
     const spawned = await dev.cli(['spawn', 'app.workflows:sleeper', '--id', 'sk1', '--json'])

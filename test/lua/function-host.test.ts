@@ -12,7 +12,8 @@ const entries: Record<string, string> = {
       local p = f:response():receive()
       return p:data()
     end`,
-  'app:missing_call': 'local funcs = require("funcs") return function() local v, e = funcs.call("app:nope") return {e:kind(), e:message()} end',
+  'app:missing_call':
+    'local funcs = require("funcs") return function() local v, e = funcs.call("app:nope") return {e:kind(), e:message()} end',
   'app:fail': 'return function() local x = nil return x.y end',
   'app:ctx_env_log': `local ctx = require("ctx") local env = require("env") local logger = require("logger") local time = require("time")
     return {main = function()
@@ -29,7 +30,12 @@ const host = await FunctionHost.create({
   resolveFunction: (id): LuaProgramSpec | undefined =>
     entries[id] === undefined
       ? undefined
-      : {kind: 'function', method: id === 'app:ctx_env_log' ? 'main' : undefined, modules: ['funcs', 'ctx', 'env', 'logger', 'time'], source: {chunkName: `src/${id.slice(4)}.lua`, entryId: id, text: entries[id]!}},
+      : {
+          kind: 'function',
+          method: id === 'app:ctx_env_log' ? 'main' : undefined,
+          modules: ['funcs', 'ctx', 'env', 'logger', 'time'],
+          source: {chunkName: `src/${id.slice(4)}.lua`, entryId: id, text: entries[id]!},
+        },
 })
 afterAll(() => host.close())
 

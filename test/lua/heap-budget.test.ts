@@ -19,10 +19,11 @@ afterEach(async () => {
 })
 
 /** Holds `mb` megabytes, then waits on a timer (so it stays alive). */
-const HOG = 'local time = require("time") return function(mb) local t = {} for i = 1, mb do t[i] = string.rep("x", 1024 * 1024 - 64) .. i end time.sleep("1h") return #t end'
+const HOG =
+  'local time = require("time") return function(mb) local t = {} for i = 1, mb do t[i] = string.rep("x", 1024 * 1024 - 64) .. i end time.sleep("1h") return #t end'
 
 describe('the runtime memory budget', () => {
-  it('refuses the program that would pass the shared budget, as the host\'s retryable failure', async () => {
+  it("refuses the program that would pass the shared budget, as the host's retryable failure", async () => {
     // Given a runtime of its own with a 24 MB budget for all its programs
     const rt = await LuaRuntime.load()
     rt.configure({program: {}, totalMemoryBytes: 24 * MB})
@@ -34,7 +35,9 @@ describe('the runtime memory budget', () => {
       const outcome = b.start([14])
       // Then the second fails with the host's kind, retryable, and says it is the shared budget
       expect(outcome.status === 'failed' && outcome.error).toMatchObject({kind: 'HostMemoryLimit', retryable: true})
-      expect(outcome.status === 'failed' && outcome.error.message).toMatch(/shared memory budget of 25165824 bytes .*not this program's own cap/)
+      expect(outcome.status === 'failed' && outcome.error.message).toMatch(
+        /shared memory budget of 25165824 bytes .*not this program's own cap/,
+      )
       expect(rt.memory.used).toBeLessThanOrEqual(24 * MB)
     } finally {
       b.close()
@@ -48,7 +51,9 @@ describe('the runtime memory budget', () => {
     // And once the budget is full, a new program is refused with a HostLimitError, not "prelude does not compile"
     rt.configure({program: {}, totalMemoryBytes: rt.memory.used + 1024})
     expect(() => rt.createProgram(spec(HOG))).toThrow(HostLimitError)
-    expect(() => rt.createProgram(spec(HOG))).toThrow(/a new Lua program cannot start: the Lua runtime's shared memory budget/)
+    expect(() => rt.createProgram(spec(HOG))).toThrow(
+      /a new Lua program cannot start: the Lua runtime's shared memory budget/,
+    )
     // And closing the holder gives its memory back
     const before = rt.memory.used
     a.close()
@@ -71,7 +76,8 @@ describe('the runtime memory budget', () => {
         '  - {name: fn, kind: function.lua, source: file://fn.lua, method: main}',
         '',
       ].join('\n'),
-      'src/hog/fn.lua': 'return {main = function(mb) local t = {} for i = 1, mb do t[i] = string.rep("x", 1024 * 1024 - 64) .. i end return #t end}\n',
+      'src/hog/fn.lua':
+        'return {main = function(mb) local t = {} for i = 1, mb do t[i] = string.rep("x", 1024 * 1024 - 64) .. i end return #t end}\n',
       'src/hog/wf.lua': `return {main = (function() ${HOG.replace('return function', 'return function')} end)()}\n`,
     })
     cleanups.push(() => p.remove())
@@ -80,7 +86,8 @@ describe('the runtime memory budget', () => {
     // When a workflow asks for 60 MB (under its own 64 MB cap, over the shared budget)
     const {id} = await engine.spawn({entry: 'app.hog:wf', input: [60]})
     const deadline = Date.now() + 10_000
-    while (engine.ps({all: true}).find((r) => r.id === id)?.status !== 'blocked' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    while (engine.ps({all: true}).find((r) => r.id === id)?.status !== 'blocked' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20))
     // Then it is blocked, not failed, and its history holds no WorkflowFailed
     expect(engine.ps({all: true}).find((r) => r.id === id)?.status).toBe('blocked')
     const history = await engine.history(id)

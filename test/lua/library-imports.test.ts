@@ -26,7 +26,8 @@ describe('library imports', () => {
     // Given f imports a; a imports b; b imports a (a cycle), each requiring the next
     const p = writeProject({
       'src/lib/_index.yaml': LIB_INDEX,
-      'src/lib/a.lua': 'local b = require("b")\nreturn {name = function() return "a+" .. b.name() end, short = function() return "a" end}\n',
+      'src/lib/a.lua':
+        'local b = require("b")\nreturn {name = function() return "a+" .. b.name() end, short = function() return "a" end}\n',
       'src/lib/b.lua': 'return {name = function() return "b+" .. require("a").short() end}\n',
       'src/lib/f.lua': 'local a = require("a")\nreturn {main = function() return a.name() end}\n',
     })

@@ -3,7 +3,11 @@ import type {LuaCommand} from '../../src/lua/types.js'
 import {resultOf, run} from './helpers.js'
 
 const NOW = 1_735_484_645_123_000_000n // 2024-12-29T15:04:05.123Z
-const clock = (cmd: LuaCommand) => ({kind: 'result' as const, tag: cmd.tag, value: cmd.op === 'time.now' ? NOW : undefined})
+const clock = (cmd: LuaCommand) => ({
+  kind: 'result' as const,
+  tag: cmd.tag,
+  value: cmd.op === 'time.now' ? NOW : undefined,
+})
 const value = async (src: string, answer = clock) => resultOf((await run(src, answer)).outcome)
 
 describe('time', () => {
@@ -15,7 +19,18 @@ describe('time', () => {
         return {t:format_rfc3339(), t:format("Mon Jan 2, 2006 3:04PM .000"), t:unix(), t:add("24h"):sub(t):hours(),
           d:seconds(), d:string(), t:year(), t:weekday(), time.SECOND, t:add(d):format(time.DATE_TIME)}
       end`),
-    ).toEqual(['2024-12-29T15:04:05Z', 'Sun Dec 29, 2024 3:04PM .123', 1735484645, 24, 5400, '1h30m0s', 2024, 0, 1e9, '2024-12-29 16:34:05'])
+    ).toEqual([
+      '2024-12-29T15:04:05Z',
+      'Sun Dec 29, 2024 3:04PM .123',
+      1735484645,
+      24,
+      5400,
+      '1h30m0s',
+      2024,
+      0,
+      1e9,
+      '2024-12-29 16:34:05',
+    ])
   })
 
   it('parses layouts and rejects bad durations with Invalid', async () => {
@@ -64,7 +79,18 @@ describe('json, errors, uuid, ctx, env, logger', () => {
         return {e:kind(), e:message(), e:retryable(), e:details().id, tostring(w), errors.is(w, errors.NOT_FOUND),
           errors.is(w, errors.INVALID), errors.new("plain"):message(), errors.CONFLICT, errors.RATE_LIMITED}
       end`),
-    ).toEqual(['NotFound', 'missing', false, 1, 'loading order: missing', true, false, 'plain', 'Conflict', 'RateLimited'])
+    ).toEqual([
+      'NotFound',
+      'missing',
+      false,
+      1,
+      'loading order: missing',
+      true,
+      false,
+      'plain',
+      'Conflict',
+      'RateLimited',
+    ])
   })
 
   it('a returned error (object or string) marks the result as failed', async () => {
@@ -122,7 +148,11 @@ describe('funcs and process', () => {
       (cmd) => ({kind: 'result', tag: cmd.tag, value: `${cmd.op}`}),
     )
     expect(resultOf(outcome)).toEqual(['Invalid', 'funcs.call', 'funcs.async', true, 'funcs.async'])
-    expect(commands[0]).toMatchObject({op: 'funcs.call', args: ['app:x', 1], options: {context: {trace: 't'}, timeout: 5000}})
+    expect(commands[0]).toMatchObject({
+      op: 'funcs.call',
+      args: ['app:x', 1],
+      options: {context: {trace: 't'}, timeout: 5000},
+    })
   })
 
   it('process: pid, spawn options, send refusing @ topics, registry', async () => {

@@ -21,7 +21,10 @@ const api = new LuaApi(await new LuaFactory().getLuaModule())
 const [core, ...rest] = PRELUDE
 const testPrelude = [
   core!,
-  {name: '@test/keep-natives.lua', text: 'local W = ... W.test_native = {find = string.find, match = string.match, gmatch = string.gmatch, gsub = string.gsub}'},
+  {
+    name: '@test/keep-natives.lua',
+    text: 'local W = ... W.test_native = {find = string.find, match = string.match, gmatch = string.gmatch, gsub = string.gsub}',
+  },
   ...rest,
   {name: '@test/expose.lua', text: 'local W = ... test_native, test_lua = W.test_native, W.lua_patterns'},
 ]
@@ -98,32 +101,137 @@ function expectAgreement(cases: Case[]): void {
 
 describe('the pure-Lua pattern matcher', () => {
   it('agrees with the native matcher on a corpus of patterns', () => {
-    const subjects = ['hello world from Lua', '  key = value ; x=1, y = 22  ', 'THE (quick) [brown] fox_42!', '', 'aaa\0bbb', 'f(a(b)c)d']
+    const subjects = [
+      'hello world from Lua',
+      '  key = value ; x=1, y = 22  ',
+      'THE (quick) [brown] fox_42!',
+      '',
+      'aaa\0bbb',
+      'f(a(b)c)d',
+    ]
     const patterns = [
-      'o', 'o w', '%a+', '%d+', '%s*', '(%w+)%s*=%s*(%w+)', '^%s*(.-)%s*$', '[%a_][%w_]*', '[^%s]+', '()o()', '%b()',
-      '%f[%w]%w+', '(a*(.)%w(%s*))', '(%w)%1', '[a-f]+', '[%]]', '[]]', '.-', 'x*', '$', '^', '^h', 'd$', '%.', '[%-]',
-      '%u%l', '%p', '%c', '%x+', '%G', '%S+', '%W', '(h)(e)(l)(l)(o)', '%z', 'a?b?', '[^]]', '%', '[a', '(()', '%1', '(%1)',
-      ')', '%b', '%fx', '%9', 'o%', '[%a-]', '[a-]', '[-a]', 'a\0b', '%0',
+      'o',
+      'o w',
+      '%a+',
+      '%d+',
+      '%s*',
+      '(%w+)%s*=%s*(%w+)',
+      '^%s*(.-)%s*$',
+      '[%a_][%w_]*',
+      '[^%s]+',
+      '()o()',
+      '%b()',
+      '%f[%w]%w+',
+      '(a*(.)%w(%s*))',
+      '(%w)%1',
+      '[a-f]+',
+      '[%]]',
+      '[]]',
+      '.-',
+      'x*',
+      '$',
+      '^',
+      '^h',
+      'd$',
+      '%.',
+      '[%-]',
+      '%u%l',
+      '%p',
+      '%c',
+      '%x+',
+      '%G',
+      '%S+',
+      '%W',
+      '(h)(e)(l)(l)(o)',
+      '%z',
+      'a?b?',
+      '[^]]',
+      '%',
+      '[a',
+      '(()',
+      '%1',
+      '(%1)',
+      ')',
+      '%b',
+      '%fx',
+      '%9',
+      'o%',
+      '[%a-]',
+      '[a-]',
+      '[-a]',
+      'a\0b',
+      '%0',
     ]
     const cases: Case[] = []
     for (const s of subjects) {
       for (const p of patterns) {
         cases.push({fn: 'find', p, s}, {fn: 'match', p, s}, {fn: 'gmatch', p, s}, {fn: 'gsub', p, repl: '[%0]', s})
-        cases.push({fn: 'find', init: 3, p, s}, {fn: 'find', init: -4, p, s}, {fn: 'match', init: 100, p, s}, {fn: 'gmatch', init: 5, p, s})
-        cases.push({fn: 'gsub', p, repl: {kind: 'function'}, s}, {fn: 'gsub', p, repl: {kind: 'table'}, s}, {fn: 'gsub', max: 2, p, repl: '%1-%%', s})
+        cases.push(
+          {fn: 'find', init: 3, p, s},
+          {fn: 'find', init: -4, p, s},
+          {fn: 'match', init: 100, p, s},
+          {fn: 'gmatch', init: 5, p, s},
+        )
+        cases.push(
+          {fn: 'gsub', p, repl: {kind: 'function'}, s},
+          {fn: 'gsub', p, repl: {kind: 'table'}, s},
+          {fn: 'gsub', max: 2, p, repl: '%1-%%', s},
+        )
       }
     }
-    cases.push({fn: 'gsub', p: '%w+', repl: '%2', s: 'ab'}, {fn: 'gsub', p: '(%w+)', repl: '%', s: 'ab'}, {fn: 'gsub', p: '()a', repl: '%1', s: 'banana'})
-    cases.push({fn: 'find', p: 'a.', plain: true, s: 'xa.b'}, {fn: 'find', p: '(', plain: true, s: 'x(y'}, {fn: 'gsub', p: 'a', repl: '%x', s: 'a'})
-    cases.push({fn: 'match', p: '(.)'.repeat(33), s: 'a'.repeat(40)}, {fn: 'match', p: 'a?'.repeat(250), s: 'aaa'}, {fn: 'gmatch', p: '^a', s: 'a^a'})
+    cases.push(
+      {fn: 'gsub', p: '%w+', repl: '%2', s: 'ab'},
+      {fn: 'gsub', p: '(%w+)', repl: '%', s: 'ab'},
+      {fn: 'gsub', p: '()a', repl: '%1', s: 'banana'},
+    )
+    cases.push(
+      {fn: 'find', p: 'a.', plain: true, s: 'xa.b'},
+      {fn: 'find', p: '(', plain: true, s: 'x(y'},
+      {fn: 'gsub', p: 'a', repl: '%x', s: 'a'},
+    )
+    cases.push(
+      {fn: 'match', p: '(.)'.repeat(33), s: 'a'.repeat(40)},
+      {fn: 'match', p: 'a?'.repeat(250), s: 'aaa'},
+      {fn: 'gmatch', p: '^a', s: 'a^a'},
+    )
     expectAgreement(cases)
   })
 
   it('agrees with the native matcher on random patterns and subjects', () => {
-    const item = fc.constantFrom('a', 'b', '.', '%a', '%d', '%s', '%w', '%p', '%A', '[ab]', '[^a]', '[a-c]', '[%d_]', '(', ')', '()', '%b()', '%f[%w]', '%1', '$', '^', '%', '[', ']', '-')
+    const item = fc.constantFrom(
+      'a',
+      'b',
+      '.',
+      '%a',
+      '%d',
+      '%s',
+      '%w',
+      '%p',
+      '%A',
+      '[ab]',
+      '[^a]',
+      '[a-c]',
+      '[%d_]',
+      '(',
+      ')',
+      '()',
+      '%b()',
+      '%f[%w]',
+      '%1',
+      '$',
+      '^',
+      '%',
+      '[',
+      ']',
+      '-',
+    )
     const quantifier = fc.constantFrom('', '', '', '*', '+', '-', '?')
-    const pattern = fc.array(fc.tuple(item, quantifier), {maxLength: 6}).map((parts) => parts.map(([i, q]) => i + q).join(''))
-    const subject = fc.array(fc.constantFrom('a', 'b', 'c', '1', ' ', '(', ')', '_', '\n', '%'), {maxLength: 16}).map((c) => c.join(''))
+    const pattern = fc
+      .array(fc.tuple(item, quantifier), {maxLength: 6})
+      .map((parts) => parts.map(([i, q]) => i + q).join(''))
+    const subject = fc
+      .array(fc.constantFrom('a', 'b', 'c', '1', ' ', '(', ')', '_', '\n', '%'), {maxLength: 16})
+      .map((c) => c.join(''))
     const call = fc.record({
       fn: fc.constantFrom('find', 'match', 'gmatch', 'gsub') as fc.Arbitrary<Case['fn']>,
       init: fc.option(fc.integer({max: 20, min: -20}), {nil: undefined}),
@@ -162,7 +270,11 @@ describe('pathological patterns', () => {
   })
 
   it('keeps the VM usable afterwards, and a user pcall cannot hide the limit', async () => {
-    const outcome = start('return function() local ok = pcall(string.find, ("a"):rep(1e6), ".-b") return ok end', [], budget)
+    const outcome = start(
+      'return function() local ok = pcall(string.find, ("a"):rep(1e6), ".-b") return ok end',
+      [],
+      budget,
+    )
     expect(outcome.status === 'failed' && outcome.error).toMatchObject({kind: 'InstructionLimit'})
     expect(resultOf((await run('return function() return ("a,b"):gsub(",", ";") end')).outcome)).toBe('a;b')
   })
@@ -208,7 +320,9 @@ describe('cost', () => {
       guarded = Math.min(guarded, time(loop('string')))
     }
     const perCall = (ms: number): number => (ms * 1000) / (N * 3)
-    console.log(`short calls: native ${perCall(native).toFixed(3)} µs, guarded ${perCall(guarded).toFixed(3)} µs per call`)
+    console.log(
+      `short calls: native ${perCall(native).toFixed(3)} µs, guarded ${perCall(guarded).toFixed(3)} µs per call`,
+    )
     expect(perCall(guarded) - perCall(native)).toBeLessThan(2)
   })
 
@@ -220,9 +334,15 @@ describe('cost', () => {
       ['gmatch (%w+)=(%w+)', 'for k, v in IMPL.gmatch(s, "(%w+)=(%w+)") do end'],
       ['find .-;$', 'IMPL.find(s, "^.-;$")'],
     ] as const) {
-      const native = Math.min(...[1, 2, 3].map(() => time(`${subject} for i = 1, 5 do ${call.replace('IMPL', 'test_native')} end`)))
-      const lua = Math.min(...[1, 2].map(() => time(`${subject} for i = 1, 5 do ${call.replace('IMPL', 'test_lua')} end`)))
-      rows.push(`${name}: native ${(native / 5).toFixed(2)} ms, Lua ${(lua / 5).toFixed(2)} ms (x${(lua / native).toFixed(1)})`)
+      const native = Math.min(
+        ...[1, 2, 3].map(() => time(`${subject} for i = 1, 5 do ${call.replace('IMPL', 'test_native')} end`)),
+      )
+      const lua = Math.min(
+        ...[1, 2].map(() => time(`${subject} for i = 1, 5 do ${call.replace('IMPL', 'test_lua')} end`)),
+      )
+      rows.push(
+        `${name}: native ${(native / 5).toFixed(2)} ms, Lua ${(lua / 5).toFixed(2)} ms (x${(lua / native).toFixed(1)})`,
+      )
     }
     console.log(`subject of 92 KB:\n  ${rows.join('\n  ')}`)
   })
@@ -231,6 +351,8 @@ describe('cost', () => {
     const n = 6000
     const native = Math.min(...[1, 2, 3].map(() => time(`local r = test_native.find(("a"):rep(${n}), ".-b")`)))
     const steps = (n * n) / 2
-    console.log(`native .-b on ${n} chars: ${native.toFixed(1)} ms, ~${((steps / native) * 1000 / 1e6).toFixed(0)} M steps/s`)
+    console.log(
+      `native .-b on ${n} chars: ${native.toFixed(1)} ms, ~${(((steps / native) * 1000) / 1e6).toFixed(0)} M steps/s`,
+    )
   })
 })

@@ -8,7 +8,11 @@ import {resultOf, run} from './helpers.js'
  * `type()` of times. All pure Lua: the answers below come from the VM alone.
  */
 const NOW = 1_735_484_645_123_000_000n
-const answer = (cmd: LuaCommand) => ({kind: 'result' as const, tag: cmd.tag, value: cmd.op === 'time.now' ? NOW : undefined})
+const answer = (cmd: LuaCommand) => ({
+  kind: 'result' as const,
+  tag: cmd.tag,
+  value: cmd.op === 'time.now' ? NOW : undefined,
+})
 const MODULES = ['time', 'json', 'uuid', 'base64', 'hash', 'events']
 const value = async (src: string) => resultOf((await run(src, answer, {modules: MODULES})).outcome)
 
@@ -24,7 +28,16 @@ describe('payload', () => {
         return {p:get_format(), p:unmarshal().a, payload.new(errors.new("x")):get_format(),
           j:get_format(), j:data().a, tostring(p), payload.format.BYTES, payload.new(nil):get_format()}
       end`),
-    ).toEqual(['lua/any', 1, 'golang/error', 'json/plain', 1, 'payload(lua/any)', 'application/octet-stream', 'lua/any'])
+    ).toEqual([
+      'lua/any',
+      1,
+      'golang/error',
+      'json/plain',
+      1,
+      'payload(lua/any)',
+      'application/octet-stream',
+      'lua/any',
+    ])
   })
 })
 
@@ -40,9 +53,20 @@ describe('uuid', () => {
           uuid.format(id, "urn"), uuid.format(id), uuid.variant(id), uuid.version(id), e1:kind(), e2:kind(),
           uuid.parse("01936b2e-1e85-7000-8000-000000000000").timestamp}
       end`),
-    ).toEqual([1, 'RFC4122', '00c04fd430c8', true, '6ba7b8109dad11d180b400c04fd430c8',
-      'urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8', '6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'RFC4122', 1, 'Invalid', 'Invalid',
-      1732670004.869])
+    ).toEqual([
+      1,
+      'RFC4122',
+      '00c04fd430c8',
+      true,
+      '6ba7b8109dad11d180b400c04fd430c8',
+      'urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8',
+      '6ba7b810-9dad-11d1-80b4-00c04fd430c8',
+      'RFC4122',
+      1,
+      'Invalid',
+      'Invalid',
+      1732670004.869,
+    ])
   })
 })
 
@@ -72,11 +96,18 @@ describe('base64 and hash', () => {
           hash.md5("hello"), hash.sha1("abc"), hash.sha256("abc"), hash.sha512("abc"),
           hash.hmac_sha256("key", "The quick brown fox jumps over the lazy dog"), #hash.sha256("abc", true)}
       end`),
-    ).toEqual(['aGVsbG8gd29ybGQ=', 'hello world', 'YQ==', 'Invalid',
-      '5d41402abc4b2a76b9719d911017c592', 'a9993e364706816aba3e25717850c26c9cd0d89d',
+    ).toEqual([
+      'aGVsbG8gd29ybGQ=',
+      'hello world',
+      'YQ==',
+      'Invalid',
+      '5d41402abc4b2a76b9719d911017c592',
+      'a9993e364706816aba3e25717850c26c9cd0d89d',
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
       'ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f',
-      'f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8', 32])
+      'f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8',
+      32,
+    ])
   })
 })
 

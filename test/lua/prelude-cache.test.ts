@@ -26,13 +26,16 @@ describe('prelude bytecode from the build', () => {
     expect(await builtPreludeBytecode(PRELUDE)).toBeUndefined()
   })
 
-  test.skipIf(!existsSync(join(REPO, 'dist/lua/vm/prelude-bytecode.js')))('the built CLI loads the stored bytecode and runs Lua with it', () => {
-    // (the key in dist/ matches the dist/ prelude; a function runs through the whole prelude)
-    const probe = `import('${join(REPO, 'dist/lua/prelude/index.js')}').then(async ({PRELUDE}) => {
+  test.skipIf(!existsSync(join(REPO, 'dist/lua/vm/prelude-bytecode.js')))(
+    'the built CLI loads the stored bytecode and runs Lua with it',
+    () => {
+      // (the key in dist/ matches the dist/ prelude; a function runs through the whole prelude)
+      const probe = `import('${join(REPO, 'dist/lua/prelude/index.js')}').then(async ({PRELUDE}) => {
       const {builtPreludeBytecode} = await import('${join(REPO, 'dist/lua/vm/prelude-cache.js')}')
       const built = await builtPreludeBytecode(PRELUDE)
       console.log(built ? built.size : 0)
     })`
-    expect(Number(execFileSync(process.execPath, ['-e', probe], {encoding: 'utf8'}).trim())).toBe(PRELUDE.length)
-  })
+      expect(Number(execFileSync(process.execPath, ['-e', probe], {encoding: 'utf8'}).trim())).toBe(PRELUDE.length)
+    },
+  )
 })

@@ -15,24 +15,35 @@ describe('sandbox', () => {
     ['collectgarbage', 'return collectgarbage == nil'],
     ['package', 'return package == nil'],
     ['string metatable', "return getmetatable('') == 'locked'"],
-    ['string metatable __index tampering', "local ok = pcall(function() getmetatable('').__index = {} end) return not ok and ('x'):upper() == 'X'"],
+    [
+      'string metatable __index tampering',
+      "local ok = pcall(function() getmetatable('').__index = {} end) return not ok and ('x'):upper() == 'X'",
+    ],
   ])('refuses %s', async (_name, body) => {
     expect(await value(body)).toBe(true)
   })
 
   it('refuses require of files and unknown or unlisted modules', async () => {
     for (const name of ['os', 'io', './secret', '/etc/passwd', 'sql', 'debug']) {
-      const {outcome} = await run(`return function() return require(${JSON.stringify(name)}) end`, undefined, {modules: []})
+      const {outcome} = await run(`return function() return require(${JSON.stringify(name)}) end`, undefined, {
+        modules: [],
+      })
       expect(outcome.status).toBe('failed')
     }
     const {outcome} = await run('return function() return require("time") end', undefined, {modules: []})
-    expect(outcome.status === 'failed' && outcome.error.message).toMatch(/not allowed here: add it to the entry's modules/)
+    expect(outcome.status === 'failed' && outcome.error.message).toMatch(
+      /not allowed here: add it to the entry's modules/,
+    )
   })
 
   it('stops a runaway loop with an instruction budget error', async () => {
-    const {outcome} = await run('return function() while true do pcall(function() while true do end end) end end', undefined, {
-      limits: {instructions: 2_000_000},
-    })
+    const {outcome} = await run(
+      'return function() while true do pcall(function() while true do end end) end end',
+      undefined,
+      {
+        limits: {instructions: 2_000_000},
+      },
+    )
     expect(outcome.status).toBe('failed')
     expect(outcome.status === 'failed' && outcome.error).toMatchObject({kind: 'InstructionLimit'})
   })
@@ -40,9 +51,13 @@ describe('sandbox', () => {
   it('stops long work inside library calls (which the instruction count misses) with a time limit', async () => {
     // Each upper() of 1 MB is ~1 ms of C and a handful of Lua instructions
     const t0 = Date.now()
-    const {outcome} = await run('return function() local s = string.rep("a", 1000000) for i = 1, 1e7 do s:upper() end end', undefined, {
-      limits: {stepMs: 300},
-    })
+    const {outcome} = await run(
+      'return function() local s = string.rep("a", 1000000) for i = 1, 1e7 do s:upper() end end',
+      undefined,
+      {
+        limits: {stepMs: 300},
+      },
+    )
     expect(outcome.status === 'failed' && outcome.error).toMatchObject({kind: 'TimeLimit'})
     expect(Date.now() - t0).toBeLessThan(5000)
   })
@@ -83,11 +98,14 @@ describe('sandbox', () => {
   })
 
   it('formats os.date in UTC from the host clock', async () => {
-    const {commands, outcome} = await run('return function() return os.date("%Y-%m-%d %H:%M", 0), os.date("%H") end', (cmd) => ({
-      kind: 'result',
-      tag: cmd.tag,
-      value: 3_600_000_000_000n,
-    }))
+    const {commands, outcome} = await run(
+      'return function() return os.date("%Y-%m-%d %H:%M", 0), os.date("%H") end',
+      (cmd) => ({
+        kind: 'result',
+        tag: cmd.tag,
+        value: 3_600_000_000_000n,
+      }),
+    )
     expect(resultOf(outcome)).toBe('1970-01-01 00:00')
     expect(commands.map((c) => c.op)).toEqual(['time.now'])
   })

@@ -2,7 +2,11 @@ import {describe, expect, it} from 'vitest'
 import type {LuaCommand} from '../../src/lua/types.js'
 import {resultOf, run, runtime, spec} from './helpers.js'
 
-const echoCall = (cmd: LuaCommand) => ({kind: 'result' as const, tag: cmd.tag, value: `r:${String(cmd.args[0] ?? cmd.op)}`})
+const echoCall = (cmd: LuaCommand) => ({
+  kind: 'result' as const,
+  tag: cmd.tag,
+  value: `r:${String(cmd.args[0] ?? cmd.op)}`,
+})
 
 describe('scheduler, channels and coroutines', () => {
   it('runs host calls from coroutine.spawn threads and joins them through a channel', async () => {
@@ -72,7 +76,10 @@ describe('scheduler, channels and coroutines', () => {
 
   it('is not deadlocked while waiting on the inbox, and delivers messages to it', () => {
     const p = runtime.createProgram(
-      spec('return function() local m = process.inbox():receive() return m:topic() .. ":" .. m:payload():data().n .. ":" .. m:from() .. ":" .. tostring(m.n) end', {kind: 'process'}),
+      spec(
+        'return function() local m = process.inbox():receive() return m:topic() .. ":" .. m:payload():data().n .. ":" .. m:from() .. ":" .. tostring(m.n) end',
+        {kind: 'process'},
+      ),
     )
     expect(p.start([]).status).toBe('waiting')
     expect(resultOf(p.step([{from: '', kind: 'message', payload: [{n: 5}], topic: 'go'}]))).toBe('go:5::5')
@@ -80,7 +87,9 @@ describe('scheduler, channels and coroutines', () => {
   })
 
   it('ends other threads when main returns', async () => {
-    const {outcome} = await run('return function() coroutine.spawn(function() channel.new():receive() end) return 1 end')
+    const {outcome} = await run(
+      'return function() coroutine.spawn(function() channel.new():receive() end) return 1 end',
+    )
     expect(resultOf(outcome)).toBe(1)
   })
 

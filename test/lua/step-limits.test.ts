@@ -12,7 +12,9 @@ describe('step limits', () => {
   it('a pooled program idle for longer than stepMs resets and starts again without a TimeLimit', async () => {
     // Given a program whose loop leaves the count hook at a different phase after each call
     const stepMs = 20
-    const p = runtime.createProgram(spec('return function(n) local x = 0 for i = 1, n do x = x + i end return x end', {limits: {stepMs}}))
+    const p = runtime.createProgram(
+      spec('return function(n) local x = 0 for i = 1, n do x = x + i end return x end', {limits: {stepMs}}),
+    )
     try {
       for (let round = 0; round < 60; round++) {
         const outcome = p.start([round * 17])
@@ -61,7 +63,7 @@ describe('library calls over a caller-chosen range', () => {
     expect(loop.status === 'failed' && loop.error.message).toMatch(/ran for more than 200 ms without waiting/)
   })
 
-  it('keeps the natives\' results and argument errors', async () => {
+  it("keeps the natives' results and argument errors", async () => {
     const p = runtime.createProgram(
       spec(`return function()
         local big = {} for i = 1, 10000 do big[i] = i end
@@ -78,7 +80,19 @@ describe('library calls over a caller-chosen range', () => {
     try {
       const outcome = p.start([])
       expect(outcome).toMatchObject({
-        result: [1, 1, 10000, 10000, 9998, 1, 5000, 0, false, expect.stringMatching(/bad argument #3 to 'move'/), 'ab-ab-ab'],
+        result: [
+          1,
+          1,
+          10000,
+          10000,
+          9998,
+          1,
+          5000,
+          0,
+          false,
+          expect.stringMatching(/bad argument #3 to 'move'/),
+          'ab-ab-ab',
+        ],
         status: 'done',
       })
     } finally {

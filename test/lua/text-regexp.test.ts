@@ -22,7 +22,19 @@ describe('text.regexp.compile', () => {
   })
 
   it('refuses bad syntax and RE2-unsupported constructs with Invalid, not retryable', async () => {
-    const bad = ['[invalid', '(a', 'a**', String.raw`(a)\1`, 'a(?=b)', 'a(?!b)', '(?<=a)b', '(?<!a)b', String.raw`\k<x>`, 'a{1001}', '(?U)a']
+    const bad = [
+      '[invalid',
+      '(a',
+      'a**',
+      String.raw`(a)\1`,
+      'a(?=b)',
+      'a(?!b)',
+      '(?<=a)b',
+      '(?<!a)b',
+      String.raw`\k<x>`,
+      'a{1001}',
+      '(?U)a',
+    ]
     const r = (await value(
       lua(`local out = {}
       for _, p in ipairs(${JSON.stringify(bad).replace('[', '{').replace(/]$/, '}')}) do
@@ -50,17 +62,36 @@ describe('regexp methods', () => {
         p:find_all_string_index("none") == nil}`),
     )
     expect(r).toEqual([
-      true, false, '12', true,
-      ['1', '22', '333'], ['1', '22'], 0,
-      ['a@b', 'a', 'b', ''], [['a@b', 'a', 'b', ''], ['c@d!', 'c', 'd', '!']],
-      8, 12, 'page1', [[1, 5], [7, 11]],
+      true,
+      false,
+      '12',
+      true,
+      ['1', '22', '333'],
+      ['1', '22'],
+      0,
+      ['a@b', 'a', 'b', ''],
+      [
+        ['a@b', 'a', 'b', ''],
+        ['c@d!', 'c', 'd', '!'],
+      ],
+      8,
+      12,
+      'page1',
+      [
+        [1, 5],
+        [7, 11],
+      ],
       true,
     ])
   })
 
   it('skips an empty match right after a match, like Go', async () => {
     // Go: the empty match at 4 abuts "aaa" and is dropped; the one at the end is kept.
-    const r = await value(lua(`local re = text.regexp.compile("a*") return {re:find_all_string("baaac"), re:replace_all_string("baaac", "-")}`))
+    const r = await value(
+      lua(
+        `local re = text.regexp.compile("a*") return {re:find_all_string("baaac"), re:replace_all_string("baaac", "-")}`,
+      ),
+    )
     expect(r).toEqual([['', 'aaa', ''], '-b-c-'])
   })
 
@@ -81,7 +112,17 @@ describe('regexp methods', () => {
       return {c:split("a,b,c"), c:split("a,b,c,d", 2), #c:split("a,b", 0), c:split("a,b,", -1), c:split("", -1),
         e:split("abc", -1), x:split("axbxxc", -1), c:split(",a", 1), text.regexp.compile("a*"):split("abaabaccadaaae", 5)}`),
     )
-    expect(r).toEqual([['a', 'b', 'c'], ['a', 'b,c,d'], 0, ['a', 'b', ''], [''], ['a', 'b', 'c'], ['a', 'b', 'c'], [',a'], ['', 'b', 'b', 'c', 'cadaaae']])
+    expect(r).toEqual([
+      ['a', 'b', 'c'],
+      ['a', 'b,c,d'],
+      0,
+      ['a', 'b', ''],
+      [''],
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+      [',a'],
+      ['', 'b', 'b', 'c', 'cadaaae'],
+    ])
   })
 
   it('keeps Go semantics where JS differs: inline flags, dot, \\s, \\z, POSIX classes, \\Q..\\E, literal braces', async () => {
@@ -107,7 +148,11 @@ describe('regexp methods', () => {
   })
 
   it('a method called with "." or a non-string subject is a Lua error', async () => {
-    const {outcome} = await run(lua(`local re = text.regexp.compile("a") return re.match_string("a")`), executeTextCommand, {modules: ['text']})
+    const {outcome} = await run(
+      lua(`local re = text.regexp.compile("a") return re.match_string("a")`),
+      executeTextCommand,
+      {modules: ['text']},
+    )
     expect(outcome.status).toBe('failed')
   })
 })

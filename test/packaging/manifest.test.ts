@@ -13,7 +13,9 @@ import {REPO} from '../helpers/dev-server.js'
  */
 describe('oclif.manifest.json', () => {
   it('lists the commands sorted by ID, as scripts/manifest.mjs writes them', async () => {
-    const manifest = JSON.parse(await readFile(join(REPO, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
+    const manifest = JSON.parse(await readFile(join(REPO, 'oclif.manifest.json'), 'utf8')) as {
+      commands: Record<string, unknown>
+    }
     const ids = Object.keys(manifest.commands)
     expect(ids.length).toBeGreaterThan(10)
     expect(ids).toEqual([...ids].sort())
@@ -23,7 +25,9 @@ describe('oclif.manifest.json', () => {
     const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as {scripts: Record<string, string>}
     expect(pkg.scripts.build).toMatch(/node scripts\/manifest\.mjs$/)
     expect(pkg.scripts.build).not.toMatch(/&& oclif manifest/)
-    expect(await readFile(join(REPO, 'test', 'packaging', 'pack.test.ts'), 'utf8')).toContain("'pack', '--ignore-scripts'")
+    expect(await readFile(join(REPO, 'test', 'packaging', 'pack.test.ts'), 'utf8')).toContain(
+      "'pack', '--ignore-scripts'",
+    )
     expect(pkg.scripts.prepack).toBe('npm run build')
     expect(await readFile(join(REPO, '.gitignore'), 'utf8')).toMatch(/^oclif\.manifest\.json$/m)
   })

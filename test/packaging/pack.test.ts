@@ -31,7 +31,16 @@ let init: {exitCode: number | undefined; stderr: string; stdout: string}
 
 /** The environment of a user's shell: no wippy variables, no colour, no CI-only npm noise. */
 function userEnv(): Record<string, string> {
-  return {FORCE_COLOR: '0', NO_COLOR: '1', WIPPY_PATH: '', WIPPY_STATE_DIR: '', WIPPY_VERBOSE: '', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}
+  return {
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    WIPPY_PATH: '',
+    WIPPY_STATE_DIR: '',
+    WIPPY_VERBOSE: '',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  }
 }
 
 async function sh(command: string, cwd: string, timeout = 60_000) {
@@ -47,7 +56,11 @@ beforeAll(async () => {
   // Given the tarball `npm pack` makes
   const packDir = join(work, 'pack')
   await mkdir(packDir)
-  const pack = await execa('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], {cwd: REPO, env: userEnv(), reject: false})
+  const pack = await execa('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], {
+    cwd: REPO,
+    env: userEnv(),
+    reject: false,
+  })
   expect(pack.exitCode, String(pack.stderr)).toBe(0)
   const tgz = (await readdir(packDir)).filter((f) => f.endsWith('.tgz'))
   expect(tgz).toHaveLength(1)
@@ -68,7 +81,9 @@ afterAll(async () => {
 describe('the packed tarball', () => {
   it('holds the built CLI, the manifest and the templates, and no sources or tests', async () => {
     const list = await execa('tar', ['-tzf', tarball])
-    const files = String(list.stdout).split('\n').map((f) => f.replace(/^package\//, ''))
+    const files = String(list.stdout)
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''))
     expect(files).toContain('bin/run.js')
     expect(files).toContain('dist/commands/init.js')
     expect(files).toContain('dist/commands/schema.js')
@@ -86,7 +101,9 @@ describe('the packed tarball', () => {
 
   it('makes a project whose package.json pins this wippy, and `npx wippy` there runs it', async () => {
     // Then the project depends on the tarball it was made from, and init said what to run next
-    const pkg = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as {devDependencies?: Record<string, string>}
+    const pkg = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as {
+      devDependencies?: Record<string, string>
+    }
     expect(pkg.devDependencies?.wippy).toBe(`file:${tarball}`)
     expect(init.stdout).toMatch(/Next:\n  cd app\n  npm install\n  npx wippy dev\n/)
 
@@ -109,7 +126,7 @@ describe('the packed tarball', () => {
     expect(await readFile(join(app, 'schema', 'registry.schema.json'), 'utf8')).toBe(`${printed.stdout}\n`) // execa strips the final newline
   })
 
-  it('runs the template\'s own tests out of the box', async () => {
+  it("runs the template's own tests out of the box", async () => {
     const test = await sh('npx wippy test', app)
     expect(test.exitCode, `${test.stdout}\n${test.stderr}`).toBe(0)
     expect(test.stdout).toMatch(/^[1-9]\d* passed, 0 failed$/m)
@@ -150,7 +167,14 @@ describe('the packed tarball', () => {
 /** `npx wippy dev --no-tui` in its own process group, so stopping it also stops npx's child. */
 function startDev(cwd: string) {
   let output = ''
-  const child: ResultPromise = execa('npx', ['wippy', 'dev', '--no-tui'], {all: true, cwd, detached: true, env: userEnv(), reject: false, stdin: 'ignore'})
+  const child: ResultPromise = execa('npx', ['wippy', 'dev', '--no-tui'], {
+    all: true,
+    cwd,
+    detached: true,
+    env: userEnv(),
+    reject: false,
+    stdin: 'ignore',
+  })
   child.all?.setEncoding('utf8')
   child.all?.on('data', (chunk: string) => (output += chunk))
   let exited = false

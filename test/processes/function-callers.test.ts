@@ -18,14 +18,25 @@ const HOST = 'app:processes'
 const mod = (body: string): string => `local function main(...)\n${body}\nend\nreturn {main = main}\n`
 
 async function setup(fnBody: string, procs: Record<string, string>) {
-  const p = procProject(procs, `  - name: fn
+  const p = procProject(
+    procs,
+    `  - name: fn
     kind: function.lua
     source: file://fn.lua
     method: main
     modules: [funcs, time, security, ctx]
-`)
+`,
+  )
   // give every process entry a default_host, as the platform's app does
-  p.write('src/procs/_index.yaml', readFileSync(join(p.root, 'src/procs/_index.yaml'), 'utf8').replaceAll('    kind: process.lua\n', `    kind: process.lua\n    meta: {default_host: ${HOST}}\n`).replaceAll('modules: [time, logger, uuid, env, ctx, funcs]', 'modules: [time, logger, uuid, env, ctx, funcs, security]'))
+  p.write(
+    'src/procs/_index.yaml',
+    readFileSync(join(p.root, 'src/procs/_index.yaml'), 'utf8')
+      .replaceAll('    kind: process.lua\n', `    kind: process.lua\n    meta: {default_host: ${HOST}}\n`)
+      .replaceAll(
+        'modules: [time, logger, uuid, env, ctx, funcs]',
+        'modules: [time, logger, uuid, env, ctx, funcs, security]',
+      ),
+  )
   p.write('src/procs/fn.lua', mod(fnBody))
   const registry = await loadRegistry(p.root, {env: {}})
   let gateway: FunctionCalls | undefined
@@ -56,12 +67,26 @@ local who = process.registry.lookup("me")
 return {n = reply:payload():data().n, from = reply:from() == pid, exit = exit.from == pid, ok = ok,
   err = err:kind(), found = tostring(err):find("not found") ~= nil, reg = reg_ok, me = who == process.pid(),
   pidlike = process.pid():match("^{.+|.+}$") ~= nil, id = process.id()}`,
-    {echo: mod(`local m = process.inbox():receive()\nprocess.send(m:payload():data().reply_to, "pong", m:payload():data())`)},
+    {
+      echo: mod(
+        `local m = process.inbox():receive()\nprocess.send(m:payload():data().reply_to, "pong", m:payload():data())`,
+      ),
+    },
   )
   // When the function runs
   const r = await functions.call('app.procs:fn', [])
   // Then the reply reached its inbox, and the ended echo is NotFound for sends
-  expect(r.value).toEqual({err: 'NotFound', exit: true, found: true, from: true, id: 'app.procs:fn', me: true, n: 7, pidlike: true, reg: true})
+  expect(r.value).toEqual({
+    err: 'NotFound',
+    exit: true,
+    found: true,
+    from: true,
+    id: 'app.procs:fn',
+    me: true,
+    n: 7,
+    pidlike: true,
+    reg: true,
+  })
 })
 
 test('funcs.call and funcs.async run a process.lua on its default_host and return its result or error', async () => {
@@ -118,5 +143,11 @@ return {id = me:id(), role = me:meta().role, policy = security.scope():policies(
   )
   // When it runs, then the child sees both and the grandchild inherits the actor
   const r = await functions.call('app.procs:fn', [])
-  expect(r.value).toEqual({hidden: true, id: 'ada', mine: true, n: 1, result: {grand: 'ada', id: 'ada', policy: 'app:read', role: 'admin'}})
+  expect(r.value).toEqual({
+    hidden: true,
+    id: 'ada',
+    mine: true,
+    n: 1,
+    result: {grand: 'ada', id: 'ada', policy: 'app:read', role: 'admin'},
+  })
 })

@@ -49,7 +49,12 @@ export async function startHost(project: TempProject, extra: Partial<ProcessHost
   const errors = registry.problems.filter((p) => p.severity === 'error')
   if (errors.length > 0) throw new Error(errors.map((e) => `${e.code} ${e.message}`).join('\n'))
   const logs: HostFixture['logs'] = []
-  const fixture: HostFixture = {host: undefined as unknown as ProcessHost, logs, node: undefined as unknown as Node, registry}
+  const fixture: HostFixture = {
+    host: undefined as unknown as ProcessHost,
+    logs,
+    node: undefined as unknown as Node,
+    registry,
+  }
   fixture.node = (extra.node as Node | undefined) ?? new Node(() => fixture.registry)
   fixture.host = await ProcessHost.create({
     log: (pid, level, message) => logs.push({level, message, pid}),

@@ -18,7 +18,8 @@ describe('live commands in processes', () => {
   test('sleep, timers, now, uuid, logger, env and funcs.call work as in the function host', async () => {
     const p = procProject(
       {
-        worker: mod(`local time, uuid, logger, env, funcs = require("time"), require("uuid"), require("logger"), require("env"), require("funcs")
+        worker:
+          mod(`local time, uuid, logger, env, funcs = require("time"), require("uuid"), require("logger"), require("env"), require("funcs")
 local t0 = time.now()
 time.sleep("20ms")
 local timer = time.after("10ms")
@@ -44,7 +45,10 @@ return {elapsed = elapsed, id = #uuid.v4(), region = env.get("REGION"), sum = su
       },
     })
     onCleanup(() => functions.close())
-    const {host, logs} = await startHost(p, {env: (k) => (k === 'REGION' ? 'eu' : undefined), functions: {call: (e, a, o) => functions.call(e, a, o)}})
+    const {host, logs} = await startHost(p, {
+      env: (k) => (k === 'REGION' ? 'eu' : undefined),
+      functions: {call: (e, a, o) => functions.call(e, a, o)},
+    })
     const {pid} = host.spawn({entry: 'app.procs:worker', host: HOST})
     const r = (await host.waitForExit(pid)).value as Record<string, unknown>
     expect(r).toMatchObject({id: 36, merr: 'NotFound', region: 'eu', sum: 5})
@@ -82,7 +86,9 @@ describe('process calls from functions', () => {
     method: main
 `,
     )
-    p.write('src/procs/notify.lua', `return {main = function()
+    p.write(
+      'src/procs/notify.lua',
+      `return {main = function()
   local ok, err = process.send("mailbox", "note", "from a function")
   local doubled = process.exec("app.procs:doubler", "app:processes", 21)
   local pid = process.spawn_monitored("app.procs:doubler", "app:processes", 5)
@@ -90,7 +96,8 @@ describe('process calls from functions', () => {
   local _, lerr = process.spawn_linked("app.procs:doubler", "app:processes", 1)
   return {ok = ok, doubled = doubled, exit = exit.result.value, from = exit.from == pid, lerr = lerr and lerr:kind()}
 end}
-`)
+`,
+    )
     const registry = await loadRegistry(p.root, {env: {}})
     let gateway: FunctionCalls | undefined
     const functions = await FunctionHost.create({
@@ -149,8 +156,19 @@ describe('reloads and the ps table', () => {
     const idle = fixture.host.spawn({entry: 'app.procs:idle', host: HOST}).pid
     await waitFor(() => sup.get('app.procs:broken')?.gaveUp === true)
     const rows = processTable(fixture.host, sup)
-    expect(rows[0]).toMatchObject({entry: 'app.procs:crash', kind: 'service', restarts: 1, service: 'app.procs:broken', status: 'Failed'})
+    expect(rows[0]).toMatchObject({
+      entry: 'app.procs:crash',
+      kind: 'service',
+      restarts: 1,
+      service: 'app.procs:broken',
+      status: 'Failed',
+    })
     expect(rows[0]!.lastError).toMatch(/broken at start[\s\S]*crash\.lua/)
-    expect(rows[1]).toMatchObject({kind: 'process', pid: idle, status: 'running', waiting: 'waiting for a message or event'})
+    expect(rows[1]).toMatchObject({
+      kind: 'process',
+      pid: idle,
+      status: 'running',
+      waiting: 'waiting for a message or event',
+    })
   })
 })

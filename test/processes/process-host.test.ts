@@ -180,7 +180,10 @@ return out`),
     })
     const {host} = await startHost(p)
     const {pid} = host.spawn({entry: 'app.procs:boss', host: HOST})
-    expect((await host.waitForExit(pid)).value).toEqual({polite: {kind: 'pid.cancel', reason: 'time to go'}, stubborn: 'process terminated'})
+    expect((await host.waitForExit(pid)).value).toEqual({
+      polite: {kind: 'pid.cancel', reason: 'time to go'},
+      stubborn: 'process terminated',
+    })
   })
 
   test('names: register, lookup, send by name, with_name, duplicates refused, freed on exit', async () => {
@@ -203,7 +206,13 @@ return {ok = ok, mine = mine == process.pid(), found = found == pid, dup_err = d
     const {host} = await startHost(p)
     const {pid} = host.spawn({entry: 'app.procs:main', host: HOST})
     expect((await host.waitForExit(pid)).value).toEqual({
-      dup_err: 'AlreadyExists', found: true, gone_err: 'NotFound', mine: true, ok: true, result: 'via name', un: true,
+      dup_err: 'AlreadyExists',
+      found: true,
+      gone_err: 'NotFound',
+      mine: true,
+      ok: true,
+      result: 'via name',
+      un: true,
     })
   })
 
@@ -237,7 +246,7 @@ return "woke"`),
     expect(host.list({all: true})[0]).toMatchObject({kind: 'process', pid, status: 'exited'})
   })
 
-  test('after unmonitor and unlink a child\'s crash neither notifies nor kills; onChange reports starts and ends', async () => {
+  test("after unmonitor and unlink a child's crash neither notifies nor kills; onChange reports starts and ends", async () => {
     const p = procProject({
       crash: mod(`require("time").sleep("5ms")\nerror("late")`),
       parent: mod(`local time = require("time")

@@ -38,7 +38,9 @@ return {main = main}
     // Then no more than 25 run, and each refused spawn is a clear, retryable Unavailable error
     expect(host.list().length).toBe(25)
     expect(warnings[0]).toMatchObject({kind: 'Unavailable', retryable: true})
-    expect(String(warnings[0]!.message)).toMatch(/process.spawn of app.procs:bomb refused: 25 processes are running, the limit \(set WIPPY_MAX_PROCESSES/)
+    expect(String(warnings[0]!.message)).toMatch(
+      /process.spawn of app.procs:bomb refused: 25 processes are running, the limit \(set WIPPY_MAX_PROCESSES/,
+    )
     // And a spawn from outside is refused the same way, with a WippyError
     expect(() => host.spawn({args: [], entry: 'app.procs:bomb', host: HOST})).toThrow(/25 processes are running/)
     // And once one ends, a spawn succeeds again

@@ -52,8 +52,12 @@ describe('service supervision', () => {
     // and a healthy service that waits for messages
     const p = procProject(
       {crasher: CRASHER, healthy: mod(`return process.inbox():receive():payload():data()`)},
-      service('crashy', 'crasher', `auto_start: true\nrestart: {initial_delay: 10ms, backoff_factor: 2, max_delay: 1s, max_attempts: 2}`, '["c"]') +
-        service('steady', 'healthy', 'auto_start: true'),
+      service(
+        'crashy',
+        'crasher',
+        `auto_start: true\nrestart: {initial_delay: 10ms, backoff_factor: 2, max_delay: 1s, max_attempts: 2}`,
+        '["c"]',
+      ) + service('steady', 'healthy', 'auto_start: true'),
     )
     const fixture = await startHost(p)
     const t0 = Date.now()
@@ -68,7 +72,17 @@ describe('service supervision', () => {
     expect(crashy.lastError?.traceback).toMatch(/crasher\.lua/)
     expect(elapsed).toBeGreaterThanOrEqual(30)
     const states = changes.filter((c) => c.id === 'app.procs:crashy').map((c) => c.state)
-    expect(states).toEqual(['Starting', 'Running', 'Failed', 'Starting', 'Running', 'Failed', 'Starting', 'Running', 'Failed'])
+    expect(states).toEqual([
+      'Starting',
+      'Running',
+      'Failed',
+      'Starting',
+      'Running',
+      'Failed',
+      'Starting',
+      'Running',
+      'Failed',
+    ])
     expect(logs.at(-1)).toMatch(/gave up after 2 restarts: .*crash c/s)
     // And the healthy service is untouched
     expect(sup.get('app.procs:steady')).toMatchObject({restarts: 0, state: 'Running'})
@@ -86,16 +100,25 @@ describe('service supervision', () => {
     )
     const fixture = await startHost(p)
     const {sup} = await supervise(fixture)
-    await waitFor(() => sup.get('app.procs:fatal_svc')?.state === 'Failed' && sup.get('app.procs:oneshot_svc')?.state === 'Exited')
+    await waitFor(
+      () => sup.get('app.procs:fatal_svc')?.state === 'Failed' && sup.get('app.procs:oneshot_svc')?.state === 'Exited',
+    )
     await new Promise((r) => setTimeout(r, 40))
-    expect(sup.get('app.procs:fatal_svc')).toMatchObject({gaveUp: true, lastError: {message: 'bad config'}, restarts: 0, state: 'Failed'})
+    expect(sup.get('app.procs:fatal_svc')).toMatchObject({
+      gaveUp: true,
+      lastError: {message: 'bad config'},
+      restarts: 0,
+      state: 'Failed',
+    })
     expect(sup.get('app.procs:oneshot_svc')).toMatchObject({restarts: 0, state: 'Exited'})
   })
 
   test('requires orders start-up, also pulling in services that do not auto-start', async () => {
     const p = procProject(
       {idle: mod(`process.events():receive()\nreturn true`)},
-      service('web', 'idle', 'auto_start: true\nrequires: [cache, db]') + service('cache', 'idle', 'auto_start: true\nrequires: [db]') + service('db', 'idle', 'auto_start: false'),
+      service('web', 'idle', 'auto_start: true\nrequires: [cache, db]') +
+        service('cache', 'idle', 'auto_start: true\nrequires: [db]') +
+        service('db', 'idle', 'auto_start: false'),
     )
     const fixture = await startHost(p)
     const {changes} = await supervise(fixture)
@@ -126,7 +149,11 @@ describe('service supervision', () => {
     // Given max_attempts 1 but runs of ~30 ms against a 10 ms stable threshold
     const p = procProject(
       {late: mod(`require("time").sleep("30ms")\nerror("late crash")`)},
-      service('late_svc', 'late', `auto_start: true\nstable_threshold: 10ms\nrestart: {initial_delay: 1ms, max_attempts: 1}`),
+      service(
+        'late_svc',
+        'late',
+        `auto_start: true\nstable_threshold: 10ms\nrestart: {initial_delay: 1ms, max_attempts: 1}`,
+      ),
     )
     const fixture = await startHost(p)
     const {sup} = await supervise(fixture)

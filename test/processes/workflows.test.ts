@@ -84,7 +84,10 @@ return {main = main}`,
     const boss = host.spawn({entry: 'app.procs:boss', host: 'app:processes'}).pid
     const execer = host.spawn({entry: 'app.procs:execer', host: 'app:processes'}).pid
     const [b, e] = await Promise.all([host.waitForExit(boss), host.waitForExit(execer)])
-    expect(b.value).toMatchObject({result: {order: 'B-7', reason: 'customer left', status: 'cancelled'}, wf: '{app:temporal_client@app:temporal_worker|order-7}'})
+    expect(b.value).toMatchObject({
+      result: {order: 'B-7', reason: 'customer left', status: 'cancelled'},
+      wf: '{app:temporal_client@app:temporal_worker|order-7}',
+    })
     expect(e.value).toMatchObject({order: 'C-3', status: 'rejected'})
   })
 
@@ -98,7 +101,11 @@ return {main = main}`,
     })
     const {pid} = host.spawn({entry: 'app.procs:listener', host: 'app:processes'})
     expect(await host.send(pid, 'done', [{ok: true}], '{app:temporal_client@app:temporal_worker|w1}')).toBeUndefined()
-    expect((await host.waitForExit(pid)).value).toEqual({data: {ok: true}, from: '{app:temporal_client@app:temporal_worker|w1}', topic: 'done'})
+    expect((await host.waitForExit(pid)).value).toEqual({
+      data: {ok: true},
+      from: '{app:temporal_client@app:temporal_worker|w1}',
+      topic: 'done',
+    })
   })
 })
 
@@ -108,11 +115,19 @@ test('a function links to a workflow: EXIT on its end (and LINK_DOWN on failure)
   const gateway = engine.functionCalls
   const worker = engine.currentRegistry.entries.get('app:temporal_worker')!
   const start = async (order: string) =>
-    (await engine.workflows.start({client: temporalWorkerConfig(worker).client, entry: 'app.wf:approval', input: [order], worker: worker.id})).pid
+    (
+      await engine.workflows.start({
+        client: temporalWorkerConfig(worker).client,
+        entry: 'app.wf:approval',
+        input: [order],
+        worker: worker.id,
+      })
+    ).pid
   const [kept, dropped] = [await start('L-1'), await start('L-2')]
   const mailbox = new Mailbox()
   const caller = {entryId: 'app.fn:linker', mailbox, pid: '{functions|0x00001}'}
-  const cmd = (op: 'process.link' | 'process.unlink', pid: string, tag: number) => ({args: [pid], op, tag}) as LuaCommand
+  const cmd = (op: 'process.link' | 'process.unlink', pid: string, tag: number) =>
+    ({args: [pid], op, tag}) as LuaCommand
   // When it links to both, unlinks one, and both workflows finish
   expect(await gateway.execute(cmd('process.link', kept, 1), caller)).toEqual({value: true})
   await gateway.execute(cmd('process.link', dropped, 2), caller)
@@ -127,6 +142,9 @@ test('a function links to a workflow: EXIT on its end (and LINK_DOWN on failure)
   // Then only the kept link reports, with the workflow's result
   const got = mailbox.drain()
   expect(got).toHaveLength(1)
-  expect(got[0]).toMatchObject({event: {from: kept, kind: 'pid.exit', result: {value: {order: 'L-1', status: 'rejected'}}}, kind: 'event'})
+  expect(got[0]).toMatchObject({
+    event: {from: kept, kind: 'pid.exit', result: {value: {order: 'L-1', status: 'rejected'}}},
+    kind: 'event',
+  })
   expect(mailbox.expected).toBe(0)
 })

@@ -27,18 +27,44 @@ const codes = (problems: Problem[]) => problems.map((p) => p.code)
 describe('bad input never throws, and every problem has a position', () => {
   const cases: Array<[string, Record<string, string | Buffer>, string]> = [
     ['malformed YAML', {'src/_index.yaml': 'namespace: app\nentries: [\n  - name: x\n'}, 'WIPPY_YAML_SYNTAX'],
-    ['tab-indented YAML', {'src/_index.yaml': 'namespace: app\nentries:\n\t- name: x\n\t  kind: process.host\n'}, 'WIPPY_YAML_SYNTAX'],
+    [
+      'tab-indented YAML',
+      {'src/_index.yaml': 'namespace: app\nentries:\n\t- name: x\n\t  kind: process.host\n'},
+      'WIPPY_YAML_SYNTAX',
+    ],
     ['an empty file', {'src/_index.yaml': ''}, 'WIPPY_YAML_EMPTY'],
-    ['a binary file named .yaml', {'src/blob.yaml': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0xff, 0xfe, 0])}, 'WIPPY_YAML_SYNTAX'],
+    [
+      'a binary file named .yaml',
+      {'src/blob.yaml': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0xff, 0xfe, 0])},
+      'WIPPY_YAML_SYNTAX',
+    ],
     ['a YAML list at the top', {'src/_index.yaml': '- a\n- b\n'}, 'WIPPY_REGISTRY_INVALID'],
     ['a scalar file', {'src/_index.yaml': 'just words\n'}, 'WIPPY_REGISTRY_INVALID'],
     ['duplicate keys', {'src/_index.yaml': 'namespace: app\nnamespace: other\nentries: []\n'}, 'WIPPY_YAML_SYNTAX'],
     ['an entry that is not a map', {'src/_index.yaml': 'namespace: app\nentries:\n  - hello\n'}, 'WIPPY_ENTRY_INVALID'],
     ['an entry without a kind', {'src/_index.yaml': 'namespace: app\nentries:\n  - name: x\n'}, 'WIPPY_ENTRY_INVALID'],
-    ['an entry without a name', {'src/_index.yaml': 'namespace: app\nentries:\n  - kind: process.host\n'}, 'WIPPY_ENTRY_INVALID'],
+    [
+      'an entry without a name',
+      {'src/_index.yaml': 'namespace: app\nentries:\n  - kind: process.host\n'},
+      'WIPPY_ENTRY_INVALID',
+    ],
     ['a bad namespace', {'src/_index.yaml': 'namespace: "app api"\nentries: []\n'}, 'WIPPY_REGISTRY_INVALID'],
-    ['a missing source file', {'src/_index.yaml': 'namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://nope.lua\n'}, 'WIPPY_SOURCE_MISSING'],
-    ['a source that is a directory', {'src/_index.yaml': 'namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://lib\n', 'src/lib/x.lua': ''}, 'WIPPY_SOURCE_MISSING'],
+    [
+      'a missing source file',
+      {
+        'src/_index.yaml':
+          'namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://nope.lua\n',
+      },
+      'WIPPY_SOURCE_MISSING',
+    ],
+    [
+      'a source that is a directory',
+      {
+        'src/_index.yaml': 'namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://lib\n',
+        'src/lib/x.lua': '',
+      },
+      'WIPPY_SOURCE_MISSING',
+    ],
     ['no source dir', {'README.md': 'hi'}, 'WIPPY_SRC_MISSING'],
   ]
 
@@ -58,7 +84,9 @@ describe('bad input never throws, and every problem has a position', () => {
   })
 
   it('treats a directory named x.yaml as a directory', async () => {
-    const root = project({'src/x.yaml/_index.yaml': 'namespace: app\nentries:\n  - name: processes\n    kind: process.host\n'})
+    const root = project({
+      'src/x.yaml/_index.yaml': 'namespace: app\nentries:\n  - name: processes\n    kind: process.host\n',
+    })
     const registry = await loadRegistry(root)
     expect(registry.problems).toEqual([])
     expect(registry.entries.get('app:processes')?.file).toBe('src/x.yaml/_index.yaml')
@@ -96,7 +124,9 @@ describe('bad input never throws, and every problem has a position', () => {
 
   it('refuses a file:// symlink that points outside the project', async () => {
     const outside = project({'secret.lua': 'return {}'})
-    const root = project({'src/_index.yaml': 'namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://link.lua\n'})
+    const root = project({
+      'src/_index.yaml': 'namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://link.lua\n',
+    })
     symlinkSync(join(outside, 'secret.lua'), join(root, 'src/link.lua'))
     const registry = await loadRegistry(root)
     const problem = registry.problems.find((p) => p.code === 'WIPPY_FILE_ESCAPES_ROOT')
@@ -129,33 +159,61 @@ describe('interpolation and layout', () => {
   })
 
   it('supports the single-entry file form', async () => {
-    const root = project({'src/host.yaml': 'namespace: app\nname: processes\nkind: process.host\nhost:\n  workers: 2\n'})
+    const root = project({
+      'src/host.yaml': 'namespace: app\nname: processes\nkind: process.host\nhost:\n  workers: 2\n',
+    })
     const registry = await loadRegistry(root)
     expect(registry.problems).toEqual([])
     expect(registry.entries.get('app:processes')).toMatchObject({data: {host: {workers: 2}}, line: 1})
   })
 
   it('adds the problems of a Lua syntax checker, located in the Lua file', async () => {
-    const root = project({'src/_index.yaml': 'namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://f.lua\n', 'src/f.lua': 'local x = = 1\n'})
+    const root = project({
+      'src/_index.yaml': 'namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://f.lua\n',
+      'src/f.lua': 'local x = = 1\n',
+    })
     const registry = await loadRegistry(root, {
       checkLua: (text, chunk) =>
-        text.includes('= =') ? {severity: 'error', code: 'WIPPY_LUA_SYNTAX', message: `${chunk}:1: unexpected symbol near '='`, hint: 'Fix the Lua syntax.', line: 1, column: 11} : undefined,
+        text.includes('= =')
+          ? {
+              severity: 'error',
+              code: 'WIPPY_LUA_SYNTAX',
+              message: `${chunk}:1: unexpected symbol near '='`,
+              hint: 'Fix the Lua syntax.',
+              line: 1,
+              column: 11,
+            }
+          : undefined,
     })
     expect(registry.problems).toEqual([
-      {severity: 'error', code: 'WIPPY_LUA_SYNTAX', message: "src/f.lua:1: unexpected symbol near '='", hint: 'Fix the Lua syntax.', line: 1, column: 11, file: 'src/f.lua', entryId: 'app:f'},
+      {
+        severity: 'error',
+        code: 'WIPPY_LUA_SYNTAX',
+        message: "src/f.lua:1: unexpected symbol near '='",
+        hint: 'Fix the Lua syntax.',
+        line: 1,
+        column: 11,
+        file: 'src/f.lua',
+        entryId: 'app:f',
+      },
     ])
   })
 })
 
 describe('a Lua checker that crashes', () => {
   it('becomes a warning on that file, and the load goes on', async () => {
-    const root = project({'src/_index.yaml': 'namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://f.lua\n', 'src/f.lua': 'return {}\n'})
+    const root = project({
+      'src/_index.yaml': 'namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: file://f.lua\n',
+      'src/f.lua': 'return {}\n',
+    })
     const registry = await loadRegistry(root, {
       checkLua: () => {
         throw new TypeError("Cannot read properties of undefined (reading 'kind')")
       },
     })
-    expect(registry.problems).toMatchObject([{severity: 'warning', code: 'WIPPY_LUA_CHECK_FAILED', file: 'src/f.lua', entryId: 'app:f'}])
+    expect(registry.problems).toMatchObject([
+      {severity: 'warning', code: 'WIPPY_LUA_CHECK_FAILED', file: 'src/f.lua', entryId: 'app:f'},
+    ])
     expect(registry.entries.get('app:f')?.data.source).toBe('return {}\n')
   })
 })

@@ -23,7 +23,11 @@ function copyOfValid(): string {
 describe('diffRegistries', () => {
   it('sees no change between two loads of the same project', async () => {
     const root = copyOfValid()
-    expect(diffRegistries(await loadRegistry(root), await loadRegistry(root))).toEqual({added: [], removed: [], changed: []})
+    expect(diffRegistries(await loadRegistry(root), await loadRegistry(root))).toEqual({
+      added: [],
+      removed: [],
+      changed: [],
+    })
   })
 
   it('reports a Lua edit as a change of the entry that reads the file', async () => {
@@ -37,7 +41,11 @@ describe('diffRegistries', () => {
     writeFileSync(api, readFileSync(api, 'utf8').replace('name: refund', 'name: refund_v2'))
     const after = await loadRegistry(root)
     // Then the diff names exactly those entries
-    expect(diffRegistries(before, after)).toEqual({added: ['app.api:refund_v2'], removed: ['app.api:refund'], changed: ['app.workflows:payment']})
+    expect(diffRegistries(before, after)).toEqual({
+      added: ['app.api:refund_v2'],
+      removed: ['app.api:refund'],
+      changed: ['app.workflows:payment'],
+    })
   })
 
   it('reports a meta-only edit as a change', async () => {
@@ -46,7 +54,11 @@ describe('diffRegistries', () => {
     const file = join(root, 'src/app/api/_index.yaml')
     writeFileSync(file, readFileSync(file, 'utf8').replace('owner: payments', 'owner: billing'))
     const after = await loadRegistry(root)
-    expect(diffRegistries(before, after).changed).toEqual(['app.api:charge_card', 'app.api:check_status', 'app.api:refund'])
+    expect(diffRegistries(before, after).changed).toEqual([
+      'app.api:charge_card',
+      'app.api:check_status',
+      'app.api:refund',
+    ])
   })
 })
 
@@ -61,7 +73,12 @@ describe('assertNoErrors', () => {
       thrown = error
     }
     expect(thrown).toBeInstanceOf(WippyError)
-    expect(thrown).toMatchObject({code: 'WIPPY_MODULE_NOT_WORKFLOW_SAFE', file: 'src/app/_index.yaml', line: 7, column: 28})
+    expect(thrown).toMatchObject({
+      code: 'WIPPY_MODULE_NOT_WORKFLOW_SAFE',
+      file: 'src/app/_index.yaml',
+      line: 7,
+      column: 28,
+    })
     expect((thrown as WippyError).message).toContain('and 1 more error')
   })
 })

@@ -19,17 +19,34 @@ interface Expectation {
   also?: string[]
 }
 
-const broken = readdirSync(PROJECTS).filter((d) => d.startsWith('broken-')).sort()
+const broken = readdirSync(PROJECTS)
+  .filter((d) => d.startsWith('broken-'))
+  .sort()
 
 describe('broken fixture projects: one per problem code', () => {
   it('covers every error code the loader emits', () => {
-    const expectations = broken.map((d) => JSON.parse(readFileSync(join(PROJECTS, d, 'expect.json'), 'utf8')) as Expectation)
+    const expectations = broken.map(
+      (d) => JSON.parse(readFileSync(join(PROJECTS, d, 'expect.json'), 'utf8')) as Expectation,
+    )
     const codes = new Set(expectations.flatMap((e) => [e.code, ...(e.also ?? [])]))
     for (const code of [
-      'WIPPY_YAML_SYNTAX', 'WIPPY_REGISTRY_NO_NAMESPACE', 'WIPPY_REGISTRY_INVALID', 'WIPPY_ENTRY_DUPLICATE',
-      'WIPPY_KIND_UNKNOWN', 'WIPPY_ENTRY_INVALID', 'WIPPY_SOURCE_MISSING', 'WIPPY_FILE_ESCAPES_ROOT',
-      'WIPPY_REF_UNKNOWN', 'WIPPY_REF_WRONG_KIND', 'WIPPY_MODULE_NOT_WORKFLOW_SAFE', 'WIPPY_ENV_UNSET',
-      'WIPPY_LOCK_INVALID', 'WIPPY_SRC_MISSING', 'WIPPY_KIND_NOT_RUN', 'WIPPY_MODULE_UNKNOWN', 'WIPPY_YAML_EMPTY',
+      'WIPPY_YAML_SYNTAX',
+      'WIPPY_REGISTRY_NO_NAMESPACE',
+      'WIPPY_REGISTRY_INVALID',
+      'WIPPY_ENTRY_DUPLICATE',
+      'WIPPY_KIND_UNKNOWN',
+      'WIPPY_ENTRY_INVALID',
+      'WIPPY_SOURCE_MISSING',
+      'WIPPY_FILE_ESCAPES_ROOT',
+      'WIPPY_REF_UNKNOWN',
+      'WIPPY_REF_WRONG_KIND',
+      'WIPPY_MODULE_NOT_WORKFLOW_SAFE',
+      'WIPPY_ENV_UNSET',
+      'WIPPY_LOCK_INVALID',
+      'WIPPY_SRC_MISSING',
+      'WIPPY_KIND_NOT_RUN',
+      'WIPPY_MODULE_UNKNOWN',
+      'WIPPY_YAML_EMPTY',
       'WIPPY_REF_NOT_QUALIFIED',
     ]) {
       expect(codes, code).toContain(code)
@@ -60,7 +77,9 @@ describe('broken fixture projects: one per problem code', () => {
     if (expected.hint) expect(problem.hint).toContain(expected.hint)
     for (const code of expected.also ?? []) expect(registry.problems.map((p) => p.code)).toContain(code)
     // Warnings-only fixtures have no errors at all; error fixtures have only the expected errors.
-    const otherErrors = registry.problems.filter((p) => p.severity === 'error' && p.code !== expected.code && !(expected.also ?? []).includes(p.code))
+    const otherErrors = registry.problems.filter(
+      (p) => p.severity === 'error' && p.code !== expected.code && !(expected.also ?? []).includes(p.code),
+    )
     expect(otherErrors).toEqual([])
   })
 })

@@ -84,6 +84,8 @@ describe('the parse cache', () => {
     const file = join(root, 'src/app/_index.yaml')
     writeFileSync(file, readFileSync(file, 'utf8').replace('workers: 4', 'workers: many'))
     const after = await loadRegistry(`${root}/`, {cacheDir})
-    expect(after.problems).toMatchObject([{code: 'WIPPY_ENTRY_INVALID', file: 'src/app/_index.yaml', line: 22, entryId: 'app:processes'}])
+    expect(after.problems).toMatchObject([
+      {code: 'WIPPY_ENTRY_INVALID', file: 'src/app/_index.yaml', line: 22, entryId: 'app:processes'},
+    ])
   })
 })

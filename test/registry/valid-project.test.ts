@@ -48,7 +48,10 @@ describe('loading the valid fixture project', () => {
   it('merges file-level meta into entries and accepts explicit data:', async () => {
     const registry = await loadRegistry(VALID)
     const charge = registry.entries.get('app.api:charge_card')
-    expect(charge?.meta).toEqual({owner: 'payments', comment: "Charges the customer's card; called from the payment workflow."})
+    expect(charge?.meta).toEqual({
+      owner: 'payments',
+      comment: "Charges the customer's card; called from the payment workflow.",
+    })
     const refund = registry.entries.get('app.api:refund')
     expect(refund?.sourceFile).toBe('src/app/api/refund.lua')
     expect(refund?.data).toMatchObject({method: 'main', modules: ['json', 'uuid']})
@@ -61,7 +64,11 @@ describe('loading the valid fixture project', () => {
       if (!e) throw new Error(`missing ${id}`)
       return e
     }
-    expect(luaEntryConfig(get('app.api:charge_card'))).toMatchObject({method: 'main', modules: ['json', 'uuid'], imports: {money: 'app.lib:money'}})
+    expect(luaEntryConfig(get('app.api:charge_card'))).toMatchObject({
+      method: 'main',
+      modules: ['json', 'uuid'],
+      imports: {money: 'app.lib:money'},
+    })
     expect(luaEntryConfig(get('app.lib:money')).method).toBe('main')
     const service = processServiceConfig(get('app.jobs:counter_service'))
     expect(service).toMatchObject({process: 'app.jobs:counter', host: 'app:processes', input: [0]})
@@ -72,8 +79,14 @@ describe('loading the valid fixture project', () => {
       restart: {initialDelayMs: 500, maxDelayMs: 90_000, backoffFactor: 2, maxAttempts: 5},
     })
     expect(processHostConfig(get('app:processes'))).toMatchObject({workers: 4, queueSize: 1024, localQueueSize: 256})
-    expect(temporalClientConfig(get('app:temporal_client'))).toMatchObject({address: 'localhost:7233', namespace: 'default'})
-    expect(temporalWorkerConfig(get('app:temporal_worker'))).toMatchObject({client: 'app:temporal_client', taskQueue: 'orders'})
+    expect(temporalClientConfig(get('app:temporal_client'))).toMatchObject({
+      address: 'localhost:7233',
+      namespace: 'default',
+    })
+    expect(temporalWorkerConfig(get('app:temporal_worker'))).toMatchObject({
+      client: 'app:temporal_client',
+      taskQueue: 'orders',
+    })
     expect(() => luaEntryConfig(get('app:processes'))).toThrow(WippyError)
   })
 

@@ -39,7 +39,8 @@ describe.each(TEMPLATES.map((t) => t.name))('wippy init --template %s', (name) =
 
   it('finds no generated copies in the template itself', async () => {
     const entries = await readdir(root)
-    for (const generated of GENERATED) expect(entries, `templates/${name} commits ${generated}`).not.toContain(generated)
+    for (const generated of GENERATED)
+      expect(entries, `templates/${name} commits ${generated}`).not.toContain(generated)
   })
 
   it('writes the registry schema that `wippy schema` prints', async () => {
@@ -51,10 +52,13 @@ describe.each(TEMPLATES.map((t) => t.name))('wippy init --template %s', (name) =
     expect(stubs.length).toBeGreaterThan(10)
     expect((await readdir(join(project, 'types', 'wippy'))).sort()).toEqual(stubs)
     for (const stub of stubs) {
-      const same = (await readFile(join(project, 'types', 'wippy', stub), 'utf8')) === (await readFile(join(STUBS, stub), 'utf8'))
+      const same =
+        (await readFile(join(project, 'types', 'wippy', stub), 'utf8')) === (await readFile(join(STUBS, stub), 'utf8'))
       expect(same, `types/wippy/${stub} differs from editor/luals/wippy`).toBe(true)
     }
-    expect(await readFile(join(project, '.luarc.json'), 'utf8')).toBe(await readFile(join(REPO, 'editor', 'luals', '.luarc.json'), 'utf8'))
+    expect(await readFile(join(project, '.luarc.json'), 'utf8')).toBe(
+      await readFile(join(REPO, 'editor', 'luals', '.luarc.json'), 'utf8'),
+    )
   })
 
   it('has a .luarc.json whose library folders exist in the project', async () => {

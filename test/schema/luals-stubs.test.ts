@@ -15,11 +15,45 @@ import {REPO} from './helpers.js'
  * editor never offers a function wippy lacks, nor misses one it has.
  */
 const STUBS = join(REPO, 'editor', 'luals', 'wippy')
-const MODULES = ['funcs', 'time', 'uuid', 'json', 'process', 'channel', 'errors', 'ctx', 'logger', 'workflow', 'env', 'crypto', 'events', 'base64', 'hash', 'security']
+const MODULES = [
+  'funcs',
+  'time',
+  'uuid',
+  'json',
+  'process',
+  'channel',
+  'errors',
+  'ctx',
+  'logger',
+  'workflow',
+  'env',
+  'crypto',
+  'events',
+  'base64',
+  'hash',
+  'security',
+]
 /** The modules a program has to require (the others are globals). */
-const REQUIRED = ['funcs', 'time', 'uuid', 'json', 'ctx', 'logger', 'workflow', 'env', 'crypto', 'events', 'base64', 'hash', 'security']
+const REQUIRED = [
+  'funcs',
+  'time',
+  'uuid',
+  'json',
+  'ctx',
+  'logger',
+  'workflow',
+  'env',
+  'crypto',
+  'events',
+  'base64',
+  'hash',
+  'security',
+]
 
-const luals = await execa('lua-language-server', ['--version'], {reject: false}).then((r) => r.exitCode === 0, () => false)
+const luals = await execa('lua-language-server', ['--version'], {reject: false}).then(
+  (r) => r.exitCode === 0,
+  () => false,
+)
 
 /** Lists the functions of every module and of the objects they return, from inside the sandbox. */
 const INTROSPECT = String.raw`
@@ -82,7 +116,10 @@ describe('the LuaLS stubs', () => {
   it('cover the modules of the issue, one file each, each a ---@meta file', async () => {
     const files = (await readdir(STUBS)).sort()
     expect(files).toEqual(MODULES.map((m) => `${m}.lua`).sort())
-    for (const file of files) expect((await readFile(join(STUBS, file), 'utf8')).startsWith(`---@meta ${file.replace(/\.lua$/, '')}\n`)).toBe(true)
+    for (const file of files)
+      expect((await readFile(join(STUBS, file), 'utf8')).startsWith(`---@meta ${file.replace(/\.lua$/, '')}\n`)).toBe(
+        true,
+      )
   })
 
   it.each(MODULES)('%s.lua compiles in the real Lua VM', async (name) => {

@@ -29,13 +29,15 @@ function check(doc: unknown): {ok: boolean; errors: string[]} {
 }
 
 describe('the registry schema', () => {
-  it('takes each run kind\'s fields from the zod schema the loader uses', () => {
-    const entry = (registrySchema().definitions as Record<string, {oneOf: {properties: Record<string, unknown>}[]}>).entry
+  it("takes each run kind's fields from the zod schema the loader uses", () => {
+    const entry = (registrySchema().definitions as Record<string, {oneOf: {properties: Record<string, unknown>}[]}>)
+      .entry
     RUN_KINDS.forEach((kind, i) => {
       const fields = kindDataSchema(kind).properties as Record<string, unknown>
       // Every field the zod schema declares is offered for the kind, converted, not copied.
       expect(Object.keys(fields).length).toBeGreaterThan(0)
-      for (const [field, schema] of Object.entries(fields)) expect(entry?.oneOf[i]?.properties[field], `${kind}.${field}`).toEqual(schema)
+      for (const [field, schema] of Object.entries(fields))
+        expect(entry?.oneOf[i]?.properties[field], `${kind}.${field}`).toEqual(schema)
       expect(kindSchemas[kind]).toBeDefined()
     })
   })
@@ -50,20 +52,55 @@ describe('the registry schema', () => {
   })
 
   it('accepts the single-entry form and required fields under an explicit data: map', () => {
-    expect(check({namespace: 'app', name: 'hello', kind: 'function.lua', source: 'file://hello.lua', method: 'main'}).ok).toBe(true)
-    expect(check({namespace: 'app', entries: [{name: 'svc', kind: 'process.service', data: {process: 'app:p', host: 'app:h'}}]}).ok).toBe(true)
+    expect(
+      check({namespace: 'app', name: 'hello', kind: 'function.lua', source: 'file://hello.lua', method: 'main'}).ok,
+    ).toBe(true)
+    expect(
+      check({
+        namespace: 'app',
+        entries: [{name: 'svc', kind: 'process.service', data: {process: 'app:p', host: 'app:h'}}],
+      }).ok,
+    ).toBe(true)
     // Kinds the platform knows but wippy does not run stay open.
     expect(check({namespace: 'app', entries: [{name: 'api', kind: 'http.service', addr: ':8080'}]}).ok).toBe(true)
   })
 
   it.each([
-    ['a function without source', {namespace: 'app', entries: [{name: 'f', kind: 'function.lua', method: 'main'}]}, "must have required property 'source'"],
-    ['an unknown kind', {namespace: 'app', entries: [{name: 'f', kind: 'function.lau', source: 'x'}]}, 'must be equal to one of the allowed values'],
-    ['a bad pool type', {namespace: 'app', entries: [{name: 'f', kind: 'function.lua', source: 'x', pool: {type: 'huge'}}]}, '/entries/0/pool/type must be equal to one of the allowed values'],
-    ['a service without host', {namespace: 'app', entries: [{name: 's', kind: 'process.service', process: 'app:p'}]}, "must have required property 'host'"],
-    ['a negative restart count', {namespace: 'app', entries: [{name: 'h', kind: 'process.host', lifecycle: {restart: {max_attempts: -1}}}]}, '/entries/0/lifecycle/restart/max_attempts must be >= 0'],
-    ['a name with a colon', {namespace: 'app', entries: [{name: 'a:b', kind: 'library.lua', source: 'x'}]}, '/entries/0/name must match pattern'],
-    ['no namespace', {entries: [{name: 'f', kind: 'library.lua', source: 'x'}]}, "must have required property 'namespace'"],
+    [
+      'a function without source',
+      {namespace: 'app', entries: [{name: 'f', kind: 'function.lua', method: 'main'}]},
+      "must have required property 'source'",
+    ],
+    [
+      'an unknown kind',
+      {namespace: 'app', entries: [{name: 'f', kind: 'function.lau', source: 'x'}]},
+      'must be equal to one of the allowed values',
+    ],
+    [
+      'a bad pool type',
+      {namespace: 'app', entries: [{name: 'f', kind: 'function.lua', source: 'x', pool: {type: 'huge'}}]},
+      '/entries/0/pool/type must be equal to one of the allowed values',
+    ],
+    [
+      'a service without host',
+      {namespace: 'app', entries: [{name: 's', kind: 'process.service', process: 'app:p'}]},
+      "must have required property 'host'",
+    ],
+    [
+      'a negative restart count',
+      {namespace: 'app', entries: [{name: 'h', kind: 'process.host', lifecycle: {restart: {max_attempts: -1}}}]},
+      '/entries/0/lifecycle/restart/max_attempts must be >= 0',
+    ],
+    [
+      'a name with a colon',
+      {namespace: 'app', entries: [{name: 'a:b', kind: 'library.lua', source: 'x'}]},
+      '/entries/0/name must match pattern',
+    ],
+    [
+      'no namespace',
+      {entries: [{name: 'f', kind: 'library.lua', source: 'x'}]},
+      "must have required property 'namespace'",
+    ],
     ['entries that are not a list', {namespace: 'app', entries: {name: 'f'}}, '/entries must be array'],
     ['a misspelt top-level key', {namespace: 'app', entires: [], entries: []}, 'must NOT have additional properties'],
   ])('rejects %s', (_what, doc, message) => {
@@ -75,7 +112,9 @@ describe('the registry schema', () => {
   it('rejects a broken template file, read as YAML', async () => {
     // Given the approval workflow's YAML with `source:` deleted and a typo in the modules list type
     const file = join(REPO, 'templates', 'approval', 'src', 'workflows', '_index.yaml')
-    const broken = (await readFile(file, 'utf8')).replace(/^\s+source: .*\n/m, '').replace('modules: [funcs]', 'modules: funcs')
+    const broken = (await readFile(file, 'utf8'))
+      .replace(/^\s+source: .*\n/m, '')
+      .replace('modules: [funcs]', 'modules: funcs')
     const result = check(parse(broken))
     expect(result.ok).toBe(false)
     expect(result.errors.join('\n')).toContain("must have required property 'source'")
@@ -117,7 +156,11 @@ describe('the schema and the loader agree', () => {
     await writeFile(join(dir, 'src', '_index.yaml'), JSON.stringify(doc))
     // When the loader and the schema judge it
     const registry = await loadRegistry(dir)
-    const loaderOk = !registry.problems.some((p) => p.severity === 'error' && ['WIPPY_ENTRY_INVALID', 'WIPPY_KIND_UNKNOWN', 'WIPPY_REGISTRY_INVALID'].includes(p.code))
+    const loaderOk = !registry.problems.some(
+      (p) =>
+        p.severity === 'error' &&
+        ['WIPPY_ENTRY_INVALID', 'WIPPY_KIND_UNKNOWN', 'WIPPY_REGISTRY_INVALID'].includes(p.code),
+    )
     // Then they agree
     expect(check(doc).ok, JSON.stringify(registry.problems)).toBe(loaderOk)
   })

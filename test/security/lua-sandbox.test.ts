@@ -21,13 +21,25 @@ const failure = async (body: string, limits?: {instructions?: number; memoryByte
 
 describe('security: Lua sandbox', () => {
   it.each([
-    ['rawset on the string metatable', 'return not pcall(rawset, getmetatable(""), "__index", {}) and ("x"):upper() == "X"'],
+    [
+      'rawset on the string metatable',
+      'return not pcall(rawset, getmetatable(""), "__index", {}) and ("x"):upper() == "X"',
+    ],
     ['setmetatable on a string', 'return not pcall(setmetatable, "", {})'],
     ['package.loadlib (no package table, no global loadlib)', 'return package == nil and rawget(_G, "loadlib") == nil'],
-    ['the os functions that touch files or the process', 'return os.remove == nil and os.rename == nil and os.tmpname == nil and os.exit == nil and os.getenv == nil'],
-    ['globals reached through rawget and _ENV', 'return rawget(_G, "io") == nil and rawget(_G, "debug") == nil and _ENV.io == nil and _ENV.load == nil'],
+    [
+      'the os functions that touch files or the process',
+      'return os.remove == nil and os.rename == nil and os.tmpname == nil and os.exit == nil and os.getenv == nil',
+    ],
+    [
+      'globals reached through rawget and _ENV',
+      'return rawget(_G, "io") == nil and rawget(_G, "debug") == nil and _ENV.io == nil and _ENV.load == nil',
+    ],
     ['Lua 5.1 leftovers', 'return setfenv == nil and getfenv == nil and module == nil and newproxy == nil'],
-    ['require of a path that climbs out', 'return not pcall(require, "../../etc/passwd") and not pcall(require, "/etc/passwd")'],
+    [
+      'require of a path that climbs out',
+      'return not pcall(require, "../../etc/passwd") and not pcall(require, "/etc/passwd")',
+    ],
     ['a huge format width', 'return not pcall(string.format, "%99999999d", 1)'],
   ])('refuses %s', async (_name, body) => {
     expect(await value(body)).toBe(true)
@@ -73,23 +85,39 @@ describe('security: Lua sandbox', () => {
 
   // Code the VM runs with its hook off is not charged to the budget: these used to hang the host.
   it('caps a looping xpcall handler (called from inside the VM hook once the budget is spent)', async () => {
-    const error = await failure('return xpcall(function() error("x") end, function() while true do end end)', {instructions: 2_000_000})
+    const error = await failure('return xpcall(function() error("x") end, function() while true do end end)', {
+      instructions: 2_000_000,
+    })
     expect(error).toMatchObject({kind: 'InstructionLimit'})
     // And a well-behaved handler still sees the error
-    expect(await value('local ok, e = xpcall(function() error("x", 0) end, function(e) return "handled " .. e end) return e')).toBe('handled x')
+    expect(
+      await value(
+        'local ok, e = xpcall(function() error("x", 0) end, function(e) return "handled " .. e end) return e',
+      ),
+    ).toBe('handled x')
   })
 
   it('never runs a __gc finalizer (it would run inside the collector with the hook off)', async () => {
-    const body = 'setmetatable({}, {__gc = function() while true do end end}) for i = 1, 2e5 do local x = {i} end return "done"'
-    const {outcome} = await run(`return function() ${body} end`, undefined, {limits: {instructions: 50_000_000, memoryBytes: 16 * 1024 * 1024}})
+    const body =
+      'setmetatable({}, {__gc = function() while true do end end}) for i = 1, 2e5 do local x = {i} end return "done"'
+    const {outcome} = await run(`return function() ${body} end`, undefined, {
+      limits: {instructions: 50_000_000, memoryBytes: 16 * 1024 * 1024},
+    })
     expect(resultOf(outcome)).toBe('done')
     // The metatable keeps its field and setmetatable keeps its checks
-    expect(await value('local mt = {__gc = print} local t = setmetatable({}, mt) return getmetatable(t) == mt and rawget(mt, "__gc") == print')).toBe(true)
-    expect(await value('return select(2, pcall(setmetatable, setmetatable({}, {__metatable = 1}), {}))')).toBe('cannot change a protected metatable')
+    expect(
+      await value(
+        'local mt = {__gc = print} local t = setmetatable({}, mt) return getmetatable(t) == mt and rawget(mt, "__gc") == print',
+      ),
+    ).toBe(true)
+    expect(await value('return select(2, pcall(setmetatable, setmetatable({}, {__metatable = 1}), {}))')).toBe(
+      'cannot change a protected metatable',
+    )
   })
 
   it('ends a program whose __close handler loops while an error unwinds', async () => {
-    const body = 'do local x <close> = setmetatable({}, {__close = function() while true do end end}) error("unwind") end'
+    const body =
+      'do local x <close> = setmetatable({}, {__close = function() while true do end end}) error("unwind") end'
     // (a dead coroutine's to-be-closed variables are not closed, or the close is charged)
     expect((await failure(body, {instructions: 2_000_000}))?.message).toMatch(/unwind|instruction budget/)
   })

@@ -44,7 +44,8 @@ afterAll(async () => {
   await rm(scratch, {force: true, recursive: true})
 })
 
-const asUser = (args: string[]) => execa('/usr/sbin/runuser', ['-u', USER, '--', ...args], {cwd: scratch, reject: false})
+const asUser = (args: string[]) =>
+  execa('/usr/sbin/runuser', ['-u', USER, '--', ...args], {cwd: scratch, reject: false})
 const fallbackDir = () => join(env.TMPDIR!, `wippy-${process.getuid!()}`)
 const dev = () => runCli(['dev', '--no-tui', '--no-watch'], {cwd: root, env, timeout: 30_000})
 
@@ -98,17 +99,29 @@ describe.runIf(canAddUsers)('security: the fallback socket directory', () => {
     const log = join(evilDir, 'got.log')
     const listener: ResultPromise = execa(
       '/usr/sbin/runuser',
-      ['-u', USER, '--', process.execPath, '-e', `const fs=require('fs');require('net').createServer((c)=>{fs.appendFileSync(${JSON.stringify(log)},'connection\\n');c.on('data',(d)=>fs.appendFileSync(${JSON.stringify(log)},d));c.end('{"id":1,"ok":true,"result":[]}\\n')}).listen(${JSON.stringify(socket)},()=>{fs.chmodSync(${JSON.stringify(socket)},0o777);console.log('listening '+process.pid)})`],
+      [
+        '-u',
+        USER,
+        '--',
+        process.execPath,
+        '-e',
+        `const fs=require('fs');require('net').createServer((c)=>{fs.appendFileSync(${JSON.stringify(log)},'connection\\n');c.on('data',(d)=>fs.appendFileSync(${JSON.stringify(log)},d));c.end('{"id":1,"ok":true,"result":[]}\\n')}).listen(${JSON.stringify(socket)},()=>{fs.chmodSync(${JSON.stringify(socket)},0o777);console.log('listening '+process.pid)})`,
+      ],
       // Our cwd may be closed to that user; node needs a reachable one.
       {cwd: env.TMPDIR!, reject: false},
     )
     let listenerPid: number | undefined
     try {
-      const up = await Promise.race([new Promise<string>((resolve) => listener.stdout!.once('data', (d: Buffer) => resolve(String(d)))), listener.then((r) => `exited: ${r.stderr}`)])
+      const up = await Promise.race([
+        new Promise<string>((resolve) => listener.stdout!.once('data', (d: Buffer) => resolve(String(d)))),
+        listener.then((r) => `exited: ${r.stderr}`),
+      ])
       expect(up).toMatch(/^listening \d+/)
       listenerPid = Number(up.trim().split(' ')[1])
       await mkdir(stateLayout(root).dir, {mode: 0o700, recursive: true})
-      await writeFile(controlInfoFile(root), JSON.stringify({pid: 1, socket, startedAt: Date.now()}) + '\n', {mode: 0o600})
+      await writeFile(controlInfoFile(root), JSON.stringify({pid: 1, socket, startedAt: Date.now()}) + '\n', {
+        mode: 0o600,
+      })
       // When we run a command that talks to the dev server
       const result = await runCli(['ps'], {cwd: root, env})
       // Then it refuses, and the impostor saw nothing
@@ -128,7 +141,7 @@ describe.runIf(canAddUsers)('security: the fallback socket directory', () => {
 })
 
 describe('the fallback socket directory: where it goes', () => {
-  it('prefers $XDG_RUNTIME_DIR when it is private to us, and ignores one that is not (sudo can pass another user\'s)', async () => {
+  it("prefers $XDG_RUNTIME_DIR when it is private to us, and ignores one that is not (sudo can pass another user's)", async () => {
     const base = await mkdtemp(join(tmpdir(), 'wippy-xdg-'))
     const deep = join(base, 'r'.repeat(60), 's'.repeat(40))
     const saved = process.env.XDG_RUNTIME_DIR

@@ -36,14 +36,18 @@ function sandbox(): {outside: string; root: string; write: (rel: string, text: s
   return {outside, root, write}
 }
 
-const entry = (source: string) => `namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: ${JSON.stringify(source)}\n    method: main\n`
+const entry = (source: string) =>
+  `namespace: app\nentries:\n  - name: f\n    kind: function.lua\n    source: ${JSON.stringify(source)}\n    method: main\n`
 
 describe('security: file:// traversal', () => {
   it.each([
     ['../ out of the project', (o: string, r: string) => `file://${relative(join(r, 'src'), join(o, 'secret.lua'))}`],
     ['../ deep, past the filesystem root', () => `file://${'../'.repeat(40)}etc/passwd`],
     ['../ from the source root (file:///)', () => 'file:///../../outside/secret.lua'],
-    ['an absolute path written as a source-root path', (o: string) => `file:///${relative('/', join(o, 'secret.lua'))}/../../../../../../../..${join(o, 'secret.lua')}`],
+    [
+      'an absolute path written as a source-root path',
+      (o: string) => `file:///${relative('/', join(o, 'secret.lua'))}/../../../../../../../..${join(o, 'secret.lua')}`,
+    ],
     ['an encoded ../ (%2e%2e)', () => 'file://%2e%2e/%2e%2e/outside/secret.lua'],
     ['an empty path', () => 'file://'],
   ])('refuses %s and never reads the target', async (_name, spec) => {
@@ -67,7 +71,10 @@ describe('security: file:// traversal', () => {
 
   it('refuses a symlinked project file that points outside, and a symlink loop, without hanging', async () => {
     const {outside, root, write} = sandbox()
-    write('src/_index.yaml', entry('file://link.lua') + '  - name: g\n    kind: function.lua\n    source: file://loop.lua\n    method: main\n')
+    write(
+      'src/_index.yaml',
+      entry('file://link.lua') + '  - name: g\n    kind: function.lua\n    source: file://loop.lua\n    method: main\n',
+    )
     symlinkSync(join(outside, 'secret.lua'), join(root, 'src', 'link.lua'))
     symlinkSync(join(root, 'src', 'loop.lua'), join(root, 'src', 'loop.lua'))
     const registry = await loadRegistry(root)

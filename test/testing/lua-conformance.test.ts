@@ -15,12 +15,20 @@ afterEach(() => {
 /** A project with one test per Lua body; each body must `return true` to pass. */
 function project(tests: Record<string, {body: string; modules?: string[]}>): TempProject {
   const entries = Object.entries(tests)
-    .map(([name, t]) => `  - name: ${name}\n    kind: function.lua\n    meta: {type: test, suite: lua}\n    source: file://${name}.lua\n    method: main\n    modules: [${(t.modules ?? []).join(', ')}]\n`)
+    .map(
+      ([name, t]) =>
+        `  - name: ${name}\n    kind: function.lua\n    meta: {type: test, suite: lua}\n    source: file://${name}.lua\n    method: main\n    modules: [${(t.modules ?? []).join(', ')}]\n`,
+    )
     .join('')
-  const files: Record<string, string> = {'src/tests/_index.yaml': `version: "1.0"\nnamespace: app.tests\nentries:\n${entries}`}
-  for (const [name, t] of Object.entries(tests)) files[`src/tests/${name}.lua`] = `local function main()\n${t.body}\nend\nreturn {main = main}\n`
-  files['src/tests/failing_async.lua'] = 'return {main = function(kind, msg) return nil, errors.new({message = msg, kind = kind}) end}\n'
-  files['src/tests/_helpers.yaml'] = 'version: "1.0"\nnamespace: app.helpers\nentries:\n  - {name: failing_async, kind: function.lua, source: file://failing_async.lua, method: main}\n'
+  const files: Record<string, string> = {
+    'src/tests/_index.yaml': `version: "1.0"\nnamespace: app.tests\nentries:\n${entries}`,
+  }
+  for (const [name, t] of Object.entries(tests))
+    files[`src/tests/${name}.lua`] = `local function main()\n${t.body}\nend\nreturn {main = main}\n`
+  files['src/tests/failing_async.lua'] =
+    'return {main = function(kind, msg) return nil, errors.new({message = msg, kind = kind}) end}\n'
+  files['src/tests/_helpers.yaml'] =
+    'version: "1.0"\nnamespace: app.helpers\nentries:\n  - {name: failing_async, kind: function.lua, source: file://failing_async.lua, method: main}\n'
   const p = writeProject(files)
   projects.push(p)
   return p

@@ -28,8 +28,11 @@ describe('wippy test (service)', () => {
 
     // Then only meta.type: test entries ran, suites in name order
     expect(report.tests.map((r) => r.id)).toEqual([
-      'app.tests:adds', 'app.tests:raises', 'app.tests:wrong_sum', // math, by ID
-      'app.tests:hangs', 'app.tests:later', // slow
+      'app.tests:adds',
+      'app.tests:raises',
+      'app.tests:wrong_sum', // math, by ID
+      'app.tests:hangs',
+      'app.tests:later', // slow
       'app.tests:day_long_workflow', // workflows
     ])
     expect(t.adds).toMatchObject({description: 'two plus two is four', status: 'passed', suite: 'math'})
@@ -37,7 +40,10 @@ describe('wippy test (service)', () => {
     expect(t.wrong_sum).toMatchObject({failure: {message: 'expected 5, got 4', reason: 'returned'}, status: 'failed'})
     expect(t.wrong_sum!.failure!.traceback).toBeUndefined()
     // A Lua error fails with file:line and a traceback naming the caller's line
-    expect(t.raises).toMatchObject({failure: {file: 'src/tests/raises.lua', line: 3, reason: 'error'}, status: 'failed'})
+    expect(t.raises).toMatchObject({
+      failure: {file: 'src/tests/raises.lua', line: 3, reason: 'error'},
+      status: 'failed',
+    })
     expect(t.raises!.failure!.message).toContain('n is too large')
     expect(t.raises!.failure!.traceback).toContain('src/tests/raises.lua:8')
     // meta.timeout: 300ms cuts a 1h sleep short

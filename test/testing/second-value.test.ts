@@ -11,13 +11,29 @@ describe('a test that returns a second value', () => {
   it('fails, and the summary says why', () => {
     const failure = failureOf({error: {message: 'got settled'}})!
     expect(failure).toEqual({message: 'got settled', reason: 'returned'})
-    const text = renderSummary({durationMs: 5, failed: 1, notRun: [], passed: 0, skipped: 0, tests: [{durationMs: 1, failure, id: 'app.tests:t', status: 'failed', suite: 'x'}]})
-    expect(text).toContain('    returned: got settled\n    (the test returned this text as its second value, the error: any second value fails a test, even after true; return only true to pass)\n')
+    const text = renderSummary({
+      durationMs: 5,
+      failed: 1,
+      notRun: [],
+      passed: 0,
+      skipped: 0,
+      tests: [{durationMs: 1, failure, id: 'app.tests:t', status: 'failed', suite: 'x'}],
+    })
+    expect(text).toContain(
+      '    returned: got settled\n    (the test returned this text as its second value, the error: any second value fails a test, even after true; return only true to pass)\n',
+    )
   })
 
   it('does not add the note to a returned false or nil, or a Wippy error with a kind', () => {
     for (const failure of [failureOf({value: false})!, failureOf({error: {kind: 'Invalid', message: 'bad'}})!]) {
-      const text = renderSummary({durationMs: 5, failed: 1, notRun: [], passed: 0, skipped: 0, tests: [{durationMs: 1, failure, id: 'app.tests:t', status: 'failed', suite: 'x'}]})
+      const text = renderSummary({
+        durationMs: 5,
+        failed: 1,
+        notRun: [],
+        passed: 0,
+        skipped: 0,
+        tests: [{durationMs: 1, failure, id: 'app.tests:t', status: 'failed', suite: 'x'}],
+      })
       expect(text).not.toContain('second value')
     }
   })

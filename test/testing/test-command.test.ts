@@ -41,15 +41,37 @@ describe('wippy test (CLI)', () => {
     const r = await runCli(['test', '--path', MIXED, '--json'])
     expect(r.exitCode).toBe(1)
     // A failed run is the one error shape; the report is its details.result
-    const out = JSON.parse(r.stdout) as {error: {code: string; details: {result: {tests: Array<Record<string, unknown>>; passed: number; failed: number; skipped: number; durationMs: number}}}}
+    const out = JSON.parse(r.stdout) as {
+      error: {
+        code: string
+        details: {
+          result: {
+            tests: Array<Record<string, unknown>>
+            passed: number
+            failed: number
+            skipped: number
+            durationMs: number
+          }
+        }
+      }
+    }
     expect(out.error.code).toBe('WIPPY_TESTS_FAILED')
     const report = out.error.details.result
     expect(report).toMatchObject({failed: 3, passed: 2, skipped: 1})
     expect(typeof report.durationMs).toBe('number')
     for (const t of report.tests) {
-      expect(t).toEqual(expect.objectContaining({durationMs: expect.any(Number), id: expect.any(String), status: expect.stringMatching(/^(passed|failed|skipped)$/), suite: expect.any(String)}))
+      expect(t).toEqual(
+        expect.objectContaining({
+          durationMs: expect.any(Number),
+          id: expect.any(String),
+          status: expect.stringMatching(/^(passed|failed|skipped)$/),
+          suite: expect.any(String),
+        }),
+      )
     }
-    expect(report.tests.find((t) => t.id === 'app.tests:raises')).toMatchObject({failure: {file: 'src/tests/raises.lua', line: 3, reason: 'error'}})
+    expect(report.tests.find((t) => t.id === 'app.tests:raises')).toMatchObject({
+      failure: {file: 'src/tests/raises.lua', line: 3, reason: 'error'},
+    })
   })
 
   test('patterns and --suite select tests; --timeout applies; a bad duration is a usage error (exit 2)', async () => {

@@ -15,7 +15,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-async function start(size?: {columns: number; rows: number}): Promise<{engine: Engine; quits: number[]; term: Terminal}> {
+async function start(size?: {
+  columns: number
+  rows: number
+}): Promise<{engine: Engine; quits: number[]; term: Terminal}> {
   const project = paymentProject()
   cleanups.push(() => project.remove())
   const engine = await Engine.start({env: {}, root: project.root})
@@ -27,7 +30,10 @@ async function start(size?: {columns: number; rows: number}): Promise<{engine: E
     closed = true
     await engine.close()
   }
-  const term = renderInTerminal(<DevApp engine={engine} header={{controlAddress: '/tmp/ctl.sock', watching: false}} onQuit={onQuit} />, size)
+  const term = renderInTerminal(
+    <DevApp engine={engine} header={{controlAddress: '/tmp/ctl.sock', watching: false}} onQuit={onQuit} />,
+    size,
+  )
   cleanups.push(() => term.unmount())
   return {engine, quits, term}
 }
@@ -43,7 +49,12 @@ describe('the dev TUI on a real engine', () => {
     const {id} = await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: 'A-1'}]})
     // Then it appears, waiting for a signal, and the log pane above printed its start once
     await term.waitFor(new RegExp(`● ${id}.*waiting for a signal`))
-    expect(term.logs().split('\n').filter((l) => l === `run started ${id} app.workflows:approval`)).toHaveLength(1)
+    expect(
+      term
+        .logs()
+        .split('\n')
+        .filter((l) => l === `run started ${id} app.workflows:approval`),
+    ).toHaveLength(1)
 
     // When its timeline is opened
     await term.press(KEYS.enter)
@@ -119,7 +130,6 @@ describe('the dev TUI on a real engine', () => {
     await term.press(KEYS.enter)
     await term.waitFor(/CancelRequested +cancelled from wippy dev/)
     await term.press(KEYS.escape)
-
   })
 
   test('fits 80×24 and redraws on resize; q stops the engine through onQuit and exits', async () => {
@@ -158,7 +168,9 @@ describe('throttling', () => {
     const framesBefore = term.stdout.frames.length
     const t0 = performance.now()
     // 300 workflows spawned as fast as the engine takes them, each emitting several events
-    await Promise.all(Array.from({length: 300}, (_, i) => engine.spawn({entry: 'app.workflows:steps', input: [1], id: `burst-${i}`})))
+    await Promise.all(
+      Array.from({length: 300}, (_, i) => engine.spawn({entry: 'app.workflows:steps', input: [1], id: `burst-${i}`})),
+    )
     await term.waitFor('RUNS 300 of 300')
     const seconds = (performance.now() - t0) / 1000
     unsubscribe()
@@ -167,7 +179,12 @@ describe('throttling', () => {
     expect(events.count).toBeGreaterThan(frames * 5)
     expect(frames / seconds).toBeLessThan(40)
     // Only the rows that fit are drawn
-    expect(term.frame().split('\n').filter((l) => /burst-\d+/.test(l)).length).toBeLessThanOrEqual(24)
+    expect(
+      term
+        .frame()
+        .split('\n')
+        .filter((l) => /burst-\d+/.test(l)).length,
+    ).toBeLessThanOrEqual(24)
   }, 60_000)
 })
 
@@ -182,7 +199,9 @@ describe('quitting', () => {
     const stop = new Promise<void>((r) => (release = r))
     cleanups.push(() => release())
     const forced: string[] = []
-    const term = renderInTerminal(<DevApp engine={engine} header={{}} onForceQuit={() => forced.push('forced')} onQuit={() => stop} />)
+    const term = renderInTerminal(
+      <DevApp engine={engine} header={{}} onForceQuit={() => forced.push('forced')} onQuit={() => stop} />,
+    )
     cleanups.push(() => term.unmount())
     await term.waitFor('No runs yet')
     // When Ctrl-C is pressed, the clean stop starts

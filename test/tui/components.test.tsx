@@ -20,16 +20,34 @@ import {sortRuns} from '../../src/tui/feed-state.js'
 import {type KeySlot, charKey} from '../../src/tui/keys.js'
 import {renderInTerminal} from './harness.js'
 import {timelineRows} from '../../src/tui/timeline-model.js'
-import {FAILED_HISTORY, PAYMENT_HISTORY, REPLAY_DIVERGED, REPLAY_OK, RUNS, SLEEPING_HISTORY, T0, run, status} from './fixtures.js'
+import {
+  FAILED_HISTORY,
+  PAYMENT_HISTORY,
+  REPLAY_DIVERGED,
+  REPLAY_OK,
+  RUNS,
+  SLEEPING_HISTORY,
+  T0,
+  run,
+  status,
+} from './fixtures.js'
 
 const W = 80
-const DIVERGED_PROBLEM = 'Workflow {app:temporal_client@app:temporal_worker|wf-6eb6d9d7f572} diverges from its history at event 5: expected no new command before SignalReceived, got funcs.call app.orders:fulfill("Q-1") (src/workflows/approval.lua:12).'
+const DIVERGED_PROBLEM =
+  'Workflow {app:temporal_client@app:temporal_worker|wf-6eb6d9d7f572} diverges from its history at event 5: expected no new command before SignalReceived, got funcs.call app.orders:fulfill("Q-1") (src/workflows/approval.lua:12).'
 
 function frame(node: React.ReactElement): string {
   const {lastFrame, unmount} = render(node)
   const text = stripVTControlCharacters(lastFrame() ?? '')
   unmount()
-  return '\n' + text.split('\n').map((l) => l.trimEnd()).join('\n') + '\n'
+  return (
+    '\n' +
+    text
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n') +
+    '\n'
+  )
 }
 
 describe('Header', () => {
@@ -43,7 +61,14 @@ describe('Header', () => {
   })
 
   test('shows the last reload with its changes, or its errors', () => {
-    const ok = {added: ['app.workflows:new'], changed: ['app.workflows:payment'], errors: [], ms: 14.2, removed: [], workflows: [{compatible: false, pid: RUNS[2]!.pid}]}
+    const ok = {
+      added: ['app.workflows:new'],
+      changed: ['app.workflows:payment'],
+      errors: [],
+      ms: 14.2,
+      removed: [],
+      workflows: [{compatible: false, pid: RUNS[2]!.pid}],
+    }
     expect(frame(<Header info={{}} lastReload={ok} status={status()} width={W} />)).toMatchInlineSnapshot(`
       "
       wippy dev · shop · persistence on (durable) .wippy/dev · control /tmp/wippy-dev…
@@ -62,7 +87,8 @@ describe('Header', () => {
 
 describe('ProcessList', () => {
   test('empty: tells how to start a run', () => {
-    expect(frame(<ProcessList filter="" height={5} now={T0} runs={[]} selected={0} total={0} width={W} />)).toMatchInlineSnapshot(`
+    expect(frame(<ProcessList filter="" height={5} now={T0} runs={[]} selected={0} total={0} width={W} />))
+      .toMatchInlineSnapshot(`
       "
       RUNS 0 of 0
           ID       ENTRY      STATUS   AGE
@@ -74,7 +100,11 @@ describe('ProcessList', () => {
   })
 
   test('running, sleeping, blocked, failed and completed runs with their waits and ages', () => {
-    expect(frame(<ProcessList filter="" height={8} now={T0} runs={sortRuns(RUNS)} selected={1} total={RUNS.length} width={W} />)).toMatchInlineSnapshot(`
+    expect(
+      frame(
+        <ProcessList filter="" height={8} now={T0} runs={sortRuns(RUNS)} selected={1} total={RUNS.length} width={W} />,
+      ),
+    ).toMatchInlineSnapshot(`
       "
       RUNS 5 of 5
           ID           ENTRY                  STATUS                               AGE
@@ -89,7 +119,8 @@ describe('ProcessList', () => {
   })
 
   test('a filter that matches nothing says so', () => {
-    expect(frame(<ProcessList filter="nope" height={4} now={T0} runs={[]} selected={0} total={5} width={W} />)).toMatchInlineSnapshot(`
+    expect(frame(<ProcessList filter="nope" height={4} now={T0} runs={[]} selected={0} total={5} width={W} />))
+      .toMatchInlineSnapshot(`
       "
       RUNS 0 of 5 · filter /nope
           ID       ENTRY      STATUS   AGE
@@ -100,9 +131,13 @@ describe('ProcessList', () => {
   })
 
   test('windowed: 10,000 runs render only the rows that fit, around the selection', () => {
-    const many = Array.from({length: 10_000}, (_, i) => run(`wf-${String(i).padStart(5, '0')}`, {startedAt: T0 - i * 1000}))
+    const many = Array.from({length: 10_000}, (_, i) =>
+      run(`wf-${String(i).padStart(5, '0')}`, {startedAt: T0 - i * 1000}),
+    )
     const t0 = performance.now()
-    const text = frame(<ProcessList filter="" height={7} now={T0} runs={many} selected={5000} total={many.length} width={W} />)
+    const text = frame(
+      <ProcessList filter="" height={7} now={T0} runs={many} selected={5000} total={many.length} width={W} />,
+    )
     const ms = performance.now() - t0
     expect(text).toMatchInlineSnapshot(`
       "
@@ -121,7 +156,8 @@ describe('ProcessList', () => {
 
 describe('Timeline', () => {
   test('empty while the history loads', () => {
-    expect(frame(<Timeline expanded={false} height={4} loading rows={[]} selected={0} width={W} />)).toMatchInlineSnapshot(`
+    expect(frame(<Timeline expanded={false} height={4} loading rows={[]} selected={0} width={W} />))
+      .toMatchInlineSnapshot(`
       "
       TIMELINE  · 0 events
         SEQ TIME EVENT SUMMARY                                               TOOK
@@ -133,7 +169,19 @@ describe('Timeline', () => {
 
   test('running: a sleeping payment, following the last event; the open timer shows …', () => {
     const rows = timelineRows(SLEEPING_HISTORY)
-    expect(frame(<Timeline expanded={false} height={8} loading={false} rows={rows} run={RUNS[1]} selected={rows.length - 1} width={W} />)).toMatchInlineSnapshot(`
+    expect(
+      frame(
+        <Timeline
+          expanded={false}
+          height={8}
+          loading={false}
+          rows={rows}
+          run={RUNS[1]}
+          selected={rows.length - 1}
+          width={W}
+        />,
+      ),
+    ).toMatchInlineSnapshot(`
       "
       TIMELINE wf-pay-7 · app.workflows:payment · 4 events · ● sleeping, 23h59m left
         SEQ TIME EVENT             SUMMARY                     TOOK      WHERE
@@ -150,7 +198,8 @@ describe('Timeline', () => {
   test('completed: durations as bars, the selected event unfolded with its file:line and result', () => {
     const rows = timelineRows(PAYMENT_HISTORY)
     const done = run('wf-pay-7', {entry: 'app.workflows:payment', status: 'completed', waiting: undefined})
-    expect(frame(<Timeline expanded height={16} loading={false} rows={rows} run={done} selected={1} width={W} />)).toMatchInlineSnapshot(`
+    expect(frame(<Timeline expanded height={16} loading={false} rows={rows} run={done} selected={1} width={W} />))
+      .toMatchInlineSnapshot(`
       "
       TIMELINE wf-pay-7 · app.workflows:payment · 11 events · ✓ completed
         SEQ TIME    EVENT             SUMMARY                 TOOK      WHERE
@@ -174,7 +223,11 @@ describe('Timeline', () => {
 
   test('failed: the error is in the rows; wide terminals get a WHERE column', () => {
     const rows = timelineRows(FAILED_HISTORY)
-    expect(frame(<Timeline expanded={false} height={7} loading={false} rows={rows} run={RUNS[3]} selected={2} width={100} />)).toMatchInlineSnapshot(`
+    expect(
+      frame(
+        <Timeline expanded={false} height={7} loading={false} rows={rows} run={RUNS[3]} selected={2} width={100} />,
+      ),
+    ).toMatchInlineSnapshot(`
       "
       TIMELINE wf-retry-2 · app.workflows:retry · 4 events · ✗ failed: app.api:flaky: bad input
         SEQ TIME EVENT             SUMMARY                                           TOOK      WHERE
@@ -190,7 +243,8 @@ describe('Timeline', () => {
 
 describe('ReplaySteps', () => {
   test('checking: the verdict is pending', () => {
-    expect(frame(<ReplaySteps events={SLEEPING_HISTORY} height={10} id="wf-pay-7" selected={0} width={W} />)).toMatchInlineSnapshot(`
+    expect(frame(<ReplaySteps events={SLEEPING_HISTORY} height={10} id="wf-pay-7" selected={0} width={W} />))
+      .toMatchInlineSnapshot(`
       "
       REPLAY wf-pay-7 · checking… · step 1/4
       › · #1   WorkflowStarted app.workflows:payment({"amount":10}) wf-pay-7
@@ -207,7 +261,11 @@ describe('ReplaySteps', () => {
   })
 
   test('ok: every event ✓', () => {
-    expect(frame(<ReplaySteps check={REPLAY_OK} events={PAYMENT_HISTORY} height={17} id="wf-pay-7" selected={10} width={W} />)).toMatchInlineSnapshot(`
+    expect(
+      frame(
+        <ReplaySteps check={REPLAY_OK} events={PAYMENT_HISTORY} height={17} id="wf-pay-7" selected={10} width={W} />,
+      ),
+    ).toMatchInlineSnapshot(`
       "
       REPLAY wf-pay-7 · ✓ 11 events match the current code · step 11/11
         ✓ #1   WorkflowStarted app.workflows:payment({"amount":10}) wf-pay-7
@@ -231,7 +289,18 @@ describe('ReplaySteps', () => {
   })
 
   test('diverged: ✓ until event 4, ✗ at it with expected vs got and file:line, · after', () => {
-    expect(frame(<ReplaySteps check={REPLAY_DIVERGED} events={PAYMENT_HISTORY} height={12} id="wf-pay-7" selected={3} width={W} />)).toMatchInlineSnapshot(`
+    expect(
+      frame(
+        <ReplaySteps
+          check={REPLAY_DIVERGED}
+          events={PAYMENT_HISTORY}
+          height={12}
+          id="wf-pay-7"
+          selected={3}
+          width={W}
+        />,
+      ),
+    ).toMatchInlineSnapshot(`
       "
       REPLAY wf-pay-7 · ✗ diverges at event 4 · step 4/11
         ✓ #1   WorkflowStarted app.workflows:payment({"amount":10}) wf-pay-7
@@ -250,7 +319,18 @@ describe('ReplaySteps', () => {
   })
 
   test('stepping past the divergence explains the step was not replayed', () => {
-    expect(frame(<ReplaySteps check={REPLAY_DIVERGED} events={PAYMENT_HISTORY} height={12} id="wf-pay-7" selected={6} width={W} />)).toMatchInlineSnapshot(`
+    expect(
+      frame(
+        <ReplaySteps
+          check={REPLAY_DIVERGED}
+          events={PAYMENT_HISTORY}
+          height={12}
+          id="wf-pay-7"
+          selected={6}
+          width={W}
+        />,
+      ),
+    ).toMatchInlineSnapshot(`
       "
       REPLAY wf-pay-7 · ✗ diverges at event 4 · step 7/11
         ✗ #4   TimerStarted 24h
@@ -305,13 +385,22 @@ async function typeInto(slot: KeySlot, text: string): Promise<void> {
 }
 
 function liveFrame(lastFrame: () => string | undefined): string {
-  return '\n' + stripVTControlCharacters(lastFrame() ?? '').split('\n').map((l) => l.trimEnd()).join('\n') + '\n'
+  return (
+    '\n' +
+    stripVTControlCharacters(lastFrame() ?? '')
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n') +
+    '\n'
+  )
 }
 
 describe('SignalPrompt', () => {
   test('a bad payload: a UI hint (no shell quoting), wrapped inside the box; title and topic lines intact', async () => {
     const slot: KeySlot = {current: undefined}
-    const {lastFrame, unmount} = render(<SignalPrompt keys={slot} onCancel={() => {}} onSend={async () => {}} target="wf-0c1549b7e16c" width={W} />)
+    const {lastFrame, unmount} = render(
+      <SignalPrompt keys={slot} onCancel={() => {}} onSend={async () => {}} target="wf-0c1549b7e16c" width={W} />,
+    )
     await typeInto(slot, "approve\r{'approved': True}\r")
     const text = liveFrame(lastFrame)
     unmount()
@@ -333,7 +422,15 @@ describe('SignalPrompt', () => {
   test('Ctrl-C closes it like Esc', async () => {
     const slot: KeySlot = {current: undefined}
     const closed: string[] = []
-    const {unmount} = render(<SignalPrompt keys={slot} onCancel={() => closed.push('closed')} onSend={async () => {}} target="wf-1" width={W} />)
+    const {unmount} = render(
+      <SignalPrompt
+        keys={slot}
+        onCancel={() => closed.push('closed')}
+        onSend={async () => {}}
+        target="wf-1"
+        width={W}
+      />,
+    )
     await typeInto(slot, 'appr\u0003')
     unmount()
     expect(closed).toEqual(['closed'])
@@ -344,7 +441,15 @@ describe('ConfirmPrompt', () => {
   test('asks before a cancel; y confirms, n keeps; a terminate takes a reason', async () => {
     const slot: KeySlot = {current: undefined}
     const outcome: string[] = []
-    const {lastFrame, unmount} = render(<ConfirmPrompt keys={slot} onCancel={() => outcome.push('kept')} onConfirm={(r) => outcome.push(`confirmed:${r}`)} question="Cancel wf-1? (records CancelRequested; can't be undone)" width={W} />)
+    const {lastFrame, unmount} = render(
+      <ConfirmPrompt
+        keys={slot}
+        onCancel={() => outcome.push('kept')}
+        onConfirm={(r) => outcome.push(`confirmed:${r}`)}
+        question="Cancel wf-1? (records CancelRequested; can't be undone)"
+        width={W}
+      />,
+    )
     expect(liveFrame(lastFrame)).toMatchInlineSnapshot(`
       "
       ╭────────────────────────────────────────────────────────────────────────────╮
@@ -358,7 +463,16 @@ describe('ConfirmPrompt', () => {
     expect(outcome).toEqual(['confirmed:'])
 
     const reasonSlot: KeySlot = {current: undefined}
-    const terminate = render(<ConfirmPrompt keys={reasonSlot} onCancel={() => outcome.push('kept')} onConfirm={(r) => outcome.push(`confirmed:${r}`)} question="Terminate wf-1 now?" width={W} withReason />)
+    const terminate = render(
+      <ConfirmPrompt
+        keys={reasonSlot}
+        onCancel={() => outcome.push('kept')}
+        onConfirm={(r) => outcome.push(`confirmed:${r}`)}
+        question="Terminate wf-1 now?"
+        width={W}
+        withReason
+      />,
+    )
     await typeInto(reasonSlot, 'stuck on old code')
     expect(liveFrame(terminate.lastFrame)).toContain('reason:  stuck on old code▏')
     await typeInto(reasonSlot, '\r')
@@ -369,8 +483,27 @@ describe('ConfirmPrompt', () => {
 
 describe('ProcessView', () => {
   test('a service: state, restarts, what it does now, its last problem and recent logs', () => {
-    const row = {entry: 'app:heartbeat_proc', id: 'app:heartbeat', key: 'service:app:heartbeat', kind: 'service' as const, loaded: false, pid: '', problem: 'simulated crash after 5 beats\nstack traceback:\n  heartbeat.lua:31', restarts: 3, startedAt: T0 - 10_000, status: 'failed', waiting: 'restarting in 400 ms'}
-    const logs = [{id: 1, level: 'warn', source: 'app:heartbeat', text: 'warn app:heartbeat: app:heartbeat failed (simulated crash after 5 beats); restart 3 in 400 ms'}]
+    const row = {
+      entry: 'app:heartbeat_proc',
+      id: 'app:heartbeat',
+      key: 'service:app:heartbeat',
+      kind: 'service' as const,
+      loaded: false,
+      pid: '',
+      problem: 'simulated crash after 5 beats\nstack traceback:\n  heartbeat.lua:31',
+      restarts: 3,
+      startedAt: T0 - 10_000,
+      status: 'failed',
+      waiting: 'restarting in 400 ms',
+    }
+    const logs = [
+      {
+        id: 1,
+        level: 'warn',
+        source: 'app:heartbeat',
+        text: 'warn app:heartbeat: app:heartbeat failed (simulated crash after 5 beats); restart 3 in 400 ms',
+      },
+    ]
     expect(frame(<ProcessView height={12} logs={logs} now={T0} row={row} width={W} />)).toMatchInlineSnapshot(`
       "
       SERVICE app:heartbeat · ✗ failed
@@ -392,15 +525,26 @@ describe('ProcessView', () => {
 
 describe('columns fit 80 and use 200', () => {
   const children = [
-    run('wf-d4bb6080a42a.2', {entry: 'app.workflows:order_saga', status: 'failed', problem: 'Invalid: card declined', waiting: undefined}),
+    run('wf-d4bb6080a42a.2', {
+      entry: 'app.workflows:order_saga',
+      status: 'failed',
+      problem: 'Invalid: card declined',
+      waiting: undefined,
+    }),
     run('wf-d4bb6080a42a.3', {entry: 'app.workflows:order_saga', status: 'completed', waiting: undefined}),
     run('wf-d4bb6080a42a', {entry: 'app.workflows:order_batch', status: 'completed', waiting: undefined}),
-    {...run('app:metrics_service', {entry: 'app:metrics_reporter', waiting: 'sleeping 15000 ms'}), kind: 'service' as const, pid: '{app:processes|0x00001}'},
+    {
+      ...run('app:metrics_service', {entry: 'app:metrics_reporter', waiting: 'sleeping 15000 ms'}),
+      kind: 'service' as const,
+      pid: '{app:processes|0x00001}',
+    },
     run('wf-6eb6d9d7f572', {problem: DIVERGED_PROBLEM, status: 'blocked', waiting: undefined}),
   ]
 
   test('80: child IDs told apart, entry names whole, the blocked reason (event, file:line) visible', () => {
-    const text = frame(<ProcessList filter="" height={8} now={T0} runs={children} selected={0} total={children.length} width={W} />)
+    const text = frame(
+      <ProcessList filter="" height={8} now={T0} runs={children} selected={0} total={children.length} width={W} />,
+    )
     expect(text).toMatchInlineSnapshot(`
       "
       RUNS 5 of 5
@@ -422,7 +566,10 @@ describe('columns fit 80 and use 200', () => {
 
   test('200: the status column ends with its longest text (no padding), the reason shows whole', async () => {
     // (ink-testing-library's stdout is 100 columns: a fake 200-column terminal)
-    const term = renderInTerminal(<ProcessList filter="" height={8} now={T0} runs={children} selected={0} total={children.length} width={200} />, {columns: 200, rows: 12})
+    const term = renderInTerminal(
+      <ProcessList filter="" height={8} now={T0} runs={children} selected={0} total={children.length} width={200} />,
+      {columns: 200, rows: 12},
+    )
     const text = await term.waitFor('RUNS 5 of 5')
     term.unmount()
     const row = text.split('\n').find((l) => l.includes('wf-d4bb6080a42a.3'))!
@@ -434,9 +581,38 @@ describe('columns fit 80 and use 200', () => {
     const pid = '{app:temporal_client@app:temporal_worker|wf-d4bb6080a42a}'
     const child = (n: number) => `{app:temporal_client@app:temporal_worker|wf-d4bb6080a42a.${n}}`
     const events = [
-      {codeHash: 'c', entry: 'app.workflows:order_batch', format: 1, host: 'app:temporal_worker', input: [{ids: ['B-1', 'B-2']}], pid, runId: 'r', seed: 1, seq: 1, ts: T0, type: 'WorkflowStarted', workflowId: 'wf-d4bb6080a42a'},
-      {childPid: child(2), entry: 'app.workflows:order_saga', host: 'app:temporal_worker', input: [{amount: 10, id: 'B-1'}], seq: 2, ts: T0 + 8, type: 'ChildWorkflowStarted', where: 'src/workflows/order_batch.lua:17'},
-      {childPid: child(2), result: {order_id: 'B-1'}, seq: 3, started: 2, ts: T0 + 218_520, type: 'ChildWorkflowCompleted'},
+      {
+        codeHash: 'c',
+        entry: 'app.workflows:order_batch',
+        format: 1,
+        host: 'app:temporal_worker',
+        input: [{ids: ['B-1', 'B-2']}],
+        pid,
+        runId: 'r',
+        seed: 1,
+        seq: 1,
+        ts: T0,
+        type: 'WorkflowStarted',
+        workflowId: 'wf-d4bb6080a42a',
+      },
+      {
+        childPid: child(2),
+        entry: 'app.workflows:order_saga',
+        host: 'app:temporal_worker',
+        input: [{amount: 10, id: 'B-1'}],
+        seq: 2,
+        ts: T0 + 8,
+        type: 'ChildWorkflowStarted',
+        where: 'src/workflows/order_batch.lua:17',
+      },
+      {
+        childPid: child(2),
+        result: {order_id: 'B-1'},
+        seq: 3,
+        started: 2,
+        ts: T0 + 218_520,
+        type: 'ChildWorkflowCompleted',
+      },
     ].map((e) => HistoryEvent.parse(e))
     const rows = timelineRows(events)
     const text = frame(<Timeline expanded={false} height={6} loading={false} rows={rows} selected={0} width={W} />)

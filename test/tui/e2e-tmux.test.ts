@@ -18,7 +18,6 @@ import {hasTmux, startTmux} from './tmux.js'
 const BUILT = existsSync(join(REPO, 'dist/tui/index.js'))
 const WRITE_DOCS = process.env.WIPPY_TUI_DOCS === '1'
 
-
 describe.skipIf(!hasTmux() || !BUILT)('wippy dev TUI in a real terminal (tmux)', () => {
   test('wippy dev: spawn, timeline, signal from the UI, replay, resize, quit', {timeout: 90_000}, async () => {
     // Given a project from the approval template
@@ -31,7 +30,12 @@ describe.skipIf(!hasTmux() || !BUILT)('wippy dev TUI in a real terminal (tmux)',
     // The exit code is written by the shell around `wippy dev`: tmux does not always report
     // pane_dead_status for a pane that died under load.
     const exitFile = join(base, 'exit-code')
-    const term = await startTmux({columns: 100, command: `sh -c 'node ${BIN} dev; echo $? > ${exitFile}'`, cwd: dir, rows: 30})
+    const term = await startTmux({
+      columns: 100,
+      command: `sh -c 'node ${BIN} dev; echo $? > ${exitFile}'`,
+      cwd: dir,
+      rows: 30,
+    })
     onTestFinished(() => term.close())
     await term.waitFor('wippy dev · shop', 30_000)
     const docs: Record<string, string> = {}
@@ -108,80 +112,93 @@ describe.skipIf(!hasTmux() || !BUILT)('wippy dev TUI in a real terminal (tmux)',
     expect(inspect.stdout + inspect.stderr).toContain('WorkflowCompleted')
 
     if (WRITE_DOCS) {
-      for (const [view, text] of Object.entries(docs)) writeFileSync(join(REPO, `docs/tui-${view}.txt`), liveArea(text) + '\n')
+      for (const [view, text] of Object.entries(docs))
+        writeFileSync(join(REPO, `docs/tui-${view}.txt`), liveArea(text) + '\n')
     }
   })
 
-  test('keys and layout in a real terminal: chunks, help toggle, confirm, 80 and 200 columns, a clean last frame', {timeout: 90_000}, async () => {
-    // Given three approvals waiting in a dev server in an 80×24 terminal
-    const base = mkdtempSync(join(tmpdir(), 'wippy-tui-keys-'))
-    onTestFinished(() => rmSync(base, {force: true, recursive: true}))
-    const dir = join(base, 'shop')
-    expect((await runCli(['init', dir, '--template', 'approval'])).exitCode).toBe(0)
-    const exitFile = join(base, 'exit-code')
-    const term = await startTmux({columns: 80, command: `sh -c 'node ${BIN} dev; echo $? > ${exitFile}'`, cwd: dir, rows: 24})
-    onTestFinished(() => term.close())
-    await term.waitFor('wippy dev · shop', 30_000)
-    for (const order of ['A-1', 'B-2', 'C-3']) expect((await runCli(['spawn', 'app.workflows:approval', `{"order_id":"${order}"}`, '--path', dir])).exitCode).toBe(0)
-    await term.waitFor(/RUNS 3 of 3/)
-    const rowIds = (screen: string): string[] => [...screen.matchAll(/^[› ] ● (wf-\S+)/gm)].map((m) => m[1]!)
-    const ids = rowIds(await term.waitFor((s: string) => rowIds(s).length === 3))
+  test(
+    'keys and layout in a real terminal: chunks, help toggle, confirm, 80 and 200 columns, a clean last frame',
+    {timeout: 90_000},
+    async () => {
+      // Given three approvals waiting in a dev server in an 80×24 terminal
+      const base = mkdtempSync(join(tmpdir(), 'wippy-tui-keys-'))
+      onTestFinished(() => rmSync(base, {force: true, recursive: true}))
+      const dir = join(base, 'shop')
+      expect((await runCli(['init', dir, '--template', 'approval'])).exitCode).toBe(0)
+      const exitFile = join(base, 'exit-code')
+      const term = await startTmux({
+        columns: 80,
+        command: `sh -c 'node ${BIN} dev; echo $? > ${exitFile}'`,
+        cwd: dir,
+        rows: 24,
+      })
+      onTestFinished(() => term.close())
+      await term.waitFor('wippy dev · shop', 30_000)
+      for (const order of ['A-1', 'B-2', 'C-3'])
+        expect(
+          (await runCli(['spawn', 'app.workflows:approval', `{"order_id":"${order}"}`, '--path', dir])).exitCode,
+        ).toBe(0)
+      await term.waitFor(/RUNS 3 of 3/)
+      const rowIds = (screen: string): string[] => [...screen.matchAll(/^[› ] ● (wf-\S+)/gm)].map((m) => m[1]!)
+      const ids = rowIds(await term.waitFor((s: string) => rowIds(s).length === 3))
 
-    // When "jj" arrives in one write, the cursor moves two rows
-    await term.type('jj')
-    await term.waitFor(`› ● ${ids[2]}`)
-    // And g goes back to the first
-    await term.type('g')
-    await term.waitFor(`› ● ${ids[0]}`)
+      // When "jj" arrives in one write, the cursor moves two rows
+      await term.type('jj')
+      await term.waitFor(`› ● ${ids[2]}`)
+      // And g goes back to the first
+      await term.type('g')
+      await term.waitFor(`› ● ${ids[0]}`)
 
-    // ? opens the help, ? again closes it; Esc closes it too
-    await term.type('?')
-    const help = await term.waitFor('KEYS')
-    expect(help).not.toContain('Press ? for the keys.')
-    expect(help).toMatch(/x +terminate/)
-    await term.type('?')
-    await term.waitFor(/RUNS 3 of 3/)
-    await term.type('?')
-    await term.waitFor('KEYS')
-    await term.keys('Escape')
-    await term.waitFor(/RUNS 3 of 3/)
+      // ? opens the help, ? again closes it; Esc closes it too
+      await term.type('?')
+      const help = await term.waitFor('KEYS')
+      expect(help).not.toContain('Press ? for the keys.')
+      expect(help).toMatch(/x +terminate/)
+      await term.type('?')
+      await term.waitFor(/RUNS 3 of 3/)
+      await term.type('?')
+      await term.waitFor('KEYS')
+      await term.keys('Escape')
+      await term.waitFor(/RUNS 3 of 3/)
 
-    // c asks first; n records nothing
-    await term.type('c')
-    await term.waitFor(`Cancel ${ids[0]}?`)
-    await term.type('n')
-    await term.waitFor(`Kept ${ids[0]} running`)
+      // c asks first; n records nothing
+      await term.type('c')
+      await term.waitFor(`Cancel ${ids[0]}?`)
+      await term.type('n')
+      await term.waitFor(`Kept ${ids[0]} running`)
 
-    // At 80 columns the timeline keeps its WHERE (file:line) column
-    await term.keys('Enter')
-    const timeline = await term.waitFor(/ActivityScheduled .*approval\.lua:\d+/)
-    expect(Math.max(...timeline.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80)
-    expect(timeline).toMatch(/TIME +EVENT .* WHERE/)
-    await term.keys('Escape')
+      // At 80 columns the timeline keeps its WHERE (file:line) column
+      await term.keys('Enter')
+      const timeline = await term.waitFor(/ActivityScheduled .*approval\.lua:\d+/)
+      expect(Math.max(...timeline.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80)
+      expect(timeline).toMatch(/TIME +EVENT .* WHERE/)
+      await term.keys('Escape')
 
-    // A filter typed with its Enter in one write applies
-    const needle = ids[1]!.slice(0, 9)
-    await term.type(`/${needle}\r`)
-    await term.waitFor((s: string) => s.includes(`RUNS 1 of 3 · filter /${needle}`) && !s.includes('enter apply'))
-    await term.keys('Escape')
-    await term.type('/')
-    await term.keys('Escape')
-    await term.waitFor(/RUNS 3 of 3$/m)
+      // A filter typed with its Enter in one write applies
+      const needle = ids[1]!.slice(0, 9)
+      await term.type(`/${needle}\r`)
+      await term.waitFor((s: string) => s.includes(`RUNS 1 of 3 · filter /${needle}`) && !s.includes('enter apply'))
+      await term.keys('Escape')
+      await term.type('/')
+      await term.keys('Escape')
+      await term.waitFor(/RUNS 3 of 3$/m)
 
-    // At 200 columns the status column is not padding: the age follows the status
-    await term.resize(200, 50)
-    const wide = await term.waitFor(/waiting for a signal {1,8}\d+s/)
-    expect(wide).toMatch(new RegExp(`${ids[0]} +app\\.workflows:approval +waiting for a signal {1,8}\\d+s$`, 'm'))
+      // At 200 columns the status column is not padding: the age follows the status
+      await term.resize(200, 50)
+      const wide = await term.waitFor(/waiting for a signal {1,8}\d+s/)
+      expect(wide).toMatch(new RegExp(`${ids[0]} +app\\.workflows:approval +waiting for a signal {1,8}\\d+s$`, 'm'))
 
-    // When q is pressed, the last frame left on the terminal has no key footer
-    await term.type('q')
-    const deadline = Date.now() + 10_000
-    while (!existsSync(exitFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0')
-    const last = await term.capture()
-    expect(last).toContain('Stopped: histories closed.')
-    expect(last).not.toContain('q quit')
-  })
+      // When q is pressed, the last frame left on the terminal has no key footer
+      await term.type('q')
+      const deadline = Date.now() + 10_000
+      while (!existsSync(exitFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+      expect(readFileSync(exitFile, 'utf8').trim()).toBe('0')
+      const last = await term.capture()
+      expect(last).toContain('Stopped: histories closed.')
+      expect(last).not.toContain('q quit')
+    },
+  )
 
   test('under CI=1 a terminal gets the plain lines, not a blank screen', {timeout: 60_000}, async () => {
     // Given a project, and a terminal whose environment says CI (Ink would draw nothing live)
@@ -191,7 +208,13 @@ describe.skipIf(!hasTmux() || !BUILT)('wippy dev TUI in a real terminal (tmux)',
     expect((await runCli(['init', dir, '--template', 'approval'])).exitCode).toBe(0)
     const exitFile = join(base, 'exit-code')
     // (the shell traps INT so that it outlives Ctrl-C and records wippy's exit code)
-    const term = await startTmux({columns: 100, command: `sh -c 'trap true INT; node ${BIN} dev; echo $? > ${exitFile}'`, cwd: dir, env: ['CI=1'], rows: 30})
+    const term = await startTmux({
+      columns: 100,
+      command: `sh -c 'trap true INT; node ${BIN} dev; echo $? > ${exitFile}'`,
+      cwd: dir,
+      env: ['CI=1'],
+      rows: 30,
+    })
     onTestFinished(() => term.close())
 
     // Then wippy dev prints its banner as lines, and Ctrl-C stops it cleanly

@@ -23,7 +23,10 @@ test('a run kept on old code is marked; f on its row and f in the replay view fo
   cleanups.push(() => project.remove())
   const engine = await Engine.start({env: {}, root: project.root})
   cleanups.push(() => engine.close())
-  const term = renderInTerminal(<DevApp engine={engine} header={{}} onQuit={async () => {}} />, {columns: 120, rows: 30})
+  const term = renderInTerminal(<DevApp engine={engine} header={{}} onQuit={async () => {}} />, {
+    columns: 120,
+    rows: 30,
+  })
   cleanups.push(() => term.unmount())
 
   // Given a payment sleeping after its charge (events 1-4)
@@ -33,13 +36,21 @@ test('a run kept on old code is marked; f on its row and f in the replay view fo
 
   // When its code changes so that event 2 differs, and the reload keeps it on the old code
   const lua = join(project.root, 'src/workflows/payment.lua')
-  writeFileSync(lua, readFileSync(lua, 'utf8').replace('funcs.call("app.api:charge_card", payment)', 'funcs.call("app.api:refund", "early")'))
+  writeFileSync(
+    lua,
+    readFileSync(lua, 'utf8').replace(
+      'funcs.call("app.api:charge_card", payment)',
+      'funcs.call("app.api:refund", "early")',
+    ),
+  )
   const report = await engine.applyRegistry()
   expect(report.workflows).toMatchObject([{compatible: false, forkCommand: `wippy fork ${run.id} --at 1`}])
 
   // Then the reload note leads with the fork command, and the row is marked
   await term.waitFor(new RegExp(`${run.id} .*old code · sleeping`))
-  expect(term.logs()).toMatch(new RegExp(`reload: ${run.id} stays on its old code · restart it on the new code: wippy fork ${run.id} --at 1`))
+  expect(term.logs()).toMatch(
+    new RegExp(`reload: ${run.id} stays on its old code · restart it on the new code: wippy fork ${run.id} --at 1`),
+  )
   expect(term.frame()).toMatch(/f fork/)
 
   // When f is pressed on its row: it forks at the event the reload named
@@ -69,7 +80,10 @@ test('a fork copies older events after its own WorkflowStarted: the timeline sho
   cleanups.push(() => project.remove())
   const engine = await Engine.start({env: {}, root: project.root})
   cleanups.push(() => engine.close())
-  const term = renderInTerminal(<DevApp engine={engine} header={{}} onQuit={async () => {}} />, {columns: 120, rows: 30})
+  const term = renderInTerminal(<DevApp engine={engine} header={{}} onQuit={async () => {}} />, {
+    columns: 120,
+    rows: 30,
+  })
   cleanups.push(() => term.unmount())
 
   const run = await engine.spawn({entry: 'app.workflows:payment', input: [{amount: 7}]})

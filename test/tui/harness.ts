@@ -69,7 +69,10 @@ export interface Terminal {
 
 export const KEYS = {down: '\u001B[B', enter: '\r', escape: '\u001B', up: '\u001B[A'} as const
 
-export function renderInTerminal(node: ReactElement, size: {columns: number; rows: number} = {columns: 100, rows: 30}): Terminal {
+export function renderInTerminal(
+  node: ReactElement,
+  size: {columns: number; rows: number} = {columns: 100, rows: 30},
+): Terminal {
   const stdout = new FakeStdout(size.columns, size.rows)
   const stdin = new FakeStdin()
   const instance = render(node, {
@@ -88,7 +91,11 @@ export function renderInTerminal(node: ReactElement, size: {columns: number; row
       .split('\n')
       .map((l) => l.trimEnd())
   // Debug mode writes the whole <Static> output before the live area: split at the header.
-  const liveStart = (lines: string[]): number => Math.max(0, lines.findLastIndex((l) => l.startsWith('wippy dev · ')))
+  const liveStart = (lines: string[]): number =>
+    Math.max(
+      0,
+      lines.findLastIndex((l) => l.startsWith('wippy dev · ')),
+    )
   const frame = (): string => {
     const lines = whole()
     return lines.slice(liveStart(lines)).join('\n').replace(/\n+$/, '')
@@ -113,7 +120,8 @@ export function renderInTerminal(node: ReactElement, size: {columns: number; row
     unmount: () => instance.unmount(),
     async waitFor(match, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs
-      const test = (s: string): boolean => (typeof match === 'string' ? s.includes(match) : typeof match === 'function' ? match(s) : match.test(s))
+      const test = (s: string): boolean =>
+        typeof match === 'string' ? s.includes(match) : typeof match === 'function' ? match(s) : match.test(s)
       for (;;) {
         const text = frame()
         if (test(text)) return text

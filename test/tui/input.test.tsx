@@ -21,7 +21,10 @@ async function start(): Promise<{engine: Engine; quits: number[]; term: Terminal
   const engine = await Engine.start({env: {}, root: project.root})
   cleanups.push(() => engine.close())
   const quits: number[] = []
-  const term = renderInTerminal(<DevApp engine={engine} header={{}} onQuit={async () => void quits.push(Date.now())} />, {columns: 120, rows: 30})
+  const term = renderInTerminal(
+    <DevApp engine={engine} header={{}} onQuit={async () => void quits.push(Date.now())} />,
+    {columns: 120, rows: 30},
+  )
   cleanups.push(() => term.unmount())
   return {engine, quits, term}
 }
@@ -33,7 +36,8 @@ function selectedId(frame: string): string | undefined {
 
 async function spawnApprovals(engine: Engine, n: number): Promise<string[]> {
   const ids: string[] = []
-  for (let i = 0; i < n; i++) ids.push((await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: `K-${i}`}]})).id)
+  for (let i = 0; i < n; i++)
+    ids.push((await engine.spawn({entry: 'app.workflows:approval', input: [{order_id: `K-${i}`}]})).id)
   return ids
 }
 
@@ -67,7 +71,9 @@ describe('keys that arrive together', () => {
 
     await term.press('/approval\r')
     // Enter closed the filter prompt: it did not become a space in the filter
-    const filtered = await term.waitFor((f) => f.includes('RUNS 1 of 2 · filter /approval') && !f.includes('enter apply'))
+    const filtered = await term.waitFor(
+      (f) => f.includes('RUNS 1 of 2 · filter /approval') && !f.includes('enter apply'),
+    )
     expect(filtered).toContain(`› ● ${approval}`)
     expect(filtered).not.toContain(pay.id)
 

@@ -24,7 +24,14 @@ describe('--no-tui lines', () => {
     const big = {items: Array.from({length: 20}, (_, i) => `item-${i}`)}
     const lines = render([
       {args: [big], entry: 'app.api:charge', seq: 2, ts: 2, type: 'ActivityScheduled', where: 'a.lua:3'},
-      {attempts: 1, error: {kind: 'Internal', message: LONG, retryable: false}, scheduled: 2, seq: 3, ts: 3, type: 'ActivityFailed'},
+      {
+        attempts: 1,
+        error: {kind: 'Internal', message: LONG, retryable: false},
+        scheduled: 2,
+        seq: 3,
+        ts: 3,
+        type: 'ActivityFailed',
+      },
       {from: 'wippy-cli', payload: [big], seq: 4, topic: 'approve', ts: 4, type: 'SignalReceived'},
       {error: {kind: 'Internal', message: LONG}, seq: 5, ts: 5, type: 'WorkflowFailed'},
     ])

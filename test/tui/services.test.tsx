@@ -82,10 +82,15 @@ async function until<T>(read: () => T | undefined, timeoutMs = 5000): Promise<T>
 describe('a crashing service in the TUI', () => {
   test('keeps one row; workflow keys are disabled on it; Enter shows its state, restarts and logs', async () => {
     const {engine} = await startEngine('20ms')
-    const term = renderInTerminal(<DevApp engine={engine} header={{}} onQuit={async () => {}} />, {columns: 120, rows: 30})
+    const term = renderInTerminal(<DevApp engine={engine} header={{}} onQuit={async () => {}} />, {
+      columns: 120,
+      rows: 30,
+    })
     cleanups.push(() => term.unmount())
     // When it has crashed and been restarted a few times
-    await until(() => ((engine.ps({all: true}).find((p) => p.kind === 'service')?.restarts ?? 0) >= 3 ? true : undefined))
+    await until(() =>
+      (engine.ps({all: true}).find((p) => p.kind === 'service')?.restarts ?? 0) >= 3 ? true : undefined,
+    )
     await new Promise((r) => setTimeout(r, 300))
     const frame = term.frame()
 
@@ -124,9 +129,15 @@ describe('ps and a service that waits to restart', () => {
     const {engine, project} = await startEngine('400ms')
     // When it crashed and waits for its restart
     const waiting = await until(() => engine.ps().find((p) => p.kind === 'service' && p.status === 'failed'))
-    expect(waiting).toMatchObject({id: 'app.svc:heartbeat', problem: expect.stringMatching(/simulated crash after 2 beats/), waiting: expect.stringMatching(/^restarting in \d+ ms$/)})
+    expect(waiting).toMatchObject({
+      id: 'app.svc:heartbeat',
+      problem: expect.stringMatching(/simulated crash after 2 beats/),
+      waiting: expect.stringMatching(/^restarting in \d+ ms$/),
+    })
     // After the restart it runs again: the old crash is not its state
-    const again = await until(() => engine.ps().find((p) => p.kind === 'service' && p.status === 'running' && (p.restarts ?? 0) >= 1))
+    const again = await until(() =>
+      engine.ps().find((p) => p.kind === 'service' && p.status === 'running' && (p.restarts ?? 0) >= 1),
+    )
     expect(again.problem).toBeUndefined()
 
     // When the code is fixed and reloaded

@@ -24,7 +24,13 @@ export interface TmuxTerminal {
   waitFor(match: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>
 }
 
-export async function startTmux(options: {columns: number; command: string; cwd: string; env?: string[]; rows: number}): Promise<TmuxTerminal> {
+export async function startTmux(options: {
+  columns: number
+  command: string
+  cwd: string
+  env?: string[]
+  rows: number
+}): Promise<TmuxTerminal> {
   const socket = `wippy-tui-${process.pid}-${Date.now()}`
   const tmux = (...args: string[]) => execa('tmux', ['-L', socket, ...args], {reject: false})
   const name = 'dev'
@@ -32,7 +38,22 @@ export async function startTmux(options: {columns: number; command: string; cwd:
   // CI=0: the terminal stands for a developer's; under CI=1 (as on CI runners) Ink, and so
   // `wippy dev`, would not draw live frames.
   const env = ['FORCE_COLOR=1', 'CI=0', 'CONTINUOUS_INTEGRATION=0', ...(options.env ?? [])].flatMap((e) => ['-e', e])
-  await tmux('-f', '/dev/null', 'new-session', '-d', '-s', name, '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd, ...env, options.command)
+  await tmux(
+    '-f',
+    '/dev/null',
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    String(options.columns),
+    '-y',
+    String(options.rows),
+    '-c',
+    options.cwd,
+    ...env,
+    options.command,
+  )
   await tmux('set-option', '-t', name, 'remain-on-exit', 'on')
   const capture = async (): Promise<string> => {
     const r = await tmux('capture-pane', '-p', '-t', name)
@@ -66,7 +87,8 @@ export async function startTmux(options: {columns: number; command: string; cwd:
     },
     waitFor: async (match, timeoutMs = 10_000) => {
       const deadline = Date.now() + timeoutMs
-      const test = (s: string): boolean => (typeof match === 'string' ? s.includes(match) : typeof match === 'function' ? match(s) : match.test(s))
+      const test = (s: string): boolean =>
+        typeof match === 'string' ? s.includes(match) : typeof match === 'function' ? match(s) : match.test(s)
       for (;;) {
         const screen = await capture()
         if (test(screen)) return screen

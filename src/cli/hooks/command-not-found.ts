@@ -15,7 +15,8 @@ import {renderError} from '../render-error.js'
 
 const hook: Hook.CommandNotFound = async function (options) {
   const error = unknownCommandError(options.id, options.config.commandIDs)
-  if (options.argv?.includes('--json') || process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({error: error.toJSON()}, null, 2)}\n`)
+  if (options.argv?.includes('--json') || process.argv.includes('--json'))
+    process.stdout.write(`${JSON.stringify({error: error.toJSON()}, null, 2)}\n`)
   else process.stderr.write(renderError(error))
   const done = new Error(error.message) as Error & {oclif: {exit: number}; skipOclifErrorHandling: boolean}
   done.oclif = {exit: EXIT_CODES.usage}
@@ -32,13 +33,20 @@ export function unknownCommandError(id: string, commandIds: readonly string[]): 
   for (let n = Math.min(3, words.length); n >= 1; n--) {
     const typed = words.slice(0, n).join(':')
     // A known topic with a mistyped command (`history inspekt`) matches its commands only.
-    const match = closestMatch(typed, commandIds.filter((c) => c.split(':').length === n))
+    const match = closestMatch(
+      typed,
+      commandIds.filter((c) => c.split(':').length === n),
+    )
     if (match) {
-      return new WippyError('WIPPY_COMMAND_UNKNOWN', `"${spaced(typed)}" is not a wippy command. Did you mean "${spaced(match)}"?`, {
-        details: {command: spaced(typed), suggestion: spaced(match)},
-        hint: `Run \`wippy ${spaced(match)} --help\` for its usage, or \`wippy help\` for every command.`,
-        kind: 'usage',
-      })
+      return new WippyError(
+        'WIPPY_COMMAND_UNKNOWN',
+        `"${spaced(typed)}" is not a wippy command. Did you mean "${spaced(match)}"?`,
+        {
+          details: {command: spaced(typed), suggestion: spaced(match)},
+          hint: `Run \`wippy ${spaced(match)} --help\` for its usage, or \`wippy help\` for every command.`,
+          kind: 'usage',
+        },
+      )
     }
   }
   const typed = words[0] ?? id

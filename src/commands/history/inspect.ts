@@ -17,12 +17,14 @@ function formatDamage(damage: NonNullable<HistoryView['damage']>, pid: string): 
 }
 
 export default class HistoryInspect extends BaseCommand {
-  static override args = {pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true})}
+  static override args = {
+    pid: Args.string({description: 'The workflow: a PID, its workflow ID, or a unique prefix of it.', required: true}),
+  }
 
   static override description =
     'Each event: index, time since start, event type, a short summary, and the Lua file:line that issued it. Works with or without a running `wippy dev` (it reads the files).'
 
-  static override summary = 'Show a workflow\'s history as a timeline.'
+  static override summary = "Show a workflow's history as a timeline."
 
   static override examples = [
     '<%= config.bin %> history inspect wf-3f2a',
@@ -42,25 +44,36 @@ export default class HistoryInspect extends BaseCommand {
   async run(): Promise<(HistoryView & {id: string; problem?: string}) | undefined> {
     const {args, flags} = await this.parse(HistoryInspect)
     const project = {root: this.projectRoot(flags.path), ...stateDirOption(flags)}
-    const range = {...(flags.from ? {from: flags.from} : {}), ...(flags.to ? {to: flags.to} : {}), ...(flags.limit ? {limit: flags.limit} : {})}
+    const range = {
+      ...(flags.from ? {from: flags.from} : {}),
+      ...(flags.to ? {to: flags.to} : {}),
+      ...(flags.limit ? {limit: flags.limit} : {}),
+    }
     if (flags.follow) return this.follow(project, args.pid, flags.from)
     const view = await inspectHistory({...project, pid: args.pid, range})
     // A blocked run says why (the divergence), as `ps` does; the history itself can't tell.
     const problem = view.blocked?.problem
     if (!this.jsonEnabled()) {
-      this.log(`${this.shown(view.pid)}  ${view.status}  ${view.total} events${view.events.length < view.total ? ` (showing ${view.events.length})` : ''}`)
+      this.log(
+        `${this.shown(view.pid)}  ${view.status}  ${view.total} events${view.events.length < view.total ? ` (showing ${view.events.length})` : ''}`,
+      )
       const text = (t: string): string => (this.verboseEnabled() ? t : shortenPids(t))
       if (view.blocked) this.log(`  why: ${text(view.blocked.problem)}\n  way out: ${text(view.blocked.hint)}`)
       const startTs = view.events[0]?.seq === 1 ? view.events[0].ts : undefined
       const t0 = startTs ?? view.events[0]?.ts ?? 0
-      if (view.events.length > 0) process.stdout.write(view.events.map((e) => formatTimelineLine(e, t0)).join('\n') + '\n')
+      if (view.events.length > 0)
+        process.stdout.write(view.events.map((e) => formatTimelineLine(e, t0)).join('\n') + '\n')
       if (view.damage) this.log(formatDamage(view.damage, args.pid))
     }
     return {id: idOf(view.pid), ...view, ...(problem ? {problem} : {})}
   }
 
   /** With --json the events were streamed one per line, so it returns nothing more to print. */
-  private async follow(project: {root: string; stateDir?: string}, pid: string, from: number | undefined): Promise<(HistoryView & {id: string}) | undefined> {
+  private async follow(
+    project: {root: string; stateDir?: string},
+    pid: string,
+    from: number | undefined,
+  ): Promise<(HistoryView & {id: string}) | undefined> {
     const events: HistoryEvent[] = []
     let t0: number | undefined
     const abort = new AbortController()

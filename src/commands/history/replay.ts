@@ -14,19 +14,25 @@ const LOOKS_LIKE_PATH = /[/\\]|\.jsonl?$/i
 
 export default class HistoryReplay extends BaseCommand {
   static override args = {
-    target: Args.string({description: 'A workflow (PID, workflow ID or unique prefix) or a history file from `wippy history export`.', required: true}),
+    target: Args.string({
+      description: 'A workflow (PID, workflow ID or unique prefix) or a history file from `wippy history export`.',
+      required: true,
+    }),
   }
 
   static override description =
     'Nothing runs: exit 0 when the code reproduces the history, 1 with the divergence (event index, expected vs got, file:line). Use it in CI before a deploy.'
 
-  static override examples = ['<%= config.bin %> history replay wf-3f2a', '<%= config.bin %> history replay histories/approval.jsonl --json']
+  static override examples = [
+    '<%= config.bin %> history replay wf-3f2a',
+    '<%= config.bin %> history replay histories/approval.jsonl --json',
+  ]
 
   static override flags = {
     ...stateDirFlag,
   }
 
-  static override summary = 'Replay a history against the project\'s current code.'
+  static override summary = "Replay a history against the project's current code."
 
   async run(): Promise<ReplayCheckResult & {id: string}> {
     const {args, flags} = await this.parse(HistoryReplay)
@@ -49,9 +55,13 @@ export default class HistoryReplay extends BaseCommand {
       return result
     }
     const d = out.divergence!
-    throw new CommandFailed('WIPPY_REPLAY_DIVERGED', `${this.shown(out.pid)} diverges at event ${d.eventIndex}: expected ${d.expected}, got ${d.got}${d.where ? ` (${d.where})` : ''}.`, {
-      details: {...d, result},
-      hint: 'The code changed in a way the recorded run can\'t follow. Keep the old behaviour behind a version check, or restart the run on the new code with `wippy fork`.',
-    })
+    throw new CommandFailed(
+      'WIPPY_REPLAY_DIVERGED',
+      `${this.shown(out.pid)} diverges at event ${d.eventIndex}: expected ${d.expected}, got ${d.got}${d.where ? ` (${d.where})` : ''}.`,
+      {
+        details: {...d, result},
+        hint: "The code changed in a way the recorded run can't follow. Keep the old behaviour behind a version check, or restart the run on the new code with `wippy fork`.",
+      },
+    )
   }
 }

@@ -22,9 +22,13 @@ export default class RegistryList extends BaseCommand {
 
   async run(): Promise<{entries: EntrySummary[]}> {
     const {flags} = await this.parse(RegistryList)
-    const registry = await loadRegistry(this.projectRoot(flags.path), {env: process.env, cacheDir: userCacheDir(process.env)})
+    const registry = await loadRegistry(this.projectRoot(flags.path), {
+      env: process.env,
+      cacheDir: userCacheDir(process.env),
+    })
     const errors = registry.problems.filter((p) => p.severity === 'error').length
-    if (errors > 0) this.warnLine(`the registry has ${errors} error${errors === 1 ? '' : 's'}; run \`wippy lint\` to see them.`)
+    if (errors > 0)
+      this.warnLine(`the registry has ${errors} error${errors === 1 ? '' : 's'}; run \`wippy lint\` to see them.`)
     const entries = listEntries(registry, {
       ...(flags.kind === undefined ? {} : {kind: flags.kind}),
       ...(flags.ns === undefined ? {} : {namespace: flags.ns}),

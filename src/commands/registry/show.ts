@@ -12,13 +12,20 @@ export default class RegistryShow extends BaseCommand {
     id: Args.string({description: 'Entry ID (namespace:name), e.g. app.workflows:payment.', required: true}),
   }
 
-  static override summary = 'Show one registry entry as resolved: kind, meta, data (after file:// and ${env:}) and its source file.'
+  static override summary =
+    'Show one registry entry as resolved: kind, meta, data (after file:// and ${env:}) and its source file.'
 
-  static override examples = ['<%= config.bin %> registry show app.workflows:payment', '<%= config.bin %> registry show app:temporal_worker --json']
+  static override examples = [
+    '<%= config.bin %> registry show app.workflows:payment',
+    '<%= config.bin %> registry show app:temporal_worker --json',
+  ]
 
   async run(): Promise<{entry: RegistryEntry}> {
     const {args, flags} = await this.parse(RegistryShow)
-    const registry = await loadRegistry(this.projectRoot(flags.path), {env: process.env, cacheDir: userCacheDir(process.env)})
+    const registry = await loadRegistry(this.projectRoot(flags.path), {
+      env: process.env,
+      cacheDir: userCacheDir(process.env),
+    })
     const entry = getEntry(registry, args.id)
     if (!this.jsonEnabled()) {
       this.log(`${entry.id}  (${entry.kind})`)

@@ -40,7 +40,12 @@ export class Mailbox {
 export type CommandHandler = (cmd: LuaCommand) => LuaDelivery | Promise<LuaDelivery | undefined> | undefined
 
 /** Drives `program` from `start(args)` until it is done or failed. */
-export async function driveProgram(program: LuaProgram, args: unknown[], handler: CommandHandler, mailbox?: Mailbox): Promise<StepOutcome> {
+export async function driveProgram(
+  program: LuaProgram,
+  args: unknown[],
+  handler: CommandHandler,
+  mailbox?: Mailbox,
+): Promise<StepOutcome> {
   const ready: LuaDelivery[] = []
   let inflight = 0
   let wake: (() => void) | undefined
@@ -78,7 +83,10 @@ export async function driveProgram(program: LuaProgram, args: unknown[], handler
       if (inflight === 0 && (mailbox?.expected ?? 0) === 0) {
         return {
           commands: [],
-          error: {kind: 'Deadlock', message: 'the program waits for messages or events, but nothing can deliver them here'},
+          error: {
+            kind: 'Deadlock',
+            message: 'the program waits for messages or events, but nothing can deliver them here',
+          },
           status: 'failed',
         }
       }

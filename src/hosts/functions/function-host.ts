@@ -88,7 +88,11 @@ export class FunctionHost {
   }
 
   /** Calls a function entry with JSON-like args; resolves to its value or error value. */
-  async call(entryId: string, args: unknown[], callOpts: {context?: Record<string, unknown>} = {}): Promise<CallResult> {
+  async call(
+    entryId: string,
+    args: unknown[],
+    callOpts: {context?: Record<string, unknown>} = {},
+  ): Promise<CallResult> {
     if (this.closed) return {error: {kind: 'Unavailable', message: 'the function host is closed', retryable: true}}
     if (!entryId.includes(':') || entryId.startsWith(':') || entryId.endsWith(':')) {
       return {error: {kind: 'Invalid', message: `function id ${entryId} must be namespace:name`, retryable: false}}
@@ -106,9 +110,15 @@ export class FunctionHost {
     try {
       program = this.takeProgram(pool, spec, callOpts.context, pid)
       const context = {...(spec.context ?? {}), ...(callOpts.context ?? {})}
-      const outcome = await driveProgram(program, args, (cmd) => this.execute(cmd, {...spec, pid}, context, timers, mailbox), mailbox)
+      const outcome = await driveProgram(
+        program,
+        args,
+        (cmd) => this.execute(cmd, {...spec, pid}, context, timers, mailbox),
+        mailbox,
+      )
       reuse = timers.size === 0 && outcome.status !== 'failed'
-      if (outcome.status === 'done') return outcome.error ? {error: outcome.error, value: outcome.result} : {value: outcome.result}
+      if (outcome.status === 'done')
+        return outcome.error ? {error: outcome.error, value: outcome.result} : {value: outcome.result}
       if (outcome.status === 'failed') {
         const e = outcome.error
         const where = e.file && e.line && !e.message.startsWith(`${e.file}:`) ? ` (${e.file}:${e.line})` : ''
@@ -118,7 +128,9 @@ export class FunctionHost {
     } catch (error) {
       // A program the runtime's shared memory budget refused to build: the host's failure, retryable
       if (error instanceof HostLimitError) return {error: {kind: error.kind, message: error.message, retryable: true}}
-      return {error: {kind: 'Internal', message: error instanceof Error ? error.message : String(error), retryable: false}}
+      return {
+        error: {kind: 'Internal', message: error instanceof Error ? error.message : String(error), retryable: false},
+      }
     } finally {
       for (const t of timers.values()) clearTimeout(t)
       this.inflightTimers.delete(timers)
@@ -158,7 +170,12 @@ export class FunctionHost {
     pool.waiters.shift()?.()
   }
 
-  private takeProgram(pool: EntryPool, spec: LuaProgramSpec, context: Record<string, unknown> | undefined, pid: string): WasmoonProgram {
+  private takeProgram(
+    pool: EntryPool,
+    spec: LuaProgramSpec,
+    context: Record<string, unknown> | undefined,
+    pid: string,
+  ): WasmoonProgram {
     const merged = {...(spec.context ?? {}), ...(context ?? {})}
     while (pool.idle.length > 0) {
       const warm = pool.idle.pop()!
@@ -175,10 +192,19 @@ export class FunctionHost {
    * `funcs.call` of a `process.lua`: the platform runs it on its `meta.default_host` and
    * returns what its main returns (an exec through the process side).
    */
-  private async callProcess(gw: ProcessGateway, id: string, args: unknown[], context: Record<string, unknown>, spec: LuaProgramSpec, mailbox: Mailbox, tag: number): Promise<CallResult> {
+  private async callProcess(
+    gw: ProcessGateway,
+    id: string,
+    args: unknown[],
+    context: Record<string, unknown>,
+    spec: LuaProgramSpec,
+    mailbox: Mailbox,
+    tag: number,
+  ): Promise<CallResult> {
     const caller: FunctionCaller = {entryId: spec.source.entryId, mailbox, ...(spec.pid ? {pid: spec.pid} : {})}
     const r = await gw.execute({args: [id, '', ...args], op: 'process.exec', options: {context}, tag}, caller)
-    if (r.error && NOT_A_PROCESS.test(r.error.message)) return {error: {kind: 'NotFound', message: `function ${id} not found`, retryable: false}}
+    if (r.error && NOT_A_PROCESS.test(r.error.message))
+      return {error: {kind: 'NotFound', message: `function ${id} not found`, retryable: false}}
     return r
   }
 
@@ -220,7 +246,13 @@ export class FunctionHost {
     'process.unregister': (cmd, scope) => this.toProcesses(cmd, scope),
     'text.regexp': (cmd) => executeTextCommand(cmd),
     'time.now': (cmd) => ok(cmd, msToNs(this.clock())),
-    'time.sleep': (cmd, {timers}) => new Promise((resolve) => timers.set(cmd.tag, setTimeout(() => resolve(ok(cmd)), cmd.args[0]))),
+    'time.sleep': (cmd, {timers}) =>
+      new Promise((resolve) =>
+        timers.set(
+          cmd.tag,
+          setTimeout(() => resolve(ok(cmd)), cmd.args[0]),
+        ),
+      ),
     'time.timer': (cmd, {timers}) =>
       new Promise((resolve) =>
         timers.set(
@@ -248,8 +280,15 @@ export class FunctionHost {
     const childContext = {...context, ...(cmd.options?.context ?? {})}
     const gw = this.opts.processes
     const viaProcess = gw && id.includes(':') && !this.opts.resolveFunction(id)
-    const run = viaProcess ? this.callProcess(gw, id, args, childContext, spec, mailbox, cmd.tag) : this.call(id, args, {context: childContext})
-    return run.then((r) => ({...(r.error ? {error: r.error} : {}), kind: 'result' as const, tag: cmd.tag, value: r.value}))
+    const run = viaProcess
+      ? this.callProcess(gw, id, args, childContext, spec, mailbox, cmd.tag)
+      : this.call(id, args, {context: childContext})
+    return run.then((r) => ({
+      ...(r.error ? {error: r.error} : {}),
+      kind: 'result' as const,
+      tag: cmd.tag,
+      value: r.value,
+    }))
   }
 
   /** `process.*` from a function: delegated to the engine's ProcessGateway (workflows or processes). */
@@ -273,7 +312,11 @@ interface CallScope {
 }
 
 const ok = (cmd: LuaCommand, value?: unknown): LuaDelivery => ({kind: 'result', tag: cmd.tag, value})
-const fail = (cmd: LuaCommand, kind: string, message: string): LuaDelivery => ({error: {kind, message, retryable: false}, kind: 'result', tag: cmd.tag})
+const fail = (cmd: LuaCommand, kind: string, message: string): LuaDelivery => ({
+  error: {kind, message, retryable: false},
+  kind: 'result',
+  tag: cmd.tag,
+})
 
 /** What an exec through the process side says when `id` is no process.lua either. */
 const NOT_A_PROCESS = /^(no process\.lua entry|process\.spawn needs a host)/

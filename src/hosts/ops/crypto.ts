@@ -12,7 +12,17 @@
  * Byte strings cross the Lua codec as UTF-8 text, which would mangle arbitrary bytes, so
  * every byte-string argument and binary result travels hex encoded.
  */
-import {type CipherGCMTypes, createCipheriv, createDecipheriv, createHmac, pbkdf2Sync, randomBytes, sign, timingSafeEqual, verify} from 'node:crypto'
+import {
+  type CipherGCMTypes,
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  pbkdf2Sync,
+  randomBytes,
+  sign,
+  timingSafeEqual,
+  verify,
+} from 'node:crypto'
 
 import type {LuaCommand, LuaDelivery, LuaErrorValue} from '../../lua/types.js'
 
@@ -33,7 +43,8 @@ export function cryptoSideEffectOp(cmd: LuaCommand): string {
 /** `length` fresh random bytes as hex; throws a CryptoFailure on a bad length. */
 export function randomHex(length: unknown): string {
   const n = Number(length)
-  if (!Number.isInteger(n) || n < 1 || n > MAX_RANDOM_BYTES) throw invalid(`random length must be between 1 and ${MAX_RANDOM_BYTES}`)
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RANDOM_BYTES)
+    throw invalid(`random length must be between 1 and ${MAX_RANDOM_BYTES}`)
   return randomBytes(n).toString('hex')
 }
 
@@ -81,13 +92,24 @@ function compute(fn: string, a: unknown[]): unknown {
       return open(String(a[0]), bytes(a[1]), bytes(a[2]), bytes(a[3])).toString('hex')
     }
     case 'pbkdf2': {
-      return pbkdf2(bytes(a[0]), bytes(a[1]), a[2], a[3], a[4] === null || a[4] === undefined ? 'sha256' : String(a[4])).toString('hex')
+      return pbkdf2(
+        bytes(a[0]),
+        bytes(a[1]),
+        a[2],
+        a[3],
+        a[4] === null || a[4] === undefined ? 'sha256' : String(a[4]),
+      ).toString('hex')
     }
     case 'jwt.encode': {
       return jwtEncode(a[0], bytes(a[1]), a[2] === null || a[2] === undefined ? 'HS256' : String(a[2]))
     }
     case 'jwt.verify': {
-      return jwtVerify(String(a[0] ?? ''), bytes(a[1]), a[2] === null || a[2] === undefined ? 'HS256' : String(a[2]), a[3] !== false)
+      return jwtVerify(
+        String(a[0] ?? ''),
+        bytes(a[1]),
+        a[2] === null || a[2] === undefined ? 'HS256' : String(a[2]),
+        a[3] !== false,
+      )
     }
     default: {
       throw invalid(`unknown crypto function ${fn}`)
@@ -142,9 +164,11 @@ function pbkdf2(password: Buffer, salt: Buffer, iterations: unknown, keyLength: 
   if (password.length === 0) throw invalid('password must not be empty')
   if (salt.length === 0) throw invalid('salt must not be empty')
   const iter = Number(iterations)
-  if (!Number.isInteger(iter) || iter < 1 || iter > MAX_PBKDF2_ITERATIONS) throw invalid(`iterations must be between 1 and ${MAX_PBKDF2_ITERATIONS}`)
+  if (!Number.isInteger(iter) || iter < 1 || iter > MAX_PBKDF2_ITERATIONS)
+    throw invalid(`iterations must be between 1 and ${MAX_PBKDF2_ITERATIONS}`)
   const len = Number(keyLength)
-  if (!Number.isInteger(len) || len < 1 || len > MAX_PBKDF2_KEY) throw invalid(`key length must be between 1 and ${MAX_PBKDF2_KEY}`)
+  if (!Number.isInteger(len) || len < 1 || len > MAX_PBKDF2_KEY)
+    throw invalid(`key length must be between 1 and ${MAX_PBKDF2_KEY}`)
   return pbkdf2Sync(password, salt, iter, len, hash)
 }
 
@@ -164,7 +188,8 @@ function signature(alg: string, key: Buffer, input: string): Buffer {
 }
 
 function jwtEncode(payload: unknown, key: Buffer, requested: string): string {
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw invalid('jwt payload must be a table')
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+    throw invalid('jwt payload must be a table')
   if (key.length === 0) throw invalid('jwt key must not be empty')
   // The platform falls back to HS256 for an algorithm it does not know.
   const alg = HMAC_ALGS[requested] || requested === 'RS256' ? requested : 'HS256'
@@ -197,7 +222,8 @@ function jwtVerify(token: string, key: Buffer, alg: string, requireExp: boolean)
   }
   if (!ok) throw internal('token signature is invalid')
   const claims = parseSegment(p, 'claims')
-  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw internal('token claims are not an object')
+  if (claims === null || typeof claims !== 'object' || Array.isArray(claims))
+    throw internal('token claims are not an object')
   const c = claims as Record<string, unknown>
   // Wall clock, as the platform's JWT library does (not the workflow clock).
   const now = Date.now() / 1000

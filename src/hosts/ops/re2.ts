@@ -123,7 +123,8 @@ function translate(pattern: string): {flags: string; source: string} {
       case '{': {
         const m = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i))
         if (m) {
-          if (Number(m[1]) > MAX_REPEAT || (m[3] && Number(m[3]) > MAX_REPEAT)) throw new Bad(`invalid repeat count: \`${m[0]}\``)
+          if (Number(m[1]) > MAX_REPEAT || (m[3] && Number(m[3]) > MAX_REPEAT))
+            throw new Bad(`invalid repeat count: \`${m[0]}\``)
           out += m[0]
           i += m[0].length
         } else {
@@ -156,8 +157,14 @@ function group(p: string, i: number): [string, number] {
     if (!/^[\p{L}\p{Nd}_]+$/u.test(named[1]!)) throw new Bad(`invalid named capture: \`(?${named[0]}\``)
     return [`(?<${named[1]}>`, i + 2 + named[0].length]
   }
-  const what = /^(=|!|<=|<!)/.test(rest) ? 'lookaround' : /^[a-zA-Z-]+[:)]/.test(rest) ? 'inline flags after the start' : ''
-  throw new Bad(`invalid or unsupported Perl syntax: \`(?${rest.slice(0, 2)}\`${what ? ` (${what} is not supported)` : ''}`)
+  const what = /^(=|!|<=|<!)/.test(rest)
+    ? 'lookaround'
+    : /^[a-zA-Z-]+[:)]/.test(rest)
+      ? 'inline flags after the start'
+      : ''
+  throw new Bad(
+    `invalid or unsupported Perl syntax: \`(?${rest.slice(0, 2)}\`${what ? ` (${what} is not supported)` : ''}`,
+  )
 }
 
 function escape(p: string, i: number, inClass: boolean): [string, number] {
@@ -195,7 +202,8 @@ function escape(p: string, i: number, inClass: boolean): [string, number] {
       case 'x': {
         const m = /^\{([0-9a-fA-F]+)\}/.exec(p.slice(i + 2))
         if (m) return [`\\u{${m[1]}}`, i + 2 + m[0].length]
-        if (!/^[0-9a-fA-F]{2}/.test(p.slice(i + 2))) throw new Bad(`invalid escape sequence: \`\\x${p.slice(i + 2, i + 4)}\``)
+        if (!/^[0-9a-fA-F]{2}/.test(p.slice(i + 2)))
+          throw new Bad(`invalid escape sequence: \`\\x${p.slice(i + 2, i + 4)}\``)
         return [p.slice(i, i + 4), i + 4]
       }
       case 'p':

@@ -4,7 +4,8 @@ import {randomBytes, randomUUID} from 'node:crypto'
 import type {LuaCommand, LuaDelivery} from '../../lua/types.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-const format = (h: string): string => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`
+const format = (h: string): string =>
+  `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`
 
 /** Generates a UUID of the given version at wall-clock time `nowMs`. */
 export function generateUuid(version: string, nowMs: number): string | undefined {
@@ -39,5 +40,9 @@ export function executeUuidCommand(cmd: LuaCommand<'uuid.generate'>, nowMs: numb
   const version = cmd.args[0]
   const id = generateUuid(version, nowMs)
   if (id) return {kind: 'result', tag: cmd.tag, value: id}
-  return {error: {kind: 'Invalid', message: `unknown UUID version ${version}`, retryable: false}, kind: 'result', tag: cmd.tag}
+  return {
+    error: {kind: 'Invalid', message: `unknown UUID version ${version}`, retryable: false},
+    kind: 'result',
+    tag: cmd.tag,
+  }
 }

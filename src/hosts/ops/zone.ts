@@ -10,7 +10,11 @@ import {zoneTable} from '../../time/zones.js'
 export function zoneDelivery(tag: number, name: unknown): LuaDelivery {
   const table = typeof name === 'string' ? zoneTable(name) : undefined
   if (table) return {kind: 'result', tag, value: table}
-  return {error: {kind: 'NotFound', message: `unknown time zone ${String(name)}`, retryable: false}, kind: 'result', tag}
+  return {
+    error: {kind: 'NotFound', message: `unknown time zone ${String(name)}`, retryable: false},
+    kind: 'result',
+    tag,
+  }
 }
 
 /** Runs one `time.zone` command. */

@@ -44,7 +44,9 @@ export class FunctionCalls {
     const origin: Origin = {code: true, from}
     const done = (r: ExitResult): ExitResult => (r.error ? {error: r.error} : {value: true})
     const names = this.node.names()
-    const noNames = (): ExitResult => ({error: {kind: 'NotFound', message: `${cmd.op}: no workflow or process ${String(a[0] ?? '')}`, retryable: false}})
+    const noNames = (): ExitResult => ({
+      error: {kind: 'NotFound', message: `${cmd.op}: no workflow or process ${String(a[0] ?? '')}`, retryable: false},
+    })
     switch (cmd.op) {
       case 'process.send': {
         const topic = String(a[1])
@@ -52,18 +54,28 @@ export class FunctionCalls {
         return done(await this.node.send(String(a[0]), topic, a.slice(2), origin))
       }
       case 'process.cancel':
-        return done(await this.node.cancel(String(a[0]), a[1] === undefined || a[1] === null ? 'cancelled' : String(a[1]), origin))
+        return done(
+          await this.node.cancel(
+            String(a[0]),
+            a[1] === undefined || a[1] === null ? 'cancelled' : String(a[1]),
+            origin,
+          ),
+        )
       case 'process.terminate':
         return done(await this.node.terminate(String(a[0]), 'process terminated', origin))
       case 'process.lookup': {
         if (!names) return noNames()
         const pid = names.lookup(String(a[0]))
-        return pid ? {value: pid} : {error: {kind: 'NotFound', message: `no process is registered as "${String(a[0])}"`, retryable: false}}
+        return pid
+          ? {value: pid}
+          : {error: {kind: 'NotFound', message: `no process is registered as "${String(a[0])}"`, retryable: false}}
       }
       case 'process.register': {
         if (!names) return noNames()
         const pid = typeof a[1] === 'string' && a[1] !== '' ? a[1] : caller.pid
-        return pid ? names.registerPid(a[0], pid) : invalid(`${caller.entryId} is a function: register a process PID, not the function`)
+        return pid
+          ? names.registerPid(a[0], pid)
+          : invalid(`${caller.entryId} is a function: register a process PID, not the function`)
       }
       case 'process.set_options':
         // A function has no links to trap: the options only matter to its own get_options().
@@ -90,7 +102,13 @@ export class FunctionCalls {
         const target = this.node.startTarget(String(entry), typeof hostId === 'string' ? hostId : '')
         const workflow = target.owner?.kind === 'workflow'
         if (!workflow && o.link) return invalid(`${caller.entryId} is a function: only a process can link`)
-        const started = await this.node.start({args, entry: String(entry), host: target.host, options: {...o, link: false, monitor: false}, origin})
+        const started = await this.node.start({
+          args,
+          entry: String(entry),
+          host: target.host,
+          options: {...o, link: false, monitor: false},
+          origin,
+        })
         if ('error' in started) return {error: started.error}
         if (cmd.op === 'process.exec') {
           const r = await this.node.exec(from, started.pid)
@@ -108,7 +126,9 @@ export class FunctionCalls {
   /** Function PIDs as the node sees them: running calls that took a `process.*` command. */
   private owner(): PidOwner {
     const box = this.mailboxes
-    const missing = (pid: string): ExitResult => ({error: {kind: 'NotFound', message: `no process ${pid}`, retryable: false}})
+    const missing = (pid: string): ExitResult => ({
+      error: {kind: 'NotFound', message: `no process ${pid}`, retryable: false},
+    })
     return {
       cancel: (pid) => missing(pid),
       held(watcher, delta) {
@@ -125,7 +145,11 @@ export class FunctionCalls {
           return
         }
         mailbox.push({event: {at: Date.now(), from: target, kind: 'pid.exit', result}, kind: 'event'})
-        if (result.error) mailbox.push({event: {at: Date.now(), from: target, kind: 'pid.link.down', reason: result.error.message, result}, kind: 'event'})
+        if (result.error)
+          mailbox.push({
+            event: {at: Date.now(), from: target, kind: 'pid.link.down', reason: result.error.message, result},
+            kind: 'event',
+          })
       },
       // A function sends no EXIT when it returns: nobody waits on its end.
       onEnd: () => undefined,

@@ -60,12 +60,30 @@ type Answer = LuaDelivery | Promise<LuaDelivery> | undefined
 type Ctx = [services: CommandServices, rec: ProcessRecord]
 
 const ok = (cmd: LuaCommand, value?: unknown): LuaDelivery => ({kind: 'result', tag: cmd.tag, value})
-const fail = (cmd: LuaCommand, kind: string, message: string): LuaDelivery => ({error: {kind, message, retryable: false}, kind: 'result', tag: cmd.tag})
-const reply = (cmd: LuaCommand, r: ExitResult): LuaDelivery => ({...(r.error ? {error: r.error} : {}), kind: 'result', tag: cmd.tag, value: r.value})
+const fail = (cmd: LuaCommand, kind: string, message: string): LuaDelivery => ({
+  error: {kind, message, retryable: false},
+  kind: 'result',
+  tag: cmd.tag,
+})
+const reply = (cmd: LuaCommand, r: ExitResult): LuaDelivery => ({
+  ...(r.error ? {error: r.error} : {}),
+  kind: 'result',
+  tag: cmd.tag,
+  value: r.value,
+})
 const wrap = (cmd: LuaCommand, r: Reply): LuaDelivery | Promise<LuaDelivery> =>
-  r instanceof Promise ? r.then((x) => reply(cmd, x), (e: unknown) => reply(cmd, {error: internal(e)})) : reply(cmd, r)
+  r instanceof Promise
+    ? r.then(
+        (x) => reply(cmd, x),
+        (e: unknown) => reply(cmd, {error: internal(e)}),
+      )
+    : reply(cmd, r)
 
-function callFunction(cmd: LuaCommand<'funcs.async' | 'funcs.call'>, services: CommandServices, rec: ProcessRecord): Answer {
+function callFunction(
+  cmd: LuaCommand<'funcs.async' | 'funcs.call'>,
+  services: CommandServices,
+  rec: ProcessRecord,
+): Answer {
   if (!services.functions) return fail(cmd, 'Unavailable', 'funcs is not available in this process host')
   const [id, ...args] = cmd.args
   const context = {...rec.context, ...(cmd.options?.context ?? {})}

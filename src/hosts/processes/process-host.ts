@@ -111,7 +111,8 @@ export class ProcessHost implements ProcessOps {
       runtime,
       (rec, cmd) => executeCommand(this.services, rec, cmd),
       (rec, outcome) => {
-        if (outcome.status === 'done') this.exit(rec, outcome.error ? {error: outcome.error, value: outcome.result} : {value: outcome.result})
+        if (outcome.status === 'done')
+          this.exit(rec, outcome.error ? {error: outcome.error, value: outcome.result} : {value: outcome.result})
         else this.exit(rec, {error: failureValue(outcome.error)}, outcome.error)
       },
     )
@@ -135,9 +136,13 @@ export class ProcessHost implements ProcessOps {
   spawn(request: SpawnProcessRequest): {pid: string} {
     const r = this.spawnLocal(request)
     if ('error' in r) {
-      throw new WippyError('WIPPY_SPAWN_FAILED', `Can't spawn ${request.entry} on ${request.host}: ${r.error.message}.`, {
-        hint: 'Check that the entry is a process.lua and the host a process.host entry (`wippy registry list`).',
-      })
+      throw new WippyError(
+        'WIPPY_SPAWN_FAILED',
+        `Can't spawn ${request.entry} on ${request.host}: ${r.error.message}.`,
+        {
+          hint: 'Check that the entry is a process.lua and the host a process.host entry (`wippy registry list`).',
+        },
+      )
     }
     return r
   }
@@ -228,7 +233,13 @@ export class ProcessHost implements ProcessOps {
         out.push({entry: rec.entry, from: rec.pid})
         continue
       }
-      const r = this.spawnLocal({args: rec.args, context: rec.context, entry: rec.entry, host: rec.host, ...(names[0] ? {name: names[0]} : {})})
+      const r = this.spawnLocal({
+        args: rec.args,
+        context: rec.context,
+        entry: rec.entry,
+        host: rec.host,
+        ...(names[0] ? {name: names[0]} : {}),
+      })
       out.push({entry: rec.entry, from: rec.pid, ...('pid' in r ? {to: r.pid} : {})})
     }
     return out
@@ -237,7 +248,9 @@ export class ProcessHost implements ProcessOps {
   /** Ends every process (their timers too); spawns fail from now on. */
   close(): void {
     this.closed = true
-    for (const rec of this.records.values()) if (rec.running) this.exit(rec, {error: {kind: 'Canceled', message: 'the process host is stopping', retryable: true}})
+    for (const rec of this.records.values())
+      if (rec.running)
+        this.exit(rec, {error: {kind: 'Canceled', message: 'the process host is stopping', retryable: true}})
   }
 
   get isClosed(): boolean {
@@ -252,7 +265,8 @@ export class ProcessHost implements ProcessOps {
 
   spawnFrom(rec: ProcessRecord, cmd: LuaCommand<'process.exec' | 'process.spawn'>): Reply {
     const [entry, host, ...args] = cmd.args as [string, string, ...unknown[]]
-    const toReply = (x: {error: LuaErrorValue} | {pid: string}): ExitResult => ('error' in x ? {error: x.error} : {value: x.pid})
+    const toReply = (x: {error: LuaErrorValue} | {pid: string}): ExitResult =>
+      'error' in x ? {error: x.error} : {value: x.pid}
     const r = this.spawnAny(rec, String(entry), typeof host === 'string' ? host : '', args, spawnOptionsOf(cmd.options))
     return r instanceof Promise ? r.then(toReply) : toReply(r)
   }
@@ -299,15 +313,39 @@ export class ProcessHost implements ProcessOps {
   // ---- spawning -------------------------------------------------------------------------
 
   /** A spawn by a process: here, or through the node on a `temporal.worker` host. */
-  private spawnAny(parent: ProcessRecord, entry: string, host: string, args: unknown[], o: SpawnOptions): {error: LuaErrorValue} | {pid: string} | Promise<{error: LuaErrorValue} | {pid: string}> {
+  private spawnAny(
+    parent: ProcessRecord,
+    entry: string,
+    host: string,
+    args: unknown[],
+    o: SpawnOptions,
+  ): {error: LuaErrorValue} | {pid: string} | Promise<{error: LuaErrorValue} | {pid: string}> {
     const target = this.node.startTarget(entry, host)
-    if (target.owner && target.owner !== this.messaging.owner) return this.node.start({args, entry, host: target.host, options: o, origin: {code: true, from: parent.pid}})
-    return this.spawnLocal({args, entry, host: target.host, link: o.link, messages: o.messages, monitor: o.monitor, parent, ...(o.name === undefined ? {} : {name: o.name}), ...(o.context ? {context: o.context} : {})})
+    if (target.owner && target.owner !== this.messaging.owner)
+      return this.node.start({args, entry, host: target.host, options: o, origin: {code: true, from: parent.pid}})
+    return this.spawnLocal({
+      args,
+      entry,
+      host: target.host,
+      link: o.link,
+      messages: o.messages,
+      monitor: o.monitor,
+      parent,
+      ...(o.name === undefined ? {} : {name: o.name}),
+      ...(o.context ? {context: o.context} : {}),
+    })
   }
 
   /** A start the node hands here (from a function or the engine: no parent process). */
   startLocal(entry: string, host: string, args: unknown[], o: SpawnOptions): {error: LuaErrorValue} | {pid: string} {
-    return this.spawnLocal({args, entry, host, messages: o.messages, ...(o.name === undefined ? {} : {name: o.name}), ...(o.context ? {context: o.context} : {})})
+    return this.spawnLocal({
+      args,
+      entry,
+      host,
+      messages: o.messages,
+      ...(o.name === undefined ? {} : {name: o.name}),
+      ...(o.context ? {context: o.context} : {}),
+    })
   }
 
   private spawnLocal(s: SpawnSpec): {error: LuaErrorValue} | {pid: string} {
@@ -334,10 +372,21 @@ export class ProcessHost implements ProcessOps {
     this.counters.set(s.host, n)
     const pid = formatProcessPid(s.host, n)
     const context = {...(s.parent?.context ?? {}), ...(s.context ?? {})}
-    const rec = new ProcessRecord(pid, s.entry, s.host, {...spec, context: {...(spec.context ?? {}), ...context}, pid}, s.args ?? [], processHostConfig(hostEntry).queueSize, context, s.service, this.clock())
+    const rec = new ProcessRecord(
+      pid,
+      s.entry,
+      s.host,
+      {...spec, context: {...(spec.context ?? {}), ...context}, pid},
+      s.args ?? [],
+      processHostConfig(hostEntry).queueSize,
+      context,
+      s.service,
+      this.clock(),
+    )
     if (s.parent) this.relations.spawned(s.parent, rec, s)
     if (s.name !== undefined) this.names.set(s.name, rec)
-    for (const m of s.messages ?? []) rec.queue.push({from: s.parent?.pid ?? '', kind: 'message', payload: m.payload, topic: m.topic})
+    for (const m of s.messages ?? [])
+      rec.queue.push({from: s.parent?.pid ?? '', kind: 'message', payload: m.payload, topic: m.topic})
     this.records.set(pid, rec)
     this.runner.schedule(rec)
     this.opts.onChange?.(rec.status())

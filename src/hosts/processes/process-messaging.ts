@@ -24,7 +24,12 @@ export interface MessagingHost {
   onExit(pid: string, callback: (result: ExitResult) => void): () => void
   owns(dest: string): boolean
   ownsHost(hostId: string): boolean
-  startLocal(entry: string, host: string, args: unknown[], options: SpawnOptions): {error: LuaErrorValue} | {pid: string}
+  startLocal(
+    entry: string,
+    host: string,
+    args: unknown[],
+    options: SpawnOptions,
+  ): {error: LuaErrorValue} | {pid: string}
 }
 
 /** What `process.terminate` ends a process with (no `retryable`: a supervisor restarts it). */
@@ -50,7 +55,8 @@ export class ProcessMessaging {
         const rec = host.records.get(watcher)
         if (rec?.running) relations.told(rec, how, target, end.result)
       },
-      onEnd: (pid, callback) => (host.records.has(pid) ? host.onExit(pid, (result) => callback({at: host.clock(), result})) : undefined),
+      onEnd: (pid, callback) =>
+        host.records.has(pid) ? host.onExit(pid, (result) => callback({at: host.clock(), result})) : undefined,
       owns: (dest) => host.owns(dest),
       send: (dest, topic, payload, origin) => this.send(origin.from, dest, topic, payload),
       start: (spec) => host.startLocal(spec.entry, spec.host, spec.args, spec.options),
@@ -69,7 +75,13 @@ export class ProcessMessaging {
     // The platform's local send fails for a PID that is not (or no longer) running.
     if (!rec?.running) return notFound(`process ${pid} not found`)
     if (rec.queuedMessages >= rec.queueSize) {
-      return {error: {kind: 'Unavailable', message: `the mailbox of ${pid} is full (queue_size ${rec.queueSize})`, retryable: true}}
+      return {
+        error: {
+          kind: 'Unavailable',
+          message: `the mailbox of ${pid} is full (queue_size ${rec.queueSize})`,
+          retryable: true,
+        },
+      }
     }
     this.host.enqueue(rec, {from, kind: 'message', payload, topic})
     return {value: true}
@@ -88,7 +100,8 @@ export class ProcessMessaging {
   terminate(from: string, dest: string): Reply {
     const to = this.route(dest)
     if ('error' in to) return to
-    if ('remote' in to) return this.node.terminate(to.remote, from ? `terminated by ${from}` : 'terminated', {code: true, from})
+    if ('remote' in to)
+      return this.node.terminate(to.remote, from ? `terminated by ${from}` : 'terminated', {code: true, from})
     const rec = this.host.records.get(to.local)
     if (!rec) return notFound(`no process ${to.local}`)
     this.host.exit(rec, {error: TERMINATED})

@@ -25,8 +25,10 @@ export class ProcessNames {
 
   /** Registers `name` for a running function's PID (re-registering the same PID is fine). */
   registerOther(name: unknown, pid: string): ExitResult {
-    if (typeof name !== 'string' || name === '' || isPid(name)) return {error: {kind: 'Invalid', message: 'process.registry.register expects a name', retryable: false}}
-    if (!this.aliveElsewhere(pid)) return {error: {kind: 'NotFound', message: `no running process ${pid}`, retryable: false}}
+    if (typeof name !== 'string' || name === '' || isPid(name))
+      return {error: {kind: 'Invalid', message: 'process.registry.register expects a name', retryable: false}}
+    if (!this.aliveElsewhere(pid))
+      return {error: {kind: 'NotFound', message: `no running process ${pid}`, retryable: false}}
     const conflict = this.conflict(name, pid)
     if (conflict) return {error: conflict}
     this.names.set(name, pid)
@@ -36,7 +38,8 @@ export class ProcessNames {
   /** The error a new registration of `name` for `pid` would get, if any. */
   conflict(name: string, pid?: string): LuaErrorValue | undefined {
     const holder = this.lookup(name)
-    if (holder && holder !== pid) return {kind: 'AlreadyExists', message: `the name "${name}" is already registered to ${holder}`, retryable: false}
+    if (holder && holder !== pid)
+      return {kind: 'AlreadyExists', message: `the name "${name}" is already registered to ${holder}`, retryable: false}
     return undefined
   }
 
@@ -48,7 +51,8 @@ export class ProcessNames {
 
   /** `process.registry.register(name, pid?)` on behalf of `caller`. */
   register(caller: ProcessRecord, name: unknown, pid: unknown): ExitResult {
-    if (typeof name !== 'string' || name === '' || isPid(name)) return {error: {kind: 'Invalid', message: 'process.registry.register expects a name', retryable: false}}
+    if (typeof name !== 'string' || name === '' || isPid(name))
+      return {error: {kind: 'Invalid', message: 'process.registry.register expects a name', retryable: false}}
     const target = typeof pid === 'string' && pid !== '' ? pid : caller.pid
     const rec = this.records.get(target)
     if (!rec?.running) return {error: {kind: 'NotFound', message: `no running process ${target}`, retryable: false}}

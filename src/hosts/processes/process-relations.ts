@@ -67,8 +67,12 @@ export class ProcessRelations {
 
   linkDown(rec: ProcessRecord, from: string, error: LuaErrorValue): void {
     if (!rec.running) return
-    if (rec.trapLinks) this.host.deliverEvent(rec, {at: this.host.clock(), from, kind: 'pid.link.down', reason: error.message})
-    else this.host.exit(rec, {error: {kind: 'LinkDown', message: `linked process ${from} failed: ${error.message}`, retryable: true}})
+    if (rec.trapLinks)
+      this.host.deliverEvent(rec, {at: this.host.clock(), from, kind: 'pid.link.down', reason: error.message})
+    else
+      this.host.exit(rec, {
+        error: {kind: 'LinkDown', message: `linked process ${from} failed: ${error.message}`, retryable: true},
+      })
   }
 
   /** `rec` ended with `result`: its monitors get EXIT, its links LINK_DOWN on failure. */

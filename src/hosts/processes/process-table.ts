@@ -21,13 +21,25 @@ export interface ProcessRow {
 }
 
 /** Services first (in registry order), then plain processes (oldest first). */
-export function processTable(host: ProcessHost, supervisor?: ServiceSupervisor, filter: {all?: boolean} = {}): ProcessRow[] {
+export function processTable(
+  host: ProcessHost,
+  supervisor?: ServiceSupervisor,
+  filter: {all?: boolean} = {},
+): ProcessRow[] {
   const rows: ProcessRow[] = []
   for (const s of supervisor?.list() ?? []) {
-    const row: ProcessRow = {entry: s.entry, host: s.host, kind: 'service', restarts: s.restarts, service: s.id, status: s.state}
+    const row: ProcessRow = {
+      entry: s.entry,
+      host: s.host,
+      kind: 'service',
+      restarts: s.restarts,
+      service: s.id,
+      status: s.state,
+    }
     if (s.pid) row.pid = s.pid
     if (s.waiting) row.waiting = s.waiting
-    if (s.lastError) row.lastError = s.lastError.traceback ? `${s.lastError.message}\n${s.lastError.traceback}` : s.lastError.message
+    if (s.lastError)
+      row.lastError = s.lastError.traceback ? `${s.lastError.message}\n${s.lastError.traceback}` : s.lastError.message
     rows.push(row)
   }
   for (const p of host.list(filter)) {

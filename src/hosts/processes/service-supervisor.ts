@@ -14,7 +14,13 @@
  */
 import {WippyError} from '../../errors.js'
 import type {LuaFailure} from '../../lua/types.js'
-import {type ProcessServiceConfig, type Registry, diffRegistries, luaEntryConfig, processServiceConfig} from '../../registry/index.js'
+import {
+  type ProcessServiceConfig,
+  type Registry,
+  diffRegistries,
+  luaEntryConfig,
+  processServiceConfig,
+} from '../../registry/index.js'
 import type {ExitResult} from './gateways.js'
 import type {ProcessHost} from './process-host.js'
 
@@ -101,9 +107,13 @@ export class ServiceSupervisor {
   startService(id: string, path: string[] = []): ServiceStatus {
     const slot = this.requireSlot(id)
     if (path.includes(id)) {
-      throw new WippyError('WIPPY_SERVICE_CYCLE', `The services require each other in a cycle: ${[...path, id].join(' → ')}.`, {
-        hint: 'Remove one of the `lifecycle.requires` entries.',
-      })
+      throw new WippyError(
+        'WIPPY_SERVICE_CYCLE',
+        `The services require each other in a cycle: ${[...path, id].join(' → ')}.`,
+        {
+          hint: 'Remove one of the `lifecycle.requires` entries.',
+        },
+      )
     }
     if (slot.state === 'Running' || slot.state === 'Starting' || slot.state === 'Stopping') return this.statusOf(slot)
     for (const req of slot.config.lifecycle.requires) {
@@ -222,7 +232,12 @@ export class ServiceSupervisor {
     this.setState(slot, 'Starting')
     let pid: string
     try {
-      pid = this.opts.host.spawn({args: slot.config.input, entry: slot.config.process, host: slot.config.host, service: slot.id}).pid
+      pid = this.opts.host.spawn({
+        args: slot.config.input,
+        entry: slot.config.process,
+        host: slot.config.host,
+        service: slot.id,
+      }).pid
     } catch (error) {
       this.failed(slot, {error: {kind: 'Internal', message: error instanceof Error ? error.message : String(error)}})
       return
@@ -263,7 +278,11 @@ export class ServiceSupervisor {
     }
     if (error.retryable === false) {
       slot.gaveUp = true
-      this.opts.log?.(slot.id, 'error', `${slot.id} failed with a non-retryable error and is not restarted: ${describe(slot.lastError)}`)
+      this.opts.log?.(
+        slot.id,
+        'error',
+        `${slot.id} failed with a non-retryable error and is not restarted: ${describe(slot.lastError)}`,
+      )
       this.setState(slot, 'Failed')
       return
     }
@@ -351,7 +370,10 @@ function withImporters(registry: Registry, changed: string[]): Set<string> {
 }
 
 /** The delay before restart number `attempt` (1-based). */
-export function backoffDelay(policy: {backoffFactor: number; initialDelayMs: number; maxDelayMs: number}, attempt: number): number {
+export function backoffDelay(
+  policy: {backoffFactor: number; initialDelayMs: number; maxDelayMs: number},
+  attempt: number,
+): number {
   const raw = policy.initialDelayMs * policy.backoffFactor ** Math.max(0, attempt - 1)
   return Math.round(Math.min(policy.maxDelayMs, Math.max(0, raw)))
 }

@@ -50,20 +50,43 @@ export class ActivityScheduler {
     set.add(event.seq)
     const options = activityOptions(this.executor.defaultOptions(event.entry), event.options)
     // The run's context (from its spawner), then the call's own `with_context`, then ours.
-    const context = {...run.started.context, ...contextOf(event.options), idempotency_key: `${run.identity.workflowId}:${event.seq}`, workflow_id: run.identity.workflowId}
+    const context = {
+      ...run.started.context,
+      ...contextOf(event.options),
+      idempotency_key: `${run.identity.workflowId}:${event.seq}`,
+      workflow_id: run.identity.workflowId,
+    }
     const attemptOnce = async (attempt: number): Promise<void> => {
       if (!this.wanted(run, event.seq)) return
-      const outcome = await this.executor.execute({args: event.args, attempt, context, entry: event.entry, timeoutMs: options.startToCloseTimeoutMs})
+      const outcome = await this.executor.execute({
+        args: event.args,
+        attempt,
+        context,
+        entry: event.entry,
+        timeoutMs: options.startToCloseTimeoutMs,
+      })
       if (!this.wanted(run, event.seq)) return
       if (!outcome.error) {
         this.done(run, event.seq)
-        await this.deliver(run, {attempts: attempt, result: outcome.value ?? null, scheduled: event.seq, ts: run.now(), type: 'ActivityCompleted'})
+        await this.deliver(run, {
+          attempts: attempt,
+          result: outcome.value ?? null,
+          scheduled: event.seq,
+          ts: run.now(),
+          type: 'ActivityCompleted',
+        })
         return
       }
       const delay = nextRetryDelay(options.retry, attempt, outcome.error)
       if (delay === undefined) {
         this.done(run, event.seq)
-        await this.deliver(run, {attempts: attempt, error: recordedError(outcome.error), scheduled: event.seq, ts: run.now(), type: 'ActivityFailed'})
+        await this.deliver(run, {
+          attempts: attempt,
+          error: recordedError(outcome.error),
+          scheduled: event.seq,
+          ts: run.now(),
+          type: 'ActivityFailed',
+        })
         return
       }
       this.executor.onRetry?.(run, event.entry, attempt, delay, outcome.error)

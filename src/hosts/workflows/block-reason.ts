@@ -17,7 +17,8 @@ export type {BlockKind} from '../../history/run-view.js'
 const HOST_ERRNOS = new Set(['EAGAIN', 'EBUSY', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'ENOMEM', 'ENOSPC'])
 
 /** Messages of the wasm heap or the Lua allocator running out (not the per-program cap). */
-const HOST_MESSAGES = /out of memory|Cannot allocate Wasm memory|could not allocate memory|memory access out of bounds|Aborted\(/i
+const HOST_MESSAGES =
+  /out of memory|Cannot allocate Wasm memory|could not allocate memory|memory access out of bounds|Aborted\(/i
 
 export function blockKindOf(error: Error): BlockKind {
   if (isWippyError(error)) return HOST_ERRNOS.has(errnoOf(error.cause) ?? '') ? 'host' : 'code'
@@ -44,7 +45,8 @@ export function forkAtOf(problem: Error | undefined): number | undefined {
 
 /** What a blocked run's owner can do, by kind. */
 export function blockHint(kind: BlockKind, workflowId: string, problem?: Error): string {
-  if (kind === 'host') return `The engine retries it with backoff; free the resource (disk space, open files, memory), or end it with \`wippy terminate ${workflowId}\`.`
+  if (kind === 'host')
+    return `The engine retries it with backoff; free the resource (disk space, open files, memory), or end it with \`wippy terminate ${workflowId}\`.`
   const at = forkAtOf(problem)
   return `Revert the code or guard the change with workflow.version() (the next reload re-checks the run), restart it on the current code with \`wippy fork ${workflowId} --at ${at ?? '<event>'}\`, or end it with \`wippy terminate ${workflowId}\`.`
 }
@@ -53,12 +55,19 @@ export function blockHint(kind: BlockKind, workflowId: string, problem?: Error):
  * Thrown when a signal or cancel is sent to a blocked run: recording it would only add to a
  * history the code cannot replay yet. Terminate still works.
  */
-export function blockedRunError(run: {identity: {workflowId: string; pid: string}; problem?: Error; blockKind?: BlockKind}, verb: string): WippyError {
+export function blockedRunError(
+  run: {identity: {workflowId: string; pid: string}; problem?: Error; blockKind?: BlockKind},
+  verb: string,
+): WippyError {
   const kind = run.blockKind ?? 'code'
   const id = run.identity.workflowId
   const why = (run.problem?.message ?? 'unknown reason').replace(/\.$/, '')
-  return new WippyError('WIPPY_RUN_BLOCKED', `Can't ${verb} ${id}: it is blocked, and nothing was recorded. Blocked because: ${why}.`, {
-    details: {blockKind: kind, pid: run.identity.pid, problem: why},
-    hint: blockHint(kind, id, run.problem),
-  })
+  return new WippyError(
+    'WIPPY_RUN_BLOCKED',
+    `Can't ${verb} ${id}: it is blocked, and nothing was recorded. Blocked because: ${why}.`,
+    {
+      details: {blockKind: kind, pid: run.identity.pid, problem: why},
+      hint: blockHint(kind, id, run.problem),
+    },
+  )
 }

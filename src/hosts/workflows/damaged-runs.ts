@@ -36,7 +36,10 @@ export async function quarantineOf(file: string, runKey: string): Promise<Damage
   if (!scanned?.damage) return undefined
   const first = scanned.events[0]
   const started = first?.type === 'WorkflowStarted' ? first : undefined
-  const mtime = await lstat(file).then((s) => s.mtimeMs, () => 0)
+  const mtime = await lstat(file).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  )
   const workflowId = started?.workflowId ?? (runKey.includes('~') ? runKey.slice(0, runKey.lastIndexOf('~')) : runKey)
   return {
     damage: scanned.damage,
@@ -97,12 +100,16 @@ export function summarizeDamaged(run: DamagedRun): RunSummary {
 
 /** What a delivery to a damaged run gets: it takes none until it is repaired. */
 export function runDamagedError(run: DamagedRun): WippyError {
-  return new WippyError('WIPPY_RUN_DAMAGED', `Workflow ${run.workflowId} is quarantined: its history is ${describeDamage(run.damage)}.`, {
-    file: run.file,
-    hint:
-      run.damage.goodEvents === 0
-        ? `Run \`wippy history repair ${run.workflowId}\` to move the file aside (a copy is kept) and forget the run.`
-        : `Run \`wippy history repair ${run.workflowId}\` to cut the history back to event ${run.damage.goodEvents} (a copy of the file is kept); the run then goes on from there.`,
-    kind: 'user',
-  })
+  return new WippyError(
+    'WIPPY_RUN_DAMAGED',
+    `Workflow ${run.workflowId} is quarantined: its history is ${describeDamage(run.damage)}.`,
+    {
+      file: run.file,
+      hint:
+        run.damage.goodEvents === 0
+          ? `Run \`wippy history repair ${run.workflowId}\` to move the file aside (a copy is kept) and forget the run.`
+          : `Run \`wippy history repair ${run.workflowId}\` to cut the history back to event ${run.damage.goodEvents} (a copy of the file is kept); the run then goes on from there.`,
+      kind: 'user',
+    },
+  )
 }

@@ -63,7 +63,12 @@ export function arrivalDelivery(
     }
     case 'CancelRequested': {
       return {
-        event: {at: event.ts, from: event.from ?? '', kind: 'pid.cancel', ...(event.reason === undefined ? {} : {reason: event.reason})},
+        event: {
+          at: event.ts,
+          from: event.from ?? '',
+          kind: 'pid.cancel',
+          ...(event.reason === undefined ? {} : {reason: event.reason}),
+        },
         kind: 'event',
       }
     }

@@ -107,13 +107,15 @@ function shortJson(v: unknown, max: number): string {
 
 /** JSON with object keys sorted, so equal values compare equal as strings. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'bigint') return v.toString()
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const sorted: Record<string, unknown> = {}
-      for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k]
-      return sorted
-    }
-    return v
-  }) ?? 'null'
+  return (
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === 'bigint') return v.toString()
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        const sorted: Record<string, unknown> = {}
+        for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k]
+        return sorted
+      }
+      return v
+    }) ?? 'null'
+  )
 }

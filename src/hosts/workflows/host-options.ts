@@ -12,7 +12,14 @@ import type {ConflictPolicy} from './start-policy.js'
 /** Workflow code as the host sees it: a hash and a way to make a fresh program. */
 export interface WorkflowCode {
   codeHash: string
-  instantiate(run: {context?: Record<string, unknown>; pid: string; seed: number; workflowId: string; runId: string; entry: string}): Promise<LuaProgram> | LuaProgram
+  instantiate(run: {
+    context?: Record<string, unknown>
+    pid: string
+    seed: number
+    workflowId: string
+    runId: string
+    entry: string
+  }): Promise<LuaProgram> | LuaProgram
 }
 
 export interface WorkflowHostOptions {

@@ -29,12 +29,27 @@ export interface LiveServices {
   /** Starts a child workflow (idempotent by its ID). */
   startChild(
     run: WorkflowRun,
-    request: {entry: string; host: string; input: unknown[]; options?: Record<string, unknown>; seq: number; wait: boolean},
+    request: {
+      entry: string
+      host: string
+      input: unknown[]
+      options?: Record<string, unknown>
+      seq: number
+      wait: boolean
+    },
   ): Promise<{error?: LuaErrorValue; pid?: string}>
   /** Sends a signal to another workflow (deduplicated by `signalId`). */
-  signal(run: WorkflowRun, request: {payload: unknown[]; signalId: string; target: string; topic: string}): Promise<LuaErrorValue | undefined>
+  signal(
+    run: WorkflowRun,
+    request: {payload: unknown[]; signalId: string; target: string; topic: string},
+  ): Promise<LuaErrorValue | undefined>
   /** Cancels or terminates another workflow. */
-  control(run: WorkflowRun, action: 'cancel' | 'terminate', target: string, reason?: string): Promise<LuaErrorValue | undefined>
+  control(
+    run: WorkflowRun,
+    action: 'cancel' | 'terminate',
+    target: string,
+    reason?: string,
+  ): Promise<LuaErrorValue | undefined>
   env(key: string): string | undefined
   uuid(version: string): string
   log(run: WorkflowRun, level: string, message: string, fields?: unknown): void
@@ -62,49 +77,81 @@ type Plans = CommandHandlers<CommandPlan, [run: WorkflowRun]>
 /** Every op in a workflow: recorded (intent + live effect) or answered at once. */
 export function workflowCommands(services: LiveServices): Plans {
   const activity = (cmd: LuaCommand<'funcs.async' | 'funcs.call'>, run: WorkflowRun): CommandPlan =>
-    recorded(cmd, () => {
-      const [entry, ...args] = cmd.args
-      return {
-        args,
-        entry,
-        ts: run.now(),
-        type: 'ActivityScheduled',
-        ...(cmd.op === 'funcs.async' ? {async: true} : {}),
-        ...(cmd.options ? {options: cmd.options} : {}),
-        ...whereOf(cmd),
-      }
-    }, same)
+    recorded(
+      cmd,
+      () => {
+        const [entry, ...args] = cmd.args
+        return {
+          args,
+          entry,
+          ts: run.now(),
+          type: 'ActivityScheduled',
+          ...(cmd.op === 'funcs.async' ? {async: true} : {}),
+          ...(cmd.options ? {options: cmd.options} : {}),
+          ...whereOf(cmd),
+        }
+      },
+      same,
+    )
   const timer = (cmd: LuaCommand<'time.sleep' | 'time.timer'>, run: WorkflowRun): CommandPlan =>
-    recorded(cmd, () => {
-      const ts = run.now()
-      const durationMs = cmd.args[0]
-      return {durationMs, fireAt: ts + durationMs, ts, type: 'TimerStarted', ...whereOf(cmd)}
-    }, same)
-  const control = (action: 'cancel' | 'terminate') => (cmd: LuaCommand<'process.cancel' | 'process.terminate'>, run: WorkflowRun) =>
-    recorded(cmd, () => sideEffect(cmd, run, `${cmd.op}:${cmd.args[0]}`), async (intent) => {
-      const error = await services.control(run, action, cmd.args[0], cmd.args[1])
-      return withValue(intent, error ? {error} : true)
-    })
+    recorded(
+      cmd,
+      () => {
+        const ts = run.now()
+        const durationMs = cmd.args[0]
+        return {durationMs, fireAt: ts + durationMs, ts, type: 'TimerStarted', ...whereOf(cmd)}
+      },
+      same,
+    )
+  const control =
+    (action: 'cancel' | 'terminate') => (cmd: LuaCommand<'process.cancel' | 'process.terminate'>, run: WorkflowRun) =>
+      recorded(
+        cmd,
+        () => sideEffect(cmd, run, `${cmd.op}:${cmd.args[0]}`),
+        async (intent) => {
+          const error = await services.control(run, action, cmd.args[0], cmd.args[1])
+          return withValue(intent, error ? {error} : true)
+        },
+      )
   const child = (cmd: LuaCommand<'process.exec' | 'process.spawn'>, run: WorkflowRun): CommandPlan => {
     const wait = cmd.op === 'process.exec'
-    return recorded(cmd, () => {
-      const [entry, host, ...input] = cmd.args
-      return {entry, host, input, ts: run.now(), type: 'ChildWorkflowStarted', ...(wait ? {wait: true} : {}), ...whereOf(cmd)}
-    }, async (intent, seq) => {
-      const {entry, host, input, ts, type} = intent
-      const started = await services.startChild(run, {entry, host, input, seq, wait, ...(cmd.options ? {options: cmd.options} : {})})
-      return {
-        childPid: started.pid ?? '',
-        entry,
-        host,
-        input,
-        ts,
-        type,
-        ...(wait ? {wait: true} : {}),
-        ...(started.error ? {error: recordedError(started.error)} : {}),
-        ...whereOf(intent),
-      }
-    })
+    return recorded(
+      cmd,
+      () => {
+        const [entry, host, ...input] = cmd.args
+        return {
+          entry,
+          host,
+          input,
+          ts: run.now(),
+          type: 'ChildWorkflowStarted',
+          ...(wait ? {wait: true} : {}),
+          ...whereOf(cmd),
+        }
+      },
+      async (intent, seq) => {
+        const {entry, host, input, ts, type} = intent
+        const started = await services.startChild(run, {
+          entry,
+          host,
+          input,
+          seq,
+          wait,
+          ...(cmd.options ? {options: cmd.options} : {}),
+        })
+        return {
+          childPid: started.pid ?? '',
+          entry,
+          host,
+          input,
+          ts,
+          type,
+          ...(wait ? {wait: true} : {}),
+          ...(started.error ? {error: recordedError(started.error)} : {}),
+          ...whereOf(intent),
+        }
+      },
+    )
   }
   const notInWorkflows = (cmd: LuaCommand): CommandPlan =>
     answered(() => ({
@@ -117,13 +164,31 @@ export function workflowCommands(services: LiveServices): Plans {
     // Deterministic: recomputed on replay, never recorded.
     'crypto.compute': (cmd) => answered(() => executeCryptoCommand(cmd)),
     // Recorded as hex (JSON-safe); the Lua side decodes, live and on replay alike.
-    'crypto.random': (cmd, run) => recorded(cmd, () => sideEffect(cmd, run, cryptoSideEffectOp(cmd)), (intent) => withValue(intent, randomHex(cmd.args[0]))),
+    'crypto.random': (cmd, run) =>
+      recorded(
+        cmd,
+        () => sideEffect(cmd, run, cryptoSideEffectOp(cmd)),
+        (intent) => withValue(intent, randomHex(cmd.args[0])),
+      ),
     'env.get': (cmd, run) =>
-      recorded(cmd, () => sideEffect(cmd, run, `env.get:${cmd.args[0]}`), (intent) => withValue(intent, services.env(cmd.args[0]) ?? null)),
+      recorded(
+        cmd,
+        () => sideEffect(cmd, run, `env.get:${cmd.args[0]}`),
+        (intent) => withValue(intent, services.env(cmd.args[0]) ?? null),
+      ),
     'funcs.async': activity,
     'funcs.call': activity,
     'funcs.cancel': (cmd, run) =>
-      recorded(cmd, () => ({scheduled: run.seqOfTag(cmd.args[0]) ?? 0, ts: run.now(), type: 'ActivityCancelRequested', ...whereOf(cmd)}), same),
+      recorded(
+        cmd,
+        () => ({
+          scheduled: run.seqOfTag(cmd.args[0]) ?? 0,
+          ts: run.now(),
+          type: 'ActivityCancelRequested',
+          ...whereOf(cmd),
+        }),
+        same,
+      ),
     'logger.log': (cmd, run) =>
       answered((replaying) => {
         // Replay re-runs the code: do not print its logs twice.
@@ -137,14 +202,23 @@ export function workflowCommands(services: LiveServices): Plans {
     'process.monitor': notInWorkflows,
     'process.register': notInWorkflows,
     'process.send': (cmd, run) =>
-      recorded(cmd, () => {
-        const [target, topic, ...payload] = cmd.args
-        return {payload, target, topic, ts: run.now(), type: 'SignalSent', ...whereOf(cmd)}
-      }, async (intent, seq) => {
-        const {payload, target, topic, ts, type} = intent
-        const error = await services.signal(run, {payload, signalId: `${run.identity.workflowId}:${seq}`, target, topic})
-        return {payload, target, topic, ts, type, ...(error ? {error: recordedError(error)} : {}), ...whereOf(intent)}
-      }),
+      recorded(
+        cmd,
+        () => {
+          const [target, topic, ...payload] = cmd.args
+          return {payload, target, topic, ts: run.now(), type: 'SignalSent', ...whereOf(cmd)}
+        },
+        async (intent, seq) => {
+          const {payload, target, topic, ts, type} = intent
+          const error = await services.signal(run, {
+            payload,
+            signalId: `${run.identity.workflowId}:${seq}`,
+            target,
+            topic,
+          })
+          return {payload, target, topic, ts, type, ...(error ? {error: recordedError(error)} : {}), ...whereOf(intent)}
+        },
+      ),
     'process.set_options': (cmd) => answered(() => ({kind: 'result', tag: cmd.tag, value: true})),
     'process.spawn': child,
     'process.terminate': control('terminate'),
@@ -153,23 +227,47 @@ export function workflowCommands(services: LiveServices): Plans {
     'process.unregister': notInWorkflows,
     // Deterministic: recomputed on replay, never recorded.
     'text.regexp': (cmd) => answered(() => executeTextCommand(cmd)),
-    'time.now': (cmd, run) => recorded(cmd, () => sideEffect(cmd, run, 'time.now'), (intent) => withValue(intent, intent.ts)),
+    'time.now': (cmd, run) =>
+      recorded(
+        cmd,
+        () => sideEffect(cmd, run, 'time.now'),
+        (intent) => withValue(intent, intent.ts),
+      ),
     'time.sleep': timer,
     'time.timer': timer,
     'time.timer_stop': (cmd, run) =>
-      recorded(cmd, () => ({started: run.seqOfTag(cmd.args[0]) ?? 0, ts: run.now(), type: 'TimerCancelled', ...whereOf(cmd)}), same),
+      recorded(
+        cmd,
+        () => ({started: run.seqOfTag(cmd.args[0]) ?? 0, ts: run.now(), type: 'TimerCancelled', ...whereOf(cmd)}),
+        same,
+      ),
     // Pure lookup of ICU data: same answer on replay, so not recorded.
     'time.zone': (cmd) => answered(() => executeZoneCommand(cmd)),
     'uuid.generate': (cmd, run) =>
-      recorded(cmd, () => sideEffect(cmd, run, `uuid.${cmd.args[0]}`), (intent) => withValue(intent, services.uuid(cmd.args[0]))),
+      recorded(
+        cmd,
+        () => sideEffect(cmd, run, `uuid.${cmd.args[0]}`),
+        (intent) => withValue(intent, services.uuid(cmd.args[0])),
+      ),
     // Deterministic: counted up to the last event the code has seen, also on replay.
-    'workflow.history': (cmd, run) => answered(() => ({kind: 'result', tag: cmd.tag, value: {length: run.seenSeq, size: run.seenHistoryBytes()}})),
+    'workflow.history': (cmd, run) =>
+      answered(() => ({kind: 'result', tag: cmd.tag, value: {length: run.seenSeq, size: run.seenHistoryBytes()}})),
     // A new run (or code path) takes the newest version; replay returns the recorded one.
     'workflow.version': (cmd, run) =>
-      recorded(cmd, () => {
-        const [changeId, min, max] = cmd.args
-        return {name: `version:${changeId}`, ts: run.now(), type: 'MarkerRecorded', value: max ?? min ?? 1, ...whereOf(cmd)}
-      }, same),
+      recorded(
+        cmd,
+        () => {
+          const [changeId, min, max] = cmd.args
+          return {
+            name: `version:${changeId}`,
+            ts: run.now(),
+            type: 'MarkerRecorded',
+            value: max ?? min ?? 1,
+            ...whereOf(cmd),
+          }
+        },
+        same,
+      ),
   }
 }
 

@@ -25,12 +25,16 @@ export function nondeterminismError(d: Divergence): WippyError {
   const id = workflowIdOf(d.pid)
   // The fork keeps the events before the divergence (at least the start).
   const at = Math.max(1, d.eventIndex - 1)
-  return new WippyError('WIPPY_NONDETERMINISM', `Workflow ${id} diverges from its history at event ${d.eventIndex}: expected ${d.expected}, got ${d.got}${where}.`, {
-    details: {...d},
-    hint: `Workflow code must issue the same commands in the same order when replayed. Revert the change, guard it with workflow.version(), or start a new run on the new code with \`wippy fork ${id} --at ${at}\`.`,
-    ...(file === undefined ? {} : {file}),
-    ...(line === undefined ? {} : {line}),
-  })
+  return new WippyError(
+    'WIPPY_NONDETERMINISM',
+    `Workflow ${id} diverges from its history at event ${d.eventIndex}: expected ${d.expected}, got ${d.got}${where}.`,
+    {
+      details: {...d},
+      hint: `Workflow code must issue the same commands in the same order when replayed. Revert the change, guard it with workflow.version(), or start a new run on the new code with \`wippy fork ${id} --at ${at}\`.`,
+      ...(file === undefined ? {} : {file}),
+      ...(line === undefined ? {} : {line}),
+    },
+  )
 }
 
 /**

@@ -19,4 +19,3 @@ export function newRunId(random: () => number = Math.random): string {
   for (let i = 0; i < 8; i++) id += Math.floor(random() * 16).toString(16)
   return id
 }
-

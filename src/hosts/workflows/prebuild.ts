@@ -8,7 +8,14 @@ import type {WorkflowCode} from './host-options.js'
 
 /** What {@link WorkflowCode.instantiate} needs, from a run's start event. */
 export function instantiateArgs(s: EventOf<'WorkflowStarted'>): Parameters<WorkflowCode['instantiate']>[0] {
-  return {entry: s.entry, pid: s.pid, runId: s.runId, seed: s.seed, workflowId: s.workflowId, ...(s.context ? {context: s.context} : {})}
+  return {
+    entry: s.entry,
+    pid: s.pid,
+    runId: s.runId,
+    seed: s.seed,
+    workflowId: s.workflowId,
+    ...(s.context ? {context: s.context} : {}),
+  }
 }
 
 /**
@@ -18,7 +25,10 @@ export function instantiateArgs(s: EventOf<'WorkflowStarted'>): Parameters<Workf
  * Undefined on failure: the host then builds the VM again when it loads the run, and
  * reports a failure there as it always did.
  */
-export async function prebuildProgram(code: WorkflowCode, started: EventOf<'WorkflowStarted'>): Promise<LuaProgram | undefined> {
+export async function prebuildProgram(
+  code: WorkflowCode,
+  started: EventOf<'WorkflowStarted'>,
+): Promise<LuaProgram | undefined> {
   await new Promise((resolve) => setImmediate(resolve))
   try {
     return await code.instantiate(instantiateArgs(started))

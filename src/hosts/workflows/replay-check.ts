@@ -52,17 +52,25 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
         if (closing && last && isClosingEvent(last as HistoryEvent)) {
           const got = {...last, seq: closing.seq} as HistoryEvent
           if (!sameClose(closing, got)) {
-            const error = nondeterminismError({eventIndex: closing.seq, expected: describeClose(closing), got: describeClose(got), pid: started.pid})
+            const error = nondeterminismError({
+              eventIndex: closing.seq,
+              expected: describeClose(closing),
+              got: describeClose(got),
+              pid: started.pid,
+            })
             mismatch = {...(error.details as unknown as Divergence), message: error.message}
           }
         }
         throw new CaughtUp()
       },
       // Recording would mean the code went past the history: the check is over.
-      live: {...live, plan: (run, cmd) => {
-        const plan = live.plan(run, cmd)
-        return plan.recorded ? {...plan, record: unavailable} : plan
-      }},
+      live: {
+        ...live,
+        plan: (run, cmd) => {
+          const plan = live.plan(run, cmd)
+          return plan.recorded ? {...plan, record: unavailable} : plan
+        },
+      },
       realNow: () => started.ts,
     },
     body,
@@ -72,10 +80,20 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
   } catch (error) {
     if (!(error instanceof CaughtUp)) {
       if (isWippyError(error) && error.code === 'WIPPY_NONDETERMINISM') {
-        return {divergence: {...(error.details as unknown as Divergence), message: error.message}, ok: false, replayedEvents: events.length}
+        return {
+          divergence: {...(error.details as unknown as Divergence), message: error.message},
+          ok: false,
+          replayedEvents: events.length,
+        }
       }
       return {
-        divergence: {eventIndex: 0, expected: 'the code to run', got: (error as Error).message, message: (error as Error).message, pid: started.pid},
+        divergence: {
+          eventIndex: 0,
+          expected: 'the code to run',
+          got: (error as Error).message,
+          message: (error as Error).message,
+          pid: started.pid,
+        },
         ok: false,
         replayedEvents: events.length,
       }
@@ -85,13 +103,20 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
   }
   if (closing && !mismatch && !closed && !stoppedFromOutside(closing)) {
     // The recorded run closed, but the code is still waiting for more.
-    const error = nondeterminismError({eventIndex: closing.seq, expected: describeClose(closing), got: 'the workflow still waiting', pid: started.pid})
+    const error = nondeterminismError({
+      eventIndex: closing.seq,
+      expected: describeClose(closing),
+      got: 'the workflow still waiting',
+      pid: started.pid,
+    })
     mismatch = {...(error.details as unknown as Divergence), message: error.message}
   }
   if (run.problem && isWippyError(run.problem) && run.problem.code === 'WIPPY_NONDETERMINISM') {
     mismatch = {...(run.problem.details as unknown as Divergence), message: run.problem.message}
   }
-  return mismatch ? {divergence: mismatch, ok: false, replayedEvents: events.length} : {ok: true, replayedEvents: events.length}
+  return mismatch
+    ? {divergence: mismatch, ok: false, replayedEvents: events.length}
+    : {ok: true, replayedEvents: events.length}
 }
 
 /**
@@ -105,7 +130,8 @@ function stoppedFromOutside(e: HistoryEvent): boolean {
 function sameClose(a: HistoryEvent, b: HistoryEvent): boolean {
   if (stoppedFromOutside(a)) return true
   if (a.type !== b.type) return false
-  if (a.type === 'WorkflowCompleted' && b.type === 'WorkflowCompleted') return canonicalJson(a.result) === canonicalJson(b.result)
+  if (a.type === 'WorkflowCompleted' && b.type === 'WorkflowCompleted')
+    return canonicalJson(a.result) === canonicalJson(b.result)
   return true
 }
 

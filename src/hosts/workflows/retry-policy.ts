@@ -36,7 +36,10 @@ export function activityOptions(...layers: Array<Record<string, unknown> | undef
     if (!layer) continue
     for (const [key, value] of Object.entries(layer)) flat[key.replace(/^(temporal\.)?activity\./, '')] = value
   }
-  const rp = (typeof flat.retry_policy === 'object' && flat.retry_policy !== null ? flat.retry_policy : {}) as Record<string, unknown>
+  const rp = (typeof flat.retry_policy === 'object' && flat.retry_policy !== null ? flat.retry_policy : {}) as Record<
+    string,
+    unknown
+  >
   const initial = ms(rp.initial_interval) ?? 1000
   return {
     retry: {
@@ -44,7 +47,9 @@ export function activityOptions(...layers: Array<Record<string, unknown> | undef
       initialIntervalMs: initial,
       maximumAttempts: num(rp.maximum_attempts) ?? 0,
       maximumIntervalMs: ms(rp.maximum_interval) ?? initial * 100,
-      nonRetryableErrorTypes: Array.isArray(rp.non_retryable_error_types) ? rp.non_retryable_error_types.map(String) : [],
+      nonRetryableErrorTypes: Array.isArray(rp.non_retryable_error_types)
+        ? rp.non_retryable_error_types.map(String)
+        : [],
     },
     startToCloseTimeoutMs: ms(flat.start_to_close_timeout) ?? ms(flat.timeout) ?? DEFAULT_START_TO_CLOSE_MS,
   }

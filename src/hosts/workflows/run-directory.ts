@@ -47,6 +47,9 @@ export class RunDirectory {
    * @throws WippyError WIPPY_PID_UNKNOWN or WIPPY_PID_AMBIGUOUS
    */
   resolve(query: string): WorkflowRun {
-    return resolveRunQuery(this.runs.map((run) => ({...run.identity, run})), query).at(-1)!.run
+    return resolveRunQuery(
+      this.runs.map((run) => ({...run.identity, run})),
+      query,
+    ).at(-1)!.run
   }
 }

@@ -21,7 +21,14 @@ export interface OutboundHost {
   readonly owner: PidOwner
   exactRun(target: string): WorkflowRun | undefined
   start(request: StartRequest): Promise<{pid: string}>
-  signal(pid: string, topic: string, payload: unknown[], from: string, signalId: string | undefined, queueIfBlocked: boolean): Promise<void>
+  signal(
+    pid: string,
+    topic: string,
+    payload: unknown[],
+    from: string,
+    signalId: string | undefined,
+    queueIfBlocked: boolean,
+  ): Promise<void>
   cancel(pid: string, reason: string, from: string, queueIfBlocked: boolean): Promise<void>
   terminate(pid: string, reason: string): Promise<void>
   /** Delivers `event` to `run` (loading it if needed) when `accept` still holds. */
@@ -32,13 +39,22 @@ export interface OutboundHost {
 export class RunOutbound {
   constructor(private readonly host: OutboundHost) {}
 
-  async control(run: WorkflowRun, action: 'cancel' | 'terminate', target: string, reason?: string): Promise<LuaErrorValue | undefined> {
+  async control(
+    run: WorkflowRun,
+    action: 'cancel' | 'terminate',
+    target: string,
+    reason?: string,
+  ): Promise<LuaErrorValue | undefined> {
     const {node} = this.host
     const owner = node.resolve(target)
     if (!owner) return notFound(target)
     if (owner !== this.host.owner) {
       const origin = {code: true, from: run.identity.pid}
-      return (action === 'cancel' ? await node.cancel(target, reason ?? action, origin) : await node.terminate(target, reason ?? action, origin)).error
+      return (
+        action === 'cancel'
+          ? await node.cancel(target, reason ?? action, origin)
+          : await node.terminate(target, reason ?? action, origin)
+      ).error
     }
     const child = this.host.exactRun(target)
     if (!child) return notFound(target)
@@ -49,21 +65,30 @@ export class RunOutbound {
     return undefined
   }
 
-  async signal(run: WorkflowRun, request: {payload: unknown[]; signalId: string; target: string; topic: string}): Promise<LuaErrorValue | undefined> {
+  async signal(
+    run: WorkflowRun,
+    request: {payload: unknown[]; signalId: string; target: string; topic: string},
+  ): Promise<LuaErrorValue | undefined> {
     const owner = this.host.node.resolve(request.target)
     // A plain process or a function: sent once, live; the recorded SignalSent keeps replay from resending.
-    if (owner && owner !== this.host.owner) return (await this.host.node.send(request.target, request.topic, request.payload, {code: true, from: run.identity.pid})).error
+    if (owner && owner !== this.host.owner)
+      return (
+        await this.host.node.send(request.target, request.topic, request.payload, {code: true, from: run.identity.pid})
+      ).error
     const target = this.host.exactRun(request.target)
     if (!target) return notFound(request.target)
-    if (!target.open) return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
+    if (!target.open)
+      return {kind: 'NotFound', message: `workflow ${request.target} has already closed`, retryable: false}
     // Refused here (and the refusal recorded in SignalSent), not later where the sender can't hear of it.
     const tooBig = payloadProblem(request.payload, 'signal payload')
     if (tooBig) return {kind: 'PayloadTooLarge', message: tooBig.message, retryable: false}
     // Delivered off the sender's queue: a signal to oneself must not wait on itself.
     // Queued if the target is blocked: the sender's SignalSent already says it was sent.
-    void this.host.signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId, true).catch((error: unknown) => {
-      this.host.warn(run.identity.pid, `signal to ${request.target} not delivered: ${(error as Error).message}`)
-    })
+    void this.host
+      .signal(request.target, request.topic, request.payload, run.identity.pid, request.signalId, true)
+      .catch((error: unknown) => {
+        this.host.warn(run.identity.pid, `signal to ${request.target} not delivered: ${(error as Error).message}`)
+      })
     return undefined
   }
 
@@ -104,10 +129,20 @@ export class RunOutbound {
     if (!parentRef) return
     const parent = this.host.exactRun(parentRef.pid)
     if (!parent?.open) return
-    const event: NewHistoryEvent = {childPid: run.identity.pid, started: parentRef.seq, ts: parent.now(), type: 'ChildWorkflowCompleted', ...closingOutcome(closing)}
+    const event: NewHistoryEvent = {
+      childPid: run.identity.pid,
+      started: parentRef.seq,
+      ts: parent.now(),
+      type: 'ChildWorkflowCompleted',
+      ...closingOutcome(closing),
+    }
     const accept = (p: WorkflowRun): boolean => {
       const start = p.eventAt(parentRef.seq)
-      return start?.type === 'ChildWorkflowStarted' && start.childPid === run.identity.pid && !p.events.some((e) => e.type === 'ChildWorkflowCompleted' && e.started === parentRef.seq)
+      return (
+        start?.type === 'ChildWorkflowStarted' &&
+        start.childPid === run.identity.pid &&
+        !p.events.some((e) => e.type === 'ChildWorkflowCompleted' && e.started === parentRef.seq)
+      )
     }
     void this.host.deliver(parent, event, accept).catch(() => {})
   }

@@ -60,7 +60,10 @@ export async function recoverAll(host: RecoveryHost): Promise<RecoveryReport> {
 }
 
 /** Opens one history and replays it if open; a damaged one is quarantined instead. */
-export async function recoverRun(host: RecoveryHost, runKey: string): Promise<{damaged: string} | {replayedEvents: number; torn?: string}> {
+export async function recoverRun(
+  host: RecoveryHost,
+  runKey: string,
+): Promise<{damaged: string} | {replayedEvents: number; torn?: string}> {
   let opened
   try {
     opened = await host.store.open(runKey)
@@ -69,13 +72,20 @@ export async function recoverRun(host: RecoveryHost, runKey: string): Promise<{d
     if (!quarantined) throw error
     host.damaged.add(quarantined)
     host.onDamaged?.(runKey)
-    return {damaged: `${quarantined.file} is ${describeDamage(quarantined.damage)}; the run ${quarantined.workflowId} is quarantined (\`wippy history repair ${quarantined.workflowId}\`)`}
+    return {
+      damaged: `${quarantined.file} is ${describeDamage(quarantined.damage)}; the run ${quarantined.workflowId} is quarantined (\`wippy history repair ${quarantined.workflowId}\`)`,
+    }
   }
   const {events, recovered, log} = opened
-  const torn = recovered && `${runKey}: dropped ${recovered.droppedBytes} bytes of a torn last line at byte ${recovered.atOffset}${recovered.keptAs ? ` (kept in ${recovered.keptAs})` : ''}`
+  const torn =
+    recovered &&
+    `${runKey}: dropped ${recovered.droppedBytes} bytes of a torn last line at byte ${recovered.atOffset}${recovered.keptAs ? ` (kept in ${recovered.keptAs})` : ''}`
   const settled = host.settledLength?.(runKey)
   // The index saw this many events acknowledged: fewer now means the file was cut (not torn).
-  const lost = settled !== undefined && events.length < settled ? `; events ${events.length + 1}..${settled} were acknowledged before and are gone (the file was cut)` : ''
+  const lost =
+    settled !== undefined && events.length < settled
+      ? `; events ${events.length + 1}..${settled} were acknowledged before and are gone (the file was cut)`
+      : ''
   const run = host.newRun(runKey, events)
   let replayedEvents = 0
   if (run.open && !recovered && settled === events.length) {
@@ -90,5 +100,7 @@ export async function recoverRun(host: RecoveryHost, runKey: string): Promise<{d
   } else {
     await log.close()
   }
-  return torn || lost ? {replayedEvents, torn: (torn ?? `${runKey}: holds ${events.length} events`) + lost} : {replayedEvents}
+  return torn || lost
+    ? {replayedEvents, torn: (torn ?? `${runKey}: holds ${events.length} events`) + lost}
+    : {replayedEvents}
 }

@@ -73,26 +73,31 @@ export class RunResidency {
 
   /** Creates the program and replays the run's history into it (inside the run's queue). */
   load(run: WorkflowRun, prebuilt?: {codeHash: string; program: LuaProgram}): Promise<void> {
-    return run.serial(async () => {
-      if (!run.open || run.loaded) {
-        prebuilt?.program.close()
-        return
-      }
-      const code = this.host.code(run.identity.entry, run.identity.runKey)
-      if (!code) {
-        prebuilt?.program.close()
-        throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `The code of ${run.identity.entry} is not loaded.`, {
-          hint: 'The workflow.lua entry was removed or renamed; restore it to let this run go on.',
-        })
-      }
-      // A VM built before a reload changed the code is dropped: the run gets today's code, as before.
-      if (prebuilt && prebuilt.codeHash !== code.codeHash) prebuilt.program.close()
-      const program = prebuilt && prebuilt.codeHash === code.codeHash ? prebuilt.program : await code.instantiate(instantiateArgs(run.started))
-      await run.load(program)
-    }).then(() => {
-      if (run.storageFailed) this.host.park(run)
-      this.host.afterChange(run)
-    })
+    return run
+      .serial(async () => {
+        if (!run.open || run.loaded) {
+          prebuilt?.program.close()
+          return
+        }
+        const code = this.host.code(run.identity.entry, run.identity.runKey)
+        if (!code) {
+          prebuilt?.program.close()
+          throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `The code of ${run.identity.entry} is not loaded.`, {
+            hint: 'The workflow.lua entry was removed or renamed; restore it to let this run go on.',
+          })
+        }
+        // A VM built before a reload changed the code is dropped: the run gets today's code, as before.
+        if (prebuilt && prebuilt.codeHash !== code.codeHash) prebuilt.program.close()
+        const program =
+          prebuilt && prebuilt.codeHash === code.codeHash
+            ? prebuilt.program
+            : await code.instantiate(instantiateArgs(run.started))
+        await run.load(program)
+      })
+      .then(() => {
+        if (run.storageFailed) this.host.park(run)
+        this.host.afterChange(run)
+      })
   }
 
   /**
@@ -137,7 +142,10 @@ export class RunResidency {
         }
       })
       // A damaged file quarantines the run (and refuses the delivery); any other failure blocks it.
-      if (failed) await this.host.quarantine(run, failed.error).catch((error: unknown) => (error === failed!.error ? run.block(error as Error) : Promise.reject(error)))
+      if (failed)
+        await this.host
+          .quarantine(run, failed.error)
+          .catch((error: unknown) => (error === failed!.error ? run.block(error as Error) : Promise.reject(error)))
     }
     if (run.status !== 'blocked') await this.load(run)
     if (run.storageFailed) throw run.problem!

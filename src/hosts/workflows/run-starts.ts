@@ -34,7 +34,8 @@ export class RunStarts {
 
   /** Starts a workflow run, or returns the running one with the same explicit ID. */
   async start(request: StartRequest): Promise<{pid: string; workflowId: string; existing: boolean}> {
-    if (this.host.closed()) throw new WippyError('WIPPY_ENGINE_STOPPED', 'The workflow host is stopping.', {hint: 'Start `wippy dev` again.'})
+    if (this.host.closed())
+      throw new WippyError('WIPPY_ENGINE_STOPPED', 'The workflow host is stopping.', {hint: 'Start `wippy dev` again.'})
     const code = this.host.code(request.entry)
     if (!code) {
       throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `No workflow.lua entry ${request.entry} is loaded.`, {
@@ -50,12 +51,17 @@ export class RunStarts {
       }
       const existing = this.host.openByWorkflowId(request.workflowId)
       if (existing && request.conflictPolicy === 'fail') {
-        throw new WippyError('WIPPY_WORKFLOW_ALREADY_STARTED', `Workflow ${request.workflowId} is already running (${existing.identity.pid}).`, {
-          hint: 'Its ID conflict policy is "fail": pick another ID, or drop the policy to reuse the running workflow.',
-          kind: 'user',
-        })
+        throw new WippyError(
+          'WIPPY_WORKFLOW_ALREADY_STARTED',
+          `Workflow ${request.workflowId} is already running (${existing.identity.pid}).`,
+          {
+            hint: 'Its ID conflict policy is "fail": pick another ID, or drop the policy to reuse the running workflow.',
+            kind: 'user',
+          },
+        )
       }
-      if (existing && request.conflictPolicy === 'terminate_existing') await this.host.terminate(existing.identity.pid, 'terminated by a new start with the same ID')
+      if (existing && request.conflictPolicy === 'terminate_existing')
+        await this.host.terminate(existing.identity.pid, 'terminated by a new start with the same ID')
       else if (existing) return {existing: true, pid: existing.identity.pid, workflowId: request.workflowId}
       const started = this.startNew(request, code)
       this.starting.set(request.workflowId, started)
@@ -68,7 +74,10 @@ export class RunStarts {
     return this.startNew(request, code)
   }
 
-  private async startNew(request: StartRequest, code: WorkflowCode): Promise<{pid: string; workflowId: string; existing: boolean}> {
+  private async startNew(
+    request: StartRequest,
+    code: WorkflowCode,
+  ): Promise<{pid: string; workflowId: string; existing: boolean}> {
     checkPayload(request.input, 'workflow input')
     const workflowId = request.workflowId ?? newWorkflowId(this.host.random)
     const runId = newRunId(this.host.random)
@@ -107,7 +116,9 @@ export class RunStarts {
     // A fork takes the first N events of another run as its own (after its own start event).
     if (request.forkedFrom) {
       try {
-        events = await log.append(request.forkedFrom.events.slice(1).map(({seq: _seq, ...rest}) => rest as NewHistoryEvent))
+        events = await log.append(
+          request.forkedFrom.events.slice(1).map(({seq: _seq, ...rest}) => rest as NewHistoryEvent),
+        )
       } catch (error) {
         program?.close()
         throw error

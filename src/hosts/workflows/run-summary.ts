@@ -14,9 +14,15 @@ export function summarizeRun(run: WorkflowRun, extra: {retryAt?: number} = {}): 
   const cancel = run.open ? run.outstanding.cancelRequested : undefined
   const blocked = run.open && run.status === 'blocked'
   const notes = [
-    ...(run.oldCode && run.open ? [`on old code${run.oldCode.forkCommand ? `: restart it on the new code with \`${run.oldCode.forkCommand}\`` : ''}`] : []),
+    ...(run.oldCode && run.open
+      ? [
+          `on old code${run.oldCode.forkCommand ? `: restart it on the new code with \`${run.oldCode.forkCommand}\`` : ''}`,
+        ]
+      : []),
     ...(cancel ? [cancelNote(cancel.from)] : []),
-    ...(blocked && extra.retryAt !== undefined ? [`host fault; retrying in ${formatDurationMs(Math.max(0, extra.retryAt - Date.now()))}`] : []),
+    ...(blocked && extra.retryAt !== undefined
+      ? [`host fault; retrying in ${formatDurationMs(Math.max(0, extra.retryAt - Date.now()))}`]
+      : []),
   ]
   return {
     entry: run.identity.entry,
@@ -34,6 +40,8 @@ export function summarizeRun(run: WorkflowRun, extra: {retryAt?: number} = {}): 
     ...(run.oldCode && run.open ? {oldCode: run.oldCode} : {}),
     ...(cancel ? {cancelRequested: cancel} : {}),
     ...(notes.length > 0 ? {notes} : {}),
-    ...(run.open && run.status !== 'blocked' ? {waiting: run.busy ? 'running' : describeWait(waitOf(run.outstanding, run.now()))} : {}),
+    ...(run.open && run.status !== 'blocked'
+      ? {waiting: run.busy ? 'running' : describeWait(waitOf(run.outstanding, run.now()))}
+      : {}),
   }
 }

@@ -16,11 +16,14 @@ export class RunTimers {
   arm(run: WorkflowRun, seq: number, fireAt: number): void {
     this.disarm(run, seq)
     const delay = Math.max(0, fireAt - run.now())
-    const handle = setTimeout(() => {
-      this.handles.get(run)?.delete(seq)
-      if (fireAt - run.now() > 0) this.arm(run, seq, fireAt)
-      else this.fire(run, seq)
-    }, Math.min(delay, MAX_DELAY))
+    const handle = setTimeout(
+      () => {
+        this.handles.get(run)?.delete(seq)
+        if (fireAt - run.now() > 0) this.arm(run, seq, fireAt)
+        else this.fire(run, seq)
+      },
+      Math.min(delay, MAX_DELAY),
+    )
     let byRun = this.handles.get(run)
     if (!byRun) {
       byRun = new Map()

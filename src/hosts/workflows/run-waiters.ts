@@ -21,7 +21,8 @@ export class RunWaiters {
   /** Resolves when the run closes (with its closing event) or is blocked by its code (with why). */
   forCloseOrBlock(run: WorkflowRun): Promise<{closing: HistoryEvent} | {problem: Error}> {
     if (run.closing) return Promise.resolve({closing: run.closing})
-    if (run.status === 'blocked' && run.blockKind !== 'host') return Promise.resolve({problem: run.problem ?? new Error('blocked')})
+    if (run.status === 'blocked' && run.blockKind !== 'host')
+      return Promise.resolve({problem: run.problem ?? new Error('blocked')})
     return new Promise((resolve) => {
       this.#add(this.#close, run.identity.runKey, (closing) => resolve({closing}))
       this.#add(this.#block, run.identity.runKey, (problem) => resolve({problem}))

@@ -34,7 +34,13 @@ import {payloadProblem} from '../../history/payload-limits.js'
 import {isStorageFailure} from '../../history/storage-errors.js'
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgram, StepOutcome} from '../../lua/types.js'
 import {HOST_MEMORY_KIND} from '../../lua/vm/limits.js'
-import {type CommandIdentity, type EventIntent, describeIdentity, identityOfEvent, sameIdentity} from './event-identity.js'
+import {
+  type CommandIdentity,
+  type EventIntent,
+  describeIdentity,
+  identityOfEvent,
+  sameIdentity,
+} from './event-identity.js'
 import {arrivalDelivery, immediateResult} from './deliveries.js'
 import {type BlockKind, blockKindOf} from './block-reason.js'
 import {describeMismatch, nondeterminismError} from './nondeterminism.js'
@@ -236,7 +242,11 @@ export class WorkflowRun {
       }
       this.bufferEvent(event)
       applyToOutstanding(this.outstanding, {...event, seq} as HistoryEvent)
-      const delivery = arrivalDelivery({...event, seq} as HistoryEvent, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))
+      const delivery = arrivalDelivery(
+        {...event, seq} as HistoryEvent,
+        (s) => this.tagBySeq.get(s),
+        (s) => this.findEvent(s),
+      )
       if (delivery) this.arrivals.push({delivery, seq})
       await this.pump()
     })
@@ -347,7 +357,8 @@ export class WorkflowRun {
     if (this.immediate.length > 0) return this.immediate.splice(0)
     if (this.replay) {
       const next = this.replay.peekDelivery()
-      const unmatched = this.replay.unmatchedCommandBeforeNextDelivery() ?? (next ? undefined : this.replay.peekCommand())
+      const unmatched =
+        this.replay.unmatchedCommandBeforeNextDelivery() ?? (next ? undefined : this.replay.peekCommand())
       if (unmatched) {
         throw nondeterminismError({
           eventIndex: unmatched.seq,
@@ -362,7 +373,13 @@ export class WorkflowRun {
       }
       this.replay.takeDelivery()
       this.seenSeq = next.seq
-      return [arrivalDelivery(next, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))!]
+      return [
+        arrivalDelivery(
+          next,
+          (s) => this.tagBySeq.get(s),
+          (s) => this.findEvent(s),
+        )!,
+      ]
     }
     const arrival = this.arrivals.shift()
     if (!arrival) return undefined
@@ -391,9 +408,16 @@ export class WorkflowRun {
     if (!this.open) return
     const ts = this.now()
     // A result that could not be replayed into a parent (too deep, cyclic, too big) fails the run.
-    const tooBig = outcome.status === 'done' && !outcome.error ? payloadProblem([outcome.result ?? null], 'workflow result') : undefined
+    const tooBig =
+      outcome.status === 'done' && !outcome.error
+        ? payloadProblem([outcome.result ?? null], 'workflow result')
+        : undefined
     if (tooBig) {
-      this.bufferEvent({error: {kind: 'PayloadTooLarge', message: tooBig.message, retryable: false}, ts, type: 'WorkflowFailed'})
+      this.bufferEvent({
+        error: {kind: 'PayloadTooLarge', message: tooBig.message, retryable: false},
+        ts,
+        type: 'WorkflowFailed',
+      })
     } else if (outcome.status === 'failed') {
       this.bufferEvent({error: outcome.error, ts, type: 'WorkflowFailed'})
     } else if (outcome.error) {
@@ -449,7 +473,9 @@ export class WorkflowRun {
     const recorded = this.replay!.takeCommand()
     const recordedIdentity = identityOfEvent(recorded)
     if (!recordedIdentity || !sameIdentity(identity, recordedIdentity)) {
-      const described = recordedIdentity ? describeMismatch(recordedIdentity, identity) : {expected: describeEvent(recorded), got: describeIdentity(identity)}
+      const described = recordedIdentity
+        ? describeMismatch(recordedIdentity, identity)
+        : {expected: describeEvent(recorded), got: describeIdentity(identity)}
       throw nondeterminismError({
         eventIndex: recorded.seq,
         ...described,
@@ -476,7 +502,11 @@ export class WorkflowRun {
    */
   private releaseQueued(): void {
     for (const event of this.replay!.takeRemainingDeliveries()) {
-      const delivery = arrivalDelivery(event, (s) => this.tagBySeq.get(s), (s) => this.findEvent(s))
+      const delivery = arrivalDelivery(
+        event,
+        (s) => this.tagBySeq.get(s),
+        (s) => this.findEvent(s),
+      )
       if (delivery) this.arrivals.push({delivery, seq: event.seq})
     }
     this.finishReplay()
@@ -516,7 +546,9 @@ export class WorkflowRun {
       }
       const warnAt = this.ctx.limits?.warnEvents
       if (warnAt !== undefined && this.persisted < warnAt && this.persisted + written.length >= warnAt) {
-        this.ctx.warn?.(`history of ${this.identity.workflowId} has ${this.persisted + written.length} events (the cap is ${this.ctx.limits!.maxEvents}); split long work into new runs`)
+        this.ctx.warn?.(
+          `history of ${this.identity.workflowId} has ${this.persisted + written.length} events (the cap is ${this.ctx.limits!.maxEvents}); split long work into new runs`,
+        )
       }
       this.persisted += written.length
       // One by one: push(...written) overflows the stack past ~120k events.
@@ -574,7 +606,8 @@ export class WorkflowRun {
 
 /** The event as recorded while no code runs (see SignalReceived.queued). */
 function asQueued(event: NewHistoryEvent): NewHistoryEvent {
-  const queueable = event.type === 'SignalReceived' || event.type === 'CancelRequested' || event.type === 'ChildWorkflowCompleted'
+  const queueable =
+    event.type === 'SignalReceived' || event.type === 'CancelRequested' || event.type === 'ChildWorkflowCompleted'
   return queueable ? ({...event, queued: true} as NewHistoryEvent) : event
 }
 

@@ -51,7 +51,12 @@ export function spawnOptionsOf(options: Record<string, unknown> | undefined): Sp
   const context = contextOf(o)
   const conflictPolicy = conflictPolicyOf(o)
   const workflowId = workflowIdOf(o)
-  const messages = Array.isArray(o.messages) ? (o.messages as Array<{payload?: unknown[]; topic: string}>).map((m) => ({payload: m.payload ?? [], topic: String(m.topic)})) : []
+  const messages = Array.isArray(o.messages)
+    ? (o.messages as Array<{payload?: unknown[]; topic: string}>).map((m) => ({
+        payload: m.payload ?? [],
+        topic: String(m.topic),
+      }))
+    : []
   return {
     link: o.link === true,
     messages,

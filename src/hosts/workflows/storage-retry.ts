@@ -21,7 +21,8 @@ export class StorageRetry {
   /** Arms a retry for a parked run (no-op when one is armed). */
   park(run: WorkflowRun): void {
     if (this.timers.has(run)) return
-    if (!this.announced.has(run)) this.log(run, `run parked, retrying every ${this.delayMs} ms: ${run.problem?.message}`)
+    if (!this.announced.has(run))
+      this.log(run, `run parked, retrying every ${this.delayMs} ms: ${run.problem?.message}`)
     this.announced.add(run)
     const timer = setTimeout(() => {
       this.timers.delete(run)

@@ -60,7 +60,8 @@ export class WorkflowHost {
       exactRun: (target) => this.exactRun(target),
       node: options.node,
       owner: this.owner,
-      signal: (pid, topic, payload, from, signalId, queueIfBlocked) => this.signal(pid, topic, payload, from, signalId, queueIfBlocked),
+      signal: (pid, topic, payload, from, signalId, queueIfBlocked) =>
+        this.signal(pid, topic, payload, from, signalId, queueIfBlocked),
       start: (request) => this.start(request),
       terminate: (pid, reason) => this.terminate(pid, reason),
       warn: (pid, message) => options.log?.(pid, 'warn', message),
@@ -84,7 +85,9 @@ export class WorkflowHost {
       quarantine: (run, error) => this.quarantineLive(run, error),
       // A child that closed while this run could not record it tells it again (deduplicated).
       reopened: (run) => {
-        for (const child of this.dir.all()) if (!child.open && child.started.parent?.pid === run.identity.pid) this.outbound.notifyParent(child, child.closing!)
+        for (const child of this.dir.all())
+          if (!child.open && child.started.parent?.pid === run.identity.pid)
+            this.outbound.notifyParent(child, child.closing!)
       },
       store: options.store,
     })
@@ -134,10 +137,14 @@ export class WorkflowHost {
     const damaged = this.damaged.find(query)
     if (!damaged) {
       const run = this.dir.resolve(query)
-      throw new WippyError('WIPPY_RUN_NOT_DAMAGED', `Workflow ${run.identity.workflowId} is not damaged; there is nothing to repair.`, {
-        hint: 'List damaged runs with `wippy ps --status damaged`.',
-        kind: 'usage',
-      })
+      throw new WippyError(
+        'WIPPY_RUN_NOT_DAMAGED',
+        `Workflow ${run.identity.workflowId} is not damaged; there is nothing to repair.`,
+        {
+          hint: 'List damaged runs with `wippy ps --status damaged`.',
+          kind: 'usage',
+        },
+      )
     }
     const {events: _events, ...result} = await repairHistoryFile(this.options.store.dir, damaged.runKey)
     this.damaged.delete(damaged.runKey)
@@ -164,7 +171,14 @@ export class WorkflowHost {
    * another workflow is then recorded as queued and handed over once the run is unblocked
    * (queued deliveries replay like live ones, so this never makes the run unreplayable).
    */
-  async signal(pid: string, topic: string, payload: unknown[], from = '', signalId?: string, queueIfBlocked = false): Promise<void> {
+  async signal(
+    pid: string,
+    topic: string,
+    payload: unknown[],
+    from = '',
+    signalId?: string,
+    queueIfBlocked = false,
+  ): Promise<void> {
     const run = this.requireRun(pid)
     if (!run.open) throw closedError(run, 'signal')
     if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'signal')
@@ -204,7 +218,10 @@ export class WorkflowHost {
       if (by === 'next-timer') {
         const at = nextTimerAt(run.outstanding)
         if (at === undefined) {
-          throw new WippyError('WIPPY_NO_TIMER', `Workflow ${pid} has no pending timer.`, {hint: 'Use --by DURATION to move its clock anyway.', kind: 'user'})
+          throw new WippyError('WIPPY_NO_TIMER', `Workflow ${pid} has no pending timer.`, {
+            hint: 'Use --by DURATION to move its clock anyway.',
+            kind: 'user',
+          })
         }
         byMs = Math.max(0, at - run.now())
       }
@@ -273,7 +290,9 @@ export class WorkflowHost {
   async history(pid: string): Promise<HistoryEvent[]> {
     const run = this.requireRun(pid)
     if (!run.evicted) return [...run.events]
-    return (await this.options.store.read(run.identity.runKey).catch((error: unknown) => this.quarantineLive(run, error))).events
+    return (
+      await this.options.store.read(run.identity.runKey).catch((error: unknown) => this.quarantineLive(run, error))
+    ).events
   }
 
   /**
@@ -352,7 +371,11 @@ export class WorkflowHost {
       warn: (message) => this.options.log?.(started.pid, 'warn', message),
       ...(this.options.historyLimits ? {limits: this.options.historyLimits} : {}),
     }
-    const run = new WorkflowRun({entry: started.entry, pid: started.pid, runKey, workflowId: started.workflowId}, ctx, events)
+    const run = new WorkflowRun(
+      {entry: started.entry, pid: started.pid, runKey, workflowId: started.workflowId},
+      ctx,
+      events,
+    )
     this.dir.add(run)
     return run
   }
@@ -365,7 +388,9 @@ export class WorkflowHost {
   private async wake(run: WorkflowRun, event: NewHistoryEvent): Promise<void> {
     if (!run.open || this.closed || run.status === 'blocked') return
     // Not recorded when the append fails: replay after the retry re-arms the timer / re-runs the activity.
-    await this.residency.withLoaded(run, () => run.deliver(boundedActivityOutcome(event), (r) => r.status !== 'blocked')).catch(() => {})
+    await this.residency
+      .withLoaded(run, () => run.deliver(boundedActivityOutcome(event), (r) => r.status !== 'blocked'))
+      .catch(() => {})
   }
 
   /** A run was just blocked: a host fault is retried (its waiters wait on); code blocks tell waiters why. */
@@ -384,7 +409,8 @@ export class WorkflowHost {
   }
 
   private async retryBlocked(run: WorkflowRun): Promise<void> {
-    if (this.closed || !run.open || run.status !== 'blocked' || run.blockKind !== 'host') return this.retries.forget(run)
+    if (this.closed || !run.open || run.status !== 'blocked' || run.blockKind !== 'host')
+      return this.retries.forget(run)
     await this.residency.reloadFromDisk(run)
     if (run.status !== 'blocked') this.retries.forget(run)
   }
@@ -400,11 +426,18 @@ export class WorkflowHost {
     if (this.options.virtualTime) this.skipIfOnlyTimers(run)
   }
 
-
   private skipIfOnlyTimers(run: WorkflowRun): void {
     setImmediate(() => {
       const out = run.outstanding
-      if (this.closed || !run.open || run.busy || run.status === 'blocked' || out.activities.size > 0 || out.timers.size === 0) return
+      if (
+        this.closed ||
+        !run.open ||
+        run.busy ||
+        run.status === 'blocked' ||
+        out.activities.size > 0 ||
+        out.timers.size === 0
+      )
+        return
       void this.skipTime(run.identity.pid, 'next-timer').catch(() => {})
     })
   }
@@ -432,9 +465,13 @@ export class WorkflowHost {
 }
 
 function closedError(run: WorkflowRun, verb: string): WippyError {
-  return new WippyError('WIPPY_WORKFLOW_CLOSED', `Can't ${verb} workflow ${run.identity.pid}: it has already ${run.status}.`, {
-    hint: 'Check its state with `wippy ps --all` or `wippy history inspect`.',
-  })
+  return new WippyError(
+    'WIPPY_WORKFLOW_CLOSED',
+    `Can't ${verb} workflow ${run.identity.pid}: it has already ${run.status}.`,
+    {
+      hint: 'Check its state with `wippy ps --all` or `wippy history inspect`.',
+    },
+  )
 }
 
 /**

@@ -10,9 +10,14 @@ import type {WorkflowRun} from './run.js'
 import {startErrorOf} from './start-policy.js'
 import type {WorkflowHost} from './workflow-host.js'
 
-export function workflowOwner(host: WorkflowHost, node: Addressing, workers: (host: string) => {client: string; worker: string} | undefined): PidOwner {
+export function workflowOwner(
+  host: WorkflowHost,
+  node: Addressing,
+  workers: (host: string) => {client: string; worker: string} | undefined,
+): PidOwner {
   // Code names a run exactly; the CLI may give a workflow ID prefix (and hears why not).
-  const runOf = (dest: string, origin: Origin): WorkflowRun => (origin.code ? host.exactRun(dest) : undefined) ?? host.requireRun(dest)
+  const runOf = (dest: string, origin: Origin): WorkflowRun =>
+    (origin.code ? host.exactRun(dest) : undefined) ?? host.requireRun(dest)
   return {
     fallbackFor: 'cli',
     kind: 'workflow',

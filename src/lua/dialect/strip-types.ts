@@ -66,8 +66,7 @@ export function tokenize(src: string): Tok[] {
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
       while (i < n) {
         const d = src[i]!
-        if ((d === '+' || d === '-') && /[eEpP]/.test(src[i - 1]!) && !/^0[xX]/.test(src.slice(start, start + 2)))
-          i++
+        if ((d === '+' || d === '-') && /[eEpP]/.test(src[i - 1]!) && !/^0[xX]/.test(src.slice(start, start + 2))) i++
         else if ((d === '+' || d === '-') && /[pP]/.test(src[i - 1]!)) i++
         else if (/[0-9A-Za-z_.]/.test(d)) i++
         else break
@@ -105,7 +104,25 @@ export function tokenize(src: string): Tok[] {
   return toks
 }
 
-const KEYWORDS_NOT_ENDING = new Set(['and', 'do', 'else', 'elseif', 'for', 'function', 'goto', 'if', 'in', 'local', 'not', 'or', 'repeat', 'return', 'then', 'until', 'while'])
+const KEYWORDS_NOT_ENDING = new Set([
+  'and',
+  'do',
+  'else',
+  'elseif',
+  'for',
+  'function',
+  'goto',
+  'if',
+  'in',
+  'local',
+  'not',
+  'or',
+  'repeat',
+  'return',
+  'then',
+  'until',
+  'while',
+])
 
 /** True when a token can end an expression (so a following `as` is a cast). */
 function endsExpression(t: Tok): boolean {
@@ -211,7 +228,11 @@ export function stripTypes(src: string): string {
     if (k === 0 || k === aliasEnd) return true
     const prev = at(k - 1)
     if (prev.kind === 'op') return [';', ')', ']', '}'].includes(prev.text) || prev.text === '::'
-    if (prev.kind === 'name') return !['local', 'function', 'and', 'or', 'not', 'return', 'in', 'until'].includes(prev.text) || ['do', 'then', 'else', 'end', 'repeat', 'break'].includes(prev.text)
+    if (prev.kind === 'name')
+      return (
+        !['local', 'function', 'and', 'or', 'not', 'return', 'in', 'until'].includes(prev.text) ||
+        ['do', 'then', 'else', 'end', 'repeat', 'break'].includes(prev.text)
+      )
     return true
   }
 
@@ -235,7 +256,8 @@ export function stripTypes(src: string): string {
       const params: string[] = []
       if (is(j, '<')) {
         const end = skipGroup(j)
-        for (let k = j + 1; k < end; k++) if (at(k).kind === 'name' && (is(k - 1, '<') || is(k - 1, ','))) params.push(at(k).text)
+        for (let k = j + 1; k < end; k++)
+          if (at(k).kind === 'name' && (is(k - 1, '<') || is(k - 1, ','))) params.push(at(k).text)
         j = end
       }
       if (is(j, '=')) {
@@ -248,7 +270,11 @@ export function stripTypes(src: string): string {
         // An alias is a runtime value too (`Name:is(v)`); its text keeps its newlines.
         if (body !== '' && !body.includes(']==]')) {
           const ps = params.length > 0 ? `, {${params.map((x) => `"${x}"`).join(', ')}}` : ''
-          replacements.push([t.start, at(j - 1).end, `local ${nameTok.text} = __wippy_type("${nameTok.text}", [==[${body}]==]${ps})`])
+          replacements.push([
+            t.start,
+            at(j - 1).end,
+            `local ${nameTok.text} = __wippy_type("${nameTok.text}", [==[${body}]==]${ps})`,
+          ])
         } else blank(p, j)
       } else blank(p, j)
       p = j
@@ -303,7 +329,13 @@ export function stripTypes(src: string): string {
       continue
     }
     // `expr as T`: `as` is no Lua keyword, so after the end of an expression it can only be a cast.
-    if (t.kind === 'name' && text === 'as' && p > 0 && endsExpression(at(p - 1)) && (at(p + 1).kind === 'name' || is(p + 1, '{') || is(p + 1, '('))) {
+    if (
+      t.kind === 'name' &&
+      text === 'as' &&
+      p > 0 &&
+      endsExpression(at(p - 1)) &&
+      (at(p + 1).kind === 'name' || is(p + 1, '{') || is(p + 1, '('))
+    ) {
       const end = skipType(p + 1)
       blank(p, end)
       p = end

@@ -171,7 +171,9 @@ export class LuaCodec {
     api.pushNil(L)
     while (api.next(L, t)) {
       if (++this.entries > MAX_VALUE_ENTRIES) {
-        throw new Error(`a value holds more than ${MAX_VALUE_ENTRIES} table entries (a table referenced many times counts each time)`)
+        throw new Error(
+          `a value holds more than ${MAX_VALUE_ENTRIES} table entries (a table referenced many times counts each time)`,
+        )
       }
       const kt = api.type(L, -2)
       if (kt === LuaT.Number && api.isInteger(L, -2) && Number.isSafeInteger(api.toNumber(L, -2))) {
@@ -203,13 +205,18 @@ export class LuaCodec {
       for (const [k, v] of intKeys) out[k - 1] = v
       return out
     }
-    for (const k of intKeys.keys()) if (strKeys.has(String(k))) throw keyCollision(named?.get(String(k))?.[0] ?? `the key ${k}`, String(k))
+    for (const k of intKeys.keys())
+      if (strKeys.has(String(k))) throw keyCollision(named?.get(String(k))?.[0] ?? `the key ${k}`, String(k))
     const out: Record<string, unknown> = {}
-    const keys = [...intKeys.keys()].map(String).concat([...strKeys.keys()]).sort()
+    const keys = [...intKeys.keys()]
+      .map(String)
+      .concat([...strKeys.keys()])
+      .sort()
     for (const k of keys) {
       const v = strKeys.has(k) ? strKeys.get(k) : intKeys.get(Number(k))
       // `__proto__` as a plain assignment would set the prototype and drop the key.
-      if (k === '__proto__') Object.defineProperty(out, k, {configurable: true, enumerable: true, value: v, writable: true})
+      if (k === '__proto__')
+        Object.defineProperty(out, k, {configurable: true, enumerable: true, value: v, writable: true})
       else out[k] = v
     }
     const wire = name === undefined ? undefined : WIRE_FORMS.get(name)

@@ -125,7 +125,10 @@ export class LuaApi {
    */
   newOwnedState(owner: StateOwner): number {
     this.callbacks ??= {
-      alloc: this.module.addFunction((ud: number, ptr: number, osize: number, nsize: number) => this.owners[ud]!.alloc(ptr, osize, nsize), 'iiiii'),
+      alloc: this.module.addFunction(
+        (ud: number, ptr: number, osize: number, nsize: number) => this.owners[ud]!.alloc(ptr, osize, nsize),
+        'iiiii',
+      ),
       hook: this.module.addFunction((L: number) => {
         this.owners[this.heapU32[(L - EXTRASPACE) >> 2]!]?.hook(L)
       }, 'vii'),

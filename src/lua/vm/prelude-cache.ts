@@ -42,7 +42,9 @@ function fromBase64(b64: string): Uint8Array {
 }
 
 /** The build's bytecode for these chunks, or undefined when absent or made for other text. */
-export async function builtPreludeBytecode(chunks: readonly PreludeChunk[]): Promise<Map<string, Uint8Array> | undefined> {
+export async function builtPreludeBytecode(
+  chunks: readonly PreludeChunk[],
+): Promise<Map<string, Uint8Array> | undefined> {
   // A variable specifier: the module exists only in dist/, after the build.
   const specifier = './prelude-bytecode.js'
   let built: PreludeBytecode | undefined

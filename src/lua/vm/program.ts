@@ -44,7 +44,13 @@ export interface PreludeChunk {
   text: string
 }
 
-type LimitHit = {kind: 'InstructionLimit' | 'MemoryLimit' | 'TimeLimit' | typeof HOST_MEMORY_KIND; message: string; retryable?: true} | undefined
+type LimitHit =
+  | {
+      kind: 'InstructionLimit' | 'MemoryLimit' | 'TimeLimit' | typeof HOST_MEMORY_KIND
+      message: string
+      retryable?: true
+    }
+  | undefined
 
 /** A {@link LuaProgram} on wasmoon; see the module comment. */
 export class WasmoonProgram implements LuaProgram {
@@ -188,7 +194,15 @@ export class WasmoonProgram implements LuaProgram {
     try {
       return toOutcome(this.codec.read(this.L, -1))
     } catch (error) {
-      return {commands: [], error: {kind: 'PayloadTooLarge', message: `a value leaving Lua is refused: ${(error as Error).message}`, retryable: false}, status: 'failed'}
+      return {
+        commands: [],
+        error: {
+          kind: 'PayloadTooLarge',
+          message: `a value leaving Lua is refused: ${(error as Error).message}`,
+          retryable: false,
+        },
+        status: 'failed',
+      }
     }
   }
 
@@ -272,7 +286,8 @@ export class WasmoonProgram implements LuaProgram {
 
   /** Out of memory but not over this program's own cap: the host's failure (retryable), not the code's. */
   private failure(status: number, message: string): Error {
-    if (status === LUA_ERRMEM && this.limit?.kind !== 'MemoryLimit') return new HostLimitError(`${message} (${HEAP_FULL})`)
+    if (status === LUA_ERRMEM && this.limit?.kind !== 'MemoryLimit')
+      return new HostLimitError(`${message} (${HEAP_FULL})`)
     return new Error(message)
   }
 
@@ -312,7 +327,10 @@ export class WasmoonProgram implements LuaProgram {
       this.limit = {kind: 'InstructionLimit', message: `instruction budget of ${this.budget} exceeded (runaway loop?)`}
     }
     if (!this.limit && Date.now() > this.deadline) {
-      this.limit = {kind: 'TimeLimit', message: `ran for more than ${this.stepMs} ms without waiting (runaway work in a library call?)`}
+      this.limit = {
+        kind: 'TimeLimit',
+        message: `ran for more than ${this.stepMs} ms without waiting (runaway work in a library call?)`,
+      }
     }
     if (this.limit) {
       // Fire on every instruction from now on: a user pcall in a loop would otherwise catch

@@ -77,7 +77,13 @@ export class LuaRuntime {
   /** Builds a ready-to-start program: a fresh Lua state with the prelude and the spec. */
   createProgram(spec: LuaProgramSpec): WasmoonProgram {
     const limits = {...this.programLimits, ...spec.limits}
-    return new WasmoonProgram(this.api, Object.keys(limits).length > 0 ? {...spec, limits} : spec, this.prelude, this.strip, this.budget)
+    return new WasmoonProgram(
+      this.api,
+      Object.keys(limits).length > 0 ? {...spec, limits} : spec,
+      this.prelude,
+      this.strip,
+      this.budget,
+    )
   }
 
   /**
@@ -105,7 +111,14 @@ export class LuaRuntime {
       const m = /^(.*?):(\d+): (.*)$/s.exec(raw)
       // Lua gives no position when the whole text is refused (a text that starts like
       // precompiled bytecode, ESC 'L' 'u' 'a'): it is wrong from its first byte.
-      if (!m) return {column: 1, line: 1, message: text.startsWith('\x1b') ? 'the file starts with the ESC byte of precompiled Lua bytecode; only Lua source text can be loaded' : raw}
+      if (!m)
+        return {
+          column: 1,
+          line: 1,
+          message: text.startsWith('\x1b')
+            ? 'the file starts with the ESC byte of precompiled Lua bytecode; only Lua source text can be loaded'
+            : raw,
+        }
       const line = Number(m[2])
       const problem: LuaSyntaxProblem = {line, message: m[3]!}
       const near = /near '(.+)'$/.exec(m[3]!)

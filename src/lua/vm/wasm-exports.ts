@@ -63,7 +63,8 @@ function startWatch(): Watch {
       // instantiate(bytes) gives {module, instance}; instantiate(module) gives the instance.
       const instance = ((result as {instance?: unknown}).instance ?? result) as {exports?: RawExports} | undefined
       const exports = instance?.exports
-      if (exports && exports.memory instanceof wasm.Memory && typeof exports.lua_newstate === 'function') w.captured.push(exports)
+      if (exports && exports.memory instanceof wasm.Memory && typeof exports.lua_newstate === 'function')
+        w.captured.push(exports)
       return result
     }
     watch = w
@@ -86,12 +87,45 @@ function stopWatch(watch: Watch): void {
 type Fn = (...args: any[]) => any
 /** The C functions we call, by their C name; a fixed shape so V8 keeps its call sites monomorphic. */
 const FUNCTIONS = [
-  'free', 'luaL_loadbufferx', 'luaL_newstate', 'luaL_openlibs', 'luaL_ref', 'lua_checkstack', 'lua_close',
-  'lua_createtable', 'lua_error', 'lua_getallocf', 'lua_getglobal', 'lua_getmetatable', 'lua_gettop', 'lua_isinteger',
-  'lua_newstate', 'lua_next', 'lua_pcallk', 'lua_pushboolean', 'lua_pushinteger', 'lua_pushlstring', 'lua_pushnil',
-  'lua_pushnumber', 'lua_pushvalue', 'lua_rawequal', 'lua_rawget', 'lua_rawgeti', 'lua_rawset', 'lua_rawseti',
-  'lua_setallocf', 'lua_sethook', 'lua_setmetatable', 'lua_settop', 'lua_toboolean', 'lua_tointegerx', 'lua_tolstring',
-  'lua_tonumberx', 'lua_type', 'malloc', 'realloc',
+  'free',
+  'luaL_loadbufferx',
+  'luaL_newstate',
+  'luaL_openlibs',
+  'luaL_ref',
+  'lua_checkstack',
+  'lua_close',
+  'lua_createtable',
+  'lua_error',
+  'lua_getallocf',
+  'lua_getglobal',
+  'lua_getmetatable',
+  'lua_gettop',
+  'lua_isinteger',
+  'lua_newstate',
+  'lua_next',
+  'lua_pcallk',
+  'lua_pushboolean',
+  'lua_pushinteger',
+  'lua_pushlstring',
+  'lua_pushnil',
+  'lua_pushnumber',
+  'lua_pushvalue',
+  'lua_rawequal',
+  'lua_rawget',
+  'lua_rawgeti',
+  'lua_rawset',
+  'lua_rawseti',
+  'lua_setallocf',
+  'lua_sethook',
+  'lua_setmetatable',
+  'lua_settop',
+  'lua_toboolean',
+  'lua_tointegerx',
+  'lua_tolstring',
+  'lua_tonumberx',
+  'lua_type',
+  'malloc',
+  'realloc',
 ] as const
 /** The C functions LuaApi calls, keyed `_name` like emscripten's Module. */
 export type BoundFunctions = Record<`_${(typeof FUNCTIONS)[number]}`, Fn>

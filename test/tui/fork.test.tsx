@@ -48,9 +48,12 @@ test('a run kept on old code is marked; f on its row and f in the replay view fo
 
   // Then the reload note leads with the fork command, and the row is marked
   await term.waitFor(new RegExp(`${run.id} .*old code · sleeping`))
-  expect(term.logs()).toMatch(
-    new RegExp(`reload: ${run.id} stays on its old code · restart it on the new code: wippy fork ${run.id} --at 1`),
+  // (The row and the log line arrive in separate throttled feed flushes: wait for the log too.)
+  const note = new RegExp(
+    `reload: ${run.id} stays on its old code · restart it on the new code: wippy fork ${run.id} --at 1`,
   )
+  await term.waitFor(() => note.test(term.logs()))
+  expect(term.logs()).toMatch(note)
   expect(term.frame()).toMatch(/f fork/)
 
   // When f is pressed on its row: it forks at the event the reload named

@@ -67,8 +67,11 @@ export interface LuaCommandMap {
   'uuid.generate': {args: [version: string]}
   /** `{length, size}` of the history the code has seen so far. */
   'workflow.history': {args: []}
-  /** The version to run for a change: `max` live (else `min`, else 1), the recorded one on replay. */
-  'workflow.version': {args: [changeId: string, minVersion?: unknown, maxVersion?: unknown]}
+  /**
+   * The version to run for a change (Temporal's GetVersion): `max` the first time live, -1 when
+   * replaying history that predates the change, the first value for every later call.
+   */
+  'workflow.version': {args: [changeId: string, minVersion: number, maxVersion: number]}
 }
 
 export type LuaOp = keyof LuaCommandMap
@@ -265,7 +268,7 @@ const DECODE: Decoders = {
   'time.zone': (a) => [str(a[0])],
   'uuid.generate': (a) => [String(a[0] ?? 'v4')],
   'workflow.history': () => [],
-  'workflow.version': (a) => head(a, str),
+  'workflow.version': (a) => [str(a[0]), num(a[1]), num(a[2])],
 }
 
 /** Which options decoder an op uses (ops without options drop any given). */

@@ -230,6 +230,25 @@ describe('workflow.version (Temporal GetVersion)', () => {
     expect(await engine.wait(id)).toMatchObject({result: {got: 'hi', path: 'new'}, status: 'completed'})
   })
 
+  test('a skipped marker that contradicts what the code already saw is a divergence', async () => {
+    // Given a run that recorded its version after the sleep
+    const late = BASE.replace('  local msg', '  local v = workflow.version("late", -1, 1)\n  local msg')
+    const p = project(late)
+    const first = await start(p.root)
+    const id = await runToSignalWait(first)
+    expect(await markers(first, id)).toEqual([expect.objectContaining({name: 'version:late', seq: 5, value: 1})])
+    await first.close()
+
+    // When the call moves before the sleep (where the history has no marker: -1)
+    p.write('src/v/flow.lua', BASE.replace('  time.sleep', '  local v = workflow.version("late", -1, 1)\n  time.sleep'))
+    const engine = await start(p.root)
+
+    // Then the recorded 1 contradicts the -1 the code took, at the marker's event
+    const row = engine.ps().find((r) => r.id === id)!
+    expect(row.status).toBe('blocked')
+    expect(row.problem).toContain('at event 5: expected workflow.version("late") = 1, got version -1 already returned')
+  })
+
   test('the platform’s argument checks: min > max is Invalid, a missing bound raises', async () => {
     const p = project(`local workflow = require("workflow")
 local function main()

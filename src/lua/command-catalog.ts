@@ -109,7 +109,7 @@ export type LuaCommand<Op extends LuaOp = LuaOp> = {
  * - `cancel-out`: cancels or terminates another run (recorded as a SideEffect; Temporal:
  *   RequestCancelExternalWorkflowExecution, terminate through an activity).
  * - `marker`: a value chosen once and replayed (MarkerRecorded; Temporal: a marker, or
- *   `patched()` for versions).
+ *   GetVersion for versions: see hosts/workflows/change-versions.ts).
  * - `pure`: a deterministic function of its arguments, recomputed on replay and never
  *   recorded here. On Temporal it must be recorded as a local activity or marker (or run
  *   as sandbox-safe code): the local executors depend on Node/ICU/V8, which need not be

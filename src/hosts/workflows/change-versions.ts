@@ -15,6 +15,7 @@ import {WippyError} from '../../errors.js'
 import type {HistoryEvent} from '../../history/events.js'
 import {workflowIdOf} from './block-reason.js'
 import {nondeterminismError} from './nondeterminism.js'
+import type {ReplayCursor} from './replay-cursor.js'
 
 /** Temporal's `DefaultVersion`: the code path that existed before the change. */
 export const DEFAULT_VERSION = -1
@@ -35,6 +36,12 @@ export function changeIdOfMarker(event: HistoryEvent | undefined): string | unde
   return event.name.slice('version:'.length)
 }
 
+/**
+ * What a call answers: `version`, checked at `eventIndex`; `take` when the next recorded command
+ * is its marker (replay consumes it). Undefined when the call is live: it records `max`.
+ */
+export type VersionResolution = {eventIndex: number; take: boolean; version: number} | undefined
+
 /** The change IDs a run has seen and the version each resolved to (reset on every replay). */
 export class ChangeVersions {
   private readonly versions = new Map<string, number>()
@@ -49,6 +56,29 @@ export class ChangeVersions {
 
   clear(): void {
     this.versions.clear()
+  }
+
+  /** See {@link VersionResolution}; `seenSeq` is the last event the code has seen. */
+  resolve(call: VersionCall, replay: ReplayCursor | undefined, pid: string, seenSeq: number): VersionResolution {
+    const known = this.versions.get(call.changeId)
+    if (known !== undefined) return {eventIndex: seenSeq, take: false, version: known}
+    if (!replay) return undefined
+    this.skipMarkers(replay, pid, call.changeId)
+    const next = replay.peekCommand()
+    if (next?.type === 'MarkerRecorded' && changeIdOfMarker(next) === call.changeId) {
+      return {eventIndex: next.seq, take: true, version: Number(next.value)}
+    }
+    // The history goes on past this point without the marker: the run predates the change.
+    const goesOn = next ?? (replay.onlyQueuedLeft ? undefined : replay.peekDelivery())
+    return goesOn ? {eventIndex: goesOn.seq, take: false, version: DEFAULT_VERSION} : undefined
+  }
+
+  /** Skips the version markers next in the history that the code did not issue there (but `except`'s). */
+  skipMarkers(replay: ReplayCursor, pid: string, except?: string): void {
+    for (let id = changeIdOfMarker(replay.peekCommand()); id !== undefined && id !== except;) {
+      this.skipped(replay.takeCommand(), pid)
+      id = changeIdOfMarker(replay.peekCommand())
+    }
   }
 
   /**

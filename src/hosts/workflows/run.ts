@@ -47,7 +47,7 @@ import {describeMismatch, nondeterminismError} from './nondeterminism.js'
 import {type Outstanding, applyToOutstanding, outstandingOf} from '../../history/outstanding.js'
 import {type RunStatus, closedStatusOf, workflowClock} from '../../history/run-view.js'
 import {ReplayCursor} from './replay-cursor.js'
-import {ChangeVersions, DEFAULT_VERSION, type VersionCall, changeIdOfMarker, checkVersion} from './change-versions.js'
+import {ChangeVersions, type VersionCall, changeIdOfMarker, checkVersion} from './change-versions.js'
 
 export type {RunStatus} from '../../history/run-view.js'
 
@@ -411,7 +411,7 @@ export class WorkflowRun {
     if (outcome.status === 'failed' && outcome.error.kind === HOST_MEMORY_KIND) throw new Error(outcome.error.message)
     for (const cmd of outcome.commands) await this.handleCommand(cmd)
     if (outcome.status === 'waiting') return
-    if (this.replay) this.skipVersionMarkers()
+    if (this.replay) this.changeVersions.skipMarkers(this.replay, this.identity.pid)
     // Queued deliveries the code never read: it closed before they arrived, as it could live.
     if (this.replay && !this.replay.exhausted && !this.replay.onlyQueuedLeft) {
       const next = this.replay.peekCommand() ?? this.replay.peekDelivery()!
@@ -456,7 +456,7 @@ export class WorkflowRun {
     const identity = identityOfEvent(plan.intent())!
     if (plan.version && this.resolveVersion(cmd, plan.version, identity)) return
     if (this.replay) {
-      this.skipVersionMarkers()
+      this.changeVersions.skipMarkers(this.replay, this.identity.pid)
       const recorded = this.replay.peekCommand()
       if (recorded) return this.matchRecorded(cmd, identity)
       const pending = this.replay.peekDelivery()
@@ -515,41 +515,15 @@ export class WorkflowRun {
    * the call is live and its marker (holding `max`) is to be recorded.
    */
   private resolveVersion(cmd: LuaCommand, call: VersionCall, identity: CommandIdentity): boolean {
-    const at = (eventIndex: number) => ({eventIndex, pid: this.identity.pid, ...(cmd.where ? {where: cmd.where} : {})})
-    const answer = (version: number, eventIndex: number): true => {
-      checkVersion(call, version, at(eventIndex))
-      this.changeVersions.set(call.changeId, version)
-      this.immediate.push({kind: 'result', tag: cmd.tag, value: version})
-      return true
-    }
-    const known = this.changeVersions.get(call.changeId)
-    if (known !== undefined) return answer(known, this.seenSeq)
-    if (this.replay) {
-      this.skipVersionMarkers(call.changeId)
-      const next = this.replay.peekCommand()
-      if (next && changeIdOfMarker(next) === call.changeId) {
-        const version = Number((next as EventOf<'MarkerRecorded'>).value)
-        checkVersion(call, version, at(next.seq))
-        this.changeVersions.set(call.changeId, version)
-        this.matchRecorded(cmd, identity)
-        return true
-      }
-      // The history goes on past this point without the marker: the run predates the change.
-      const goesOn = next ?? (this.replay.onlyQueuedLeft ? undefined : this.replay.peekDelivery())
-      if (goesOn) return answer(DEFAULT_VERSION, goesOn.seq)
-    }
-    checkVersion(call, call.max, at(this.nextSeq()))
-    this.changeVersions.set(call.changeId, call.max)
-    return false
-  }
-
-  /** Skips the version markers next in the history that the code did not issue there (but `except`'s). */
-  private skipVersionMarkers(except?: string): void {
-    const replay = this.replay!
-    for (let id = changeIdOfMarker(replay.peekCommand()); id !== undefined && id !== except;) {
-      this.changeVersions.skipped(replay.takeCommand(), this.identity.pid)
-      id = changeIdOfMarker(replay.peekCommand())
-    }
+    const resolved = this.changeVersions.resolve(call, this.replay, this.identity.pid, this.seenSeq)
+    const version = resolved?.version ?? call.max
+    const eventIndex = resolved?.eventIndex ?? this.nextSeq()
+    checkVersion(call, version, {eventIndex, pid: this.identity.pid, ...(cmd.where ? {where: cmd.where} : {})})
+    this.changeVersions.set(call.changeId, version)
+    if (!resolved) return false
+    if (resolved.take) this.matchRecorded(cmd, identity)
+    else this.immediate.push({kind: 'result', tag: cmd.tag, value: version})
+    return true
   }
 
   /** Replay caught up with the history: what was pending when it was written starts again. */

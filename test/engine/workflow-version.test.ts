@@ -8,6 +8,7 @@
  */
 import {afterEach, describe, expect, test} from 'vitest'
 
+import {queueOfflineSignal} from '../../src/control/offline.js'
 import {Engine} from '../../src/engine/engine.js'
 import {writeProject} from '../helpers/project.js'
 import {until} from '../helpers/until.js'
@@ -228,6 +229,28 @@ describe('workflow.version (Temporal GetVersion)', () => {
     expect(engine.ps().find((r) => r.id === id)?.status).toBe('running')
     await engine.signal(id, 'go', ['hi'])
     expect(await engine.wait(id)).toMatchObject({result: {got: 'hi', path: 'new'}, status: 'completed'})
+  })
+
+  test('past the end of the history (a signal queued offline) the call is live and records max', async () => {
+    // Given a run on the old code waiting for its signal, the engine down, and a signal queued
+    const p = project(BASE)
+    const first = await start(p.root)
+    const id = await runToSignalWait(first)
+    await first.close()
+    await queueOfflineSignal(p.root, id, 'go', ['queued'])
+
+    // When the new code guards what it does after the signal, and the engine restarts
+    const guardedAfter = BASE.replace(
+      '  return {path = "old"',
+      '  local v = workflow.version("after-signal", -1, 1)\n  return {v = v, path = "old"',
+    )
+    p.write('src/v/flow.lua', guardedAfter)
+    const engine = await start(p.root)
+
+    // Then the code reached the new path live: it records the marker with max and takes it
+    expect(await engine.wait(id)).toMatchObject({result: {got: 'queued', v: 1}, status: 'completed'})
+    expect(await markers(engine, id)).toEqual([expect.objectContaining({name: 'version:after-signal', value: 1})])
+    expect(await engine.replayCheck(id)).toMatchObject({ok: true})
   })
 
   test('a skipped marker that contradicts what the code already saw is a divergence', async () => {

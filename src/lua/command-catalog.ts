@@ -67,8 +67,11 @@ export interface LuaCommandMap {
   'uuid.generate': {args: [version: string]}
   /** `{length, size}` of the history the code has seen so far. */
   'workflow.history': {args: []}
-  /** The version to run for a change: `max` live (else `min`, else 1), the recorded one on replay. */
-  'workflow.version': {args: [changeId: string, minVersion?: unknown, maxVersion?: unknown]}
+  /**
+   * The version to run for a change (Temporal's GetVersion): `max` the first time live, -1 when
+   * replaying history that predates the change, the first value for every later call.
+   */
+  'workflow.version': {args: [changeId: string, minVersion: number, maxVersion: number]}
 }
 
 export type LuaOp = keyof LuaCommandMap
@@ -106,7 +109,7 @@ export type LuaCommand<Op extends LuaOp = LuaOp> = {
  * - `cancel-out`: cancels or terminates another run (recorded as a SideEffect; Temporal:
  *   RequestCancelExternalWorkflowExecution, terminate through an activity).
  * - `marker`: a value chosen once and replayed (MarkerRecorded; Temporal: a marker, or
- *   `patched()` for versions).
+ *   GetVersion for versions: see hosts/workflows/change-versions.ts).
  * - `pure`: a deterministic function of its arguments, recomputed on replay and never
  *   recorded here. On Temporal it must be recorded as a local activity or marker (or run
  *   as sandbox-safe code): the local executors depend on Node/ICU/V8, which need not be
@@ -265,7 +268,7 @@ const DECODE: Decoders = {
   'time.zone': (a) => [str(a[0])],
   'uuid.generate': (a) => [String(a[0] ?? 'v4')],
   'workflow.history': () => [],
-  'workflow.version': (a) => head(a, str),
+  'workflow.version': (a) => [str(a[0]), num(a[1]), num(a[2])],
 }
 
 /** Which options decoder an op uses (ops without options drop any given). */

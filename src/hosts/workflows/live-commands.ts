@@ -15,6 +15,7 @@ import type {LuaDelivery, LuaErrorValue} from '../../lua/types.js'
 import {cryptoSideEffectOp, executeCryptoCommand, randomHex} from '../ops/crypto.js'
 import {executeTextCommand} from '../ops/regexp.js'
 import {executeZoneCommand} from '../ops/zone.js'
+import {type VersionCall, versionMarkerName} from './change-versions.js'
 import type {EventIntent} from './event-identity.js'
 import type {CommandPlan, LiveCommandHandler, WorkflowRun} from './run.js'
 
@@ -252,22 +253,19 @@ export function workflowCommands(services: LiveServices): Plans {
     // Deterministic: counted up to the last event the code has seen, also on replay.
     'workflow.history': (cmd, run) =>
       answered(() => ({kind: 'result', tag: cmd.tag, value: {length: run.seenSeq, size: run.seenHistoryBytes()}})),
-    // A new run (or code path) takes the newest version; replay returns the recorded one.
-    'workflow.version': (cmd, run) =>
-      recorded(
-        cmd,
-        () => {
-          const [changeId, min, max] = cmd.args
-          return {
-            name: `version:${changeId}`,
-            ts: run.now(),
-            type: 'MarkerRecorded',
-            value: max ?? min ?? 1,
-            ...whereOf(cmd),
-          }
-        },
-        same,
-      ),
+    // Temporal's GetVersion (see change-versions.ts): live, the first call of a change ID records
+    // `max`; the run answers later calls, and replay without a marker, itself.
+    'workflow.version': (cmd, run) => {
+      const [changeId, min, max] = cmd.args
+      const marker = (): Extract<EventIntent, {type: 'MarkerRecorded'}> => ({
+        name: versionMarkerName(changeId),
+        ts: run.now(),
+        type: 'MarkerRecorded',
+        value: max,
+        ...whereOf(cmd),
+      })
+      return recorded(cmd, marker, same, {changeId, max, min})
+    },
   }
 }
 
@@ -279,8 +277,10 @@ function recorded<I extends EventIntent>(
   cmd: LuaCommand,
   intent: () => I,
   complete: (intent: I, seq: number) => NewHistoryEvent | Promise<NewHistoryEvent>,
+  version?: VersionCall,
 ): CommandPlan {
-  return {intent, outward: reachesOutside(cmd.op), record: async (seq) => complete(intent(), seq), recorded: true}
+  const record = async (seq: number) => complete(intent(), seq)
+  return {intent, outward: reachesOutside(cmd.op), record, recorded: true, ...(version ? {version} : {})}
 }
 
 function answered(answer: (replaying: boolean) => LuaDelivery): CommandPlan {

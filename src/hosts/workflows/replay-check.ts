@@ -18,6 +18,9 @@ export interface ReplayCheck {
   replayedEvents: number
 }
 
+/** Errors that say where the code and the history part (a version out of range included). */
+const DIVERGENCES: ReadonlySet<string> = new Set(['WIPPY_NONDETERMINISM', 'WIPPY_VERSION_UNSUPPORTED'])
+
 /** Thrown inside the check when the code goes past the recorded history: that is a pass. */
 class CaughtUp extends Error {}
 
@@ -79,7 +82,7 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
     await run.load(program)
   } catch (error) {
     if (!(error instanceof CaughtUp)) {
-      if (isWippyError(error) && error.code === 'WIPPY_NONDETERMINISM') {
+      if (isWippyError(error) && DIVERGENCES.has(error.code)) {
         return {
           divergence: {...(error.details as unknown as Divergence), message: error.message},
           ok: false,
@@ -111,7 +114,7 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
     })
     mismatch = {...(error.details as unknown as Divergence), message: error.message}
   }
-  if (run.problem && isWippyError(run.problem) && run.problem.code === 'WIPPY_NONDETERMINISM') {
+  if (run.problem && isWippyError(run.problem) && DIVERGENCES.has(run.problem.code)) {
     mismatch = {...(run.problem.details as unknown as Divergence), message: run.problem.message}
   }
   return mismatch

@@ -47,6 +47,7 @@ import {describeMismatch, nondeterminismError} from './nondeterminism.js'
 import {type Outstanding, applyToOutstanding, outstandingOf} from '../../history/outstanding.js'
 import {type RunStatus, closedStatusOf, workflowClock} from '../../history/run-view.js'
 import {ReplayCursor} from './replay-cursor.js'
+import {ChangeVersions, type VersionCall, changeIdOfMarker, checkVersion} from './change-versions.js'
 
 export type {RunStatus} from '../../history/run-view.js'
 
@@ -73,7 +74,14 @@ export interface RunContext {
  */
 export type CommandPlan =
   | {answer(replaying: boolean): LuaDelivery; recorded: false}
-  | {intent(): EventIntent; outward: boolean; record(seq: number): Promise<NewHistoryEvent>; recorded: true}
+  | {
+      intent(): EventIntent
+      outward: boolean
+      record(seq: number): Promise<NewHistoryEvent>
+      recorded: true
+      /** Set for `workflow.version`: answered from the run's change versions when it can be. */
+      version?: VersionCall
+    }
 
 export interface LiveCommandHandler {
   /** What `cmd` means: its recorded event (`outward`: recording reaches outside the run, so flush first) or its answer. */
@@ -121,6 +129,8 @@ export class WorkflowRun {
    * `workflow.history_length()` says: replay reaches the same value at the same point.
    */
   seenSeq = 0
+  /** What each `workflow.version` change ID resolved to (rebuilt by every replay). */
+  readonly changeVersions = new ChangeVersions()
 
   private program?: LuaProgram
   private replay?: ReplayCursor
@@ -216,6 +226,7 @@ export class WorkflowRun {
     this.immediate.length = 0
     this.tagBySeq.clear()
     this.seqByTag.clear()
+    this.changeVersions.clear()
     this.replay = new ReplayCursor(this.events)
     this.replayedEvents = this.events.length
     this.seenSeq = 1
@@ -356,9 +367,15 @@ export class WorkflowRun {
   private nextDeliveries(): LuaDelivery[] | undefined {
     if (this.immediate.length > 0) return this.immediate.splice(0)
     if (this.replay) {
-      const next = this.replay.peekDelivery()
-      const unmatched =
-        this.replay.unmatchedCommandBeforeNextDelivery() ?? (next ? undefined : this.replay.peekCommand())
+      const replay = this.replay
+      const next = replay.peekDelivery()
+      const unmatchedCommand = () =>
+        replay.unmatchedCommandBeforeNextDelivery() ?? (next ? undefined : replay.peekCommand())
+      let unmatched = unmatchedCommand()
+      // Version markers the waiting code no longer issues are tolerated (see change-versions.ts).
+      for (; changeIdOfMarker(unmatched) !== undefined; unmatched = unmatchedCommand()) {
+        this.changeVersions.skipped(replay.takeCommand(), this.identity.pid)
+      }
       if (unmatched) {
         throw nondeterminismError({
           eventIndex: unmatched.seq,
@@ -394,6 +411,7 @@ export class WorkflowRun {
     if (outcome.status === 'failed' && outcome.error.kind === HOST_MEMORY_KIND) throw new Error(outcome.error.message)
     for (const cmd of outcome.commands) await this.handleCommand(cmd)
     if (outcome.status === 'waiting') return
+    if (this.replay) this.changeVersions.skipMarkers(this.replay, this.identity.pid)
     // Queued deliveries the code never read: it closed before they arrived, as it could live.
     if (this.replay && !this.replay.exhausted && !this.replay.onlyQueuedLeft) {
       const next = this.replay.peekCommand() ?? this.replay.peekDelivery()!
@@ -434,9 +452,11 @@ export class WorkflowRun {
       this.immediate.push(plan.answer(this.replay !== undefined))
       return
     }
+    // Every intent is a command event, so it has an identity.
+    const identity = identityOfEvent(plan.intent())!
+    if (plan.version && this.resolveVersion(cmd, plan.version, identity)) return
     if (this.replay) {
-      // Every intent is a command event, so it has an identity.
-      const identity = identityOfEvent(plan.intent())!
+      this.changeVersions.skipMarkers(this.replay, this.identity.pid)
       const recorded = this.replay.peekCommand()
       if (recorded) return this.matchRecorded(cmd, identity)
       const pending = this.replay.peekDelivery()
@@ -487,6 +507,23 @@ export class WorkflowRun {
     this.bind(cmd.tag, recorded.seq)
     const result = immediateResult(recorded, cmd.tag)
     if (result) this.immediate.push(result)
+  }
+
+  /**
+   * `workflow.version` (see change-versions.ts): answers a change ID already resolved, a marker
+   * recorded here, or the default version where the history goes on without one. False when
+   * the call is live and its marker (holding `max`) is to be recorded.
+   */
+  private resolveVersion(cmd: LuaCommand, call: VersionCall, identity: CommandIdentity): boolean {
+    const resolved = this.changeVersions.resolve(call, this.replay, this.identity.pid, this.seenSeq)
+    const version = resolved?.version ?? call.max
+    const eventIndex = resolved?.eventIndex ?? this.nextSeq()
+    checkVersion(call, version, {eventIndex, pid: this.identity.pid, ...(cmd.where ? {where: cmd.where} : {})})
+    this.changeVersions.set(call.changeId, version)
+    if (!resolved) return false
+    if (resolved.take) this.matchRecorded(cmd, identity)
+    else this.immediate.push({kind: 'result', tag: cmd.tag, value: version})
+    return true
   }
 
   /** Replay caught up with the history: what was pending when it was written starts again. */

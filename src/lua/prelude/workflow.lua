@@ -3,11 +3,24 @@
 local W = ...
 local raw_type = type
 local invalid, shallow = W.invalid, W.shallow
+local floor, ceil = math.floor, math.ceil
+
+-- gopher-lua's CheckInt: a number (truncated toward zero), else a raised argument error.
+local function int_arg(v, n)
+  if raw_type(v) ~= 'number' then
+    error('bad argument #' .. n .. ' to version (number expected, got ' .. raw_type(v) .. ')', 3)
+  end
+  return v >= 0 and floor(v) or ceil(v)
+end
 
 W.modules.workflow = {
   info = function() return shallow(W.spec.workflow), nil end,
   version = function(change_id, min, max)
     if raw_type(change_id) ~= 'string' then return nil, invalid('workflow.version expects a change id') end
+    -- The platform's checks (rt:runtime/lua/modules/workflow/module.go): min and max are integers.
+    if change_id == '' then return nil, invalid('change ID required') end
+    min, max = int_arg(min, 2), int_arg(max, 3)
+    if min > max then return nil, invalid('min_supported cannot be greater than max_supported') end
     local v, err = W.call('workflow.version', {change_id, min, max})
     return v, err
   end,

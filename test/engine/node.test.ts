@@ -221,4 +221,16 @@ describe('watch', () => {
     expect(await wfEnd).toEqual({value: {by: FROM_CODE.from, order: 'E-1'}})
     expect(await procEnd).toEqual({value: {data: 3, from: FROM_CODE.from, topic: 'x'}})
   })
+
+  test('two concurrent execs by one watcher on one target both resolve with the result', async () => {
+    // Given a workflow known by its ID (as two coroutines of one process would exec it)
+    const {fn, node, startWorkflow} = await setup()
+    const wf = await startWorkflow('E-2', 'order-e2')
+    // When the same watcher execs it twice, once by ID and once by PID, before it ends
+    const both = Promise.all([node.exec(fn.pid, 'order-e2'), node.exec(fn.pid, wf)])
+    await node.send(wf, 'approve', [{}], FROM_CODE)
+    // Then both resolve with its result (neither waits forever)
+    const result = {value: {by: FROM_CODE.from, order: 'E-2'}}
+    expect(await Promise.race([both, settle(3000).then(() => 'still waiting')])).toEqual([result, result])
+  })
 })

@@ -35,7 +35,7 @@ export interface LuaFailure extends LuaErrorValue {
 
 /**
  * A command yielded by Lua ({@link LuaCommand}, discriminated on its {@link LuaOp}) and
- * every op's arguments, options and policy live in the command catalog, `commands.ts`.
+ * every op's arguments, options and policy live in the command catalog, `command-catalog.ts`.
  * Blocking ops park the calling Lua thread until a `result` delivery with the same tag
  * arrives; non-blocking ones (`funcs.async`, `time.timer`) return at once and route their
  * later result to a channel or future.

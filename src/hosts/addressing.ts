@@ -102,3 +102,11 @@ export interface Addressing {
   names(): NameDirectory | undefined
   setNames(names: NameDirectory): void
 }
+
+/**
+ * The engine's function host as processes see it (`funcs.call` / `funcs.async`): what the
+ * process host needs besides the node, so that it never imports another host.
+ */
+export interface FunctionGateway {
+  call(entry: string, args: unknown[], options: {context?: Record<string, unknown>}): Promise<ExitResult>
+}

@@ -21,7 +21,7 @@ import {
   luaEntryConfig,
   processServiceConfig,
 } from '../../registry/index.js'
-import type {ExitResult} from './gateways.js'
+import type {ExitResult} from '../addressing.js'
 import type {ProcessHost} from './process-host.js'
 
 export type ServiceState = 'Exited' | 'Failed' | 'Running' | 'Starting' | 'Stopped' | 'Stopping'

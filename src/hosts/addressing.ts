@@ -4,7 +4,7 @@
  * own through the node alone, never through another host. So hosts depend on this module and
  * not on one another, and the engine can build the node first and the hosts after it.
  */
-import type {LuaErrorValue} from '../lua/types.js'
+import type {LuaDelivery, LuaErrorValue} from '../lua/types.js'
 import type {SpawnOptions} from './workflows/start-policy.js'
 
 /** A finished process, workflow or call: its return value, or the error it failed with. */
@@ -109,4 +109,19 @@ export interface Addressing {
  */
 export interface FunctionGateway {
   call(entry: string, args: unknown[], options: {context?: Record<string, unknown>}): Promise<ExitResult>
+}
+
+/** A function call's mailbox, as the hosts that answer the call see it. */
+export interface CallerMailbox {
+  closed: boolean
+  /** Events the call's driver still waits for (one per watch it holds). */
+  expected: number
+  push(delivery: LuaDelivery): void
+}
+
+/** A function call issuing `process.*` commands: its entry, its PID, and where its events go. */
+export interface FunctionCaller {
+  entryId: string
+  mailbox: CallerMailbox
+  pid?: string
 }

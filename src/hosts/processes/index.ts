@@ -12,4 +12,4 @@ export {
   type ServiceSupervisorOptions,
 } from './service-supervisor.js'
 export {processTable, type ProcessRow} from './process-table.js'
-export {FunctionCalls, type FunctionCallerLike} from './function-calls.js'
+export {FunctionCalls} from './function-calls.js'

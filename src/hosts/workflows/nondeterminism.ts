@@ -37,6 +37,11 @@ export function nondeterminismError(d: Divergence): WippyError {
   )
 }
 
+/** The divergence a nondeterminism error carries (its details); undefined for any other error. */
+export function divergenceOf(error: WippyError): Divergence | undefined {
+  return error.code === 'WIPPY_NONDETERMINISM' ? (error.details as unknown as Divergence) : undefined
+}
+
 /**
  * Descriptions of two commands that differ, for a divergence message. Each is cut short, but
  * never so that the two read alike: when the short forms match, both show the stretch around

@@ -85,8 +85,10 @@ export interface LuaProgramSpec {
   /** `imports:` aliases → `library.lua` sources, loadable with `require(alias)`. */
   imports?: Record<string, LuaSource>
   kind: 'function' | 'process' | 'workflow'
-  /** Limits; the defaults are generous but finite. */
-  /** Per start/step: Lua instructions, bytes held, and wall time (ms; catches long C work the instruction count misses). */
+  /**
+   * Limits per start/step, generous but finite by default: Lua instructions, bytes held, and
+   * wall time (ms; catches long C work the instruction count misses).
+   */
   limits?: {instructions?: number; memoryBytes?: number; stepMs?: number}
   /** The export to run (`main` by default for processes and workflows). */
   method?: string

@@ -1,5 +1,6 @@
 /**
- * Supervision of `process.service` entries (docs §3, rt system/supervisor):
+ * Supervision of `process.service` entries, as in the Wippy platform reference (supervision)
+ * and the runtime's `system/supervisor`:
  *
  * - `auto_start` services start with {@link ServiceSupervisor.start}; `requires` are started
  *   first (whether or not they auto-start), and a cycle is refused.

@@ -10,17 +10,8 @@ import {Node} from '../../src/engine/node.js'
 import {Mailbox} from '../../src/hosts/functions/drive-program.js'
 import type {Origin} from '../../src/hosts/addressing.js'
 import {temporalWorkerConfig} from '../../src/registry/index.js'
-import {onCleanup, procProject} from '../processes/helpers.js'
+import {addApprovalWorkflow, onCleanup, procProject} from '../processes/helpers.js'
 
-const WORKFLOWS = `version: "1.0"
-namespace: app.wf
-entries:
-  - name: approval
-    kind: workflow.lua
-    source: file://approval.lua
-    method: main
-    modules: [time]
-`
 const APPROVAL = `local function main(order)
   local r = channel.select({process.inbox():case_receive(), process.events():case_receive()})
   if r.channel ~= process.inbox() then return nil, "cancelled: " .. tostring(r.value.reason) end
@@ -42,8 +33,7 @@ const HOST = 'app:processes'
 
 async function setup() {
   const project = procProject({listener: LISTENER})
-  project.write('src/wf/_index.yaml', WORKFLOWS)
-  project.write('src/wf/approval.lua', APPROVAL)
+  addApprovalWorkflow(project, APPROVAL)
   const engine = await Engine.start({env: {}, root: project.root})
   onCleanup(() => engine.close())
   const worker = engine.currentRegistry.entries.get('app:temporal_worker')!

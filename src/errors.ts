@@ -6,9 +6,14 @@
  * - `user`: the user's input or project is wrong. Exit 1, no stack (unless --verbose).
  * - `usage`: the command line is wrong. Exit 2.
  * - `bug`: wippy itself is wrong. Exit 70, always with the stack.
+ *
+ * @module
  */
+
+/** A stable error code (`WIPPY_PID_UNKNOWN`): scripts and `--json` readers match on it. */
 export type WippyErrorCode = `WIPPY_${string}`
 
+/** Who is wrong, which sets the exit code (see the module comment). */
 export type WippyErrorKind = 'bug' | 'usage' | 'user'
 
 export interface WippyErrorOptions {

@@ -127,17 +127,10 @@ export const REQUEST_NAMES_MATCH: Same<(typeof REQUEST_METHODS)[number], Request
 /** The params and the result of each method, as plain maps (indexed by a generic `M`, they stay correlated). */
 export type ParamsMap = {[M in ControlMethod]: z.infer<Table[M]['params']>}
 export type ResultMap = {[M in ControlMethod]: Table[M] extends Returns<infer R> ? R : never}
-export type MethodParams<M extends ControlMethod> = ParamsMap[M]
-export type MethodResult<M extends ControlMethod> = ResultMap[M]
 
 /** The engine's request methods as the channel serves them: params object in (optional when every key is), result out. */
 export type ControlApi = {[M in RequestMethod]: (...params: OptionalWhenEmpty<ParamsMap[M]>) => Promise<ResultMap[M]>}
 type OptionalWhenEmpty<P> = Record<never, never> extends P ? [params?: P] : [params: P]
-
-/** Methods answered with a stream of events rather than one result. */
-export const STREAM_METHODS: ReadonlySet<string> = new Set(
-  Object.keys(METHODS).filter((m) => isMethod(m) && 'stream' in METHODS[m]),
-)
 
 const RequestId = z.union([z.number().int(), z.string().max(100)])
 

@@ -5,7 +5,8 @@
  * (histories flushed and closed), lock.
  *
  * It never writes to the terminal itself: everything goes through the {@link LineRenderer}
- * given the `out` sink (a TUI can subscribe to the engine the same way later).
+ * given the `out` sink. The terminal UI (`tui/`) subscribes to the engine the same way; under
+ * it, `wippy dev` passes a sink that drops the lines.
  */
 import {performance} from 'node:perf_hooks'
 

@@ -25,8 +25,10 @@ type Stop = () => void
 
 export class Node implements Addressing {
   private readonly owners: PidOwner[] = []
-  /** The watch graph: watcher → `how:target` → how to stop it. */
+  /** The watch graph: watcher → `how:target` (`exec:target#n`: one per exec) → how to stop it. */
   private readonly watches = new Map<string, Map<string, Stop>>()
+  /** Numbers exec edges: two concurrent execs of one target by one watcher each wait for its end. */
+  private execs = 0
   private directory?: NameDirectory
 
   constructor(private readonly registry: () => Registry) {}
@@ -106,7 +108,10 @@ export class Node implements Addressing {
 
   unwatch(watcher: string, dest: string, how: WatchKind): void {
     const target = this.resolve(dest)?.pidOf?.(dest) ?? dest
-    this.watches.get(watcher)?.get(`${how}:${target}`)?.()
+    const edges = [...(this.watches.get(watcher)?.entries() ?? [])]
+    // Unwatching an exec stops every exec of that target by this watcher.
+    const mine = (key: string) => (how === 'exec' ? key.startsWith(`exec:${target}#`) : key === `${how}:${target}`)
+    for (const [key, stop] of edges) if (mine(key)) stop()
   }
 
   unwatchAll(watcher: string): void {
@@ -128,7 +133,8 @@ export class Node implements Addressing {
       byKey = new Map()
       this.watches.set(watcher, byKey)
     }
-    const key = `${how}:${target}`
+    // A link or a monitor is one edge however often it is asked for; each exec is its own.
+    const key = how === 'exec' ? `exec:${target}#${++this.execs}` : `${how}:${target}`
     if (byKey.has(key)) return {value: true}
     const counted = how !== 'exec' ? from : undefined
     let live = true

@@ -137,17 +137,17 @@ export function outcomeOfClose(pid: string, closing: HistoryEvent): RunOutcome |
 }
 
 /**
- * The EXIT event (`process.event.EXIT`) a monitor or a linked process receives when the
- * workflow `pid` closes. Lua code reads the result as `value` (the platform's field name).
+ * How the run `closing` ended, as an exec or an EXIT hands it to Lua: the result as `value`
+ * (the platform's field name), or the error (the hosts' `ExitResult`).
  */
-export function exitEventOf(pid: string, closing: HistoryEvent): ProcessEvent {
+export function exitResultOf(closing: HistoryEvent): {error?: LuaErrorValue; value?: unknown} {
   const outcome = closingOutcome(closing) ?? {}
-  return {
-    at: closing.ts,
-    from: pid,
-    kind: 'pid.exit',
-    result: outcome.error ? {error: outcome.error} : {value: outcome.result},
-  }
+  return outcome.error ? {error: outcome.error} : {value: outcome.result}
+}
+
+/** The EXIT event (`process.event.EXIT`) a monitor or a linked process receives when the workflow `pid` closes. */
+export function exitEventOf(pid: string, closing: HistoryEvent): ProcessEvent {
+  return {at: closing.ts, from: pid, kind: 'pid.exit', result: exitResultOf(closing)}
 }
 
 /**

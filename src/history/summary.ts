@@ -29,10 +29,10 @@ const SUMMARIZERS: Summarizers = {
   SideEffect: (e, n) => `${e.op} ${json(e.value, n)}`,
   SignalReceived: (e, n) => `${e.topic} ${payload(e.payload, n)}${e.queued ? ' (queued)' : ''}`,
   SignalSent: (e, n) => `${e.topic} → ${e.target} ${payload(e.payload, n)}${e.error ? ' ' + error(e.error, n) : ''}`,
-  TimeSkipped: (e) => `+${formatDurationMs(e.byMs)}`,
+  TimeSkipped: (e) => `+${formatDurationExact(e.byMs)}`,
   TimerCancelled: (e) => `#${e.started}`,
   TimerFired: (e) => `#${e.started}`,
-  TimerStarted: (e) => formatDurationMs(e.durationMs),
+  TimerStarted: (e) => formatDurationExact(e.durationMs),
   WorkflowCancelled: (e) => e.reason ?? '',
   WorkflowCompleted: (e, n) => json(e.result, n),
   WorkflowFailed: (e, n) => error(e.error, n),
@@ -52,11 +52,12 @@ export function summarizeEvent(event: HistoryEvent, maxJson = MAX_JSON): string 
 
 /**
  * Formats a duration the way Wippy writes them: `24h`, `1h30m`, `90s` → `1m30s`, `350ms`,
- * `1500` → `1s500ms`. Zero is `0ms`; fractions of a millisecond are rounded.
+ * `1500` → `1s500ms`. Zero is `0ms`; fractions of a millisecond are rounded. Exact to the
+ * millisecond, where `formatDurationMs` (time/duration.ts) rounds to seconds from 1 s up.
  */
-export function formatDurationMs(ms: number): string {
+export function formatDurationExact(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms)
-  if (ms < 0) return '-' + formatDurationMs(-ms)
+  if (ms < 0) return '-' + formatDurationExact(-ms)
   let rest = Math.round(ms)
   if (rest === 0) return '0ms'
   let out = ''

@@ -4,7 +4,7 @@
  * own through the node alone, never through another host. So hosts depend on this module and
  * not on one another, and the engine can build the node first and the hosts after it.
  */
-import type {LuaErrorValue} from '../lua/types.js'
+import type {LuaDelivery, LuaErrorValue} from '../lua/types.js'
 import type {SpawnOptions} from './workflows/start-policy.js'
 
 /** A finished process, workflow or call: its return value, or the error it failed with. */
@@ -101,4 +101,27 @@ export interface Addressing {
   /** The process names, when a process host is registered. */
   names(): NameDirectory | undefined
   setNames(names: NameDirectory): void
+}
+
+/**
+ * The engine's function host as processes see it (`funcs.call` / `funcs.async`): what the
+ * process host needs besides the node, so that it never imports another host.
+ */
+export interface FunctionGateway {
+  call(entry: string, args: unknown[], options: {context?: Record<string, unknown>}): Promise<ExitResult>
+}
+
+/** A function call's mailbox, as the hosts that answer the call see it. */
+export interface CallerMailbox {
+  closed: boolean
+  /** Events the call's driver still waits for (one per watch it holds). */
+  expected: number
+  push(delivery: LuaDelivery): void
+}
+
+/** A function call issuing `process.*` commands: its entry, its PID, and where its events go. */
+export interface FunctionCaller {
+  entryId: string
+  mailbox: CallerMailbox
+  pid?: string
 }

@@ -1,7 +1,7 @@
 /**
- * PIDs as the platform writes them, parsed and formatted in one place (docs §3):
- * `{host|0x00001}` for a process on a `process.host`, `{client@worker|workflowId}` for a
- * workflow. In Lua a PID is a plain string; a destination that is not shaped like one is a
+ * PIDs as the platform writes them (the Wippy platform reference, PIDs), parsed and formatted
+ * in one place: `{host|0x00001}` for a process on a `process.host`, `{client@worker|workflowId}`
+ * for a workflow. In Lua a PID is a plain string; a destination that is not shaped like one is a
  * registered name (processes) or, from the CLI, a workflow ID or its prefix.
  */
 

@@ -1,7 +1,7 @@
 /**
  * The options commands carry: `funcs.new():with_options{}` / `with_context{}` for calls,
  * the spawner builder (`process.with_options`, `with_name`, `with_message`, ...) plus the
- * `spawn_monitored`/`spawn_linked` flags for spawns. Decoded once (see commands.ts): known
+ * `spawn_monitored`/`spawn_linked` flags for spawns. Decoded once (see command-catalog.ts): known
  * keys of the wrong type are dropped, which is what every reader did with them (they
  * checked `=== true`, `typeof 'string'`, `Array.isArray`); unknown keys pass through
  * untouched (a `funcs` call records its options verbatim in its ActivityScheduled event).

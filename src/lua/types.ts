@@ -35,7 +35,7 @@ export interface LuaFailure extends LuaErrorValue {
 
 /**
  * A command yielded by Lua ({@link LuaCommand}, discriminated on its {@link LuaOp}) and
- * every op's arguments, options and policy live in the command catalog, `commands.ts`.
+ * every op's arguments, options and policy live in the command catalog, `command-catalog.ts`.
  * Blocking ops park the calling Lua thread until a `result` delivery with the same tag
  * arrives; non-blocking ones (`funcs.async`, `time.timer`) return at once and route their
  * later result to a channel or future.
@@ -85,8 +85,10 @@ export interface LuaProgramSpec {
   /** `imports:` aliases → `library.lua` sources, loadable with `require(alias)`. */
   imports?: Record<string, LuaSource>
   kind: 'function' | 'process' | 'workflow'
-  /** Limits; the defaults are generous but finite. */
-  /** Per start/step: Lua instructions, bytes held, and wall time (ms; catches long C work the instruction count misses). */
+  /**
+   * Limits per start/step, generous but finite by default: Lua instructions, bytes held, and
+   * wall time (ms; catches long C work the instruction count misses).
+   */
   limits?: {instructions?: number; memoryBytes?: number; stepMs?: number}
   /** The export to run (`main` by default for processes and workflows). */
   method?: string

@@ -5,7 +5,7 @@
  */
 import type {ProcessInfo} from '../engine/api.js'
 import {valueToJson} from '../history/value-forms.js'
-import {formatDurationMs} from '../history/summary.js'
+import {formatDurationExact} from '../history/summary.js'
 import {compactProblem, shortenPids} from './tui-text.js'
 
 /** Cuts `text` to `width` columns (with `…`) or pads it with spaces to exactly `width`. */
@@ -68,7 +68,7 @@ export const OFFSET_WIDTH = 10
 export function formatOffset(ms: number): string {
   const t = Math.max(0, Math.round(ms))
   // The history summaries' exact form when it fits (`+24h4ms`), else a coarser one.
-  const exact = `+${formatDurationMs(t)}`
+  const exact = `+${formatDurationExact(t)}`
   if (exact.length <= OFFSET_WIDTH) return exact
   if (t < 60_000) return `+${trimZeros((t / 1000).toFixed(3))}s`
   const totalS = Math.floor(t / 1000)

@@ -5,7 +5,7 @@
 import {useCallback} from 'react'
 
 import type {EngineApi, ReplayCheckResult, SpawnResult} from '../engine/api.js'
-import {formatDurationMs} from '../history/summary.js'
+import {formatDurationExact} from '../history/summary.js'
 import type {Message} from './Footer.js'
 import {failureText, tuiErrorText} from './tui-text.js'
 
@@ -81,7 +81,7 @@ export function useRunActions(
       await attempt(
         `skip time on ${id}`,
         () => engine.skipTime(pid, 'next-timer'),
-        (r) => `skipped ${formatDurationMs(roundSkip(r.skippedMs))} on ${id}'s clock`,
+        (r) => `skipped ${formatDurationExact(roundSkip(r.skippedMs))} on ${id}'s clock`,
       )
     },
   }

@@ -10,17 +10,8 @@ import {Node} from '../../src/engine/node.js'
 import {Mailbox} from '../../src/hosts/functions/drive-program.js'
 import type {Origin} from '../../src/hosts/addressing.js'
 import {temporalWorkerConfig} from '../../src/registry/index.js'
-import {onCleanup, procProject} from '../processes/helpers.js'
+import {addApprovalWorkflow, onCleanup, procProject} from '../processes/helpers.js'
 
-const WORKFLOWS = `version: "1.0"
-namespace: app.wf
-entries:
-  - name: approval
-    kind: workflow.lua
-    source: file://approval.lua
-    method: main
-    modules: [time]
-`
 const APPROVAL = `local function main(order)
   local r = channel.select({process.inbox():case_receive(), process.events():case_receive()})
   if r.channel ~= process.inbox() then return nil, "cancelled: " .. tostring(r.value.reason) end
@@ -42,8 +33,7 @@ const HOST = 'app:processes'
 
 async function setup() {
   const project = procProject({listener: LISTENER})
-  project.write('src/wf/_index.yaml', WORKFLOWS)
-  project.write('src/wf/approval.lua', APPROVAL)
+  addApprovalWorkflow(project, APPROVAL)
   const engine = await Engine.start({env: {}, root: project.root})
   onCleanup(() => engine.close())
   const worker = engine.currentRegistry.entries.get('app:temporal_worker')!
@@ -220,5 +210,17 @@ describe('watch', () => {
     await node.send(proc, 'x', [3], FROM_CODE)
     expect(await wfEnd).toEqual({value: {by: FROM_CODE.from, order: 'E-1'}})
     expect(await procEnd).toEqual({value: {data: 3, from: FROM_CODE.from, topic: 'x'}})
+  })
+
+  test('two concurrent execs by one watcher on one target both resolve with the result', async () => {
+    // Given a workflow known by its ID (as two coroutines of one process would exec it)
+    const {fn, node, startWorkflow} = await setup()
+    const wf = await startWorkflow('E-2', 'order-e2')
+    // When the same watcher execs it twice, once by ID and once by PID, before it ends
+    const both = Promise.all([node.exec(fn.pid, 'order-e2'), node.exec(fn.pid, wf)])
+    await node.send(wf, 'approve', [{}], FROM_CODE)
+    // Then both resolve with its result (neither waits forever)
+    const result = {value: {by: FROM_CODE.from, order: 'E-2'}}
+    expect(await Promise.race([both, settle(3000).then(() => 'still waiting')])).toEqual([result, result])
   })
 })

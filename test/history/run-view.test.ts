@@ -11,6 +11,7 @@ import {
   closedStatusOf,
   describeWait,
   exitEventOf,
+  exitResultOf,
   resolveRunQuery,
   viewOfRun,
 } from '../../src/history/run-view.js'
@@ -146,6 +147,15 @@ describe('exitEventOf', () => {
     expect(exitEventOf(PID, done!)).toEqual({at: T0 + 3, from: PID, kind: 'pid.exit', result: {value: 42}})
     const [, cut] = history({reason: 'stop', ts: T0 + 3, type: 'WorkflowTerminated'})
     expect(exitEventOf(PID, cut!).result).toEqual({error: {kind: 'Canceled', message: 'stop'}})
+  })
+})
+
+describe('exitResultOf', () => {
+  it('is what an exec of the run resolves with: the result as value, or the error', () => {
+    const [, done] = history({result: {ok: true}, ts: T0 + 3, type: 'WorkflowCompleted'})
+    expect(exitResultOf(done!)).toEqual({value: {ok: true}})
+    const [, cancelled] = history({ts: T0 + 3, type: 'WorkflowCancelled'})
+    expect(exitResultOf(cancelled!)).toEqual({error: {kind: 'Canceled', message: 'workflow cancelled'}})
   })
 })
 

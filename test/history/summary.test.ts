@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {HistoryEvent} from '../../src/history/events.js'
-import {formatDurationMs, summarizeEvent} from '../../src/history/summary.js'
+import {formatDurationExact, summarizeEvent} from '../../src/history/summary.js'
 
 const ts = 1_700_000_000_000
 
@@ -53,14 +53,14 @@ describe('summarizeEvent', () => {
   })
 })
 
-describe('formatDurationMs', () => {
+describe('formatDurationExact', () => {
   it('writes durations the way Wippy code does', () => {
-    expect(formatDurationMs(86_400_000)).toBe('24h')
-    expect(formatDurationMs(5_400_000)).toBe('1h30m')
-    expect(formatDurationMs(90_000)).toBe('1m30s')
-    expect(formatDurationMs(350)).toBe('350ms')
-    expect(formatDurationMs(1500)).toBe('1s500ms')
-    expect(formatDurationMs(0)).toBe('0ms')
-    expect(formatDurationMs(-2000)).toBe('-2s')
+    expect(formatDurationExact(86_400_000)).toBe('24h')
+    expect(formatDurationExact(5_400_000)).toBe('1h30m')
+    expect(formatDurationExact(90_000)).toBe('1m30s')
+    expect(formatDurationExact(350)).toBe('350ms')
+    expect(formatDurationExact(1500)).toBe('1s500ms')
+    expect(formatDurationExact(0)).toBe('0ms')
+    expect(formatDurationExact(-2000)).toBe('-2s')
   })
 })

@@ -1,7 +1,8 @@
 /**
  * A process host over a real temp project: real registry loading, real Lua VM, real timers.
  * `procProject({name: lua})` writes `src/procs/_index.yaml` with one process.lua entry per
- * name (namespace `app.procs`) plus any extra YAML entries given.
+ * name (namespace `app.procs`) plus any extra YAML entries given; `addApprovalWorkflow` adds
+ * the one workflow the process ↔ workflow tests start.
  */
 import {afterEach} from 'vitest'
 
@@ -33,6 +34,23 @@ export function procProject(procs: Record<string, string>, extraEntries = ''): T
   const p = writeProject(files)
   cleanups.push(() => p.remove())
   return p
+}
+
+/** Adds the workflow `app.wf:approval` (module `time`) to `project`, with `lua` as its source. */
+export function addApprovalWorkflow(project: TempProject, lua: string): void {
+  project.write(
+    'src/wf/_index.yaml',
+    `version: "1.0"
+namespace: app.wf
+entries:
+  - name: approval
+    kind: workflow.lua
+    source: file://approval.lua
+    method: main
+    modules: [time]
+`,
+  )
+  project.write('src/wf/approval.lua', lua)
 }
 
 export interface HostFixture {

@@ -9,17 +9,8 @@ import {Engine} from '../../src/engine/engine.js'
 import type {LuaCommand} from '../../src/lua/types.js'
 import {Mailbox} from '../../src/hosts/functions/drive-program.js'
 import {temporalWorkerConfig} from '../../src/registry/index.js'
-import {onCleanup, procProject} from './helpers.js'
+import {addApprovalWorkflow, onCleanup, procProject} from './helpers.js'
 
-const WORKFLOWS = `version: "1.0"
-namespace: app.wf
-entries:
-  - name: approval
-    kind: workflow.lua
-    source: file://approval.lua
-    method: main
-    modules: [time]
-`
 const APPROVAL = `local function main(order)
   local ch = process.inbox()
   local ev = process.events()
@@ -33,8 +24,7 @@ return {main = main}
 
 async function setup(procs: Record<string, string>) {
   const project = procProject(procs)
-  project.write('src/wf/_index.yaml', WORKFLOWS)
-  project.write('src/wf/approval.lua', APPROVAL)
+  addApprovalWorkflow(project, APPROVAL)
   const engine = await Engine.start({env: {}, root: project.root})
   onCleanup(() => engine.close())
   // The engine's own process host: it reaches the workflows through the engine's node.

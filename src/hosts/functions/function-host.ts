@@ -10,6 +10,7 @@
  * entry spec changed (hot reload), is closed instead of reused.
  */
 import {type CommandHandlers, dispatchCommand} from '../../lua/command-catalog.js'
+import type {FunctionCaller} from '../addressing.js'
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaProgramSpec} from '../../lua/types.js'
 import {HostLimitError} from '../../lua/vm/limits.js'
 import type {WasmoonProgram} from '../../lua/vm/program.js'
@@ -32,12 +33,6 @@ export interface ProcessGateway {
   newPid?(): string
   /** The call behind `pid` returned: its PID receives nothing more, and what it watched is dropped. */
   ended?(pid: string): void
-}
-
-export interface FunctionCaller {
-  entryId: string
-  mailbox: Mailbox
-  pid?: string
 }
 
 export type LogLevel = 'debug' | 'error' | 'info' | 'print' | 'warn'

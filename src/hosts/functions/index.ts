@@ -5,8 +5,8 @@ export {
   type FunctionHostOptions,
   type LogLevel,
   type ProcessGateway,
-  type FunctionCaller,
 } from './function-host.js'
+export type {FunctionCaller} from '../addressing.js'
 export {Mailbox, driveProgram, type CommandHandler} from './drive-program.js'
 export {generateUuid} from '../ops/uuid.js'
 export {checkLuaSyntax, type LuaSyntaxIssue} from '../../lua/check-syntax.js'

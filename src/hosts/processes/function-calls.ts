@@ -6,18 +6,11 @@
  * workflow's EXIT goes to the caller's mailbox, which the function's driver then waits for.
  * Links need a process (Invalid), except to a workflow: its end comes as EXIT and LINK_DOWN.
  */
-import type {LuaCommand, LuaDelivery} from '../../lua/types.js'
-import type {Addressing, EndNotice, ExitResult, Origin, PidOwner} from '../addressing.js'
+import type {LuaCommand} from '../../lua/types.js'
+import type {Addressing, EndNotice, ExitResult, FunctionCaller, Origin, PidOwner} from '../addressing.js'
 import {isWorkflowPid} from '../pid.js'
 import {spawnOptionsOf} from '../workflows/start-policy.js'
 import {FunctionMailboxes} from './function-mailboxes.js'
-
-/** The calling function: its entry, its PID, and where its events go. */
-export interface FunctionCallerLike {
-  entryId: string
-  mailbox?: {closed: boolean; expected: number; push(delivery: LuaDelivery): void}
-  pid?: string
-}
 
 export class FunctionCalls {
   private readonly mailboxes = new FunctionMailboxes()
@@ -27,8 +20,8 @@ export class FunctionCalls {
   }
 
   /** Makes the calling function reachable at its PID (a workflow or process may answer it), until its call returns. */
-  attach(caller: FunctionCallerLike): void {
-    if (caller.pid && caller.mailbox) this.mailboxes.attach(caller.pid, caller.mailbox)
+  attach(caller: FunctionCaller): void {
+    if (caller.pid) this.mailboxes.attach(caller.pid, caller.mailbox)
   }
 
   /** The call behind `pid` returned: forget its mailbox and drop the watches it held. */
@@ -37,7 +30,7 @@ export class FunctionCalls {
     this.node.unwatchAll(pid)
   }
 
-  async execute(cmd: LuaCommand, caller: FunctionCallerLike): Promise<ExitResult> {
+  async execute(cmd: LuaCommand, caller: FunctionCaller): Promise<ExitResult> {
     this.attach(caller)
     const a = cmd.args
     const from = caller.pid ?? ''

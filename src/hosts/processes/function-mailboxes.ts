@@ -6,20 +6,13 @@
  * it are NotFound.
  */
 import type {LuaDelivery} from '../../lua/types.js'
-
-/** The part of a function call's mailbox this host needs. */
-export interface FunctionMailboxLike {
-  closed: boolean
-  /** Events the call's driver still waits for (one per watch it holds). */
-  expected: number
-  push(delivery: LuaDelivery): void
-}
+import type {CallerMailbox} from '../addressing.js'
 
 export class FunctionMailboxes {
-  private readonly boxes = new Map<string, FunctionMailboxLike>()
+  private readonly boxes = new Map<string, CallerMailbox>()
 
   /** Makes `pid` reachable while `mailbox` is open. */
-  attach(pid: string, mailbox: FunctionMailboxLike): void {
+  attach(pid: string, mailbox: CallerMailbox): void {
     if (!this.boxes.has(pid)) this.boxes.set(pid, mailbox)
   }
 
@@ -35,7 +28,7 @@ export class FunctionMailboxes {
   }
 
   /** The open mailbox of `pid`. */
-  get(pid: string): FunctionMailboxLike | undefined {
+  get(pid: string): CallerMailbox | undefined {
     return this.alive(pid) ? this.boxes.get(pid) : undefined
   }
 

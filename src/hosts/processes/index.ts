@@ -1,7 +1,7 @@
 /** The process host (`process.host` entries) and service supervision (`process.service`). */
 export {ProcessHost, type ProcessHostOptions, type SpawnProcessRequest} from './process-host.js'
 export type {ProcessStatus} from './process-record.js'
-export type {ExitResult, FunctionGateway} from './gateways.js'
+export type {ExitResult, FunctionGateway} from '../addressing.js'
 export {formatProcessPid, isPid, isWorkflowPid} from '../pid.js'
 export {
   ServiceSupervisor,
@@ -12,4 +12,4 @@ export {
   type ServiceSupervisorOptions,
 } from './service-supervisor.js'
 export {processTable, type ProcessRow} from './process-table.js'
-export {FunctionCalls, type FunctionCallerLike} from './function-calls.js'
+export {FunctionCalls} from './function-calls.js'

@@ -10,7 +10,7 @@ import {executeCryptoCommand} from '../ops/crypto.js'
 import {executeTextCommand} from '../ops/regexp.js'
 import {executeUuidCommand} from '../ops/uuid.js'
 import {executeZoneCommand} from '../ops/zone.js'
-import type {ExitResult, FunctionGateway} from './gateways.js'
+import type {ExitResult, FunctionGateway} from '../addressing.js'
 import type {ProcessRecord} from './process-record.js'
 
 /** The host operations the `process.*` commands map to (implemented by ProcessHost). */

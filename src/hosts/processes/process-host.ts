@@ -16,10 +16,9 @@
  */
 import {WippyError} from '../../errors.js'
 import type {LuaCommand, LuaDelivery, LuaErrorValue, LuaFailure, LuaProgramSpec, ProcessEvent} from '../../lua/types.js'
-import type {Addressing} from '../addressing.js'
+import type {Addressing, ExitResult, FunctionGateway} from '../addressing.js'
 import {type LuaRuntime, sharedLuaRuntime} from '../../lua/vm/runtime.js'
 import {type Registry, type RegistryDiff, processHostConfig} from '../../registry/index.js'
-import type {ExitResult, FunctionGateway} from './gateways.js'
 import {type CommandServices, executeCommand, type ProcessOps, type Reply} from './process-commands.js'
 import {type ProcessStatus, ProcessRecord} from './process-record.js'
 import {ProcessNames} from './process-names.js'

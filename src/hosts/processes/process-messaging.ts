@@ -4,10 +4,9 @@
  * Also the host's face towards the node (`owner`): what the node calls for this host's PIDs.
  */
 import type {LuaDelivery, LuaErrorValue, ProcessEvent} from '../../lua/types.js'
-import type {Addressing, PidOwner} from '../addressing.js'
+import type {Addressing, ExitResult, PidOwner} from '../addressing.js'
 import {isPid, isWorkflowPid} from '../pid.js'
 import type {SpawnOptions} from '../workflows/start-policy.js'
-import type {ExitResult} from './gateways.js'
 import type {Reply} from './process-commands.js'
 import type {ProcessRecord} from './process-record.js'
 import type {ProcessRelations} from './process-relations.js'

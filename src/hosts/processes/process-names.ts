@@ -4,7 +4,7 @@
  * process.
  */
 import type {LuaErrorValue} from '../../lua/types.js'
-import type {ExitResult} from './gateways.js'
+import type {ExitResult} from '../addressing.js'
 import {isPid} from '../pid.js'
 import type {ProcessRecord} from './process-record.js'
 

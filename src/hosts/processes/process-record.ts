@@ -4,7 +4,7 @@
  * names). The host mutates it; this module only holds it and describes it.
  */
 import type {LuaDelivery, LuaFailure, LuaProgram, LuaProgramSpec} from '../../lua/types.js'
-import type {ExitResult} from './gateways.js'
+import type {ExitResult} from '../addressing.js'
 
 /** A process (or a service's current process) as `wippy ps` shows it. */
 export interface ProcessStatus {

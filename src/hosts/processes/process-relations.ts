@@ -4,7 +4,7 @@
  * watch graph; this is the local half, where a link goes both ways.
  */
 import type {LuaErrorValue, ProcessEvent} from '../../lua/types.js'
-import type {ExitResult} from './gateways.js'
+import type {ExitResult} from '../addressing.js'
 import type {ProcessRecord} from './process-record.js'
 
 export interface RelationsHost {

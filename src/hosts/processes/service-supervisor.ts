@@ -1,5 +1,6 @@
 /**
- * Supervision of `process.service` entries (docs §3, rt system/supervisor):
+ * Supervision of `process.service` entries, as in the Wippy platform reference (supervision)
+ * and the runtime's `system/supervisor`:
  *
  * - `auto_start` services start with {@link ServiceSupervisor.start}; `requires` are started
  *   first (whether or not they auto-start), and a cycle is refused.
@@ -21,7 +22,7 @@ import {
   luaEntryConfig,
   processServiceConfig,
 } from '../../registry/index.js'
-import type {ExitResult} from './gateways.js'
+import type {ExitResult} from '../addressing.js'
 import type {ProcessHost} from './process-host.js'
 
 export type ServiceState = 'Exited' | 'Failed' | 'Running' | 'Starting' | 'Stopped' | 'Stopping'

@@ -37,6 +37,14 @@ export function nondeterminismError(d: Divergence): WippyError {
   )
 }
 
+/** The divergence a nondeterminism error carries (its details); undefined for any other error. */
+export function divergenceOf(error: WippyError): Divergence | undefined {
+  return DIVERGENCE_CODES.has(error.code) ? (error.details as unknown as Divergence) : undefined
+}
+
+/** Errors that say where the code and the history part (a version out of range included). */
+const DIVERGENCE_CODES: ReadonlySet<string> = new Set(['WIPPY_NONDETERMINISM', 'WIPPY_VERSION_UNSUPPORTED'])
+
 /**
  * Descriptions of two commands that differ, for a divergence message. Each is cut short, but
  * never so that the two read alike: when the short forms match, both show the stretch around

@@ -9,7 +9,7 @@ import {type EventOf, type HistoryEvent, isClosingEvent} from '../../history/eve
 import type {LuaProgram} from '../../lua/types.js'
 import {canonicalJson} from './event-identity.js'
 import {liveCommandHandler} from './live-commands.js'
-import {type Divergence, nondeterminismError} from './nondeterminism.js'
+import {type Divergence, divergenceOf, nondeterminismError} from './nondeterminism.js'
 import {WorkflowRun, describeEvent} from './run.js'
 
 export interface ReplayCheck {
@@ -18,11 +18,15 @@ export interface ReplayCheck {
   replayedEvents: number
 }
 
-/** Errors that say where the code and the history part (a version out of range included). */
-const DIVERGENCES: ReadonlySet<string> = new Set(['WIPPY_NONDETERMINISM', 'WIPPY_VERSION_UNSUPPORTED'])
-
 /** Thrown inside the check when the code goes past the recorded history: that is a pass. */
 class CaughtUp extends Error {}
+
+/** A nondeterminism error as the check reports it: its divergence and its message. */
+function reported(error: unknown): (Divergence & {message: string}) | undefined {
+  if (!isWippyError(error)) return undefined
+  const divergence = divergenceOf(error)
+  return divergence && {...divergence, message: error.message}
+}
 
 export async function checkReplay(events: readonly HistoryEvent[], program: LuaProgram): Promise<ReplayCheck> {
   const started = events[0] as EventOf<'WorkflowStarted'>
@@ -55,13 +59,14 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
         if (closing && last && isClosingEvent(last as HistoryEvent)) {
           const got = {...last, seq: closing.seq} as HistoryEvent
           if (!sameClose(closing, got)) {
-            const error = nondeterminismError({
-              eventIndex: closing.seq,
-              expected: describeClose(closing),
-              got: describeClose(got),
-              pid: started.pid,
-            })
-            mismatch = {...(error.details as unknown as Divergence), message: error.message}
+            mismatch = reported(
+              nondeterminismError({
+                eventIndex: closing.seq,
+                expected: describeClose(closing),
+                got: describeClose(got),
+                pid: started.pid,
+              }),
+            )
           }
         }
         throw new CaughtUp()
@@ -82,13 +87,8 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
     await run.load(program)
   } catch (error) {
     if (!(error instanceof CaughtUp)) {
-      if (isWippyError(error) && DIVERGENCES.has(error.code)) {
-        return {
-          divergence: {...(error.details as unknown as Divergence), message: error.message},
-          ok: false,
-          replayedEvents: events.length,
-        }
-      }
+      const divergence = reported(error)
+      if (divergence) return {divergence, ok: false, replayedEvents: events.length}
       return {
         divergence: {
           eventIndex: 0,
@@ -106,17 +106,16 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
   }
   if (closing && !mismatch && !closed && !stoppedFromOutside(closing)) {
     // The recorded run closed, but the code is still waiting for more.
-    const error = nondeterminismError({
-      eventIndex: closing.seq,
-      expected: describeClose(closing),
-      got: 'the workflow still waiting',
-      pid: started.pid,
-    })
-    mismatch = {...(error.details as unknown as Divergence), message: error.message}
+    mismatch = reported(
+      nondeterminismError({
+        eventIndex: closing.seq,
+        expected: describeClose(closing),
+        got: 'the workflow still waiting',
+        pid: started.pid,
+      }),
+    )
   }
-  if (run.problem && isWippyError(run.problem) && DIVERGENCES.has(run.problem.code)) {
-    mismatch = {...(run.problem.details as unknown as Divergence), message: run.problem.message}
-  }
+  mismatch = reported(run.problem) ?? mismatch
   return mismatch
     ? {divergence: mismatch, ok: false, replayedEvents: events.length}
     : {ok: true, replayedEvents: events.length}

@@ -5,7 +5,7 @@
  */
 import type {Addressing, Delivered, Origin, PidOwner, StartSpec} from '../addressing.js'
 import {isWorkflowPid} from '../pid.js'
-import {closingOutcome} from '../../history/run-view.js'
+import {exitResultOf} from '../../history/run-view.js'
 import type {WorkflowRun} from './run.js'
 import {startErrorOf} from './start-policy.js'
 import type {WorkflowHost} from './workflow-host.js'
@@ -74,8 +74,7 @@ export function workflowOwner(
       let live = true
       void host.waitForClose(run.identity.pid).then((closing) => {
         if (!live) return
-        const outcome = closingOutcome(closing) ?? {}
-        callback({at: closing.ts, result: outcome.error ? {error: outcome.error} : {value: outcome.result}})
+        callback({at: closing.ts, result: exitResultOf(closing)})
       })
       return () => {
         live = false

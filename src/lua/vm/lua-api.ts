@@ -29,10 +29,6 @@ export const enum LuaT {
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-/**
- * Thin typed wrappers over the wasm exports, plus NUL-safe string transfer. One per
- * runtime (one wasm instance); every method takes the `lua_State*` explicitly.
- */
 /** `LUA_EXTRASPACE` (sizeof(void*) on wasm32): bytes before every lua_State for the host. */
 const EXTRASPACE = 4
 /** Strings up to this many UTF-16 units / bytes take the hand-copied ASCII path. */
@@ -52,6 +48,10 @@ export interface PinnedChunk {
   name: number
 }
 
+/**
+ * Thin typed wrappers over the wasm exports, plus NUL-safe string transfer. One per
+ * runtime (one wasm instance); every method takes the `lua_State*` explicitly.
+ */
 export class LuaApi {
   readonly module: LuaWasm['module']
   private readonly m: BoundFunctions

@@ -372,7 +372,7 @@ function toOutcome(raw: unknown): StepOutcome {
   return {commands, status: 'waiting'}
 }
 
-/** The VM's raw command → a decoded one (validated and normalised once, see commands.ts). */
+/** The VM's raw command → a decoded one (validated and normalised once, see command-catalog.ts). */
 function toCommand(raw: unknown): LuaCommand {
   return decodeCommand(raw)
 }

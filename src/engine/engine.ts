@@ -526,6 +526,8 @@ export class Engine implements EngineApi {
       status: summary.status,
       workflowId: summary.id,
       ...(summary.closedAt === undefined ? {} : {closedAt: summary.closedAt}),
+      ...(summary.searchAttributes ? {searchAttributes: summary.searchAttributes} : {}),
+      ...(summary.memo ? {memo: summary.memo} : {}),
     })
   }
 

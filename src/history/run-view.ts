@@ -164,7 +164,10 @@ export function workflowClock(realNow: number, skippedMs: number, notBefore = Nu
 }
 
 /** The search attributes and memo fields of a row (none when the run set none). */
-export function attrsFields(open: Outstanding): {memo?: Record<string, unknown>; searchAttributes?: Record<string, unknown>} {
+export function attrsFields(open: Outstanding): {
+  memo?: Record<string, unknown>
+  searchAttributes?: Record<string, unknown>
+} {
   return {...(open.search ? {searchAttributes: open.search} : {}), ...(open.memo ? {memo: open.memo} : {})}
 }
 

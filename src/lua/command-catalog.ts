@@ -285,7 +285,9 @@ const DECODE: Decoders = {
  * `memo` must be tables when given, and one of them must be. A Lua table the codec handed over
  * as an array (an empty or sequence table) has no string keys: an empty map, as on the platform.
  */
-export function attrsUpsertOf(cmd: LuaCommand<'workflow.attrs'>): {memo?: Record<string, unknown>; search?: Record<string, unknown>} | string {
+export function attrsUpsertOf(
+  cmd: LuaCommand<'workflow.attrs'>,
+): {memo?: Record<string, unknown>; search?: Record<string, unknown>} | string {
   const out: {memo?: Record<string, unknown>; search?: Record<string, unknown>} = {}
   for (const key of ['search', 'memo'] as const) {
     const v = cmd.args[0][key]

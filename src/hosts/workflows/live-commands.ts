@@ -259,7 +259,11 @@ export function workflowCommands(services: LiveServices): Plans {
     'workflow.attrs': (cmd, run) => {
       const upsert = attrsUpsertOf(cmd)
       if (typeof upsert === 'string')
-        return answered(() => ({error: {kind: 'Invalid', message: upsert, retryable: false}, kind: 'result', tag: cmd.tag}))
+        return answered(() => ({
+          error: {kind: 'Invalid', message: upsert, retryable: false},
+          kind: 'result',
+          tag: cmd.tag,
+        }))
       return recorded(cmd, () => ({ts: run.now(), type: 'AttributesUpserted', ...upsert, ...whereOf(cmd)}), same)
     },
     // Deterministic: counted up to the last event the code has seen, also on replay.

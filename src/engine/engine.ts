@@ -497,6 +497,7 @@ export class Engine implements EngineApi {
     return {
       codeHash: version.codeHash,
       instantiate: (run: {
+        attempt?: number
         context?: Record<string, unknown>
         entry: string
         pid: string

@@ -10,9 +10,8 @@ W.modules.workflow = {
     local info = shallow(W.spec.workflow)
     -- Outside a workflow there is no run (and no history to count).
     if info.workflow_id == nil then return info, nil end
-    local h, err = W.call('workflow.history', {})
-    if err then return nil, err end
-    info.history_length, info.history_size = h.length, h.size
+    local h = W.call('workflow.history', {})
+    if raw_type(h) == 'table' then info.history_length, info.history_size = h.length, h.size end
     return info, nil
   end,
   attrs = function(t)

@@ -16,14 +16,27 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-const INDEX = [
-  'version: "1.0"',
-  'namespace: app.probe',
-  'entries:',
-  '  - {name: attrs, kind: workflow.lua, source: file://attrs.lua, method: main, modules: [workflow]}',
-  '  - {name: fn, kind: function.lua, source: file://fn.lua, method: main, modules: [workflow]}',
-  '',
-].join('\n')
+const INDEX = (withProcess: boolean): string =>
+  [
+    'version: "1.0"',
+    'namespace: app.probe',
+    'entries:',
+    '  - {name: attrs, kind: workflow.lua, source: file://attrs.lua, method: main, modules: [workflow]}',
+    '  - {name: fn, kind: function.lua, source: file://fn.lua, method: main, modules: [workflow]}',
+    ...(withProcess ? PROCESS_ENTRIES : []),
+    '',
+  ].join('\n')
+
+// (only where needed: a running service makes the engine's close wait for it)
+const PROCESS_ENTRIES = [
+  '  - {name: proc, kind: process.lua, source: file://proc.lua, method: main, modules: [workflow]}',
+  '  - name: proc_service',
+  '    kind: process.service',
+  '    process: app.probe:proc',
+  '    host: app:processes',
+  '    lifecycle: {auto_start: true}',
+  '  - {name: ask, kind: workflow.lua, source: file://ask.lua, method: main}',
+]
 
 const WORKFLOW = [
   'local workflow = require("workflow")',
@@ -45,12 +58,27 @@ const FUNCTION = [
   'end}',
 ].join('\n')
 
-function project(): TempProject {
+// A supervised process answers what workflow.attrs said to it; a workflow asks it.
+const PROCESS = [
+  'local workflow = require("workflow")',
+  'return {main = function()',
+  '  process.registry.register("attrs_probe")',
+  '  local msg = process.inbox():receive()',
+  '  local _, err = workflow.attrs({memo = {a = 1}})',
+  '  process.send(msg:from(), "answer", err:kind() .. ": " .. err:message())',
+  'end}',
+].join('\n')
+const ASK =
+  'return {main = function()\n  process.send("attrs_probe", "ask", true)\n  return process.inbox():receive():payload():data()\nend}\n'
+
+function project(withProcess = false): TempProject {
   const p = paymentProject()
   cleanups.push(() => p.remove())
-  p.write('src/probe/_index.yaml', INDEX)
+  p.write('src/probe/_index.yaml', INDEX(withProcess))
   p.write('src/probe/attrs.lua', WORKFLOW)
   p.write('src/probe/fn.lua', FUNCTION)
+  p.write('src/probe/proc.lua', PROCESS)
+  p.write('src/probe/ask.lua', ASK)
   return p
 }
 
@@ -129,10 +157,12 @@ describe('workflow.attrs', () => {
     expect(await ids('Status="Completed"')).toEqual([one.id])
   })
 
-  test('is refused outside workflows with the platform wording', async () => {
-    const engine = await startEngine(project())
+  test('is refused outside workflows with the platform wording: in a function and in a process', async () => {
+    const engine = await startEngine(project(true))
     expect(await engine.call('app.probe:fn', [])).toEqual({
       value: {err: 'Invalid: workflow.attrs only available in workflow context'},
     })
+    const {id} = await engine.spawn({entry: 'app.probe:ask', input: []})
+    expect((await engine.wait(id)).result).toBe('Invalid: workflow.attrs only available in workflow context')
   })
 })

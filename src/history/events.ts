@@ -60,8 +60,9 @@ export const WorkflowStarted = z.object({
   /** Values from the spawner's `with_context` (Temporal: headers): the run's `ctx`, handed on to its activities and children. */
   context: z.record(z.string(), z.unknown()).optional(),
   forkedFrom: z.object({pid: z.string(), at: z.number().int()}).optional(),
-  /** Start options `temporal.workflow.memo` / `temporal.workflow.search_attributes`: the run's first attributes. */
+  /** `workflow.memo`: the spawner's non-indexed values, recorded as given. */
   memo: z.record(z.string(), z.unknown()).optional(),
+  /** `workflow.search_attributes` at start (later upserts are events of their own). */
   searchAttributes: z.record(z.string(), z.unknown()).optional(),
 })
 

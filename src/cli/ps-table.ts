@@ -5,7 +5,8 @@
  * row to 300 columns. `--wide` (and `--json`) keep the full text. AGE is counted as the TUI
  * counts it; closed runs also show how long they ran (TOOK). A workflow ID reused by several
  * runs is shown as each run's key (`<id>~<run>`), which every command accepts, so an earlier
- * run can be reached too (the bare ID means the newest).
+ * run can be reached too (the bare ID means the newest). `attrs` adds a compact SEARCH column
+ * (`customer=c-1 tier=2`, the run's search attributes) when some row has any; the memo stays in --json.
  */
 import type {ProcessInfo} from '../engine/api.js'
 import {formatDurationMs} from '../time/duration.js'
@@ -13,6 +14,8 @@ import {formatAge} from '../tui/format.js'
 import {shortenPids} from './ids.js'
 
 export interface PsTableOptions {
+  /** Show a SEARCH column of each run's search attributes (when some row has any). */
+  readonly attrs?: boolean
   /** Terminal width; undefined (a pipe) or `wide` keeps every cell whole. */
   readonly columns?: number
   readonly now: number
@@ -22,7 +25,17 @@ export interface PsTableOptions {
 
 export function formatPsTable(rows: readonly ProcessInfo[], options: PsTableOptions): string {
   const anyClosed = rows.some((p) => p.closedAt !== undefined)
-  const header = ['ID', 'ENTRY', 'KIND', 'STATUS', 'AGE', ...(anyClosed ? ['TOOK'] : []), 'WAITING']
+  const anyAttrs = options.attrs === true && rows.some((p) => p.searchAttributes !== undefined)
+  const header = [
+    'ID',
+    'ENTRY',
+    'KIND',
+    'STATUS',
+    'AGE',
+    ...(anyClosed ? ['TOOK'] : []),
+    ...(anyAttrs ? ['SEARCH'] : []),
+    'WAITING',
+  ]
   const seen = new Map<string, number>()
   for (const p of rows) seen.set(p.id, (seen.get(p.id) ?? 0) + 1)
   const cells = rows.map((p) => {
@@ -38,6 +51,7 @@ export function formatPsTable(rows: readonly ProcessInfo[], options: PsTableOpti
       p.status,
       age,
       ...(anyClosed ? [took] : []),
+      ...(anyAttrs ? [compactAttrs(p.searchAttributes)] : []),
       options.verbose ? waiting : shortenPids(waiting),
     ]
   })
@@ -52,6 +66,15 @@ export function formatPsTable(rows: readonly ProcessInfo[], options: PsTableOpti
         .trimEnd(),
     )
     .join('\n')
+}
+
+/** `customer=c-1 tier=2`: strings bare, anything else as JSON; `-` for none. */
+function compactAttrs(attrs: Record<string, unknown> | undefined): string {
+  const pairs = Object.entries(attrs ?? {}).map(
+    ([k, v]) =>
+      `${k}=${typeof v === 'string' ? v : (JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? String(v))}`,
+  )
+  return pairs.length > 0 ? pairs.join(' ') : '-'
 }
 
 function clip(text: string, width: number): string {

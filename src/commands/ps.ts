@@ -16,10 +16,20 @@ export default class Ps extends BaseCommand {
     '<%= config.bin %> ps --all',
     '<%= config.bin %> ps --status blocked --json',
     '<%= config.bin %> ps --status damaged',
+    `<%= config.bin %> ps --query 'Status="running" AND customer="c-1"'`,
+    '<%= config.bin %> ps --attrs',
   ]
 
   static override flags = {
     all: Flags.boolean({char: 'a', description: 'Include closed runs (completed, failed, cancelled, terminated).'}),
+    attrs: Flags.boolean({
+      description: "Add a SEARCH column: each run's search attributes (--json has them and the memo always).",
+    }),
+    query: Flags.string({
+      char: 'q',
+      description:
+        'Only runs matching a filter, as in Temporal\'s list: Status="running" AND customer="c-1". Keys: Status, WorkflowId, WorkflowType, any search attribute; =, !=, AND, OR, parentheses, "strings", numbers, true/false. Looks at closed runs too.',
+    }),
     ...stateDirFlag,
     wide: Flags.boolean({description: 'Do not cut the WAITING column to the terminal width.'}),
     status: Flags.string({
@@ -34,15 +44,24 @@ export default class Ps extends BaseCommand {
       root: this.projectRoot(flags.path),
       ...(flags.all ? {all: true} : {}),
       ...(flags.status ? {status: flags.status} : {}),
+      ...(flags.query === undefined ? {} : {query: flags.query}),
       ...stateDirOption(flags),
     })
     if (!this.jsonEnabled()) {
       if (out.source === 'files') this.info('(no `wippy dev` runs; read from the history files)')
-      if (out.processes.length === 0) this.log(flags.all ? 'No runs.' : 'No open runs (--all shows closed ones).')
+      if (out.processes.length === 0)
+        this.log(
+          flags.query !== undefined
+            ? 'No runs match the query.'
+            : flags.all
+              ? 'No runs.'
+              : 'No open runs (--all shows closed ones).',
+        )
       else {
         const columns = process.stdout.columns ?? (Number(process.env.COLUMNS) || undefined)
         this.log(
           formatPsTable(out.processes, {
+            attrs: flags.attrs || flags.query !== undefined,
             now: Date.now(),
             verbose: this.verboseEnabled(),
             wide: flags.wide,

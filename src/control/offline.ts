@@ -26,6 +26,7 @@ import {sliceHistory} from '../history/slice.js'
 import {runKeyOf, workflowOfRunKey} from '../history/run-names.js'
 import {
   type ProcessInfo,
+  attrsFields,
   cancelNote,
   closedStatusOf,
   describeWait,
@@ -251,6 +252,7 @@ function damagedRow(
 export function summarizeOffline(events: readonly HistoryEvent[], now: number): ProcessInfo | undefined {
   const started = events[0]
   if (!started || started.type !== 'WorkflowStarted') return undefined
+  const view = viewOfRun(events, now)
   const base = {
     entry: started.entry,
     id: started.workflowId,
@@ -259,8 +261,8 @@ export function summarizeOffline(events: readonly HistoryEvent[], now: number): 
     pid: started.pid,
     runKey: runKeyOf(started.workflowId, started.runId),
     startedAt: started.ts,
+    ...attrsFields(view.outstanding),
   }
-  const view = viewOfRun(events, now)
   if (view.status !== 'running') return {...base, closedAt: view.closedAt, status: view.status}
   const cancel = view.outstanding.cancelRequested
   const marks = cancel ? {cancelRequested: cancel, notes: [cancelNote(cancel.from)]} : {}

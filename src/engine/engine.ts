@@ -497,6 +497,7 @@ export class Engine implements EngineApi {
     return {
       codeHash: version.codeHash,
       instantiate: (run: {
+        attempt?: number
         context?: Record<string, unknown>
         entry: string
         pid: string
@@ -526,6 +527,8 @@ export class Engine implements EngineApi {
       status: summary.status,
       workflowId: summary.id,
       ...(summary.closedAt === undefined ? {} : {closedAt: summary.closedAt}),
+      ...(summary.searchAttributes ? {searchAttributes: summary.searchAttributes} : {}),
+      ...(summary.memo ? {memo: summary.memo} : {}),
     })
   }
 

@@ -2,7 +2,7 @@
  * Workflow history events: the on-disk contract (one JSON object per line, see
  * `store.ts`). The kinds mirror Temporal's commands and events so that a Temporal host
  * can later run the same Lua code: activity, timer, side effect, signal, child workflow,
- * cancel, marker.
+ * cancel, marker, search attributes and memo.
  *
  * Each event plays one or two roles during replay (see {@link EVENT_ROLES}):
  * - `command`: issued by the Lua code (ActivityScheduled, TimerStarted, ...). Replay
@@ -60,6 +60,10 @@ export const WorkflowStarted = z.object({
   /** Values from the spawner's `with_context` (Temporal: headers): the run's `ctx`, handed on to its activities and children. */
   context: z.record(z.string(), z.unknown()).optional(),
   forkedFrom: z.object({pid: z.string(), at: z.number().int()}).optional(),
+  /** `workflow.memo`: the spawner's non-indexed values, recorded as given. */
+  memo: z.record(z.string(), z.unknown()).optional(),
+  /** `workflow.search_attributes` at start (later upserts are events of their own). */
+  searchAttributes: z.record(z.string(), z.unknown()).optional(),
 })
 
 export const ActivityScheduled = z.object({
@@ -179,6 +183,18 @@ export const MarkerRecorded = z.object({
   where,
 })
 
+/**
+ * `workflow.attrs{search=, memo=}` (Temporal: UpsertWorkflowSearchAttributes, and the memo's
+ * ModifyWorkflowProperties): keys merged over the run's current ones (see `run-view.ts`).
+ */
+export const AttributesUpserted = z.object({
+  ...base,
+  type: z.literal('AttributesUpserted'),
+  search: z.record(z.string(), z.unknown()).optional(),
+  memo: z.record(z.string(), z.unknown()).optional(),
+  where,
+})
+
 export const TimeSkipped = z.object({
   ...base,
   type: z.literal('TimeSkipped'),
@@ -214,6 +230,7 @@ export const HistoryEvent = z.discriminatedUnion('type', [
   ChildWorkflowCompleted,
   CancelRequested,
   MarkerRecorded,
+  AttributesUpserted,
   TimeSkipped,
   WorkflowCompleted,
   WorkflowFailed,
@@ -235,6 +252,7 @@ export const EVENT_ROLES: {[T in HistoryEventType]: EventRole} = {
   ActivityCompleted: 'delivery',
   ActivityFailed: 'delivery',
   ActivityScheduled: 'command',
+  AttributesUpserted: 'command',
   CancelRequested: 'delivery',
   ChildWorkflowCompleted: 'delivery',
   ChildWorkflowStarted: 'side-effect',

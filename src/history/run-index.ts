@@ -11,7 +11,10 @@ import {JSONFile} from 'lowdb/node'
 export interface IndexedRun {
   closedAt?: number
   entry: string
+  /** As in `RunSummary`: a closed run's last search attributes and memo (`ps --query` filters closed runs from here). */
+  memo?: Record<string, unknown>
   pid: string
+  searchAttributes?: Record<string, unknown>
   /** The history length at which the run was last evicted idle (see the workflow host's recovery). */
   settledLength?: number
   startedAt: number

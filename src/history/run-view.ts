@@ -49,12 +49,16 @@ export interface RunSummary {
   /** Set while a reload left the run on its old code: where the new code diverges, and the fork that restarts it on it. */
   oldCode?: {divergence: string; forkCommand?: string}
   pid: string
+  /** Workflows: the memo (start option, then `workflow.attrs` upserts), when one was set. */
+  memo?: Record<string, unknown>
   /** Why a blocked run is blocked. */
   problem?: string
   /** Host-fault blocks: when the next attempt runs (ms epoch). */
   retryAt?: number
   /** `<workflow id>~<run id>`: names this run when its workflow ID was reused (every command takes it). */
   runKey?: string
+  /** Workflows: the search attributes (start option, then `workflow.attrs` upserts), when any were set; `ps --query` filters on them. */
+  searchAttributes?: Record<string, unknown>
   startedAt: number
   /** A run's status; `damaged` for a quarantined history (see damaged-runs.ts). */
   status: RunStatus | 'damaged'
@@ -157,6 +161,14 @@ export function exitEventOf(pid: string, closing: HistoryEvent): ProcessEvent {
  */
 export function workflowClock(realNow: number, skippedMs: number, notBefore = Number.NEGATIVE_INFINITY): number {
   return Math.max(realNow + skippedMs, notBefore)
+}
+
+/** The search attributes and memo fields of a row (none when the run set none). */
+export function attrsFields(open: Outstanding): {
+  memo?: Record<string, unknown>
+  searchAttributes?: Record<string, unknown>
+} {
+  return {...(open.search ? {searchAttributes: open.search} : {}), ...(open.memo ? {memo: open.memo} : {})}
 }
 
 /** What an open run's code waits for, from the commands it has open (first that applies). */

@@ -21,6 +21,8 @@ const SUMMARIZERS: Summarizers = {
   ActivityCompleted: (e, n) => `#${e.scheduled} ${json(e.result, n)}${attempts(e.attempts)}`,
   ActivityFailed: (e, n) => `#${e.scheduled} ${error(e.error, n)}${attempts(e.attempts)}`,
   ActivityScheduled: (e, n) => `${e.entry}(${args(e.args, n)})${e.async ? ' async' : ''}`,
+  AttributesUpserted: (e, n) =>
+    [e.search ? `search ${json(e.search, n)}` : '', e.memo ? `memo ${json(e.memo, n)}` : ''].filter(Boolean).join(' '),
   CancelRequested: (e) => cancelGist(e),
   ChildWorkflowCompleted: (e, n) => `${e.childPid} ${e.error ? error(e.error, n) : json(e.result, n)}`,
   ChildWorkflowStarted: (e, n) =>

@@ -65,6 +65,11 @@ export interface LuaCommandMap {
   'time.zone': {args: [name: string]}
   /** `v1`, `v4` (the default) or `v7`; other versions are refused by the host. */
   'uuid.generate': {args: [version: string]}
+  /**
+   * `workflow.attrs{search = {...}, memo = {...}}`: upserts the run's search attributes and memo
+   * (either may be absent; the host refuses a non-table, see {@link attrsUpsertOf}); answers true.
+   */
+  'workflow.attrs': {args: [attrs: {memo?: unknown; search?: unknown}]}
   /** `{length, size}` of the history the code has seen so far. */
   'workflow.history': {args: []}
   /**
@@ -110,6 +115,8 @@ export type LuaCommand<Op extends LuaOp = LuaOp> = {
  *   RequestCancelExternalWorkflowExecution, terminate through an activity).
  * - `marker`: a value chosen once and replayed (MarkerRecorded; Temporal: a marker, or
  *   GetVersion for versions: see hosts/workflows/change-versions.ts).
+ * - `upsert`: metadata of the run the code sets, for listings (AttributesUpserted; Temporal:
+ *   UpsertWorkflowSearchAttributes and ModifyWorkflowProperties for the memo).
  * - `pure`: a deterministic function of its arguments, recomputed on replay and never
  *   recorded here. On Temporal it must be recorded as a local activity or marker (or run
  *   as sandbox-safe code): the local executors depend on Node/ICU/V8, which need not be
@@ -132,6 +139,7 @@ export type CommandKind =
   | 'side-effect'
   | 'signal-out'
   | 'timer'
+  | 'upsert'
 
 export const COMMAND_KIND: {[Op in LuaOp]: CommandKind} = {
   // Pure, but Node's crypto: a Temporal host runs it as a local activity (or marker).
@@ -174,6 +182,8 @@ export const COMMAND_KIND: {[Op in LuaOp]: CommandKind} = {
   'time.zone': 'pure',
   // SideEffect `uuid.<version>`.
   'uuid.generate': 'side-effect',
+  // AttributesUpserted {search?, memo?}; the run view merges them over the start options'.
+  'workflow.attrs': 'upsert',
   // Counted from the events the code has seen: replay reaches the same value.
   'workflow.history': 'local',
   // MarkerRecorded `version:<change id>`.
@@ -267,8 +277,29 @@ const DECODE: Decoders = {
   'time.timer_stop': (a) => [num(a[0])],
   'time.zone': (a) => [str(a[0])],
   'uuid.generate': (a) => [String(a[0] ?? 'v4')],
+  // Kept as given: the host answers Invalid for a non-table (attrsUpsertOf), as the platform does.
+  'workflow.attrs': (a) => [isTable(a[0]) ? a[0] : {}],
   'workflow.history': () => [],
   'workflow.version': (a) => [str(a[0]), num(a[1]), num(a[2])],
+}
+
+/**
+ * The upsert a `workflow.attrs` command asks for, or the platform's Invalid message: `search` and
+ * `memo` must be tables when given, and one of them must be. A Lua table the codec handed over
+ * as an array (an empty or sequence table) has no string keys: an empty map, as on the platform.
+ */
+export function attrsUpsertOf(
+  cmd: LuaCommand<'workflow.attrs'>,
+): {memo?: Record<string, unknown>; search?: Record<string, unknown>} | string {
+  const out: {memo?: Record<string, unknown>; search?: Record<string, unknown>} = {}
+  for (const key of ['search', 'memo'] as const) {
+    const v = cmd.args[0][key]
+    if (v === undefined || v === null) continue
+    if (Array.isArray(v)) out[key] = {}
+    else if (isTable(v)) out[key] = v
+    else return `${key} must be a table`
+  }
+  return out.search === undefined && out.memo === undefined ? 'at least one of search or memo required' : out
 }
 
 /** Which options decoder an op uses (ops without options drop any given). */

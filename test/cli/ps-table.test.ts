@@ -79,6 +79,19 @@ describe('a reused workflow ID', () => {
   })
 })
 
+describe('ps table --attrs', () => {
+  it('adds a compact SEARCH column only when asked and some row has search attributes', () => {
+    const tagged = row({searchAttributes: {customer: 'c-1', tier: 2}, waiting: 'waiting for a signal'})
+    const plain = row({id: 'wf-0c1549b7e16c', waiting: 'waiting for a signal'})
+    const lines = formatPsTable([tagged, plain], {attrs: true, now: NOW}).split('\n')
+    expect(lines[0]).toMatch(/^ID +ENTRY +KIND +STATUS +AGE +SEARCH +WAITING$/)
+    expect(lines[1]).toMatch(/ customer=c-1 tier=2 +waiting for a signal$/)
+    expect(lines[2]).toMatch(/ - +waiting for a signal$/)
+    expect(formatPsTable([tagged], {now: NOW})).not.toContain('SEARCH')
+    expect(formatPsTable([plain], {attrs: true, now: NOW})).not.toContain('SEARCH')
+  })
+})
+
 describe('workflow IDs in human output', () => {
   it("are the PID's workflow ID; --verbose adds the PID", () => {
     expect(idOf(PID)).toBe('wf-6eb6d9d7f572')

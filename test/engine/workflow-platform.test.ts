@@ -31,7 +31,7 @@ const INDEX = (entries: string[]): string =>
   ['version: "1.0"', 'namespace: app.probe', 'entries:', ...entries.map((e) => `  - ${e}`), ''].join('\n')
 
 describe('workflow behaviours from the platform suite', () => {
-  test('workflow.info() has the IDs, type and task queue; history length and size grow, the same on replay', async () => {
+  test('workflow.info() has the IDs, type, task queue, attempt and history counters; they grow, the same on replay', async () => {
     // Given a workflow that reads its info and history counters before and after waiting for a signal
     const p = project({
       'src/probe/_index.yaml': INDEX([
@@ -82,6 +82,8 @@ describe('workflow behaviours from the platform suite', () => {
     })
     expect(pid).toContain(String(r.info.workflow_id))
     expect(r.before).toBe(1)
+    // info() counts the history the code has seen when it is called (here: the same as before the sleep)
+    expect(r.info).toMatchObject({history_length: 1, history_size: r.size_before})
     // TimerStarted, TimerFired, SignalReceived (the TimeSkipped-free clock: real time)
     expect(r.after).toBe(4)
     expect(r.size_after).toBeGreaterThan(r.size_before)

@@ -8,6 +8,7 @@ import {describe, expect, it} from 'vitest'
 import {EVENT_ROLES, HistoryEvent, type HistoryEventType, type NewHistoryEvent} from '../../src/history/events.js'
 import {
   type RunView,
+  attrsFields,
   closedStatusOf,
   describeWait,
   exitEventOf,
@@ -211,5 +212,24 @@ describe('resolveRunQuery', () => {
       message: 'No workflow matches "nope".',
     })
     expect(failure('x', []).code).toBe('WIPPY_PID_UNKNOWN')
+  })
+})
+
+describe('search attributes and memo', () => {
+  it('are the start values with each upsert merged over them; a null value removes a key', () => {
+    const events = [
+      {...started(), memo: {note: 'start'}, searchAttributes: {customer: 'c-1', tier: 1}},
+      {search: {tier: 2}, ts: T0 + 1, type: 'AttributesUpserted'},
+      {memo: {note: null, step: 'two'}, search: {region: 'eu'}, ts: T0 + 2, type: 'AttributesUpserted'},
+    ].map((e, i) => HistoryEvent.parse({...e, seq: i + 1}))
+    const {outstanding} = viewOfRun(events, T0 + 5)
+    expect(attrsFields(outstanding)).toEqual({
+      memo: {step: 'two'},
+      searchAttributes: {customer: 'c-1', region: 'eu', tier: 2},
+    })
+    // the start event's own values are left as recorded
+    expect(events[0]).toMatchObject({searchAttributes: {customer: 'c-1', tier: 1}})
+    // a run that set none has neither field
+    expect(attrsFields(viewOfRun(history(), T0).outstanding)).toEqual({})
   })
 })

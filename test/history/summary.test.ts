@@ -36,6 +36,11 @@ describe('summarizeEvent', () => {
       [{byMs: 5_400_000, seq: 7, ts, type: 'TimeSkipped'}, 'TimeSkipped +1h30m'],
       [{result: undefined, seq: 8, ts, type: 'WorkflowCompleted'}, 'WorkflowCompleted nil'],
       [{seq: 9, ts, type: 'WorkflowTerminated'}, 'WorkflowTerminated'],
+      [
+        {memo: {note: 'n'}, search: {customer: 'c-1'}, seq: 10, ts, type: 'AttributesUpserted'},
+        'AttributesUpserted search {"customer":"c-1"} memo {"note":"n"}',
+      ],
+      [{memo: {a: 1}, seq: 11, ts, type: 'AttributesUpserted'}, 'AttributesUpserted memo {"a":1}'],
     ]
     for (const [event, summary] of cases) expect(summarizeEvent(event)).toBe(summary)
   })

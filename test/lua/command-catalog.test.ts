@@ -13,6 +13,7 @@ import {type LiveServices, workflowCommands} from '../../src/hosts/workflows/liv
 import {WorkflowRun} from '../../src/hosts/workflows/run.js'
 import {
   COMMAND_KIND,
+  attrsUpsertOf,
   type CommandHandlers,
   LUA_OPS,
   type LuaCommand,
@@ -46,7 +47,7 @@ describe('the catalog', () => {
   })
 
   test('gives every op a kind, and the recording policy follows from it', () => {
-    expect(LUA_OPS).toHaveLength(29)
+    expect(LUA_OPS).toHaveLength(30)
     expect(LUA_OPS.filter((op) => !recordedInHistory(op)).sort()).toEqual([
       'crypto.compute',
       'logger.log',
@@ -157,6 +158,18 @@ describe('decodeCommand', () => {
     expect(() => decodeCommand(undefined)).toThrow('unknown command op undefined')
   })
 
+  test("workflow.attrs: tables kept as given; a non-table or neither is the platform's Invalid message", () => {
+    const attrs = (a: unknown) => attrsUpsertOf(decode('workflow.attrs', [a]) as LuaCommand<'workflow.attrs'>)
+    expect(decode('workflow.attrs', [{search: {a: 1}}]).args).toEqual([{search: {a: 1}}])
+    expect(decode('workflow.attrs', ['x']).args).toEqual([{}])
+    expect(attrs({memo: {m: 1}, search: {a: 1}})).toEqual({memo: {m: 1}, search: {a: 1}})
+    // An empty (or sequence) Lua table arrives as an array: no string keys, an empty map
+    expect(attrs({search: []})).toEqual({search: {}})
+    expect(attrs({search: 'x'})).toBe('search must be a table')
+    expect(attrs({memo: 5})).toBe('memo must be a table')
+    expect(attrs({})).toBe('at least one of search or memo required')
+  })
+
   test('runs where commands leave the VM: a negative sleep arrives as 0 ms', async () => {
     const {commands} = await run(`local time = require("time")\nreturn function() time.sleep(-1000000) return true end`)
     expect(commands).toEqual([{args: [0], op: 'time.sleep', tag: 1, where: 'src/app/test.lua:2'}])
@@ -186,6 +199,7 @@ describe('handler tables', () => {
       'funcs.call': ['app:f'],
       'process.exec': ['app:w', 'app:host'],
       'process.spawn': ['app:w', 'app:host'],
+      'workflow.attrs': [{search: {a: 1}}],
     }
     for (const op of LUA_OPS) {
       const plan = dispatchCommand(table, decode(op, argsOf[op] ?? ['x']), wfRun)
@@ -205,6 +219,7 @@ describe('handler tables', () => {
       decode('env.get', ['HOME']),
       decode('uuid.generate', []),
       decode('workflow.version', ['c', 1, 3]),
+      decode('workflow.attrs', [{memo: {m: 1}, search: {s: 'x'}}]),
     ]) {
       const plan = dispatchCommand(table, cmd, wfRun)
       if (!plan.recorded) throw new Error(`${cmd.op} is recorded`)

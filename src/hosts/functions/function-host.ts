@@ -266,6 +266,8 @@ export class FunctionHost {
     },
     'time.zone': (cmd) => executeZoneCommand(cmd),
     'uuid.generate': (cmd) => executeUuidCommand(cmd, this.clock()),
+    // The platform's wording (rt:runtime/lua/modules/workflow/module.go).
+    'workflow.attrs': (cmd) => fail(cmd, 'Invalid', 'workflow.attrs only available in workflow context'),
     'workflow.history': (cmd) => fail(cmd, 'Invalid', `unknown command ${cmd.op}`),
     'workflow.version': (cmd) => fail(cmd, 'Invalid', 'workflow.version is only available inside workflows'),
   }

@@ -29,7 +29,8 @@ export function immediateResult(event: HistoryEvent, tag: number): LuaDelivery |
       return event.wait ? undefined : {kind: 'result', tag, value: event.childPid}
     }
     case 'TimerCancelled':
-    case 'ActivityCancelRequested': {
+    case 'ActivityCancelRequested':
+    case 'AttributesUpserted': {
       return {kind: 'result', tag, value: true}
     }
     default: {

@@ -24,6 +24,7 @@ export interface CommandIdentity {
 export type EventIntent =
   | NewOf<'ActivityCancelRequested'>
   | NewOf<'ActivityScheduled'>
+  | NewOf<'AttributesUpserted'>
   | NewOf<'MarkerRecorded'>
   | NewOf<'TimerCancelled'>
   | NewOf<'TimerStarted'>
@@ -63,6 +64,9 @@ export function identityOfEvent(event: EventIntent | HistoryEvent): CommandIdent
     case 'MarkerRecorded': {
       return {key: {name: event.name}, type: event.type}
     }
+    case 'AttributesUpserted': {
+      return {key: {memo: event.memo ?? null, search: event.search ?? null}, type: event.type}
+    }
     default: {
       return undefined
     }
@@ -86,6 +90,10 @@ export function describeIdentity(id: CommandIdentity, maxArgs = 80): string {
     }
     case 'SideEffect': {
       return `side effect ${String(k.op)}`
+    }
+    case 'AttributesUpserted': {
+      const parts = [k.search ? `search=${short(k.search)}` : '', k.memo ? `memo=${short(k.memo)}` : '']
+      return `workflow.attrs ${parts.filter(Boolean).join(' ')}`
     }
     case 'SignalSent': {
       return `process.send ${String(k.target)} ${String(k.topic)}`

@@ -13,6 +13,8 @@ import type {ConflictPolicy} from './start-policy.js'
 export interface WorkflowCode {
   codeHash: string
   instantiate(run: {
+    /** `workflow.info().attempt` (default 1): set for a run a workflow retry policy started again. */
+    attempt?: number
     context?: Record<string, unknown>
     pid: string
     seed: number

@@ -10,7 +10,13 @@
  * RequestCancel..., Marker.
  */
 import type {HistoryEvent, NewHistoryEvent, RecordedError} from '../../history/events.js'
-import {type CommandHandlers, type LuaCommand, dispatchCommand, reachesOutside} from '../../lua/command-catalog.js'
+import {
+  type CommandHandlers,
+  type LuaCommand,
+  attrsUpsertOf,
+  dispatchCommand,
+  reachesOutside,
+} from '../../lua/command-catalog.js'
 import type {LuaDelivery, LuaErrorValue} from '../../lua/types.js'
 import {cryptoSideEffectOp, executeCryptoCommand, randomHex} from '../ops/crypto.js'
 import {executeTextCommand} from '../ops/regexp.js'
@@ -250,6 +256,17 @@ export function workflowCommands(services: LiveServices): Plans {
         () => sideEffect(cmd, run, `uuid.${cmd.args[0]}`),
         (intent) => withValue(intent, services.uuid(cmd.args[0])),
       ),
+    // Recorded as given; a bad argument is answered (not recorded), as the platform refuses it before yielding.
+    'workflow.attrs': (cmd, run) => {
+      const upsert = attrsUpsertOf(cmd)
+      if (typeof upsert === 'string')
+        return answered(() => ({
+          error: {kind: 'Invalid', message: upsert, retryable: false},
+          kind: 'result',
+          tag: cmd.tag,
+        }))
+      return recorded(cmd, () => ({ts: run.now(), type: 'AttributesUpserted', ...upsert, ...whereOf(cmd)}), same)
+    },
     // Deterministic: counted up to the last event the code has seen, also on replay.
     'workflow.history': (cmd, run) =>
       answered(() => ({kind: 'result', tag: cmd.tag, value: {length: run.seenSeq, size: run.seenHistoryBytes()}})),

@@ -4,7 +4,7 @@
  * loaded). The row type and the wait texts live in `history/run-view.ts`, shared with the
  * offline readers.
  */
-import {type RunSummary, cancelNote, describeWait, waitOf} from '../../history/run-view.js'
+import {type RunSummary, attrsFields, cancelNote, describeWait, waitOf} from '../../history/run-view.js'
 import {formatDurationMs} from '../../time/duration.js'
 import type {WorkflowRun} from './run.js'
 
@@ -40,6 +40,7 @@ export function summarizeRun(run: WorkflowRun, extra: {retryAt?: number} = {}): 
     ...(run.oldCode && run.open ? {oldCode: run.oldCode} : {}),
     ...(cancel ? {cancelRequested: cancel} : {}),
     ...(notes.length > 0 ? {notes} : {}),
+    ...attrsFields(run.outstanding),
     ...(run.open && run.status !== 'blocked'
       ? {waiting: run.busy ? 'running' : describeWait(waitOf(run.outstanding, run.now()))}
       : {}),

@@ -1,5 +1,6 @@
 -- `@wippy/workflow.lua`: the `workflow` module: info, versioning (`workflow.version`),
--- `workflow.exec` of a child, and the history's length and size.
+-- `workflow.exec` of a child, search attributes and memo (`workflow.attrs`), and the history's
+-- length and size (also in `info()`, as the platform's WorkflowInfo has them).
 local W = ...
 local raw_type = type
 local invalid, shallow = W.invalid, W.shallow
@@ -14,7 +15,19 @@ local function int_arg(v, n)
 end
 
 W.modules.workflow = {
-  info = function() return shallow(W.spec.workflow), nil end,
+  info = function()
+    local info = shallow(W.spec.workflow)
+    -- Outside a workflow there is no run (and no history to count).
+    if info.workflow_id == nil then return info, nil end
+    local h = W.call('workflow.history', {})
+    if raw_type(h) == 'table' then info.history_length, info.history_size = h.length, h.size end
+    return info, nil
+  end,
+  attrs = function(t)
+    if raw_type(t) ~= 'table' then return nil, invalid('workflow.attrs expects a table') end
+    local v, err = W.call('workflow.attrs', {{search = t.search, memo = t.memo}})
+    return v, err
+  end,
   version = function(change_id, min, max)
     if raw_type(change_id) ~= 'string' then return nil, invalid('workflow.version expects a change id') end
     -- The platform's checks (rt:runtime/lua/modules/workflow/module.go): min and max are integers.

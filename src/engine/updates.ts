@@ -77,8 +77,8 @@ export class Updates {
 
   /**
    * Delivers update `name` to the run `pid` and resolves with its outcome.
-   * @throws the delivery's WippyError (no such run, closed, blocked); `WIPPY_UPDATE_TIMEOUT`;
-   *   `WIPPY_UPDATE_UNANSWERED` when the run closes first.
+   * @throws the delivery's WippyError (no such run, closed, blocked); `WIPPY_UPDATE_NOT_WORKFLOW`;
+   *   `WIPPY_UPDATE_TIMEOUT`; `WIPPY_UPDATE_UNANSWERED` when the run closes first.
    */
   async update(
     pid: string,
@@ -86,6 +86,14 @@ export class Updates {
     payload: unknown[],
     timeoutMs = DEFAULT_UPDATE_TIMEOUT_MS,
   ): Promise<UpdateResult> {
+    const target = this.node.resolve(pid)
+    // Only workflows take updates on the platform (a process would get a plain message).
+    if (target && target.kind !== 'workflow') {
+      throw new WippyError('WIPPY_UPDATE_NOT_WORKFLOW', `${pid} is a ${target.kind}; updates go to workflows.`, {
+        hint: 'Send a process a message with `wippy signal` instead.',
+        kind: 'usage',
+      })
+    }
     const id = randomUUID()
     const update = `{${HOST}|${id}}`
     // Registered before the delivery: the run may answer before the send resolves.

@@ -140,7 +140,7 @@ describe('workflow updates', () => {
     ])
   })
 
-  test('a run that closes without answering ends the wait; a closed run refuses the update', async () => {
+  test('a run that closes without answering ends the wait; a closed run or a process refuses the update', async () => {
     const engine = await startEngine(project())
     const {id} = await engine.spawn({entry: 'app.probe:limits', input: []})
     await expect(engine.update(id, 'stop', [])).rejects.toMatchObject({
@@ -149,6 +149,10 @@ describe('workflow updates', () => {
     })
     await expect(engine.update(id, 'set_limit', [{limit: 1}])).rejects.toMatchObject({code: 'WIPPY_WORKFLOW_CLOSED'})
     await expect(engine.update('wf-nope', 'set_limit', [])).rejects.toMatchObject({code: 'WIPPY_PID_UNKNOWN'})
+    // Only workflows take updates
+    await expect(engine.update('{app:processes|0x00001}', 'set_limit', [])).rejects.toMatchObject({
+      code: 'WIPPY_UPDATE_NOT_WORKFLOW',
+    })
   })
 
   test('after a restart the run replays its answers from the history and sends nothing again', async () => {

@@ -175,6 +175,23 @@ describe('workflow updates', () => {
     expect(await engine.wait(id)).toMatchObject({result: {limit: 7}, status: 'completed'})
   })
 
+  test('an idle run (its VM dropped) is loaded by replay to take an update', async () => {
+    const engine = await startEngine(project(), {idleEvictMs: 20})
+    const {id} = await engine.spawn({entry: 'app.probe:limits', input: []})
+    await engine.update(id, 'set_limit', [{limit: 1}])
+    const deadline = Date.now() + 5000
+    while (engine.ps().find((r) => r.id === id)?.loaded && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10))
+    expect(engine.ps().find((r) => r.id === id)).toMatchObject({loaded: false})
+    await expect(engine.update(id, 'set_limit', [{limit: 2}])).resolves.toMatchObject({result: {limit: 2}})
+    expect(sentOf((await engine.history(id)).events).map((e) => e.type === 'SignalSent' && e.topic)).toEqual([
+      'ack',
+      'ok',
+      'ack',
+      'ok',
+    ])
+  })
+
   test('an answer to an update from before a restart is accepted (nobody waits for it)', async () => {
     const engine = await startEngine(project())
     const {id} = await engine.spawn({entry: 'app.probe:limits', input: []})

@@ -145,6 +145,8 @@ export class Updates {
 
   /** A workflow's answer to update `dest`. */
   private answer(dest: string, topic: string, payload: unknown[], origin: Origin): Delivered {
+    // Only the workflow's code answers (not `wippy signal {update|…}`).
+    if (!origin.code) return {error: invalid(`${dest} is an update: only its workflow answers it`)}
     const id = parsePid(dest)?.uniq ?? ''
     const pending = this.active.get(id)
     if (!pending) {
@@ -152,8 +154,7 @@ export class Updates {
       // Delivered before a restart (or its caller gave up): nobody to tell.
       return {pid: dest, value: true}
     }
-    if (origin.code && pending.runPid !== undefined && origin.from !== pending.runPid)
-      return {error: invalid(`unknown update: ${id}`)}
+    if (pending.runPid !== undefined && origin.from !== pending.runPid) return {error: invalid(`unknown update: ${id}`)}
     switch (topic) {
       case 'ack': {
         if (pending.stage !== 'delivered') return {error: invalid('update already accepted')}

@@ -149,6 +149,8 @@ describe('workflow updates', () => {
     })
     await expect(engine.update(id, 'set_limit', [{limit: 1}])).rejects.toMatchObject({code: 'WIPPY_WORKFLOW_CLOSED'})
     await expect(engine.update('wf-nope', 'set_limit', [])).rejects.toMatchObject({code: 'WIPPY_PID_UNKNOWN'})
+    // Only a workflow answers an update, not the CLI
+    await expect(engine.signal('{update|x}', 'ok', [])).rejects.toThrow('only its workflow answers it')
     // Only workflows take updates
     await expect(engine.update('{app:processes|0x00001}', 'set_limit', [])).rejects.toMatchObject({
       code: 'WIPPY_UPDATE_NOT_WORKFLOW',

@@ -33,17 +33,20 @@ export default class Spawn extends BaseCommand {
     context: Flags.string({
       description: "A value of the run's ctx, key=value (JSON, else a string), as with_context; repeatable.",
       multiple: true,
+      multipleNonGreedy: true,
     }),
     host: Flags.string({description: "The host entry to run on (default: the project's only temporal.worker)."}),
     id: Flags.string({description: 'The workflow ID (default: generated); a running workflow with this ID is reused.'}),
     message: Flags.string({
       description: 'A message delivered right after the start, topic=JSON payload, as with_message; repeatable.',
       multiple: true,
+      multipleNonGreedy: true,
     }),
     option: Flags.string({
       description:
         'A start option, key=value, as with_options (e.g. temporal.workflow.id_conflict_policy=fail); repeatable.',
       multiple: true,
+      multipleNonGreedy: true,
     }),
     ...stateDirFlag,
     wait: Flags.boolean({description: 'Wait for the workflow to finish and print its result.'}),

@@ -156,11 +156,12 @@ describe('wippy spawn start flags', () => {
     const run = await dev.cli([
       'spawn',
       'app.probe:starts',
-      '{"n":1}',
       '--message',
       'approve={"approved":true}',
       '--message',
       'nudge',
+      // (the input after a repeatable flag is still the input)
+      '{"n":1}',
       '--context',
       'tenant=acme',
       '--context',

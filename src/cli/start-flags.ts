@@ -9,6 +9,7 @@
 import {parseJsonArg} from '../control/json-arg.js'
 import {WippyError} from '../errors.js'
 import {closestMatch} from '../registry/did-you-mean.js'
+import {checkWorkflowId} from './workflow-id.js'
 
 /** The start options the dev server applies (hosts/workflows/start-policy.ts). */
 export const APPLIED_START_OPTIONS: readonly string[] = [
@@ -80,6 +81,20 @@ export function parseStartFlags(flags: {context?: string[]; message?: string[]; 
     ;(out.options ??= {})[key] = value
   }
   return out
+}
+
+/** The ID given by `--option temporal.workflow.id`: a valid workflow ID, and the same as `--id` when both are given. */
+export function checkStartId(start: StartFlags, id: string | undefined): void {
+  const optionId = start.options?.['temporal.workflow.id']
+  if (optionId === undefined) return
+  if (typeof optionId !== 'string' || optionId === '')
+    throw usage(
+      'The start option temporal.workflow.id must be a non-empty string.',
+      `e.g. --option temporal.workflow.id=order-7 (or --id order-7); quote an ID that reads as JSON: --option 'temporal.workflow.id="42"'.`,
+    )
+  checkWorkflowId(optionId, '--option temporal.workflow.id')
+  if (id !== undefined && id !== optionId)
+    throw usage(`--id ${id} and --option temporal.workflow.id=${optionId} disagree.`, 'Give the workflow ID once.')
 }
 
 /** `key=value`, the value as JSON when it is JSON, else the text. */

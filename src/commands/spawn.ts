@@ -5,10 +5,10 @@ import {stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {checkWorkflowId} from '../cli/workflow-id.js'
 import {parseJsonArg} from '../control/json-arg.js'
 import {type SpawnOutput, spawnRun} from '../services/spawn.js'
-import {CommandFailed, WippyError} from '../errors.js'
+import {CommandFailed} from '../errors.js'
 import {valueToJson} from '../history/value-forms.js'
 import {runErrorDetails} from '../cli/run-error.js'
-import {parseStartFlags} from '../cli/start-flags.js'
+import {checkStartId, parseStartFlags} from '../cli/start-flags.js'
 
 export default class Spawn extends BaseCommand {
   static override args = {
@@ -59,24 +59,7 @@ export default class Spawn extends BaseCommand {
     if (flags.id !== undefined) checkWorkflowId(flags.id)
     const input = args.input === undefined ? [] : [parseJsonArg(args.input, 'input')]
     const start = parseStartFlags(flags)
-    const optionId = start.options?.['temporal.workflow.id']
-    if (optionId !== undefined) {
-      if (typeof optionId !== 'string' || optionId === '')
-        throw new WippyError('WIPPY_USAGE', 'The start option temporal.workflow.id must be a non-empty string.', {
-          hint: `e.g. --option temporal.workflow.id=order-7 (or --id order-7); quote an ID that reads as JSON: --option 'temporal.workflow.id="42"'.`,
-          kind: 'usage',
-        })
-      checkWorkflowId(optionId, '--option temporal.workflow.id')
-      if (flags.id !== undefined && flags.id !== optionId)
-        throw new WippyError(
-          'WIPPY_USAGE',
-          `--id ${flags.id} and --option temporal.workflow.id=${optionId} disagree.`,
-          {
-            hint: 'Give the workflow ID once.',
-            kind: 'usage',
-          },
-        )
-    }
+    checkStartId(start, flags.id)
     for (const key of start.notApplied)
       this.warnLine(`the start option ${key} is a platform option the dev server does not apply; it is ignored`)
     const out = await spawnRun({

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseStartFlags} from '../../src/cli/start-flags.js'
+import {checkStartId, parseStartFlags} from '../../src/cli/start-flags.js'
 
 /** `wippy spawn`'s --message/--context/--option as the engine receives them (a Lua spawner's options). */
 describe('spawn start flags', () => {
@@ -46,5 +46,18 @@ describe('spawn start flags', () => {
       notApplied: ['temporal.workflow.run_timeout', 'workflow.summary'],
       options: {'temporal.workflow.run_timeout': '1h', 'temporal.workflow.static_summary': 'nightly'},
     })
+  })
+
+  it('takes the workflow ID from --option or --id, once', () => {
+    const byOption = parseStartFlags({option: ['temporal.workflow.id=order-7']})
+    expect(() => checkStartId(byOption, undefined)).not.toThrow()
+    expect(() => checkStartId(byOption, 'order-7')).not.toThrow()
+    expect(() => checkStartId(byOption, 'order-8')).toThrow(expect.objectContaining({code: 'WIPPY_USAGE'}))
+    expect(() => checkStartId(parseStartFlags({option: ['temporal.workflow.id=42']}), undefined)).toThrow(
+      'must be a non-empty string',
+    )
+    expect(() => checkStartId(parseStartFlags({option: ['temporal.workflow.id=../x']}), undefined)).toThrow(
+      expect.objectContaining({code: 'WIPPY_WORKFLOW_ID_INVALID'}),
+    )
   })
 })

@@ -1,13 +1,10 @@
 import {Args, Flags} from '@oclif/core'
-import {readFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
-import {parseJsonArg} from '../control/json-arg.js'
+import {readPayload} from '../cli/payload-arg.js'
 import {type SignalOutput, signalRun} from '../services/signal.js'
-import {fileReadError} from '../cli/file-errors.js'
-import {WippyError} from '../errors.js'
 
 export default class Signal extends BaseCommand {
   static override args = {
@@ -49,28 +46,4 @@ export default class Signal extends BaseCommand {
       )
     return {...runRef(out.pid), ...out, topic: args.topic}
   }
-}
-
-async function readPayload(arg: string | undefined, file: string | undefined): Promise<unknown> {
-  if (file !== undefined && arg !== undefined) {
-    throw new WippyError('WIPPY_USAGE', 'Pass the payload either as an argument or with --file, not both.', {
-      hint: 'Drop one of them.',
-      kind: 'usage',
-    })
-  }
-  if (file !== undefined) {
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    } catch (error) {
-      throw fileReadError(file, error, 'the payload file')
-    }
-    return parseJsonArg(text, `payload in ${file}`)
-  }
-  if (arg === '-') {
-    const chunks: Buffer[] = []
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-    return parseJsonArg(Buffer.concat(chunks).toString('utf8'), 'payload from stdin')
-  }
-  return arg === undefined ? undefined : parseJsonArg(arg, 'payload')
 }

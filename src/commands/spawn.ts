@@ -8,6 +8,7 @@ import {type SpawnOutput, spawnRun} from '../services/spawn.js'
 import {CommandFailed} from '../errors.js'
 import {valueToJson} from '../history/value-forms.js'
 import {runErrorDetails} from '../cli/run-error.js'
+import {checkStartId, parseStartFlags} from '../cli/start-flags.js'
 
 export default class Spawn extends BaseCommand {
   static override args = {
@@ -24,11 +25,29 @@ export default class Spawn extends BaseCommand {
   static override examples = [
     `<%= config.bin %> spawn app.workflows:approval '{"order_id": "o-1", "amount": 120}'`,
     `<%= config.bin %> spawn app.workflows:approval '{"order_id": "o-1"}' --id order-o-1 --wait --json`,
+    `<%= config.bin %> spawn app.workflows:approval '{"order_id": "o-2"}' --message approve='{"approved": true}' --context tenant=acme`,
+    '<%= config.bin %> spawn app.workflows:approval --option temporal.workflow.id=order-7 --option temporal.workflow.id_conflict_policy=fail',
   ]
 
   static override flags = {
+    context: Flags.string({
+      description: "A value of the run's ctx, key=value (JSON, else a string), as with_context; repeatable.",
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
     host: Flags.string({description: "The host entry to run on (default: the project's only temporal.worker)."}),
     id: Flags.string({description: 'The workflow ID (default: generated); a running workflow with this ID is reused.'}),
+    message: Flags.string({
+      description: 'A message delivered right after the start, topic=JSON payload, as with_message; repeatable.',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
+    option: Flags.string({
+      description:
+        'A start option, key=value, as with_options (e.g. temporal.workflow.id_conflict_policy=fail); repeatable.',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
     ...stateDirFlag,
     wait: Flags.boolean({description: 'Wait for the workflow to finish and print its result.'}),
   }
@@ -39,6 +58,10 @@ export default class Spawn extends BaseCommand {
     const {args, flags} = await this.parse(Spawn)
     if (flags.id !== undefined) checkWorkflowId(flags.id)
     const input = args.input === undefined ? [] : [parseJsonArg(args.input, 'input')]
+    const start = parseStartFlags(flags)
+    checkStartId(start, flags.id)
+    for (const key of start.notApplied)
+      this.warnLine(`the start option ${key} is a platform option the dev server does not apply; it is ignored`)
     const out = await spawnRun({
       entry: args.entry,
       input,
@@ -59,6 +82,9 @@ export default class Spawn extends BaseCommand {
       wait: flags.wait,
       ...(flags.host ? {host: flags.host} : {}),
       ...(flags.id ? {id: flags.id} : {}),
+      ...(start.context ? {context: start.context} : {}),
+      ...(start.messages ? {messages: start.messages} : {}),
+      ...(start.options ? {startOptions: start.options} : {}),
       ...stateDirOption(flags),
     })
     if (!this.jsonEnabled()) {

@@ -45,13 +45,13 @@ export interface ControlClient extends ControlApi {
 export interface ConnectOptions {
   /** Connect timeout (ms); default 2000. */
   connectTimeoutMs?: number
-  /** Timeout of each request except `wait` and `call`, which wait as long as the run does (ms); default 30000. */
+  /** Timeout of each request except `wait`, `call` and `update`, which wait as long as the run does (ms); default 30000. */
   requestTimeoutMs?: number
   stateDir?: string
 }
 
-/** No timeout for requests that last as long as a run. */
-const UNBOUNDED: ReadonlySet<ControlMethod> = new Set<RequestMethod>(['call', 'wait'])
+/** No timeout for requests that last as long as a run, or (`update`) that the server times out itself. */
+const UNBOUNDED: ReadonlySet<ControlMethod> = new Set<RequestMethod>(['call', 'update', 'wait'])
 
 /**
  * The one place a reply's result becomes typed. The server is ours (the socket is checked to be

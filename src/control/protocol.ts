@@ -29,12 +29,19 @@ import type {
   ReplayCheckResult,
   RunOutcome,
   SpawnResult,
+  UpdateResult,
 } from '../engine/api.js'
 import type {LuaErrorValue} from '../lua/types.js'
-import {type ControlReply, MAX_REQUEST_BYTES, type REQUEST_METHODS, decodeMessage} from './wire.js'
+import {
+  type ControlReply,
+  MAX_REQUEST_BYTES,
+  MAX_UPDATE_TIMEOUT_MS,
+  type REQUEST_METHODS,
+  decodeMessage,
+} from './wire.js'
 
 export type {ControlErrorJson, ControlReply, ServerMessage, StreamMessage} from './wire.js'
-export {MAX_REQUEST_BYTES, encodeMessage, errorFromWire, errorToWire} from './wire.js'
+export {MAX_REQUEST_BYTES, MAX_UPDATE_TIMEOUT_MS, encodeMessage, errorFromWire, errorToWire} from './wire.js'
 
 /** A row's result, carried as a type only (the value is an empty object). */
 interface Returns<R> {
@@ -44,6 +51,7 @@ const returns = <R>(): Returns<R> => ({})
 
 const pid = z.string().min(1).max(1000)
 const reason = z.string().max(10_000).optional()
+const topic = z.string().min(1).max(1000)
 
 /** The first reply of `follow`: the run as it is when following starts. */
 export interface FollowHead {
@@ -91,7 +99,7 @@ export const METHODS = {
   replayCheck: {params: z.object({pid}), ...returns<ReplayCheckResult>()},
   repair: {params: z.object({pid}), ...returns<RepairOutput>()},
   signal: {
-    params: z.object({payload: z.array(z.unknown()), pid, topic: z.string().min(1).max(1000)}),
+    params: z.object({payload: z.array(z.unknown()), pid, topic}),
     ...returns<{pid: string}>(),
   },
   skipTime: {
@@ -100,16 +108,28 @@ export const METHODS = {
   },
   spawn: {
     params: z.object({
+      context: z.record(z.string(), z.unknown()).optional(),
       entry: z.string().min(1),
       host: z.string().min(1).optional(),
       id: z.string().min(1).optional(),
       input: z.array(z.unknown()),
+      messages: z.array(z.object({payload: z.array(z.unknown()), topic})).optional(),
+      options: z.record(z.string(), z.unknown()).optional(),
     }),
     ...returns<SpawnResult>(),
   },
   status: {params: z.object({}), ...returns<EngineStatus>()},
   subscribe: {params: z.object({}), stream: true, ...returns<{streaming: true}>()},
   terminate: {params: z.object({pid, reason}), ...returns<{pid: string}>()},
+  update: {
+    params: z.object({
+      name: topic,
+      payload: z.array(z.unknown()),
+      pid,
+      timeoutMs: z.number().int().positive().max(MAX_UPDATE_TIMEOUT_MS).optional(),
+    }),
+    ...returns<UpdateResult>(),
+  },
   wait: {params: z.object({pid}), ...returns<RunOutcome>()},
 } as const
 

@@ -25,11 +25,15 @@ export const REQUEST_METHODS = [
   'spawn',
   'status',
   'terminate',
+  'update',
   'wait',
 ] as const
 
 /** Largest request line the server reads (1 MiB); longer ones are refused, not buffered. */
 export const MAX_REQUEST_BYTES = 1024 * 1024
+
+/** The longest an `update` waits for its answer: a day (the server times it out; the client waits for that). */
+export const MAX_UPDATE_TIMEOUT_MS = 86_400_000
 
 /** The error of a failed request: a WippyError as JSON plus its kind. */
 export interface ControlErrorJson extends WippyErrorJson {

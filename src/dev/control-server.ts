@@ -297,6 +297,7 @@ const HANDLERS: {
   spawn: (engine, p) => engine.spawn(p),
   status: (engine) => engine.status(),
   terminate: (engine, p) => engine.terminate(p.pid, p.reason),
+  update: (engine, p) => engine.update(p.pid, p.name, p.payload, p.timeoutMs),
   wait: (engine, p) => engine.wait(p.pid),
 }
 

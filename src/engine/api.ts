@@ -9,17 +9,25 @@ import type {HistoryEvent} from '../history/events.js'
 import type {HistoryDamage} from '../history/reader.js'
 import type {LuaErrorValue} from '../lua/types.js'
 import type {ProcessInfo, RunOutcome} from '../history/run-view.js'
+import type {UpdateResult} from './updates.js'
 
 // The row and outcome types are the run view's (one read model of a run, shared with the offline readers).
 export type {ProcessInfo, RunOutcome, RunSummary} from '../history/run-view.js'
+export type {UpdateResult} from './updates.js'
 
 export interface SpawnRequest {
+  /** `with_context` values: the run's `ctx`. */
+  context?: Record<string, unknown>
   entry: string
   /** Host entry ID; default: the project's only temporal.worker (workflows) or process.host (processes). */
   host?: string
   /** Explicit workflow ID: reuses the running workflow with that ID (use-existing). */
   id?: string
   input: unknown[]
+  /** `with_message`: delivered right after the start (SignalWithStart on Temporal). */
+  messages?: Array<{payload: unknown[]; topic: string}>
+  /** Start options as Lua's `with_options` takes them (`temporal.workflow.id_conflict_policy`, ...). */
+  options?: Record<string, unknown>
 }
 
 export interface SpawnResult {
@@ -118,6 +126,8 @@ export interface EngineApi {
   /** Status stream: emits on change. Returns the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): () => void
   terminate(pid: string, reason?: string): Promise<{pid: string}>
+  /** Delivers update `name` and resolves with the workflow's answer (ok, nak or error). */
+  update(pid: string, name: string, payload: unknown[], timeoutMs?: number): Promise<UpdateResult>
   /** Resolves when the run closes. */
   wait(pid: string): Promise<RunOutcome>
 }

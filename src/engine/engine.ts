@@ -18,6 +18,7 @@ import type {BlockRetryOptions} from '../hosts/workflows/block-retry.js'
 import {clientAndWorkerOf} from '../hosts/workflows/pid.js'
 import {checkReplay} from '../hosts/workflows/replay-check.js'
 import {WorkflowHost} from '../hosts/workflows/workflow-host.js'
+import {spawnOptionsOf} from '../hosts/workflows/start-policy.js'
 import type {LuaErrorValue} from '../lua/types.js'
 import {type Problem, type Registry, loadRegistry} from '../registry/index.js'
 import type {
@@ -46,6 +47,7 @@ import {CodePins} from './code-pins.js'
 import {checkRunsAtStart, reloadRegistry} from './reload.js'
 import {type StateLayout, stateLayout} from './state-dir.js'
 import {findWorker, resolveSpawnHost} from './spawn-host.js'
+import {type UpdateResult, Updates} from './updates.js'
 import {workflowInfo} from './workflow-info.js'
 
 export interface EngineOptions {
@@ -77,6 +79,8 @@ export class Engine implements EngineApi {
   readonly node: Node
   /** `process.*` commands of functions (their PIDs are its own). */
   readonly functionCalls: FunctionCalls
+  /** The CLI's workflow updates, at their `{update|<id>}` PIDs. */
+  readonly updates: Updates
   readonly workflows: WorkflowHost
   readonly lua: LuaServices
   controlAddress?: string
@@ -97,6 +101,7 @@ export class Engine implements EngineApi {
     if (options.onEvent) this.listeners.add(options.onEvent)
     this.node = new Node(() => this.registry)
     this.functionCalls = new FunctionCalls(this.node)
+    this.updates = new Updates(this.node)
     this.workflows = new WorkflowHost({
       activities: {
         defaultOptions: (entry) =>
@@ -210,13 +215,25 @@ export class Engine implements EngineApi {
     const entry = this.registry.entries.get(request.entry)
     if (!entry) throw unknownEntry(request.entry, this.registry)
     const {client, worker} = resolveSpawnHost(this.registry, entry, request.host)
+    // The options, context and messages of a Lua spawn, decoded the same way (`with_options`, ...).
+    const o = spawnOptionsOf({
+      ...request.options,
+      ...(request.context ? {context: request.context} : {}),
+      ...(request.messages ? {messages: request.messages} : {}),
+    })
+    for (const m of o.messages) checkTopic(m.topic)
+    const workflowId = request.id ?? o.workflowId
     const started = await this.workflows.start({
       client,
       entry: entry.id,
       input: request.input,
       worker,
-      ...(request.id ? {workflowId: request.id} : {}),
+      ...(workflowId ? {workflowId} : {}),
+      ...(o.context ? {context: o.context} : {}),
+      ...(o.conflictPolicy ? {conflictPolicy: o.conflictPolicy} : {}),
     })
+    // with_message: delivered right after the start, as from Lua (queued if the run blocked at once).
+    for (const m of o.messages) await this.workflows.signal(started.pid, m.topic, m.payload, CLI.from, undefined, true)
     return {entry: entry.id, existing: started.existing, host: worker, id: started.workflowId, pid: started.pid}
   }
 
@@ -239,15 +256,16 @@ export class Engine implements EngineApi {
   }
 
   async signal(pid: string, topic: string, payload: unknown[]): Promise<{pid: string}> {
-    if (topic.startsWith('@')) {
-      throw new WippyError('WIPPY_TOPIC_RESERVED', `The topic "${topic}" is reserved.`, {
-        hint: 'Topics starting with @ belong to the platform; pick another name.',
-        kind: 'usage',
-      })
-    }
+    checkTopic(topic)
     const sent = await this.node.send(pid, topic, payload, CLI)
     throwIfError(sent.error)
     return {pid: sent.pid ?? pid}
+  }
+
+  /** Delivers an update and waits for the workflow's answer (see updates.ts). */
+  update(pid: string, name: string, payload: unknown[], timeoutMs?: number): Promise<UpdateResult> {
+    checkTopic(name)
+    return this.updates.update(pid, name, payload, timeoutMs)
   }
 
   async cancel(pid: string, reason?: string): Promise<{pid: string}> {
@@ -534,6 +552,16 @@ export class Engine implements EngineApi {
 
   private emit(event: EngineEvent): void {
     for (const listener of this.listeners) listener(event)
+  }
+}
+
+/** A topic the CLI may send: those starting with @ are the platform's. */
+function checkTopic(topic: string): void {
+  if (topic.startsWith('@')) {
+    throw new WippyError('WIPPY_TOPIC_RESERVED', `The topic "${topic}" is reserved.`, {
+      hint: 'Topics starting with @ belong to the platform; pick another name.',
+      kind: 'usage',
+    })
   }
 }
 

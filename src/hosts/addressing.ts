@@ -51,7 +51,8 @@ export interface StartSpec {
 
 /** A host as the node sees it. */
 export interface PidOwner {
-  readonly kind: 'function' | 'process' | 'workflow'
+  /** `update`: the PIDs of the CLI's workflow updates (engine/updates.ts). */
+  readonly kind: 'function' | 'process' | 'update' | 'workflow'
   /** True when `dest` (an exact PID, a name, a workflow ID) is this host's. */
   owns(dest: string): boolean
   /** The canonical PID of one of this host's destinations (a workflow ID → its PID). */

@@ -83,6 +83,13 @@ function fakeEngine() {
       return () => listeners.delete(l)
     },
     terminate: async (pid) => ({pid}),
+    update: async (pid, name, payload) => ({
+      name,
+      pid: resolvePid(pid),
+      result: payload[0] ?? null,
+      status: 'completed',
+      update: '{update|u-1}',
+    }),
     wait: async (pid) => ({pid, result: 42, status: 'completed'}),
   }
   const append = (e: HistoryEvent) => {
@@ -137,6 +144,14 @@ describe('control server and client', () => {
       expect(await client.skipTime({by: 'next-timer', pid: 'wf-abc'})).toMatchObject({skippedMs: 1})
       expect(await client.wait({pid: 'wf-abc'})).toMatchObject({result: 42})
       expect(await client.spawn({entry: 'app:wf', id: 'x', input: []})).toMatchObject({id: 'x'})
+      // An update's answer comes back whole (the client waits as long as the server's timeout)
+      expect(await client.update({name: 'approve', payload: [{n: 1}], pid: 'wf-a', timeoutMs: 1000})).toEqual({
+        name: 'approve',
+        pid: PID,
+        result: {n: 1},
+        status: 'completed',
+        update: '{update|u-1}',
+      })
 
       // When the engine throws a WippyError, Then the client rethrows it intact
       const error = await client.cancel({pid: 'zzz'}).catch((e: unknown) => e)

@@ -99,8 +99,12 @@ function receiverOf(source: string, offset: number): string {
   const closers: Record<string, string> = {')': '(', '}': '{', ']': '['}
   while (i >= 0) {
     const c = source[i] ?? ''
-    if (/[\w.:\s]/.test(c)) i--
-    else if (closers[c]) {
+    if (/[\w.:]/.test(c)) i--
+    else if (/\s/.test(c)) {
+      // Whitespace belongs to the chain only before a `:` or `.` (`funcs.new()\n  :with_options`).
+      if (!/[:.]/.test(source[i + 1] ?? '')) break
+      while (i >= 0 && /\s/.test(source[i] ?? '')) i--
+    } else if (closers[c]) {
       // Skip a balanced group (call arguments, a table) backwards.
       let depth = 0
       for (; i >= 0; i--) {

@@ -46,11 +46,11 @@ export function boundWorker(
   return typeof raw === 'string' ? workers.get(resolveRef(raw, entry.namespace)) : undefined
 }
 
-/** `meta.temporal.workflow.worker: app:temporal_worker`, naming the project's only worker when there is one. */
+/** `meta.temporal.workflow.worker: app:temporal_worker`, naming the worker(s) there are. */
 export function bindingHint(role: 'workflow' | 'activity', workers: ReadonlyMap<string, WorkerInfo>): string {
   const ids = [...workers.keys()]
-  if (ids.length === 1) return `meta.temporal.${role}.worker: ${ids[0]}`
-  return `meta.temporal.${role}.worker: <a temporal.worker${ids.length > 1 ? `: ${ids.join(', ')}` : ''}>`
+  if (ids.length === 0) return `meta.temporal.${role}.worker: <a temporal.worker> (add one, with its temporal.client)`
+  return `meta.temporal.${role}.worker: ${ids.length === 1 ? ids[0] : `<one of ${ids.join(', ')}>`}`
 }
 
 export function checkBindings(
@@ -60,8 +60,6 @@ export function checkBindings(
 ): Problem[] {
   const problems: Problem[] = []
   const workerIds = [...workers.keys()]
-  const noWorkers =
-    workers.size === 0 ? ' The project has no temporal.worker yet: add one (and its temporal.client).' : ''
   for (const {entry, locate} of valid) {
     if (!isLuaKind(entry.kind)) continue
     if (entry.kind === 'workflow.lua' && bindingOf(entry, 'workflow')?.worker === undefined) {
@@ -69,7 +67,7 @@ export function checkBindings(
         severity: 'warning',
         code: 'WIPPY_PARITY_UNBOUND_WORKFLOW',
         message: `Workflow ${entry.id} has no \`meta.temporal.workflow.worker\`: the platform does not register it, so it can't start there (wippy runs it anyway).`,
-        hint: `Bind it to the worker that hosts it: ${bindingHint('workflow', workers)}.${noWorkers}`,
+        hint: `Bind it to the worker that hosts it: ${bindingHint('workflow', workers)}.`,
         file: entry.file,
         line: entry.line,
         column: entry.column,
@@ -82,15 +80,15 @@ export function checkBindings(
       const id = typeof raw === 'string' ? resolveRef(raw, entry.namespace) : String(raw)
       if (workers.has(id)) continue
       const target = all.get(id)
-      const what = target
-        ? `a ${target.kind}, not a temporal.worker`
-        : `an entry that does not exist${didYouMean(id, workerIds)}`
+      // A worker whose own schema failed is reported there.
+      if (target?.kind === 'temporal.worker') continue
+      const what = target ? `a ${target.kind}, not a temporal.worker` : 'an entry that does not exist'
       const p = locate('meta', ['temporal', role, 'worker'])
       problems.push({
         severity: 'warning',
         code: role === 'workflow' ? 'WIPPY_PARITY_UNBOUND_WORKFLOW' : 'WIPPY_PARITY_UNBOUND_ACTIVITY',
-        message: `Entry ${entry.id} binds its ${role} to ${id}, ${what}: the platform does not register it (wippy runs it anyway).`,
-        hint: `Name a temporal.worker entry: ${bindingHint(role, workers)}.${noWorkers}`,
+        message: `Entry ${entry.id} binds its ${role} to ${id}, ${what}: the platform does not register it (wippy runs it anyway).${target ? '' : didYouMean(id, workerIds)}`,
+        hint: `Name a temporal.worker entry: ${bindingHint(role, workers)}.`,
         file: entry.file,
         line: p.line,
         column: p.column,

@@ -47,10 +47,12 @@ export default class Lint extends BaseCommand {
       this.log(summarizeLint(result))
     }
     if (result.errors > 0) {
+      const promoted = result.errors - loaded.errors
+      const strictNote = promoted > 0 ? ` (${promoted} of them Temporal-parity warnings, errors under --strict)` : ''
       // --json: the problems are `error.details.result.problems`.
       throw new CommandFailed(
         'WIPPY_LINT_FAILED',
-        `Lint found ${result.errors} error${result.errors === 1 ? '' : 's'}.`,
+        `Lint found ${result.errors} error${result.errors === 1 ? '' : 's'}${strictNote}.`,
         {
           details: {result},
           hint: this.jsonEnabled()

@@ -90,7 +90,9 @@ describe('wippy lint: Temporal-parity warnings', () => {
     expect(text.exitCode).toBe(1)
     expect(text.stdout).toContain('src/flows/_index.yaml:4:5 error WIPPY_PARITY_UNBOUND_WORKFLOW')
     expect(text.stdout).toContain('6 errors, 0 warnings.')
-    expect(text.stderr).toContain('WIPPY_LINT_FAILED')
+    expect(text.stderr).toContain(
+      'WIPPY_LINT_FAILED: Lint found 6 errors (6 of them Temporal-parity warnings, errors under --strict).',
+    )
 
     const json = await runCli(['lint', '--strict', '--json', '-p', root])
     expect(json.exitCode).toBe(1)

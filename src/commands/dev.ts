@@ -4,6 +4,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {inCi} from '../cli/ci.js'
 import {stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {startDevSession} from '../dev/dev-session.js'
+import type {DevTuiHandle} from '../tui/index.js'
 import {requireDurationMs} from '../time/duration.js'
 
 export default class Dev extends BaseCommand {
@@ -47,8 +48,12 @@ export default class Dev extends BaseCommand {
     const useTui =
       flags.tui && !this.jsonEnabled() && !inCi() && process.stdout.isTTY === true && process.stdin.isTTY === true
     const idleEvictMs = requireDurationMs(flags['evict-idle-after'], '--evict-idle-after')
+    // Temporal-parity warnings for the TUI's log; those of the start come before the UI exists.
+    let tui: DevTuiHandle | undefined
+    const earlyWarnings: string[] = []
     const session = await startDevSession({
       idleEvictMs,
+      ...(useTui ? {onWarning: (line: string) => (tui ? tui.note(line, 'warn') : earlyWarnings.push(line))} : {}),
       // The TUI shows what the line renderer would print, so its lines are dropped.
       // With --json, stdout holds only the JSON object printed at exit; the lines go to stderr.
       out: useTui ? {write: () => true} : this.jsonEnabled() ? process.stderr : process.stdout,
@@ -73,6 +78,8 @@ export default class Dev extends BaseCommand {
           'error',
         )
       }
+      tui = ui
+      for (const line of earlyWarnings.splice(0)) ui.note(line, 'warn')
       // In raw mode Ctrl-C arrives as a key (the UI stops cleanly); SIGTERM still comes as a signal.
       const stop = (): void => void session.stop().finally(() => ui.unmount())
       process.once('SIGTERM', stop)

@@ -13,8 +13,10 @@ import {performance} from 'node:perf_hooks'
 import type {EngineApi, EngineEvent, ReloadReport} from '../engine/api.js'
 import {Engine} from '../engine/engine.js'
 import {acquireDevLock} from '../control/dev-lock.js'
+import type {Registry} from '../registry/index.js'
 import {startControlServer, type ControlServer} from './control-server.js'
 import {type LineSink, LineRenderer} from './line-renderer.js'
+import {ParityNotes} from './parity-notes.js'
 import {type ProjectWatcher, watchProject} from './watcher.js'
 
 /** What the session needs of an engine: the API plus reload and shutdown. */
@@ -22,6 +24,8 @@ export interface DevEngine extends EngineApi {
   applyRegistry(): Promise<ReloadReport>
   close(): Promise<void>
   controlAddress?: string
+  /** The registry running now: its Temporal-parity warnings are logged (once each). */
+  readonly currentRegistry?: Registry
   /** Registry errors at start: the entries they name were left out until a reload fixes them. */
   startProblems?: Array<{code: string; message: string; file?: string; line?: number; hint?: string}>
   /** What the engine's start-up recovery found (open runs replayed, torn tails dropped). */
@@ -53,6 +57,8 @@ export interface DevSessionOptions {
   stateDir?: string
   /** Watch the sources and hot-reload (default true). */
   watch?: boolean
+  /** Also told each Temporal-parity warning line (the TUI shows them; the lines go to `out` anyway). */
+  onWarning?: (line: string) => void
 }
 
 /** A running dev server. */
@@ -79,11 +85,18 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
     ...(options.stateDir === undefined ? {} : {stateDir: options.stateDir}),
   })
   const renderer = new LineRenderer(options.out)
+  const parity = new ParityNotes()
   let engine: DevEngine | undefined
   let server: ControlServer | undefined
   let watcher: ProjectWatcher | undefined
   // From the engine's start on: what recovery emits (restarted activities' logs) is printed too.
   let rendering = true
+  const noteParity = (): void => {
+    for (const line of parity.fresh(engine?.currentRegistry?.problems ?? [])) {
+      renderer.note(line)
+      options.onWarning?.(line)
+    }
+  }
 
   const teardown = async (): Promise<void> => {
     await watcher?.close().catch(() => {})
@@ -116,7 +129,12 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       const running = engine
       watcher = watchProject({
         onError: (error) => renderer.note(`reload error: ${error instanceof Error ? error.message : String(error)}`),
-        reload: () => running.applyRegistry(),
+        reload: async () => {
+          const report = await running.applyRegistry()
+          // A failed reload keeps the old registry, whose warnings were noted already.
+          if (report.errors.length === 0) noteParity()
+          return report
+        },
         root: options.root,
       })
       await watcher.ready
@@ -142,6 +160,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       `registry error: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message} [${p.code}]${p.hint ? ` (hint: ${p.hint})` : ''}; left out until fixed`,
     )
   }
+  noteParity()
   let stopping: Promise<void> | undefined
   return {
     controlAddress: server.address,

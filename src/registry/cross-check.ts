@@ -36,14 +36,13 @@ export function crossCheck(valid: readonly CheckedEntry[], all: ReadonlyMap<stri
       what: string,
       where: 'data' | 'meta',
       path: readonly PathKey[],
-      severity: Problem['severity'] = 'error',
     ): RegistryEntry | undefined => {
       if (typeof raw !== 'string' || raw === '') return undefined
       const id = resolveRef(raw, entry.namespace)
       const target = all.get(id)
       if (!target) {
         problems.push({
-          severity,
+          severity: 'error',
           code: 'WIPPY_REF_UNKNOWN',
           message: `Entry ${entry.id} refers to ${what} ${id}, which does not exist.${didYouMean(id, allIds)}`,
           hint: `Declare ${id} (a ${kinds.join(' or ')}), or fix the reference; a bare name resolves in namespace ${entry.namespace}.`,
@@ -53,7 +52,7 @@ export function crossCheck(valid: readonly CheckedEntry[], all: ReadonlyMap<stri
       }
       if (kinds.length > 0 && !kinds.includes(target.kind)) {
         problems.push({
-          severity,
+          severity: 'error',
           code: 'WIPPY_REF_WRONG_KIND',
           message: `Entry ${entry.id} refers to ${what} ${id}, which is a ${target.kind}, not a ${kinds.join(' or ')}.`,
           hint: `Point it at a ${kinds.join(' or ')} entry (${id} is declared at ${target.file}:${target.line}).`,
@@ -114,21 +113,6 @@ export function crossCheck(valid: readonly CheckedEntry[], all: ReadonlyMap<stri
                 at('data', ['imports', alias]),
               ),
             )
-        }
-      }
-      // Platform metadata binding entries to Temporal workers (§4): accept, but check the worker.
-      const temporal = entry.meta.temporal as Record<string, unknown> | undefined
-      for (const role of ['workflow', 'activity'] as const) {
-        const binding = temporal?.[role] as Record<string, unknown> | undefined
-        if (binding && binding.worker !== undefined) {
-          ref(
-            binding.worker,
-            ['temporal.worker'],
-            `the Temporal worker of its ${role} binding`,
-            'meta',
-            ['temporal', role, 'worker'],
-            'warning',
-          )
         }
       }
     }

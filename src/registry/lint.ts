@@ -1,4 +1,5 @@
 import {loadRegistry} from './load.js'
+import {isParityProblem} from './parity.js'
 import type {LoadOptions, Problem} from './types.js'
 
 /** What `wippy lint --json` prints. */
@@ -13,6 +14,16 @@ export async function lintProject(root: string, options: LoadOptions = {}): Prom
   const registry = await loadRegistry(root, options)
   const errors = registry.problems.filter((p) => p.severity === 'error').length
   return {problems: registry.problems, errors, warnings: registry.problems.length - errors}
+}
+
+/**
+ * `wippy lint --strict`: the Temporal-parity warnings (`WIPPY_PARITY_*`) become errors, so CI
+ * fails where a run here would differ from one on the platform. Other warnings stay warnings.
+ */
+export function strictLint(result: LintResult): LintResult {
+  const problems = result.problems.map((p) => (isParityProblem(p) ? {...p, severity: 'error' as const} : p))
+  const errors = problems.filter((p) => p.severity === 'error').length
+  return {problems, errors, warnings: problems.length - errors}
 }
 
 /** `src/app/_index.yaml:12:5 error WIPPY_X message` plus an indented hint line. */

@@ -8,6 +8,7 @@ import {editDistance} from './did-you-mean.js'
 import {interpolateData} from './interpolate.js'
 import {KNOWN_KINDS, RUN_KINDS, isRunKind} from './kinds.js'
 import {checkLuaSources} from './lua-check.js'
+import {checkTemporalParity} from './parity.js'
 import {readSourceFiles} from './source-files.js'
 import type {LoadOptions, Problem, Registry, RegistryEntry} from './types.js'
 import {validateEntries} from './validate.js'
@@ -109,7 +110,11 @@ export async function loadRegistry(projectRoot: string, options: LoadOptions = {
   const failedInterpolation = new Set(invalidAfterInterpolation.map((p) => p.entry.id))
   const valid = validated.valid.filter((v) => !failedInterpolation.has(v.entry.id))
 
-  problems.push(...crossCheck(valid, entries), ...checkLuaReferences(valid, entries))
+  problems.push(
+    ...crossCheck(valid, entries),
+    ...checkLuaReferences(valid, entries),
+    ...checkTemporalParity(valid, entries),
+  )
   const lua = await checkLuaSources(valid, options, sources.cache.luaOk ?? [])
   problems.push(...lua.problems)
   sources.saveCache({luaOk: lua.okHashes.sort(), validOk: validated.okHashes.sort()})

@@ -1,6 +1,7 @@
 import type {CheckedEntry} from './cross-check.js'
 import {didYouMean} from './did-you-mean.js'
 import {isLuaKind} from './kinds.js'
+import {blankComments, luaLocator, moduleCalls} from './lua-scan.js'
 import type {Problem, RegistryEntry} from './types.js'
 
 /**
@@ -9,9 +10,6 @@ import type {Problem, RegistryEntry} from './types.js'
  * `workflow.exec(...)`. Code may also build IDs at run time, so these are warnings.
  * Inside a workflow the spawn `host` is a task-queue name (platform §4), so it is not checked.
  */
-
-const CALL_RE =
-  /\b(funcs\.(?:call|async)|process\.(?:spawn(?:_linked_monitored|_monitored|_linked)?|exec)|workflow\.exec)\s*\(\s*(["'])([^"'\n]*)\2(?:\s*,\s*(["'])([^"'\n]*)\4)?/g
 
 const FUNC_KINDS = ['function.lua']
 const SPAWN_KINDS = ['process.lua', 'workflow.lua']
@@ -23,26 +21,11 @@ export function checkLuaReferences(valid: readonly CheckedEntry[], all: Readonly
   const ids = [...all.keys()]
   for (const {entry} of valid) {
     if (!isLuaKind(entry.kind) || typeof entry.data.source !== 'string') continue
-    const source = blankComments(entry.data.source)
-    const lineStarts = [0]
-    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) lineStarts.push(i + 1)
-    const at = (offset: number) => {
-      if (!entry.sourceFile) return {file: entry.file, line: entry.line, column: entry.column}
-      let lo = 0
-      let hi = lineStarts.length - 1
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1
-        if ((lineStarts[mid] ?? 0) <= offset) lo = mid
-        else hi = mid - 1
-      }
-      return {file: entry.sourceFile, line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1}
-    }
+    const at = luaLocator(entry, entry.data.source)
     const warn = (code: `WIPPY_${string}`, message: string, hint: string, offset: number) =>
       problems.push({severity: 'warning', code, message, hint, ...at(offset), entryId: entry.id})
 
-    for (const m of source.matchAll(CALL_RE)) {
-      const [whole, fn = '', , target = '', , host] = m
-      const targetOffset = (m.index ?? 0) + whole.indexOf(target, fn.length)
+    for (const {fn, target, targetOffset, host, hostOffset = 0} of moduleCalls(blankComments(entry.data.source))) {
       const isFuncs = fn.startsWith('funcs.')
       const kinds = isFuncs ? FUNC_KINDS : SPAWN_KINDS
       if (!target.includes(':')) {
@@ -72,7 +55,6 @@ export function checkLuaReferences(valid: readonly CheckedEntry[], all: Readonly
       }
       const spawnsOnHost = fn.startsWith('process.') && host !== undefined && host.includes(':')
       if (spawnsOnHost && entry.kind !== 'workflow.lua') {
-        const hostOffset = (m.index ?? 0) + whole.lastIndexOf(host)
         const hostEntry = all.get(host)
         if (!hostEntry) {
           warn(
@@ -93,9 +75,4 @@ export function checkLuaReferences(valid: readonly CheckedEntry[], all: Readonly
     }
   }
   return problems
-}
-
-/** Replaces Lua comments with spaces (keeping offsets and newlines) so calls in comments are skipped. */
-function blankComments(text: string): string {
-  return text.replace(/--\[(=*)\[[\s\S]*?\]\1\]|--[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '))
 }

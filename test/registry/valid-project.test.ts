@@ -50,6 +50,7 @@ describe('loading the valid fixture project', () => {
     const charge = registry.entries.get('app.api:charge_card')
     expect(charge?.meta).toEqual({
       owner: 'payments',
+      temporal: {activity: {worker: 'app:temporal_worker'}},
       comment: "Charges the customer's card; called from the payment workflow.",
     })
     const refund = registry.entries.get('app.api:refund')

@@ -14,7 +14,9 @@ local function main(batch: Batch): (BatchResult?, error?)
     local children = {}
     local pending = 0
     for _, order in ipairs(batch.orders) do
-        local pid, err = process.spawn("app.workflows:order_saga", "app:temporal_worker", order)
+        -- Inside a workflow the host is the Temporal task queue ("orders", served by
+        -- app:temporal_worker), as on the Wippy platform.
+        local pid, err = process.spawn("app.workflows:order_saga", "orders", order)
         if err then
             return nil, err
         end

@@ -5,6 +5,18 @@
  */
 import type {WorkflowRun} from './run.js'
 
+/** The seq the run's execution/run timeout is armed under (no event has seq 0). */
+export const DEADLINE_SEQ = 0
+
+/** When the run times out on its workflow clock (`workflow.execution_timeout` / `run_timeout`), if ever. */
+export function deadlineOf(run: WorkflowRun): {at: number; timeout: 'execution' | 'run'; ms: number} | undefined {
+  const {executionTimeoutMs: e, runTimeoutMs: r, ts} = run.started
+  if (!e && !r) return undefined
+  const timeout = r && (!e || r < e) ? 'run' : 'execution'
+  const ms = (timeout === 'run' ? r : e)!
+  return {at: ts + ms, ms, timeout}
+}
+
 /** setTimeout's limit (~24.8 days); longer waits re-arm in steps. */
 const MAX_DELAY = 2 ** 31 - 1
 
@@ -39,9 +51,16 @@ export class RunTimers {
     byRun?.delete(seq)
   }
 
-  /** Re-arms every pending timer of the run against its (moved) clock. */
+  /** Re-arms every pending timer of the run against its (moved) clock; its deadline first. */
   rearm(run: WorkflowRun): void {
+    this.armDeadline(run)
     for (const [seq, fireAt] of run.outstanding.timers) this.arm(run, seq, fireAt)
+  }
+
+  /** Arms the run's execution/run timeout, if it has one (fired as DEADLINE_SEQ). */
+  armDeadline(run: WorkflowRun): void {
+    const deadline = run.open ? deadlineOf(run) : undefined
+    if (deadline) this.arm(run, DEADLINE_SEQ, deadline.at)
   }
 
   clearRun(run: WorkflowRun): void {

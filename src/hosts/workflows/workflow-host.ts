@@ -19,7 +19,8 @@ import {type RecoveryHost, type RecoveryReport, recoverAll, recoverRun} from './
 import {liveCommandHandler} from './live-commands.js'
 import {nextTimerAt} from '../../history/outstanding.js'
 import {WorkflowRun, type RunContext} from './run.js'
-import {RunTimers} from './run-timers.js'
+import {DEADLINE_SEQ, deadlineOf, RunTimers} from './run-timers.js'
+import {formatDurationMs} from '../../time/duration.js'
 import {RunWaiters} from './run-waiters.js'
 import {StorageRetry} from './storage-retry.js'
 import {RunDirectory} from './run-directory.js'
@@ -75,7 +76,11 @@ export class WorkflowHost {
       (run) => (this.closed ? Promise.resolve() : this.residency.withLoaded(run, async () => {})),
       (run, message) => options.log?.(run.identity.pid, 'error', message),
     )
-    this.activities = new ActivityScheduler(options.activities, (run, event) => this.wake(run, event))
+    this.activities = new ActivityScheduler(
+      options.activities,
+      (run, event) => this.wake(run, event),
+      (run, option, message) => void this.recordWarning(run, option, message),
+    )
     this.residency = new RunResidency({
       afterChange: (run) => this.afterChange(run),
       code: (entry, runKey) => options.code(entry, runKey),
@@ -95,12 +100,14 @@ export class WorkflowHost {
       closed: () => this.closed,
       code: (entry) => options.code(entry),
       newRun: (runKey, events) => this.newRun(runKey, events),
+      latestByWorkflowId: (workflowId) => this.dir.latestByWorkflowId(workflowId),
       openByWorkflowId: (workflowId) => this.dir.openByWorkflowId(workflowId),
       random: this.random,
       realNow: this.realNow,
       residency: this.residency,
       store: options.store,
       terminate: (pid, reason) => this.terminate(pid, reason),
+      warn: (pid, message) => options.log?.(pid, 'warn', message),
     })
   }
 
@@ -377,6 +384,7 @@ export class WorkflowHost {
       events,
     )
     this.dir.add(run)
+    this.timers.armDeadline(run)
     return run
   }
 
@@ -415,8 +423,32 @@ export class WorkflowHost {
     if (run.status !== 'blocked') this.retries.forget(run)
   }
 
+  /** A Warning (an option not honoured here): in the dev log, and in the run's history (role meta: replay skips it). */
+  private async recordWarning(run: WorkflowRun, option: string, message: string): Promise<void> {
+    this.options.log?.(run.identity.pid, 'warn', message)
+    if (!run.open || this.closed) return
+    await this.residency
+      .withLoaded(run, () => run.record({message, option, ts: run.now(), type: 'Warning'}))
+      .catch(() => {})
+  }
+
   private fireTimer(run: WorkflowRun, seq: number): void {
-    void this.wake(run, {started: seq, ts: run.now(), type: 'TimerFired'})
+    if (seq === DEADLINE_SEQ) void this.timeOut(run).catch(() => {})
+    else void this.wake(run, {started: seq, ts: run.now(), type: 'TimerFired'})
+  }
+
+  /**
+   * The run's clock passed its execution or run timeout: it is closed as WorkflowTimedOut
+   * (Temporal's WorkflowExecutionTimedOut), its children and activities left as a terminate
+   * leaves them. A blocked run times out too: its code never runs again in this execution.
+   */
+  private async timeOut(run: WorkflowRun): Promise<void> {
+    const deadline = deadlineOf(run)
+    if (!run.open || this.closed || !deadline) return
+    const reason = `workflow ${deadline.timeout} timeout (${formatDurationMs(deadline.ms)}) passed`
+    await this.residency.withLoaded(run, () =>
+      run.close({reason, timeout: deadline.timeout, ts: run.now(), type: 'WorkflowTimedOut'}),
+    )
   }
 
   private afterChange(run: WorkflowRun): void {

@@ -1,0 +1,255 @@
+/**
+ * Temporal start and activity options on the local engine (issue 18 §3): each one is honoured,
+ * or the run is told it is not (a Warning in its history and the dev log), never silently
+ * dropped. Real engine, real histories; `skipTime` moves a run's workflow clock.
+ */
+import {afterEach, describe, expect, test} from 'vitest'
+
+import type {EngineEvent} from '../../src/engine/api.js'
+import {Engine} from '../../src/engine/engine.js'
+import type {HistoryEvent} from '../../src/history/events.js'
+import type {TempProject} from '../helpers/project.js'
+import {paymentProject} from './payment-project.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+const INDEX = [
+  'version: "1.0"',
+  'namespace: app.opts',
+  'entries:',
+  '  - {name: start, kind: function.lua, source: file://start.lua, method: main}',
+  '  - {name: echo, kind: function.lua, source: file://echo.lua, method: main}',
+  '  - {name: sleeper, kind: workflow.lua, source: file://sleeper.lua, method: main, modules: [time]}',
+  '  - {name: quick, kind: workflow.lua, source: file://quick.lua, method: main}',
+  '  - {name: calls, kind: workflow.lua, source: file://calls.lua, method: main, modules: [funcs]}',
+  '',
+].join('\n')
+
+const FILES: Record<string, string> = {
+  'src/opts/_index.yaml': INDEX,
+  // Spawns `entry` with the start options `opts` (and a name): its PID, or the error's kind.
+  'src/opts/start.lua': [
+    'return {main = function(entry, opts, input, name)',
+    '  local b = process.with_options(opts)',
+    '  if name then b = b:with_name(name) end',
+    '  local pid, err = b:spawn(entry, "app:temporal_worker", input)',
+    '  if err then return {kind = err:kind(), message = tostring(err)} end',
+    '  return {pid = pid}',
+    'end}',
+  ].join('\n'),
+  'src/opts/echo.lua': 'return {main = function(x) return x end}',
+  'src/opts/sleeper.lua': [
+    'local time = require("time")',
+    'return {main = function() time.sleep("1h") return "woke" end}',
+  ].join('\n'),
+  'src/opts/quick.lua': 'return {main = function(x) return x end}',
+  'src/opts/calls.lua': [
+    'local funcs = require("funcs")',
+    'return {main = function()',
+    '  local ex = funcs.new():with_options({["activity.heartbeat_timeout"] = "10s", ["temporal.activity.id"] = "a1"})',
+    '  local a = ex:call("app.opts:echo", 1)',
+    '  local b = ex:call("app.opts:echo", 2)',
+    '  return a + b',
+    'end}',
+  ].join('\n'),
+}
+
+async function setup(): Promise<{engine: Engine; logs: string[]}> {
+  const p: TempProject = paymentProject()
+  cleanups.push(() => p.remove())
+  for (const [path, text] of Object.entries(FILES)) p.write(path, text)
+  const engine = await Engine.start({env: {}, root: p.root})
+  cleanups.push(() => engine.close())
+  const logs: string[] = []
+  cleanups.push(engine.subscribe((e: EngineEvent) => e.type === 'log' && logs.push(e.message)))
+  return {engine, logs}
+}
+
+type Started = {kind?: string; message?: string; pid?: string}
+
+async function start(
+  engine: Engine,
+  entry: string,
+  opts: Record<string, unknown>,
+  input: unknown = {},
+  name?: string,
+): Promise<Started> {
+  const out = await engine.call('app.opts:start', [entry, opts, input, ...(name ? [name] : [])])
+  return out.value as Started
+}
+
+async function events(engine: Engine, pid: string): Promise<HistoryEvent[]> {
+  return (await engine.history(pid)).events
+}
+
+describe('workflow start options', () => {
+  test('execution_timeout: the run times out when its clock passes the deadline (time skip)', async () => {
+    // Given a run that sleeps 1h under a 10m execution timeout (a Go duration string)
+    const {engine} = await setup()
+    const {pid} = await start(engine, 'app.opts:sleeper', {['temporal.workflow.execution_timeout']: '10m'})
+    expect(pid).toBeDefined()
+    // When its clock is moved past the deadline
+    await engine.skipTime(pid!, 11 * 60_000)
+    const outcome = await engine.wait(pid!)
+    // Then it closed as timed out, not woken, and the history says so
+    expect(outcome).toMatchObject({error: {kind: 'Timeout'}, status: 'timed_out'})
+    const history = await events(engine, pid!)
+    expect(history[0]).toMatchObject({executionTimeoutMs: 600_000, type: 'WorkflowStarted'})
+    expect(history.at(-1)).toMatchObject({timeout: 'execution', type: 'WorkflowTimedOut'})
+    expect(history.some((e) => e.type === 'TimerFired')).toBe(false)
+  })
+
+  test('run_timeout in milliseconds (the workflow.X spelling) times the run out in real time', async () => {
+    const {engine} = await setup()
+    const {pid} = await start(engine, 'app.opts:sleeper', {['workflow.run_timeout']: 50})
+    const outcome = await engine.wait(pid!)
+    expect(outcome).toMatchObject({status: 'timed_out'})
+    expect((await events(engine, pid!)).at(-1)).toMatchObject({timeout: 'run', type: 'WorkflowTimedOut'})
+    expect(engine.ps({all: true}).find((r) => r.pid === pid)?.status).toBe('timed_out')
+  })
+
+  test('a run that ends before its timeout completes as usual', async () => {
+    const {engine} = await setup()
+    const {pid} = await start(engine, 'app.opts:quick', {['temporal.workflow.execution_timeout']: '1h'}, 7)
+    expect(await engine.wait(pid!)).toMatchObject({result: 7, status: 'completed'})
+  })
+
+  test('memo and search_attributes are recorded in WorkflowStarted', async () => {
+    const {engine} = await setup()
+    const {pid} = await start(engine, 'app.opts:quick', {
+      ['temporal.workflow.memo']: {note: 'hello'},
+      ['workflow.search_attributes']: {Customer: 'c-1', Priority: 3},
+    })
+    await engine.wait(pid!)
+    expect((await events(engine, pid!))[0]).toMatchObject({
+      memo: {note: 'hello'},
+      searchAttributes: {Customer: 'c-1', Priority: 3},
+    })
+  })
+
+  test('id_reuse_policy: a closed ID is reused by default, refused by REJECT_DUPLICATE and by FAILED_ONLY after a success', async () => {
+    const {engine} = await setup()
+    const first = await start(engine, 'app.opts:quick', {}, 1, 'order-1')
+    await engine.wait(first.pid!)
+    // Default (ALLOW_DUPLICATE): a new run under the same ID
+    const again = await start(engine, 'app.opts:quick', {}, 2, 'order-1')
+    expect(again.pid).toBe(first.pid)
+    await engine.wait(again.pid!)
+    expect(engine.ps({all: true}).filter((r) => r.id === 'order-1')).toHaveLength(2)
+    // REJECT_DUPLICATE (Temporal's enum name) and allow_duplicate_failed_only refuse it
+    const rejected = await start(
+      engine,
+      'app.opts:quick',
+      {['temporal.workflow.id_reuse_policy']: 'WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE'},
+      3,
+      'order-1',
+    )
+    expect(rejected.kind).toBe('AlreadyExists')
+    const failedOnly = await start(
+      engine,
+      'app.opts:quick',
+      {['temporal.workflow.id_reuse_policy']: 'allow_duplicate_failed_only'},
+      4,
+      'order-1',
+    )
+    expect(failedOnly.kind).toBe('AlreadyExists')
+    expect(engine.ps({all: true}).filter((r) => r.id === 'order-1')).toHaveLength(2)
+  })
+
+  test('id_reuse_policy allow_duplicate_failed_only allows a new run after a timed-out one', async () => {
+    const {engine} = await setup()
+    const first = await start(engine, 'app.opts:sleeper', {['workflow.run_timeout']: 20}, {}, 'job-1')
+    await engine.wait(first.pid!)
+    const again = await start(
+      engine,
+      'app.opts:quick',
+      {['workflow.id_reuse_policy']: 'allow_duplicate_failed_only'},
+      5,
+      'job-1',
+    )
+    expect(await engine.wait(again.pid!)).toMatchObject({result: 5, status: 'completed'})
+  })
+
+  test('id_reuse_policy TERMINATE_IF_RUNNING replaces the running workflow', async () => {
+    const {engine} = await setup()
+    const first = await start(engine, 'app.opts:sleeper', {}, {}, 'nightly')
+    const second = await start(
+      engine,
+      'app.opts:quick',
+      {['workflow.id_reuse_policy']: 'terminate_if_running'},
+      9,
+      'nightly',
+    )
+    expect(await engine.wait(second.pid!)).toMatchObject({result: 9, status: 'completed'})
+    expect(
+      engine
+        .ps({all: true})
+        .filter((r) => r.id === 'nightly')
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['completed', 'terminated'])
+    expect(first.pid).toBe(second.pid)
+  })
+
+  test('a value the platform refuses fails the start with Invalid', async () => {
+    const {engine} = await setup()
+    const bad = await start(engine, 'app.opts:quick', {['temporal.workflow.run_timeout']: '10 minutes'})
+    expect(bad.kind).toBe('Invalid')
+    expect(bad.message).toContain('workflow.run_timeout')
+    const badPolicy = await start(engine, 'app.opts:quick', {['temporal.workflow.id_conflict_policy']: 'sometimes'})
+    expect(badPolicy.kind).toBe('Invalid')
+  })
+
+  test('workflow.task_queue picks the worker serving that queue; an unknown queue is refused', async () => {
+    const {engine} = await setup()
+    const unknown = await start(engine, 'app.opts:quick', {['workflow.task_queue']: 'nobody-serves-this'})
+    expect(unknown.kind).toBe('NotFound')
+    expect(unknown.message).toContain('nobody-serves-this')
+  })
+})
+
+describe('options the local engine does not honour', () => {
+  test('a start option: one Warning event after WorkflowStarted and a dev-log warning; the run goes on', async () => {
+    const {engine, logs} = await setup()
+    const {pid} = await start(
+      engine,
+      'app.opts:quick',
+      {['temporal.workflow.cron_schedule']: '0 * * * *', ['workflow.retry_policy']: {maximum_attempts: 2}},
+      3,
+    )
+    expect(await engine.wait(pid!)).toMatchObject({result: 3, status: 'completed'})
+    const history = await events(engine, pid!)
+    const warnings = history.filter((e) => e.type === 'Warning')
+    expect(warnings.map((w) => (w as {option: string}).option).sort()).toEqual([
+      'workflow.cron_schedule',
+      'workflow.retry_policy',
+    ])
+    expect(history.slice(1, 3).every((e) => e.type === 'Warning')).toBe(true)
+    expect(logs.some((m) => m.includes('workflow.cron_schedule is not honoured'))).toBe(true)
+  })
+
+  test('parent_close_policy ABANDON (what happens here) is not warned about; TERMINATE is', async () => {
+    const {engine} = await setup()
+    const abandon = await start(engine, 'app.opts:quick', {['workflow.parent_close_policy']: 'ABANDON'}, 1)
+    await engine.wait(abandon.pid!)
+    expect((await events(engine, abandon.pid!)).some((e) => e.type === 'Warning')).toBe(false)
+    const terminate = await start(engine, 'app.opts:quick', {['workflow.parent_close_policy']: 'terminate'}, 1)
+    await engine.wait(terminate.pid!)
+    expect((await events(engine, terminate.pid!)).filter((e) => e.type === 'Warning')).toHaveLength(1)
+  })
+
+  test('an activity option: one Warning per run and option, however many calls; replay ignores it', async () => {
+    const {engine, logs} = await setup()
+    const {pid} = await start(engine, 'app.opts:calls', {})
+    expect(await engine.wait(pid!)).toMatchObject({result: 3, status: 'completed'})
+    const history = await events(engine, pid!)
+    const options = history.flatMap((e) => (e.type === 'Warning' ? [e.option] : []))
+    expect(options.sort()).toEqual(['activity.heartbeat_timeout', 'activity.id'])
+    expect(logs.filter((m) => m.includes('activity.heartbeat_timeout'))).toHaveLength(1)
+    // The history (warnings and all) replays on its own code
+    expect(await engine.replayCheck(pid!)).toMatchObject({ok: true})
+  })
+})

@@ -19,7 +19,7 @@ import {type RecoveryHost, type RecoveryReport, recoverAll, recoverRun} from './
 import {liveCommandHandler} from './live-commands.js'
 import {nextTimerAt} from '../../history/outstanding.js'
 import {WorkflowRun, type RunContext} from './run.js'
-import {DEADLINE_SEQ, deadlineOf, RunTimers} from './run-timers.js'
+import {DEADLINE_SEQ, RunTimers} from './run-timers.js'
 import {formatDurationMs} from '../../time/duration.js'
 import {RunWaiters} from './run-waiters.js'
 import {StorageRetry} from './storage-retry.js'
@@ -443,7 +443,7 @@ export class WorkflowHost {
    * leaves them. A blocked run times out too: its code never runs again in this execution.
    */
   private async timeOut(run: WorkflowRun): Promise<void> {
-    const deadline = deadlineOf(run)
+    const deadline = this.timers.deadline(run)
     if (!run.open || this.closed || !deadline) return
     const reason = `workflow ${deadline.timeout} timeout (${formatDurationMs(deadline.ms)}) passed`
     await this.residency.withLoaded(run, () =>

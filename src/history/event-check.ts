@@ -128,6 +128,7 @@ const SHAPES: {[T in HistoryEventType]: Shape<EventOf<T>>} = {
     searchAttributes: optional(record),
     executionTimeoutMs: optional(nonnegative),
     runTimeoutMs: optional(nonnegative),
+    parentClosePolicy: optional(str),
   },
   ActivityScheduled: {...base, entry: str, args: unknownArray, options: optional(record), async: optional(bool), where},
   ActivityCompleted: {...base, scheduled: int, result: unknown, attempts: positiveInt},

@@ -68,6 +68,8 @@ export const WorkflowStarted = z.object({
   executionTimeoutMs: z.number().nonnegative().optional(),
   /** `workflow.run_timeout` (ms): as execution_timeout (one run per execution here). */
   runTimeoutMs: z.number().nonnegative().optional(),
+  /** `workflow.parent_close_policy` of a child: `terminate` (the default), `request_cancel`, `abandon`. */
+  parentClosePolicy: z.string().optional(),
 })
 
 export const ActivityScheduled = z.object({

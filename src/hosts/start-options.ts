@@ -150,8 +150,6 @@ export function workflowStartOptionsOf(options: Options): WorkflowStartOptions {
   )
   for (const key of Object.keys(options ?? {})) {
     const name = startOptionName(key)
-    // ABANDON is what happens here (a child outlives its parent): nothing to warn about.
-    if (name === 'parent_close_policy' && out.parentClosePolicy === 'abandon') continue
     if (name && UNIMPLEMENTED_START_OPTIONS.includes(name) && !out.unsupported.includes(name))
       out.unsupported.push(name)
   }

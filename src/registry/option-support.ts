@@ -12,8 +12,6 @@ export const UNIMPLEMENTED_START_OPTIONS: readonly string[] = [
   'retry_policy',
   'cron_schedule',
   'start_delay',
-  /** Children outlive their parent here: ABANDON, not warned about at run time. */
-  'parent_close_policy',
   'enable_eager_start',
   'summary',
   'details',

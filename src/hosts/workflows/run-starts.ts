@@ -132,6 +132,7 @@ export class RunStarts {
       ...(o?.searchAttributes ? {searchAttributes: o.searchAttributes} : {}),
       ...(o?.executionTimeoutMs ? {executionTimeoutMs: o.executionTimeoutMs} : {}),
       ...(o?.runTimeoutMs ? {runTimeoutMs: o.runTimeoutMs} : {}),
+      ...(request.parent && o?.parentClosePolicy ? {parentClosePolicy: o.parentClosePolicy} : {}),
     }
     // The VM is built while the history file is created and synced (see prebuild.ts).
     const creating = this.host.store.create(runKey, started)

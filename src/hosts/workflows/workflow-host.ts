@@ -30,6 +30,7 @@ import {summarizeRun, type RunSummary} from './run-summary.js'
 import type {PidOwner} from '../addressing.js'
 import {workflowOwner} from './workflow-owner.js'
 import {RunOutbound} from './run-outbound.js'
+import {applyParentClose, type ParentCloseHost} from './parent-close.js'
 
 export class WorkflowHost {
   private readonly dir = new RunDirectory()
@@ -118,6 +119,7 @@ export class WorkflowHost {
   async recover(): Promise<RecoveryReport> {
     const report = await recoverAll(this.recovery)
     for (const run of this.dir.all()) if (!run.open) this.outbound.notifyParent(run, run.closing!)
+    for (const run of this.dir.all()) if (!run.open) void applyParentClose(this.parentClose, run)
     return report
   }
 
@@ -423,6 +425,17 @@ export class WorkflowHost {
     if (run.status !== 'blocked') this.retries.forget(run)
   }
 
+  /** What the parent close policy needs (parent-close.ts). */
+  private get parentClose(): ParentCloseHost {
+    return {
+      cancel: (pid, reason, from, queueIfBlocked) => this.cancel(pid, reason, from, queueIfBlocked),
+      exactRun: (pid) => this.exactRun(pid),
+      history: (pid) => this.history(pid),
+      terminate: (pid, reason) => this.terminate(pid, reason),
+      warn: (pid, message) => this.options.log?.(pid, 'warn', message),
+    }
+  }
+
   /** A Warning (an option not honoured here): in the dev log, and in the run's history (role meta: replay skips it). */
   private async recordWarning(run: WorkflowRun, option: string, message: string): Promise<void> {
     this.options.log?.(run.identity.pid, 'warn', message)
@@ -484,6 +497,7 @@ export class WorkflowHost {
       this.retries.forget(run)
       this.outbound.notifyParent(run, event)
       this.options.onChange?.(this.summary(run))
+      void applyParentClose(this.parentClose, run)
     },
     control: (run, action, target, reason) => this.outbound.control(run, action, target, reason),
     disarmTimer: (run, seq) => this.timers.disarm(run, seq),

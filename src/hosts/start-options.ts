@@ -150,6 +150,8 @@ export function workflowStartOptionsOf(options: Options): WorkflowStartOptions {
   )
   for (const key of Object.keys(options ?? {})) {
     const name = startOptionName(key)
+    // A zero delay is what happens here anyway.
+    if (name === 'start_delay' && !out.startDelayMs) continue
     if (name && UNIMPLEMENTED_START_OPTIONS.includes(name) && !out.unsupported.includes(name))
       out.unsupported.push(name)
   }

@@ -224,6 +224,28 @@ describe('workflow start options', () => {
   })
 })
 
+describe('timeouts across eviction and restart', () => {
+  test('a run evicted idle, then recovered settled by a restarted engine, still times out', async () => {
+    const p: TempProject = paymentProject()
+    cleanups.push(() => p.remove())
+    for (const [path, text] of Object.entries(FILES)) p.write(path, text)
+    // Given a run with a 1h execution timeout, evicted idle while it sleeps
+    const first = await Engine.start({env: {}, idleEvictMs: 20, root: p.root})
+    const started = (
+      await first.call('app.opts:start', ['app.opts:sleeper', {['workflow.execution_timeout']: '1h'}, {}])
+    ).value as Started
+    for (let i = 0; i < 300 && first.ps({all: true}).find((r) => r.pid === started.pid)?.loaded !== false; i++)
+      await new Promise((r) => setTimeout(r, 10))
+    await first.close()
+    // When a new engine recovers it (unloaded: settled) and its clock passes the deadline
+    const second = await Engine.start({env: {}, root: p.root})
+    cleanups.push(() => second.close())
+    await second.skipTime(started.pid!, 61 * 60_000)
+    // Then it times out
+    expect(await second.wait(started.pid!)).toMatchObject({status: 'timed_out'})
+  })
+})
+
 describe('parent close policy', () => {
   test('a closing parent terminates its open children by default, cancels REQUEST_CANCEL ones, leaves ABANDON ones', async () => {
     // Given a parent with three sleeping children, one per policy
@@ -264,7 +286,11 @@ describe('options the local engine does not honour', () => {
     const {pid} = await start(
       engine,
       'app.opts:quick',
-      {['temporal.workflow.cron_schedule']: '0 * * * *', ['workflow.retry_policy']: {maximum_attempts: 2}},
+      {
+        ['temporal.workflow.cron_schedule']: '0 * * * *',
+        ['workflow.retry_policy']: {maximum_attempts: 2},
+        ['workflow.start_delay']: 0,
+      },
       3,
     )
     expect(await engine.wait(pid!)).toMatchObject({result: 3, status: 'completed'})

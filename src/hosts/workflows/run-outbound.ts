@@ -98,7 +98,9 @@ export class RunOutbound {
     request: {entry: string; input: unknown[]; options?: Record<string, unknown>; seq: number},
   ): Promise<{error?: LuaErrorValue; pid?: string}> {
     const [client, worker] = clientAndWorkerOf(run.identity.pid)
-    const startOptions = workflowStartOptionsOf(request.options)
+    const decoded = workflowStartOptionsOf(request.options)
+    // A child runs on its parent's worker here, whatever queue it names: warned (not honoured).
+    const startOptions = decoded.taskQueue ? {...decoded, unsupported: [...decoded.unsupported, 'task_queue']} : decoded
     const name = workflowIdOf(request.options)
     const conflictPolicy = startOptions.conflictPolicy
     // A child inherits its parent's context; its spawner's `with_context` adds to it.

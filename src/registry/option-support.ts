@@ -24,7 +24,6 @@ export const UNIMPLEMENTED_START_OPTIONS: readonly string[] = [
 
 /** Activity options (`funcs.new():with_options{}` / `meta.options`) not honoured locally. */
 export const UNIMPLEMENTED_ACTIVITY_OPTIONS: readonly string[] = [
-  'schedule_to_close_timeout',
   'schedule_to_start_timeout',
   'heartbeat_timeout',
   'id',

@@ -25,6 +25,8 @@ const INDEX = [
   '  - {name: sleeper, kind: workflow.lua, source: file://sleeper.lua, method: main, modules: [time]}',
   '  - {name: quick, kind: workflow.lua, source: file://quick.lua, method: main}',
   '  - {name: calls, kind: workflow.lua, source: file://calls.lua, method: main, modules: [funcs]}',
+  '  - {name: fails, kind: function.lua, source: file://fails.lua, method: main}',
+  '  - {name: bounded, kind: workflow.lua, source: file://bounded.lua, method: main, modules: [funcs]}',
   '  - {name: parent, kind: workflow.lua, source: file://parent.lua, method: main}',
   '',
 ].join('\n')
@@ -51,6 +53,18 @@ const FILES: Record<string, string> = {
     '  end',
     '  process.inbox():receive()',
     '  return pids',
+    'end}',
+  ].join('\n'),
+  'src/opts/fails.lua':
+    'return {main = function() return nil, errors.new({message = "boom", kind = errors.UNAVAILABLE, retryable = true}) end}',
+  // Calls an always-failing activity, retried every 10 ms, under a 150 ms schedule_to_close_timeout.
+  'src/opts/bounded.lua': [
+    'local funcs = require("funcs")',
+    'return {main = function()',
+    '  local ex = funcs.new():with_options({["activity.schedule_to_close_timeout"] = "150ms",',
+    '    ["activity.retry_policy"] = {initial_interval = 10, backoff_coefficient = 1}})',
+    '  local _, err = ex:call("app.opts:fails")',
+    '  return {kind = err and err:kind(), message = tostring(err)}',
     'end}',
   ].join('\n'),
   'src/opts/echo.lua': 'return {main = function(x) return x end}',
@@ -221,6 +235,21 @@ describe('workflow start options', () => {
     const unknown = await start(engine, 'app.opts:quick', {['workflow.task_queue']: 'nobody-serves-this'})
     expect(unknown.kind).toBe('NotFound')
     expect(unknown.message).toContain('nobody-serves-this')
+  })
+})
+
+describe('activity options', () => {
+  test('schedule_to_close_timeout bounds all attempts: the activity fails with Timeout, no warning', async () => {
+    const {engine} = await setup()
+    const {pid} = await start(engine, 'app.opts:bounded', {})
+    const outcome = await engine.wait(pid!)
+    expect(outcome).toMatchObject({result: {kind: 'Timeout'}, status: 'completed'})
+    expect((outcome.result as {message: string}).message).toContain('last error')
+    const history = await events(engine, pid!)
+    const failed = history.find((e) => e.type === 'ActivityFailed')
+    expect(failed).toMatchObject({error: {kind: 'Timeout', retryable: false}})
+    expect((failed as {attempts: number}).attempts).toBeGreaterThan(1)
+    expect(history.some((e) => e.type === 'Warning')).toBe(false)
   })
 })
 

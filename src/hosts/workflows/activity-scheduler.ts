@@ -64,14 +64,17 @@ export class ActivityScheduler {
       idempotency_key: `${run.identity.workflowId}:${event.seq}`,
       workflow_id: run.identity.workflowId,
     }
+    // schedule_to_close_timeout bounds every attempt and wait, in real time from now.
+    const closeBy = options.scheduleToCloseTimeoutMs > 0 ? Date.now() + options.scheduleToCloseTimeoutMs : Infinity
     const attemptOnce = async (attempt: number): Promise<void> => {
       if (!this.wanted(run, event.seq)) return
+      const left = closeBy - Date.now()
       const outcome = await this.executor.execute({
         args: event.args,
         attempt,
         context,
         entry: event.entry,
-        timeoutMs: options.startToCloseTimeoutMs,
+        timeoutMs: attemptTimeout(options.startToCloseTimeoutMs, left),
       })
       if (!this.wanted(run, event.seq)) return
       if (!outcome.error) {
@@ -85,12 +88,21 @@ export class ActivityScheduler {
         })
         return
       }
-      const delay = nextRetryDelay(options.retry, attempt, outcome.error)
+      const retryIn = nextRetryDelay(options.retry, attempt, outcome.error)
+      const closed = retryIn !== undefined && Date.now() + retryIn >= closeBy
+      const delay = closed ? undefined : retryIn
       if (delay === undefined) {
         this.done(run, event.seq)
+        const error = closed
+          ? {
+              kind: 'Timeout',
+              message: `activity schedule_to_close_timeout (${options.scheduleToCloseTimeoutMs} ms) passed; last error: ${String(outcome.error.message ?? 'error')}`,
+              retryable: false,
+            }
+          : outcome.error
         await this.deliver(run, {
           attempts: attempt,
-          error: recordedError(outcome.error),
+          error: recordedError(error),
           scheduled: event.seq,
           ts: run.now(),
           type: 'ActivityFailed',
@@ -149,6 +161,12 @@ export class ActivityScheduler {
   private done(run: WorkflowRun, seq: number): void {
     this.inFlight.get(run)?.delete(seq)
   }
+}
+
+/** An attempt's timeout: start_to_close (0 = none), cut to what schedule_to_close leaves. */
+function attemptTimeout(startToCloseMs: number, leftMs: number): number {
+  if (leftMs === Infinity) return startToCloseMs
+  return Math.max(1, Math.min(startToCloseMs || Infinity, leftMs))
 }
 
 function recordedError(e: LuaErrorValue): {message: string; kind?: string; retryable?: boolean; details?: unknown} {

@@ -21,6 +21,8 @@ export interface RetryPolicy {
 
 export interface ActivityOptions {
   retry: RetryPolicy
+  /** `schedule_to_close_timeout`: all attempts and the waits between them (ms); 0 = none. */
+  scheduleToCloseTimeoutMs: number
   /** 0 = none. */
   startToCloseTimeoutMs: number
 }
@@ -52,6 +54,7 @@ export function activityOptions(...layers: Array<Record<string, unknown> | undef
         ? rp.non_retryable_error_types.map(String)
         : [],
     },
+    scheduleToCloseTimeoutMs: ms(flat.schedule_to_close_timeout) ?? 0,
     startToCloseTimeoutMs: ms(flat.start_to_close_timeout) ?? ms(flat.timeout) ?? DEFAULT_START_TO_CLOSE_MS,
   }
 }

@@ -138,6 +138,20 @@ describe('workflow start options', () => {
     expect(engine.ps({all: true}).find((r) => r.pid === pid)?.status).toBe('timed_out')
   })
 
+  test('time skip to the next timer stops at the deadline when it comes first', async () => {
+    // Given a run sleeping 1h under a 10m execution timeout
+    const {engine} = await setup()
+    const {pid} = await start(engine, 'app.opts:sleeper', {['workflow.execution_timeout']: '10m'})
+    for (let i = 0; i < 300 && !engine.ps().some((r) => r.pid === pid && r.waiting?.startsWith('sleeping')); i++)
+      await new Promise((r) => setTimeout(r, 10))
+    // When its clock is moved to the next timer
+    const skip = await engine.skipTime(pid!, 'next-timer')
+    // Then it moved to the deadline (10m), not the 1h timer, and timed out
+    expect(skip.skippedMs).toBeLessThanOrEqual(600_000)
+    expect(skip.skippedMs).toBeGreaterThan(590_000)
+    expect(await engine.wait(pid!)).toMatchObject({status: 'timed_out'})
+  })
+
   test('a run that ends before its timeout completes as usual', async () => {
     const {engine} = await setup()
     const {pid} = await start(engine, 'app.opts:quick', {['temporal.workflow.execution_timeout']: '1h'}, 7)

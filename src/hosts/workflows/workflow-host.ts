@@ -225,7 +225,8 @@ export class WorkflowHost {
     return this.residency.withLoaded(run, async () => {
       let byMs = by === 'next-timer' ? 0 : by
       if (by === 'next-timer') {
-        const at = nextTimerAt(run.outstanding)
+        // Its execution/run timeout counts as a timer: a skip never jumps past it unseen.
+        const at = earliest(nextTimerAt(run.outstanding), this.timers.deadline(run)?.at)
         if (at === undefined) {
           throw new WippyError('WIPPY_NO_TIMER', `Workflow ${pid} has no pending timer.`, {
             hint: 'Use --by DURATION to move its clock anyway.',
@@ -508,6 +509,10 @@ export class WorkflowHost {
     startChild: (run, request) => this.outbound.startChild(run, request),
     uuid: (version) => this.options.uuid?.(version) ?? crypto.randomUUID(),
   })
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b)
 }
 
 function closedError(run: WorkflowRun, verb: string): WippyError {

@@ -27,6 +27,7 @@ const INDEX = [
   '  - {name: calls, kind: workflow.lua, source: file://calls.lua, method: main, modules: [funcs]}',
   '  - {name: fails, kind: function.lua, source: file://fails.lua, method: main}',
   '  - {name: bounded, kind: workflow.lua, source: file://bounded.lua, method: main, modules: [funcs]}',
+  '  - {name: spawner, kind: workflow.lua, source: file://spawner.lua, method: main}',
   '  - {name: parent, kind: workflow.lua, source: file://parent.lua, method: main}',
   '',
 ].join('\n')
@@ -65,6 +66,13 @@ const FILES: Record<string, string> = {
     '    ["activity.retry_policy"] = {initial_interval = 10, backoff_coefficient = 1}})',
     '  local _, err = ex:call("app.opts:fails")',
     '  return {kind = err and err:kind(), message = tostring(err)}',
+    'end}',
+  ].join('\n'),
+  // Spawns a child naming another task queue, and waits for it.
+  'src/opts/spawner.lua': [
+    'return {main = function()',
+    '  local opts = {["workflow.task_queue"] = "elsewhere", ["workflow.start_delay"] = "5s"}',
+    '  return process.with_options(opts):with_name("queued-child"):exec("app.opts:quick", "app:temporal_worker", 4)',
     'end}',
   ].join('\n'),
   'src/opts/echo.lua': 'return {main = function(x) return x end}',
@@ -345,6 +353,15 @@ describe('options the local engine does not honour', () => {
     ])
     expect(history.slice(1, 3).every((e) => e.type === 'Warning')).toBe(true)
     expect(logs.some((m) => m.includes('workflow.cron_schedule is not honoured'))).toBe(true)
+  })
+
+  test("a child's task_queue and start_delay: Warnings in the child's history; it runs on at once", async () => {
+    const {engine} = await setup()
+    const {pid} = await start(engine, 'app.opts:spawner', {})
+    expect(await engine.wait(pid!)).toMatchObject({result: 4, status: 'completed'})
+    const child = engine.ps({all: true}).find((r) => r.id === 'queued-child')!
+    const options = (await events(engine, child.pid)).flatMap((e) => (e.type === 'Warning' ? [e.option] : []))
+    expect(options.sort()).toEqual(['workflow.start_delay', 'workflow.task_queue'])
   })
 
   test('an activity option: one Warning per run and option, however many calls; replay ignores it', async () => {

@@ -9,16 +9,17 @@
 import {parseJsonArg} from '../control/json-arg.js'
 import {WippyError} from '../errors.js'
 import {closestMatch} from '../registry/did-you-mean.js'
+import {UNIMPLEMENTED_START_OPTIONS} from '../registry/option-support.js'
 import {checkWorkflowId} from './workflow-id.js'
 
-/** The start options the dev server applies (hosts/workflows/start-policy.ts). */
-export const APPLIED_START_OPTIONS: readonly string[] = [
+/** Start options the dev server always read (the ID and its conflict policy). */
+const ID_OPTIONS: readonly string[] = [
   'temporal.workflow.id',
   'temporal.workflow.id_conflict_policy',
   'temporal.workflow.execution_error_when_already_started',
 ]
 
-/** The platform's other workflow start options (rt:service/temporal/options/options.go): accepted, not applied. */
+/** The platform's other workflow start options (rt:service/temporal/options/options.go). */
 const PLATFORM_START_OPTIONS: readonly string[] = [
   'task_queue',
   'execution_timeout',
@@ -41,6 +42,20 @@ const PLATFORM_START_OPTIONS: readonly string[] = [
   'parent_close_policy',
   'versioning_intent',
 ].map((k) => `temporal.workflow.${k}`)
+
+/** A start option the local engine does not honour (registry/option-support.ts): it warns at run time too. */
+function unimplemented(key: string): boolean {
+  const bare = key.replace(/^temporal\.workflow\./, '')
+  return (
+    UNIMPLEMENTED_START_OPTIONS.includes(bare) || UNIMPLEMENTED_START_OPTIONS.includes(bare.replace(/^static_/, ''))
+  )
+}
+
+/** The start options the dev server applies (hosts/start-options.ts decodes them). */
+export const APPLIED_START_OPTIONS: readonly string[] = [
+  ...ID_OPTIONS,
+  ...PLATFORM_START_OPTIONS.filter((k) => !unimplemented(k)),
+]
 
 /** The platform's newer spellings (`workflow.id` for `temporal.workflow.id`), read as the legacy key. */
 const ALIASES: Readonly<Record<string, string>> = {

@@ -18,7 +18,7 @@ import type {BlockRetryOptions} from '../hosts/workflows/block-retry.js'
 import {clientAndWorkerOf} from '../hosts/workflows/pid.js'
 import {checkReplay} from '../hosts/workflows/replay-check.js'
 import {WorkflowHost} from '../hosts/workflows/workflow-host.js'
-import {spawnOptionsOf} from '../hosts/workflows/start-policy.js'
+import {startOptionsOf} from '../hosts/start-options.js'
 import type {LuaErrorValue} from '../lua/types.js'
 import {type Problem, type Registry, loadRegistry} from '../registry/index.js'
 import type {
@@ -216,7 +216,7 @@ export class Engine implements EngineApi {
     if (!entry) throw unknownEntry(request.entry, this.registry)
     const {client, worker} = resolveSpawnHost(this.registry, entry, request.host)
     // The options, context and messages of a Lua spawn, decoded the same way (`with_options`, ...).
-    const o = spawnOptionsOf({
+    const o = startOptionsOf({
       ...request.options,
       ...(request.context ? {context: request.context} : {}),
       ...(request.messages ? {messages: request.messages} : {}),
@@ -231,6 +231,7 @@ export class Engine implements EngineApi {
       ...(workflowId ? {workflowId} : {}),
       ...(o.context ? {context: o.context} : {}),
       ...(o.conflictPolicy ? {conflictPolicy: o.conflictPolicy} : {}),
+      startOptions: o.workflow,
     })
     // with_message: delivered right after the start, as from Lua (queued if the run blocked at once).
     for (const m of o.messages) await this.workflows.signal(started.pid, m.topic, m.payload, CLI.from, undefined, true)

@@ -10,7 +10,7 @@
  * - `delivery`: handed to the Lua code (ActivityCompleted, TimerFired, SignalReceived, ...).
  *   Replay hands them back in the recorded order.
  * - a side effect is both: the command and its recorded result in one event.
- * - `meta`: neither (TimeSkipped); it only informs the engine.
+ * - `meta`: neither (TimeSkipped, Warning); it only informs the engine or the reader.
  *
  * Values (`input`, `args`, `result`, `payload`, `value`, `context`, error `details`) are
  * whatever the Lua codec produced, BigInt, NaN and -0 included. On disk, a line holding one
@@ -64,6 +64,12 @@ export const WorkflowStarted = z.object({
   memo: z.record(z.string(), z.unknown()).optional(),
   /** `workflow.search_attributes` at start (later upserts are events of their own). */
   searchAttributes: z.record(z.string(), z.unknown()).optional(),
+  /** `workflow.execution_timeout` (ms): the run times out when its clock passes `ts` plus this. */
+  executionTimeoutMs: z.number().nonnegative().optional(),
+  /** `workflow.run_timeout` (ms): as execution_timeout (one run per execution here). */
+  runTimeoutMs: z.number().nonnegative().optional(),
+  /** `workflow.parent_close_policy` of a child: `terminate` (the default), `request_cancel`, `abandon`. */
+  parentClosePolicy: z.string().optional(),
 })
 
 export const ActivityScheduled = z.object({
@@ -214,6 +220,28 @@ export const WorkflowTerminated = z.object({
   reason: z.string().optional(),
 })
 
+/**
+ * A start or activity option the local engine does not honour (registry/option-support.ts),
+ * recorded once per run and option so the history says the run did not behave as on Temporal.
+ * Informational (role `meta`): replay skips it, so it changes no run's identity.
+ */
+export const Warning = z.object({
+  ...base,
+  type: z.literal('Warning'),
+  /** The option's key as written, e.g. `workflow.cron_schedule`, `activity.heartbeat_timeout`. */
+  option: z.string(),
+  message: z.string(),
+})
+
+/** The run's clock passed its execution or run timeout (Temporal: WorkflowExecutionTimedOut). */
+export const WorkflowTimedOut = z.object({
+  ...base,
+  type: z.literal('WorkflowTimedOut'),
+  /** Which timeout: `execution` or `run`. */
+  timeout: z.string(),
+  reason: z.string().optional(),
+})
+
 export const HistoryEvent = z.discriminatedUnion('type', [
   WorkflowStarted,
   ActivityScheduled,
@@ -236,6 +264,8 @@ export const HistoryEvent = z.discriminatedUnion('type', [
   WorkflowFailed,
   WorkflowCancelled,
   WorkflowTerminated,
+  Warning,
+  WorkflowTimedOut,
 ])
 export type HistoryEvent = z.infer<typeof HistoryEvent>
 export type HistoryEventType = HistoryEvent['type']
@@ -269,6 +299,8 @@ export const EVENT_ROLES: {[T in HistoryEventType]: EventRole} = {
   WorkflowFailed: 'close',
   WorkflowStarted: 'start',
   WorkflowTerminated: 'close',
+  Warning: 'meta',
+  WorkflowTimedOut: 'close',
 }
 
 export function isClosingEvent(event: HistoryEvent): boolean {

@@ -19,7 +19,7 @@ import {parsePid} from './run-names.js'
 export type {Outstanding, OutstandingActivity} from './outstanding.js'
 
 /** A workflow run's status; `blocked` only the engine knows (its code or host failed it). */
-export type RunStatus = 'blocked' | 'cancelled' | 'completed' | 'failed' | 'running' | 'terminated'
+export type RunStatus = 'blocked' | 'cancelled' | 'completed' | 'failed' | 'running' | 'terminated' | 'timed_out'
 
 /** The status a closing event leaves. */
 export type ClosedStatus = Exclude<RunStatus, 'blocked' | 'running'>
@@ -97,6 +97,7 @@ const STATUS_OF_CLOSE: Partial<Record<HistoryEventType, ClosedStatus>> = {
   WorkflowCompleted: 'completed',
   WorkflowFailed: 'failed',
   WorkflowTerminated: 'terminated',
+  WorkflowTimedOut: 'timed_out',
 }
 
 /** The status a closing event leaves, or undefined for any other event. */
@@ -115,6 +116,9 @@ export function closingOutcome(closing: HistoryEvent): {error?: RecordedError; r
     }
     case 'WorkflowFailed': {
       return {error: closing.error}
+    }
+    case 'WorkflowTimedOut': {
+      return {error: {kind: 'Timeout', message: closing.reason ?? `workflow ${closing.timeout} timeout`}}
     }
     case 'WorkflowCancelled':
     case 'WorkflowTerminated': {

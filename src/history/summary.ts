@@ -40,6 +40,8 @@ const SUMMARIZERS: Summarizers = {
   WorkflowFailed: (e, n) => error(e.error, n),
   WorkflowStarted: (e, n) => `${e.entry}(${args(e.input, n)}) ${e.pid}`,
   WorkflowTerminated: (e) => e.reason ?? '',
+  Warning: (e) => `${e.option}: ${e.message}`,
+  WorkflowTimedOut: (e) => e.reason ?? `${e.timeout} timeout`,
 }
 
 /**

@@ -5,7 +5,7 @@
  * not on one another, and the engine can build the node first and the hosts after it.
  */
 import type {LuaDelivery, LuaErrorValue} from '../lua/types.js'
-import type {SpawnOptions} from './workflows/start-policy.js'
+import type {StartOptions} from './start-options.js'
 
 /** A finished process, workflow or call: its return value, or the error it failed with. */
 export interface ExitResult {
@@ -45,7 +45,7 @@ export interface StartSpec {
   entry: string
   /** The `process.host` or `temporal.worker` entry ID (or task queue) to run on. */
   host: string
-  options: SpawnOptions
+  options: StartOptions
   origin: Origin
 }
 

@@ -30,11 +30,11 @@ export interface SpawnOptions {
   monitor?: boolean
   /** `with_name`: a registered name for a process, the workflow ID for a workflow. */
   name?: string
-  /** `true`: refuse a start whose workflow ID runs already (start-policy.ts). Raw: read there. */
+  /** `true`: refuse a start whose workflow ID runs already (hosts/start-options.ts). Raw: read there. */
   'temporal.workflow.execution_error_when_already_started'?: unknown
-  /** The workflow ID (non-empty string; else `name`). Raw: start-policy.ts and process-host.ts read it. */
+  /** The workflow ID (non-empty string; else `name`). Raw: hosts/start-options.ts reads it. */
   'temporal.workflow.id'?: unknown
-  /** `fail` | `terminate_existing` | `use_existing` (start-policy.ts). Raw: read there. */
+  /** `fail` | `terminate_existing` | `use_existing` (hosts/start-options.ts). Raw: read there. */
   'temporal.workflow.id_conflict_policy'?: unknown
   /** Set by `workflow.exec`. */
   workflow?: unknown

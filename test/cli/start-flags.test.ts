@@ -42,9 +42,9 @@ describe('spawn start flags', () => {
   })
 
   it('lets platform keys the dev server does not apply through, and says which', () => {
-    expect(parseStartFlags({option: ['temporal.workflow.run_timeout=1h', 'workflow.summary=nightly']})).toEqual({
-      notApplied: ['temporal.workflow.run_timeout', 'workflow.summary'],
-      options: {'temporal.workflow.run_timeout': '1h', 'temporal.workflow.static_summary': 'nightly'},
+    expect(parseStartFlags({option: ['temporal.workflow.cron_schedule=@daily', 'workflow.summary=nightly']})).toEqual({
+      notApplied: ['temporal.workflow.cron_schedule', 'workflow.summary'],
+      options: {'temporal.workflow.cron_schedule': '@daily', 'temporal.workflow.static_summary': 'nightly'},
     })
   })
 

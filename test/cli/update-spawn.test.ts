@@ -216,9 +216,9 @@ describe('wippy spawn start flags', () => {
       details: {suggestion: 'temporal.workflow.id_conflict_policy'},
       hint: expect.stringContaining('Did you mean "temporal.workflow.id_conflict_policy"?'),
     })
-    const ignored = await dev.cli(['spawn', 'app.probe:limits', '--option', 'temporal.workflow.run_timeout=1h'])
+    const ignored = await dev.cli(['spawn', 'app.probe:limits', '--option', 'temporal.workflow.cron_schedule=@daily'])
     expect(ignored.exitCode, ignored.stderr).toBe(0)
-    expect(ignored.stderr).toContain('temporal.workflow.run_timeout is a platform option the dev server does not apply')
+    expect(ignored.stderr).toContain('temporal.workflow.cron_schedule is a platform option the dev server does not apply')
     const disagree = await dev.cli(['spawn', 'app.probe:limits', '--id', 'a', '--option', 'temporal.workflow.id=b'])
     expect(disagree.exitCode).toBe(2)
     const noKey = await dev.cli(['spawn', 'app.probe:limits', '--context', 'tenant'])

@@ -28,7 +28,18 @@ function workflow.info() end
 ---@return wippy.Error|nil err
 function workflow.exec(id, ...) end
 
----Versioning for changed code: returns the recorded version for `change_id`, or `max` on a new run.
+---Upserts the run's search attributes and memo (either may be omitted); shown by `wippy ps`,
+---filterable with `wippy ps --query 'customer="c-1"'`. A value of nil removes the key.
+---```lua
+---workflow.attrs{search = {customer = order.customer}, memo = {note = "priority"}}
+---```
+---@param attrs {search?: table<string, any>, memo?: table<string, any>}
+---@return boolean|nil ok
+---@return wippy.Error|nil err
+function workflow.attrs(attrs) end
+
+---Versioning for changed code (Temporal's GetVersion): the recorded version for `change_id`,
+---`max` on a new run, -1 when replaying a run recorded before the change.
 ---```lua
 ---if workflow.version("add-fraud-check", 0, 1) == 1 then ... end
 ---```

@@ -9,7 +9,7 @@
 import type {LuaCommand} from '../../lua/types.js'
 import type {Addressing, EndNotice, ExitResult, FunctionCaller, Origin, PidOwner} from '../addressing.js'
 import {isWorkflowPid} from '../pid.js'
-import {spawnOptionsOf} from '../workflows/start-policy.js'
+import {startOptionsOf} from '../start-options.js'
 import {FunctionMailboxes} from './function-mailboxes.js'
 
 export class FunctionCalls {
@@ -90,7 +90,7 @@ export class FunctionCalls {
       }
       case 'process.spawn':
       case 'process.exec': {
-        const o = spawnOptionsOf(cmd.options)
+        const o = startOptionsOf(cmd.options)
         const [entry, hostId, ...args] = a
         const target = this.node.startTarget(String(entry), typeof hostId === 'string' ? hostId : '')
         const workflow = target.owner?.kind === 'workflow'

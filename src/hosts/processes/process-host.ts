@@ -26,7 +26,7 @@ import {ProcessRunner} from './process-runner.js'
 import {ProcessMessaging} from './process-messaging.js'
 import {ProcessRelations} from './process-relations.js'
 import {formatProcessPid, hostOfPid, isWorkflowPid} from '../pid.js'
-import {type SpawnOptions, spawnOptionsOf} from '../workflows/start-policy.js'
+import {type StartOptions, startOptionsOf} from '../start-options.js'
 
 export interface ProcessHostOptions {
   clock?: () => number
@@ -266,7 +266,7 @@ export class ProcessHost implements ProcessOps {
     const [entry, host, ...args] = cmd.args as [string, string, ...unknown[]]
     const toReply = (x: {error: LuaErrorValue} | {pid: string}): ExitResult =>
       'error' in x ? {error: x.error} : {value: x.pid}
-    const r = this.spawnAny(rec, String(entry), typeof host === 'string' ? host : '', args, spawnOptionsOf(cmd.options))
+    const r = this.spawnAny(rec, String(entry), typeof host === 'string' ? host : '', args, startOptionsOf(cmd.options))
     return r instanceof Promise ? r.then(toReply) : toReply(r)
   }
 
@@ -317,7 +317,7 @@ export class ProcessHost implements ProcessOps {
     entry: string,
     host: string,
     args: unknown[],
-    o: SpawnOptions,
+    o: StartOptions,
   ): {error: LuaErrorValue} | {pid: string} | Promise<{error: LuaErrorValue} | {pid: string}> {
     const target = this.node.startTarget(entry, host)
     if (target.owner && target.owner !== this.messaging.owner)
@@ -336,7 +336,7 @@ export class ProcessHost implements ProcessOps {
   }
 
   /** A start the node hands here (from a function or the engine: no parent process). */
-  startLocal(entry: string, host: string, args: unknown[], o: SpawnOptions): {error: LuaErrorValue} | {pid: string} {
+  startLocal(entry: string, host: string, args: unknown[], o: StartOptions): {error: LuaErrorValue} | {pid: string} {
     return this.spawnLocal({
       args,
       entry,

@@ -6,7 +6,7 @@
 import type {LuaDelivery, LuaErrorValue, ProcessEvent} from '../../lua/types.js'
 import type {Addressing, ExitResult, PidOwner} from '../addressing.js'
 import {isPid, isWorkflowPid} from '../pid.js'
-import type {SpawnOptions} from '../workflows/start-policy.js'
+import type {StartOptions} from '../start-options.js'
 import type {Reply} from './process-commands.js'
 import type {ProcessRecord} from './process-record.js'
 import type {ProcessRelations} from './process-relations.js'
@@ -27,7 +27,7 @@ export interface MessagingHost {
     entry: string,
     host: string,
     args: unknown[],
-    options: SpawnOptions,
+    options: StartOptions,
   ): {error: LuaErrorValue} | {pid: string}
 }
 

@@ -8,8 +8,8 @@
  */
 import type {EventOf, NewHistoryEvent} from '../../history/events.js'
 import type {LuaErrorValue} from '../../lua/types.js'
-import {activityOptions, nextRetryDelay} from './retry-policy.js'
-import {contextOf} from './start-policy.js'
+import {activityOptions, nextRetryDelay, unsupportedActivityOptions} from './retry-policy.js'
+import {contextOf} from '../start-options.js'
 import type {WorkflowRun} from './run.js'
 
 export interface ActivityRequest {
@@ -29,15 +29,21 @@ export interface ActivityExecutor {
   onRetry?(run: WorkflowRun, entry: string, attempt: number, delayMs: number, error: LuaErrorValue): void
 }
 
+/** Records a Warning (an option not honoured here) in a run's history and the dev log. */
+export type WarningSink = (run: WorkflowRun, option: string, message: string) => void
+
 export class ActivityScheduler {
   /** Runs whose result is still wanted: run → scheduled seqs in flight. */
   private readonly inFlight = new Map<WorkflowRun, Set<number>>()
   private readonly retryTimers = new Set<NodeJS.Timeout>()
+  /** The options each run was warned about already: once per run and option. */
+  private readonly warned = new WeakMap<WorkflowRun, Set<string>>()
   private stopped = false
 
   constructor(
     private readonly executor: ActivityExecutor,
     private readonly deliver: (run: WorkflowRun, event: NewHistoryEvent) => Promise<void>,
+    private readonly warn?: WarningSink,
   ) {}
 
   start(run: WorkflowRun, event: EventOf<'ActivityScheduled'>): void {
@@ -48,7 +54,9 @@ export class ActivityScheduler {
     }
     if (set.has(event.seq)) return
     set.add(event.seq)
-    const options = activityOptions(this.executor.defaultOptions(event.entry), event.options)
+    const defaults = this.executor.defaultOptions(event.entry)
+    const options = activityOptions(defaults, event.options)
+    this.warnUnsupported(run, event.entry, unsupportedActivityOptions(defaults, event.options))
     // The run's context (from its spawner), then the call's own `with_context`, then ours.
     const context = {
       ...run.started.context,
@@ -56,14 +64,17 @@ export class ActivityScheduler {
       idempotency_key: `${run.identity.workflowId}:${event.seq}`,
       workflow_id: run.identity.workflowId,
     }
+    // schedule_to_close_timeout bounds every attempt and wait, in real time from now.
+    const closeBy = options.scheduleToCloseTimeoutMs > 0 ? Date.now() + options.scheduleToCloseTimeoutMs : Infinity
     const attemptOnce = async (attempt: number): Promise<void> => {
       if (!this.wanted(run, event.seq)) return
+      const left = closeBy - Date.now()
       const outcome = await this.executor.execute({
         args: event.args,
         attempt,
         context,
         entry: event.entry,
-        timeoutMs: options.startToCloseTimeoutMs,
+        timeoutMs: attemptTimeout(options.startToCloseTimeoutMs, left),
       })
       if (!this.wanted(run, event.seq)) return
       if (!outcome.error) {
@@ -77,12 +88,21 @@ export class ActivityScheduler {
         })
         return
       }
-      const delay = nextRetryDelay(options.retry, attempt, outcome.error)
+      const retryIn = nextRetryDelay(options.retry, attempt, outcome.error)
+      const closed = retryIn !== undefined && Date.now() + retryIn >= closeBy
+      const delay = closed ? undefined : retryIn
       if (delay === undefined) {
         this.done(run, event.seq)
+        const error = closed
+          ? {
+              kind: 'Timeout',
+              message: `activity schedule_to_close_timeout (${options.scheduleToCloseTimeoutMs} ms) passed; last error: ${String(outcome.error.message ?? 'error')}`,
+              retryable: false,
+            }
+          : outcome.error
         await this.deliver(run, {
           attempts: attempt,
-          error: recordedError(outcome.error),
+          error: recordedError(error),
           scheduled: event.seq,
           ts: run.now(),
           type: 'ActivityFailed',
@@ -97,6 +117,25 @@ export class ActivityScheduler {
       this.retryTimers.add(t)
     }
     void attemptOnce(1)
+  }
+
+  /** A Warning for each option not honoured here, unless the run has one for it (its history included). */
+  private warnUnsupported(run: WorkflowRun, entry: string, keys: string[]): void {
+    if (!this.warn || keys.length === 0) return
+    let done = this.warned.get(run)
+    if (!done) {
+      done = new Set(run.events.flatMap((e) => (e.type === 'Warning' ? [e.option] : [])))
+      this.warned.set(run, done)
+    }
+    for (const key of keys) {
+      if (done.has(key)) continue
+      done.add(key)
+      this.warn(
+        run,
+        key,
+        `${key} (activity ${entry}) is not honoured by the local engine; the activity runs without it`,
+      )
+    }
   }
 
   /** The run no longer wants this result (cancelled); a late result is dropped. */
@@ -122,6 +161,12 @@ export class ActivityScheduler {
   private done(run: WorkflowRun, seq: number): void {
     this.inFlight.get(run)?.delete(seq)
   }
+}
+
+/** An attempt's timeout: start_to_close (0 = none), cut to what schedule_to_close leaves. */
+function attemptTimeout(startToCloseMs: number, leftMs: number): number {
+  if (leftMs === Infinity) return startToCloseMs
+  return Math.max(1, Math.min(startToCloseMs || Infinity, leftMs))
 }
 
 function recordedError(e: LuaErrorValue): {message: string; kind?: string; retryable?: boolean; details?: unknown} {

@@ -7,7 +7,7 @@ import type {Addressing} from '../addressing.js'
 import type {ActivityExecutor} from './activity-scheduler.js'
 import type {BlockRetryOptions} from './block-retry.js'
 import type {RunSummary} from './run-summary.js'
-import type {ConflictPolicy} from './start-policy.js'
+import type {ConflictPolicy, WorkflowStartOptions} from '../start-options.js'
 
 /** Workflow code as the host sees it: a hash and a way to make a fresh program. */
 export interface WorkflowCode {
@@ -81,6 +81,8 @@ export interface StartRequest {
   workflowId?: string
   /** What to do when a workflow with `workflowId` is running (default: use it). */
   conflictPolicy?: ConflictPolicy
+  /** The spawner's Temporal start options (reuse policy, timeouts, delay, memo, ...: run-starts.ts). */
+  startOptions?: WorkflowStartOptions
   worker: string
   forkedFrom?: {at: number; pid: string; events: HistoryEvent[]}
 }

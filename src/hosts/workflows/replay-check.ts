@@ -126,7 +126,7 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
  * state is compatible, a code still waiting included.
  */
 function stoppedFromOutside(e: HistoryEvent): boolean {
-  return e.type === 'WorkflowTerminated' || e.type === 'WorkflowCancelled'
+  return e.type === 'WorkflowTerminated' || e.type === 'WorkflowCancelled' || e.type === 'WorkflowTimedOut'
 }
 
 function sameClose(a: HistoryEvent, b: HistoryEvent): boolean {

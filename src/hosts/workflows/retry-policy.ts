@@ -7,6 +7,7 @@
  * Option numbers are milliseconds (as on the platform); Go duration strings are accepted too.
  */
 import {parseDurationMs} from '../../time/duration.js'
+import {activityOptionName, UNIMPLEMENTED_ACTIVITY_OPTIONS} from '../../registry/option-support.js'
 import type {LuaErrorValue} from '../../lua/types.js'
 
 export interface RetryPolicy {
@@ -20,6 +21,8 @@ export interface RetryPolicy {
 
 export interface ActivityOptions {
   retry: RetryPolicy
+  /** `schedule_to_close_timeout`: all attempts and the waits between them (ms); 0 = none. */
+  scheduleToCloseTimeoutMs: number
   /** 0 = none. */
   startToCloseTimeoutMs: number
 }
@@ -51,8 +54,23 @@ export function activityOptions(...layers: Array<Record<string, unknown> | undef
         ? rp.non_retryable_error_types.map(String)
         : [],
     },
+    scheduleToCloseTimeoutMs: ms(flat.schedule_to_close_timeout) ?? 0,
     startToCloseTimeoutMs: ms(flat.start_to_close_timeout) ?? ms(flat.timeout) ?? DEFAULT_START_TO_CLOSE_MS,
   }
+}
+
+/**
+ * The options given (as `activity.X` / `temporal.activity.X`, as the platform reads them) that
+ * the local engine does not honour, as `activity.X`, each once.
+ */
+export function unsupportedActivityOptions(...layers: Array<Record<string, unknown> | undefined>): string[] {
+  const out = new Set<string>()
+  for (const layer of layers)
+    for (const key of Object.keys(layer ?? {})) {
+      const name = activityOptionName(key)
+      if (name !== key && UNIMPLEMENTED_ACTIVITY_OPTIONS.includes(name)) out.add(`activity.${name}`)
+    }
+  return [...out]
 }
 
 /** Delay before the next attempt, or undefined when this failure is final. */

@@ -12,7 +12,8 @@ import {clientAndWorkerOf} from '../pid.js'
 import {closingOutcome} from '../../history/run-view.js'
 import type {StartRequest} from './host-options.js'
 import type {WorkflowRun} from './run.js'
-import {conflictPolicyOf, contextOf, startErrorOf, workflowIdOf} from './start-policy.js'
+import {contextOf, workflowIdOf, workflowStartOptionsOf} from '../start-options.js'
+import {startErrorOf} from './start-policy.js'
 
 /** The workflow host as its runs' outbound commands use it. */
 export interface OutboundHost {
@@ -97,8 +98,11 @@ export class RunOutbound {
     request: {entry: string; input: unknown[]; options?: Record<string, unknown>; seq: number},
   ): Promise<{error?: LuaErrorValue; pid?: string}> {
     const [client, worker] = clientAndWorkerOf(run.identity.pid)
+    const decoded = workflowStartOptionsOf(request.options)
+    // A child runs on its parent's worker here, whatever queue it names: warned (not honoured).
+    const startOptions = decoded.taskQueue ? {...decoded, unsupported: [...decoded.unsupported, 'task_queue']} : decoded
     const name = workflowIdOf(request.options)
-    const conflictPolicy = conflictPolicyOf(request.options)
+    const conflictPolicy = startOptions.conflictPolicy
     // A child inherits its parent's context; its spawner's `with_context` adds to it.
     const context = {...run.started.context, ...contextOf(request.options)}
     try {
@@ -110,6 +114,7 @@ export class RunOutbound {
         parent: {pid: run.identity.pid, seq: request.seq},
         // Deterministic: a child started again after a crash finds the one started before.
         workflowId: name ?? `${run.identity.workflowId}.${request.seq}`,
+        startOptions,
         worker,
         ...(conflictPolicy ? {conflictPolicy} : {}),
       })

@@ -19,6 +19,9 @@ export interface StartsHost {
   code(entry: string): WorkflowCode | undefined
   newRun(runKey: string, events: HistoryEvent[]): WorkflowRun
   openByWorkflowId(workflowId: string): WorkflowRun | undefined
+  latestByWorkflowId(workflowId: string): WorkflowRun | undefined
+  /** The dev log's warning for a run (an option not honoured here). */
+  warn(pid: string, message: string): void
   random(): number
   realNow(): number
   readonly residency: RunResidency
@@ -42,6 +45,12 @@ export class RunStarts {
         hint: 'Check the entry ID (namespace:name) with `wippy registry list --kind workflow.lua`.',
       })
     }
+    const problems = request.startOptions?.problems ?? []
+    if (problems.length > 0)
+      throw new WippyError('WIPPY_WORKFLOW_OPTIONS_INVALID', `Invalid start options: ${problems.join('; ')}.`, {
+        hint: 'See the Temporal start options (workflow.*) in the platform docs.',
+        kind: 'user',
+      })
     if (request.workflowId) {
       // A start of the same ID under way (its file is being created): decide after it.
       const pending = this.starting.get(request.workflowId)
@@ -50,7 +59,12 @@ export class RunStarts {
         return this.start(request)
       }
       const existing = this.host.openByWorkflowId(request.workflowId)
-      if (existing && request.conflictPolicy === 'fail') {
+      const reuse = request.startOptions?.reusePolicy
+      if (!existing) this.checkReuse(request.workflowId, reuse)
+      // TERMINATE_IF_RUNNING (a reuse policy) acts like terminate_existing when no conflict policy is given.
+      const conflictPolicy =
+        reuse === 'terminate_if_running' && !request.conflictPolicy ? 'terminate_existing' : request.conflictPolicy
+      if (existing && conflictPolicy === 'fail') {
         throw new WippyError(
           'WIPPY_WORKFLOW_ALREADY_STARTED',
           `Workflow ${request.workflowId} is already running (${existing.identity.pid}).`,
@@ -60,7 +74,7 @@ export class RunStarts {
           },
         )
       }
-      if (existing && request.conflictPolicy === 'terminate_existing')
+      if (existing && conflictPolicy === 'terminate_existing')
         await this.host.terminate(existing.identity.pid, 'terminated by a new start with the same ID')
       else if (existing) return {existing: true, pid: existing.identity.pid, workflowId: request.workflowId}
       const started = this.startNew(request, code)
@@ -74,6 +88,20 @@ export class RunStarts {
     return this.startNew(request, code)
   }
 
+  /** Temporal's WorkflowIdReusePolicy, for an ID whose last run is closed (default: allow). */
+  private checkReuse(workflowId: string, reuse: string | undefined): void {
+    const last = this.host.latestByWorkflowId(workflowId)
+    if (!last || last.open) return
+    const refused =
+      reuse === 'reject_duplicate' || (reuse === 'allow_duplicate_failed_only' && last.status === 'completed')
+    if (!refused) return
+    throw new WippyError(
+      'WIPPY_WORKFLOW_ALREADY_STARTED',
+      `Workflow ${workflowId} has already run (${last.identity.pid}, ${last.status}): its ID reuse policy is "${reuse}".`,
+      {hint: 'Pick another workflow ID, or drop workflow.id_reuse_policy to allow a new run.', kind: 'user'},
+    )
+  }
+
   private async startNew(
     request: StartRequest,
     code: WorkflowCode,
@@ -84,6 +112,7 @@ export class RunStarts {
     const pid = formatWorkflowPid({client: request.client, worker: request.worker, workflowId})
     const runKey = runKeyOf(workflowId, runId)
     const ts = this.host.realNow()
+    const o = request.startOptions
     const started: NewHistoryEvent = {
       codeHash: code.codeHash,
       entry: request.entry,
@@ -99,6 +128,11 @@ export class RunStarts {
       ...(request.parent ? {parent: request.parent} : {}),
       ...(request.context && Object.keys(request.context).length > 0 ? {context: request.context} : {}),
       ...(request.forkedFrom ? {forkedFrom: {at: request.forkedFrom.at, pid: request.forkedFrom.pid}} : {}),
+      ...(o?.memo ? {memo: o.memo} : {}),
+      ...(o?.searchAttributes ? {searchAttributes: o.searchAttributes} : {}),
+      ...(o?.executionTimeoutMs ? {executionTimeoutMs: o.executionTimeoutMs} : {}),
+      ...(o?.runTimeoutMs ? {runTimeoutMs: o.runTimeoutMs} : {}),
+      ...(request.parent && o?.parentClosePolicy ? {parentClosePolicy: o.parentClosePolicy} : {}),
     }
     // The VM is built while the history file is created and synced (see prebuild.ts).
     const creating = this.host.store.create(runKey, started)
@@ -113,12 +147,16 @@ export class RunStarts {
       throw error
     }
     let events: HistoryEvent[] = []
-    // A fork takes the first N events of another run as its own (after its own start event).
-    if (request.forkedFrom) {
+    // A fork takes the first N events of another run as its own (after its own start event);
+    // then a Warning for each start option not honoured here.
+    const warnings = unsupportedWarnings(o?.unsupported ?? [], ts)
+    for (const w of warnings) this.host.warn(pid, w.message)
+    if (request.forkedFrom || warnings.length > 0) {
       try {
-        events = await log.append(
-          request.forkedFrom.events.slice(1).map(({seq: _seq, ...rest}) => rest as NewHistoryEvent),
-        )
+        events = await log.append([
+          ...(request.forkedFrom?.events ?? []).slice(1).map(({seq: _seq, ...rest}) => rest as NewHistoryEvent),
+          ...warnings,
+        ])
       } catch (error) {
         program?.close()
         throw error
@@ -130,4 +168,14 @@ export class RunStarts {
     await this.host.residency.load(run, program && {codeHash: code.codeHash, program})
     return {existing: false, pid, workflowId}
   }
+}
+
+/** A Warning event for each start option the local engine does not honour (registry/option-support.ts). */
+function unsupportedWarnings(names: string[], ts: number): Array<Omit<EventOf<'Warning'>, 'seq'>> {
+  return names.map((name) => ({
+    message: `workflow.${name} is not honoured by the local engine (it is on Temporal); the run goes on without it`,
+    option: `workflow.${name}`,
+    ts,
+    type: 'Warning',
+  }))
 }

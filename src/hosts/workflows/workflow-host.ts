@@ -19,7 +19,8 @@ import {type RecoveryHost, type RecoveryReport, recoverAll, recoverRun} from './
 import {liveCommandHandler} from './live-commands.js'
 import {nextTimerAt} from '../../history/outstanding.js'
 import {WorkflowRun, type RunContext} from './run.js'
-import {RunTimers} from './run-timers.js'
+import {DEADLINE_SEQ, RunTimers} from './run-timers.js'
+import {formatDurationMs} from '../../time/duration.js'
 import {RunWaiters} from './run-waiters.js'
 import {StorageRetry} from './storage-retry.js'
 import {RunDirectory} from './run-directory.js'
@@ -29,6 +30,7 @@ import {summarizeRun, type RunSummary} from './run-summary.js'
 import type {PidOwner} from '../addressing.js'
 import {workflowOwner} from './workflow-owner.js'
 import {RunOutbound} from './run-outbound.js'
+import {applyParentClose, type ParentCloseHost} from './parent-close.js'
 
 export class WorkflowHost {
   private readonly dir = new RunDirectory()
@@ -75,7 +77,11 @@ export class WorkflowHost {
       (run) => (this.closed ? Promise.resolve() : this.residency.withLoaded(run, async () => {})),
       (run, message) => options.log?.(run.identity.pid, 'error', message),
     )
-    this.activities = new ActivityScheduler(options.activities, (run, event) => this.wake(run, event))
+    this.activities = new ActivityScheduler(
+      options.activities,
+      (run, event) => this.wake(run, event),
+      (run, option, message) => void this.recordWarning(run, option, message),
+    )
     this.residency = new RunResidency({
       afterChange: (run) => this.afterChange(run),
       code: (entry, runKey) => options.code(entry, runKey),
@@ -95,12 +101,14 @@ export class WorkflowHost {
       closed: () => this.closed,
       code: (entry) => options.code(entry),
       newRun: (runKey, events) => this.newRun(runKey, events),
+      latestByWorkflowId: (workflowId) => this.dir.latestByWorkflowId(workflowId),
       openByWorkflowId: (workflowId) => this.dir.openByWorkflowId(workflowId),
       random: this.random,
       realNow: this.realNow,
       residency: this.residency,
       store: options.store,
       terminate: (pid, reason) => this.terminate(pid, reason),
+      warn: (pid, message) => options.log?.(pid, 'warn', message),
     })
   }
 
@@ -111,6 +119,7 @@ export class WorkflowHost {
   async recover(): Promise<RecoveryReport> {
     const report = await recoverAll(this.recovery)
     for (const run of this.dir.all()) if (!run.open) this.outbound.notifyParent(run, run.closing!)
+    for (const run of this.dir.all()) if (!run.open) void applyParentClose(this.parentClose, run)
     return report
   }
 
@@ -216,7 +225,8 @@ export class WorkflowHost {
     return this.residency.withLoaded(run, async () => {
       let byMs = by === 'next-timer' ? 0 : by
       if (by === 'next-timer') {
-        const at = nextTimerAt(run.outstanding)
+        // Its execution/run timeout counts as a timer: a skip never jumps past it unseen.
+        const at = earliest(nextTimerAt(run.outstanding), this.timers.deadline(run)?.at)
         if (at === undefined) {
           throw new WippyError('WIPPY_NO_TIMER', `Workflow ${pid} has no pending timer.`, {
             hint: 'Use --by DURATION to move its clock anyway.',
@@ -377,6 +387,7 @@ export class WorkflowHost {
       events,
     )
     this.dir.add(run)
+    this.timers.armDeadline(run)
     return run
   }
 
@@ -415,8 +426,43 @@ export class WorkflowHost {
     if (run.status !== 'blocked') this.retries.forget(run)
   }
 
+  /** What the parent close policy needs (parent-close.ts). */
+  private get parentClose(): ParentCloseHost {
+    return {
+      cancel: (pid, reason, from, queueIfBlocked) => this.cancel(pid, reason, from, queueIfBlocked),
+      exactRun: (pid) => this.exactRun(pid),
+      history: (pid) => this.history(pid),
+      terminate: (pid, reason) => this.terminate(pid, reason),
+      warn: (pid, message) => this.options.log?.(pid, 'warn', message),
+    }
+  }
+
+  /** A Warning (an option not honoured here): in the dev log, and in the run's history (role meta: replay skips it). */
+  private async recordWarning(run: WorkflowRun, option: string, message: string): Promise<void> {
+    this.options.log?.(run.identity.pid, 'warn', message)
+    if (!run.open || this.closed) return
+    await this.residency
+      .withLoaded(run, () => run.record({message, option, ts: run.now(), type: 'Warning'}))
+      .catch(() => {})
+  }
+
   private fireTimer(run: WorkflowRun, seq: number): void {
-    void this.wake(run, {started: seq, ts: run.now(), type: 'TimerFired'})
+    if (seq === DEADLINE_SEQ) void this.timeOut(run).catch(() => {})
+    else void this.wake(run, {started: seq, ts: run.now(), type: 'TimerFired'})
+  }
+
+  /**
+   * The run's clock passed its execution or run timeout: it is closed as WorkflowTimedOut
+   * (Temporal's WorkflowExecutionTimedOut), its children and activities left as a terminate
+   * leaves them. A blocked run times out too: its code never runs again in this execution.
+   */
+  private async timeOut(run: WorkflowRun): Promise<void> {
+    const deadline = this.timers.deadline(run)
+    if (!run.open || this.closed || !deadline) return
+    const reason = `workflow ${deadline.timeout} timeout (${formatDurationMs(deadline.ms)}) passed`
+    await this.residency.withLoaded(run, () =>
+      run.close({reason, timeout: deadline.timeout, ts: run.now(), type: 'WorkflowTimedOut'}),
+    )
   }
 
   private afterChange(run: WorkflowRun): void {
@@ -452,6 +498,7 @@ export class WorkflowHost {
       this.retries.forget(run)
       this.outbound.notifyParent(run, event)
       this.options.onChange?.(this.summary(run))
+      void applyParentClose(this.parentClose, run)
     },
     control: (run, action, target, reason) => this.outbound.control(run, action, target, reason),
     disarmTimer: (run, seq) => this.timers.disarm(run, seq),
@@ -462,6 +509,10 @@ export class WorkflowHost {
     startChild: (run, request) => this.outbound.startChild(run, request),
     uuid: (version) => this.options.uuid?.(version) ?? crypto.randomUUID(),
   })
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b)
 }
 
 function closedError(run: WorkflowRun, verb: string): WippyError {

@@ -43,9 +43,17 @@ export function workflowOwner(
     },
     startsOn: (hostId) => workers(hostId) !== undefined,
     async start(spec: StartSpec) {
-      const worker = workers(spec.host)
-      if (!worker) return {error: {kind: 'NotFound', message: `no temporal.worker ${spec.host}`, retryable: false}}
       const o = spec.options
+      // `workflow.task_queue` overrides the host argument (the worker serving that queue).
+      const worker = workers(o.workflow.taskQueue ?? spec.host)
+      if (!worker)
+        return {
+          error: {
+            kind: 'NotFound',
+            message: `no temporal.worker ${o.workflow.taskQueue ?? spec.host}`,
+            retryable: false,
+          },
+        }
       let pid: string
       try {
         pid = (
@@ -53,6 +61,7 @@ export function workflowOwner(
             client: worker.client,
             entry: spec.entry,
             input: spec.args,
+            startOptions: o.workflow,
             worker: worker.worker,
             ...(o.context ? {context: o.context} : {}),
             ...(o.workflowId ? {workflowId: o.workflowId} : {}),

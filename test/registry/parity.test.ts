@@ -237,7 +237,7 @@ describe('WIPPY_PARITY_OPTION_UNSUPPORTED and WIPPY_PARITY_OPTION_IGNORED', () =
         step: `    meta:
       options:
         start_to_close_timeout: 1m
-        schedule_to_close_timeout: 5m
+        schedule_to_start_timeout: 5m
       temporal:
         activity:
           worker: app:temporal_worker
@@ -254,7 +254,7 @@ describe('WIPPY_PARITY_OPTION_UNSUPPORTED and WIPPY_PARITY_OPTION_IGNORED', () =
       'WIPPY_PARITY_OPTION_UNSUPPORTED src/flows/main.lua:5:25',
       'WIPPY_PARITY_OPTION_UNSUPPORTED src/flows/main.lua:10:20',
     ])
-    expect(found[0]?.message).toContain('schedule_to_close_timeout')
+    expect(found[0]?.message).toContain('schedule_to_start_timeout')
     expect(found[4]?.message).toContain('temporal.workflow.cron_schedule')
     expect(found[5]?.message).toContain('wait_for_cancellation')
     for (const f of found) expect(f.hint?.length).toBeGreaterThan(10)

@@ -34,7 +34,7 @@ export default class Ps extends BaseCommand {
     wide: Flags.boolean({description: 'Do not cut the WAITING column to the terminal width.'}),
     status: Flags.string({
       description: 'Only runs with this status.',
-      options: ['running', 'blocked', 'damaged', 'completed', 'failed', 'cancelled', 'terminated'],
+      options: ['running', 'blocked', 'damaged', 'completed', 'failed', 'cancelled', 'terminated', 'continued_as_new'],
     }),
   }
 

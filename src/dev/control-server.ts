@@ -363,10 +363,17 @@ function isClosing(type: string): boolean {
     type === 'WorkflowCompleted' ||
     type === 'WorkflowFailed' ||
     type === 'WorkflowCancelled' ||
-    type === 'WorkflowTerminated'
+    type === 'WorkflowTerminated' ||
+    type === 'WorkflowContinuedAsNew'
   )
 }
 
 function isClosedStatus(status: string): boolean {
-  return status === 'completed' || status === 'failed' || status === 'cancelled' || status === 'terminated'
+  return (
+    status === 'completed' ||
+    status === 'failed' ||
+    status === 'cancelled' ||
+    status === 'terminated' ||
+    status === 'continued_as_new'
+  )
 }

@@ -126,6 +126,7 @@ const SHAPES: {[T in HistoryEventType]: Shape<EventOf<T>>} = {
     forkedFrom: optional(nested({pid: str, at: int})),
     memo: optional(record),
     searchAttributes: optional(record),
+    continuedFrom: optional(str),
   },
   ActivityScheduled: {...base, entry: str, args: unknownArray, options: optional(record), async: optional(bool), where},
   ActivityCompleted: {...base, scheduled: int, result: unknown, attempts: positiveInt},
@@ -170,6 +171,7 @@ const SHAPES: {[T in HistoryEventType]: Shape<EventOf<T>>} = {
   WorkflowFailed: {...base, error: recordedError},
   WorkflowCancelled: {...base, reason: optional(str)},
   WorkflowTerminated: {...base, reason: optional(str)},
+  WorkflowContinuedAsNew: {...base, entry: str, input: unknownArray, newRunId: str, where},
 }
 const FIELDS = Object.fromEntries(
   Object.entries(SHAPES).map(([type, shape]) => [type, fieldsOf(shape as Record<string, Check>)]),

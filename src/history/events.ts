@@ -64,6 +64,8 @@ export const WorkflowStarted = z.object({
   memo: z.record(z.string(), z.unknown()).optional(),
   /** `workflow.search_attributes` at start (later upserts are events of their own). */
   searchAttributes: z.record(z.string(), z.unknown()).optional(),
+  /** Set on a run started by `process.upgrade` (continue-as-new): the run ID of the run it continues. */
+  continuedFrom: z.string().optional(),
 })
 
 export const ActivityScheduled = z.object({
@@ -214,6 +216,21 @@ export const WorkflowTerminated = z.object({
   reason: z.string().optional(),
 })
 
+/**
+ * `process.upgrade(id|nil, ...state)` in a workflow (Temporal: ContinueAsNew): the run closes and
+ * a new run of the same workflow ID (same PID) starts on `entry` with `input` as its input. The
+ * new run's ID is chosen here, so a recovery that finds this event without the new run's history
+ * starts it exactly once (see `hosts/workflows/run-continues.ts`).
+ */
+export const WorkflowContinuedAsNew = z.object({
+  ...base,
+  type: z.literal('WorkflowContinuedAsNew'),
+  entry: z.string(),
+  input: z.array(z.unknown()),
+  newRunId: z.string(),
+  where,
+})
+
 export const HistoryEvent = z.discriminatedUnion('type', [
   WorkflowStarted,
   ActivityScheduled,
@@ -236,6 +253,7 @@ export const HistoryEvent = z.discriminatedUnion('type', [
   WorkflowFailed,
   WorkflowCancelled,
   WorkflowTerminated,
+  WorkflowContinuedAsNew,
 ])
 export type HistoryEvent = z.infer<typeof HistoryEvent>
 export type HistoryEventType = HistoryEvent['type']
@@ -269,6 +287,7 @@ export const EVENT_ROLES: {[T in HistoryEventType]: EventRole} = {
   WorkflowFailed: 'close',
   WorkflowStarted: 'start',
   WorkflowTerminated: 'close',
+  WorkflowContinuedAsNew: 'close',
 }
 
 export function isClosingEvent(event: HistoryEvent): boolean {

@@ -11,6 +11,7 @@ import {afterEach, describe, expect, test} from 'vitest'
 
 import {Engine} from '../../src/engine/engine.js'
 import type {HistoryEvent} from '../../src/history/events.js'
+import {summarizeEvent} from '../../src/history/summary.js'
 import type {TempProject} from '../helpers/project.js'
 import {paymentProject} from './payment-project.js'
 
@@ -142,6 +143,9 @@ describe('process.upgrade in a workflow (continue-as-new)', () => {
         expect(last).toMatchObject({entry: 'app.can:counter', input: [i + 1, 4], type: 'WorkflowContinuedAsNew'})
         expect(last).toMatchObject({newRunId: next.runId})
         expect(next.continuedFrom).toBe(started.runId)
+        // What `history inspect` prints names both ends of each link
+        expect(summarizeEvent(last)).toBe(`WorkflowContinuedAsNew app.can:counter(${i + 1}, 4) → run ${next.runId}`)
+        expect(summarizeEvent(next)).toContain(`(continues run ${started.runId})`)
       } else expect(last).toMatchObject({result: {n: 4}, type: 'WorkflowCompleted'})
       // And every run replays clean on the same code
       expect(await engine.replayCheck(`${run.id}~${started.runId}`)).toMatchObject({ok: true})

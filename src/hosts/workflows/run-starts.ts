@@ -137,7 +137,8 @@ export class RunStarts {
       pid,
       runId: closing.newRunId,
       seed: Math.floor(this.host.random() * 2 ** 31),
-      ts: this.host.realNow(),
+      // After the run it continues, always: the newest run of a workflow ID is the last started.
+      ts: Math.max(this.host.realNow(), prior.ts + 1),
       type: 'WorkflowStarted',
       workflowId,
       ...(prior.parent ? {parent: prior.parent} : {}),

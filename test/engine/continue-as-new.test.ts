@@ -9,8 +9,11 @@ import {readdirSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, describe, expect, test} from 'vitest'
 
+import {listOfflineRuns, offlineHistory} from '../../src/control/offline.js'
 import {Engine} from '../../src/engine/engine.js'
 import type {HistoryEvent} from '../../src/history/events.js'
+import {RunDirectory} from '../../src/hosts/workflows/run-directory.js'
+import {WorkflowRun} from '../../src/hosts/workflows/run.js'
 import {summarizeEvent} from '../../src/history/summary.js'
 import type {TempProject} from '../helpers/project.js'
 import {paymentProject} from './payment-project.js'
@@ -104,6 +107,40 @@ function chainOnDisk(p: TempProject, id: string): HistoryEvent[][] {
 }
 
 describe('process.upgrade in a workflow (continue-as-new)', () => {
+  test('the run directory takes the last started run as the newest, whatever order recovery adds them in', () => {
+    const runOf = (runId: string, ts: number): WorkflowRun => {
+      const started = {
+        codeHash: 'h',
+        entry: 'app.can:counter',
+        format: 1,
+        host: 'w',
+        input: [],
+        pid: '{c@w|wf-1}',
+        runId,
+        seed: 1,
+        seq: 1,
+        ts,
+        type: 'WorkflowStarted',
+        workflowId: 'wf-1',
+      } as HistoryEvent
+      return new WorkflowRun(
+        {entry: 'app.can:counter', pid: '{c@w|wf-1}', runKey: `wf-1~${runId}`, workflowId: 'wf-1'},
+        {
+          append: () => Promise.reject(new Error('nothing is appended here')),
+          live: {activate() {}, closed() {}, plan: () => ({answer: () => ({kind: 'result', tag: 0}), recorded: false})},
+          realNow: () => ts,
+        },
+        [started],
+      )
+    }
+    const dir = new RunDirectory()
+    // Name order (as the files are listed): the newest run's ID sorts first.
+    for (const run of [runOf('0003', 30), runOf('ffff', 10), runOf('8888', 20)]) dir.add(run)
+    expect(dir.resolve('wf-1').identity.runKey).toBe('wf-1~0003')
+    expect(dir.exact('{c@w|wf-1}')?.identity.runKey).toBe('wf-1~0003')
+    expect(dir.all().map((r) => r.identity.runKey)).toEqual(['wf-1~ffff', 'wf-1~8888', 'wf-1~0003'])
+  })
+
   test('continues with its state N times; the chain is in the files, signals and wait reach the newest run', async () => {
     const p = project()
     const engine = await startEngine(p)
@@ -151,6 +188,19 @@ describe('process.upgrade in a workflow (continue-as-new)', () => {
       expect(await engine.replayCheck(`${run.id}~${started.runId}`)).toMatchObject({ok: true})
     }
     expect(engine.ps({all: true}).filter((r) => r.id === run.id && r.status === 'completed')).toHaveLength(1)
+
+    // And without the engine, the files say the same: three continued runs, the newest completed
+    await engine.close()
+    const offline = (await listOfflineRuns(p.root, {all: true})).filter((r) => r.id === run.id)
+    expect(offline.map((r) => r.status).sort()).toEqual([
+      'completed',
+      'continued_as_new',
+      'continued_as_new',
+      'continued_as_new',
+    ])
+    const newest = await offlineHistory(p.root, run.id)
+    expect(newest).toMatchObject({pid: run.pid, status: 'completed'})
+    expect(newest.events[0]).toMatchObject({runId: (chain[3]![0] as {runId: string}).runId})
   })
 
   test('names another entry for the next run; an unknown one is NotFound; a function gets Invalid', async () => {

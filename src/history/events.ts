@@ -220,7 +220,7 @@ export const WorkflowTerminated = z.object({
  * `process.upgrade(id|nil, ...state)` in a workflow (Temporal: ContinueAsNew): the run closes and
  * a new run of the same workflow ID (same PID) starts on `entry` with `input` as its input. The
  * new run's ID is chosen here, so a recovery that finds this event without the new run's history
- * starts it exactly once (see `hosts/workflows/run-continues.ts`).
+ * starts it exactly once (see `hosts/workflows/run-starts.ts`).
  */
 export const WorkflowContinuedAsNew = z.object({
   ...base,

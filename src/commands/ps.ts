@@ -34,7 +34,17 @@ export default class Ps extends BaseCommand {
     wide: Flags.boolean({description: 'Do not cut the WAITING column to the terminal width.'}),
     status: Flags.string({
       description: 'Only runs with this status.',
-      options: ['running', 'blocked', 'damaged', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'],
+      options: [
+        'running',
+        'blocked',
+        'damaged',
+        'completed',
+        'failed',
+        'cancelled',
+        'terminated',
+        'timed_out',
+        'continued_as_new',
+      ],
     }),
   }
 

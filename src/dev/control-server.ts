@@ -20,6 +20,7 @@ import type {EngineApi, EngineEvent} from '../engine/api.js'
 import {ensurePrivateDir} from '../engine/private-dir.js'
 import {prepareStateDir} from '../engine/state-dir.js'
 import {WippyError} from '../errors.js'
+import {closedStatusOf, isClosedStatus} from '../history/run-view.js'
 import {chooseSocketPath, controlInfoFile, type ControlInfo} from '../control/address.js'
 import {
   type ControlReply,
@@ -345,7 +346,7 @@ async function follow(
     if (ended || event.type !== 'history' || event.pid !== view.pid || event.event.seq <= lastSeq) return
     lastSeq = event.event.seq
     send({event: event.event, id: request.id, stream: 'history'})
-    if (isClosing(event.event.type)) end()
+    if (closedStatusOf(event.event) !== undefined) end()
   }
   const end = (): void => {
     ended = true
@@ -356,24 +357,4 @@ async function follow(
   if (!ended && isClosedStatus(view.status)) end()
   for (const event of queued.splice(0)) emit(event)
   live = emit
-}
-
-function isClosing(type: string): boolean {
-  return (
-    type === 'WorkflowCompleted' ||
-    type === 'WorkflowFailed' ||
-    type === 'WorkflowCancelled' ||
-    type === 'WorkflowTerminated' ||
-    type === 'WorkflowTimedOut'
-  )
-}
-
-function isClosedStatus(status: string): boolean {
-  return (
-    status === 'completed' ||
-    status === 'failed' ||
-    status === 'cancelled' ||
-    status === 'terminated' ||
-    status === 'timed_out'
-  )
 }

@@ -499,7 +499,7 @@ export class Engine implements EngineApi {
       pid: started?.type === 'WorkflowStarted' ? started.pid : '',
       seed: started?.type === 'WorkflowStarted' ? started.seed : 0,
     })
-    const check = await checkReplay(events, program)
+    const check = await checkReplay(events, program, (entry) => !!this.catalog.workflow(this.registry, entry))
     if (!check.divergence) return {ok: check.ok, pid: '', replayedEvents: check.replayedEvents}
     const {eventIndex, expected, got, message, where} = check.divergence
     return {

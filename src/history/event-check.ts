@@ -129,6 +129,7 @@ const SHAPES: {[T in HistoryEventType]: Shape<EventOf<T>>} = {
     executionTimeoutMs: optional(nonnegative),
     runTimeoutMs: optional(nonnegative),
     parentClosePolicy: optional(str),
+    continuedFrom: optional(str),
   },
   ActivityScheduled: {...base, entry: str, args: unknownArray, options: optional(record), async: optional(bool), where},
   ActivityCompleted: {...base, scheduled: int, result: unknown, attempts: positiveInt},
@@ -175,6 +176,7 @@ const SHAPES: {[T in HistoryEventType]: Shape<EventOf<T>>} = {
   WorkflowTerminated: {...base, reason: optional(str)},
   Warning: {...base, option: str, message: str},
   WorkflowTimedOut: {...base, timeout: str, reason: optional(str)},
+  WorkflowContinuedAsNew: {...base, entry: str, input: unknownArray, newRunId: str, where},
 }
 const FIELDS = Object.fromEntries(
   Object.entries(SHAPES).map(([type, shape]) => [type, fieldsOf(shape as Record<string, Check>)]),

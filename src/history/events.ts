@@ -70,6 +70,8 @@ export const WorkflowStarted = z.object({
   runTimeoutMs: z.number().nonnegative().optional(),
   /** `workflow.parent_close_policy` of a child: `terminate` (the default), `request_cancel`, `abandon`. */
   parentClosePolicy: z.string().optional(),
+  /** Set on a run started by `process.upgrade` (continue-as-new): the run ID of the run it continues. */
+  continuedFrom: z.string().optional(),
 })
 
 export const ActivityScheduled = z.object({
@@ -242,6 +244,21 @@ export const WorkflowTimedOut = z.object({
   reason: z.string().optional(),
 })
 
+/**
+ * `process.upgrade(id|nil, ...state)` in a workflow (Temporal: ContinueAsNew): the run closes and
+ * a new run of the same workflow ID (same PID) starts on `entry` with `input` as its input. The
+ * new run's ID is chosen here, so a recovery that finds this event without the new run's history
+ * starts it exactly once (see `hosts/workflows/run-starts.ts`).
+ */
+export const WorkflowContinuedAsNew = z.object({
+  ...base,
+  type: z.literal('WorkflowContinuedAsNew'),
+  entry: z.string(),
+  input: z.array(z.unknown()),
+  newRunId: z.string(),
+  where,
+})
+
 export const HistoryEvent = z.discriminatedUnion('type', [
   WorkflowStarted,
   ActivityScheduled,
@@ -266,6 +283,7 @@ export const HistoryEvent = z.discriminatedUnion('type', [
   WorkflowTerminated,
   Warning,
   WorkflowTimedOut,
+  WorkflowContinuedAsNew,
 ])
 export type HistoryEvent = z.infer<typeof HistoryEvent>
 export type HistoryEventType = HistoryEvent['type']
@@ -301,6 +319,7 @@ export const EVENT_ROLES: {[T in HistoryEventType]: EventRole} = {
   WorkflowTerminated: 'close',
   Warning: 'meta',
   WorkflowTimedOut: 'close',
+  WorkflowContinuedAsNew: 'close',
 }
 
 export function isClosingEvent(event: HistoryEvent): boolean {

@@ -19,7 +19,16 @@ import {parsePid} from './run-names.js'
 export type {Outstanding, OutstandingActivity} from './outstanding.js'
 
 /** A workflow run's status; `blocked` only the engine knows (its code or host failed it). */
-export type RunStatus = 'blocked' | 'cancelled' | 'completed' | 'failed' | 'running' | 'terminated' | 'timed_out'
+export type RunStatus =
+  | 'blocked'
+  | 'cancelled'
+  | 'completed'
+  | 'failed'
+  | 'running'
+  | 'terminated'
+  | 'timed_out'
+  /** Closed by `process.upgrade`: a newer run of the same workflow ID (and PID) goes on. */
+  | 'continued_as_new'
 
 /** The status a closing event leaves. */
 export type ClosedStatus = Exclude<RunStatus, 'blocked' | 'running'>
@@ -72,7 +81,7 @@ export interface ProcessInfo extends Omit<RunSummary, 'kind' | 'status'> {
   kind: 'process' | 'service' | 'workflow'
   /** Services: how many times it was restarted. */
   restarts?: number
-  /** Workflows: running, completed, failed, cancelled, terminated, blocked, damaged. Processes: running, exited, failed. Services: starting, running, stopping, stopped, exited, failed. */
+  /** Workflows: running, completed, failed, cancelled, terminated, blocked, damaged, continued_as_new. Processes: running, exited, failed. Services: starting, running, stopping, stopped, exited, failed. */
   status: string
 }
 
@@ -98,6 +107,12 @@ const STATUS_OF_CLOSE: Partial<Record<HistoryEventType, ClosedStatus>> = {
   WorkflowFailed: 'failed',
   WorkflowTerminated: 'terminated',
   WorkflowTimedOut: 'timed_out',
+  WorkflowContinuedAsNew: 'continued_as_new',
+}
+
+/** True for the status of a closed run (any status a closing event leaves). */
+export function isClosedStatus(status: string): status is ClosedStatus {
+  return Object.values(STATUS_OF_CLOSE).includes(status as ClosedStatus)
 }
 
 /** The status a closing event leaves, or undefined for any other event. */
@@ -129,6 +144,10 @@ export function closingOutcome(closing: HistoryEvent): {error?: RecordedError; r
             closing.reason ?? (closing.type === 'WorkflowCancelled' ? 'workflow cancelled' : 'workflow terminated'),
         },
       }
+    }
+    // The workflow goes on in its next run: this run ends with neither a result nor an error.
+    case 'WorkflowContinuedAsNew': {
+      return {}
     }
     default: {
       return undefined

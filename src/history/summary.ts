@@ -38,10 +38,12 @@ const SUMMARIZERS: Summarizers = {
   WorkflowCancelled: (e) => e.reason ?? '',
   WorkflowCompleted: (e, n) => json(e.result, n),
   WorkflowFailed: (e, n) => error(e.error, n),
-  WorkflowStarted: (e, n) => `${e.entry}(${args(e.input, n)}) ${e.pid}`,
+  WorkflowStarted: (e, n) =>
+    `${e.entry}(${args(e.input, n)}) ${e.pid}${e.continuedFrom ? ` (continues run ${e.continuedFrom})` : ''}`,
   WorkflowTerminated: (e) => e.reason ?? '',
   Warning: (e) => `${e.option}: ${e.message}`,
   WorkflowTimedOut: (e) => e.reason ?? `${e.timeout} timeout`,
+  WorkflowContinuedAsNew: (e, n) => `${e.entry}(${args(e.input, n)}) → run ${e.newRunId}`,
 }
 
 /**

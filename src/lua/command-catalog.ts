@@ -51,6 +51,11 @@ export interface LuaCommandMap {
   'process.unlink': {args: [dest: string]}
   'process.unmonitor': {args: [dest: string]}
   'process.unregister': {args: [name: unknown]}
+  /**
+   * `process.upgrade(id|nil, ...state)`: the entry to go on with (null: the running one) and the
+   * new run's input. A workflow continues as new; it never returns there.
+   */
+  'process.upgrade': {args: [entryId: string | null, ...state: unknown[]]}
   /** RE2 regexp compile / match, run on JS RegExp or re2js (`[fn, source, flags, subject, n]`). */
   'text.regexp': {args: [fn: string, ...args: unknown[]]}
   /** Integer nanoseconds since the epoch, as a BigInt; workflow histories record ms. */
@@ -124,6 +129,8 @@ export type LuaCommand<Op extends LuaOp = LuaOp> = {
  * - `local`: answered from the run's own state (deterministic, never recorded; on
  *   Temporal: from the workflow's info or a no-op).
  * - `log`: output only; skipped while replaying (Temporal: the replay-aware logger).
+ * - `continue`: ends the run and starts a new run of the same workflow ID and PID with the
+ *   given input (WorkflowContinuedAsNew, a closing event; Temporal: ContinueAsNew).
  * - `process-only`: meaningful in processes and functions; a workflow answers Invalid
  *   ("not supported in workflow context"), as the platform does.
  */
@@ -140,6 +147,7 @@ export type CommandKind =
   | 'signal-out'
   | 'timer'
   | 'upsert'
+  | 'continue'
 
 export const COMMAND_KIND: {[Op in LuaOp]: CommandKind} = {
   // Pure, but Node's crypto: a Temporal host runs it as a local activity (or marker).
@@ -171,6 +179,8 @@ export const COMMAND_KIND: {[Op in LuaOp]: CommandKind} = {
   'process.unlink': 'process-only',
   'process.unmonitor': 'process-only',
   'process.unregister': 'process-only',
+  // WorkflowContinuedAsNew closes the run; the host then starts the next run (Temporal: ContinueAsNew).
+  'process.upgrade': 'continue',
   // Pure, but V8 RegExp / re2js: a Temporal host runs it as a local activity (or marker).
   'text.regexp': 'pure',
   // SideEffect `time.now` holding the workflow clock in ms (Temporal: workflow time).
@@ -200,6 +210,11 @@ const OUTWARD: ReadonlySet<CommandKind> = new Set(['cancel-out', 'child', 'signa
 /** Whether a workflow records this op in its history (and compares it on replay). */
 export function recordedInHistory(op: LuaOp): boolean {
   return !UNRECORDED.has(COMMAND_KIND[op])
+}
+
+/** Whether this op ends a workflow run with a closing event of its own (continue-as-new). */
+export function closesRun(op: LuaOp): boolean {
+  return COMMAND_KIND[op] === 'continue'
 }
 
 /** Whether recording this op reaches outside the run (signal, child, cancel of another run). */
@@ -270,6 +285,8 @@ const DECODE: Decoders = {
   'process.unlink': (a) => [str(a[0])],
   'process.unmonitor': (a) => [str(a[0])],
   'process.unregister': (a) => [a[0]],
+  // As the platform reads it: a non-empty string names the entry, anything else keeps the current one.
+  'process.upgrade': (a) => [typeof a[0] === 'string' && a[0] !== '' ? a[0] : null, ...a.slice(1)],
   'text.regexp': (a) => head(a, str),
   'time.now': () => [],
   'time.sleep': (a) => [duration(a[0])],

@@ -23,7 +23,7 @@ describe('usage errors', () => {
     ],
     [
       ['ps', '--status', 'bogus'],
-      'Error WIPPY_USAGE: Expected --status=bogus to be one of: running, blocked, damaged, completed, failed, cancelled, terminated.\n  Hint: See the usage with `wippy ps --help`.\n',
+      'Error WIPPY_USAGE: Expected --status=bogus to be one of: running, blocked, damaged, completed, failed, cancelled, terminated, timed_out, continued_as_new.\n  Hint: See the usage with `wippy ps --help`.\n',
     ],
     [
       ['ps', '--bogus'],

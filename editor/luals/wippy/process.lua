@@ -271,6 +271,15 @@ function process.unlink(dest) end
 ---@return wippy.Error|nil err
 function process.set_options(options) end
 
+---In a workflow: continue as new (Temporal's ContinueAsNew). The run closes and a new run of the
+---same workflow ID and PID starts on `id` (nil: this entry) with `...` as its input; the call
+---does not return. An unknown `id` fails NotFound. Functions and processes get Invalid here.
+---@param id string|nil
+---@param ... any
+---@return nil
+---@return wippy.Error|nil err
+function process.upgrade(id, ...) end
+
 ---The options set on this process (`trap_links`, false by default).
 ---@return { trap_links: boolean }
 function process.get_options() end

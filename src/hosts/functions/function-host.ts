@@ -239,6 +239,8 @@ export class FunctionHost {
     'process.unlink': (cmd, scope) => this.toProcesses(cmd, scope),
     'process.unmonitor': (cmd, scope) => this.toProcesses(cmd, scope),
     'process.unregister': (cmd, scope) => this.toProcesses(cmd, scope),
+    // The platform's function pool does not upgrade; a function has no code to swap.
+    'process.upgrade': (cmd) => fail(cmd, 'Invalid', 'process.upgrade is only supported in workflows here'),
     'text.regexp': (cmd) => executeTextCommand(cmd),
     'time.now': (cmd) => ok(cmd, msToNs(this.clock())),
     'time.sleep': (cmd, {timers}) =>

@@ -126,6 +126,8 @@ const PROCESS_COMMANDS: CommandHandlers<Answer, Ctx> = {
   'process.unlink': (cmd, {ops}, rec) => wrap(cmd, ops.linkFrom(rec, cmd.args[0], false)),
   'process.unmonitor': (cmd, {ops}, rec) => wrap(cmd, ops.monitorFrom(rec, cmd.args[0], false)),
   'process.unregister': (cmd, {ops}) => ok(cmd, ops.unregisterName(cmd.args[0])),
+  // The platform hot-swaps a process's code and keeps its PID and inbox; not built here.
+  'process.upgrade': (cmd) => fail(cmd, 'Invalid', 'process.upgrade is only supported in workflows here'),
   'text.regexp': (cmd) => executeTextCommand(cmd),
   'time.now': (cmd, services) => ok(cmd, msToNs(services.clock())),
   'time.sleep': (cmd, services, rec) => {

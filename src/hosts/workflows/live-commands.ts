@@ -61,6 +61,10 @@ export interface LiveServices {
   uuid(version: string): string
   log(run: WorkflowRun, level: string, message: string, fields?: unknown): void
   closed(run: WorkflowRun, event: HistoryEvent): void
+  /** A new run ID for `process.upgrade` (continue-as-new). */
+  newRunId(): string
+  /** Whether `entry` is a loaded workflow.lua entry (`process.upgrade` to another entry). */
+  isWorkflowEntry(entry: string): boolean
 }
 
 export function liveCommandHandler(services: LiveServices): LiveCommandHandler {
@@ -232,6 +236,28 @@ export function workflowCommands(services: LiveServices): Plans {
     'process.unlink': notInWorkflows,
     'process.unmonitor': notInWorkflows,
     'process.unregister': notInWorkflows,
+    // Temporal's ContinueAsNew: the run closes and the host starts the next run (same workflow ID
+    // and PID) on the named entry, or the running one, with the state as its input.
+    'process.upgrade': (cmd, run) => {
+      const [named, ...input] = cmd.args
+      if (named !== null && !services.isWorkflowEntry(named))
+        return answered(() => ({
+          error: {kind: 'NotFound', message: `process.upgrade: no workflow.lua entry ${named}`, retryable: false},
+          kind: 'result',
+          tag: cmd.tag,
+        }))
+      return {
+        closing: (ts) => ({
+          entry: named ?? run.identity.entry,
+          input,
+          newRunId: services.newRunId(),
+          ts,
+          type: 'WorkflowContinuedAsNew',
+          ...whereOf(cmd),
+        }),
+        recorded: 'close',
+      }
+    },
     // Deterministic: recomputed on replay, never recorded.
     'text.regexp': (cmd) => answered(() => executeTextCommand(cmd)),
     'time.now': (cmd, run) =>

@@ -28,7 +28,15 @@ function reported(error: unknown): (Divergence & {message: string}) | undefined 
   return divergence && {...divergence, message: error.message}
 }
 
-export async function checkReplay(events: readonly HistoryEvent[], program: LuaProgram): Promise<ReplayCheck> {
+/**
+ * `isWorkflowEntry` says which entries a `process.upgrade` may name (the host answers NotFound
+ * for others, unrecorded, so replay must answer the same); by default every one.
+ */
+export async function checkReplay(
+  events: readonly HistoryEvent[],
+  program: LuaProgram,
+  isWorkflowEntry: (entry: string) => boolean = () => true,
+): Promise<ReplayCheck> {
   const started = events[0] as EventOf<'WorkflowStarted'>
   const closing = events.length > 1 && isClosingEvent(events.at(-1)!) ? events.at(-1)! : undefined
   const body = closing ? events.slice(0, -1) : [...events]
@@ -42,7 +50,10 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
     control: unavailable,
     disarmTimer() {},
     env: () => undefined,
+    isWorkflowEntry,
     log() {},
+    // The recorded close is compared by entry and input (sameClose), not by its run ID.
+    newRunId: () => 'replay-check',
     signal: unavailable,
     startActivity() {},
     startChild: unavailable,
@@ -76,7 +87,7 @@ export async function checkReplay(events: readonly HistoryEvent[], program: LuaP
         ...live,
         plan: (run, cmd) => {
           const plan = live.plan(run, cmd)
-          return plan.recorded ? {...plan, record: unavailable} : plan
+          return plan.recorded === true ? {...plan, record: unavailable} : plan
         },
       },
       realNow: () => started.ts,
@@ -134,11 +145,15 @@ function sameClose(a: HistoryEvent, b: HistoryEvent): boolean {
   if (a.type !== b.type) return false
   if (a.type === 'WorkflowCompleted' && b.type === 'WorkflowCompleted')
     return canonicalJson(a.result) === canonicalJson(b.result)
+  if (a.type === 'WorkflowContinuedAsNew' && b.type === 'WorkflowContinuedAsNew')
+    return a.entry === b.entry && canonicalJson(a.input) === canonicalJson(b.input)
   return true
 }
 
 function describeClose(e: HistoryEvent): string {
   if (e.type === 'WorkflowCompleted') return `WorkflowCompleted(${canonicalJson(e.result).slice(0, 60)})`
   if (e.type === 'WorkflowFailed') return `WorkflowFailed(${e.error.message.slice(0, 60)})`
+  if (e.type === 'WorkflowContinuedAsNew')
+    return `WorkflowContinuedAsNew ${e.entry}(${canonicalJson(e.input).slice(1, -1).slice(0, 60)})`
   return describeEvent(e)
 }

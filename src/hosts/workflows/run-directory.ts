@@ -1,7 +1,8 @@
 /**
  * The engine's runs, found by what users type (a full PID, a workflow ID, or a unique prefix
  * of either, as `history/run-view.ts` resolves it; the offline readers resolve the same way).
- * The newest run wins when a workflow ID was reused.
+ * The newest run wins when a workflow ID was reused (or continued as new): runs are kept in
+ * start order, also when recovery reads their files in name order.
  */
 import {resolveRunQuery} from '../../history/run-view.js'
 import type {WorkflowRun} from './run.js'
@@ -10,7 +11,9 @@ export class RunDirectory {
   private readonly runs: WorkflowRun[] = []
 
   add(run: WorkflowRun): void {
-    this.runs.push(run)
+    const after = this.runs.findIndex((r) => r.startedAt > run.startedAt)
+    if (after === -1) this.runs.push(run)
+    else this.runs.splice(after, 0, run)
   }
 
   has(run: WorkflowRun): boolean {

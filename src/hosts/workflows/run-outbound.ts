@@ -131,7 +131,8 @@ export class RunOutbound {
    */
   notifyParent(run: WorkflowRun, closing: HistoryEvent): void {
     const parentRef = run.started.parent
-    if (!parentRef) return
+    // A run that continued as new did not end the child: its last run tells the parent.
+    if (!parentRef || closing.type === 'WorkflowContinuedAsNew') return
     const parent = this.host.exactRun(parentRef.pid)
     if (!parent?.open) return
     const event: NewHistoryEvent = {

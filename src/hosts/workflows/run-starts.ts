@@ -1,7 +1,9 @@
 /**
  * New runs: the ID conflict policy of an explicit workflow ID (use the running one, fail, or
  * terminate it), then the history file (created and synced while the first VM is built, see
- * prebuild.ts), a fork's borrowed prefix, and the first load.
+ * prebuild.ts), a fork's borrowed prefix, and the first load. A run that continued as new
+ * (`process.upgrade`) gets its next run here too: same workflow ID and PID, the run ID its
+ * closing event chose (so starting it again after a crash is a no-op: the file exists).
  */
 import {WippyError} from '../../errors.js'
 import type {EventOf, HistoryEvent, NewHistoryEvent} from '../../history/events.js'
@@ -17,6 +19,8 @@ import type {RunResidency} from './run-residency.js'
 export interface StartsHost {
   closed(): boolean
   code(entry: string): WorkflowCode | undefined
+  /** Whether a run with this run key is known (loaded or quarantined). */
+  hasRun(runKey: string): boolean
   newRun(runKey: string, events: HistoryEvent[]): WorkflowRun
   openByWorkflowId(workflowId: string): WorkflowRun | undefined
   latestByWorkflowId(workflowId: string): WorkflowRun | undefined
@@ -134,6 +138,74 @@ export class RunStarts {
       ...(o?.runTimeoutMs ? {runTimeoutMs: o.runTimeoutMs} : {}),
       ...(request.parent && o?.parentClosePolicy ? {parentClosePolicy: o.parentClosePolicy} : {}),
     }
+    // A fork takes the first N events of another run as its own (after its own start event);
+    // then a Warning for each start option not honoured here.
+    const copied = request.forkedFrom?.events.slice(1).map(({seq: _seq, ...rest}) => rest as NewHistoryEvent) ?? []
+    const warnings = unsupportedWarnings(o?.unsupported ?? [], ts)
+    for (const w of warnings) this.host.warn(pid, w.message)
+    await this.begin(runKey, started, code, [...copied, ...warnings])
+    return {existing: false, pid, workflowId}
+  }
+
+  /**
+   * Starts the next run of a run that continued as new (`closing`), unless it exists already.
+   * It keeps the workflow ID, PID, host, parent, context, memo and search attributes; its input
+   * and entry are the closing event's; its clock goes on from the old run's skips.
+   * @throws WippyError WIPPY_WORKFLOW_UNKNOWN when the entry is no longer loaded.
+   */
+  async continueAsNew(from: WorkflowRun, closing: EventOf<'WorkflowContinuedAsNew'>): Promise<void> {
+    const {workflowId, pid} = from.identity
+    const runKey = runKeyOf(workflowId, closing.newRunId)
+    if (this.host.hasRun(runKey)) return
+    const code = this.host.code(closing.entry)
+    if (!code) {
+      throw new WippyError('WIPPY_WORKFLOW_UNKNOWN', `No workflow.lua entry ${closing.entry} is loaded.`, {
+        hint: `Run ${workflowId} continued as new on it (process.upgrade); load the entry and restart \`wippy dev\`.`,
+      })
+    }
+    const prior = from.started
+    const open = from.outstanding
+    const started: NewHistoryEvent = {
+      codeHash: code.codeHash,
+      entry: closing.entry,
+      format: 1,
+      host: prior.host,
+      input: closing.input,
+      pid,
+      runId: closing.newRunId,
+      seed: Math.floor(this.host.random() * 2 ** 31),
+      // After the run it continues, always: the newest run of a workflow ID is the last started.
+      ts: Math.max(this.host.realNow(), prior.ts + 1),
+      type: 'WorkflowStarted',
+      workflowId,
+      ...(prior.parent ? {parent: prior.parent} : {}),
+      ...(prior.context ? {context: prior.context} : {}),
+      ...(open.memo ? {memo: open.memo} : {}),
+      ...(open.search ? {searchAttributes: open.search} : {}),
+      continuedFrom: prior.runId,
+    }
+    const skipped: NewHistoryEvent[] =
+      open.skippedMs > 0 ? [{byMs: open.skippedMs, ts: started.ts + open.skippedMs, type: 'TimeSkipped'}] : []
+    const pending = this.begin(runKey, started, code, skipped)
+    this.starting.set(workflowId, pending)
+    try {
+      await pending
+    } catch (error) {
+      // Started already (the file exists): a recovery or an earlier call got there first.
+      if ((error as {code?: string}).code === 'WIPPY_HISTORY_EXISTS' || this.host.hasRun(runKey)) return
+      throw error
+    } finally {
+      if (this.starting.get(workflowId) === pending) this.starting.delete(workflowId)
+    }
+  }
+
+  /** Creates the history (while the VM is built), appends `more` after the start event, and loads the run. */
+  private async begin(
+    runKey: string,
+    started: NewHistoryEvent,
+    code: WorkflowCode,
+    more: NewHistoryEvent[],
+  ): Promise<void> {
     // The VM is built while the history file is created and synced (see prebuild.ts).
     const creating = this.host.store.create(runKey, started)
     // Marked handled now: it is awaited below, after the VM is built.
@@ -147,16 +219,9 @@ export class RunStarts {
       throw error
     }
     let events: HistoryEvent[] = []
-    // A fork takes the first N events of another run as its own (after its own start event);
-    // then a Warning for each start option not honoured here.
-    const warnings = unsupportedWarnings(o?.unsupported ?? [], ts)
-    for (const w of warnings) this.host.warn(pid, w.message)
-    if (request.forkedFrom || warnings.length > 0) {
+    if (more.length > 0) {
       try {
-        events = await log.append([
-          ...(request.forkedFrom?.events ?? []).slice(1).map(({seq: _seq, ...rest}) => rest as NewHistoryEvent),
-          ...warnings,
-        ])
+        events = await log.append(more)
       } catch (error) {
         program?.close()
         throw error
@@ -166,7 +231,6 @@ export class RunStarts {
     const first = {...started, seq: 1} as HistoryEvent
     const run = this.host.newRun(runKey, [first, ...events])
     await this.host.residency.load(run, program && {codeHash: code.codeHash, program})
-    return {existing: false, pid, workflowId}
   }
 }
 

@@ -45,6 +45,19 @@ export class RunWaiters {
     this.#block.delete(runKey)
   }
 
+  /**
+   * The run continued as new (`process.upgrade`): its waiters wait on for the next run, which
+   * has the same PID (a Temporal client's result follows the chain the same way).
+   */
+  moved(fromRunKey: string, toRunKey: string): void {
+    for (const map of [this.#close, this.#block] as Array<Map<string, Array<(value: never) => void>>>) {
+      const list = map.get(fromRunKey)
+      if (!list) continue
+      map.delete(fromRunKey)
+      map.set(toRunKey, [...(map.get(toRunKey) ?? []), ...list])
+    }
+  }
+
   #add<T>(map: Map<string, Array<(value: T) => void>>, runKey: string, resolve: (value: T) => void): void {
     const list = map.get(runKey) ?? []
     list.push(resolve)

@@ -75,6 +75,11 @@ export interface RunContext {
 export type CommandPlan =
   | {answer(replaying: boolean): LuaDelivery; recorded: false}
   | {
+      /** `process.upgrade` (continue-as-new): the closing event the run ends with, at workflow time `ts`. */
+      closing(ts: number): NewHistoryEvent
+      recorded: 'close'
+    }
+  | {
       intent(): EventIntent
       outward: boolean
       record(seq: number): Promise<NewHistoryEvent>
@@ -144,6 +149,8 @@ export class WorkflowRun {
   private readonly seqByTag = new Map<number, number>()
   private chain: Promise<void> = Promise.resolve()
   private persisted = 0
+  /** Set once the code closed the run by a command (process.upgrade). */
+  private closedByCode = false
 
   constructor(
     identity: RunIdentity,
@@ -222,6 +229,7 @@ export class WorkflowRun {
    */
   async load(program: LuaProgram): Promise<void> {
     this.program = program
+    this.closedByCode = false
     this.arrivals.length = 0
     this.immediate.length = 0
     this.tagBySeq.clear()
@@ -409,7 +417,11 @@ export class WorkflowRun {
     // the step's commands is buffered (history untouched) instead of recording a permanent
     // WorkflowFailed; a restart or reload replays it.
     if (outcome.status === 'failed' && outcome.error.kind === HOST_MEMORY_KIND) throw new Error(outcome.error.message)
-    for (const cmd of outcome.commands) await this.handleCommand(cmd)
+    for (const cmd of outcome.commands) {
+      await this.handleCommand(cmd)
+      // The code closed the run (process.upgrade): what it issued after is never recorded.
+      if (this.closedByCode) return
+    }
     if (outcome.status === 'waiting') return
     if (this.replay) this.changeVersions.skipMarkers(this.replay, this.identity.pid)
     // Queued deliveries the code never read: it closed before they arrived, as it could live.
@@ -452,6 +464,7 @@ export class WorkflowRun {
       this.immediate.push(plan.answer(this.replay !== undefined))
       return
     }
+    if (plan.recorded === 'close') return this.closeByCode(cmd, plan.closing)
     // Every intent is a command event, so it has an identity.
     const identity = identityOfEvent(plan.intent())!
     if (plan.version && this.resolveVersion(cmd, plan.version, identity)) return
@@ -487,6 +500,31 @@ export class WorkflowRun {
     const result = immediateResult(full, cmd.tag)
     if (result) this.immediate.push(result)
     this.toActivate.push(full)
+  }
+
+  /**
+   * The code ends the run with a closing event of its own (`process.upgrade`: continue-as-new),
+   * as a return does: replay must have reached the end of the history (queued deliveries aside).
+   */
+  private closeByCode(cmd: LuaCommand, closing: (ts: number) => NewHistoryEvent): void {
+    if (this.replay) {
+      this.changeVersions.skipMarkers(this.replay, this.identity.pid)
+      if (!this.replay.exhausted && !this.replay.onlyQueuedLeft) {
+        const next = this.replay.peekCommand() ?? this.replay.peekDelivery()!
+        throw nondeterminismError({
+          eventIndex: next.seq,
+          expected: describeEvent(next),
+          got: 'process.upgrade (continue as new)',
+          pid: this.identity.pid,
+          ...(cmd.where ? {where: cmd.where} : {}),
+        })
+      }
+      this.replay = undefined
+    }
+    this.closedByCode = true
+    if (!this.open) return
+    this.bufferEvent(closing(this.now()))
+    this.finish()
   }
 
   private matchRecorded(cmd: LuaCommand, identity: CommandIdentity): void {

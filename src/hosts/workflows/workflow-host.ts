@@ -31,6 +31,7 @@ import type {PidOwner} from '../addressing.js'
 import {workflowOwner} from './workflow-owner.js'
 import {RunOutbound} from './run-outbound.js'
 import {applyParentClose, type ParentCloseHost} from './parent-close.js'
+import {newRunId, runKeyOf} from './pid.js'
 
 export class WorkflowHost {
   private readonly dir = new RunDirectory()
@@ -52,6 +53,8 @@ export class WorkflowHost {
   private readonly outbound: RunOutbound
   /** New runs: ID conflict policy, history file, first VM (run-starts.ts). */
   private readonly starts: RunStarts
+  /** Runs that continued as new whose next run is being started, by run key. */
+  private readonly continuing = new Map<string, Promise<void>>()
 
   constructor(private readonly options: WorkflowHostOptions) {
     this.owner = workflowOwner(this, options.node, options.workers ?? (() => undefined))
@@ -100,6 +103,7 @@ export class WorkflowHost {
     this.starts = new RunStarts({
       closed: () => this.closed,
       code: (entry) => options.code(entry),
+      hasRun: (runKey) => this.dir.all().some((r) => r.identity.runKey === runKey) || !!this.damaged.find(runKey),
       newRun: (runKey, events) => this.newRun(runKey, events),
       latestByWorkflowId: (workflowId) => this.dir.latestByWorkflowId(workflowId),
       openByWorkflowId: (workflowId) => this.dir.openByWorkflowId(workflowId),
@@ -120,6 +124,9 @@ export class WorkflowHost {
     const report = await recoverAll(this.recovery)
     for (const run of this.dir.all()) if (!run.open) this.outbound.notifyParent(run, run.closing!)
     for (const run of this.dir.all()) if (!run.open) void applyParentClose(this.parentClose, run)
+    // A crash between a continue-as-new and its next run's start: the next run starts now (once).
+    for (const run of this.dir.all())
+      if (run.closing?.type === 'WorkflowContinuedAsNew') await this.continueRun(run, run.closing)
     return report
   }
 
@@ -188,7 +195,7 @@ export class WorkflowHost {
     signalId?: string,
     queueIfBlocked = false,
   ): Promise<void> {
-    const run = this.requireRun(pid)
+    const run = await this.currentRun(pid)
     if (!run.open) throw closedError(run, 'signal')
     if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'signal')
     checkPayload(payload, 'signal payload')
@@ -202,7 +209,7 @@ export class WorkflowHost {
 
   /** Requests cancellation: the run gets a CANCEL event on `process.events()` and decides. */
   async cancel(pid: string, reason = 'cancelled', from = '', queueIfBlocked = false): Promise<void> {
-    const run = this.requireRun(pid)
+    const run = await this.currentRun(pid)
     if (!run.open) throw closedError(run, 'cancel')
     if (refusesDeliveries(run, queueIfBlocked)) throw blockedRunError(run, 'cancel')
     await this.residency.withLoaded(run, async () => {
@@ -213,7 +220,7 @@ export class WorkflowHost {
 
   /** Ends a run at once; recorded as WorkflowTerminated. */
   async terminate(pid: string, reason = 'terminated'): Promise<void> {
-    const run = this.requireRun(pid)
+    const run = await this.currentRun(pid)
     if (!run.open) throw closedError(run, 'terminate')
     await this.residency.withLoaded(run, () => run.close({reason, ts: run.now(), type: 'WorkflowTerminated'}))
   }
@@ -287,13 +294,13 @@ export class WorkflowHost {
   }
 
   /** What `wait` answers: the run's close, or a block by its code (see run-waiters.ts). */
-  waitForCloseOrBlock(pid: string): Promise<{closing: HistoryEvent} | {problem: Error}> {
-    return this.waiters.forCloseOrBlock(this.requireRun(pid))
+  async waitForCloseOrBlock(pid: string): Promise<{closing: HistoryEvent} | {problem: Error}> {
+    return this.waiters.forCloseOrBlock(await this.currentRun(pid))
   }
 
   /** Resolves when the run closes, with its closing event. */
-  waitForClose(pid: string): Promise<HistoryEvent> {
-    return this.waiters.forClose(this.requireRun(pid))
+  async waitForClose(pid: string): Promise<HistoryEvent> {
+    return this.waiters.forClose(await this.currentRun(pid))
   }
 
   /** The recorded history of a run (read from disk when the run is evicted). */
@@ -488,12 +495,48 @@ export class WorkflowHost {
     })
   }
 
+  /** Starts the next run of a run that continued as new; its waiters move to it (run-starts.ts). */
+  private continueRun(run: WorkflowRun, closing: EventOf<'WorkflowContinuedAsNew'>): Promise<void> {
+    const next = runKeyOf(run.identity.workflowId, closing.newRunId)
+    this.waiters.moved(run.identity.runKey, next)
+    const started = this.starts.continueAsNew(run, closing).catch((error: unknown) => {
+      this.options.log?.(run.identity.pid, 'error', `continue-as-new failed: ${(error as Error).message}`)
+      // Nothing will close the next run: those waiting hear how this one ended.
+      this.waiters.closed(next, closing)
+    })
+    const done = started.finally(() => this.continuing.delete(run.identity.runKey))
+    this.continuing.set(run.identity.runKey, done)
+    return done
+  }
+
+  /**
+   * The run a query names, once a continue-as-new under way has started the next run: what a
+   * signal, cancel, terminate or wait by workflow ID or PID reaches (the newest run).
+   */
+  private async currentRun(query: string): Promise<WorkflowRun> {
+    let run = this.requireRun(query)
+    for (let pending = this.continuing.get(run.identity.runKey); pending;) {
+      await pending
+      const next = this.requireRun(run.identity.pid)
+      if (next === run) break
+      run = next
+      pending = this.continuing.get(run.identity.runKey)
+    }
+    return run
+  }
+
   private readonly live = liveCommandHandler({
     abandonActivity: (run, seq) => this.activities.abandon(run, seq),
     armTimer: (run, seq, fireAt) => this.timers.arm(run, seq, fireAt),
     closed: (run, event) => {
       this.timers.clearRun(run)
       this.activities.abandonRun(run)
+      if (event.type === 'WorkflowContinuedAsNew') {
+        this.retries.forget(run)
+        this.options.onChange?.(this.summary(run))
+        void this.continueRun(run, event)
+        return
+      }
       this.waiters.closed(run.identity.runKey, event)
       this.retries.forget(run)
       this.outbound.notifyParent(run, event)
@@ -503,7 +546,9 @@ export class WorkflowHost {
     control: (run, action, target, reason) => this.outbound.control(run, action, target, reason),
     disarmTimer: (run, seq) => this.timers.disarm(run, seq),
     env: (key) => this.options.env?.(key),
+    isWorkflowEntry: (entry) => this.options.code(entry) !== undefined,
     log: (run, level, message, fields) => this.options.log?.(run.identity.pid, level, message, fields),
+    newRunId: () => newRunId(this.random),
     signal: (run, request) => this.outbound.signal(run, request),
     startActivity: (run, event) => this.activities.start(run, event),
     startChild: (run, request) => this.outbound.startChild(run, request),

@@ -194,6 +194,11 @@ process = {
   link = function(dest) local v, e = W.call('process.link', W.pack(dest)) return v, e end,
   unlink = function(dest) local v, e = W.call('process.unlink', W.pack(dest)) return v, e end,
   set_options = set_options,
+  -- A workflow continues as new (the call never returns there); the id is kept only when a string.
+  upgrade = function(id, ...)
+    local v, e = W.call('process.upgrade', W.pack(raw_type(id) == 'string' and id or false, ...))
+    return v, e
+  end,
   get_options = function() return shallow(options) end,
   with_context = function(t) return spawner({context = shallow(t)}) end,
   with_options = function(t) return spawner(shallow(t)) end,

@@ -218,7 +218,9 @@ describe('wippy spawn start flags', () => {
     })
     const ignored = await dev.cli(['spawn', 'app.probe:limits', '--option', 'temporal.workflow.cron_schedule=@daily'])
     expect(ignored.exitCode, ignored.stderr).toBe(0)
-    expect(ignored.stderr).toContain('temporal.workflow.cron_schedule is a platform option the dev server does not apply')
+    expect(ignored.stderr).toContain(
+      'temporal.workflow.cron_schedule is a platform option the dev server does not apply',
+    )
     const disagree = await dev.cli(['spawn', 'app.probe:limits', '--id', 'a', '--option', 'temporal.workflow.id=b'])
     expect(disagree.exitCode).toBe(2)
     const noKey = await dev.cli(['spawn', 'app.probe:limits', '--context', 'tenant'])

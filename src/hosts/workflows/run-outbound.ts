@@ -8,9 +8,10 @@ import type {HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {payloadProblem} from '../../history/payload-limits.js'
 import type {LuaErrorValue} from '../../lua/types.js'
 import type {Addressing, PidOwner} from '../addressing.js'
-import {clientAndWorkerOf} from '../pid.js'
+import {clientAndWorkerOf, formatWorkflowPid} from '../pid.js'
 import {closingOutcome} from '../../history/run-view.js'
 import type {StartRequest} from './host-options.js'
+import {PendingChildren} from './pending-children.js'
 import type {WorkflowRun} from './run.js'
 import {contextOf, workflowIdOf, workflowStartOptionsOf} from '../start-options.js'
 import {startErrorOf} from './start-policy.js'
@@ -35,9 +36,17 @@ export interface OutboundHost {
   /** Delivers `event` to `run` (loading it if needed) when `accept` still holds. */
   deliver(run: WorkflowRun, event: NewHistoryEvent, accept: (run: WorkflowRun) => boolean): Promise<void>
   warn(pid: string, message: string): void
+  /**
+   * The `temporal.worker` serving a task queue (or named by entry ID); undefined when the host
+   * has no worker directory (a bare host in tests: every child runs on its parent's worker).
+   */
+  readonly workers?: (queue: string) => {client: string; worker: string} | undefined
 }
 
 export class RunOutbound {
+  /** Children waiting for a worker on their task queue (pending-children.ts). */
+  readonly pending = new PendingChildren()
+
   constructor(private readonly host: OutboundHost) {}
 
   async control(
@@ -95,32 +104,56 @@ export class RunOutbound {
 
   async startChild(
     run: WorkflowRun,
-    request: {entry: string; input: unknown[]; options?: Record<string, unknown>; seq: number},
+    request: {entry: string; host: string; input: unknown[]; options?: Record<string, unknown>; seq: number},
   ): Promise<{error?: LuaErrorValue; pid?: string}> {
-    const [client, worker] = clientAndWorkerOf(run.identity.pid)
-    const decoded = workflowStartOptionsOf(request.options)
-    // A child runs on its parent's worker here, whatever queue it names: warned (not honoured).
-    const startOptions = decoded.taskQueue ? {...decoded, unsupported: [...decoded.unsupported, 'task_queue']} : decoded
+    const [parentClient, parentWorker] = clientAndWorkerOf(run.identity.pid)
+    const startOptions = workflowStartOptionsOf(request.options)
+    // Inside workflow code the host argument is a task queue; `workflow.task_queue` overrides it.
+    const queue = startOptions.taskQueue ?? request.host
+    const served = queue && this.host.workers ? this.host.workers(queue) : undefined
+    const pending = queue !== '' && this.host.workers !== undefined && !served
     const name = workflowIdOf(request.options)
     const conflictPolicy = startOptions.conflictPolicy
     // A child inherits its parent's context; its spawner's `with_context` adds to it.
     const context = {...run.started.context, ...contextOf(request.options)}
+    const start: StartRequest = {
+      client: served?.client ?? parentClient,
+      context,
+      entry: request.entry,
+      input: request.input,
+      parent: {pid: run.identity.pid, seq: request.seq},
+      // Deterministic: a child started again after a crash finds the one started before.
+      workflowId: name ?? `${run.identity.workflowId}.${request.seq}`,
+      startOptions,
+      // Unserved: the PID names the queue, and stays the child's PID once a worker serves it.
+      worker: served?.worker ?? (pending ? queue : parentWorker),
+      ...(conflictPolicy ? {conflictPolicy} : {}),
+    }
+    if (pending) {
+      const pid = formatWorkflowPid({client: start.client, worker: start.worker, workflowId: start.workflowId!})
+      if (!this.host.exactRun(pid)) {
+        this.pending.add({pid, queue, request: start})
+        this.host.warn(run.identity.pid, `child ${pid} waits for a worker on task queue ${queue}`)
+      }
+      return {pid}
+    }
     try {
-      const child = await this.host.start({
-        client,
-        context,
-        entry: request.entry,
-        input: request.input,
-        parent: {pid: run.identity.pid, seq: request.seq},
-        // Deterministic: a child started again after a crash finds the one started before.
-        workflowId: name ?? `${run.identity.workflowId}.${request.seq}`,
-        startOptions,
-        worker,
-        ...(conflictPolicy ? {conflictPolicy} : {}),
-      })
-      return {pid: child.pid}
+      return {pid: (await this.host.start(start)).pid}
     } catch (error) {
       return {error: startErrorOf(error)}
+    }
+  }
+
+  /** Starts the pending children whose task queue a worker now serves (after a reload). */
+  async startPending(): Promise<void> {
+    const workers = this.host.workers
+    if (!workers) return
+    for (const child of this.pending.takeServed((queue) => workers(queue) !== undefined)) {
+      try {
+        await this.host.start(child.request)
+      } catch (error) {
+        this.host.warn(child.pid, `pending child not started: ${(error as Error).message}`)
+      }
     }
   }
 

@@ -30,6 +30,7 @@ import {summarizeRun, type RunSummary} from './run-summary.js'
 import type {PidOwner} from '../addressing.js'
 import {workflowOwner} from './workflow-owner.js'
 import {RunOutbound} from './run-outbound.js'
+import {pendingNote} from './pending-children.js'
 import {applyParentClose, type ParentCloseHost} from './parent-close.js'
 
 export class WorkflowHost {
@@ -67,6 +68,7 @@ export class WorkflowHost {
       start: (request) => this.start(request),
       terminate: (pid, reason) => this.terminate(pid, reason),
       warn: (pid, message) => options.log?.(pid, 'warn', message),
+      ...(options.workers ? {workers: options.workers} : {}),
     })
     this.realNow = options.realNow ?? Date.now
     this.random = options.random ?? Math.random
@@ -329,7 +331,13 @@ export class WorkflowHost {
 
   private summary(run: WorkflowRun): RunSummary {
     const retryAt = this.retries.nextAt(run) ?? this.storageRetry.nextAt(run)
-    return summarizeRun(run, retryAt === undefined ? {} : {retryAt})
+    const pending = run.open ? this.outbound.pending.ofParent(run.identity.pid).map(pendingNote) : []
+    return summarizeRun(run, {...(retryAt === undefined ? {} : {retryAt}), ...(pending.length ? {pending} : {})})
+  }
+
+  /** After a reload: starts the children waiting for a worker on a queue that is now served. */
+  startPendingChildren(): Promise<void> {
+    return this.outbound.startPending()
   }
 
   /** Finds a run by PID, workflow ID or unique prefix; throws a WippyError otherwise (WIPPY_RUN_DAMAGED for a quarantined one). */

@@ -1,0 +1,110 @@
+/**
+ * A child workflow's host argument is its task queue (issue 18 §3): it runs on the
+ * `temporal.worker` serving that queue; on a queue no worker serves it waits, as on Temporal,
+ * with its parent's `ps` row saying why, and starts once a reload adds a worker for the queue.
+ * Real engine, real histories.
+ */
+import {afterEach, describe, expect, test} from 'vitest'
+
+import {Engine} from '../../src/engine/engine.js'
+import {type TempProject, BASE_INDEX, writeProject} from '../helpers/project.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+const INDEX = [
+  'version: "1.0"',
+  'namespace: app.q',
+  'entries:',
+  '  - {name: parent, kind: workflow.lua, source: file://parent.lua, method: main}',
+  '  - {name: child, kind: workflow.lua, source: file://child.lua, method: main}',
+].join('\n')
+
+const FILES: Record<string, string> = {
+  'src/q/_index.yaml': INDEX,
+  // Spawns a child on the queue it is given and waits for the child's EXIT.
+  'src/q/parent.lua': [
+    'return {main = function(queue)',
+    '  local events = process.events()',
+    '  local pid = process.spawn("app.q:child", queue, 20)',
+    '  local ev = events:receive()',
+    '  return {child = pid, from_ok = ev.from == pid, kind = ev.kind, value = ev.result.value}',
+    'end}',
+  ].join('\n'),
+  'src/q/child.lua': 'return {main = function(x) return x + 1 end}',
+}
+
+const REPORTS_WORKER = `version: "1.0"
+namespace: app.reports
+entries:
+  - name: worker
+    kind: temporal.worker
+    client: app:temporal_client
+    task_queue: reports
+`
+
+async function setup(extra: Record<string, string> = {}): Promise<{engine: Engine; project: TempProject}> {
+  const project = writeProject({'src/app/_index.yaml': BASE_INDEX, ...FILES, ...extra})
+  cleanups.push(() => project.remove())
+  const engine = await Engine.start({env: {}, root: project.root})
+  cleanups.push(() => engine.close())
+  return {engine, project}
+}
+
+async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('child workflows on task queues', () => {
+  test('a child on a served other queue runs on that worker', async () => {
+    // Given a second worker serving "reports"
+    const {engine} = await setup({'src/reports/_index.yaml': REPORTS_WORKER})
+    // When a parent spawns its child on "reports"
+    const {id} = await engine.spawn({entry: 'app.q:parent', host: 'app:temporal_worker', input: ['reports']})
+    const out = await engine.wait(id)
+    // Then the child ran there (its PID names that worker) and its EXIT reached the parent
+    expect(out).toMatchObject({status: 'completed', result: {from_ok: true, kind: 'pid.exit', value: 21}})
+    expect((out.result as {child: string}).child).toMatch(/^\{app:temporal_client@app\.reports:worker\|/)
+  })
+
+  test('an unserved queue: the child waits, ps says why, and a reload adding a worker starts it', async () => {
+    // Given a parent spawning its child on "reports", which no worker serves
+    const {engine, project} = await setup()
+    const {id} = await engine.spawn({entry: 'app.q:parent', host: 'app:temporal_worker', input: ['reports']})
+    const parentRow = () => engine.ps({all: true}).find((r) => r.id === id)
+    await waitFor(() => (parentRow()?.notes ?? []).some((n) => n.includes('task queue reports')))
+    // Then the parent keeps running, its ChildWorkflowStarted recorded without an error
+    expect(parentRow()).toMatchObject({status: 'running'})
+    expect(parentRow()!.notes).toEqual([
+      expect.stringMatching(/^child \{.*\} waiting for a worker on task queue reports$/),
+    ])
+    const started = (await engine.history(id)).events.find((e) => e.type === 'ChildWorkflowStarted')
+    expect(started).toMatchObject({host: 'reports', type: 'ChildWorkflowStarted'})
+    expect(started).not.toHaveProperty('error')
+    // and the child has no run yet
+    expect(engine.ps({all: true}).filter((r) => r.entry === 'app.q:child')).toEqual([])
+    // When a reload adds a worker for "reports"
+    project.write('src/reports/_index.yaml', REPORTS_WORKER)
+    expect((await engine.applyRegistry()).errors).toEqual([])
+    // Then the child runs and its EXIT reaches the parent
+    const out = await engine.wait(id)
+    expect(out).toMatchObject({status: 'completed', result: {from_ok: true, kind: 'pid.exit', value: 21}})
+    expect(parentRow()).not.toHaveProperty('notes')
+  })
+
+  test("an empty host or the parent's worker ID: the child runs on its parent's worker", async () => {
+    const {engine} = await setup()
+    for (const host of ['', 'app:temporal_worker', 'main']) {
+      const {id} = await engine.spawn({entry: 'app.q:parent', host: 'app:temporal_worker', input: [host]})
+      const out = await engine.wait(id)
+      expect(out).toMatchObject({status: 'completed', result: {value: 21}})
+      expect((out.result as {child: string}).child).toMatch(/^\{app:temporal_client@app:temporal_worker\|/)
+    }
+  })
+})

@@ -98,6 +98,37 @@ describe('child workflows on task queues', () => {
     expect(parentRow()).not.toHaveProperty('notes')
   })
 
+  test("a waiting child survives a restart: re-derived from its parent's history, it starts on a reload", async () => {
+    // Given a parent whose child waits for a worker on "reports"
+    const {engine, project} = await setup()
+    const {id} = await engine.spawn({entry: 'app.q:parent', host: 'app:temporal_worker', input: ['reports']})
+    const notes = (e: Engine) => e.ps({all: true}).find((r) => r.id === id)?.notes ?? []
+    await waitFor(() => notes(engine).length > 0)
+    // When the engine restarts
+    await engine.close()
+    const again = await Engine.start({env: {}, root: project.root})
+    cleanups.push(() => again.close())
+    // Then the child still waits, and the parent's row still says why
+    expect(notes(again)).toEqual([expect.stringMatching(/waiting for a worker on task queue reports$/)])
+    // and a reload that adds a worker for "reports" starts it; its EXIT reaches the parent
+    project.write('src/reports/_index.yaml', REPORTS_WORKER)
+    expect((await again.applyRegistry()).errors).toEqual([])
+    expect(await again.wait(id)).toMatchObject({status: 'completed', result: {from_ok: true, value: 21}})
+  })
+
+  test('a parent that ends before a worker serves the queue: its waiting child never starts', async () => {
+    // Given a parent whose child waits for a worker on "reports"
+    const {engine, project} = await setup()
+    const {id} = await engine.spawn({entry: 'app.q:parent', host: 'app:temporal_worker', input: ['reports']})
+    await waitFor(() => (engine.ps({all: true}).find((r) => r.id === id)?.notes ?? []).length > 0)
+    // When the parent is terminated, then a worker for "reports" arrives
+    await engine.terminate(id, 'done waiting')
+    project.write('src/reports/_index.yaml', REPORTS_WORKER)
+    expect((await engine.applyRegistry()).errors).toEqual([])
+    // Then the child was dropped with its parent: no run of it
+    expect(engine.ps({all: true}).filter((r) => r.entry === 'app.q:child')).toEqual([])
+  })
+
   test("an empty host or the parent's worker ID: the child runs on its parent's worker", async () => {
     const {engine} = await setup()
     for (const host of ['', 'app:temporal_worker', 'main']) {

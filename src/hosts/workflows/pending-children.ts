@@ -30,6 +30,11 @@ export class PendingChildren {
     return [...this.byPid.values()].filter((c) => c.request.parent?.pid === parentPid)
   }
 
+  /** Drops the children of a parent that closed before they could start. */
+  dropOfParent(parentPid: string): void {
+    for (const c of this.ofParent(parentPid)) this.byPid.delete(c.pid)
+  }
+
   /** Takes out the children whose queue is now served (`served` says which). */
   takeServed(served: (queue: string) => boolean): PendingChild[] {
     const ready = [...this.byPid.values()].filter((c) => served(c.queue))

@@ -8,7 +8,7 @@ import type {HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {payloadProblem} from '../../history/payload-limits.js'
 import type {LuaErrorValue} from '../../lua/types.js'
 import type {Addressing, PidOwner} from '../addressing.js'
-import {clientAndWorkerOf, formatWorkflowPid} from '../pid.js'
+import {clientAndWorkerOf, formatWorkflowPid, parsePid} from '../pid.js'
 import {closingOutcome} from '../../history/run-view.js'
 import type {StartRequest} from './host-options.js'
 import {PendingChildren} from './pending-children.js'
@@ -141,6 +141,37 @@ export class RunOutbound {
       return {pid: (await this.host.start(start)).pid}
     } catch (error) {
       return {error: startErrorOf(error)}
+    }
+  }
+
+  /**
+   * After a restart: re-derives the pending children of an open parent from its history (a
+   * ChildWorkflowStarted whose child has no run and whose PID names a queue, not a worker
+   * entry), and lists them again. The `with_context` values and start options of the original
+   * spawn are not recorded: such a child starts with its parent's context and default options.
+   */
+  recoverPending(run: WorkflowRun): void {
+    const workers = this.host.workers
+    if (!workers || !run.open) return
+    const closed = new Set(run.events.flatMap((e) => (e.type === 'ChildWorkflowCompleted' ? [e.started] : [])))
+    for (const e of run.events) {
+      if (e.type !== 'ChildWorkflowStarted' || e.error || !e.childPid || closed.has(e.seq)) continue
+      if (this.pending.has(e.childPid) || this.host.exactRun(e.childPid)) continue
+      const parsed = parsePid(e.childPid)
+      if (!parsed?.node || workers(parsed.host)?.worker === parsed.host) continue
+      this.pending.add({
+        pid: e.childPid,
+        queue: parsed.host,
+        request: {
+          client: parsed.node,
+          context: {...run.started.context},
+          entry: e.entry,
+          input: e.input,
+          parent: {pid: run.identity.pid, seq: e.seq},
+          workflowId: parsed.uniq,
+          worker: parsed.host,
+        },
+      })
     }
   }
 

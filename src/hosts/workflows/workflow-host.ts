@@ -122,6 +122,9 @@ export class WorkflowHost {
     const report = await recoverAll(this.recovery)
     for (const run of this.dir.all()) if (!run.open) this.outbound.notifyParent(run, run.closing!)
     for (const run of this.dir.all()) if (!run.open) void applyParentClose(this.parentClose, run)
+    // Children that waited for a worker before the restart wait again (or start, if one serves now).
+    for (const run of this.dir.all()) this.outbound.recoverPending(run)
+    await this.outbound.startPending()
     return report
   }
 
@@ -505,6 +508,8 @@ export class WorkflowHost {
       this.waiters.closed(run.identity.runKey, event)
       this.retries.forget(run)
       this.outbound.notifyParent(run, event)
+      // Its children still waiting for a worker are not started (Temporal's TERMINATE parent-close policy).
+      this.outbound.pending.dropOfParent(run.identity.pid)
       this.options.onChange?.(this.summary(run))
       void applyParentClose(this.parentClose, run)
     },

@@ -20,6 +20,7 @@ const INDEX = [
   'entries:',
   '  - {name: parent, kind: workflow.lua, source: file://parent.lua, method: main}',
   '  - {name: child, kind: workflow.lua, source: file://child.lua, method: main}',
+  '  - {name: execer, kind: workflow.lua, source: file://execer.lua, method: main}',
 ].join('\n')
 
 const FILES: Record<string, string> = {
@@ -31,6 +32,12 @@ const FILES: Record<string, string> = {
     '  local pid = process.spawn("app.q:child", queue, 20)',
     '  local ev = events:receive()',
     '  return {child = pid, from_ok = ev.from == pid, kind = ev.kind, value = ev.result.value}',
+    'end}',
+  ].join('\n'),
+  // Runs a child on the queue it is given with workflow.task_queue (overriding the host) and waits for its result.
+  'src/q/execer.lua': [
+    'return {main = function(queue)',
+    '  return process.with_options({["workflow.task_queue"] = queue}):exec("app.q:child", "main", 1)',
     'end}',
   ].join('\n'),
   'src/q/child.lua': 'return {main = function(x) return x + 1 end}',
@@ -127,6 +134,34 @@ describe('child workflows on task queues', () => {
     expect((await engine.applyRegistry()).errors).toEqual([])
     // Then the child was dropped with its parent: no run of it
     expect(engine.ps({all: true}).filter((r) => r.entry === 'app.q:child')).toEqual([])
+  })
+
+  test('process.exec with workflow.task_queue on an unserved queue waits for a worker, then returns', async () => {
+    const {engine, project} = await setup()
+    const {id} = await engine.spawn({entry: 'app.q:execer', host: 'app:temporal_worker', input: ['reports']})
+    const row = () => engine.ps({all: true}).find((r) => r.id === id)
+    await waitFor(() => (row()?.notes ?? []).length > 0)
+    expect(row()).toMatchObject({status: 'running', waiting: 'waiting for a child workflow'})
+    project.write('src/reports/_index.yaml', REPORTS_WORKER)
+    expect((await engine.applyRegistry()).errors).toEqual([])
+    expect(await engine.wait(id)).toMatchObject({status: 'completed', result: 2})
+  })
+
+  test('an unknown child entry on an unserved queue is refused at once, as before', async () => {
+    const {engine} = await setup({
+      'src/q/bad.lua': [
+        'return {main = function()',
+        '  local pid, err = process.spawn("app.q:nope", "reports")',
+        '  return {pid = pid, kind = err and err:kind()}',
+        'end}',
+      ].join('\n'),
+      'src/q/_index.yaml': `${INDEX}\n  - {name: bad, kind: workflow.lua, source: file://bad.lua, method: main}`,
+    })
+    const {id} = await engine.spawn({entry: 'app.q:bad', host: 'app:temporal_worker', input: []})
+    const out = await engine.wait(id)
+    expect(out.status).toBe('completed')
+    expect(out.result).toHaveProperty('kind')
+    expect(out.result).not.toHaveProperty('pid')
   })
 
   test("an empty host or the parent's worker ID: the child runs on its parent's worker", async () => {

@@ -36,6 +36,8 @@ export interface OutboundHost {
   /** Delivers `event` to `run` (loading it if needed) when `accept` still holds. */
   deliver(run: WorkflowRun, event: NewHistoryEvent, accept: (run: WorkflowRun) => boolean): Promise<void>
   warn(pid: string, message: string): void
+  /** True when `entry` is a loaded workflow.lua entry. */
+  knows(entry: string): boolean
   /**
    * The `temporal.worker` serving a task queue (or named by entry ID); undefined when the host
    * has no worker directory (a bare host in tests: every child runs on its parent's worker).
@@ -111,7 +113,9 @@ export class RunOutbound {
     // Inside workflow code the host argument is a task queue; `workflow.task_queue` overrides it.
     const queue = startOptions.taskQueue ?? request.host
     const served = queue && this.host.workers ? this.host.workers(queue) : undefined
-    const pending = queue !== '' && this.host.workers !== undefined && !served
+    // An unknown entry or bad options is refused at once, as before (the start below throws).
+    const startable = this.host.knows(request.entry) && startOptions.problems.length === 0
+    const pending = queue !== '' && this.host.workers !== undefined && !served && startable
     const name = workflowIdOf(request.options)
     const conflictPolicy = startOptions.conflictPolicy
     // A child inherits its parent's context; its spawner's `with_context` adds to it.

@@ -61,6 +61,7 @@ export class WorkflowHost {
       cancel: (pid, reason, from, queueIfBlocked) => this.cancel(pid, reason, from, queueIfBlocked),
       deliver: (run, event, accept) => this.residency.withLoaded(run, () => run.deliver(event, accept)),
       exactRun: (target) => this.exactRun(target),
+      knows: (entry) => options.code(entry) !== undefined,
       node: options.node,
       owner: this.owner,
       signal: (pid, topic, payload, from, signalId, queueIfBlocked) =>

@@ -97,9 +97,14 @@ describe('child workflows on task queues', () => {
     // and the child has no run yet
     expect(engine.ps({all: true}).filter((r) => r.entry === 'app.q:child')).toEqual([])
     // When a reload adds a worker for "reports"
+    const rows: Array<{notes?: string[]}> = []
+    cleanups.push(engine.subscribe((e) => e.type === 'run' && e.summary.id === id && rows.push(e.summary)))
     project.write('src/reports/_index.yaml', REPORTS_WORKER)
     expect((await engine.applyRegistry()).errors).toEqual([])
-    // Then the child runs and its EXIT reaches the parent
+    // Then the status stream hears the parent's row lose its note at once
+    expect(rows[0]).toBeDefined()
+    expect(rows[0]).not.toHaveProperty('notes')
+    // and the child runs and its EXIT reaches the parent
     const out = await engine.wait(id)
     expect(out).toMatchObject({status: 'completed', result: {from_ok: true, kind: 'pid.exit', value: 21}})
     expect(parentRow()).not.toHaveProperty('notes')

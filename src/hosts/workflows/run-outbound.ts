@@ -179,17 +179,20 @@ export class RunOutbound {
     }
   }
 
-  /** Starts the pending children whose task queue a worker now serves (after a reload). */
-  async startPending(): Promise<void> {
+  /** Starts the pending children whose task queue a worker now serves; returns their parents' PIDs. */
+  async startPending(): Promise<string[]> {
     const workers = this.host.workers
-    if (!workers) return
+    if (!workers) return []
+    const parents = new Set<string>()
     for (const child of this.pending.takeServed((queue) => workers(queue) !== undefined)) {
+      if (child.request.parent) parents.add(child.request.parent.pid)
       try {
         await this.host.start(child.request)
       } catch (error) {
         this.host.warn(child.pid, `pending child not started: ${(error as Error).message}`)
       }
     }
+    return [...parents]
   }
 
   /**

@@ -125,7 +125,7 @@ export class WorkflowHost {
     for (const run of this.dir.all()) if (!run.open) void applyParentClose(this.parentClose, run)
     // Children that waited for a worker before the restart wait again (or start, if one serves now).
     for (const run of this.dir.all()) this.outbound.recoverPending(run)
-    await this.outbound.startPending()
+    await this.startPendingChildren()
     return report
   }
 
@@ -340,8 +340,12 @@ export class WorkflowHost {
   }
 
   /** After a reload: starts the children waiting for a worker on a queue that is now served. */
-  startPendingChildren(): Promise<void> {
-    return this.outbound.startPending()
+  async startPendingChildren(): Promise<void> {
+    // Their parents' rows lose the "waiting for a worker" note: tell the status stream.
+    for (const pid of await this.outbound.startPending()) {
+      const parent = this.exactRun(pid)
+      if (parent) this.options.onChange?.(this.summary(parent))
+    }
   }
 
   /** Finds a run by PID, workflow ID or unique prefix; throws a WippyError otherwise (WIPPY_RUN_DAMAGED for a quarantined one). */

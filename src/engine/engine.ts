@@ -426,6 +426,8 @@ export class Engine implements EngineApi {
       runKeyOf: (pid) => this.workflows.requireRun(pid).identity.runKey,
     })
     if (report.errors.length === 0) await this.processes.applyRegistry(this.registry, report)
+    // A new temporal.worker may serve the queue a pending child waits on.
+    if (report.errors.length === 0) await this.workflows.startPendingChildren()
     this.emit({report, type: 'reload'})
     return report
   }

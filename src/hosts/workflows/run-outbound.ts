@@ -8,9 +8,10 @@ import type {HistoryEvent, NewHistoryEvent} from '../../history/events.js'
 import {payloadProblem} from '../../history/payload-limits.js'
 import type {LuaErrorValue} from '../../lua/types.js'
 import type {Addressing, PidOwner} from '../addressing.js'
-import {clientAndWorkerOf} from '../pid.js'
+import {clientAndWorkerOf, formatWorkflowPid, parsePid} from '../pid.js'
 import {closingOutcome} from '../../history/run-view.js'
 import type {StartRequest} from './host-options.js'
+import {PendingChildren} from './pending-children.js'
 import type {WorkflowRun} from './run.js'
 import {contextOf, workflowIdOf, workflowStartOptionsOf} from '../start-options.js'
 import {startErrorOf} from './start-policy.js'
@@ -35,9 +36,19 @@ export interface OutboundHost {
   /** Delivers `event` to `run` (loading it if needed) when `accept` still holds. */
   deliver(run: WorkflowRun, event: NewHistoryEvent, accept: (run: WorkflowRun) => boolean): Promise<void>
   warn(pid: string, message: string): void
+  /** True when `entry` is a loaded workflow.lua entry. */
+  knows(entry: string): boolean
+  /**
+   * The `temporal.worker` serving a task queue (or named by entry ID); undefined when the host
+   * has no worker directory (a bare host in tests: every child runs on its parent's worker).
+   */
+  readonly workers?: (queue: string) => {client: string; worker: string} | undefined
 }
 
 export class RunOutbound {
+  /** Children waiting for a worker on their task queue (pending-children.ts). */
+  readonly pending = new PendingChildren()
+
   constructor(private readonly host: OutboundHost) {}
 
   async control(
@@ -95,33 +106,93 @@ export class RunOutbound {
 
   async startChild(
     run: WorkflowRun,
-    request: {entry: string; input: unknown[]; options?: Record<string, unknown>; seq: number},
+    request: {entry: string; host: string; input: unknown[]; options?: Record<string, unknown>; seq: number},
   ): Promise<{error?: LuaErrorValue; pid?: string}> {
-    const [client, worker] = clientAndWorkerOf(run.identity.pid)
-    const decoded = workflowStartOptionsOf(request.options)
-    // A child runs on its parent's worker here, whatever queue it names: warned (not honoured).
-    const startOptions = decoded.taskQueue ? {...decoded, unsupported: [...decoded.unsupported, 'task_queue']} : decoded
+    const [parentClient, parentWorker] = clientAndWorkerOf(run.identity.pid)
+    const startOptions = workflowStartOptionsOf(request.options)
+    // Inside workflow code the host argument is a task queue; `workflow.task_queue` overrides it.
+    const queue = startOptions.taskQueue ?? request.host
+    const served = queue && this.host.workers ? this.host.workers(queue) : undefined
+    // An unknown entry or bad options is refused at once, as before (the start below throws).
+    const startable = this.host.knows(request.entry) && startOptions.problems.length === 0
+    const pending = queue !== '' && this.host.workers !== undefined && !served && startable
     const name = workflowIdOf(request.options)
     const conflictPolicy = startOptions.conflictPolicy
     // A child inherits its parent's context; its spawner's `with_context` adds to it.
     const context = {...run.started.context, ...contextOf(request.options)}
+    const start: StartRequest = {
+      client: served?.client ?? parentClient,
+      context,
+      entry: request.entry,
+      input: request.input,
+      parent: {pid: run.identity.pid, seq: request.seq},
+      // Deterministic: a child started again after a crash finds the one started before.
+      workflowId: name ?? `${run.identity.workflowId}.${request.seq}`,
+      startOptions,
+      // Unserved: the PID names the queue, and stays the child's PID once a worker serves it.
+      worker: served?.worker ?? (pending ? queue : parentWorker),
+      ...(conflictPolicy ? {conflictPolicy} : {}),
+    }
+    if (pending) {
+      const pid = formatWorkflowPid({client: start.client, worker: start.worker, workflowId: start.workflowId!})
+      if (!this.host.exactRun(pid)) {
+        this.pending.add({pid, queue, request: start})
+        this.host.warn(run.identity.pid, `child ${pid} waits for a worker on task queue ${queue}`)
+      }
+      return {pid}
+    }
     try {
-      const child = await this.host.start({
-        client,
-        context,
-        entry: request.entry,
-        input: request.input,
-        parent: {pid: run.identity.pid, seq: request.seq},
-        // Deterministic: a child started again after a crash finds the one started before.
-        workflowId: name ?? `${run.identity.workflowId}.${request.seq}`,
-        startOptions,
-        worker,
-        ...(conflictPolicy ? {conflictPolicy} : {}),
-      })
-      return {pid: child.pid}
+      return {pid: (await this.host.start(start)).pid}
     } catch (error) {
       return {error: startErrorOf(error)}
     }
+  }
+
+  /**
+   * After a restart: re-derives the pending children of an open parent from its history (a
+   * ChildWorkflowStarted whose child has no run and whose PID names a queue, not a worker
+   * entry), and lists them again. The `with_context` values and start options of the original
+   * spawn are not recorded: such a child starts with its parent's context and default options.
+   */
+  recoverPending(run: WorkflowRun): void {
+    const workers = this.host.workers
+    if (!workers || !run.open) return
+    const closed = new Set(run.events.flatMap((e) => (e.type === 'ChildWorkflowCompleted' ? [e.started] : [])))
+    for (const e of run.events) {
+      if (e.type !== 'ChildWorkflowStarted' || e.error || !e.childPid || closed.has(e.seq)) continue
+      if (this.pending.has(e.childPid) || this.host.exactRun(e.childPid)) continue
+      const parsed = parsePid(e.childPid)
+      if (!parsed?.node || workers(parsed.host)?.worker === parsed.host) continue
+      this.pending.add({
+        pid: e.childPid,
+        queue: parsed.host,
+        request: {
+          client: parsed.node,
+          context: {...run.started.context},
+          entry: e.entry,
+          input: e.input,
+          parent: {pid: run.identity.pid, seq: e.seq},
+          workflowId: parsed.uniq,
+          worker: parsed.host,
+        },
+      })
+    }
+  }
+
+  /** Starts the pending children whose task queue a worker now serves; returns their parents' PIDs. */
+  async startPending(): Promise<string[]> {
+    const workers = this.host.workers
+    if (!workers) return []
+    const parents = new Set<string>()
+    for (const child of this.pending.takeServed((queue) => workers(queue) !== undefined)) {
+      if (child.request.parent) parents.add(child.request.parent.pid)
+      try {
+        await this.host.start(child.request)
+      } catch (error) {
+        this.host.warn(child.pid, `pending child not started: ${(error as Error).message}`)
+      }
+    }
+    return [...parents]
   }
 
   /**

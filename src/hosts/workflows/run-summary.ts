@@ -10,7 +10,7 @@ import type {WorkflowRun} from './run.js'
 
 export type {RunSummary} from '../../history/run-view.js'
 
-export function summarizeRun(run: WorkflowRun, extra: {retryAt?: number} = {}): RunSummary {
+export function summarizeRun(run: WorkflowRun, extra: {pending?: string[]; retryAt?: number} = {}): RunSummary {
   const cancel = run.open ? run.outstanding.cancelRequested : undefined
   const blocked = run.open && run.status === 'blocked'
   const notes = [
@@ -23,6 +23,8 @@ export function summarizeRun(run: WorkflowRun, extra: {retryAt?: number} = {}): 
     ...(blocked && extra.retryAt !== undefined
       ? [`host fault; retrying in ${formatDurationMs(Math.max(0, extra.retryAt - Date.now()))}`]
       : []),
+    // Children waiting for a worker on their task queue (pending-children.ts).
+    ...(extra.pending ?? []),
   ]
   return {
     entry: run.identity.entry,

@@ -30,6 +30,7 @@ import {summarizeRun, type RunSummary} from './run-summary.js'
 import type {PidOwner} from '../addressing.js'
 import {workflowOwner} from './workflow-owner.js'
 import {RunOutbound} from './run-outbound.js'
+import {pendingNote} from './pending-children.js'
 import {applyParentClose, type ParentCloseHost} from './parent-close.js'
 import {newRunId, runKeyOf} from './pid.js'
 
@@ -63,6 +64,7 @@ export class WorkflowHost {
       cancel: (pid, reason, from, queueIfBlocked) => this.cancel(pid, reason, from, queueIfBlocked),
       deliver: (run, event, accept) => this.residency.withLoaded(run, () => run.deliver(event, accept)),
       exactRun: (target) => this.exactRun(target),
+      knows: (entry) => options.code(entry) !== undefined,
       node: options.node,
       owner: this.owner,
       signal: (pid, topic, payload, from, signalId, queueIfBlocked) =>
@@ -70,6 +72,7 @@ export class WorkflowHost {
       start: (request) => this.start(request),
       terminate: (pid, reason) => this.terminate(pid, reason),
       warn: (pid, message) => options.log?.(pid, 'warn', message),
+      ...(options.workers ? {workers: options.workers} : {}),
     })
     this.realNow = options.realNow ?? Date.now
     this.random = options.random ?? Math.random
@@ -127,6 +130,9 @@ export class WorkflowHost {
     // A crash between a continue-as-new and its next run's start: the next run starts now (once).
     for (const run of this.dir.all())
       if (run.closing?.type === 'WorkflowContinuedAsNew') await this.continueRun(run, run.closing)
+    // Children that waited for a worker before the restart wait again (or start, if one serves now).
+    for (const run of this.dir.all()) this.outbound.recoverPending(run)
+    await this.startPendingChildren()
     return report
   }
 
@@ -336,7 +342,17 @@ export class WorkflowHost {
 
   private summary(run: WorkflowRun): RunSummary {
     const retryAt = this.retries.nextAt(run) ?? this.storageRetry.nextAt(run)
-    return summarizeRun(run, retryAt === undefined ? {} : {retryAt})
+    const pending = run.open ? this.outbound.pending.ofParent(run.identity.pid).map(pendingNote) : []
+    return summarizeRun(run, {...(retryAt === undefined ? {} : {retryAt}), ...(pending.length ? {pending} : {})})
+  }
+
+  /** After a reload: starts the children waiting for a worker on a queue that is now served. */
+  async startPendingChildren(): Promise<void> {
+    // Their parents' rows lose the "waiting for a worker" note: tell the status stream.
+    for (const pid of await this.outbound.startPending()) {
+      const parent = this.exactRun(pid)
+      if (parent) this.options.onChange?.(this.summary(parent))
+    }
   }
 
   /** Finds a run by PID, workflow ID or unique prefix; throws a WippyError otherwise (WIPPY_RUN_DAMAGED for a quarantined one). */
@@ -540,6 +556,8 @@ export class WorkflowHost {
       this.waiters.closed(run.identity.runKey, event)
       this.retries.forget(run)
       this.outbound.notifyParent(run, event)
+      // Its children still waiting for a worker are not started (Temporal's TERMINATE parent-close policy).
+      this.outbound.pending.dropOfParent(run.identity.pid)
       this.options.onChange?.(this.summary(run))
       void applyParentClose(this.parentClose, run)
     },

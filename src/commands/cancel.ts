@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
 import {cancelRun} from '../services/cancel.js'
 
@@ -21,6 +21,7 @@ export default class Cancel extends BaseCommand {
 
   static override flags = {
     reason: Flags.string({description: 'Why (recorded in the history).'}),
+    ...runIdFlag,
     ...stateDirFlag,
   }
 
@@ -31,6 +32,7 @@ export default class Cancel extends BaseCommand {
       root: this.projectRoot(flags.path),
       ...(flags.reason ? {reason: flags.reason} : {}),
       ...stateDirOption(flags),
+      ...runIdOption(flags),
     })
     this.log(`cancel requested for ${this.shown(out.pid)}`)
     return runRef(out.pid)

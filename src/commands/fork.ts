@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
 import {checkWorkflowId} from '../cli/workflow-id.js'
 import {forkRun} from '../services/fork.js'
@@ -30,6 +30,7 @@ export default class Fork extends BaseCommand {
       required: true,
     }),
     id: Flags.string({description: "The new run's workflow ID (default: generated)."}),
+    ...runIdFlag,
     ...stateDirFlag,
   }
 
@@ -44,6 +45,7 @@ export default class Fork extends BaseCommand {
       root: this.projectRoot(flags.path),
       ...(flags.id ? {id: flags.id} : {}),
       ...stateDirOption(flags),
+      ...runIdOption(flags),
     })
     this.log(`${this.shown(out.pid)}  ${out.entry}  (forked from ${this.shown(out.forkedFrom)} at event ${out.at})`)
     return {...out, forkedFrom: runRef(out.forkedFrom)}

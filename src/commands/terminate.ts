@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
 import {terminateRun} from '../services/terminate.js'
 
@@ -18,6 +18,7 @@ export default class Terminate extends BaseCommand {
 
   static override flags = {
     reason: Flags.string({description: 'Why (recorded in the history).'}),
+    ...runIdFlag,
     ...stateDirFlag,
   }
 
@@ -28,6 +29,7 @@ export default class Terminate extends BaseCommand {
       root: this.projectRoot(flags.path),
       ...(flags.reason ? {reason: flags.reason} : {}),
       ...stateDirOption(flags),
+      ...runIdOption(flags),
     })
     this.log(`terminated ${this.shown(out.pid)}`)
     return runRef(out.pid)

@@ -17,7 +17,7 @@ import {blockHint} from '../hosts/workflows/block-reason.js'
 import type {BlockRetryOptions} from '../hosts/workflows/block-retry.js'
 import {clientAndWorkerOf} from '../hosts/workflows/pid.js'
 import {checkReplay} from '../hosts/workflows/replay-check.js'
-import {WorkflowHost} from '../hosts/workflows/workflow-host.js'
+import {WorkflowHost, closedError} from '../hosts/workflows/workflow-host.js'
 import {startOptionsOf} from '../hosts/start-options.js'
 import type {LuaErrorValue} from '../lua/types.js'
 import {type Problem, type Registry, loadRegistry} from '../registry/index.js'
@@ -256,38 +256,59 @@ export class Engine implements EngineApi {
     }
   }
 
-  async signal(pid: string, topic: string, payload: unknown[]): Promise<{pid: string}> {
+  /**
+   * What names the run `--run-id` picks: its run key (every lookup resolves it exactly), or with
+   * `verb` its PID after refusing a closed one (the node routes a PID to the open run, the newest).
+   * `pid` itself without a run ID.
+   */
+  private pickRun(pid: string, runId: string | undefined, verb?: string): string {
+    if (runId === undefined) return pid
+    const run = this.workflows.requireRun(pid, runId)
+    if (!verb) return run.identity.runKey
+    if (!run.open) throw closedError(run, verb)
+    return run.identity.pid
+  }
+
+  async signal(pid: string, topic: string, payload: unknown[], runId?: string): Promise<{pid: string}> {
     checkTopic(topic)
+    pid = this.pickRun(pid, runId, 'signal')
     const sent = await this.node.send(pid, topic, payload, CLI)
     throwIfError(sent.error)
     return {pid: sent.pid ?? pid}
   }
 
   /** Delivers an update and waits for the workflow's answer (see updates.ts). */
-  update(pid: string, name: string, payload: unknown[], timeoutMs?: number): Promise<UpdateResult> {
+  update(pid: string, name: string, payload: unknown[], timeoutMs?: number, runId?: string): Promise<UpdateResult> {
     checkTopic(name)
-    return this.updates.update(pid, name, payload, timeoutMs)
+    return this.updates.update(this.pickRun(pid, runId, 'update'), name, payload, timeoutMs)
   }
 
-  async cancel(pid: string, reason?: string): Promise<{pid: string}> {
+  async cancel(pid: string, reason?: string, runId?: string): Promise<{pid: string}> {
+    pid = this.pickRun(pid, runId, 'cancel')
     const cancelled = await this.node.cancel(pid, reason ?? 'cancelled from the CLI', CLI)
     throwIfError(cancelled.error)
     return {pid: cancelled.pid ?? pid}
   }
 
-  async terminate(pid: string, reason?: string): Promise<{pid: string}> {
+  async terminate(pid: string, reason?: string, runId?: string): Promise<{pid: string}> {
+    pid = this.pickRun(pid, runId, 'terminate')
     const terminated = await this.node.terminate(pid, reason ?? 'terminated from the CLI', CLI)
     throwIfError(terminated.error)
     return {pid: terminated.pid ?? pid}
   }
 
-  async skipTime(pid: string, by: number | 'next-timer'): Promise<{now: number; pid: string; skippedMs: number}> {
-    const run = this.workflows.requireRun(pid)
+  async skipTime(
+    pid: string,
+    by: number | 'next-timer',
+    runId?: string,
+  ): Promise<{now: number; pid: string; skippedMs: number}> {
+    const run = this.workflows.requireRun(pid, runId)
     const skipped = await this.workflows.skipTime(run.identity.pid, by)
     return {...skipped, pid: run.identity.pid}
   }
 
-  async fork(pid: string, at: number, id?: string): Promise<SpawnResult> {
+  async fork(pid: string, at: number, id?: string, runId?: string): Promise<SpawnResult> {
+    pid = this.pickRun(pid, runId)
     // A quarantined run forks from its good prefix (the events before the damage).
     const damaged = this.workflows.damagedRun(pid)
     const run = damaged ? undefined : this.workflows.requireRun(pid)
@@ -325,7 +346,8 @@ export class Engine implements EngineApi {
     return {entry: source.entry, existing: false, host: worker, id: forked.workflowId, pid: forked.pid}
   }
 
-  async history(pid: string, range: HistoryRange = {}): Promise<HistoryView> {
+  async history(pid: string, range: HistoryRange = {}, runId?: string): Promise<HistoryView> {
+    pid = this.pickRun(pid, runId)
     const damaged = this.workflows.damagedRun(pid)
     if (damaged) {
       const damage = {...damaged.damage, file: damaged.file}
@@ -360,14 +382,15 @@ export class Engine implements EngineApi {
     return view
   }
 
-  async repair(pid: string): Promise<RepairOutput> {
-    const repaired = await this.workflows.repair(pid)
+  async repair(pid: string, runId?: string): Promise<RepairOutput> {
+    // A damaged run is not in the directory: its run key is the workflow ID and the run ID.
+    const repaired = await this.workflows.repair(runId === undefined ? pid : `${pid}~${runId}`)
     if (repaired.summary) this.indexRun(repaired.summary)
     return repaired
   }
 
-  async replayCheck(pid: string): Promise<ReplayCheckResult> {
-    const run = this.workflows.requireRun(pid)
+  async replayCheck(pid: string, runId?: string): Promise<ReplayCheckResult> {
+    const run = this.workflows.requireRun(pid, runId)
     const events = await this.workflows.history(run.identity.runKey)
     return this.checkEvents(events, run.identity.pid)
   }

@@ -1,6 +1,6 @@
 /** `wippy fork`: a new run from a run's history up to an event, on the running engine. */
 import type {SpawnResult} from '../engine/api.js'
-import {type ProjectOptions, withRequiredClient} from './control.js'
+import {type ProjectOptions, type RunChoice, withRequiredClient} from './control.js'
 
 /** What `wippy fork` returns: the new run, and which run it was forked from at which event. */
 export interface ForkOutput extends SpawnResult {
@@ -8,13 +8,23 @@ export interface ForkOutput extends SpawnResult {
   forkedFrom: string
 }
 
-export async function forkRun(options: ProjectOptions & {at: number; id?: string; pid: string}): Promise<ForkOutput> {
+export async function forkRun(
+  options: ProjectOptions & RunChoice & {at: number; id?: string; pid: string},
+): Promise<ForkOutput> {
   return withRequiredClient(options, async (client) => {
     // Resolve the prefix first, so the result can name the source run (the fork reply does not).
-    const source = (await client.history({pid: options.pid, range: {limit: 1}})).pid
+    const source = (
+      await client.history({
+        pid: options.pid,
+        range: {limit: 1},
+        ...(options.runId === undefined ? {} : {runId: options.runId}),
+      })
+    ).pid
     const forked = await client.fork({
       at: options.at,
+      // The run ID picks the run again: the source's PID names every run of its workflow ID.
       pid: source,
+      ...(options.runId === undefined ? {} : {runId: options.runId}),
       ...(options.id === undefined ? {} : {id: options.id}),
     })
     return {...forked, at: options.at, forkedFrom: source}

@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs'
 import {resolve} from 'node:path'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {idOf} from '../../cli/ids.js'
 import {replayHistory} from '../../services/history-replay.js'
 import type {ReplayCheckResult} from '../../engine/api.js'
@@ -29,6 +29,7 @@ export default class HistoryReplay extends BaseCommand {
   ]
 
   static override flags = {
+    ...runIdFlag,
     ...stateDirFlag,
   }
 
@@ -48,6 +49,7 @@ export default class HistoryReplay extends BaseCommand {
       root,
       ...(isFile ? {file} : {pid: args.target}),
       ...stateDirOption(flags),
+      ...runIdOption(flags),
     })
     const result = {id: idOf(out.pid), ...out}
     if (out.ok) {

@@ -25,7 +25,7 @@ export default class Cancel extends BaseCommand {
     ...stateDirFlag,
   }
 
-  async run(): Promise<{id: string; pid: string}> {
+  async run(): Promise<{id: string; pid: string; runId?: string}> {
     const {args, flags} = await this.parse(Cancel)
     const out = await cancelRun({
       pid: args.pid,
@@ -35,6 +35,6 @@ export default class Cancel extends BaseCommand {
       ...runIdOption(flags),
     })
     this.log(`cancel requested for ${this.shown(out.pid)}`)
-    return runRef(out.pid)
+    return runRef(out.pid, out.runId)
   }
 }

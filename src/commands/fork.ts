@@ -36,7 +36,9 @@ export default class Fork extends BaseCommand {
 
   static override summary = "Start a new run from the first N events of a workflow's history."
 
-  async run(): Promise<Omit<ForkOutput, 'forkedFrom'> & {forkedFrom: {id: string; pid: string}}> {
+  async run(): Promise<
+    Omit<ForkOutput, 'forkedFrom' | 'forkedFromRunId'> & {forkedFrom: {id: string; pid: string; runId?: string}}
+  > {
     const {args, flags} = await this.parse(Fork)
     if (flags.id !== undefined) checkWorkflowId(flags.id)
     const out = await forkRun({
@@ -48,6 +50,7 @@ export default class Fork extends BaseCommand {
       ...runIdOption(flags),
     })
     this.log(`${this.shown(out.pid)}  ${out.entry}  (forked from ${this.shown(out.forkedFrom)} at event ${out.at})`)
-    return {...out, forkedFrom: runRef(out.forkedFrom)}
+    const {forkedFromRunId, ...rest} = out
+    return {...rest, forkedFrom: runRef(out.forkedFrom, forkedFromRunId)}
   }
 }

@@ -22,7 +22,7 @@ export default class Terminate extends BaseCommand {
     ...stateDirFlag,
   }
 
-  async run(): Promise<{id: string; pid: string}> {
+  async run(): Promise<{id: string; pid: string; runId?: string}> {
     const {args, flags} = await this.parse(Terminate)
     const out = await terminateRun({
       pid: args.pid,
@@ -32,6 +32,6 @@ export default class Terminate extends BaseCommand {
       ...runIdOption(flags),
     })
     this.log(`terminated ${this.shown(out.pid)}`)
-    return runRef(out.pid)
+    return runRef(out.pid, out.runId)
   }
 }

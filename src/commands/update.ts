@@ -37,7 +37,7 @@ export default class Update extends BaseCommand {
     timeout: Flags.string({default: '30s', description: 'How long to wait for the answer, as a Go duration: 30s, 5m.'}),
   }
 
-  async run(): Promise<{id: string; name: string; pid: string; result: unknown; update: string}> {
+  async run(): Promise<{id: string; name: string; pid: string; result: unknown; runId?: string; update: string}> {
     const {args, flags} = await this.parse(Update)
     const timeoutMs = timeoutOf(flags.timeout)
     const payload = await readPayload(args.payload, flags.file)
@@ -50,7 +50,7 @@ export default class Update extends BaseCommand {
       ...stateDirOption(flags),
       ...runIdOption(flags),
     })
-    const ref = runRef(out.pid)
+    const ref = runRef(out.pid, out.runId)
     if (out.status !== 'completed') {
       const rejected = out.status === 'rejected'
       throw new CommandFailed(

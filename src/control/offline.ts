@@ -24,7 +24,7 @@ import type {HistoryStore} from '../history/store.js'
 import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
 import {runKeyOf, workflowOfRunKey} from '../history/run-names.js'
-import {selectRunById} from '../history/run-select.js'
+import {runIdOfKey, selectRunById} from '../history/run-select.js'
 import {
   type ProcessInfo,
   attrsFields,
@@ -158,6 +158,7 @@ export async function offlineHistory(
   return {
     events: sliceHistory(events, range),
     pid: isRun ? started.pid : runKey,
+    ...(runIdOfKey(runKey) === undefined ? {} : {runId: runIdOfKey(runKey)!}),
     status,
     total: events.length,
     ...(damage ? {damage} : {}),
@@ -168,6 +169,7 @@ export async function offlineHistory(
 export interface QueuedSignal {
   pid: string
   queued: true
+  runId: string
   seq: number
 }
 
@@ -238,7 +240,7 @@ async function appendOfflineSignal(
     const [recorded] = await log.append([
       {from: OFFLINE_SENDER, payload, queued: true, topic, ts: viewOfRun(events).clock, type: 'SignalReceived'},
     ])
-    return {pid: started.pid, queued: true, seq: recorded!.seq}
+    return {pid: started.pid, queued: true, runId: started.runId, seq: recorded!.seq}
   } finally {
     await log.close()
     await store.close()

@@ -71,7 +71,7 @@ export interface CallResult {
 /** The engine's methods; the keys are the protocol's method names. */
 export const METHODS = {
   call: {params: z.object({args: z.array(z.unknown()), entry: z.string().min(1)}), ...returns<CallResult>()},
-  cancel: {params: z.object({pid, reason, runId}), ...returns<{pid: string}>()},
+  cancel: {params: z.object({pid, reason, runId}), ...returns<{pid: string; runId?: string}>()},
   follow: {
     params: z.object({from: z.number().int().nonnegative().optional(), pid, runId}),
     stream: true,
@@ -103,11 +103,11 @@ export const METHODS = {
   repair: {params: z.object({pid, runId}), ...returns<RepairOutput>()},
   signal: {
     params: z.object({payload: z.array(z.unknown()), pid, runId, topic}),
-    ...returns<{pid: string}>(),
+    ...returns<{pid: string; runId?: string}>(),
   },
   skipTime: {
     params: z.object({by: z.union([z.number().nonnegative(), z.literal('next-timer')]), pid, runId}),
-    ...returns<{now: number; pid: string; skippedMs: number}>(),
+    ...returns<{now: number; pid: string; runId?: string; skippedMs: number}>(),
   },
   spawn: {
     params: z.object({
@@ -123,7 +123,7 @@ export const METHODS = {
   },
   status: {params: z.object({}), ...returns<EngineStatus>()},
   subscribe: {params: z.object({}), stream: true, ...returns<{streaming: true}>()},
-  terminate: {params: z.object({pid, reason, runId}), ...returns<{pid: string}>()},
+  terminate: {params: z.object({pid, reason, runId}), ...returns<{pid: string; runId?: string}>()},
   update: {
     params: z.object({
       name: topic,

@@ -10,6 +10,7 @@ import {WippyError} from '../errors.js'
 import {HistoryStore} from '../history/store.js'
 import {type HistoryEvent, isClosingEvent} from '../history/events.js'
 import {RunIndex} from '../history/run-index.js'
+import {runIdOfKey} from '../history/run-select.js'
 import {sliceHistory} from '../history/slice.js'
 import type {WorkflowRun} from '../hosts/workflows/run.js'
 import {type RunSummary, outcomeOfClose} from '../history/run-view.js'
@@ -269,42 +270,56 @@ export class Engine implements EngineApi {
     return run.identity.pid
   }
 
-  async signal(pid: string, topic: string, payload: unknown[], runId?: string): Promise<{pid: string}> {
+  /** `{pid, runId}` of the workflow run a PID names now (its newest); just `{pid}` for a process. */
+  private actedOn(pid: string): {pid: string; runId?: string} {
+    const run = this.workflows.exactRun(pid)
+    return {pid, ...(run ? {runId: runIdOfKey(run.identity.runKey)!} : {})}
+  }
+
+  async signal(pid: string, topic: string, payload: unknown[], runId?: string): Promise<{pid: string; runId?: string}> {
     checkTopic(topic)
     pid = this.pickRun(pid, runId, 'signal')
     const sent = await this.node.send(pid, topic, payload, CLI)
     throwIfError(sent.error)
-    return {pid: sent.pid ?? pid}
+    return this.actedOn(sent.pid ?? pid)
   }
 
   /** Delivers an update and waits for the workflow's answer (see updates.ts). */
-  update(pid: string, name: string, payload: unknown[], timeoutMs?: number, runId?: string): Promise<UpdateResult> {
+  async update(
+    pid: string,
+    name: string,
+    payload: unknown[],
+    timeoutMs?: number,
+    runId?: string,
+  ): Promise<UpdateResult> {
     checkTopic(name)
-    return this.updates.update(this.pickRun(pid, runId, 'update'), name, payload, timeoutMs)
+    const answered = await this.updates.update(this.pickRun(pid, runId, 'update'), name, payload, timeoutMs)
+    return {...answered, ...this.actedOn(answered.pid)}
   }
 
-  async cancel(pid: string, reason?: string, runId?: string): Promise<{pid: string}> {
+  async cancel(pid: string, reason?: string, runId?: string): Promise<{pid: string; runId?: string}> {
     pid = this.pickRun(pid, runId, 'cancel')
     const cancelled = await this.node.cancel(pid, reason ?? 'cancelled from the CLI', CLI)
     throwIfError(cancelled.error)
-    return {pid: cancelled.pid ?? pid}
+    return this.actedOn(cancelled.pid ?? pid)
   }
 
-  async terminate(pid: string, reason?: string, runId?: string): Promise<{pid: string}> {
+  async terminate(pid: string, reason?: string, runId?: string): Promise<{pid: string; runId?: string}> {
     pid = this.pickRun(pid, runId, 'terminate')
     const terminated = await this.node.terminate(pid, reason ?? 'terminated from the CLI', CLI)
     throwIfError(terminated.error)
-    return {pid: terminated.pid ?? pid}
+    return this.actedOn(terminated.pid ?? pid)
   }
 
   async skipTime(
     pid: string,
     by: number | 'next-timer',
     runId?: string,
-  ): Promise<{now: number; pid: string; skippedMs: number}> {
+  ): Promise<{now: number; pid: string; runId?: string; skippedMs: number}> {
     const run = this.workflows.requireRun(pid, runId)
-    const skipped = await this.workflows.skipTime(run.identity.pid, by)
-    return {...skipped, pid: run.identity.pid}
+    // A PID names the newest run; an older one (`--run-id`) is named by its run key.
+    const skipped = await this.workflows.skipTime(runId === undefined ? run.identity.pid : run.identity.runKey, by)
+    return {...skipped, pid: run.identity.pid, runId: runIdOfKey(run.identity.runKey)!}
   }
 
   async fork(pid: string, at: number, id?: string, runId?: string): Promise<SpawnResult> {
@@ -355,6 +370,7 @@ export class Engine implements EngineApi {
         damage,
         events: sliceHistory(damaged.events, range),
         pid: damaged.pid,
+        runId: runIdOfKey(damaged.runKey)!,
         status: 'damaged',
         total: damaged.events.length,
       }
@@ -372,6 +388,7 @@ export class Engine implements EngineApi {
     const view: HistoryView = {
       events: sliceHistory(events, range),
       pid: run.identity.pid,
+      runId: runIdOfKey(run.identity.runKey)!,
       status: run.status,
       total: events.length,
     }
@@ -405,7 +422,7 @@ export class Engine implements EngineApi {
     }
     const code = this.catalog.workflow(this.registry, started.entry)
     if (!code) throw unknownEntry(started.entry, this.registry)
-    return {...(await this.checkWithCode(events, code)), pid}
+    return {...(await this.checkWithCode(events, code)), pid, runId: started.runId}
   }
 
   ps(filter: {all?: boolean; status?: string} = {}): ProcessInfo[] {

@@ -6,6 +6,8 @@ import {type ProjectOptions, type RunChoice, withRequiredClient} from './control
 export interface ForkOutput extends SpawnResult {
   at: number
   forkedFrom: string
+  /** The run ID of the source run (its workflow ID may name several runs). */
+  forkedFromRunId?: string
 }
 
 export async function forkRun(
@@ -13,20 +15,20 @@ export async function forkRun(
 ): Promise<ForkOutput> {
   return withRequiredClient(options, async (client) => {
     // Resolve the prefix first, so the result can name the source run (the fork reply does not).
-    const source = (
-      await client.history({
-        pid: options.pid,
-        range: {limit: 1},
-        ...(options.runId === undefined ? {} : {runId: options.runId}),
-      })
-    ).pid
+    const view = await client.history({
+      pid: options.pid,
+      range: {limit: 1},
+      ...(options.runId === undefined ? {} : {runId: options.runId}),
+    })
+    const source = view.pid
+    // Its run ID pins the same run again: the source's PID names every run of its workflow ID.
+    const runId = view.runId ?? options.runId
     const forked = await client.fork({
       at: options.at,
-      // The run ID picks the run again: the source's PID names every run of its workflow ID.
       pid: source,
-      ...(options.runId === undefined ? {} : {runId: options.runId}),
+      ...(runId === undefined ? {} : {runId}),
       ...(options.id === undefined ? {} : {id: options.id}),
     })
-    return {...forked, at: options.at, forkedFrom: source}
+    return {...forked, at: options.at, forkedFrom: source, ...(view.runId ? {forkedFromRunId: view.runId} : {})}
   })
 }

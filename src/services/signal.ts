@@ -12,6 +12,8 @@ import {type ProjectOptions, type RunChoice, offline, stateDirOf, withClient} fr
 export interface SignalOutput {
   delivered: boolean
   pid: string
+  /** The run signalled (a workflow's; none for a process). */
+  runId?: string
   queued?: boolean
   seq?: number
 }
@@ -28,7 +30,7 @@ export async function signalRun(
     ...(options.runId === undefined ? {} : {runId: options.runId}),
   }
   return withClient(options, async (client) => {
-    if (client) return {delivered: true, pid: (await client.signal(request)).pid}
+    if (client) return {delivered: true, ...(await client.signal(request))}
     // Only workflows have a durable inbox; a plain process lives only inside a running engine.
     const target = parsePid(options.pid)
     if (target && !target.node) {
@@ -44,7 +46,7 @@ export async function signalRun(
       const queued = await (
         await offline()
       ).queueOfflineSignal(options.root, options.pid, options.topic, options.payload, options.stateDir, options.runId)
-      return {delivered: false, pid: queued.pid, queued: true, seq: queued.seq}
+      return {delivered: false, pid: queued.pid, queued: true, runId: queued.runId, seq: queued.seq}
     } catch (error) {
       // A dev server took the state lock first: it owns the files now, so deliver through it.
       // Nothing was written (the lock is taken before the history is read): still exactly one signal.
@@ -53,7 +55,7 @@ export async function signalRun(
       const late = await waitForControl(options.root, {timeoutMs: 30_000, ...stateDirOf(options)})
       if (!late) throw error
       try {
-        return {delivered: true, pid: (await late.signal(request)).pid}
+        return {delivered: true, ...(await late.signal(request))}
       } finally {
         late.close()
       }

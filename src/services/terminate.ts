@@ -3,7 +3,7 @@ import {type ProjectOptions, type RunChoice, withRequiredClient} from './control
 
 export async function terminateRun(
   options: ProjectOptions & RunChoice & {pid: string; reason?: string},
-): Promise<{pid: string}> {
+): Promise<{pid: string; runId?: string}> {
   return withRequiredClient(options, (client) =>
     client.terminate({
       pid: options.pid,

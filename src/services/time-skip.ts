@@ -4,7 +4,7 @@ import {type ProjectOptions, type RunChoice, withRequiredClient} from './control
 
 export async function skipTime(
   options: ProjectOptions & RunChoice & {by: number | 'next-timer'; pid: string},
-): Promise<{now: number; pid: string; skippedMs: number}> {
+): Promise<{now: number; pid: string; runId?: string; skippedMs: number}> {
   requireSkip(options.by)
   return withRequiredClient(options, (client) =>
     client.skipTime({by: options.by, pid: options.pid, ...(options.runId === undefined ? {} : {runId: options.runId})}),

@@ -13,6 +13,7 @@ import {startDev} from '../helpers/dev-server.js'
 interface View {
   events: Array<{runId?: string; type: string}>
   id: string
+  runId: string
   status: string
 }
 
@@ -43,13 +44,27 @@ describe('--run-id on a reused workflow ID', () => {
       const older = json<View>(await cli('history', 'inspect', 'ord-1', '--run-id', first))
       expect(older.status).toBe('terminated')
       expect(older.events[0]!.runId).toBe(first)
+      expect(older.runId).toBe(first)
+      expect(newest.runId).toBe(second)
       if (!second.startsWith(first.slice(0, 7))) {
         const byPrefix = json<View>(await cli('history', 'inspect', 'ord-1', '--run-id', first.slice(0, 7)))
         expect(byPrefix.events[0]!.runId).toBe(first)
       }
-      expect(json<View>(await cli('history', 'export', 'ord-1', '--run-id', first)).id).toBe('ord-1')
+      expect(json<View>(await cli('history', 'export', 'ord-1', '--run-id', first))).toMatchObject({
+        id: 'ord-1',
+        runId: first,
+      })
+      expect(json<View>(await cli('history', 'replay', 'ord-1', '--run-id', first))).toMatchObject({runId: first})
+      // The open newest run, named by a prefix of its run ID, is acted on (a signal would end it)
+      const skipped = json<{runId: string; skippedMs: number}>(
+        await cli('time', 'skip', 'ord-1', '--by', '1s', '--run-id', second.slice(0, 7)),
+      )
+      expect(skipped).toMatchObject({runId: second, skippedMs: 1000})
+      expect(errorOf(await cli('time', 'skip', 'ord-1', '--by', '1s', '--run-id', first)).code).toBe(
+        'WIPPY_WORKFLOW_CLOSED',
+      )
 
-      // A closed older run takes no signal; the newest, named by its run ID, does
+      // A closed older run takes no signal
       const closed = errorOf(await cli('signal', 'ord-1', 'approve', '{}', '--run-id', first))
       expect(closed.code).toBe('WIPPY_WORKFLOW_CLOSED')
       expect(errorOf(await cli('cancel', 'ord-1', '--run-id', first)).code).toBe('WIPPY_WORKFLOW_CLOSED')
@@ -68,6 +83,7 @@ describe('--run-id on a reused workflow ID', () => {
       const offOlder = json<View>(await offline('history', 'inspect', 'ord-1', '--run-id', first))
       expect(offOlder.status).toBe('terminated')
       expect(offOlder.events[0]!.runId).toBe(first)
+      expect(offOlder.runId).toBe(first)
       const offNewest = json<View>(await offline('history', 'inspect', 'ord-1'))
       expect(offNewest.events[0]!.runId).toBe(second)
       expect(errorOf(await offline('signal', 'ord-1', 'approve', '{}', '--run-id', first)).code).toBe(
@@ -77,8 +93,10 @@ describe('--run-id on a reused workflow ID', () => {
       expect(offUnknown.code).toBe('WIPPY_PID_UNKNOWN')
       expect(offUnknown.message).toContain(`${second}, ${first}`)
       // The newest run, named by its run ID, still takes a queued signal
-      const queued = json<{queued: boolean}>(await offline('signal', 'ord-1', 'approve', '{}', '--run-id', second))
-      expect(queued.queued).toBe(true)
+      const queued = json<{queued: boolean; runId: string}>(
+        await offline('signal', 'ord-1', 'approve', '{}', '--run-id', second),
+      )
+      expect(queued).toMatchObject({queued: true, runId: second})
     } finally {
       await dev.kill()
       await rm(dev.root, {force: true, recursive: true})

@@ -30,7 +30,7 @@ export default class HistoryExport extends BaseCommand {
     ...stateDirFlag,
   }
 
-  async run(): Promise<{eventCount: number; file?: string; id: string; pid: string}> {
+  async run(): Promise<{eventCount: number; file?: string; id: string; pid: string; runId?: string}> {
     const {args, flags} = await this.parse(HistoryExport)
     const view = await exportHistory({
       pid: args.pid,
@@ -55,6 +55,10 @@ export default class HistoryExport extends BaseCommand {
     } else if (!this.jsonEnabled()) {
       process.stdout.write(text)
     }
-    return {...runRef(view.pid), eventCount: view.events.length, ...(flags.output ? {file: flags.output} : {})}
+    return {
+      ...runRef(view.pid, view.runId),
+      eventCount: view.events.length,
+      ...(flags.output ? {file: flags.output} : {}),
+    }
   }
 }

@@ -31,7 +31,7 @@ export default class TimeSkip extends BaseCommand {
     'to-next-timer': Flags.boolean({description: "Skip exactly to the workflow's next timer."}),
   }
 
-  async run(): Promise<{id: string; now: number; pid: string; skippedMs: number}> {
+  async run(): Promise<{id: string; now: number; pid: string; runId?: string; skippedMs: number}> {
     const {args, flags} = await this.parse(TimeSkip)
     if ((flags.by === undefined) === !flags['to-next-timer']) {
       throw new WippyError('WIPPY_USAGE', 'Pass exactly one of --by DURATION or --to-next-timer.', {
@@ -64,6 +64,6 @@ export default class TimeSkip extends BaseCommand {
     this.log(
       `skipped ${formatDurationMs(out.skippedMs)} for ${this.shown(out.pid)}; its clock is now ${new Date(out.now).toISOString()}`,
     )
-    return {...runRef(out.pid), now: out.now, skippedMs: out.skippedMs}
+    return {...runRef(out.pid, out.runId), now: out.now, skippedMs: out.skippedMs}
   }
 }

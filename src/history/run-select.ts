@@ -32,7 +32,7 @@ export function selectRunById<T extends RunCandidate>(runs: readonly T[], runId:
     })
   }
   const known = runs.map((r) => runIdOfKey(r.runKey) ?? '?').reverse()
-  const listed = known.slice(0, 5).join(', ') + (known.length > 5 ? ', ...' : '')
+  const listed = known.slice(0, 5).join(', ') + (known.length > 5 ? ` and ${known.length - 5} more` : '')
   throw new WippyError(
     'WIPPY_PID_UNKNOWN',
     `Workflow ${workflowId} has no run "${id}"; its runs (newest first): ${listed}.`,

@@ -82,12 +82,13 @@ describe('wippy update', () => {
     expect(ok.exitCode, ok.stderr).toBe(0)
     expect(ok.stdout).toBe('{\n  "limit": 10\n}\n')
     const okJson = json((await dev.cli(['update', 'lim', 'set_limit', '{"limit":20}', '--json'])).stdout)
-    expect(Object.keys(okJson).sort()).toEqual(['id', 'name', 'pid', 'result', 'update'])
+    expect(Object.keys(okJson).sort()).toEqual(['id', 'name', 'pid', 'result', 'runId', 'update'])
     expect(okJson).toMatchObject({
       id: 'lim',
       name: 'set_limit',
       pid: expect.stringContaining('|lim}'),
       result: {limit: 20},
+      runId: expect.stringMatching(/^[0-9a-f]{8}$/),
     })
     expect(okJson.update).toMatch(/^\{update\|[0-9a-f-]{36}\}$/)
 
@@ -218,7 +219,9 @@ describe('wippy spawn start flags', () => {
     })
     const ignored = await dev.cli(['spawn', 'app.probe:limits', '--option', 'temporal.workflow.cron_schedule=@daily'])
     expect(ignored.exitCode, ignored.stderr).toBe(0)
-    expect(ignored.stderr).toContain('temporal.workflow.cron_schedule is a platform option the dev server does not apply')
+    expect(ignored.stderr).toContain(
+      'temporal.workflow.cron_schedule is a platform option the dev server does not apply',
+    )
     const disagree = await dev.cli(['spawn', 'app.probe:limits', '--id', 'a', '--option', 'temporal.workflow.id=b'])
     expect(disagree.exitCode).toBe(2)
     const noKey = await dev.cli(['spawn', 'app.probe:limits', '--context', 'tenant'])

@@ -45,6 +45,12 @@ export default class HistoryReplay extends BaseCommand {
         hint: 'Check the path (it is relative to the current directory), or pass a workflow ID from `wippy ps --all`.',
       })
     }
+    if (isFile && flags['run-id']) {
+      throw new WippyError('WIPPY_USAGE', '--run-id picks a run of a workflow ID, not of a history file.', {
+        hint: 'Pass the workflow ID with --run-id, or the file alone.',
+        kind: 'usage',
+      })
+    }
     const out = await replayHistory({
       root,
       ...(isFile ? {file} : {pid: args.target}),

@@ -29,3 +29,15 @@ export const testStateDirFlag = {
 export function stateDirOption(flags: {'state-dir'?: string | undefined}): {stateDir?: string} {
   return flags['state-dir'] ? {stateDir: flags['state-dir']} : {}
 }
+
+/** `--run-id`: which run of a workflow ID that names several (reused after a close, or continued as new). */
+export const runIdFlag = {
+  'run-id': Flags.string({
+    description: 'Which run of the workflow ID: a run ID or a unique prefix of one (default: the newest run).',
+  }),
+}
+
+/** The service option of a parsed `--run-id` (absent when not given). */
+export function runIdOption(flags: {'run-id'?: string | undefined}): {runId?: string} {
+  return flags['run-id'] ? {runId: flags['run-id']} : {}
+}

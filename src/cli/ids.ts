@@ -10,9 +10,12 @@ export function idOf(pid: string): string {
   return parsePid(pid)?.uniq ?? pid
 }
 
-/** `{id, pid}`: the pair every `--json` result that names a run carries. */
-export function runRef(pid: string): {id: string; pid: string} {
-  return {id: idOf(pid), pid}
+/**
+ * `{id, pid}`: the pair every `--json` result that names a run carries, and `runId` when a
+ * workflow run was acted on (a workflow ID may name several runs; see `--run-id`).
+ */
+export function runRef(pid: string, runId?: string): {id: string; pid: string; runId?: string} {
+  return {id: idOf(pid), pid, ...(runId === undefined ? {} : {runId})}
 }
 
 /** How a run is named in human output: its ID, plus the PID with --verbose. */

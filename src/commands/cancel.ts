@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
 import {cancelRun} from '../services/cancel.js'
 
@@ -21,18 +21,20 @@ export default class Cancel extends BaseCommand {
 
   static override flags = {
     reason: Flags.string({description: 'Why (recorded in the history).'}),
+    ...runIdFlag,
     ...stateDirFlag,
   }
 
-  async run(): Promise<{id: string; pid: string}> {
+  async run(): Promise<{id: string; pid: string; runId?: string}> {
     const {args, flags} = await this.parse(Cancel)
     const out = await cancelRun({
       pid: args.pid,
       root: this.projectRoot(flags.path),
       ...(flags.reason ? {reason: flags.reason} : {}),
       ...stateDirOption(flags),
+      ...runIdOption(flags),
     })
     this.log(`cancel requested for ${this.shown(out.pid)}`)
-    return runRef(out.pid)
+    return runRef(out.pid, out.runId)
   }
 }

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
 import {checkWorkflowId} from '../cli/workflow-id.js'
 import {forkRun} from '../services/fork.js'
@@ -30,12 +30,15 @@ export default class Fork extends BaseCommand {
       required: true,
     }),
     id: Flags.string({description: "The new run's workflow ID (default: generated)."}),
+    ...runIdFlag,
     ...stateDirFlag,
   }
 
   static override summary = "Start a new run from the first N events of a workflow's history."
 
-  async run(): Promise<Omit<ForkOutput, 'forkedFrom'> & {forkedFrom: {id: string; pid: string}}> {
+  async run(): Promise<
+    Omit<ForkOutput, 'forkedFrom' | 'forkedFromRunId'> & {forkedFrom: {id: string; pid: string; runId?: string}}
+  > {
     const {args, flags} = await this.parse(Fork)
     if (flags.id !== undefined) checkWorkflowId(flags.id)
     const out = await forkRun({
@@ -44,8 +47,10 @@ export default class Fork extends BaseCommand {
       root: this.projectRoot(flags.path),
       ...(flags.id ? {id: flags.id} : {}),
       ...stateDirOption(flags),
+      ...runIdOption(flags),
     })
     this.log(`${this.shown(out.pid)}  ${out.entry}  (forked from ${this.shown(out.forkedFrom)} at event ${out.at})`)
-    return {...out, forkedFrom: runRef(out.forkedFrom)}
+    const {forkedFromRunId, ...rest} = out
+    return {...rest, forkedFrom: runRef(out.forkedFrom, forkedFromRunId)}
   }
 }

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
 import {readPayload} from '../cli/payload-arg.js'
 import {type SignalOutput, signalRun} from '../services/signal.js'
@@ -26,6 +26,7 @@ export default class Signal extends BaseCommand {
 
   static override flags = {
     file: Flags.string({char: 'f', description: 'Read the JSON payload from this file.'}),
+    ...runIdFlag,
     ...stateDirFlag,
   }
 
@@ -38,6 +39,7 @@ export default class Signal extends BaseCommand {
       root: this.projectRoot(flags.path),
       topic: args.topic,
       ...stateDirOption(flags),
+      ...runIdOption(flags),
     })
     if (out.delivered) this.log(`signal ${args.topic} delivered to ${this.shown(out.pid)}`)
     else

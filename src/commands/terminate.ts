@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
 import {terminateRun} from '../services/terminate.js'
 
@@ -18,18 +18,20 @@ export default class Terminate extends BaseCommand {
 
   static override flags = {
     reason: Flags.string({description: 'Why (recorded in the history).'}),
+    ...runIdFlag,
     ...stateDirFlag,
   }
 
-  async run(): Promise<{id: string; pid: string}> {
+  async run(): Promise<{id: string; pid: string; runId?: string}> {
     const {args, flags} = await this.parse(Terminate)
     const out = await terminateRun({
       pid: args.pid,
       root: this.projectRoot(flags.path),
       ...(flags.reason ? {reason: flags.reason} : {}),
       ...stateDirOption(flags),
+      ...runIdOption(flags),
     })
     this.log(`terminated ${this.shown(out.pid)}`)
-    return runRef(out.pid)
+    return runRef(out.pid, out.runId)
   }
 }

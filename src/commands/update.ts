@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../cli/flags.js'
 import {runRef} from '../cli/ids.js'
 import {readPayload} from '../cli/payload-arg.js'
 import {MAX_UPDATE_TIMEOUT_MS} from '../control/wire.js'
@@ -32,11 +32,12 @@ export default class Update extends BaseCommand {
 
   static override flags = {
     file: Flags.string({char: 'f', description: 'Read the JSON payload from this file.'}),
+    ...runIdFlag,
     ...stateDirFlag,
     timeout: Flags.string({default: '30s', description: 'How long to wait for the answer, as a Go duration: 30s, 5m.'}),
   }
 
-  async run(): Promise<{id: string; name: string; pid: string; result: unknown; update: string}> {
+  async run(): Promise<{id: string; name: string; pid: string; result: unknown; runId?: string; update: string}> {
     const {args, flags} = await this.parse(Update)
     const timeoutMs = timeoutOf(flags.timeout)
     const payload = await readPayload(args.payload, flags.file)
@@ -47,8 +48,9 @@ export default class Update extends BaseCommand {
       root: this.projectRoot(flags.path),
       timeoutMs,
       ...stateDirOption(flags),
+      ...runIdOption(flags),
     })
-    const ref = runRef(out.pid)
+    const ref = runRef(out.pid, out.runId)
     if (out.status !== 'completed') {
       const rejected = out.status === 'rejected'
       throw new CommandFailed(

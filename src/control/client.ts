@@ -37,7 +37,12 @@ export interface ControlClient extends ControlApi {
   /** Ends the connection; pending requests reject. */
   close(): void
   /** Streams a run's history events from `from` until it closes. */
-  followHistory(pid: string, from: number | undefined, onEvent: (event: HistoryEvent) => void): Promise<FollowHandle>
+  followHistory(
+    pid: string,
+    from: number | undefined,
+    onEvent: (event: HistoryEvent) => void,
+    runId?: string,
+  ): Promise<FollowHandle>
   /** Streams every engine event; resolves once subscribed, with the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): Promise<() => void>
 }
@@ -212,12 +217,13 @@ class Channel {
     pid: string,
     from: number | undefined,
     onEvent: (event: HistoryEvent) => void,
+    runId?: string,
   ): Promise<FollowHandle> {
     let finish!: () => void
     const done = new Promise<void>((resolve) => (finish = resolve))
     const stream = await this.#openStream(
       'follow',
-      {pid, ...(from === undefined ? {} : {from})},
+      {pid, ...(from === undefined ? {} : {from}), ...(runId === undefined ? {} : {runId})},
       (message) => {
         if (!('stream' in message)) return
         if (message.stream === 'history') onEvent(message.event)

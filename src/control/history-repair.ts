@@ -15,11 +15,19 @@ export interface RepairRunOutput extends RepairOutput {
   source: 'engine' | 'files'
 }
 
-export async function repairRun(options: {pid: string; root: string; stateDir?: string}): Promise<RepairRunOutput> {
+export async function repairRun(options: {
+  pid: string
+  root: string
+  runId?: string
+  stateDir?: string
+}): Promise<RepairRunOutput> {
   const client = await connectControl(options.root, options.stateDir === undefined ? {} : {stateDir: options.stateDir})
   if (client) {
     try {
-      return {...(await client.repair({pid: options.pid})), source: 'engine'}
+      return {
+        ...(await client.repair({pid: options.pid, ...(options.runId === undefined ? {} : {runId: options.runId})})),
+        source: 'engine',
+      }
     } finally {
       client.close()
     }
@@ -37,9 +45,14 @@ export async function repairRun(options: {pid: string; root: string; stateDir?: 
   }
 }
 
-async function repairFiles(options: {pid: string; root: string; stateDir?: string}): Promise<RepairRunOutput> {
+async function repairFiles(options: {
+  pid: string
+  root: string
+  runId?: string
+  stateDir?: string
+}): Promise<RepairRunOutput> {
   const {resolveOfflineRun, summarizeOffline} = await import('./offline.js')
-  const {damage, runKey} = await resolveOfflineRun(options.root, options.pid, options.stateDir)
+  const {damage, runKey} = await resolveOfflineRun(options.root, options.pid, options.stateDir, options.runId)
   if (!damage) {
     throw new WippyError(
       'WIPPY_RUN_NOT_DAMAGED',

@@ -24,6 +24,7 @@ import type {HistoryStore} from '../history/store.js'
 import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
 import {runKeyOf, workflowOfRunKey} from '../history/run-names.js'
+import {runIdOfKey, selectRunById} from '../history/run-select.js'
 import {
   type ProcessInfo,
   attrsFields,
@@ -114,19 +115,31 @@ export async function listOfflineRuns(
   return out.sort((a, b) => b.startedAt - a.startedAt)
 }
 
-/** The run a PID, workflow ID or unique prefix names, read from its file. */
-export async function resolveOfflineRun(root: string, query: string, stateDir?: string): Promise<OfflineRun> {
+/**
+ * The run a PID, workflow ID or unique prefix names, read from its file: the newest, or the
+ * one whose run ID is (or starts with) `runId` (`--run-id`, see `history/run-select.ts`).
+ */
+export async function resolveOfflineRun(
+  root: string,
+  query: string,
+  stateDir?: string,
+  runId?: string,
+): Promise<OfflineRun> {
   const dir = stateLayout(root, stateDir).histories
   // Only the file names are read to resolve: a run key's workflow part is the file-safe workflow ID.
   const keys = (await listRunKeys(dir)).map((runKey) => ({runKey, workflowId: workflowOfRunKey(runKey)}))
-  // A reused workflow ID has several runs: the newest one wins.
-  let best: OfflineRun | undefined
+  const runs: OfflineRun[] = []
   for (const {runKey} of resolveRunQuery(keys, query)) {
     const read = await readRunEvents(dir, runKey)
-    if (!best || (read.events[0]?.ts ?? 0) >= (best.events[0]?.ts ?? 0))
-      best = {events: read.events, runKey, ...(read.damage ? {damage: read.damage} : {})}
+    runs.push({events: read.events, runKey, ...(read.damage ? {damage: read.damage} : {})})
   }
-  return best!
+  // Oldest first (a stable sort keeps file order for equal starts): a reused workflow ID's newest run wins.
+  runs.sort((a, b) => (a.events[0]?.ts ?? 0) - (b.events[0]?.ts ?? 0))
+  if (runId === undefined) return runs.at(-1)!
+  return selectRunById(
+    runs.map((run) => ({...run, workflowId: workflowOfRunKey(run.runKey)})),
+    runId,
+  )
 }
 
 /** A run's history (or a range of it) from its file. */
@@ -135,8 +148,9 @@ export async function offlineHistory(
   query: string,
   range: HistoryRange = {},
   stateDir?: string,
+  runId?: string,
 ): Promise<HistoryView> {
-  const {damage, events, runKey} = await resolveOfflineRun(root, query, stateDir)
+  const {damage, events, runKey} = await resolveOfflineRun(root, query, stateDir, runId)
   // What summarizeOffline would say of pid and status, without working out what the run waits for.
   const started = events[0]
   const isRun = started?.type === 'WorkflowStarted'
@@ -144,6 +158,7 @@ export async function offlineHistory(
   return {
     events: sliceHistory(events, range),
     pid: isRun ? started.pid : runKey,
+    ...(runIdOfKey(runKey) === undefined ? {} : {runId: runIdOfKey(runKey)!}),
     status,
     total: events.length,
     ...(damage ? {damage} : {}),
@@ -154,6 +169,7 @@ export async function offlineHistory(
 export interface QueuedSignal {
   pid: string
   queued: true
+  runId: string
   seq: number
 }
 
@@ -168,13 +184,14 @@ export async function queueOfflineSignal(
   topic: string,
   payload: unknown[],
   stateDir?: string,
+  runId?: string,
 ): Promise<QueuedSignal> {
   // The engine's own lock, held from the read to the fsync: parallel offline signals queue up
   // behind each other, and a dev server that starts meanwhile waits for this one append. The
   // store loads first, so the lock covers only the read, the append and its fsync.
   const {HistoryStore} = await import('../history/store.js')
   // No state dir: no run to signal (this throws WIPPY_PID_UNKNOWN), and the lock must not create one.
-  if (!existsSync(stateLayout(root, stateDir).dir)) await resolveOfflineRun(root, query, stateDir)
+  if (!existsSync(stateLayout(root, stateDir).dir)) await resolveOfflineRun(root, query, stateDir, runId)
   const lock = await acquireDevLock(root, {kind: 'offline', ...(stateDir === undefined ? {} : {stateDir})})
   try {
     return await appendOfflineSignal(
@@ -184,6 +201,7 @@ export async function queueOfflineSignal(
       topic,
       payload,
       stateDir,
+      runId,
     )
   } finally {
     await lock.release()
@@ -197,8 +215,9 @@ async function appendOfflineSignal(
   topic: string,
   payload: unknown[],
   stateDir?: string,
+  runId?: string,
 ): Promise<QueuedSignal> {
-  const {runKey} = await resolveOfflineRun(root, query, stateDir)
+  const {runKey} = await resolveOfflineRun(root, query, stateDir, runId)
   const {events, log} = await store.open(runKey)
   try {
     const last = events.at(-1)
@@ -221,7 +240,7 @@ async function appendOfflineSignal(
     const [recorded] = await log.append([
       {from: OFFLINE_SENDER, payload, queued: true, topic, ts: viewOfRun(events).clock, type: 'SignalReceived'},
     ])
-    return {pid: started.pid, queued: true, seq: recorded!.seq}
+    return {pid: started.pid, queued: true, runId: started.runId, seq: recorded!.seq}
   } finally {
     await log.close()
     await store.close()
@@ -318,7 +337,7 @@ export type OfflineApi = Pick<ControlApi, 'history' | 'ps'>
 
 export function offlineApi(root: string, stateDir?: string): OfflineApi {
   return {
-    history: async ({pid, range}) => offlineHistory(root, pid, range ?? {}, stateDir),
+    history: async ({pid, range, runId}) => offlineHistory(root, pid, range ?? {}, stateDir, runId),
     ps: async ({filter} = {}) => listOfflineRuns(root, {...filter, ...(stateDir === undefined ? {} : {stateDir})}),
   }
 }

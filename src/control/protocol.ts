@@ -52,6 +52,8 @@ const returns = <R>(): Returns<R> => ({})
 const pid = z.string().min(1).max(1000)
 const reason = z.string().max(10_000).optional()
 const topic = z.string().min(1).max(1000)
+/** `--run-id`: which run of a reused workflow ID (a run ID or a unique prefix of one); the newest without it. */
+const runId = z.string().min(1).max(200).optional()
 
 /** The first reply of `follow`: the run as it is when following starts. */
 export interface FollowHead {
@@ -69,14 +71,14 @@ export interface CallResult {
 /** The engine's methods; the keys are the protocol's method names. */
 export const METHODS = {
   call: {params: z.object({args: z.array(z.unknown()), entry: z.string().min(1)}), ...returns<CallResult>()},
-  cancel: {params: z.object({pid, reason}), ...returns<{pid: string}>()},
+  cancel: {params: z.object({pid, reason, runId}), ...returns<{pid: string; runId?: string}>()},
   follow: {
-    params: z.object({from: z.number().int().nonnegative().optional(), pid}),
+    params: z.object({from: z.number().int().nonnegative().optional(), pid, runId}),
     stream: true,
     ...returns<FollowHead>(),
   },
   fork: {
-    params: z.object({at: z.number().int().nonnegative(), id: z.string().min(1).optional(), pid}),
+    params: z.object({at: z.number().int().nonnegative(), id: z.string().min(1).optional(), pid, runId}),
     ...returns<SpawnResult>(),
   },
   history: {
@@ -89,6 +91,7 @@ export const METHODS = {
           to: z.number().int().nonnegative().optional(),
         })
         .optional(),
+      runId,
     }),
     ...returns<HistoryView>(),
   },
@@ -96,15 +99,15 @@ export const METHODS = {
     params: z.object({filter: z.object({all: z.boolean().optional(), status: z.string().optional()}).optional()}),
     ...returns<ProcessInfo[]>(),
   },
-  replayCheck: {params: z.object({pid}), ...returns<ReplayCheckResult>()},
-  repair: {params: z.object({pid}), ...returns<RepairOutput>()},
+  replayCheck: {params: z.object({pid, runId}), ...returns<ReplayCheckResult>()},
+  repair: {params: z.object({pid, runId}), ...returns<RepairOutput>()},
   signal: {
-    params: z.object({payload: z.array(z.unknown()), pid, topic}),
-    ...returns<{pid: string}>(),
+    params: z.object({payload: z.array(z.unknown()), pid, runId, topic}),
+    ...returns<{pid: string; runId?: string}>(),
   },
   skipTime: {
-    params: z.object({by: z.union([z.number().nonnegative(), z.literal('next-timer')]), pid}),
-    ...returns<{now: number; pid: string; skippedMs: number}>(),
+    params: z.object({by: z.union([z.number().nonnegative(), z.literal('next-timer')]), pid, runId}),
+    ...returns<{now: number; pid: string; runId?: string; skippedMs: number}>(),
   },
   spawn: {
     params: z.object({
@@ -120,12 +123,13 @@ export const METHODS = {
   },
   status: {params: z.object({}), ...returns<EngineStatus>()},
   subscribe: {params: z.object({}), stream: true, ...returns<{streaming: true}>()},
-  terminate: {params: z.object({pid, reason}), ...returns<{pid: string}>()},
+  terminate: {params: z.object({pid, reason, runId}), ...returns<{pid: string; runId?: string}>()},
   update: {
     params: z.object({
       name: topic,
       payload: z.array(z.unknown()),
       pid,
+      runId,
       timeoutMs: z.number().int().positive().max(MAX_UPDATE_TIMEOUT_MS).optional(),
     }),
     ...returns<UpdateResult>(),

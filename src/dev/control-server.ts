@@ -287,18 +287,18 @@ const HANDLERS: {
   [M in RequestMethod]: (engine: EngineApi, params: ParamsMap[M]) => ResultMap[M] | Promise<ResultMap[M]>
 } = {
   call: (engine, p) => engine.call(p.entry, p.args),
-  cancel: (engine, p) => engine.cancel(p.pid, p.reason),
-  fork: (engine, p) => engine.fork(p.pid, p.at, p.id),
-  history: (engine, p) => engine.history(p.pid, p.range),
+  cancel: (engine, p) => engine.cancel(p.pid, p.reason, p.runId),
+  fork: (engine, p) => engine.fork(p.pid, p.at, p.id, p.runId),
+  history: (engine, p) => engine.history(p.pid, p.range, p.runId),
   ps: (engine, p) => engine.ps(p.filter),
-  replayCheck: (engine, p) => engine.replayCheck(p.pid),
-  repair: (engine, p) => engine.repair(p.pid),
-  signal: (engine, p) => engine.signal(p.pid, p.topic, p.payload),
-  skipTime: (engine, p) => engine.skipTime(p.pid, p.by),
+  replayCheck: (engine, p) => engine.replayCheck(p.pid, p.runId),
+  repair: (engine, p) => engine.repair(p.pid, p.runId),
+  signal: (engine, p) => engine.signal(p.pid, p.topic, p.payload, p.runId),
+  skipTime: (engine, p) => engine.skipTime(p.pid, p.by, p.runId),
   spawn: (engine, p) => engine.spawn(p),
   status: (engine) => engine.status(),
-  terminate: (engine, p) => engine.terminate(p.pid, p.reason),
-  update: (engine, p) => engine.update(p.pid, p.name, p.payload, p.timeoutMs),
+  terminate: (engine, p) => engine.terminate(p.pid, p.reason, p.runId),
+  update: (engine, p) => engine.update(p.pid, p.name, p.payload, p.timeoutMs, p.runId),
   wait: (engine, p) => engine.wait(p.pid),
 }
 
@@ -330,6 +330,7 @@ async function follow(
     view = await engine.history(
       request.params.pid,
       request.params.from === undefined ? undefined : {from: request.params.from},
+      request.params.runId,
     )
   } catch (error) {
     off()

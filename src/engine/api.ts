@@ -48,6 +48,8 @@ export interface HistoryRange {
 export interface HistoryView {
   events: HistoryEvent[]
   pid: string
+  /** The run ID of the run shown (a workflow ID may name several runs; see `--run-id`). */
+  runId?: string
   status: string
   /** Why a blocked run is blocked, and the way out. */
   blocked?: {kind: string; problem: string; hint: string}
@@ -68,6 +70,8 @@ export interface ReplayCheckResult {
   ok: boolean
   pid: string
   replayedEvents: number
+  /** The run ID of the replayed run. */
+  runId?: string
 }
 
 export interface ReloadReport {
@@ -112,22 +116,27 @@ export type EngineEvent =
  */
 export interface EngineApi {
   call(entry: string, args: unknown[]): Promise<{error?: LuaErrorValue; value?: unknown}>
-  cancel(pid: string, reason?: string): Promise<{pid: string}>
-  fork(pid: string, at: number, id?: string): Promise<SpawnResult>
-  history(pid: string, range?: HistoryRange): Promise<HistoryView>
+  // `runId` (`--run-id`): which run of a reused workflow ID; the newest without it.
+  cancel(pid: string, reason?: string, runId?: string): Promise<{pid: string; runId?: string}>
+  fork(pid: string, at: number, id?: string, runId?: string): Promise<SpawnResult>
+  history(pid: string, range?: HistoryRange, runId?: string): Promise<HistoryView>
   ps(filter?: {all?: boolean; status?: string}): ProcessInfo[]
-  replayCheck(pid: string): Promise<ReplayCheckResult>
+  replayCheck(pid: string, runId?: string): Promise<ReplayCheckResult>
   /** Cuts a damaged (quarantined) run's history back to its last good event, keeping a copy. */
-  repair(pid: string): Promise<RepairOutput>
-  signal(pid: string, topic: string, payload: unknown[]): Promise<{pid: string}>
-  skipTime(pid: string, by: number | 'next-timer'): Promise<{now: number; pid: string; skippedMs: number}>
+  repair(pid: string, runId?: string): Promise<RepairOutput>
+  signal(pid: string, topic: string, payload: unknown[], runId?: string): Promise<{pid: string; runId?: string}>
+  skipTime(
+    pid: string,
+    by: number | 'next-timer',
+    runId?: string,
+  ): Promise<{now: number; pid: string; runId?: string; skippedMs: number}>
   spawn(request: SpawnRequest): Promise<SpawnResult>
   status(): EngineStatus
   /** Status stream: emits on change. Returns the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): () => void
-  terminate(pid: string, reason?: string): Promise<{pid: string}>
+  terminate(pid: string, reason?: string, runId?: string): Promise<{pid: string; runId?: string}>
   /** Delivers update `name` and resolves with the workflow's answer (ok, nak or error). */
-  update(pid: string, name: string, payload: unknown[], timeoutMs?: number): Promise<UpdateResult>
+  update(pid: string, name: string, payload: unknown[], timeoutMs?: number, runId?: string): Promise<UpdateResult>
   /** Resolves when the run closes. */
   wait(pid: string): Promise<RunOutcome>
 }

@@ -10,6 +10,7 @@ import {WippyError} from '../errors.js'
 import {HistoryStore} from '../history/store.js'
 import {type HistoryEvent, isClosingEvent} from '../history/events.js'
 import {RunIndex} from '../history/run-index.js'
+import {runIdOfKey} from '../history/run-select.js'
 import {sliceHistory} from '../history/slice.js'
 import type {WorkflowRun} from '../hosts/workflows/run.js'
 import {type RunSummary, outcomeOfClose} from '../history/run-view.js'
@@ -17,7 +18,7 @@ import {blockHint} from '../hosts/workflows/block-reason.js'
 import type {BlockRetryOptions} from '../hosts/workflows/block-retry.js'
 import {clientAndWorkerOf} from '../hosts/workflows/pid.js'
 import {checkReplay} from '../hosts/workflows/replay-check.js'
-import {WorkflowHost} from '../hosts/workflows/workflow-host.js'
+import {WorkflowHost, closedError} from '../hosts/workflows/workflow-host.js'
 import {startOptionsOf} from '../hosts/start-options.js'
 import type {LuaErrorValue} from '../lua/types.js'
 import {type Problem, type Registry, loadRegistry} from '../registry/index.js'
@@ -256,38 +257,73 @@ export class Engine implements EngineApi {
     }
   }
 
-  async signal(pid: string, topic: string, payload: unknown[]): Promise<{pid: string}> {
+  /**
+   * What names the run `--run-id` picks: its run key (every lookup resolves it exactly), or with
+   * `verb` its PID after refusing a closed one (the node routes a PID to the open run, the newest).
+   * `pid` itself without a run ID.
+   */
+  private pickRun(pid: string, runId: string | undefined, verb?: string): string {
+    if (runId === undefined) return pid
+    const run = this.workflows.requireRun(pid, runId)
+    if (!verb) return run.identity.runKey
+    if (!run.open) throw closedError(run, verb)
+    return run.identity.pid
+  }
+
+  /** `{pid, runId}` of the workflow run a PID names now (its newest); just `{pid}` for a process. */
+  private actedOn(pid: string): {pid: string; runId?: string} {
+    const run = this.workflows.exactRun(pid)
+    return {pid, ...(run ? {runId: runIdOfKey(run.identity.runKey)!} : {})}
+  }
+
+  async signal(pid: string, topic: string, payload: unknown[], runId?: string): Promise<{pid: string; runId?: string}> {
     checkTopic(topic)
+    pid = this.pickRun(pid, runId, 'signal')
     const sent = await this.node.send(pid, topic, payload, CLI)
     throwIfError(sent.error)
-    return {pid: sent.pid ?? pid}
+    return this.actedOn(sent.pid ?? pid)
   }
 
   /** Delivers an update and waits for the workflow's answer (see updates.ts). */
-  update(pid: string, name: string, payload: unknown[], timeoutMs?: number): Promise<UpdateResult> {
+  async update(
+    pid: string,
+    name: string,
+    payload: unknown[],
+    timeoutMs?: number,
+    runId?: string,
+  ): Promise<UpdateResult> {
     checkTopic(name)
-    return this.updates.update(pid, name, payload, timeoutMs)
+    const answered = await this.updates.update(this.pickRun(pid, runId, 'update'), name, payload, timeoutMs)
+    return {...answered, ...this.actedOn(answered.pid)}
   }
 
-  async cancel(pid: string, reason?: string): Promise<{pid: string}> {
+  async cancel(pid: string, reason?: string, runId?: string): Promise<{pid: string; runId?: string}> {
+    pid = this.pickRun(pid, runId, 'cancel')
     const cancelled = await this.node.cancel(pid, reason ?? 'cancelled from the CLI', CLI)
     throwIfError(cancelled.error)
-    return {pid: cancelled.pid ?? pid}
+    return this.actedOn(cancelled.pid ?? pid)
   }
 
-  async terminate(pid: string, reason?: string): Promise<{pid: string}> {
+  async terminate(pid: string, reason?: string, runId?: string): Promise<{pid: string; runId?: string}> {
+    pid = this.pickRun(pid, runId, 'terminate')
     const terminated = await this.node.terminate(pid, reason ?? 'terminated from the CLI', CLI)
     throwIfError(terminated.error)
-    return {pid: terminated.pid ?? pid}
+    return this.actedOn(terminated.pid ?? pid)
   }
 
-  async skipTime(pid: string, by: number | 'next-timer'): Promise<{now: number; pid: string; skippedMs: number}> {
-    const run = this.workflows.requireRun(pid)
-    const skipped = await this.workflows.skipTime(run.identity.pid, by)
-    return {...skipped, pid: run.identity.pid}
+  async skipTime(
+    pid: string,
+    by: number | 'next-timer',
+    runId?: string,
+  ): Promise<{now: number; pid: string; runId?: string; skippedMs: number}> {
+    const run = this.workflows.requireRun(pid, runId)
+    // A PID names the newest run; an older one (`--run-id`) is named by its run key.
+    const skipped = await this.workflows.skipTime(runId === undefined ? run.identity.pid : run.identity.runKey, by)
+    return {...skipped, pid: run.identity.pid, runId: runIdOfKey(run.identity.runKey)!}
   }
 
-  async fork(pid: string, at: number, id?: string): Promise<SpawnResult> {
+  async fork(pid: string, at: number, id?: string, runId?: string): Promise<SpawnResult> {
+    pid = this.pickRun(pid, runId)
     // A quarantined run forks from its good prefix (the events before the damage).
     const damaged = this.workflows.damagedRun(pid)
     const run = damaged ? undefined : this.workflows.requireRun(pid)
@@ -325,7 +361,8 @@ export class Engine implements EngineApi {
     return {entry: source.entry, existing: false, host: worker, id: forked.workflowId, pid: forked.pid}
   }
 
-  async history(pid: string, range: HistoryRange = {}): Promise<HistoryView> {
+  async history(pid: string, range: HistoryRange = {}, runId?: string): Promise<HistoryView> {
+    pid = this.pickRun(pid, runId)
     const damaged = this.workflows.damagedRun(pid)
     if (damaged) {
       const damage = {...damaged.damage, file: damaged.file}
@@ -333,6 +370,7 @@ export class Engine implements EngineApi {
         damage,
         events: sliceHistory(damaged.events, range),
         pid: damaged.pid,
+        runId: runIdOfKey(damaged.runKey)!,
         status: 'damaged',
         total: damaged.events.length,
       }
@@ -350,6 +388,7 @@ export class Engine implements EngineApi {
     const view: HistoryView = {
       events: sliceHistory(events, range),
       pid: run.identity.pid,
+      runId: runIdOfKey(run.identity.runKey)!,
       status: run.status,
       total: events.length,
     }
@@ -360,14 +399,15 @@ export class Engine implements EngineApi {
     return view
   }
 
-  async repair(pid: string): Promise<RepairOutput> {
-    const repaired = await this.workflows.repair(pid)
+  async repair(pid: string, runId?: string): Promise<RepairOutput> {
+    // A damaged run is not in the directory: its run key is the workflow ID and the run ID.
+    const repaired = await this.workflows.repair(runId === undefined ? pid : `${pid}~${runId}`)
     if (repaired.summary) this.indexRun(repaired.summary)
     return repaired
   }
 
-  async replayCheck(pid: string): Promise<ReplayCheckResult> {
-    const run = this.workflows.requireRun(pid)
+  async replayCheck(pid: string, runId?: string): Promise<ReplayCheckResult> {
+    const run = this.workflows.requireRun(pid, runId)
     const events = await this.workflows.history(run.identity.runKey)
     return this.checkEvents(events, run.identity.pid)
   }
@@ -382,7 +422,7 @@ export class Engine implements EngineApi {
     }
     const code = this.catalog.workflow(this.registry, started.entry)
     if (!code) throw unknownEntry(started.entry, this.registry)
-    return {...(await this.checkWithCode(events, code)), pid}
+    return {...(await this.checkWithCode(events, code)), pid, runId: started.runId}
   }
 
   ps(filter: {all?: boolean; status?: string} = {}): ProcessInfo[] {

@@ -30,6 +30,8 @@ export interface UpdateResult {
   pid: string
   /** The `ok` payload (null when there was none). */
   result?: unknown
+  /** The run ID of the run that answered (set by the engine). */
+  runId?: string
   status: 'completed' | 'failed' | 'rejected'
   /** The update's PID, `{update|<id>}`, as the run's history names it. */
   update: string

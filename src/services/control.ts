@@ -12,6 +12,11 @@ export interface ProjectOptions {
   stateDir?: string
 }
 
+/** Which run of a reused workflow ID a command acts on (`--run-id`); the newest without it. */
+export interface RunChoice {
+  runId?: string
+}
+
 /** The connect options of a project's state dir. */
 export const stateDirOf = (options: ProjectOptions): {stateDir?: string} =>
   options.stateDir === undefined ? {} : {stateDir: options.stateDir}

@@ -5,18 +5,22 @@
 import type {HistoryRange, HistoryView} from '../engine/api.js'
 import type {HistoryEvent} from '../history/events.js'
 import {closedStatusOf} from '../history/run-view.js'
-import {type ProjectOptions, offline, stateDirOf, withClient} from './control.js'
+import {type ProjectOptions, type RunChoice, offline, stateDirOf, withClient} from './control.js'
 import {connectControl} from '../control/client.js'
 
 export async function inspectHistory(
-  options: ProjectOptions & {pid: string; range?: HistoryRange},
+  options: ProjectOptions & RunChoice & {pid: string; range?: HistoryRange},
 ): Promise<HistoryView> {
   // Load the file reader while finding out whether a dev server answers (no zod or store in it).
   const reader = offline()
   reader.catch(() => {})
   return withClient(options, async (client) => {
     const api = client ?? (await reader).offlineApi(options.root, options.stateDir)
-    return api.history({pid: options.pid, ...(options.range === undefined ? {} : {range: options.range})})
+    return api.history({
+      pid: options.pid,
+      ...(options.range === undefined ? {} : {range: options.range}),
+      ...(options.runId === undefined ? {} : {runId: options.runId}),
+    })
   })
 }
 
@@ -26,22 +30,28 @@ export async function inspectHistory(
  * is followed too).
  */
 export async function followHistory(
-  options: ProjectOptions & {
-    from?: number
-    onEvent: (e: HistoryEvent) => void
-    pid: string
-    pollMs?: number
-    signal?: AbortSignal
-  },
+  options: ProjectOptions &
+    RunChoice & {
+      from?: number
+      onEvent: (e: HistoryEvent) => void
+      pid: string
+      pollMs?: number
+      signal?: AbortSignal
+    },
 ): Promise<{pid: string; status: string}> {
   const client = await connectControl(options.root, stateDirOf(options))
   if (client) {
     try {
       let closedAs: string | undefined
-      const handle = await client.followHistory(options.pid, options.from, (e) => {
-        closedAs = closedStatusOf(e) ?? closedAs
-        options.onEvent(e)
-      })
+      const handle = await client.followHistory(
+        options.pid,
+        options.from,
+        (e) => {
+          closedAs = closedStatusOf(e) ?? closedAs
+          options.onEvent(e)
+        },
+        options.runId,
+      )
       options.signal?.addEventListener('abort', () => handle.stop(), {once: true})
       await handle.done
       return {pid: handle.pid, status: closedAs ?? handle.status}
@@ -52,7 +62,11 @@ export async function followHistory(
   const files = (await offline()).offlineApi(options.root, options.stateDir)
   let next = options.from ?? 1
   for (;;) {
-    const view = await files.history({pid: options.pid, range: {from: next}})
+    const view = await files.history({
+      pid: options.pid,
+      range: {from: next},
+      ...(options.runId === undefined ? {} : {runId: options.runId}),
+    })
     for (const e of view.events) options.onEvent(e)
     next = (view.events.at(-1)?.seq ?? next - 1) + 1
     if (view.status !== 'running' || options.signal?.aborted) return {pid: view.pid, status: view.status}

@@ -4,12 +4,12 @@
  */
 import type {ReplayCheckResult} from '../engine/api.js'
 import type {HistoryEvent} from '../history/events.js'
-import {type ProjectOptions, offline} from './control.js'
+import {type ProjectOptions, type RunChoice, offline} from './control.js'
 import {inspectHistory} from './history-inspect.js'
 import {withScratchEngine} from './scratch-engine.js'
 
 export async function replayHistory(
-  options: ProjectOptions & {file?: string; pid?: string},
+  options: ProjectOptions & RunChoice & {file?: string; pid?: string},
 ): Promise<ReplayCheckResult> {
   let events: HistoryEvent[]
   let pid: string

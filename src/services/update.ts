@@ -7,12 +7,12 @@ import {connectControl} from '../control/client.js'
 import type {UpdateResult} from '../engine/api.js'
 import {WippyError} from '../errors.js'
 import {checkPayload} from '../history/payload-limits.js'
-import {type ProjectOptions, stateDirOf} from './control.js'
+import {type ProjectOptions, type RunChoice, stateDirOf} from './control.js'
 
 export type {UpdateResult} from '../engine/api.js'
 
 export async function updateRun(
-  options: ProjectOptions & {name: string; payload: unknown[]; pid: string; timeoutMs: number},
+  options: ProjectOptions & RunChoice & {name: string; payload: unknown[]; pid: string; timeoutMs: number},
 ): Promise<UpdateResult> {
   checkPayload(options.payload, 'update payload')
   const client = await connectControl(options.root, stateDirOf(options))
@@ -27,6 +27,7 @@ export async function updateRun(
       payload: options.payload,
       pid: options.pid,
       timeoutMs: options.timeoutMs,
+      ...(options.runId === undefined ? {} : {runId: options.runId}),
     })
   } finally {
     client.close()

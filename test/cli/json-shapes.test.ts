@@ -28,6 +28,8 @@ const Err = z.strictObject({
 })
 const ErrorOut = z.strictObject({error: Err})
 const Ref = {id: z.string().regex(/^wf-[0-9a-f]{12}$|^[\w.-]+$/), pid: z.string().startsWith('{')}
+/** A result that acted on one workflow run also names that run (`--run-id` picks among a reused ID's runs). */
+const RunRef = {...Ref, runId: z.string().regex(/^[0-9a-f]+$/)}
 const Spawn = z.strictObject({...Ref, entry: z.string(), existing: z.boolean(), host: z.string()})
 const SpawnWait = Spawn.extend({result: z.unknown().optional(), status: z.string()}).strict()
 const Event = z.object({seq: z.number().int(), ts: z.number(), type: z.string()}).passthrough()
@@ -55,11 +57,11 @@ const Process = z.strictObject({
 })
 
 const SHAPES = {
-  cancel: z.strictObject({...Ref}),
+  cancel: z.strictObject({...RunRef}),
   call: z.strictObject({value: z.unknown()}),
   callFailed: z.strictObject({error: Err}),
-  export: z.strictObject({...Ref, eventCount: z.number().int(), file: z.string().optional()}),
-  fork: Spawn.extend({at: z.number().int(), forkedFrom: z.strictObject({...Ref})}).strict(),
+  export: z.strictObject({...RunRef, eventCount: z.number().int(), file: z.string().optional()}),
+  fork: Spawn.extend({at: z.number().int(), forkedFrom: z.strictObject({...RunRef})}).strict(),
   init: z.strictObject({
     dir: z.string(),
     files: z.array(z.string()),
@@ -69,7 +71,7 @@ const SHAPES = {
     wippy: z.strictObject({source: z.enum(['checkout', 'registry', 'tarball']), spec: z.string(), version: z.string()}),
   }),
   inspect: z.strictObject({
-    ...Ref,
+    ...RunRef,
     blocked: z.strictObject({hint: z.string(), kind: z.enum(['code', 'host']), problem: z.string()}).optional(),
     damage: z
       .object({
@@ -90,7 +92,7 @@ const SHAPES = {
   registryList: z.strictObject({entries: z.array(z.object({id: z.string(), kind: z.string()}).passthrough())}),
   registryShow: z.strictObject({entry: z.object({id: z.string(), kind: z.string()}).passthrough()}),
   replay: z.strictObject({
-    ...Ref,
+    ...RunRef,
     divergence: z
       .strictObject({
         eventIndex: z.number(),
@@ -104,16 +106,16 @@ const SHAPES = {
     replayedEvents: z.number().int(),
   }),
   signal: z.strictObject({
-    ...Ref,
+    ...RunRef,
     delivered: z.boolean(),
     queued: z.boolean().optional(),
     seq: z.number().int().optional(),
     topic: z.string(),
   }),
-  skip: z.strictObject({...Ref, now: z.number(), skippedMs: z.number()}),
+  skip: z.strictObject({...RunRef, now: z.number(), skippedMs: z.number()}),
   spawn: Spawn,
   spawnWait: SpawnWait,
-  terminate: z.strictObject({...Ref}),
+  terminate: z.strictObject({...RunRef}),
   test: z.strictObject({
     durationMs: z.number(),
     failed: z.number(),
@@ -160,19 +162,28 @@ describe('--json shapes (docs/json.md)', () => {
       file,
       id: a.id,
       pid: a.pid,
+      runId: view.runId,
     })
     expect(expectJson(await cli('history', 'replay', a.id), SHAPES.replay)).toMatchObject({id: a.id, ok: true})
     expect(expectJson(await cli('history', 'replay', file), SHAPES.replay)).toMatchObject({id: a.id, ok: true})
 
     const forked = expectJson(await cli('fork', a.id, '--at', '2'), SHAPES.fork)
-    expect(forked).toMatchObject({at: 2, forkedFrom: {id: a.id, pid: a.pid}})
+    expect(forked).toMatchObject({at: 2, forkedFrom: {id: a.id, pid: a.pid, runId: view.runId}})
     expect(expectJson(await cli('time', 'skip', forked.id, '--by', '1h'), SHAPES.skip)).toMatchObject({
       id: forked.id,
       skippedMs: 3_600_000,
     })
-    expect(expectJson(await cli('cancel', forked.id), SHAPES.cancel)).toEqual({id: forked.id, pid: forked.pid})
+    expect(expectJson(await cli('cancel', forked.id), SHAPES.cancel)).toEqual({
+      id: forked.id,
+      pid: forked.pid,
+      runId: expect.any(String),
+    })
     const b = expectJson(await cli('spawn', 'app.workflows:approval', '{"order_id":"J-2","amount":5}'), SHAPES.spawn)
-    expect(expectJson(await cli('terminate', b.id), SHAPES.terminate)).toEqual({id: b.id, pid: b.pid})
+    expect(expectJson(await cli('terminate', b.id), SHAPES.terminate)).toEqual({
+      id: b.id,
+      pid: b.pid,
+      runId: expect.any(String),
+    })
 
     // A failed run's error has the keys of every other error
     // (the run as far as it got is details.result, in the spawn --wait shape)

@@ -82,12 +82,13 @@ describe('wippy update', () => {
     expect(ok.exitCode, ok.stderr).toBe(0)
     expect(ok.stdout).toBe('{\n  "limit": 10\n}\n')
     const okJson = json((await dev.cli(['update', 'lim', 'set_limit', '{"limit":20}', '--json'])).stdout)
-    expect(Object.keys(okJson).sort()).toEqual(['id', 'name', 'pid', 'result', 'update'])
+    expect(Object.keys(okJson).sort()).toEqual(['id', 'name', 'pid', 'result', 'runId', 'update'])
     expect(okJson).toMatchObject({
       id: 'lim',
       name: 'set_limit',
       pid: expect.stringContaining('|lim}'),
       result: {limit: 20},
+      runId: expect.stringMatching(/^[0-9a-f]{8}$/),
     })
     expect(okJson.update).toMatch(/^\{update\|[0-9a-f-]{36}\}$/)
 

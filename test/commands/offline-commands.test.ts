@@ -128,6 +128,7 @@ describe('without a dev server', () => {
       id: 'wf-open1',
       pid: pidOf('wf-open1'),
       queued: true,
+      runId: 'aaaa0001',
       seq: 4,
       topic: 'approve',
     })
@@ -176,7 +177,13 @@ describe('without a dev server', () => {
   it('history export writes JSONL that history replay checks against the current code', async () => {
     const file = join(root, 'approval.jsonl')
     const exported = await cli(['history', 'export', 'wf-open1', '-o', file, '--json'])
-    expect(JSON.parse(exported.stdout)).toEqual({eventCount: 3, file, id: 'wf-open1', pid: pidOf('wf-open1')})
+    expect(JSON.parse(exported.stdout)).toEqual({
+      eventCount: 3,
+      file,
+      id: 'wf-open1',
+      pid: pidOf('wf-open1'),
+      runId: 'aaaa0001',
+    })
     const ok = await cli(['history', 'replay', file, '--json'])
     expect(ok.exitCode, ok.stderr).toBe(0)
     expect(JSON.parse(ok.stdout)).toMatchObject({ok: true, replayedEvents: 3})

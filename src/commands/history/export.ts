@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {writeFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {runRef} from '../../cli/ids.js'
 import {exportHistory} from '../../services/history-export.js'
 import {fsReason} from '../../cli/file-errors.js'
@@ -26,12 +26,18 @@ export default class HistoryExport extends BaseCommand {
 
   static override flags = {
     output: Flags.string({char: 'o', description: 'Write to this file instead of stdout.'}),
+    ...runIdFlag,
     ...stateDirFlag,
   }
 
-  async run(): Promise<{eventCount: number; file?: string; id: string; pid: string}> {
+  async run(): Promise<{eventCount: number; file?: string; id: string; pid: string; runId?: string}> {
     const {args, flags} = await this.parse(HistoryExport)
-    const view = await exportHistory({pid: args.pid, root: this.projectRoot(flags.path), ...stateDirOption(flags)})
+    const view = await exportHistory({
+      pid: args.pid,
+      root: this.projectRoot(flags.path),
+      ...stateDirOption(flags),
+      ...runIdOption(flags),
+    })
     const text = view.events.map((e) => eventToJson(e)).join('\n') + '\n'
     if (view.damage)
       this.warnLine(
@@ -49,6 +55,10 @@ export default class HistoryExport extends BaseCommand {
     } else if (!this.jsonEnabled()) {
       process.stdout.write(text)
     }
-    return {...runRef(view.pid), eventCount: view.events.length, ...(flags.output ? {file: flags.output} : {})}
+    return {
+      ...runRef(view.pid, view.runId),
+      eventCount: view.events.length,
+      ...(flags.output ? {file: flags.output} : {}),
+    }
   }
 }

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {idOf, shortenPids} from '../../cli/ids.js'
 import {formatTimelineLine} from '../../output/timeline.js'
 import {followHistory, inspectHistory} from '../../services/history-inspect.js'
@@ -37,13 +37,14 @@ export default class HistoryInspect extends BaseCommand {
     follow: Flags.boolean({description: 'Keep printing new events until the run closes (Ctrl-C to stop).'}),
     from: Flags.integer({description: 'First event index to show.', min: 1}),
     limit: Flags.integer({description: 'Show at most N events.', min: 1}),
+    ...runIdFlag,
     ...stateDirFlag,
     to: Flags.integer({description: 'Last event index to show.', min: 1}),
   }
 
   async run(): Promise<(HistoryView & {id: string; problem?: string}) | undefined> {
     const {args, flags} = await this.parse(HistoryInspect)
-    const project = {root: this.projectRoot(flags.path), ...stateDirOption(flags)}
+    const project = {root: this.projectRoot(flags.path), ...stateDirOption(flags), ...runIdOption(flags)}
     const range = {
       ...(flags.from ? {from: flags.from} : {}),
       ...(flags.to ? {to: flags.to} : {}),
@@ -70,7 +71,7 @@ export default class HistoryInspect extends BaseCommand {
 
   /** With --json the events were streamed one per line, so it returns nothing more to print. */
   private async follow(
-    project: {root: string; stateDir?: string},
+    project: {root: string; runId?: string; stateDir?: string},
     pid: string,
     from: number | undefined,
   ): Promise<(HistoryView & {id: string}) | undefined> {

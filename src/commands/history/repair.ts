@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {type RepairRunOutput, repairRun} from '../../control/history-repair.js'
 
 export default class HistoryRepair extends BaseCommand {
@@ -24,12 +24,18 @@ export default class HistoryRepair extends BaseCommand {
   ]
 
   static override flags = {
+    ...runIdFlag,
     ...stateDirFlag,
   }
 
   async run(): Promise<RepairRunOutput & {id: string}> {
     const {args, flags} = await this.parse(HistoryRepair)
-    const out = await repairRun({pid: args.pid, root: this.projectRoot(flags.path), ...stateDirOption(flags)})
+    const out = await repairRun({
+      pid: args.pid,
+      root: this.projectRoot(flags.path),
+      ...stateDirOption(flags),
+      ...runIdOption(flags),
+    })
     if (!this.jsonEnabled()) {
       this.log(`kept the damaged file as ${out.keptAs}`)
       if (out.removed)

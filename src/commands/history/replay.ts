@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs'
 import {resolve} from 'node:path'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {idOf} from '../../cli/ids.js'
 import {replayHistory} from '../../services/history-replay.js'
 import type {ReplayCheckResult} from '../../engine/api.js'
@@ -29,6 +29,7 @@ export default class HistoryReplay extends BaseCommand {
   ]
 
   static override flags = {
+    ...runIdFlag,
     ...stateDirFlag,
   }
 
@@ -44,10 +45,17 @@ export default class HistoryReplay extends BaseCommand {
         hint: 'Check the path (it is relative to the current directory), or pass a workflow ID from `wippy ps --all`.',
       })
     }
+    if (isFile && flags['run-id']) {
+      throw new WippyError('WIPPY_USAGE', '--run-id picks a run of a workflow ID, not of a history file.', {
+        hint: 'Pass the workflow ID with --run-id, or the file alone.',
+        kind: 'usage',
+      })
+    }
     const out = await replayHistory({
       root,
       ...(isFile ? {file} : {pid: args.target}),
       ...stateDirOption(flags),
+      ...runIdOption(flags),
     })
     const result = {id: idOf(out.pid), ...out}
     if (out.ok) {

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {stateDirFlag, stateDirOption} from '../../cli/flags.js'
+import {runIdFlag, runIdOption, stateDirFlag, stateDirOption} from '../../cli/flags.js'
 import {runRef} from '../../cli/ids.js'
 import {skipTime} from '../../services/time-skip.js'
 import {WippyError} from '../../errors.js'
@@ -26,11 +26,12 @@ export default class TimeSkip extends BaseCommand {
 
   static override flags = {
     by: Flags.string({description: 'How far, as a Go duration: 30s, 1h30m, 24h.'}),
+    ...runIdFlag,
     ...stateDirFlag,
     'to-next-timer': Flags.boolean({description: "Skip exactly to the workflow's next timer."}),
   }
 
-  async run(): Promise<{id: string; now: number; pid: string; skippedMs: number}> {
+  async run(): Promise<{id: string; now: number; pid: string; runId?: string; skippedMs: number}> {
     const {args, flags} = await this.parse(TimeSkip)
     if ((flags.by === undefined) === !flags['to-next-timer']) {
       throw new WippyError('WIPPY_USAGE', 'Pass exactly one of --by DURATION or --to-next-timer.', {
@@ -53,10 +54,16 @@ export default class TimeSkip extends BaseCommand {
         {hint: 'Pass a shorter duration, e.g. --by 24h.', kind: 'usage'},
       )
     }
-    const out = await skipTime({by, pid: args.pid, root: this.projectRoot(flags.path), ...stateDirOption(flags)})
+    const out = await skipTime({
+      by,
+      pid: args.pid,
+      root: this.projectRoot(flags.path),
+      ...stateDirOption(flags),
+      ...runIdOption(flags),
+    })
     this.log(
       `skipped ${formatDurationMs(out.skippedMs)} for ${this.shown(out.pid)}; its clock is now ${new Date(out.now).toISOString()}`,
     )
-    return {...runRef(out.pid), now: out.now, skippedMs: out.skippedMs}
+    return {...runRef(out.pid, out.runId), now: out.now, skippedMs: out.skippedMs}
   }
 }

@@ -4,6 +4,7 @@
  * The newest run wins when a workflow ID was reused (or continued as new): runs are kept in
  * start order, also when recovery reads their files in name order.
  */
+import {selectRunById} from '../../history/run-select.js'
 import {resolveRunQuery} from '../../history/run-view.js'
 import type {WorkflowRun} from './run.js'
 
@@ -46,13 +47,15 @@ export class RunDirectory {
   }
 
   /**
-   * The run a PID, workflow ID, run key or unique prefix names (see `resolveRunQuery`).
+   * The run a PID, workflow ID, run key or unique prefix names (see `resolveRunQuery`): the
+   * newest, or the one whose run ID is (or starts with) `runId` (see `selectRunById`).
    * @throws WippyError WIPPY_PID_UNKNOWN or WIPPY_PID_AMBIGUOUS
    */
-  resolve(query: string): WorkflowRun {
-    return resolveRunQuery(
+  resolve(query: string, runId?: string): WorkflowRun {
+    const runs = resolveRunQuery(
       this.runs.map((run) => ({...run.identity, run})),
       query,
-    ).at(-1)!.run
+    )
+    return (runId === undefined ? runs.at(-1)! : selectRunById(runs, runId)).run
   }
 }

@@ -355,12 +355,13 @@ export class WorkflowHost {
     }
   }
 
-  /** Finds a run by PID, workflow ID or unique prefix; throws a WippyError otherwise (WIPPY_RUN_DAMAGED for a quarantined one). */
-  requireRun(query: string): WorkflowRun {
+  /** Finds a run by PID, workflow ID or unique prefix (and `runId`, see `RunDirectory.resolve`); throws a WippyError otherwise (WIPPY_RUN_DAMAGED for a quarantined one). */
+  requireRun(query: string, runId?: string): WorkflowRun {
     try {
-      return this.dir.resolve(query)
+      return this.dir.resolve(query, runId)
     } catch (error) {
-      const damaged = (error as WippyError).code === 'WIPPY_PID_UNKNOWN' ? this.damaged.find(query) : undefined
+      const unknown = (error as WippyError).code === 'WIPPY_PID_UNKNOWN'
+      const damaged = unknown ? this.damaged.find(runId === undefined ? query : `${query}~${runId}`) : undefined
       throw damaged ? runDamagedError(damaged) : error
     }
   }
@@ -578,7 +579,7 @@ function earliest(a: number | undefined, b: number | undefined): number | undefi
   return a === undefined ? b : b === undefined ? a : Math.min(a, b)
 }
 
-function closedError(run: WorkflowRun, verb: string): WippyError {
+export function closedError(run: WorkflowRun, verb: string): WippyError {
   return new WippyError(
     'WIPPY_WORKFLOW_CLOSED',
     `Can't ${verb} workflow ${run.identity.pid}: it has already ${run.status}.`,

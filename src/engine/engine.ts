@@ -264,6 +264,9 @@ export class Engine implements EngineApi {
    */
   private pickRun(pid: string, runId: string | undefined, verb?: string): string {
     if (runId === undefined) return pid
+    // A quarantined run is in no run directory: reads (inspect, fork) address it by its key.
+    const damaged = verb ? undefined : this.workflows.damagedRun(pid)
+    if (damaged && runIdOfKey(damaged.runKey)?.startsWith(runId)) return damaged.runKey
     const run = this.workflows.requireRun(pid, runId)
     if (!verb) return run.identity.runKey
     if (!run.open) throw closedError(run, verb)

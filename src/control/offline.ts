@@ -23,8 +23,8 @@ import {recordFromJson} from '../history/value-forms.js'
 import type {HistoryStore} from '../history/store.js'
 import {historyFileOf, listRunKeys} from '../history/run-files.js'
 import {sliceHistory} from '../history/slice.js'
-import {runKeyOf, workflowOfRunKey} from '../history/run-names.js'
-import {runIdOfKey, selectRunById} from '../history/run-select.js'
+import {runIdOfKey, runKeyOf, workflowOfRunKey} from '../history/run-names.js'
+import {selectRunById} from '../history/run-select.js'
 import {
   type ProcessInfo,
   attrsFields,

@@ -31,3 +31,10 @@ export function workflowOfRunKey(runKey: string): string {
   const at = runKey.lastIndexOf('~')
   return at === -1 ? runKey : runKey.slice(0, at)
 }
+
+/** The run ID part of a run key (`<workflow id>~<run id>`); undefined when it has none. */
+export function runIdOfKey(runKey: string | undefined): string | undefined {
+  if (runKey === undefined) return undefined
+  const at = runKey.lastIndexOf('~')
+  return at === -1 ? undefined : runKey.slice(at + 1)
+}

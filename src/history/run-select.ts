@@ -5,14 +5,8 @@
  * Pure and zod-free, like `run-view.ts`.
  */
 import {WippyError} from '../errors.js'
+import {runIdOfKey} from './run-names.js'
 import type {RunCandidate} from './run-view.js'
-
-/** The run ID part of a run key (`<workflow id>~<run id>`); undefined when it has none. */
-export function runIdOfKey(runKey: string | undefined): string | undefined {
-  if (runKey === undefined) return undefined
-  const at = runKey.lastIndexOf('~')
-  return at === -1 ? undefined : runKey.slice(at + 1)
-}
 
 /**
  * The run of `runs` (all of one workflow, oldest first) whose run ID is `runId` or starts with it.

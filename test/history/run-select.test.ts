@@ -2,7 +2,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {WippyError} from '../../src/errors.js'
-import {runIdOfKey, selectRunById} from '../../src/history/run-select.js'
+import {runIdOfKey} from '../../src/history/run-names.js'
+import {selectRunById} from '../../src/history/run-select.js'
 
 const runs = ['aa01', 'aa02', 'b003', 'c004', 'd005', 'e006', 'f007'].map((id) => ({
   runKey: `order-1~${id}`,

@@ -10,6 +10,7 @@ import {WippyError} from '../../errors.js'
 import {describeDamage, scanRunFile} from '../../history/damage.js'
 import type {EventOf, HistoryEvent} from '../../history/events.js'
 import type {HistoryDamage} from '../../history/reader.js'
+import {workflowOfRunKey} from '../../history/run-names.js'
 import type {RunSummary} from './run-summary.js'
 
 /** A run whose history is damaged. */
@@ -40,7 +41,7 @@ export async function quarantineOf(file: string, runKey: string): Promise<Damage
     (s) => s.mtimeMs,
     () => 0,
   )
-  const workflowId = started?.workflowId ?? (runKey.includes('~') ? runKey.slice(0, runKey.lastIndexOf('~')) : runKey)
+  const workflowId = started?.workflowId ?? workflowOfRunKey(runKey)
   return {
     damage: scanned.damage,
     entry: started?.entry ?? '?',

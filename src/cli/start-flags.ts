@@ -9,7 +9,7 @@
 import {parseJsonArg} from '../control/json-arg.js'
 import {WippyError} from '../errors.js'
 import {closestMatch} from '../registry/did-you-mean.js'
-import {UNIMPLEMENTED_START_OPTIONS} from '../registry/option-support.js'
+import {startOptionName, UNIMPLEMENTED_START_OPTIONS} from '../registry/option-support.js'
 import {checkWorkflowId} from './workflow-id.js'
 
 /** Start options the dev server always read (the ID and its conflict policy). */
@@ -45,10 +45,7 @@ const PLATFORM_START_OPTIONS: readonly string[] = [
 
 /** A start option the local engine does not honour (registry/option-support.ts): it warns at run time too. */
 function unimplemented(key: string): boolean {
-  const bare = key.replace(/^temporal\.workflow\./, '')
-  return (
-    UNIMPLEMENTED_START_OPTIONS.includes(bare) || UNIMPLEMENTED_START_OPTIONS.includes(bare.replace(/^static_/, ''))
-  )
+  return UNIMPLEMENTED_START_OPTIONS.includes(startOptionName(key) ?? '')
 }
 
 /** The start options the dev server applies (hosts/start-options.ts decodes them). */

@@ -37,7 +37,9 @@ export const UNIMPLEMENTED_ACTIVITY_OPTIONS: readonly string[] = [
 
 /** The unprefixed name of a `workflow.X` / `temporal.workflow.X` key, else undefined. */
 export function startOptionName(key: string): string | undefined {
-  return /^(?:temporal\.)?workflow\.(.+)$/.exec(key)?.[1]
+  const name = /^(?:temporal\.)?workflow\.(.+)$/.exec(key)?.[1]
+  // The legacy `temporal.workflow.static_summary` / `static_details` are `workflow.summary` / `details`.
+  return name?.replace(/^static_(summary|details)$/, '$1')
 }
 
 /** The unprefixed name of an `activity.X` / `temporal.activity.X` key (or a bare key), as the merge reads it. */
